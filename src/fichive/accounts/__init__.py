@@ -1,0 +1,1 @@
+"""Users, pseuds, sign-up and log-in."""

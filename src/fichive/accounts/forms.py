@@ -1,0 +1,43 @@
+"""Forms for signing up and adding pseuds."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+
+from fichive.accounts.models import USERNAME_VALIDATOR, User
+
+
+class SignupForm(forms.Form):
+    username = forms.CharField(
+        max_length=40, validators=[USERNAME_VALIDATOR], label="User name",
+        help_text="3 to 40 letters, digits or underscores. It is your login and your URL.",
+    )
+    email = forms.EmailField(help_text="Used only to reset your password.")
+    password1 = forms.CharField(widget=forms.PasswordInput, label="Password", strip=False)
+    password2 = forms.CharField(widget=forms.PasswordInput, label="Confirm password", strip=False)
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError("That user name is taken.")
+        return username
+
+    def clean(self) -> dict:
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords don't match.")
+        elif p1:
+            try:
+                password_validation.validate_password(
+                    p1, User(username=data.get("username", ""), email=data.get("email", ""))
+                )
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class PseudForm(forms.Form):
+    name = forms.CharField(max_length=40)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))

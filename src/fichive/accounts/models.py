@@ -1,0 +1,74 @@
+"""Accounts: the archive's users and their pseuds (the names shown on works)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+
+USERNAME_VALIDATOR = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_]{2,39}$",
+    "Use 3 to 40 letters, digits or underscores, starting with a letter or digit.",
+)
+PSEUD_VALIDATOR = RegexValidator(
+    r"^[\w][\w .\-]{0,39}$",
+    "Use up to 40 letters, digits, spaces, dots, hyphens or underscores.",
+)
+
+
+class User(AbstractUser):
+    """An account. `username` is the login and the URL name (/users/<username>)."""
+
+    username = models.CharField(
+        max_length=40,
+        unique=True,
+        validators=[USERNAME_VALIDATOR],
+        error_messages={"unique": "That user name is taken."},
+    )
+    email = models.EmailField(blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def default_pseud(self) -> Pseud:
+        return self.pseuds.get(is_default=True)
+
+
+class Pseud(models.Model):
+    """A name a user writes under; every user has one default pseud named like the account."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="pseuds")
+    name = models.CharField(max_length=40, validators=[PSEUD_VALIDATOR])
+    description = models.TextField(blank=True)
+    is_default = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-is_default", "name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "user", name="pseud_name_per_user_unique"),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(is_default=True),
+                name="pseud_one_default_per_user",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.byline
+
+    @property
+    def byline(self) -> str:
+        """AO3's byline form: "pseud (username)" when the pseud differs from the login."""
+        if self.name.lower() == self.user.username.lower():
+            return self.name
+        return f"{self.name} ({self.user.username})"

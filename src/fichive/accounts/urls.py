@@ -1,0 +1,53 @@
+"""URLs for sign-up, log-in and passwords (Django's auth views) and user pages."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from fichive.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("signup", views.signup, name="signup"),
+    path("login", auth_views.LoginView.as_view(template_name="accounts/login.html"),
+         name="login"),
+    path("logout", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/change", auth_views.PasswordChangeView.as_view(
+        template_name="accounts/form_page.html",
+        success_url=reverse_lazy("accounts:password-change-done"),
+        extra_context={"heading": "Change your password", "button": "Change password"},
+    ), name="password-change"),
+    path("password/change/done", auth_views.PasswordChangeDoneView.as_view(
+        template_name="accounts/message.html",
+        extra_context={"heading": "Password changed",
+                       "message": "Your password has been changed."},
+    ), name="password-change-done"),
+    path("password/reset", auth_views.PasswordResetView.as_view(
+        template_name="accounts/form_page.html",
+        email_template_name="accounts/password_reset_email.txt",
+        subject_template_name="accounts/password_reset_subject.txt",
+        success_url=reverse_lazy("accounts:password-reset-done"),
+        extra_context={"heading": "Reset your password", "button": "Send reset link",
+                       "intro": "Enter your account's email address and we'll send you a "
+                                "link to choose a new password."},
+    ), name="password-reset"),
+    path("password/reset/sent", auth_views.PasswordResetDoneView.as_view(
+        template_name="accounts/message.html",
+        extra_context={"heading": "Check your email",
+                       "message": "If an account uses that address, a reset link is on its "
+                                  "way."},
+    ), name="password-reset-done"),
+    path("password/reset/<uidb64>/<token>", auth_views.PasswordResetConfirmView.as_view(
+        template_name="accounts/password_reset_confirm.html",
+        success_url=reverse_lazy("accounts:password-reset-complete"),
+    ), name="password-reset-confirm"),
+    path("password/reset/complete", auth_views.PasswordResetCompleteView.as_view(
+        template_name="accounts/message.html",
+        extra_context={"heading": "Password reset",
+                       "message": "Your password has been set. You can log in now."},
+    ), name="password-reset-complete"),
+    path("dashboard", views.my_dashboard, name="my-dashboard"),
+    path("users/<str:username>", views.dashboard, name="dashboard"),
+    path("users/<str:username>/pseuds", views.pseuds, name="pseuds"),
+    path("users/<str:username>/pseuds/new", views.pseud_new, name="pseud-new"),
+]

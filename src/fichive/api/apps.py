@@ -1,0 +1,8 @@
+"""App config for the API."""
+
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    name = "fichive.api"
+    label = "api"

@@ -1,0 +1,1 @@
+"""Demo content loaded into a fresh archive so it can be tried at once."""

@@ -1,0 +1,1 @@
+"""File formats: importers that turn uploaded files into works, exporters that write them out."""

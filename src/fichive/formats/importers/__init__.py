@@ -1,0 +1,1 @@
+"""Importers: each reads one kind of file and returns a format-neutral ParsedWork."""

@@ -1,0 +1,671 @@
+"""Plain-text import: decode a .txt file and read fan fiction's plain-text habits into one work.
+
+Title line, "by" line, author's notes, scene breaks, blank-line or line-per-paragraph layouts
+and hard-wrapped text are recognised; the story becomes one chapter of <p> and <hr /> HTML.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from fichive.formats.errors import ImportFailed
+from fichive.formats.importers.base import ParsedChapter, ParsedWork
+
+MAX_TEXT_BYTES = 10 * 1024 * 1024
+
+_NOT_TEXT = "not UTF-8 or Windows-1252 text"
+
+# Whitespace (everything str.isspace knows) plus invisible characters that editors leave behind.
+# str.strip(chars) with an explicit set stays linear even on one enormous line.
+_SPACE = (
+    " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u180e"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u200b\u200c\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
+)
+_NEWLINES = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+# Controls no text file needs; a few are dropped, many mean the file is not text at all.
+_CONTROLS = re.compile("[\x01-\x08\x0e-\x1f\x7f-\x9f]")
+_BINARY_SHARE = 0.01
+
+
+# --------------------------------------------------------------------------------------------
+# Decoding
+
+
+def _cp1252_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: read bytes that are not valid UTF-8 as Windows-1252.
+
+    Files often mix the two (UTF-8 text with a pasted Windows quote), so falling back per
+    byte keeps both parts right; a whole Windows-1252 file decodes exactly as cp1252 would.
+    """
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return bytes(bad).decode("cp1252"), error.end  # undefined bytes raise UnicodeDecodeError
+
+
+codecs.register_error("fichive-cp1252", _cp1252_fallback)
+
+
+def decode_text(data: bytes) -> str:
+    """Decode a text file (UTF-8, else Windows-1252) with newlines normalized to "\\n".
+
+    Raises ImportFailed for files over MAX_TEXT_BYTES, binary data, bytes that are neither
+    encoding, and files with nothing but whitespace.
+    """
+    if len(data) > MAX_TEXT_BYTES:
+        raise ImportFailed("file is larger than 10 MB")
+    if b"\x00" in data:
+        raise ImportFailed(_NOT_TEXT)
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    try:
+        text = data.decode("utf-8", errors="fichive-cp1252")
+    except UnicodeDecodeError:
+        raise ImportFailed(_NOT_TEXT) from None
+    text = _NEWLINES.sub("\n", text.rstrip("\x1a"))  # ^Z: an old DOS end-of-file mark
+    text, controls = _CONTROLS.subn("", text)
+    if controls and controls > _BINARY_SHARE * (len(text) + controls):
+        raise ImportFailed(_NOT_TEXT)
+    if not text.strip(_SPACE):
+        raise ImportFailed("the file is empty")
+    return text
+
+
+# --------------------------------------------------------------------------------------------
+# Recognising kinds of lines
+
+_SEPARATOR_SYMBOLS = (
+    "-_=*~#+^|/\\<>:§¤•·°◦○●◎◇◆◈◊♦♢♥♡❤❥★☆✦✧✩✪✫✬✭✮✯✰✱✲✳✴✵✶✷✸✹✺✻✼✽✾✿❀❁❂❃❄❅❆❇❈❉❊❋❖※–—―‒─━═┄┅┈┉"
+)
+_SEPARATOR_LETTERS = "oOxX0"
+_DOTS = ".…"
+_SEPARATOR_LINE = re.compile(
+    "[" + re.escape(_SEPARATOR_SYMBOLS + _SEPARATOR_LETTERS + _DOTS) + r"\s]+"
+)
+_BREAK_WORDS = re.compile(
+    r"[\W_]*(?:line|scene|page|section)\s*(?:break|change)[\W_]*", re.IGNORECASE
+)
+
+# The ways authors label an author's note. Shared by the start, the end and parentheticals.
+_AN_WORDS = (
+    r"(?:a\s?/\s?n(?![a-z])"  # A/N, a/n, A / N
+    r"|a\.\s?n\.(?![a-z])"  # A.N.
+    r"|(?-i:AN)\s+[-–—]"  # "AN - ", only in capitals: "An" is a word
+    r"|an\s*:"  # AN:
+    r"|authors?['’]?s?\s+notes?(?=\s*[-–—:]|\s*$)"  # Author's Note, Authors Note
+    r"|notes?\s*:)"  # Note:, Notes:
+)
+_DECOR = r"[*_~]{0,3}"
+_AN_LABEL = re.compile(_DECOR + _AN_WORDS + _DECOR + r"\s*[-–—:]*" + _DECOR + r"\s*", re.I)
+_PAREN_NOTE = re.compile(r"[(\[]\s*" + _DECOR + _AN_WORDS, re.IGNORECASE)
+
+# Labelled lines that belong in notes but keep their label (it says what the line is).
+_NOTE_LABEL = re.compile(
+    _DECOR + r"(?:disclaimers?|warnings?|tw|cw|content\s+warnings?|trigger\s+warnings?"
+    r"|beta(?:s|'d\s+by|ed\s+by|\s+by|[-\s]?read(?:ers?)?(?:\s+by)?)?"
+    r"|dedicat(?:ion|ions|ed\s+to)|pairings?|ships?|ratings?|summary|spoilers?|fandoms?"
+    r"|characters?|setting|timeline|prompts?|word\s?count|genres?|status|categor(?:y|ies)"
+    r"|edit(?:ed)?|updated?|authors?|series|length|credits?|thanks\s+to)"
+    + _DECOR
+    + r"(?:\s*\([^()\n]{0,40}\))?\s*[-–—:]"
+    r"|rated\s+(?:g|pg|pg-13|t|k|k\+|m|ma|r|nc-17|e|teen|mature|explicit)\b"
+    r"|p\.?\s?(?:p\.?\s?)?s\.?(?=[\s:]|$)",  # P.S., PS, P.P.S.
+    re.IGNORECASE,
+)
+_NOTE_START = re.compile(
+    "|".join(f"(?:{p.pattern})" for p in (_AN_LABEL, _PAREN_NOTE, _NOTE_LABEL)), re.IGNORECASE
+)
+# Short paragraphs that talk to the reader rather than tell the story.
+_READER_TALK = re.compile(
+    r"\b(?:enjoy(?:ed)?|on\s+with\s+the\s+(?:story|fic|show|chapter)|without\s+further\s+ado"
+    r"|happy\s+reading|read\s+on|here\s+(?:it\s+is|we\s+go|you\s+go)|let'?s\s+(?:begin|go|start)"
+    r"|reviews?|reviewed|reviewing|reviewers?|readers?|reading|thanks|thank\s+you|thx|kudos"
+    r"|comments?|feedback|updates?|updating|fics?|fanfic(?:tion)?s?|chapters?"
+    r"|beta(?:ed|'d|s)?|disclaim\w*|favou?rites?|r\s?&\s?r|one-?shots?|drabbles?|prompts?)\b",
+    re.IGNORECASE,
+)
+# Unlabelled sign-offs that make a closing paragraph an end note.
+_SIGN_OFF = re.compile(
+    r"\b(?:thanks?(?:\s+you)?(?:\s+so\s+much|\s+all)?\s+for\s+reading"
+    r"|please\s+(?:review|comment|leave)|read\s+(?:and|&)\s+review|r\s?&\s?r"
+    r"|reviews?\s+(?:are|would\s+be|make|please)|let\s+me\s+know\s+what\s+you\s+think"
+    r"|leave\s+(?:a\s+|some\s+)?(?:review|comment|kudos))\b",
+    re.IGNORECASE,
+)
+_READER_TALK_MAX = 300
+
+_TITLE_LABEL = re.compile(r"title\s*:\s*", re.IGNORECASE)
+_BYLINE = re.compile(
+    r"(?:(?:written\s+|a\s+(?:story|fic|fanfic)\s+|story\s+)?by\s*:?\s+|author(?:\(s\))?\s*:\s*)"
+    r"(?P<name>\S.*)",
+    re.IGNORECASE,
+)
+_BYLINE_NOT_NAMES = frozenset(
+    re.findall(
+        r"\w+",
+        "the a an this that then now my his her their our your its all far means way chance "
+        "morning night noon evening day dawn dusk",
+    )
+)
+_NUMBER = (
+    r"(?:\s*\d+|\s+(?:[ivxlcdm]+|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+    r"|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty))\b"
+)
+_CHAPTER_HEADING = re.compile(
+    r"(?:(?:chapter|ch\.|ch|part)" + _NUMBER + r"|(?P<word>prologue|epilogue|interlude)\b)"
+    r"(?:\s*(?:[-–—:.]\s*(?P<sub>.*)|$))",
+    re.IGNORECASE,
+)
+_FIRST_WORD = re.compile(r"\S+")
+
+_OPENING_QUOTES = "\"“”„«»‘’'‚`"
+_SENTENCE_ENDS = ".!?…,;:\"”’'»"
+_TITLE_DECOR = "*_~=#<>|[]" + _SPACE
+_DASHES = "-–—"
+_TITLE_MAX_CHARS = 100
+_TITLE_MAX_WORDS = 12
+_BYLINE_MAX_CHARS = 60
+
+
+def _is_separator(text: str) -> bool:
+    """A scene-break line: only separator characters ("* * *", "~*~", "-oOo-", "_____")."""
+    if not _SEPARATOR_LINE.fullmatch(text):
+        return len(text) <= 40 and _BREAK_WORDS.fullmatch(text) is not None
+    core = "".join(text.split())
+    letters = sum(core.count(c) for c in _SEPARATOR_LETTERS)
+    dots = sum(core.count(c) for c in _DOTS)
+    has_symbols = letters + dots < len(core)
+    if not letters:
+        return has_symbols  # "...", "…" are text
+    if dots:
+        return False  # "Ooo..." is a sound, not a break
+    if has_symbols:
+        return True  # "-oOo-", "~x~"
+    if len(core) < 3:
+        return False  # "x", "xx"
+    upper = [c in "OX0" for c in core]
+    if all(a != b for a, b in zip(upper, upper[1:], strict=False)):
+        return True  # "oOo", "xXx", "OoOoO"
+    return len(core) >= 5 and set(core) <= set("xX")  # "xxxxx"
+
+
+def _starts_dialogue(text: str) -> bool:
+    return text[:1] in _OPENING_QUOTES if text else False
+
+
+def _starts_note(text: str) -> bool:
+    """Whether a paragraph starting with this text opens a block of notes."""
+    return _NOTE_START.match(text) is not None
+
+
+def _talks_to_reader(text: str) -> bool:
+    return (
+        len(text) <= _READER_TALK_MAX
+        and not _starts_dialogue(text)
+        and _READER_TALK.search(text) is not None
+    )
+
+
+def _is_sign_off(text: str) -> bool:
+    return (
+        len(text) <= _READER_TALK_MAX
+        and not _starts_dialogue(text)
+        and _SIGN_OFF.search(text) is not None
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Lines and paragraphs
+
+
+@dataclass(slots=True)
+class _Row:
+    """One non-blank line of the file."""
+
+    text: str  # trimmed
+    width: int  # width of the raw line, indentation included
+    indented: bool
+    gap: int  # blank lines before it
+    separator: bool
+
+
+@dataclass(slots=True)
+class _Para:
+    """A paragraph: its lines and what joins them (" " for wrapped text, "<br />" otherwise)."""
+
+    lines: list[str]
+    joins: list[str]
+
+    @property
+    def first(self) -> str:
+        return self.lines[0]
+
+    def text(self) -> str:
+        return " ".join(self.lines)
+
+    def html(self) -> str:
+        parts = [html.escape(self.lines[0], quote=False)]
+        for join, line in zip(self.joins, self.lines[1:], strict=True):
+            parts.append(join)
+            parts.append(html.escape(line, quote=False))
+        return "<p>" + "".join(parts) + "</p>"
+
+
+_Item = _Para | None  # None is a scene break
+
+
+def _make_para(lines: list[str], joins: list[str]) -> _Para | None:
+    """A paragraph from lines, dropping lines left empty (by removing a label, say)."""
+    kept = [k for k, line in enumerate(lines) if line.strip(_SPACE)]
+    if not kept:
+        return None
+    return _Para(
+        [lines[k].strip(_SPACE) for k in kept],
+        [joins[kept[j + 1] - 1] for j in range(len(kept) - 1)],
+    )
+
+
+def _split_rows(text: str) -> list[_Row]:
+    rows: list[_Row] = []
+    gap = 0
+    for raw in text.split("\n"):
+        stripped = raw.strip(_SPACE)
+        if not stripped:
+            gap += 1
+            continue
+        indented = raw.startswith(("\t", "  ", "\u3000", "\xa0"))
+        width = len(raw.rstrip(_SPACE).expandtabs(8)) if "\t" in raw else len(raw.rstrip(_SPACE))
+        separator = (
+            _SEPARATOR_LINE.fullmatch(stripped) is not None
+            or (len(stripped) <= 40 and _BREAK_WORDS.fullmatch(stripped) is not None)
+        ) and _is_separator(stripped)
+        rows.append(_Row(stripped, width, indented, gap, separator))
+        gap = 0
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# Layout: how this file separates paragraphs
+
+
+@dataclass(slots=True)
+class _Layout:
+    mode: str  # "blocks": blank lines part paragraphs; "lines": one line each; "wrapped"
+    normal_gap: int  # blank lines between paragraphs; more than this is a scene break
+    wrap_width: int = 0  # the hard-wrap width, 0 when lines are not hard-wrapped
+    indents_start_paragraphs: bool = False
+
+
+def _first_word_length(text: str) -> int:
+    match = _FIRST_WORD.match(text)
+    return len(match.group()) if match else 0
+
+
+def _deliberate_break(prev: _Row, row: _Row, width: int) -> bool:
+    """In hard-wrapped text: the next word would have fit, so the author pressed Enter here."""
+    return prev.width + 1 + _first_word_length(row.text) <= 0.85 * width
+
+
+def _wrap_width(rows: list[_Row], pairs: list[int]) -> int:
+    """The hard-wrap width if most non-final lines of blocks have similar width ≤ 80, else 0."""
+    if len(pairs) < 2:
+        return 0
+    widths = sorted(rows[i - 1].width for i in pairs)
+    width = widths[(len(widths) - 1) * 9 // 10]
+    if not 40 <= width <= 80:
+        return 0
+    near = [i for i in pairs if rows[i - 1].width >= 0.75 * width]
+    if len(near) < 0.6 * len(pairs):
+        return 0
+    # Wrapped prose carries on mid-sentence; verse and lists start each line with a capital.
+    if sum(rows[i].text[0].islower() for i in near) < 0.4 * len(near):
+        return 0
+    # Unwrapped paragraphs are long lines; a wrapped file has almost none wider than the wrap.
+    if sum(row.width > width + 10 for row in rows) > 0.05 * len(rows):
+        return 0
+    return width
+
+
+def _analyse(rows: list[_Row]) -> _Layout:
+    gaps: Counter[int] = Counter()
+    single: list[int] = []  # indices of rows that follow the previous row with no blank line
+    # Notes sit at the start and the end; the gaps around them say nothing about the story.
+    edge = 40
+    block_is_note = bool(rows) and _starts_note(rows[0].text)
+    for i in range(1, len(rows)):
+        prev, row = rows[i - 1], rows[i]
+        near_edge = i < edge or i >= len(rows) - edge
+        if not (prev.separator or row.separator):
+            if row.gap == 0:
+                single.append(i)
+            elif not (near_edge and (block_is_note or _starts_note(row.text))):
+                gaps[row.gap] += 1
+        if near_edge and (row.gap > 0 or prev.separator):
+            block_is_note = _starts_note(row.text)
+    between = sum(gaps.values())
+    usual_gap = max(gaps, key=lambda g: (gaps[g], -g)) if gaps else 1
+
+    width = _wrap_width(rows, single)
+    if width:
+        indents = sum(rows[i].indented for i in single) >= 2
+        ends = sum(
+            (indents and rows[i].indented) or _deliberate_break(rows[i - 1], rows[i], width)
+            for i in single
+        )
+        if between == 0 or ends > between:
+            return _Layout("wrapped", 0, width, indents)
+        return _Layout("blocks", usual_gap, width)
+    if single and between * 8 <= len(single) + between:
+        return _Layout("lines", 0)  # (almost) no blank lines between paragraphs
+    return _Layout("blocks", usual_gap)
+
+
+def _paragraphs(rows: list[_Row], layout: _Layout) -> list[_Item]:
+    items: list[_Item] = []
+    para: _Para | None = None
+    width = layout.wrap_width
+    for i, row in enumerate(rows):
+        if row.separator:
+            items.append(None)
+            para = None
+            continue
+        if para is not None and row.gap == 0 and layout.mode != "lines":
+            prev = rows[i - 1]
+            deliberate = bool(width) and _deliberate_break(prev, row, width)
+            if layout.mode == "wrapped":
+                if not (deliberate or (layout.indents_start_paragraphs and row.indented)):
+                    para.lines.append(row.text)
+                    para.joins.append(" ")
+                    continue
+            else:
+                para.lines.append(row.text)
+                para.joins.append(" " if width and not deliberate else "<br />")
+                continue
+        elif i > 0 and row.gap > layout.normal_gap:
+            items.append(None)
+        para = _Para([row.text], [])
+        items.append(para)
+    return items
+
+
+def _tidy(items: list[_Item]) -> list[_Item]:
+    """Collapse runs of scene breaks into one and drop breaks at either end."""
+    out: list[_Item] = []
+    for item in items:
+        if item is None and (not out or out[-1] is None):
+            continue
+        out.append(item)
+    while out and out[-1] is None:
+        out.pop()
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Title, "by" line and chapter heading
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _title_candidate(row: _Row, following: _Row | None) -> str | None:
+    """The title if the first line looks like one: short, a few words, not a sentence."""
+    text = row.text
+    if following is None or row.separator or len(text) > _TITLE_MAX_CHARS:
+        return None
+    if _starts_note(text) or _BYLINE.fullmatch(text):
+        return None
+    label = _TITLE_LABEL.match(text)
+    if label:
+        return text[label.end() :].strip(_TITLE_DECOR) or None
+    # "~*~ Title ~*~", "-=Title=-": decoration on both sides; "She was-" ends in a dash.
+    decorated = text[0] in _TITLE_DECOR + _DASHES
+    core = text.strip(_TITLE_DECOR + _DASHES if decorated else _TITLE_DECOR)
+    if not core or len(core.split()) > _TITLE_MAX_WORDS or _starts_dialogue(core):
+        return None
+    if core[-1] in _SENTENCE_ENDS + _DASHES or (core[0] == "(" and core[-1] == ")"):
+        return None
+    # Straight into more text: a wrapped first line or a sentence running on.
+    runs_on = following.gap == 0 and not following.separator and not _byline(following.text)
+    if runs_on and (len(text) > 50 or following.text[0].islower()):
+        return None
+    return core
+
+
+def _same_title(text: str, title: str) -> bool:
+    wanted = _fold(title)
+    label = _TITLE_LABEL.match(text)
+    candidates = [text, text.strip(_TITLE_DECOR)]
+    if label:
+        candidates.append(text[label.end() :].strip(_TITLE_DECOR))
+    return any(_fold(c) == wanted for c in candidates)
+
+
+def _byline(text: str) -> str | None:
+    """The creator's name from a short "by Someone" line, or None."""
+    if len(text) > _BYLINE_MAX_CHARS:
+        return None
+    match = _BYLINE.fullmatch(text.strip(_TITLE_DECOR))
+    if not match:
+        return None
+    name = match.group("name").strip(_TITLE_DECOR)
+    words = name.split()
+    if not words or len(words) > 6 or name[-1] in ".!?…,;:":
+        return None
+    if words[0].casefold() in _BYLINE_NOT_NAMES:
+        return None  # "By the time we left"
+    return name
+
+
+def _chapter_title(text: str) -> str | None:
+    """For a "Chapter 3: The Storm" / "Prologue" heading, the chapter's own title ("" if none)."""
+    if len(text) > _TITLE_MAX_CHARS:
+        return None
+    match = _CHAPTER_HEADING.fullmatch(text.strip(_TITLE_DECOR))
+    if not match:
+        return None
+    sub = (match.group("sub") or "").strip(_TITLE_DECOR)
+    return sub or match.group("word") or ""
+
+
+@dataclass(slots=True)
+class _Heading:
+    title: str | None = None
+    creators: tuple[str, ...] = ()
+    chapter_title: str = ""
+
+
+def _take_heading(rows: list[_Row], title: str | None) -> tuple[_Heading, list[_Row]]:
+    """Remove the title line, a "by" line after it, and a chapter heading from the top."""
+    heading = _Heading()
+    i = 0
+
+    def text_row(k: int) -> _Row | None:
+        if k < len(rows) and not rows[k].separator and k + 1 < len(rows):
+            return rows[k]
+        return None  # the last line is never heading, there must be a story after it
+
+    first = text_row(0)
+    if first is not None:
+        if title is not None:
+            if _same_title(first.text, title):
+                i = 1
+        elif _chapter_title(first.text) is None:
+            heading.title = _title_candidate(first, rows[1])
+            if heading.title is not None:
+                i = 1
+    if i == 1 and (row := text_row(1)) is not None:
+        name = _byline(row.text)
+        if name:
+            heading.creators = (name,)
+            i = 2
+    if (row := text_row(i)) is not None:
+        chapter = _chapter_title(row.text)
+        if chapter is not None:
+            heading.chapter_title = chapter
+            i += 1
+    return heading, rows[i:]
+
+
+# --------------------------------------------------------------------------------------------
+# Author's notes
+
+_NOTE_BREAK_WINDOW = 5  # a scene break this close after a note's start ends the notes
+_PAREN_WINDOW = 8  # a parenthetical note may run over this many paragraphs
+_END_NOTE_WINDOW = 6  # an end note starts among the last this-many paragraphs
+_SIGN_OFF_MAX = 3
+
+
+def _split_paren(items: list[_Item]) -> tuple[list[_Para], _Para | None, list[_Item]] | None:
+    """Cut at the bracket that closes the one opening items[0]; None if it never closes.
+
+    Returns the bracketed paragraphs (closing bracket removed), the rest of the paragraph the
+    bracket closed in (or None), and the items after that paragraph.
+    """
+    first = items[0]
+    assert first is not None
+    opener = first.first[0]
+    closer = ")" if opener == "(" else "]"
+    brackets = re.compile(re.escape(opener) + "|" + re.escape(closer))
+    depth = 0
+    for p, item in enumerate(items[:_PAREN_WINDOW]):
+        if item is None:
+            continue
+        for k, line in enumerate(item.lines):
+            for match in brackets.finditer(line):
+                depth += 1 if match.group() == opener else -1
+                if depth:
+                    continue
+                cut = match.start()
+                before = _make_para([*item.lines[:k], line[:cut]], item.joins[:k])
+                after = _make_para([line[cut + 1 :], *item.lines[k + 1 :]], item.joins[k:])
+                notes = [i for i in items[:p] if i is not None]
+                if before is not None:
+                    notes.append(before)
+                return notes, after, items[p + 1 :]
+    return None
+
+
+def _strip_label(para: _Para) -> list[_Para]:
+    """A note paragraph without its A/N label (and its brackets, for "(A/N: …)")."""
+    first = para.first
+    if _PAREN_NOTE.match(first):
+        split = _split_paren([para])
+        if split is not None and len(split[0]) == 1 and split[1] is None:
+            para = split[0][0]  # the closing bracket ends the paragraph: drop it
+        first = para.first[1:].lstrip(_SPACE)
+    label = _AN_LABEL.match(first)
+    if label:
+        first = first[label.end() :]
+    cleaned = _make_para([first, *para.lines[1:]], para.joins)
+    return [cleaned] if cleaned is not None else []
+
+
+def _notes_html(paras: list[_Para]) -> str:
+    cleaned = [part for para in paras for part in _strip_label(para)]
+    return "\n".join(para.html() for para in cleaned)
+
+
+def _take_start_notes(items: list[_Item]) -> tuple[list[_Para], list[_Item]]:
+    """Split an author's note (and its neighbours: disclaimer, warnings…) off the start."""
+    if not items or items[0] is None or not _starts_note(items[0].first):
+        return [], items
+    if _PAREN_NOTE.match(items[0].first):
+        split = _split_paren(items)
+        if split is not None:
+            notes, after, rest = split
+            if after is not None:
+                return notes, [after, *rest]  # story text right after the closing bracket
+            while rest and (item := rest[0]) is not None and _is_note_like(item):
+                notes.append(item)
+                rest = rest[1:]
+            return notes, rest
+    for i in range(1, min(len(items), _NOTE_BREAK_WINDOW + 1)):
+        item = items[i]
+        if item is None:
+            return [p for p in items[:i] if p is not None], items[i + 1 :]
+        if _starts_dialogue(item.first):
+            break  # notes rarely open with a quotation mark; stories often do
+    end = 1
+    while end < len(items) and (item := items[end]) is not None and _is_note_like(item):
+        end += 1
+    return [p for p in items[:end] if p is not None], items[end:]
+
+
+def _is_note_like(para: _Para) -> bool:
+    return _starts_note(para.first) or _talks_to_reader(para.text())
+
+
+def _take_end_notes(items: list[_Item]) -> tuple[list[_Item], list[_Para]]:
+    """Split an author's note (or an unlabelled "thanks for reading") off the end."""
+    indices = [i for i, item in enumerate(items) if item is not None]
+    if len(indices) < 2:
+        return items, []
+    for i in indices[1:][-_END_NOTE_WINDOW:]:
+        item = items[i]
+        assert item is not None
+        if _AN_LABEL.match(item.first) or _PAREN_NOTE.match(item.first):
+            tail = items[i:]
+            if _PAREN_NOTE.match(item.first):
+                split = _split_paren(tail)
+                if split is not None:
+                    notes, after, rest = split
+                    tail = [*notes, after, *rest]
+            return items[:i], [p for p in tail if p is not None]
+    k = len(indices)
+    while k > 1 and len(indices) - k < _SIGN_OFF_MAX:
+        item = items[indices[k - 1]]
+        if item is None or not _is_sign_off(item.text()):
+            break
+        k -= 1
+    if k == len(indices):
+        return items, []
+    start = indices[k]
+    return items[:start], [p for p in items[start:] if p is not None]
+
+
+# --------------------------------------------------------------------------------------------
+# Putting it together
+
+
+def _title_from_filename(filename: str) -> str:
+    name = re.split(r"[\\/]", filename)[-1]
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem and extension.isalnum() and len(extension) <= 5:
+        name = stem
+    return " ".join(name.replace("_", " ").replace("-", " ").split()) or "Untitled"
+
+
+def parse_text(data: bytes, *, filename: str, title: str | None = None) -> ParsedWork:
+    """Read a plain-text story file as one work with one chapter.
+
+    ``title``, when given, wins over a title line in the file (a first line equal to it is
+    dropped). Raises ImportFailed with a user-facing reason when the file can't be used.
+    """
+    if title is not None and not title.strip(_SPACE):
+        title = None
+    rows = _split_rows(decode_text(data))
+    heading, rows = _take_heading(rows, title)
+    items = _tidy(_paragraphs(rows, _analyse(rows)))
+    notes, items = _take_start_notes(items)
+    items, end_notes = _take_end_notes(_tidy(items))
+    items = _tidy(items)
+    if not items:
+        raise ImportFailed("no story text found")
+    body = "\n".join("<hr />" if item is None else item.html() for item in items)
+    if title is not None:
+        work_title = title.strip(_SPACE)
+    else:
+        work_title = heading.title or _title_from_filename(filename)
+    return ParsedWork(
+        title=work_title,
+        chapters=[ParsedChapter(html=body, title=heading.chapter_title)],
+        notes=_notes_html(notes),
+        end_notes=_notes_html(end_notes),
+        creators=list(heading.creators),
+    )

@@ -1,0 +1,1 @@
+"""Small helpers with no models: HTML sanitizing, text cleanup and word counting."""

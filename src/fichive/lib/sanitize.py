@@ -1,0 +1,270 @@
+"""Turn what a user typed (plain text or HTML) into the HTML we store, and stored HTML back into
+text. AO3's allowlist and its plain-text-to-paragraphs step; every form, importer and API calls
+`userstuff_from_input`."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from collections.abc import Iterable
+
+import nh3
+
+__all__ = ["html_to_text", "sanitize_html", "text_to_paragraphs", "userstuff_from_input"]
+
+# --- The allowlist (REFERENCE.md, "Sanitizing user HTML") -----------------------------------
+
+
+def _names(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
+ALLOWED_TAGS = _names(
+    """a abbr acronym address b big blockquote br caption center cite code col colgroup details
+    figcaption figure dd del dfn div dl dt em h1 h2 h3 h4 h5 h6 hr i img ins kbd li ol p pre q rp
+    rt ruby s samp small span strike strong sub summary sup table tbody td tfoot th thead tr tt u
+    ul var"""
+)
+
+# Dropped together with everything inside them.
+DROPPED_WITH_CONTENT = _names(
+    "iframe math noembed noframes noscript plaintext script style svg xmp"
+)
+
+GLOBAL_ATTRIBUTES = frozenset({"align", "dir", "lang", "title"})
+
+_CELL_ATTRIBUTES = {"abbr", "axis", "colspan", "height", "rowspan", "width"}
+TAG_ATTRIBUTES: dict[str, frozenset[str]] = {
+    "a": frozenset({"href", "name"}),
+    "blockquote": frozenset({"cite"}),
+    "q": frozenset({"cite"}),
+    "col": frozenset({"span", "width"}),
+    "colgroup": frozenset({"span", "width"}),
+    "details": frozenset({"open"}),
+    "hr": frozenset({"align", "width"}),
+    "img": frozenset({"align", "alt", "border", "height", "src", "width"}),
+    "ol": frozenset({"start", "type"}),
+    "ul": frozenset({"type"}),
+    "table": frozenset({"border", "summary", "width"}),
+    "td": frozenset(_CELL_ATTRIBUTES),
+    "th": frozenset(_CELL_ATTRIBUTES | {"scope"}),
+}
+
+# Every URL-bearing attribute we allow, with its schemes; None stands for a relative URL.
+URL_ATTRIBUTES: dict[tuple[str, str], frozenset[str | None]] = {
+    ("a", "href"): frozenset({"http", "https", "mailto", "ftp", None}),
+    ("img", "src"): frozenset({"http", "https"}),
+    ("blockquote", "cite"): frozenset({"http", "https", None}),
+    ("q", "cite"): frozenset({"http", "https", None}),
+}
+
+LINK_REL = "nofollow"
+
+_CLASS_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_\-]+")  # AO3's ^[a-zA-Z][\w\-]+$, ASCII \w
+_SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+_URL_EDGE_CHARS = "".join(chr(c) for c in range(0x21))  # C0 controls and space (WHATWG URL)
+_URL_REMOVED_CHARS = str.maketrans("", "", "\t\n\r")
+_DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:", "livescript:")
+
+# Characters that can't be stored as (X)HTML text: controls, lone surrogates, U+FFFE/U+FFFF.
+# Separator-like controls become spaces so that they still separate words.
+_BAD_CHARS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_SPACE_LIKE = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f")
+
+# nh3 re-parses its own output slightly differently in rare cases (a <p> inside a stripped
+# <button>, say); cleaning again until nothing changes makes sanitizing idempotent.
+_MAX_PASSES = 4
+
+
+def _replace_bad_char(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _SPACE_LIKE:
+        return " "
+    return "\ufffd" if "\ud800" <= char <= "\udfff" else ""
+
+
+def _url_scheme(value: str) -> str | None:
+    """The lower-cased scheme of a URL as a browser reads it, or None for a relative URL."""
+    url = value.strip(_URL_EDGE_CHARS).translate(_URL_REMOVED_CHARS)
+    match = _SCHEME_RE.match(url)
+    return match.group(1).lower() if match else None
+
+
+def _url_allowed(tag: str, attr: str, value: str) -> bool:
+    scheme = _url_scheme(value)
+    if scheme not in URL_ATTRIBUTES[(tag, attr)]:
+        return False
+    if scheme is None:
+        # Belt and braces: a "relative" URL that still mentions a script scheme is never
+        # something a reader needs.
+        squashed = "".join(value.split()).lower()
+        return not any(bad in squashed for bad in _DANGEROUS_SCHEMES)
+    return True
+
+
+def _clean_classes(value: str) -> str | None:
+    names = [name for name in value.split() if _CLASS_NAME_RE.fullmatch(name)]
+    return " ".join(dict.fromkeys(names)) or None
+
+
+def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
+    if (tag, attr) in URL_ATTRIBUTES:
+        return value if _url_allowed(tag, attr, value) else None
+    if attr == "class":
+        return _clean_classes(value)
+    return value
+
+
+def _make_cleaner(*, allow_classes: bool) -> nh3.Cleaner:
+    generic = set(GLOBAL_ATTRIBUTES) | ({"class"} if allow_classes else set())
+    attributes = {"*": generic} | {tag: set(attrs) for tag, attrs in TAG_ATTRIBUTES.items()}
+    return nh3.Cleaner(
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes=attributes,
+        attribute_filter=_attribute_filter,
+        # nh3 checks href/src against the union; _attribute_filter narrows it per attribute
+        # and also checks `cite`, which nh3 does not treat as a URL.
+        url_schemes={"http", "https", "mailto", "ftp"},
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+
+
+_CLEANERS = {True: _make_cleaner(allow_classes=True), False: _make_cleaner(allow_classes=False)}
+
+
+def sanitize_html(html: str, *, allow_classes: bool = True) -> str:
+    """Clean `html` with AO3's allowlist. `class` survives only when `allow_classes` (chapter
+    text and notes) and then only well-formed class names. Control characters are dropped
+    and lone surrogates replaced, so the result is also valid XHTML text (EPUB)."""
+    cleaner = _CLEANERS[allow_classes]
+    cleaned = cleaner.clean(_BAD_CHARS_RE.sub(_replace_bad_char, html))
+    for _ in range(_MAX_PASSES):
+        again = cleaner.clean(cleaned)
+        if again == cleaned:
+            break
+        cleaned = again
+    return cleaned
+
+
+# --- Plain text and line breaks to paragraphs --------------------------------------------------
+
+_BR = "<br />\n"
+
+# One HTML token: a comment, a script/style element with its content, a tag, or other markup
+# (<!doctype>, <?pi>, </ >). Unclosed constructs run to the end of the input, as in a browser,
+# so every match consumes what it scanned and tokenizing stays linear.
+_ATTRS = r"""(?:[^>"']+|"[^"]*(?:"|\Z)|'[^']*(?:'|\Z))*"""
+_TOKEN_RE = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    rf"|<(?P<raw>script|style|template)(?![^\s/>]){_ATTRS}(?:>|\Z).*?(?:</(?P=raw)\s*>|\Z)"
+    rf"|</?(?P<name>[A-Za-z][^\s/>]*){_ATTRS}(?:>|\Z)"
+    r"|<[!?/][^>]*(?:>|\Z)",
+    re.DOTALL | re.IGNORECASE,
+)
+
+# Markup that already lays out paragraphs: when present, line breaks are left alone.
+_BLOCK_MARKUP = _names("p div br blockquote ul ol table h1 h2 h3 h4 h5 h6 hr pre")
+
+
+def _normalize(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+
+
+def _lines_to_paragraphs(lines: Iterable[str]) -> str:
+    """Group lines into <p>s: a blank line ends a paragraph, other line breaks become <br />."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        line = line.strip()
+        if line:
+            current.append(line)
+        elif current:
+            paragraphs.append(f"<p>{_BR.join(current)}</p>")
+            current = []
+    if current:
+        paragraphs.append(f"<p>{_BR.join(current)}</p>")
+    return "\n".join(paragraphs)
+
+
+def text_to_paragraphs(text: str) -> str:
+    """AO3's plain text → HTML step: escape, then a blank line starts a new <p> and a single
+    line break becomes <br />."""
+    escaped = htmllib.escape(_normalize(text), quote=False)
+    return _lines_to_paragraphs(escaped.split("\n"))
+
+
+def _has_block_markup(html: str) -> bool:
+    return any(
+        (name := m.group("name")) and name.lower() in _BLOCK_MARKUP
+        for m in _TOKEN_RE.finditer(html)
+    )
+
+
+def _html_line_breaks_to_paragraphs(html: str) -> str:
+    """Paragraphs from the line breaks of HTML that has only inline markup; newlines inside
+    tags and comments are not line breaks."""
+    html = html.replace("\x00", "")
+    pieces: list[str] = []
+    pos = 0
+    for m in _TOKEN_RE.finditer(html):
+        pieces.append(html[pos : m.start()].replace("\n", "\x00"))
+        pieces.append(m.group())
+        pos = m.end()
+    pieces.append(html[pos:].replace("\n", "\x00"))
+    return _lines_to_paragraphs("".join(pieces).split("\x00"))
+
+
+_FORMATS = frozenset({"html", "text"})
+
+
+def userstuff_from_input(raw: str, *, fmt: str = "html", allow_classes: bool = True) -> str:
+    """What a user typed → the HTML we store. The one pipeline for forms, importers and the API.
+
+    fmt="text": escaped and turned into paragraphs. fmt="html": if it has no block-level markup,
+    its line breaks become paragraphs (as on AO3), inline tags kept. Then sanitized.
+    """
+    if fmt not in _FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: expected one of {sorted(_FORMATS)}")
+    text = _normalize(raw)
+    if not text.strip():
+        return ""
+    if fmt == "text":
+        html = text_to_paragraphs(text)
+    elif _has_block_markup(text):
+        html = text
+    else:
+        html = _html_line_breaks_to_paragraphs(text)
+    cleaned = sanitize_html(html, allow_classes=allow_classes).strip()
+    # Markup with nothing to read ("<p></p>" left by a removed <script>) is no content.
+    return cleaned if "<img" in cleaned or html_to_text(cleaned) else ""
+
+
+# --- HTML back to text ------------------------------------------------------------------------
+
+# Elements whose edges separate words (a newline in the text we produce).
+_BLOCK_BOUNDARY = _names(
+    """address article aside blockquote br caption center dd details dialog div dl dt fieldset
+    figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre
+    section summary table tbody td tfoot th thead tr ul"""
+)
+_SPACES_RE = re.compile(r"\s+")
+_BLOCK_EDGES_RE = re.compile(r" ?\x00[\x00 ]*")
+# Markers while converting: a block edge, and an inline tag (kept apart until entities are
+# decoded so that "&am<b>p;" never becomes "&").
+_BLOCK_MARK, _INLINE_MARK = "\x00", "\x01"
+
+
+def _token_to_marker(match: re.Match[str]) -> str:
+    name = match.group("name")
+    return _BLOCK_MARK if name and name.lower() in _BLOCK_BOUNDARY else _INLINE_MARK
+
+
+def html_to_text(html: str) -> str:
+    """The visible text of `html`: tags (and script/style content) removed, entities decoded,
+    whitespace collapsed, one line per block so that words never run together."""
+    text = _TOKEN_RE.sub(_token_to_marker, html.replace(_BLOCK_MARK, "").replace(_INLINE_MARK, ""))
+    text = htmllib.unescape(text).replace(_INLINE_MARK, "")
+    text = _SPACES_RE.sub(" ", text)
+    return _BLOCK_EDGES_RE.sub("\n", text).strip()

@@ -1,0 +1,1 @@
+"""Tags: the one tag table (ratings, warnings, categories, fandoms, relationships, characters, freeforms)."""

@@ -1,0 +1,19 @@
+"""The site's URL map: each app owns its URLs."""
+
+from django.urls import include, path
+
+from fichive.formats import views as formats_views
+from fichive.works import views as works_views
+
+urlpatterns = [
+    path("", works_views.home, name="home"),
+    path("works/import", formats_views.import_work, name="import"),
+    path("", include("fichive.works.urls")),
+    path("", include("fichive.accounts.urls")),
+    path("", include("fichive.tags.urls")),
+    path("", include("fichive.api.urls")),
+]
+
+handler404 = "fichive.views.not_found"
+handler403 = "fichive.views.forbidden"
+handler500 = "fichive.views.server_error"

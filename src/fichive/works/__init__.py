@@ -1,0 +1,1 @@
+"""Works and chapters: posting, editing and reading."""

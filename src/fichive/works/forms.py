@@ -1,0 +1,162 @@
+"""Forms for posting and editing works and chapters; they parse input into service arguments."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from fichive.accounts.models import Pseud, User
+from fichive.accounts.selectors import pseuds_from_names
+from fichive.tags.models import CATEGORIES, DEFAULT_RATING, RATINGS, WARNINGS
+from fichive.tags.services import split_tag_input
+from fichive.works.languages import LANGUAGES
+from fichive.works.models import Work
+from fichive.works.services import ChapterText, WorkMeta
+
+FORMAT_CHOICES = [("html", "HTML (line breaks become paragraphs)"), ("text", "Plain text")]
+TAG_HELP = "Separate tags with commas."
+
+
+class ServiceErrorsMixin:
+    """Show a service's ValidationError on the matching fields, the rest at the top."""
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc.messages)
+            return
+        for name, messages in exc.message_dict.items():
+            self.add_error(name if name in self.fields else None, messages)
+
+
+class WorkForm(ServiceErrorsMixin, forms.Form):
+    title = forms.CharField(max_length=255)
+    creators = forms.ModelMultipleChoiceField(
+        queryset=Pseud.objects.none(), widget=forms.CheckboxSelectMultiple,
+        label="Creator/Pseud(s)",
+    )
+    co_creators = forms.CharField(
+        required=False, label="Add co-creators",
+        help_text="User names, or “pseud (user name)”, separated by commas.",
+    )
+    rating = forms.ChoiceField(choices=[(r, r) for r in RATINGS], initial=DEFAULT_RATING)
+    warnings = forms.MultipleChoiceField(
+        choices=[(w, w) for w in WARNINGS], widget=forms.CheckboxSelectMultiple,
+        label="Archive Warnings",
+    )
+    fandoms = forms.CharField(label="Fandoms", help_text=TAG_HELP)
+    categories = forms.MultipleChoiceField(
+        choices=[(c, c) for c in CATEGORIES], widget=forms.CheckboxSelectMultiple, required=False,
+    )
+    relationships = forms.CharField(required=False, help_text=TAG_HELP)
+    characters = forms.CharField(required=False, help_text=TAG_HELP)
+    freeforms = forms.CharField(required=False, label="Additional Tags", help_text=TAG_HELP)
+    summary = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    notes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}), label="Beginning notes"
+    )
+    end_notes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}), label="End notes"
+    )
+    language = forms.ChoiceField(choices=LANGUAGES, initial="en")
+    restricted = forms.BooleanField(
+        required=False, label="Only show to registered users",
+    )
+    expected_chapters = forms.IntegerField(
+        required=False, min_value=1, label="Expected chapters",
+        help_text="Leave blank if you don't know yet (shows as “?”).",
+    )
+    fmt = forms.ChoiceField(choices=FORMAT_CHOICES, initial="html", label="Text format")
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["creators"].queryset = user.pseuds.all()
+        if not self.is_bound and "creators" not in self.initial:
+            self.initial["creators"] = [p.pk for p in user.pseuds.all() if p.is_default]
+
+    def clean_co_creators(self) -> list[Pseud]:
+        return pseuds_from_names(self.cleaned_data.get("co_creators", ""))
+
+    def to_meta(self) -> WorkMeta:
+        data = self.cleaned_data
+        return WorkMeta(
+            title=data["title"],
+            creators=[*data["creators"], *data["co_creators"]],
+            fandoms=split_tag_input(data["fandoms"]),
+            rating=data["rating"],
+            warnings=data["warnings"],
+            categories=data["categories"],
+            relationships=split_tag_input(data["relationships"]),
+            characters=split_tag_input(data["characters"]),
+            freeforms=split_tag_input(data["freeforms"]),
+            summary=data["summary"],
+            notes=data["notes"],
+            end_notes=data["end_notes"],
+            language=data["language"],
+            restricted=data["restricted"],
+            expected_chapters=data["expected_chapters"],
+            fmt=data["fmt"],
+        )
+
+    @classmethod
+    def initial_for(cls, work: Work, *, user: User) -> dict:
+        """The form's initial values for editing `work` (stored HTML is edited as HTML)."""
+        own = [c.pseud for c in work.creatorships.all() if c.pseud.user_id == user.pk]
+        others = [c.pseud.byline for c in work.creatorships.all() if c.pseud.user_id != user.pk]
+        names = {t: ", ".join(tag.name for tag in work.tags_of(t)) for t in
+                 ("fandom", "relationship", "character", "freeform")}
+        rating = work.rating
+        return {
+            "title": work.title,
+            "creators": [p.pk for p in own],
+            "co_creators": ", ".join(others),
+            "rating": rating.name if rating else DEFAULT_RATING,
+            "warnings": [t.name for t in work.tags_of("warning")],
+            "categories": [t.name for t in work.tags_of("category")],
+            "fandoms": names["fandom"],
+            "relationships": names["relationship"],
+            "characters": names["character"],
+            "freeforms": names["freeform"],
+            "summary": work.summary,
+            "notes": work.notes,
+            "end_notes": work.end_notes,
+            "language": work.language,
+            "restricted": work.restricted,
+            "expected_chapters": work.expected_chapters,
+            "fmt": "html",
+        }
+
+
+class ChapterForm(ServiceErrorsMixin, forms.Form):
+    title = forms.CharField(max_length=255, required=False, label="Chapter title")
+    summary = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Chapter summary"
+    )
+    notes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Chapter beginning notes"
+    )
+    content = forms.CharField(widget=forms.Textarea(attrs={"rows": 18}), label="Chapter text")
+    end_notes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Chapter end notes"
+    )
+    fmt = forms.ChoiceField(choices=FORMAT_CHOICES, initial="html", label="Text format")
+
+    def to_text(self) -> ChapterText:
+        data = self.cleaned_data
+        return ChapterText(
+            content=data["content"], title=data["title"], summary=data["summary"],
+            notes=data["notes"], end_notes=data["end_notes"], fmt=data["fmt"],
+        )
+
+
+class NewWorkChapterForm(ChapterForm):
+    """The first chapter on the new-work form: a title and the text (notes live on the work)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, prefix="chapter", **kwargs)
+        for name in ("summary", "notes", "end_notes", "fmt"):
+            del self.fields[name]
+
+    def to_text(self, *, fmt: str = "html") -> ChapterText:  # type: ignore[override]
+        data = self.cleaned_data
+        return ChapterText(content=data["content"], title=data["title"], fmt=fmt)

@@ -1,0 +1,138 @@
+"""Works, their chapters and creators."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.urls import reverse
+
+from fichive.accounts.models import Pseud
+from fichive.tags.models import Tag
+from fichive.works.languages import LANGUAGE_NAMES, LANGUAGES
+
+# AO3's limits.
+TITLE_MAX = 255
+SUMMARY_MAX = 1250
+NOTES_MAX = 5000
+CHAPTER_MAX = 510_000
+USER_TAGS_MAX = 75
+
+
+class Work(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        POSTED = "posted", "Posted"
+
+    title = models.CharField(max_length=TITLE_MAX)
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    end_notes = models.TextField(blank=True)
+    language = models.CharField(max_length=8, choices=LANGUAGES, default="en")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.DRAFT)
+    restricted = models.BooleanField(default=False, help_text="Only logged-in users may see it.")
+    expected_chapters = models.PositiveIntegerField(null=True, blank=True)
+    complete = models.BooleanField(default=False)
+    word_count = models.PositiveIntegerField(default=0)
+    chapter_count = models.PositiveIntegerField(default=0)
+    published = models.DateField(null=True, blank=True)
+    updated = models.DateField(null=True, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    source_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    creators = models.ManyToManyField(Pseud, through="Creatorship", related_name="works")
+    tags = models.ManyToManyField(Tag, through="Tagging", related_name="works")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["state", "restricted", "-updated", "-id"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("works:detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == self.State.DRAFT
+
+    @property
+    def is_multichapter(self) -> bool:
+        return self.chapter_count > 1 or (self.expected_chapters or 1) > 1
+
+    @property
+    def chapters_display(self) -> str:
+        """AO3's "posted/expected" chapter count, "3/?" when the total is unknown."""
+        expected = "?" if self.expected_chapters is None else str(self.expected_chapters)
+        return f"{self.chapter_count}/{expected}"
+
+    @property
+    def language_name(self) -> str:
+        return LANGUAGE_NAMES.get(self.language, self.language)
+
+    def tags_of(self, tag_type: str) -> list[Tag]:
+        """Tags of one type, using prefetched `tags` when present."""
+        return sorted(
+            (tag for tag in self.tags.all() if tag.type == tag_type), key=lambda t: t.name
+        )
+
+    @property
+    def rating(self) -> Tag | None:
+        ratings = self.tags_of(Tag.Type.RATING)
+        return ratings[0] if ratings else None
+
+    def pseuds(self) -> list[Pseud]:
+        """Creators in byline order, using prefetched creatorships when present."""
+        return [c.pseud for c in sorted(self.creatorships.all(), key=lambda c: c.position)]
+
+
+class Creatorship(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="creatorships")
+    pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="creatorships")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["work", "pseud"], name="creatorship_unique"),
+        ]
+
+
+class Tagging(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="taggings")
+    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="taggings")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["work", "tag"], name="tagging_unique")]
+        indexes = [models.Index(fields=["tag", "work"])]
+
+
+class Chapter(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="chapters")
+    position = models.PositiveIntegerField()
+    title = models.CharField(max_length=TITLE_MAX, blank=True)
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    end_notes = models.TextField(blank=True)
+    content = models.TextField()
+    word_count = models.PositiveIntegerField(default=0)
+    published = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position"]
+        indexes = [models.Index(fields=["work", "position"])]
+
+    def __str__(self) -> str:
+        return self.full_title
+
+    def get_absolute_url(self) -> str:
+        return reverse("works:chapter", args=[self.work_id, self.pk])
+
+    @property
+    def full_title(self) -> str:
+        """AO3's chapter heading: "Chapter 2: The Storm" or just "Chapter 2"."""
+        heading = f"Chapter {self.position}"
+        return f"{heading}: {self.title}" if self.title else heading

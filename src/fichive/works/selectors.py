@@ -1,0 +1,77 @@
+"""Reads of works that depend on who is looking: the one place that decides visibility.
+
+Guests see posted, unrestricted works; logged-in users also see restricted works; creators
+also see their own drafts. Every surface (pages, listings, API, downloads) reads through here.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from fichive.accounts.models import User
+from fichive.works.models import Chapter, Creatorship, Work
+
+
+def works_visible_to(user: User | None) -> QuerySet[Work]:
+    posted = Q(state=Work.State.POSTED)
+    if user is None or not user.is_authenticated:
+        return Work.objects.filter(posted, restricted=False)
+    own = Q(pk__in=Creatorship.objects.filter(pseud__user=user).values("work_id"))
+    return Work.objects.filter(posted | own)
+
+
+def with_blurb_data(works: QuerySet[Work]) -> QuerySet[Work]:
+    """What a work's blurb or meta block shows, in a fixed number of queries."""
+    return works.prefetch_related(
+        "tags",
+        Prefetch(
+            "creatorships",
+            queryset=Creatorship.objects.select_related("pseud__user").order_by("position"),
+        ),
+    )
+
+
+def work_for_viewer(user: User | None, work_id: int) -> Work:
+    """The work if this visitor may see it; 404 otherwise (never 403: don't confirm it exists)."""
+    try:
+        return with_blurb_data(works_visible_to(user)).get(pk=work_id)
+    except Work.DoesNotExist:
+        raise Http404("No such work.") from None
+
+
+def work_for_editing(user: User | None, work_id: int) -> Work:
+    """The work if this visitor is one of its creators; 404 if they may not see it, else 403."""
+    work = work_for_viewer(user, work_id)
+    if not any(c.pseud.user_id == getattr(user, "pk", None) for c in work.creatorships.all()):
+        raise PermissionDenied("Only the work's creators can change it.")
+    return work
+
+
+def chapter_of(work: Work, chapter_id: int) -> Chapter:
+    try:
+        return work.chapters.get(pk=chapter_id)
+    except Chapter.DoesNotExist:
+        raise Http404("No such chapter.") from None
+
+
+def chapter_at(work: Work, position: int) -> Chapter:
+    try:
+        return work.chapters.get(position=position)
+    except Chapter.DoesNotExist:
+        raise Http404("No such chapter.") from None
+
+
+def recent_works(user: User | None, *, limit: int = 20) -> QuerySet[Work]:
+    return with_blurb_data(
+        works_visible_to(user).filter(state=Work.State.POSTED).order_by("-updated", "-id")
+    )[:limit]
+
+
+def works_by_user(viewer: User | None, owner: User, *, drafts: bool = False) -> QuerySet[Work]:
+    state = Work.State.DRAFT if drafts else Work.State.POSTED
+    works = works_visible_to(viewer).filter(
+        state=state, pk__in=Creatorship.objects.filter(pseud__user=owner).values("work_id")
+    )
+    return with_blurb_data(works.order_by("-updated", "-modified_at", "-id"))

@@ -1,0 +1,367 @@
+"""Writes to works and chapters: posting, editing, reordering and deleting.
+
+Every surface (forms, importers, API, CLI, demo loader) calls these functions, so validation,
+sanitizing, word counts and dates happen in one place.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from fichive.accounts.models import Pseud, User
+from fichive.lib.sanitize import userstuff_from_input
+from fichive.lib.wordcount import count_words
+from fichive.tags.models import DEFAULT_RATING, DEFAULT_WARNING, Tag
+from fichive.tags.services import tags_find_or_create
+from fichive.works.languages import LANGUAGE_NAMES
+from fichive.works.models import (
+    CHAPTER_MAX,
+    NOTES_MAX,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    USER_TAGS_MAX,
+    Chapter,
+    Creatorship,
+    Tagging,
+    Work,
+)
+
+USER_TAG_TYPES = (Tag.Type.FANDOM, Tag.Type.RELATIONSHIP, Tag.Type.CHARACTER, Tag.Type.FREEFORM)
+
+
+@dataclass
+class WorkMeta:
+    """A work's own fields and tags, as a form, an importer or the API supplies them.
+
+    Text fields are raw user input in `fmt` ("html" or "text"); they are sanitized here.
+    """
+
+    title: str
+    creators: list[Pseud]
+    fandoms: list[str]
+    rating: str = DEFAULT_RATING
+    warnings: list[str] = field(default_factory=lambda: [DEFAULT_WARNING])
+    categories: list[str] = field(default_factory=list)
+    relationships: list[str] = field(default_factory=list)
+    characters: list[str] = field(default_factory=list)
+    freeforms: list[str] = field(default_factory=list)
+    summary: str = ""
+    notes: str = ""
+    end_notes: str = ""
+    language: str = "en"
+    restricted: bool = False
+    expected_chapters: int | None = None
+    complete: bool = False
+    published: datetime.date | None = None
+    updated: datetime.date | None = None
+    source_url: str = ""
+    source_hash: str = ""
+    fmt: str = "html"
+
+
+@dataclass
+class ChapterText:
+    """One chapter's fields as raw user input in `fmt` ("html" or "text")."""
+
+    content: str
+    title: str = ""
+    summary: str = ""
+    notes: str = ""
+    end_notes: str = ""
+    fmt: str = "html"
+
+
+def is_creator(*, user: User | None, work: Work) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return Creatorship.objects.filter(work=work, pseud__user=user).exists()
+
+
+def _require_creator(*, user: User, work: Work) -> None:
+    if not is_creator(user=user, work=work):
+        raise PermissionDenied("Only the work's creators can change it.")
+
+
+def _today() -> datetime.date:
+    return timezone.now().date()
+
+
+def _clean_text(value: str, *, fmt: str, limit: int, label: str, classes: bool = True) -> str:
+    html = userstuff_from_input(value or "", fmt=fmt, allow_classes=classes)
+    if len(html) > limit:
+        raise ValidationError(
+            f"{label} is {len(html):,} characters long; the most is {limit:,}.", code="too_long"
+        )
+    return html
+
+
+def _clean_meta(meta: WorkMeta, *, user: User) -> tuple[dict, dict[str, list[Tag]]]:
+    """Validate and sanitize a WorkMeta; return model fields and tags by type, or raise."""
+    errors: dict[str, list[str]] = {}
+
+    def check(key: str, func):  # collect every error instead of stopping at the first
+        try:
+            return func()
+        except ValidationError as exc:
+            errors.setdefault(key, []).extend(exc.messages)
+            return None
+
+    title = " ".join((meta.title or "").split())
+    if not title:
+        errors["title"] = ["A work needs a title."]
+    elif len(title) > TITLE_MAX:
+        errors["title"] = [f"Titles are at most {TITLE_MAX} characters."]
+    if not meta.creators:
+        errors["creators"] = ["A work needs at least one creator."]
+    elif not any(p.user_id == user.pk for p in meta.creators):
+        errors["creators"] = ["You must be one of the work's creators."]
+    if meta.language not in LANGUAGE_NAMES:
+        errors["language"] = [f"“{meta.language}” is not a language the archive knows."]
+    if meta.expected_chapters is not None and meta.expected_chapters < 1:
+        errors["expected_chapters"] = ["The expected number of chapters must be at least 1."]
+    fields = {
+        "title": title,
+        "summary": check("summary", lambda: _clean_text(
+            meta.summary, fmt=meta.fmt, limit=SUMMARY_MAX, label="The summary", classes=False)),
+        "notes": check("notes", lambda: _clean_text(
+            meta.notes, fmt=meta.fmt, limit=NOTES_MAX, label="The notes")),
+        "end_notes": check("end_notes", lambda: _clean_text(
+            meta.end_notes, fmt=meta.fmt, limit=NOTES_MAX, label="The end notes")),
+        "language": meta.language,
+        "restricted": bool(meta.restricted),
+        "expected_chapters": meta.expected_chapters,
+        "source_url": meta.source_url or "",
+        "source_hash": meta.source_hash or "",
+    }
+    tags: dict[str, list[Tag]] = {}
+    wanted = {
+        Tag.Type.RATING: [meta.rating] if meta.rating else [],
+        Tag.Type.WARNING: meta.warnings,
+        Tag.Type.CATEGORY: meta.categories,
+        Tag.Type.FANDOM: meta.fandoms,
+        Tag.Type.RELATIONSHIP: meta.relationships,
+        Tag.Type.CHARACTER: meta.characters,
+        Tag.Type.FREEFORM: meta.freeforms,
+    }
+    for tag_type, names in wanted.items():
+        found = check(tag_type + "s", lambda t=tag_type, n=names: tags_find_or_create(
+            tag_type=t, names=n))
+        tags[tag_type] = found or []
+    if not meta.rating:
+        errors.setdefault("rating", []).append("Choose a rating.")
+    if not meta.warnings:
+        errors.setdefault("warnings", []).append("Choose at least one archive warning.")
+    if not meta.fandoms:
+        errors.setdefault("fandoms", []).append("A work needs at least one fandom.")
+    user_tags = sum(len(tags[t]) for t in USER_TAG_TYPES)
+    if user_tags > USER_TAGS_MAX:
+        errors.setdefault("freeforms", []).append(
+            f"A work can have at most {USER_TAGS_MAX} fandom, relationship, character and "
+            f"additional tags together; this one has {user_tags}."
+        )
+    if errors:
+        raise ValidationError(errors)
+    return fields, tags
+
+
+def _clean_chapter(text: ChapterText) -> dict:
+    errors: dict[str, list[str]] = {}
+    title = " ".join((text.title or "").split())
+    if len(title) > TITLE_MAX:
+        errors["title"] = [f"Chapter titles are at most {TITLE_MAX} characters."]
+    values = {"title": title}
+    for name, limit, label in [
+        ("content", CHAPTER_MAX, "The chapter text"),
+        ("summary", SUMMARY_MAX, "The chapter summary"),
+        ("notes", NOTES_MAX, "The chapter notes"),
+        ("end_notes", NOTES_MAX, "The chapter end notes"),
+    ]:
+        try:
+            values[name] = _clean_text(
+                getattr(text, name), fmt=text.fmt, limit=limit, label=label,
+                classes=name != "summary",
+            )
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if "content" in values and not count_words(values["content"]) and "<img" not in values[
+        "content"
+    ]:
+        errors["content"] = ["The chapter has no text."]
+    if errors:
+        raise ValidationError(errors)
+    values["word_count"] = count_words(values["content"])
+    return values
+
+
+def _set_creators(work: Work, creators: list[Pseud]) -> None:
+    Creatorship.objects.filter(work=work).delete()
+    unique = list(dict.fromkeys(creators))
+    Creatorship.objects.bulk_create(
+        Creatorship(work=work, pseud=p, position=i) for i, p in enumerate(unique)
+    )
+
+
+def _set_tags(work: Work, tags: dict[str, list[Tag]]) -> None:
+    Tagging.objects.filter(work=work).delete()
+    all_tags = list(dict.fromkeys(t for group in tags.values() for t in group))
+    Tagging.objects.bulk_create(Tagging(work=work, tag=t) for t in all_tags)
+
+
+def _refresh_totals(work: Work) -> None:
+    """Recount words and chapters and settle the expected count and completeness."""
+    totals = work.chapters.aggregate(words=Sum("word_count"))
+    work.word_count = totals["words"] or 0
+    work.chapter_count = work.chapters.count()
+    if work.expected_chapters is not None and work.expected_chapters < work.chapter_count:
+        work.expected_chapters = work.chapter_count
+    work.complete = work.expected_chapters == work.chapter_count
+    work.save(update_fields=["word_count", "chapter_count", "expected_chapters", "complete",
+                             "modified_at"])
+
+
+def _renumber(work: Work) -> None:
+    for position, chapter in enumerate(work.chapters.order_by("position", "id"), start=1):
+        if chapter.position != position:
+            chapter.position = position
+            chapter.save(update_fields=["position"])
+
+
+@transaction.atomic
+def work_create(
+    *, user: User, meta: WorkMeta, chapters: list[ChapterText], post: bool
+) -> Work:
+    """Create a work with its chapters, as a draft or posted; all or nothing."""
+    if not chapters:
+        raise ValidationError({"content": ["A work needs at least one chapter."]})
+    errors: dict[str, list[str]] = {}
+    try:
+        fields, tags = _clean_meta(meta, user=user)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    cleaned: list[dict] = []
+    for number, text in enumerate(chapters, start=1):
+        try:
+            cleaned.append(_clean_chapter(text))
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                prefix = f"Chapter {number}: " if len(chapters) > 1 else ""
+                errors.setdefault(key, []).extend(prefix + m for m in messages)
+    if errors:
+        raise ValidationError(errors)
+    if meta.complete and fields["expected_chapters"] is None:
+        fields["expected_chapters"] = len(chapters)
+    work = Work.objects.create(**fields, published=meta.published, updated=meta.updated)
+    _set_creators(work, meta.creators)
+    _set_tags(work, tags)
+    Chapter.objects.bulk_create(
+        Chapter(work=work, position=i, published=meta.published, **values)
+        for i, values in enumerate(cleaned, start=1)
+    )
+    _refresh_totals(work)
+    if post:
+        work_post(user=user, work=work)
+    return work
+
+
+@transaction.atomic
+def work_update(*, user: User, work: Work, meta: WorkMeta) -> Work:
+    """Change a work's fields, creators and tags (chapters are edited one by one)."""
+    _require_creator(user=user, work=work)
+    fields, tags = _clean_meta(meta, user=user)
+    expected = fields["expected_chapters"]
+    if expected is not None and expected < work.chapter_count:
+        raise ValidationError({"expected_chapters": [
+            f"The work already has {work.chapter_count} chapters; expect at least that many."
+        ]})
+    if meta.complete and expected is None:
+        fields["expected_chapters"] = work.chapter_count
+    for name, value in fields.items():
+        setattr(work, name, value)
+    if meta.published:
+        work.published = meta.published
+    work.save()
+    _set_creators(work, meta.creators)
+    _set_tags(work, tags)
+    _refresh_totals(work)
+    return work
+
+
+@transaction.atomic
+def work_post(*, user: User, work: Work) -> Work:
+    """Post a draft: it becomes visible, dated today unless it carries its own dates."""
+    _require_creator(user=user, work=work)
+    if work.state == Work.State.POSTED:
+        return work
+    today = _today()
+    work.state = Work.State.POSTED
+    work.published = work.published or today
+    work.updated = work.updated or work.published
+    if work.updated < work.published:
+        work.updated = work.published
+    work.save(update_fields=["state", "published", "updated", "modified_at"])
+    work.chapters.filter(published__isnull=True).update(published=work.published)
+    return work
+
+
+@transaction.atomic
+def work_delete(*, user: User, work: Work) -> None:
+    _require_creator(user=user, work=work)
+    work.delete()
+
+
+@transaction.atomic
+def chapter_add(*, user: User, work: Work, text: ChapterText) -> Chapter:
+    """Add a chapter at the end; a posted work's update date becomes today."""
+    _require_creator(user=user, work=work)
+    values = _clean_chapter(text)
+    position = work.chapters.count() + 1
+    today = _today() if work.state == Work.State.POSTED else None
+    chapter = Chapter.objects.create(work=work, position=position, published=today, **values)
+    if today:
+        work.updated = today
+        work.save(update_fields=["updated", "modified_at"])
+    _refresh_totals(work)
+    return chapter
+
+
+@transaction.atomic
+def chapter_update(*, user: User, chapter: Chapter, text: ChapterText) -> Chapter:
+    _require_creator(user=user, work=chapter.work)
+    values = _clean_chapter(text)
+    for name, value in values.items():
+        setattr(chapter, name, value)
+    chapter.save(update_fields=[*values, "modified_at"])
+    _refresh_totals(chapter.work)
+    return chapter
+
+
+@transaction.atomic
+def chapter_delete(*, user: User, chapter: Chapter) -> None:
+    """Delete a chapter; the only chapter of a work can't be deleted (delete the work)."""
+    work = chapter.work
+    _require_creator(user=user, work=work)
+    if work.chapters.count() <= 1:
+        raise ValidationError("A work needs at least one chapter; delete the work instead.")
+    chapter.delete()
+    _renumber(work)
+    if work.expected_chapters is not None and work.expected_chapters > work.chapters.count():
+        work.expected_chapters -= 1
+        work.save(update_fields=["expected_chapters"])
+    _refresh_totals(work)
+
+
+@transaction.atomic
+def chapters_reorder(*, user: User, work: Work, order: list[int]) -> None:
+    """Put the chapters in the order of `order`, a list of every chapter id of the work."""
+    _require_creator(user=user, work=work)
+    ids = list(work.chapters.values_list("id", flat=True))
+    if sorted(order) != sorted(ids):
+        raise ValidationError("Give every chapter of the work exactly one position.")
+    for position, chapter_id in enumerate(order, start=1):
+        Chapter.objects.filter(pk=chapter_id, work=work).update(position=position)

@@ -1,0 +1,27 @@
+"""URLs for works and chapters, in AO3's shapes."""
+
+from django.urls import path
+
+from fichive.works import views
+
+app_name = "works"
+
+urlpatterns = [
+    path("works", views.work_index, name="index"),
+    path("works/new", views.work_new, name="new"),
+    path("works/<int:work_id>", views.work_detail, name="detail"),
+    path("works/<int:work_id>/navigate", views.work_navigate, name="navigate"),
+    path("works/<int:work_id>/edit", views.work_edit, name="edit"),
+    path("works/<int:work_id>/preview", views.work_preview, name="preview"),
+    path("works/<int:work_id>/post", views.work_post, name="post"),
+    path("works/<int:work_id>/delete", views.work_delete, name="delete"),
+    path("works/<int:work_id>/chapters/new", views.chapter_new, name="chapter-add"),
+    path("works/<int:work_id>/chapters/manage", views.chapters_manage, name="chapters-manage"),
+    path("works/<int:work_id>/chapters/<int:chapter_id>", views.chapter_detail, name="chapter"),
+    path("works/<int:work_id>/chapters/<int:chapter_id>/edit", views.chapter_edit,
+         name="chapter-edit"),
+    path("works/<int:work_id>/chapters/<int:chapter_id>/delete", views.chapter_delete,
+         name="chapter-delete"),
+    path("users/<str:username>/works", views.user_works, name="user-works"),
+    path("users/<str:username>/works/drafts", views.user_drafts, name="user-drafts"),
+]

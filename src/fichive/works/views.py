@@ -1,0 +1,246 @@
+"""Work pages: reading (work, chapter, full work, index), posting, editing and deleting."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from fichive.accounts.selectors import user_by_name
+from fichive.works import selectors, services
+from fichive.works.forms import ChapterForm, NewWorkChapterForm, WorkForm
+from fichive.works.models import Chapter, Work
+
+PER_PAGE = 20
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "works/home.html", {"works": selectors.recent_works(request.user)})
+
+
+def work_index(request: HttpRequest) -> HttpResponse:
+    works = selectors.with_blurb_data(
+        selectors.works_visible_to(request.user)
+        .filter(state=Work.State.POSTED)
+        .order_by("-updated", "-id")
+    )
+    page = Paginator(works, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "works/index.html", {"page": page, "heading": "Works"})
+
+
+def user_works(request: HttpRequest, username: str) -> HttpResponse:
+    owner = user_by_name(username)
+    page = Paginator(selectors.works_by_user(request.user, owner), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "works/index.html",
+                  {"page": page, "heading": f"Works by {owner.username}", "owner": owner})
+
+
+@login_required
+def user_drafts(request: HttpRequest, username: str) -> HttpResponse:
+    owner = user_by_name(username)
+    if owner.pk != request.user.pk:
+        return redirect("works:user-works", username=owner.username)
+    page = Paginator(selectors.works_by_user(request.user, owner, drafts=True), PER_PAGE)
+    return render(request, "works/index.html", {
+        "page": page.get_page(request.GET.get("page")), "heading": "Your drafts",
+        "owner": owner,
+    })
+
+
+def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter]) -> dict:
+    all_chapters = list(work.chapters.only("id", "position", "title", "work_id"))
+    context = {
+        "work": work,
+        "chapters": chapters,
+        "all_chapters": all_chapters,
+        "is_creator": services.is_creator(user=request.user, work=work),
+        "full_work": len(chapters) == len(all_chapters),
+        "show_work_notes": chapters[0].position == 1,
+        "show_end_notes": chapters[-1].position == len(all_chapters),
+    }
+    if len(chapters) == 1 and len(all_chapters) > 1:
+        index = chapters[0].position - 1
+        context["previous"] = all_chapters[index - 1] if index > 0 else None
+        context["next"] = all_chapters[index + 1] if index + 1 < len(all_chapters) else None
+    return context
+
+
+def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
+    """/works/<id>: the first chapter, or the whole work with ?view_full_work=true."""
+    work = selectors.work_for_viewer(request.user, work_id)
+    chapters = list(work.chapters.all())
+    if request.GET.get("view_full_work") not in {"true", "1"}:
+        chapters = chapters[:1]
+    return render(request, "works/work.html", _reading_context(request, work, chapters))
+
+
+def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
+    work = selectors.work_for_viewer(request.user, work_id)
+    chapter = selectors.chapter_of(work, chapter_id)
+    return render(request, "works/work.html", _reading_context(request, work, [chapter]))
+
+
+def work_navigate(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = selectors.work_for_viewer(request.user, work_id)
+    return render(request, "works/navigate.html",
+                  {"work": work, "chapters": work.chapters.defer("content")})
+
+
+@login_required
+def work_new(request: HttpRequest) -> HttpResponse:
+    """Post a new work: Post, Preview (saves a draft and shows it) or Save as draft."""
+    form = WorkForm(request.POST or None, user=request.user)
+    chapter_form = NewWorkChapterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() & chapter_form.is_valid():
+        action = request.POST.get("action", "post")
+        try:
+            work = services.work_create(
+                user=request.user, meta=form.to_meta(),
+                chapters=[chapter_form.to_text(fmt=form.cleaned_data["fmt"])],
+                post=action == "post",
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            return _after_save(request, work, action)
+    return render(request, "works/work_form.html",
+                  {"form": form, "chapter_form": chapter_form, "new": True})
+
+
+def _after_save(request: HttpRequest, work: Work, action: str) -> HttpResponse:
+    if action == "preview":
+        return redirect("works:preview", work_id=work.pk)
+    if work.is_draft:
+        messages.success(request, "Draft saved. It is visible only to you until you post it.")
+        return redirect("works:preview", work_id=work.pk)
+    messages.success(request, "Work posted.")
+    return redirect(work)
+
+
+@login_required
+def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = selectors.work_for_editing(request.user, work_id)
+    form = WorkForm(request.POST or None, user=request.user,
+                    initial=WorkForm.initial_for(work, user=request.user))
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action", "post")
+        try:
+            with transaction.atomic():
+                services.work_update(user=request.user, work=work, meta=form.to_meta())
+                if action == "post":
+                    services.work_post(user=request.user, work=work)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            return _after_save(request, work, action)
+    return render(request, "works/work_form.html", {"form": form, "work": work, "new": False})
+
+
+@login_required
+def work_preview(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = selectors.work_for_editing(request.user, work_id)
+    context = _reading_context(request, work, list(work.chapters.all()))
+    context["preview"] = True
+    return render(request, "works/work.html", context)
+
+
+@login_required
+@require_POST
+def work_post(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = selectors.work_for_editing(request.user, work_id)
+    services.work_post(user=request.user, work=work)
+    messages.success(request, "Work posted.")
+    return redirect(work)
+
+
+@login_required
+def work_delete(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = selectors.work_for_editing(request.user, work_id)
+    if request.method == "POST":
+        title = work.title
+        services.work_delete(user=request.user, work=work)
+        messages.success(request, f"“{title}” was deleted.")
+        return redirect("accounts:dashboard", username=request.user.username)
+    return render(request, "works/confirm_delete.html", {"work": work, "object": work})
+
+
+@login_required
+def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
+    work = selectors.work_for_editing(request.user, work_id)
+    form = ChapterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            chapter = services.chapter_add(user=request.user, work=work, text=form.to_text())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"{chapter.full_title} added.")
+            return redirect(chapter)
+    return render(request, "works/chapter_form.html",
+                  {"form": form, "work": work, "position": work.chapter_count + 1})
+
+
+@login_required
+def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
+    work = selectors.work_for_editing(request.user, work_id)
+    chapter = selectors.chapter_of(work, chapter_id)
+    initial = {name: getattr(chapter, name) for name in
+               ("title", "summary", "notes", "content", "end_notes")}
+    form = ChapterForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.chapter_update(user=request.user, chapter=chapter, text=form.to_text())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"{chapter.full_title} updated.")
+            return redirect(chapter)
+    return render(request, "works/chapter_form.html",
+                  {"form": form, "work": work, "chapter": chapter, "position": chapter.position})
+
+
+@login_required
+def chapter_delete(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
+    work = selectors.work_for_editing(request.user, work_id)
+    chapter = selectors.chapter_of(work, chapter_id)
+    if request.method == "POST":
+        try:
+            services.chapter_delete(user=request.user, chapter=chapter)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("works:chapters-manage", work_id=work.pk)
+        messages.success(request, f"{chapter.full_title} was deleted.")
+        return redirect("works:chapters-manage", work_id=work.pk)
+    return render(request, "works/confirm_delete.html",
+                  {"work": work, "object": chapter, "chapter": chapter})
+
+
+@login_required
+def chapters_manage(request: HttpRequest, work_id: int) -> HttpResponse:
+    """Reorder chapters: each gets a position number; the new order is by those numbers."""
+    work = selectors.work_for_editing(request.user, work_id)
+    chapters = list(work.chapters.defer("content"))
+    error = None
+    if request.method == "POST":
+        try:
+            positions = {c.pk: int(request.POST.get(f"position-{c.pk}", "")) for c in chapters}
+        except ValueError:
+            error = "Give every chapter a whole-number position."
+        else:
+            order = sorted(positions, key=lambda pk: (positions[pk], pk))
+            try:
+                services.chapters_reorder(user=request.user, work=work, order=order)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, "Chapter order saved.")
+                return redirect("works:navigate", work_id=work.pk)
+    return render(request, "works/chapters_manage.html",
+                  {"work": work, "chapters": chapters, "error": error})
