@@ -1,16 +1,10 @@
-"""Shared fixtures: a throwaway data dir, fast password hashing, and named roles."""
+"""Shared fixtures: fast password hashing and named roles (the data dir: tests/_environment.py)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
+import pytest
 
-# Settings read FICHIVE_DATA_DIR at import time: point it at a temp dir before Django starts.
-os.environ.setdefault("FICHIVE_DATA_DIR", tempfile.mkdtemp(prefix="fichive-test-"))
-
-import pytest  # noqa: E402
-
-from tests.factories import UserFactory, WorkFactory  # noqa: E402
+from tests.factories import UserFactory, WorkFactory
 
 
 @pytest.fixture(autouse=True)

@@ -322,11 +322,22 @@ def test_html_with_paragraphs_left_as_is():
     assert userstuff_from_input(html) == html
 
 
+def test_text_between_blocks_gets_paragraphs():
+    out = userstuff_from_input("one\n\n<hr />\n\ntwo\nthree")
+    assert out == "<p>one</p>\n<hr>\n<p>two<br>\nthree</p>"
+
+
 @pytest.mark.parametrize(
-    "block", ["<br>", "<div>x</div>", "<blockquote>x</blockquote>", "<hr />", "<H2>x</H2>"]
+    "block", ["<div>x</div>", "<blockquote>x</blockquote>", "<H2>x</H2>", "<p>x</p>"]
 )
-def test_any_block_markup_stops_paragraph_conversion(block):
-    assert "<p>" not in userstuff_from_input(f"a\n\nb{block}")
+def test_text_inside_blocks_is_left_alone(block):
+    out = userstuff_from_input(f"a\n\nb{block}")
+    assert out.startswith("<p>a</p>")
+    assert "x" in out and "<p>x\n" not in out
+
+
+def test_author_br_tags_keep_single_newlines_as_spaces():
+    assert userstuff_from_input("one<br>\ntwo\n\nthree") == "<p>one<br> two</p>\n<p>three</p>"
 
 
 def test_newlines_inside_tags_are_not_line_breaks():

@@ -164,8 +164,14 @@ _TOKEN_RE = re.compile(
     re.DOTALL | re.IGNORECASE,
 )
 
-# Markup that already lays out paragraphs: when present, line breaks are left alone.
-_BLOCK_MARKUP = _names("p div br blockquote ul ol table h1 h2 h3 h4 h5 h6 hr pre")
+# Elements that hold their own paragraphs: text outside them gets paragraphs from its line
+# breaks, text inside them is left as it is.
+_CONTAINER_BLOCKS = _names(
+    "p div blockquote ul ol dl table pre h1 h2 h3 h4 h5 h6 details figure center address"
+)
+_VOID_BLOCKS = _names("hr")
+_BR_TAG_RE = re.compile(r"<br\b", re.IGNORECASE)
+_BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
 
 
 def _normalize(text: str) -> str:
@@ -195,13 +201,6 @@ def text_to_paragraphs(text: str) -> str:
     return _lines_to_paragraphs(escaped.split("\n"))
 
 
-def _has_block_markup(html: str) -> bool:
-    return any(
-        (name := m.group("name")) and name.lower() in _BLOCK_MARKUP
-        for m in _TOKEN_RE.finditer(html)
-    )
-
-
 def _html_line_breaks_to_paragraphs(html: str) -> str:
     """Paragraphs from the line breaks of HTML that has only inline markup; newlines inside
     tags and comments are not line breaks."""
@@ -216,14 +215,63 @@ def _html_line_breaks_to_paragraphs(html: str) -> str:
     return _lines_to_paragraphs("".join(pieces).split("\x00"))
 
 
+def _loose_text_to_paragraphs(html: str) -> str:
+    """Paragraphs for text that sits outside any block element. Where the author already
+    wrote <br>s, only blank lines separate paragraphs and single line breaks are spaces."""
+    if not html.strip():
+        return ""
+    if _BR_TAG_RE.search(html):
+        parts = (" ".join(part.split("\n")).strip() for part in _BLANK_LINE_RE.split(html))
+        return "\n".join(f"<p>{part}</p>" for part in parts if part)
+    return _html_line_breaks_to_paragraphs(html)
+
+
+def _paragraphs_around_blocks(html: str) -> str:
+    """AO3's "add paragraphs" step for HTML input: text between (not inside) block elements
+    gets paragraphs from its line breaks, so "one\n\n<hr>\n\ntwo" is two paragraphs and a
+    rule, while "<p>one</p>" stays as it is."""
+    out: list[str] = []
+    loose: list[str] = []
+    depth = 0
+
+    def flush() -> None:
+        chunk = "".join(loose)
+        loose.clear()
+        out.append(f"\n{_loose_text_to_paragraphs(chunk)}\n" if chunk.strip() else chunk)
+
+    pos = 0
+    for m in _TOKEN_RE.finditer(html):
+        text, token = html[pos : m.start()], m.group()
+        pos = m.end()
+        (loose if depth == 0 else out).append(text)
+        name = (m.group("name") or "").lower()
+        if name in _CONTAINER_BLOCKS:
+            if token.startswith("</"):
+                depth = max(0, depth - 1)
+            else:
+                if depth == 0:
+                    flush()
+                if not token.endswith("/>"):
+                    depth += 1
+            out.append(token)
+        elif name in _VOID_BLOCKS and depth == 0:
+            flush()
+            out.append(token)
+        else:
+            (loose if depth == 0 else out).append(token)
+    (loose if depth == 0 else out).append(html[pos:])
+    flush()
+    return "".join(out).strip()
+
+
 _FORMATS = frozenset({"html", "text"})
 
 
 def userstuff_from_input(raw: str, *, fmt: str = "html", allow_classes: bool = True) -> str:
     """What a user typed → the HTML we store. The one pipeline for forms, importers and the API.
 
-    fmt="text": escaped and turned into paragraphs. fmt="html": if it has no block-level markup,
-    its line breaks become paragraphs (as on AO3), inline tags kept. Then sanitized.
+    fmt="text": escaped and turned into paragraphs. fmt="html": text outside block elements
+    gets paragraphs from its line breaks (as on AO3), inline tags kept. Then sanitized.
     """
     if fmt not in _FORMATS:
         raise ValueError(f"unknown format {fmt!r}: expected one of {sorted(_FORMATS)}")
@@ -232,10 +280,8 @@ def userstuff_from_input(raw: str, *, fmt: str = "html", allow_classes: bool = T
         return ""
     if fmt == "text":
         html = text_to_paragraphs(text)
-    elif _has_block_markup(text):
-        html = text
     else:
-        html = _html_line_breaks_to_paragraphs(text)
+        html = _paragraphs_around_blocks(text)
     cleaned = sanitize_html(html, allow_classes=allow_classes).strip()
     # Markup with nothing to read ("<p></p>" left by a removed <script>) is no content.
     return cleaned if "<img" in cleaned or html_to_text(cleaned) else ""

@@ -248,15 +248,29 @@ class _Para:
     def text(self) -> str:
         return " ".join(self.lines)
 
-    def html(self) -> str:
-        parts = [html.escape(self.lines[0], quote=False)]
-        for join, line in zip(self.joins, self.lines[1:], strict=True):
-            parts.append(join)
-            parts.append(html.escape(line, quote=False))
-        return "<p>" + "".join(parts) + "</p>"
-
 
 _Item = _Para | None  # None is a scene break
+
+
+def _render(items: list[_Item]) -> str:
+    """<p> per paragraph and <hr /> per scene break, one per line of HTML."""
+    # One escape over all the text is much faster than one per line on huge files; lines
+    # never contain "\n", so splitting the escaped text gives the lines back in order.
+    lines = [line for item in items if item is not None for line in item.lines]
+    escaped = iter(html.escape("\n".join(lines), quote=False).split("\n"))
+    out = []
+    for item in items:
+        if item is None:
+            out.append("<hr />")
+        elif not item.joins:
+            out.append("<p>" + next(escaped) + "</p>")
+        else:
+            parts = [next(escaped)]
+            for join in item.joins:
+                parts.append(join)
+                parts.append(next(escaped))
+            out.append("<p>" + "".join(parts) + "</p>")
+    return "\n".join(out)
 
 
 def _make_para(lines: list[str], joins: list[str]) -> _Para | None:
@@ -367,29 +381,33 @@ def _analyse(rows: list[_Row]) -> _Layout:
 
 def _paragraphs(rows: list[_Row], layout: _Layout) -> list[_Item]:
     items: list[_Item] = []
+    append = items.append
     para: _Para | None = None
     width = layout.wrap_width
+    normal_gap = layout.normal_gap
+    joins_lines = layout.mode != "lines"
+    wrapped = layout.mode == "wrapped"
+    indents = layout.indents_start_paragraphs
     for i, row in enumerate(rows):
         if row.separator:
-            items.append(None)
+            append(None)
             para = None
             continue
-        if para is not None and row.gap == 0 and layout.mode != "lines":
-            prev = rows[i - 1]
-            deliberate = bool(width) and _deliberate_break(prev, row, width)
-            if layout.mode == "wrapped":
-                if not (deliberate or (layout.indents_start_paragraphs and row.indented)):
-                    para.lines.append(row.text)
-                    para.joins.append(" ")
-                    continue
-            else:
+        gap = row.gap
+        if para is not None and gap == 0 and joins_lines:
+            deliberate = bool(width) and _deliberate_break(rows[i - 1], row, width)
+            if not wrapped:
                 para.lines.append(row.text)
                 para.joins.append(" " if width and not deliberate else "<br />")
                 continue
-        elif i > 0 and row.gap > layout.normal_gap:
-            items.append(None)
+            if not (deliberate or (indents and row.indented)):
+                para.lines.append(row.text)
+                para.joins.append(" ")
+                continue
+        elif gap > normal_gap and i:
+            append(None)
         para = _Para([row.text], [])
-        items.append(para)
+        append(para)
     return items
 
 
@@ -568,7 +586,7 @@ def _strip_label(para: _Para) -> list[_Para]:
 
 def _notes_html(paras: list[_Para]) -> str:
     cleaned = [part for para in paras for part in _strip_label(para)]
-    return "\n".join(para.html() for para in cleaned)
+    return _render(list(cleaned))
 
 
 def _take_start_notes(items: list[_Item]) -> tuple[list[_Para], list[_Item]]:
@@ -657,7 +675,7 @@ def parse_text(data: bytes, *, filename: str, title: str | None = None) -> Parse
     items = _tidy(items)
     if not items:
         raise ImportFailed("no story text found")
-    body = "\n".join("<hr />" if item is None else item.html() for item in items)
+    body = _render(items)
     if title is not None:
         work_title = title.strip(_SPACE)
     else:
