@@ -1,4 +1,5 @@
-"""Fichive's one settings module: every knob is a FICHIVE_* environment variable with a safe default."""
+"""Fichive's one settings module: every knob is a FICHIVE_* environment variable with a
+safe default."""
 
 from __future__ import annotations
 

@@ -278,10 +278,7 @@ def userstuff_from_input(raw: str, *, fmt: str = "html", allow_classes: bool = T
     text = _normalize(raw)
     if not text.strip():
         return ""
-    if fmt == "text":
-        html = text_to_paragraphs(text)
-    else:
-        html = _paragraphs_around_blocks(text)
+    html = text_to_paragraphs(text) if fmt == "text" else _paragraphs_around_blocks(text)
     cleaned = sanitize_html(html, allow_classes=allow_classes).strip()
     # Markup with nothing to read ("<p></p>" left by a removed <script>) is no content.
     return cleaned if "<img" in cleaned or html_to_text(cleaned) else ""

@@ -1,1 +1,2 @@
-"""Tags: the one tag table (ratings, warnings, categories, fandoms, relationships, characters, freeforms)."""
+"""Tags: the one tag table for ratings, warnings, categories, fandoms, relationships,
+characters and freeforms."""

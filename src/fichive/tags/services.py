@@ -30,7 +30,9 @@ def tag_validate_name(name: str) -> str:
     if not name:
         raise ValidationError("A tag name can't be blank.")
     if len(name) > TAG_NAME_MAX:
-        raise ValidationError(f"“{name[:40]}…” is too long: tags are at most {TAG_NAME_MAX} characters.")
+        raise ValidationError(
+            f"“{name[:40]}…” is too long: tags are at most {TAG_NAME_MAX} characters."
+        )
     if FORBIDDEN_IN_TAGS.search(name):
         raise ValidationError(
             f"“{name}” contains a character tags can't use (, ^ * < > {{ }} = ` \\ %)."

@@ -98,6 +98,9 @@ class Creatorship(models.Model):
             models.UniqueConstraint(fields=["work", "pseud"], name="creatorship_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.pseud_id} on {self.work_id}"
+
 
 class Tagging(models.Model):
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="taggings")
@@ -106,6 +109,9 @@ class Tagging(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["work", "tag"], name="tagging_unique")]
         indexes = [models.Index(fields=["tag", "work"])]
+
+    def __str__(self) -> str:
+        return f"{self.tag_id} on {self.work_id}"
 
 
 class Chapter(models.Model):

@@ -90,6 +90,10 @@ _SEPARATOR_LINE = re.compile(
 _BREAK_WORDS = re.compile(
     r"[\W_]*(?:line|scene|page|section)\s*(?:break|change)[\W_]*", re.IGNORECASE
 )
+# Cheap first sieve for _is_separator, run on every line.
+_SEPARATOR_CANDIDATE = re.compile(
+    f"{_SEPARATOR_LINE.pattern}|{_BREAK_WORDS.pattern}", re.IGNORECASE
+)
 
 # The ways authors label an author's note. Shared by the start, the end and parentheticals.
 _AN_WORDS = (
@@ -235,6 +239,33 @@ class _Row:
 
 
 @dataclass(slots=True)
+class _Rows:
+    """The file's non-blank lines as parallel lists: one object per line is too slow on a
+    file of a million short lines."""
+
+    text: list[str]
+    width: list[int]
+    indented: list[bool]
+    gap: list[int]
+    separator: list[bool]
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __getitem__(self, i: int) -> _Row:
+        return _Row(self.text[i], self.width[i], self.indented[i], self.gap[i], self.separator[i])
+
+    def after(self, start: int) -> _Rows:
+        return _Rows(
+            self.text[start:],
+            self.width[start:],
+            self.indented[start:],
+            self.gap[start:],
+            self.separator[start:],
+        )
+
+
+@dataclass(slots=True)
 class _Para:
     """A paragraph: its lines and what joins them (" " for wrapped text, "<br />" otherwise)."""
 
@@ -284,23 +315,20 @@ def _make_para(lines: list[str], joins: list[str]) -> _Para | None:
     )
 
 
-def _split_rows(text: str) -> list[_Row]:
-    rows: list[_Row] = []
-    gap = 0
-    for raw in text.split("\n"):
-        stripped = raw.strip(_SPACE)
-        if not stripped:
-            gap += 1
-            continue
-        indented = raw.startswith(("\t", "  ", "\u3000", "\xa0"))
-        width = len(raw.rstrip(_SPACE).expandtabs(8)) if "\t" in raw else len(raw.rstrip(_SPACE))
-        separator = (
-            _SEPARATOR_LINE.fullmatch(stripped) is not None
-            or (len(stripped) <= 40 and _BREAK_WORDS.fullmatch(stripped) is not None)
-        ) and _is_separator(stripped)
-        rows.append(_Row(stripped, width, indented, gap, separator))
-        gap = 0
-    return rows
+def _split_rows(text: str) -> _Rows:
+    raw = text.split("\n")
+    trimmed = [line.strip(_SPACE) for line in raw]
+    kept = [i for i, line in enumerate(trimmed) if line]
+    texts = [trimmed[i] for i in kept]
+    raw = [raw[i] for i in kept]
+    maybe_separator = map(_SEPARATOR_CANDIDATE.fullmatch, texts)
+    return _Rows(
+        text=texts,
+        width=[len(line.rstrip(_SPACE).expandtabs(8)) for line in raw],
+        indented=[line.startswith(("\t", "  ", "\u3000", "\xa0")) for line in raw],
+        gap=[b - a - 1 for a, b in zip([-1, *kept], kept, strict=True)],
+        separator=[m is not None and _is_separator(m.group()) for m in maybe_separator],
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -320,56 +348,54 @@ def _first_word_length(text: str) -> int:
     return len(match.group()) if match else 0
 
 
-def _deliberate_break(prev: _Row, row: _Row, width: int) -> bool:
-    """In hard-wrapped text: the next word would have fit, so the author pressed Enter here."""
-    return prev.width + 1 + _first_word_length(row.text) <= 0.85 * width
+def _deliberate_break(rows: _Rows, i: int, width: int) -> bool:
+    """In hard-wrapped text: the word starting row i would have fit on the row before it,
+    so the author pressed Enter there."""
+    return rows.width[i - 1] + 1 + _first_word_length(rows.text[i]) <= 0.85 * width
 
 
-def _wrap_width(rows: list[_Row], pairs: list[int]) -> int:
+def _wrap_width(rows: _Rows, pairs: list[int]) -> int:
     """The hard-wrap width if most non-final lines of blocks have similar width ≤ 80, else 0."""
     if len(pairs) < 2:
         return 0
-    widths = sorted(rows[i - 1].width for i in pairs)
+    widths = sorted(rows.width[i - 1] for i in pairs)
     width = widths[(len(widths) - 1) * 9 // 10]
     if not 40 <= width <= 80:
         return 0
-    near = [i for i in pairs if rows[i - 1].width >= 0.75 * width]
+    near = [i for i in pairs if rows.width[i - 1] >= 0.75 * width]
     if len(near) < 0.6 * len(pairs):
         return 0
     # Wrapped prose carries on mid-sentence; verse and lists start each line with a capital.
-    if sum(rows[i].text[0].islower() for i in near) < 0.4 * len(near):
+    if sum(rows.text[i][0].islower() for i in near) < 0.4 * len(near):
         return 0
     # Unwrapped paragraphs are long lines; a wrapped file has almost none wider than the wrap.
-    if sum(row.width > width + 10 for row in rows) > 0.05 * len(rows):
+    if sum(w > width + 10 for w in rows.width) > 0.05 * len(rows):
         return 0
     return width
 
 
-def _analyse(rows: list[_Row]) -> _Layout:
-    gaps: Counter[int] = Counter()
+def _analyse(rows: _Rows) -> _Layout:
     single: list[int] = []  # indices of rows that follow the previous row with no blank line
-    # Notes sit at the start and the end; the gaps around them say nothing about the story.
-    edge = 40
-    block_is_note = bool(rows) and _starts_note(rows[0].text)
-    for i in range(1, len(rows)):
-        prev, row = rows[i - 1], rows[i]
-        near_edge = i < edge or i >= len(rows) - edge
-        if not (prev.separator or row.separator):
-            if row.gap == 0:
-                single.append(i)
-            elif not (near_edge and (block_is_note or _starts_note(row.text))):
-                gaps[row.gap] += 1
-        if near_edge and (row.gap > 0 or prev.separator):
-            block_is_note = _starts_note(row.text)
+    blank: list[int] = []  # indices of rows that follow a blank line (not next to a break)
+    texts, separator = rows.text, rows.separator
+    for i, gap in enumerate(rows.gap):
+        if i and not (separator[i - 1] or separator[i]):
+            (blank if gap else single).append(i)
+    # Notes sit at the start and the end: the gaps after and before them say nothing about
+    # the story's paragraphs.
+    around_notes = {i for i in blank[:_NOTE_BREAK_WINDOW] if _starts_note(texts[i])}
+    around_notes |= {i for i in blank[-_END_NOTE_WINDOW:] if _starts_note(texts[i])}
+    if blank and _starts_note(texts[0]):
+        around_notes.add(blank[0])
+    gaps: Counter[int] = Counter(rows.gap[i] for i in blank if i not in around_notes)
     between = sum(gaps.values())
     usual_gap = max(gaps, key=lambda g: (gaps[g], -g)) if gaps else 1
 
     width = _wrap_width(rows, single)
     if width:
-        indents = sum(rows[i].indented for i in single) >= 2
+        indents = sum(rows.indented[i] for i in single) >= 2
         ends = sum(
-            (indents and rows[i].indented) or _deliberate_break(rows[i - 1], rows[i], width)
-            for i in single
+            (indents and rows.indented[i]) or _deliberate_break(rows, i, width) for i in single
         )
         if between == 0 or ends > between:
             return _Layout("wrapped", 0, width, indents)
@@ -379,7 +405,7 @@ def _analyse(rows: list[_Row]) -> _Layout:
     return _Layout("blocks", usual_gap)
 
 
-def _paragraphs(rows: list[_Row], layout: _Layout) -> list[_Item]:
+def _paragraphs(rows: _Rows, layout: _Layout) -> list[_Item]:
     items: list[_Item] = []
     append = items.append
     para: _Para | None = None
@@ -388,25 +414,24 @@ def _paragraphs(rows: list[_Row], layout: _Layout) -> list[_Item]:
     joins_lines = layout.mode != "lines"
     wrapped = layout.mode == "wrapped"
     indents = layout.indents_start_paragraphs
-    for i, row in enumerate(rows):
-        if row.separator:
+    for i, (text, gap, separator) in enumerate(zip(rows.text, rows.gap, rows.separator)):
+        if separator:
             append(None)
             para = None
             continue
-        gap = row.gap
         if para is not None and gap == 0 and joins_lines:
-            deliberate = bool(width) and _deliberate_break(rows[i - 1], row, width)
+            deliberate = bool(width) and _deliberate_break(rows, i, width)
             if not wrapped:
-                para.lines.append(row.text)
+                para.lines.append(text)
                 para.joins.append(" " if width and not deliberate else "<br />")
                 continue
-            if not (deliberate or (indents and row.indented)):
-                para.lines.append(row.text)
+            if not (deliberate or (indents and rows.indented[i])):
+                para.lines.append(text)
                 para.joins.append(" ")
                 continue
         elif gap > normal_gap and i:
             append(None)
-        para = _Para([row.text], [])
+        para = _Para([text], [])
         append(para)
     return items
 
@@ -498,13 +523,13 @@ class _Heading:
     chapter_title: str = ""
 
 
-def _take_heading(rows: list[_Row], title: str | None) -> tuple[_Heading, list[_Row]]:
+def _take_heading(rows: _Rows, title: str | None) -> tuple[_Heading, _Rows]:
     """Remove the title line, a "by" line after it, and a chapter heading from the top."""
     heading = _Heading()
     i = 0
 
     def text_row(k: int) -> _Row | None:
-        if k < len(rows) and not rows[k].separator and k + 1 < len(rows):
+        if k + 1 < len(rows) and not rows.separator[k]:
             return rows[k]
         return None  # the last line is never heading, there must be a story after it
 
@@ -527,7 +552,7 @@ def _take_heading(rows: list[_Row], title: str | None) -> tuple[_Heading, list[_
         if chapter is not None:
             heading.chapter_title = chapter
             i += 1
-    return heading, rows[i:]
+    return heading, rows.after(i)
 
 
 # --------------------------------------------------------------------------------------------
