@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from pathlib import Path
+
+logger = logging.getLogger("fichive.import")
 
 
 def _django() -> None:
@@ -81,7 +84,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from fichive.formats.services import MAX_IMPORT_BYTES, ImportOptions, work_import
     from fichive.tags.models import RATINGS
 
-    console = Console(highlight=False, soft_wrap=True)
+    console = Console(highlight=False, soft_wrap=True, markup=False)
     if args.rating and args.rating not in RATINGS:
         console.print(f"Unknown rating “{args.rating}”; use one of: {', '.join(RATINGS)}.")
         return 2
@@ -109,6 +112,11 @@ def cmd_import(args: argparse.Namespace) -> int:
             except OSError as exc:
                 failed += 1
                 console.print(f"{path}: error: can't read it ({exc.strerror})")
+            except Exception as exc:  # one broken file must never stop the batch
+                failed += 1
+                logger.info("importing %s failed", path, exc_info=True)
+                console.print(f"{path}: error: unexpected problem ({type(exc).__name__}); "
+                              "nothing was created for it")
             else:
                 done += 1
                 state = " (draft)" if work.is_draft else ""

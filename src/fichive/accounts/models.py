@@ -17,6 +17,13 @@ PSEUD_VALIDATOR = RegexValidator(
 )
 
 
+class CaseInsensitiveUserManager(UserManager):
+    """User names are unique regardless of case, so log-in finds them regardless of case."""
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(username__iexact=username)
+
+
 class User(AbstractUser):
     """An account. `username` is the login and the URL name (/users/<username>)."""
 
@@ -28,7 +35,7 @@ class User(AbstractUser):
     )
     email = models.EmailField(blank=True)
 
-    objects = UserManager()
+    objects = CaseInsensitiveUserManager()
 
     class Meta:
         constraints = [

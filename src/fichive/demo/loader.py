@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import transaction
 
-from fichive.accounts.models import Pseud
+from fichive.accounts.models import Pseud, User
 from fichive.accounts.services import pseud_create, user_create
 from fichive.demo.content import DEMO_WORKS
 from fichive.lib.sanitize import text_to_paragraphs
@@ -28,6 +28,9 @@ def _html(text: str) -> str:
 def demo_load(*, out: Callable[[str], object] = print) -> bool:
     """Load the demo works if the archive has none; print how to log in. True if loaded."""
     if Work.objects.exists():
+        return False
+    if User.objects.filter(username__iexact=DEMO_USERNAME).exists():
+        out(f"Not loading the demo works: an account named “{DEMO_USERNAME}” already exists.")
         return False
     password = secrets.token_urlsafe(9)
     user = user_create(username=DEMO_USERNAME, email="demo@example.org", password=password)

@@ -11,7 +11,8 @@ from fichive.tags.services import split_tag_input
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(help_text="A plain-text story (.txt), up to 10 MB.")
+    file = forms.FileField(help_text="A plain-text story (.txt), up to 10 MB.",
+                           allow_empty_file=True)
     pseud = forms.ModelChoiceField(queryset=Pseud.objects.none(), empty_label=None,
                                    label="Post as")
     title = forms.CharField(required=False, max_length=255,
@@ -28,6 +29,8 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        if upload.size == 0:
+            raise forms.ValidationError(f"{upload.name}: the file is empty.")
         if upload.size > MAX_IMPORT_BYTES:
             raise forms.ValidationError(
                 f"That file is {upload.size:,} bytes; the most is {MAX_IMPORT_BYTES:,}."

@@ -114,13 +114,15 @@ def work_new(request: HttpRequest) -> HttpResponse:
                   {"form": form, "chapter_form": chapter_form, "new": True})
 
 
-def _after_save(request: HttpRequest, work: Work, action: str) -> HttpResponse:
+def _after_save(
+    request: HttpRequest, work: Work, action: str, *, updated: bool = False
+) -> HttpResponse:
     if action == "preview":
         return redirect("works:preview", work_id=work.pk)
     if work.is_draft:
         messages.success(request, "Draft saved. It is visible only to you until you post it.")
         return redirect("works:preview", work_id=work.pk)
-    messages.success(request, "Work posted.")
+    messages.success(request, "Work updated." if updated else "Work posted.")
     return redirect(work)
 
 
@@ -131,6 +133,7 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
                     initial=WorkForm.initial_for(work, user=request.user))
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "post")
+        was_posted = not work.is_draft
         try:
             with transaction.atomic():
                 services.work_update(user=request.user, work=work, meta=form.to_meta())
@@ -139,7 +142,7 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            return _after_save(request, work, action)
+            return _after_save(request, work, action, updated=was_posted)
     return render(request, "works/work_form.html", {"form": form, "work": work, "new": False})
 
 

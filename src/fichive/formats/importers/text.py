@@ -7,9 +7,12 @@ and hard-wrapped text are recognised; the story becomes one chapter of <p> and <
 from __future__ import annotations
 
 import codecs
+import contextlib
+import gc
 import html
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fichive.formats.errors import ImportFailed
@@ -90,10 +93,8 @@ _SEPARATOR_LINE = re.compile(
 _BREAK_WORDS = re.compile(
     r"[\W_]*(?:line|scene|page|section)\s*(?:break|change)[\W_]*", re.IGNORECASE
 )
-# Cheap first sieve for _is_separator, run on every line.
-_SEPARATOR_CANDIDATE = re.compile(
-    f"{_SEPARATOR_LINE.pattern}|{_BREAK_WORDS.pattern}", re.IGNORECASE
-)
+# Letters and digits a separator line may start with ("oOo", "xXx", "0o0", "line break").
+_SEPARATOR_STARTS = frozenset("oOxX0lLsSpP")
 
 # The ways authors label an author's note. Shared by the start, the end and parentheticals.
 _AN_WORDS = (
@@ -321,13 +322,15 @@ def _split_rows(text: str) -> _Rows:
     kept = [i for i, line in enumerate(trimmed) if line]
     texts = [trimmed[i] for i in kept]
     raw = [raw[i] for i in kept]
-    maybe_separator = map(_SEPARATOR_CANDIDATE.fullmatch, texts)
+    starts = _SEPARATOR_STARTS
     return _Rows(
         text=texts,
         width=[len(line.rstrip(_SPACE).expandtabs(8)) for line in raw],
         indented=[line.startswith(("\t", "  ", "\u3000", "\xa0")) for line in raw],
-        gap=[b - a - 1 for a, b in zip([-1, *kept], kept, strict=True)],
-        separator=[m is not None and _is_separator(m.group()) for m in maybe_separator],
+        gap=[b - a - 1 for a, b in zip([-1, *kept], kept, strict=False)],
+        separator=[
+            (not line[0].isalnum() or line[0] in starts) and _is_separator(line) for line in texts
+        ],
     )
 
 
@@ -414,7 +417,9 @@ def _paragraphs(rows: _Rows, layout: _Layout) -> list[_Item]:
     joins_lines = layout.mode != "lines"
     wrapped = layout.mode == "wrapped"
     indents = layout.indents_start_paragraphs
-    for i, (text, gap, separator) in enumerate(zip(rows.text, rows.gap, rows.separator)):
+    for i, (text, gap, separator) in enumerate(
+        zip(rows.text, rows.gap, rows.separator, strict=True)
+    ):
         if separator:
             append(None)
             para = None
@@ -684,12 +689,33 @@ def _title_from_filename(filename: str) -> str:
     return " ".join(name.replace("_", " ").replace("-", " ").split()) or "Untitled"
 
 
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause the cycle collector while building many small acyclic objects.
+
+    A file of a million short lines makes millions of lists and paragraphs; the collector
+    would walk them again and again and take most of the time. Nothing here makes cycles.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def parse_text(data: bytes, *, filename: str, title: str | None = None) -> ParsedWork:
     """Read a plain-text story file as one work with one chapter.
 
     ``title``, when given, wins over a title line in the file (a first line equal to it is
     dropped). Raises ImportFailed with a user-facing reason when the file can't be used.
     """
+    with _cyclic_gc_paused():
+        return _parse_text(data, filename=filename, title=title)
+
+
+def _parse_text(data: bytes, *, filename: str, title: str | None) -> ParsedWork:
     if title is not None and not title.strip(_SPACE):
         title = None
     rows = _split_rows(decode_text(data))
