@@ -107,5 +107,5 @@ def test_creator_cannot_remove_themselves_from_the_work(author_client, author, c
         work, author, creators=[], co_creators="bob",
     ))
 
-    assert has_field_error(response, "creators", "This field is required.")
+    assert has_field_error(response, "creators", "Choose at least one of your pseuds.")
     assert "alice" in html(author_client.get(f"/works/{work.pk}"))

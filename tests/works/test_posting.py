@@ -109,11 +109,11 @@ def test_chapter_with_nothing_readable_after_sanitizing_is_refused(author, autho
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("title", "", "This field is required."),
-        ("title", "   ", "This field is required."),
-        ("fandoms", "", "This field is required."),
-        ("warnings", [], "This field is required."),
-        ("chapter-content", "", "This field is required."),
+        ("title", "", "A work needs a title."),
+        ("title", "   ", "A work needs a title."),
+        ("fandoms", "", "A work needs at least one fandom."),
+        ("warnings", [], "Choose at least one archive warning."),
+        ("chapter-content", "", "The chapter has no text."),
         ("fandoms", "Mature", "“Mature” is already a Rating tag, so it can't be used as a "
                               "Fandom tag."),
         ("fandoms", "Naruto, Bad<Tag>", "contains a character tags can't use"),
@@ -146,7 +146,7 @@ def test_validation_errors_mark_the_field_and_keep_what_was_typed(author, author
         author, title="", summary="Keep me please", **{"chapter-content": "<p>Keep this</p>"},
     ))
 
-    assert has_field_error(response, "title", "This field is required.")
+    assert has_field_error(response, "title", "A work needs a title.")
     assert "Keep me please" in html(response)
     assert "Keep this" in html(response)
 

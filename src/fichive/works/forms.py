@@ -29,10 +29,13 @@ class ServiceErrorsMixin:
 
 
 class WorkForm(ServiceErrorsMixin, forms.Form):
-    title = forms.CharField(max_length=255)
+    title = forms.CharField(
+        max_length=255, error_messages={"required": "A work needs a title."}
+    )
     creators = forms.ModelMultipleChoiceField(
         queryset=Pseud.objects.none(), widget=forms.CheckboxSelectMultiple,
         label="Creator/Pseud(s)",
+        error_messages={"required": "Choose at least one of your pseuds."},
     )
     co_creators = forms.CharField(
         required=False, label="Add co-creators",
@@ -42,8 +45,12 @@ class WorkForm(ServiceErrorsMixin, forms.Form):
     warnings = forms.MultipleChoiceField(
         choices=[(w, w) for w in WARNINGS], widget=forms.CheckboxSelectMultiple,
         label="Archive Warnings",
+        error_messages={"required": "Choose at least one archive warning."},
     )
-    fandoms = forms.CharField(label="Fandoms", help_text=TAG_HELP)
+    fandoms = forms.CharField(
+        label="Fandoms", help_text=TAG_HELP,
+        error_messages={"required": "A work needs at least one fandom."},
+    )
     categories = forms.MultipleChoiceField(
         choices=[(c, c) for c in CATEGORIES], widget=forms.CheckboxSelectMultiple, required=False,
     )
@@ -135,7 +142,10 @@ class ChapterForm(ServiceErrorsMixin, forms.Form):
     notes = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Chapter beginning notes"
     )
-    content = forms.CharField(widget=forms.Textarea(attrs={"rows": 18}), label="Chapter text")
+    content = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 18}), label="Chapter text",
+        error_messages={"required": "The chapter has no text."},
+    )
     end_notes = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Chapter end notes"
     )
