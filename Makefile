@@ -33,6 +33,7 @@ test: install-test
 
 lint: install-test
 	$(BIN)/ruff check src tests
+	$(BIN)/mypy
 
 bench: install
 	@echo "No benchmarks yet: the benchmark suite arrives with the scale issue."

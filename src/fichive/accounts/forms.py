@@ -24,7 +24,7 @@ class SignupForm(forms.Form):
         return username
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The two passwords don't match.")

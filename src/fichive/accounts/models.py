@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
@@ -17,7 +19,7 @@ PSEUD_VALIDATOR = RegexValidator(
 )
 
 
-class CaseInsensitiveUserManager(UserManager):
+class CaseInsensitiveUserManager(UserManager["User"]):
     """User names are unique regardless of case, so log-in finds them regardless of case."""
 
     def get_by_natural_key(self, username: str | None) -> User:
@@ -35,7 +37,7 @@ class User(AbstractUser):
     )
     email = models.EmailField(blank=True)
 
-    objects = CaseInsensitiveUserManager()
+    objects: ClassVar[CaseInsensitiveUserManager] = CaseInsensitiveUserManager()
 
     class Meta:
         constraints = [

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from fichive.accounts.forms import PseudForm, SignupForm
+from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import user_by_name
 from fichive.accounts.services import pseud_create, user_create
 from fichive.works.selectors import works_by_user
@@ -49,7 +50,7 @@ def dashboard(request: HttpRequest, username: str) -> HttpResponse:
 
 
 @login_required
-def my_dashboard(request: HttpRequest) -> HttpResponse:
+def my_dashboard(request: AuthedRequest) -> HttpResponse:
     return redirect("accounts:dashboard", username=request.user.username)
 
 
@@ -63,7 +64,7 @@ def pseuds(request: HttpRequest, username: str) -> HttpResponse:
 
 
 @login_required
-def pseud_new(request: HttpRequest, username: str) -> HttpResponse:
+def pseud_new(request: AuthedRequest, username: str) -> HttpResponse:
     owner = user_by_name(username)
     if owner.pk != request.user.pk:
         raise PermissionDenied("You can only add pseuds to your own account.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from fichive.accounts.models import Pseud, User
@@ -25,7 +27,7 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pseud"].queryset = user.pseuds.all()
+        cast(forms.ModelChoiceField, self.fields["pseud"]).queryset = user.pseuds.all()
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

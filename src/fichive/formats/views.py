@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from fichive.accounts.requests import AuthedRequest
 from fichive.formats.errors import ImportFailed
 from fichive.formats.forms import ImportForm
 from fichive.formats.services import work_import
 
 
 @login_required
-def import_work(request: HttpRequest) -> HttpResponse:
+def import_work(request: AuthedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

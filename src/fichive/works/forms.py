@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -17,8 +19,8 @@ FORMAT_CHOICES = [("html", "HTML (line breaks become paragraphs)"), ("text", "Pl
 TAG_HELP = "Separate tags with commas."
 
 
-class ServiceErrorsMixin:
-    """Show a service's ValidationError on the matching fields, the rest at the top."""
+class ServiceErrorsForm(forms.Form):
+    """A form that shows a service's ValidationError on the matching fields, the rest at the top."""
 
     def add_service_errors(self, exc: ValidationError) -> None:
         if not hasattr(exc, "error_dict"):
@@ -28,7 +30,7 @@ class ServiceErrorsMixin:
             self.add_error(name if name in self.fields else None, messages)
 
 
-class WorkForm(ServiceErrorsMixin, forms.Form):
+class WorkForm(ServiceErrorsForm):
     title = forms.CharField(
         max_length=255, error_messages={"required": "A work needs a title."}
     )
@@ -77,7 +79,7 @@ class WorkForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["creators"].queryset = user.pseuds.all()
+        cast(forms.ModelMultipleChoiceField, self.fields["creators"]).queryset = user.pseuds.all()
         if not self.is_bound and "creators" not in self.initial:
             self.initial["creators"] = [p.pk for p in user.pseuds.all() if p.is_default]
 
@@ -134,7 +136,7 @@ class WorkForm(ServiceErrorsMixin, forms.Form):
         }
 
 
-class ChapterForm(ServiceErrorsMixin, forms.Form):
+class ChapterForm(ServiceErrorsForm):
     title = forms.CharField(max_length=255, required=False, label="Chapter title")
     summary = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Chapter summary"
@@ -163,10 +165,11 @@ class NewWorkChapterForm(ChapterForm):
     """The first chapter on the new-work form: a title and the text (notes live on the work)."""
 
     def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, prefix="chapter", **kwargs)
+        kwargs.setdefault("prefix", "chapter")
+        super().__init__(*args, **kwargs)
         for name in ("summary", "notes", "end_notes", "fmt"):
             del self.fields[name]
 
-    def to_text(self, *, fmt: str = "html") -> ChapterText:  # type: ignore[override]
+    def to_text(self, *, fmt: str = "html") -> ChapterText:
         data = self.cleaned_data
         return ChapterText(content=data["content"], title=data["title"], fmt=fmt)

@@ -40,8 +40,12 @@ class Work(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
 
-    creators = models.ManyToManyField(Pseud, through="Creatorship", related_name="works")
-    tags = models.ManyToManyField(Tag, through="Tagging", related_name="works")
+    creators: models.ManyToManyField[Pseud, Creatorship] = models.ManyToManyField(
+        Pseud, through="Creatorship", related_name="works"
+    )
+    tags: models.ManyToManyField[Tag, Tagging] = models.ManyToManyField(
+        Tag, through="Tagging", related_name="works"
+    )
 
     class Meta:
         indexes = [

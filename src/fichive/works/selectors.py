@@ -11,10 +11,11 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from fichive.accounts.models import User
+from fichive.accounts.requests import Viewer
 from fichive.works.models import Chapter, Creatorship, Work
 
 
-def works_visible_to(user: User | None) -> QuerySet[Work]:
+def works_visible_to(user: Viewer) -> QuerySet[Work]:
     posted = Q(state=Work.State.POSTED)
     if user is None or not user.is_authenticated:
         return Work.objects.filter(posted, restricted=False)
@@ -33,7 +34,7 @@ def with_blurb_data(works: QuerySet[Work]) -> QuerySet[Work]:
     )
 
 
-def work_for_viewer(user: User | None, work_id: int) -> Work:
+def work_for_viewer(user: Viewer, work_id: int) -> Work:
     """The work if this visitor may see it; 404 otherwise (never 403: don't confirm it exists)."""
     try:
         return with_blurb_data(works_visible_to(user)).get(pk=work_id)
@@ -41,7 +42,7 @@ def work_for_viewer(user: User | None, work_id: int) -> Work:
         raise Http404("No such work.") from None
 
 
-def work_for_editing(user: User | None, work_id: int) -> Work:
+def work_for_editing(user: Viewer, work_id: int) -> Work:
     """The work if this visitor is one of its creators; 404 if they may not see it, else 403."""
     work = work_for_viewer(user, work_id)
     if not any(c.pseud.user_id == getattr(user, "pk", None) for c in work.creatorships.all()):
@@ -63,13 +64,13 @@ def chapter_at(work: Work, position: int) -> Chapter:
         raise Http404("No such chapter.") from None
 
 
-def recent_works(user: User | None, *, limit: int = 20) -> QuerySet[Work]:
+def recent_works(user: Viewer, *, limit: int = 20) -> QuerySet[Work]:
     return with_blurb_data(
         works_visible_to(user).filter(state=Work.State.POSTED).order_by("-updated", "-id")
     )[:limit]
 
 
-def works_by_user(viewer: User | None, owner: User, *, drafts: bool = False) -> QuerySet[Work]:
+def works_by_user(viewer: Viewer, owner: User, *, drafts: bool = False) -> QuerySet[Work]:
     state = Work.State.DRAFT if drafts else Work.State.POSTED
     works = works_visible_to(viewer).filter(
         state=state, pk__in=Creatorship.objects.filter(pseud__user=owner).values("work_id")

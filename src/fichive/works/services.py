@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,6 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from fichive.accounts.models import Pseud, User
+from fichive.accounts.requests import Viewer
 from fichive.lib.sanitize import userstuff_from_input
 from fichive.lib.wordcount import count_words
 from fichive.tags.models import DEFAULT_RATING, DEFAULT_WARNING, Tag
@@ -77,7 +79,7 @@ class ChapterText:
     fmt: str = "html"
 
 
-def is_creator(*, user: User | None, work: Work) -> bool:
+def is_creator(*, user: Viewer, work: Work) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return Creatorship.objects.filter(work=work, pseud__user=user).exists()
@@ -171,12 +173,12 @@ def _clean_meta(meta: WorkMeta, *, user: User) -> tuple[dict, dict[str, list[Tag
     return fields, tags
 
 
-def _clean_chapter(text: ChapterText) -> dict:
+def _clean_chapter(text: ChapterText) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     title = " ".join((text.title or "").split())
     if len(title) > TITLE_MAX:
         errors["title"] = [f"Chapter titles are at most {TITLE_MAX} characters."]
-    values = {"title": title}
+    values: dict[str, Any] = {"title": title}
     for name, limit, label in [
         ("content", CHAPTER_MAX, "The chapter text"),
         ("summary", SUMMARY_MAX, "The chapter summary"),

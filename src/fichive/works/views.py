@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import user_by_name
 from fichive.works import selectors, services
 from fichive.works.forms import ChapterForm, NewWorkChapterForm, WorkForm
@@ -43,7 +44,7 @@ def user_works(request: HttpRequest, username: str) -> HttpResponse:
 
 
 @login_required
-def user_drafts(request: HttpRequest, username: str) -> HttpResponse:
+def user_drafts(request: AuthedRequest, username: str) -> HttpResponse:
     owner = user_by_name(username)
     if owner.pk != request.user.pk:
         return redirect("works:user-works", username=owner.username)
@@ -94,7 +95,7 @@ def work_navigate(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 @login_required
-def work_new(request: HttpRequest) -> HttpResponse:
+def work_new(request: AuthedRequest) -> HttpResponse:
     """Post a new work: Post, Preview (saves a draft and shows it) or Save as draft."""
     form = WorkForm(request.POST or None, user=request.user)
     chapter_form = NewWorkChapterForm(request.POST or None)
@@ -127,7 +128,7 @@ def _after_save(
 
 
 @login_required
-def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
+def work_edit(request: AuthedRequest, work_id: int) -> HttpResponse:
     work = selectors.work_for_editing(request.user, work_id)
     form = WorkForm(request.POST or None, user=request.user,
                     initial=WorkForm.initial_for(work, user=request.user))
@@ -147,7 +148,7 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 @login_required
-def work_preview(request: HttpRequest, work_id: int) -> HttpResponse:
+def work_preview(request: AuthedRequest, work_id: int) -> HttpResponse:
     work = selectors.work_for_editing(request.user, work_id)
     context = _reading_context(request, work, list(work.chapters.all()))
     context["preview"] = True
@@ -156,7 +157,7 @@ def work_preview(request: HttpRequest, work_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def work_post(request: HttpRequest, work_id: int) -> HttpResponse:
+def work_post(request: AuthedRequest, work_id: int) -> HttpResponse:
     work = selectors.work_for_editing(request.user, work_id)
     services.work_post(user=request.user, work=work)
     messages.success(request, "Work posted.")
@@ -164,7 +165,7 @@ def work_post(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 @login_required
-def work_delete(request: HttpRequest, work_id: int) -> HttpResponse:
+def work_delete(request: AuthedRequest, work_id: int) -> HttpResponse:
     work = selectors.work_for_editing(request.user, work_id)
     if request.method == "POST":
         title = work.title
@@ -175,7 +176,7 @@ def work_delete(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 @login_required
-def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
+def chapter_new(request: AuthedRequest, work_id: int) -> HttpResponse:
     work = selectors.work_for_editing(request.user, work_id)
     form = ChapterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -191,7 +192,7 @@ def chapter_new(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 @login_required
-def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
+def chapter_edit(request: AuthedRequest, work_id: int, chapter_id: int) -> HttpResponse:
     work = selectors.work_for_editing(request.user, work_id)
     chapter = selectors.chapter_of(work, chapter_id)
     initial = {name: getattr(chapter, name) for name in
@@ -210,7 +211,7 @@ def chapter_edit(request: HttpRequest, work_id: int, chapter_id: int) -> HttpRes
 
 
 @login_required
-def chapter_delete(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
+def chapter_delete(request: AuthedRequest, work_id: int, chapter_id: int) -> HttpResponse:
     work = selectors.work_for_editing(request.user, work_id)
     chapter = selectors.chapter_of(work, chapter_id)
     if request.method == "POST":
@@ -226,7 +227,7 @@ def chapter_delete(request: HttpRequest, work_id: int, chapter_id: int) -> HttpR
 
 
 @login_required
-def chapters_manage(request: HttpRequest, work_id: int) -> HttpResponse:
+def chapters_manage(request: AuthedRequest, work_id: int) -> HttpResponse:
     """Reorder chapters: each gets a position number; the new order is by those numbers."""
     work = selectors.work_for_editing(request.user, work_id)
     chapters = list(work.chapters.defer("content"))

@@ -33,6 +33,10 @@ _NEWLINES = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 # Controls no text file needs; a few are dropped, many mean the file is not text at all.
 _CONTROLS = re.compile("[\x01-\x08\x0e-\x1f\x7f-\x9f]")
 _BINARY_SHARE = 0.01
+# A well-formed multi-byte UTF-8 character; Windows-1252 text almost never contains one.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -67,7 +71,13 @@ def decode_text(data: bytes) -> str:
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:
-        text = data.decode("utf-8", errors="fichive-cp1252")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            if _UTF8_SEQUENCE.search(data):  # some UTF-8 after all: mixed, decode byte by byte
+                text = data.decode("utf-8", errors="fichive-cp1252")
+            else:
+                text = data.decode("cp1252")
     except UnicodeDecodeError:
         raise ImportFailed(_NOT_TEXT) from None
     text = _NEWLINES.sub("\n", text.rstrip("\x1a"))  # ^Z: an old DOS end-of-file mark
@@ -585,6 +595,9 @@ def _split_paren(items: list[_Item]) -> tuple[list[_Para], _Para | None, list[_I
         if item is None:
             continue
         for k, line in enumerate(item.lines):
+            if depth > line.count(closer):
+                depth += line.count(opener) - line.count(closer)
+                continue  # cannot close on this line
             for match in brackets.finditer(line):
                 depth += 1 if match.group() == opener else -1
                 if depth:
