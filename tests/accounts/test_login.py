@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from django.core import mail
 
 from tests.factories import PASSWORD
