@@ -196,11 +196,6 @@ def test_cannot_import_under_someone_elses_pseud(author, co_author, author_clien
     assert not Work.objects.exists()
 
 
-@pytest.mark.xfail(
-    reason="BUG (importer heuristic): an A/N followed within five paragraphs by a scene break "
-           "takes the whole opening scene into the notes, so story text is shown as notes",
-    strict=True,
-)
 def test_short_opening_scene_after_a_note_stays_in_the_story(author, author_client):
     text = (
         b"The Quiet Harbour\n\n"

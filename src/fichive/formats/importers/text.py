@@ -29,7 +29,13 @@ _SPACE = (
     "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
     "\u200b\u200c\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
 )
-_NEWLINES = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+_NEWLINES = re.compile("\r\n?|[\x0b\x0c\u2028\u2029]")
+# U+0080–U+009F in decoded text are Windows-1252 bytes that went through a Latin-1 decoder
+# on the way ("\x93" for “): give them their Windows-1252 meaning.
+_C1 = re.compile("[\x80-\x9f]")
+_C1_AS_CP1252 = {
+    c: bytes([c]).decode("cp1252") for c in range(0x80, 0xA0) if c not in b"\x81\x8d\x8f\x90\x9d"
+}
 # Controls no text file needs; a few are dropped, many mean the file is not text at all.
 _CONTROLS = re.compile("[\x01-\x08\x0e-\x1f\x7f-\x9f]")
 _BINARY_SHARE = 0.01
@@ -80,6 +86,8 @@ def decode_text(data: bytes) -> str:
                 text = data.decode("cp1252")
     except UnicodeDecodeError:
         raise ImportFailed(_NOT_TEXT) from None
+    if _C1.search(text):
+        text = text.translate(_C1_AS_CP1252)
     text = _NEWLINES.sub("\n", text.rstrip("\x1a"))  # ^Z: an old DOS end-of-file mark
     text, controls = _CONTROLS.subn("", text)
     if controls and controls > _BINARY_SHARE * (len(text) + controls):
@@ -153,6 +161,7 @@ _SIGN_OFF = re.compile(
     re.IGNORECASE,
 )
 _READER_TALK_MAX = 300
+_FIRST_OR_SECOND_PERSON = re.compile(r"\bI\b|\b(?i:me|my|mine|myself|we|us|our|you|your|yours)\b")
 
 _TITLE_LABEL = re.compile(r"title\s*:\s*", re.IGNORECASE)
 _BYLINE = re.compile(
@@ -185,6 +194,7 @@ _DASHES = "-–—"
 _TITLE_MAX_CHARS = 100
 _TITLE_MAX_WORDS = 12
 _BYLINE_MAX_CHARS = 60
+_SHORT_BLOCK_ROWS = 6
 
 
 def _is_separator(text: str) -> bool:
@@ -224,6 +234,11 @@ def _talks_to_reader(text: str) -> bool:
         and not _starts_dialogue(text)
         and _READER_TALK.search(text) is not None
     )
+
+
+def _speaks_as_author(text: str) -> bool:
+    """Written in the first or second person and not dialogue: how notes talk to readers."""
+    return not _starts_dialogue(text) and _FIRST_OR_SECOND_PERSON.search(text) is not None
 
 
 def _is_sign_off(text: str) -> bool:
@@ -399,7 +414,10 @@ def _analyse(rows: _Rows) -> _Layout:
     around_notes = {i for i in blank[:_NOTE_BREAK_WINDOW] if _starts_note(texts[i])}
     around_notes |= {i for i in blank[-_END_NOTE_WINDOW:] if _starts_note(texts[i])}
     if blank and _starts_note(texts[0]):
-        around_notes.add(blank[0])
+        # The gap that ends the first block, unless a scene break ended it first.
+        first_end = next((i for i in range(1, len(rows)) if rows.gap[i] or separator[i]), 0)
+        if first_end == blank[0]:
+            around_notes.add(first_end)
     gaps: Counter[int] = Counter(rows.gap[i] for i in blank if i not in around_notes)
     between = sum(gaps.values())
     usual_gap = max(gaps, key=lambda g: (gaps[g], -g)) if gaps else 1
@@ -471,8 +489,11 @@ def _fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _title_candidate(row: _Row, following: _Row | None) -> str | None:
-    """The title if the first line looks like one: short, a few words, not a sentence."""
+def _title_candidate(row: _Row, following: _Row | None, block_rows: int | None) -> str | None:
+    """The title if the first line looks like one: short, a few words, not a sentence.
+
+    ``block_rows`` counts the lines of the first block when a blank line or break ends it.
+    """
     text = row.text
     if following is None or row.separator or len(text) > _TITLE_MAX_CHARS:
         return None
@@ -489,9 +510,12 @@ def _title_candidate(row: _Row, following: _Row | None) -> str | None:
     if core[-1] in _SENTENCE_ENDS + _DASHES or (core[0] == "(" and core[-1] == ")"):
         return None
     # Straight into more text: a wrapped first line or a sentence running on.
-    runs_on = following.gap == 0 and not following.separator and not _byline(following.text)
-    if runs_on and (len(text) > 50 or following.text[0].islower()):
-        return None
+    runs_on = following.gap == 0 and not following.separator
+    if runs_on and not (_byline(following.text) or _chapter_title(following.text) is not None):
+        if len(text) > 50 or following.text[0].islower():
+            return None
+        if block_rows is not None and block_rows <= _SHORT_BLOCK_ROWS:
+            return None  # the first line of a verse or a letter, in a file of blank-line blocks
     return core
 
 
@@ -554,7 +578,10 @@ def _take_heading(rows: _Rows, title: str | None) -> tuple[_Heading, _Rows]:
             if _same_title(first.text, title):
                 i = 1
         elif _chapter_title(first.text) is None:
-            heading.title = _title_candidate(first, rows[1])
+            block_rows = next(
+                (k for k in range(1, len(rows)) if rows.gap[k] or rows.separator[k]), None
+            )
+            heading.title = _title_candidate(first, rows[1], block_rows)
             if heading.title is not None:
                 i = 1
     if i == 1 and (row := text_row(1)) is not None:
@@ -595,9 +622,10 @@ def _split_paren(items: list[_Item]) -> tuple[list[_Para], _Para | None, list[_I
         if item is None:
             continue
         for k, line in enumerate(item.lines):
-            if depth > line.count(closer):
-                depth += line.count(opener) - line.count(closer)
-                continue  # cannot close on this line
+            closers = line.count(closer)
+            if closers < max(depth, 1):
+                depth += line.count(opener) - closers
+                continue  # too few closing brackets to close on this line
             for match in brackets.finditer(line):
                 depth += 1 if match.group() == opener else -1
                 if depth:
@@ -646,12 +674,14 @@ def _take_start_notes(items: list[_Item]) -> tuple[list[_Para], list[_Item]]:
                 notes.append(item)
                 rest = rest[1:]
             return notes, rest
+    # A scene break soon after the label ends the notes, as long as what comes before it
+    # reads like the author talking (a story's opening scene is kept as story).
     for i in range(1, min(len(items), _NOTE_BREAK_WINDOW + 1)):
         item = items[i]
         if item is None:
             return [p for p in items[:i] if p is not None], items[i + 1 :]
-        if _starts_dialogue(item.first):
-            break  # notes rarely open with a quotation mark; stories often do
+        if not (_is_note_like(item) or _speaks_as_author(item.text())):
+            break
     end = 1
     while end < len(items) and (item := items[end]) is not None and _is_note_like(item):
         end += 1
@@ -659,6 +689,8 @@ def _take_start_notes(items: list[_Item]) -> tuple[list[_Para], list[_Item]]:
 
 
 def _is_note_like(para: _Para) -> bool:
+    if len(para.lines) == 1 and _chapter_title(para.first) is not None:
+        return False  # "Chapter 1" after a disclaimer starts the story
     return _starts_note(para.first) or _talks_to_reader(para.text())
 
 
@@ -735,6 +767,14 @@ def _parse_text(data: bytes, *, filename: str, title: str | None) -> ParsedWork:
     heading, rows = _take_heading(rows, title)
     items = _tidy(_paragraphs(rows, _analyse(rows)))
     notes, items = _take_start_notes(items)
+    items = _tidy(items)
+    if notes and not heading.chapter_title and items and items[0] is not None:
+        # A chapter heading after the notes ("Disclaimer: …", then "Chapter 1").
+        first = items[0]
+        chapter = _chapter_title(first.first) if len(first.lines) == 1 else None
+        if chapter is not None and len(items) > 1:
+            heading.chapter_title = chapter
+            items = items[1:]
     items, end_notes = _take_end_notes(_tidy(items))
     items = _tidy(items)
     if not items:
