@@ -21,6 +21,21 @@ WARNINGS = [
     "Underage Sex",
 ]
 CATEGORIES = ["F/F", "F/M", "Gen", "M/M", "Multi", "Other"]
+# The media categories fandoms are sorted into; a fandom nobody has sorted is "Uncategorized".
+MEDIA = [
+    "Anime & Manga",
+    "Books & Literature",
+    "Cartoons & Comics & Graphic Novels",
+    "Celebrities & Real People",
+    "Movies",
+    "Music & Bands",
+    "Other Media",
+    "Theater",
+    "TV Shows",
+    "Video Games",
+    "Uncategorized Fandoms",
+]
+UNCATEGORIZED = "Uncategorized Fandoms"
 DEFAULT_RATING = "Not Rated"
 DEFAULT_WARNING = "Creator Chose Not To Use Archive Warnings"
 TAG_NAME_MAX = 150
@@ -60,10 +75,29 @@ class Tag(models.Model):
     name = models.CharField(max_length=TAG_NAME_MAX)
     key = models.CharField(max_length=TAG_NAME_MAX, unique=True, editable=False)
     canonical = models.BooleanField(default=False)
+    # Wrangling: a synonym points at its canonical tag; characters, relationships and
+    # freeforms have parent fandoms; canonical tags can have meta tags (a sub tag's works show
+    # under its meta tags); fandoms have a media category.
+    merger = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="synonyms"
+    )
+    parents = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="children"
+    )
+    meta_tags = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="sub_tags"
+    )
+    media = models.CharField(
+        max_length=40, choices=[(m, m) for m in MEDIA], default=UNCATEGORIZED
+    )
+    uses = models.PositiveIntegerField(default=0, help_text="Works tagged with this tag.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["type", "name"])]
+        indexes = [
+            models.Index(fields=["type", "name"]),
+            models.Index(fields=["type", "canonical", "-uses"]),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -76,3 +110,22 @@ class Tag(models.Model):
     @property
     def url_name(self) -> str:
         return tag_to_url(self.name)
+
+
+class WranglingLog(models.Model):
+    """Who changed which tag how: every wrangling action leaves a row."""
+
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tag = models.ForeignKey(Tag, null=True, on_delete=models.SET_NULL, related_name="log")
+    tag_name = models.CharField(max_length=TAG_NAME_MAX)
+    action = models.CharField(max_length=40)
+    detail = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.tag_name}"

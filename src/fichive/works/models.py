@@ -35,6 +35,16 @@ class Work(models.Model):
     chapter_count = models.PositiveIntegerField(default=0)
     published = models.DateField(null=True, blank=True)
     updated = models.DateField(null=True, blank=True)
+    crossover = models.BooleanField(default=False, help_text="Tagged with unrelated fandoms.")
+    # Sort keys kept in step by the services: the title without a leading article, lowercased,
+    # and the first creator's name, lowercased.
+    sort_title = models.CharField(max_length=TITLE_MAX, blank=True, db_index=True)
+    sort_creator = models.CharField(max_length=40, blank=True, db_index=True)
+    # Engagement counters (kept by the engagement app once it exists; zero until then).
+    hits = models.PositiveIntegerField(default=0)
+    kudos_count = models.PositiveIntegerField(default=0)
+    comments_count = models.PositiveIntegerField(default=0)
+    bookmarks_count = models.PositiveIntegerField(default=0)
     source_url = models.URLField(max_length=500, blank=True)
     source_hash = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -45,6 +55,9 @@ class Work(models.Model):
     )
     tags: models.ManyToManyField[Tag, Tagging] = models.ManyToManyField(
         Tag, through="Tagging", related_name="works"
+    )
+    filter_tags: models.ManyToManyField[Tag, FilterTagging] = models.ManyToManyField(
+        Tag, through="FilterTagging", related_name="filtered_works"
     )
 
     class Meta:
@@ -112,6 +125,27 @@ class Tagging(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["work", "tag"], name="tagging_unique")]
+        indexes = [models.Index(fields=["tag", "work"])]
+
+    def __str__(self) -> str:
+        return f"{self.tag_id} on {self.work_id}"
+
+
+class FilterTagging(models.Model):
+    """The tags a work is found under: its own tags with synonyms resolved to their canonical
+    tag, plus every meta tag above them. Unwrangled tags stand for themselves.
+
+    Listings filter and count facets on this table alone; services rebuild a work's rows
+    whenever its tags or the wrangling of those tags change.
+    """
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="filter_taggings")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="filter_taggings")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["work", "tag"], name="filter_tagging_unique"),
+        ]
         indexes = [models.Index(fields=["tag", "work"])]
 
     def __str__(self) -> str:

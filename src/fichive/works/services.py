@@ -7,12 +7,13 @@ sanitizing, word counts and dates happen in one place.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from fichive.accounts.models import Pseud, User
@@ -21,6 +22,7 @@ from fichive.lib.sanitize import userstuff_from_input
 from fichive.lib.wordcount import count_words
 from fichive.tags.models import DEFAULT_RATING, DEFAULT_WARNING, Tag
 from fichive.tags.services import tags_find_or_create
+from fichive.works.filter_tags import filter_tags_rebuild
 from fichive.works.languages import LANGUAGE_NAMES
 from fichive.works.models import (
     CHAPTER_MAX,
@@ -202,18 +204,36 @@ def _clean_chapter(text: ChapterText) -> dict[str, Any]:
     return values
 
 
+_LEADING_ARTICLE = re.compile(r"^(?:the|an?)\s+", re.IGNORECASE)
+
+
+def sort_title(title: str) -> str:
+    """The title as listings sort it: lowercased, without a leading "The", "A" or "An" and
+    leading punctuation, as AO3 does."""
+    stripped = _LEADING_ARTICLE.sub("", title.strip().lstrip("\"'“‘([¿¡*.…-— "))
+    return (stripped or title).casefold()[:TITLE_MAX]
+
+
 def _set_creators(work: Work, creators: list[Pseud]) -> None:
     Creatorship.objects.filter(work=work).delete()
     unique = list(dict.fromkeys(creators))
     Creatorship.objects.bulk_create(
         Creatorship(work=work, pseud=p, position=i) for i, p in enumerate(unique)
     )
+    work.sort_creator = unique[0].name.casefold() if unique else ""
+    work.save(update_fields=["sort_creator"])
 
 
 def _set_tags(work: Work, tags: dict[str, list[Tag]]) -> None:
-    Tagging.objects.filter(work=work).delete()
+    """Replace the work's tags, keep each tag's use count, and rebuild its filter tags."""
+    old = set(Tagging.objects.filter(work=work).values_list("tag_id", flat=True))
     all_tags = list(dict.fromkeys(t for group in tags.values() for t in group))
-    Tagging.objects.bulk_create(Tagging(work=work, tag=t) for t in all_tags)
+    new = {t.pk for t in all_tags}
+    Tagging.objects.filter(work=work, tag_id__in=old - new).delete()
+    Tagging.objects.bulk_create(Tagging(work=work, tag=t) for t in all_tags if t.pk not in old)
+    Tag.objects.filter(pk__in=new - old).update(uses=F("uses") + 1)
+    Tag.objects.filter(pk__in=old - new, uses__gt=0).update(uses=F("uses") - 1)
+    filter_tags_rebuild(work_ids=[work.pk])
 
 
 def _refresh_totals(work: Work) -> None:
@@ -259,7 +279,10 @@ def work_create(
         raise ValidationError(errors)
     if meta.complete and fields["expected_chapters"] is None:
         fields["expected_chapters"] = len(chapters)
-    work = Work.objects.create(**fields, published=meta.published, updated=meta.updated)
+    work = Work.objects.create(
+        **fields, published=meta.published, updated=meta.updated,
+        sort_title=sort_title(fields["title"]),
+    )
     _set_creators(work, meta.creators)
     _set_tags(work, tags)
     Chapter.objects.bulk_create(
@@ -286,6 +309,7 @@ def work_update(*, user: User, work: Work, meta: WorkMeta) -> Work:
         fields["expected_chapters"] = work.chapter_count
     for name, value in fields.items():
         setattr(work, name, value)
+    work.sort_title = sort_title(work.title)
     if meta.published:
         work.published = meta.published
     work.save()
@@ -315,6 +339,8 @@ def work_post(*, user: User, work: Work) -> Work:
 @transaction.atomic
 def work_delete(*, user: User, work: Work) -> None:
     _require_creator(user=user, work=work)
+    tag_ids = Tagging.objects.filter(work=work).values_list("tag_id", flat=True)
+    Tag.objects.filter(pk__in=list(tag_ids), uses__gt=0).update(uses=F("uses") - 1)
     work.delete()
 
 

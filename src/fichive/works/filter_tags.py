@@ -1,0 +1,114 @@
+"""Keeping FilterTagging in step: the tags each work is found under once wrangling applies.
+
+A work's filter tags are its own tags with each synonym replaced by its canonical tag, plus
+every meta tag above those (transitively). Unwrangled tags stand for themselves. The rebuild is
+set-based and batched, so wrangling a tag used by many works costs a few queries per batch.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from fichive.tags.models import Tag
+from fichive.works.models import FilterTagging, Tagging, Work
+
+BATCH = 500
+
+
+def meta_closure(tag_ids: Iterable[int]) -> dict[int, set[int]]:
+    """For each tag id, every meta tag above it (not including itself)."""
+    through = Tag.meta_tags.through
+    parents: dict[int, set[int]] = defaultdict(set)
+    frontier = set(tag_ids)
+    seen: set[int] = set()
+    while frontier:
+        seen |= frontier
+        rows = through.objects.filter(from_tag_id__in=frontier).values_list(
+            "from_tag_id", "to_tag_id"
+        )
+        frontier = set()
+        for sub, meta in rows:
+            parents[sub].add(meta)
+            if meta not in seen:
+                frontier.add(meta)
+    closure: dict[int, set[int]] = {}
+
+    def above(tag_id: int, path: frozenset[int] = frozenset()) -> set[int]:
+        if tag_id in closure:
+            return closure[tag_id]
+        result: set[int] = set()
+        for meta in parents.get(tag_id, ()):
+            if meta not in path:  # a cycle can't loop forever
+                result |= {meta} | above(meta, path | {tag_id})
+        closure[tag_id] = result
+        return result
+
+    return {tag_id: above(tag_id) for tag_id in seen}
+
+
+def _rebuild_batch(work_ids: list[int]) -> None:
+    taggings = list(
+        Tagging.objects.filter(work_id__in=work_ids).values_list("work_id", "tag_id")
+    )
+    tag_ids = {tag_id for _, tag_id in taggings}
+    info = {
+        row["id"]: row
+        for row in Tag.objects.filter(id__in=tag_ids).values("id", "merger_id", "type")
+    }
+    effective = {tag_id: info[tag_id]["merger_id"] or tag_id for tag_id in tag_ids}
+    closure = meta_closure(set(effective.values()))
+    own: dict[int, set[int]] = defaultdict(set)
+    fandoms: dict[int, set[int]] = defaultdict(set)
+    for work_id, tag_id in taggings:
+        target = effective[tag_id]
+        own[work_id].add(target)
+        if info[tag_id]["type"] == Tag.Type.FANDOM:
+            fandoms[work_id].add(target)
+    rows: list[FilterTagging] = []
+    crossovers: list[int] = []
+    for work_id in work_ids:
+        found: set[int] = set()
+        for tag_id in own[work_id]:
+            found |= {tag_id} | closure.get(tag_id, set())
+        rows.extend(FilterTagging(work_id=work_id, tag_id=t) for t in found)
+        # A crossover has fandoms that are not one another's meta tags.
+        work_fandoms = fandoms[work_id]
+        distinct = {
+            f for f in work_fandoms
+            if not any(f in closure.get(g, set()) for g in work_fandoms if g != f)
+        }
+        if len(distinct) > 1:
+            crossovers.append(work_id)
+    FilterTagging.objects.filter(work_id__in=work_ids).delete()
+    FilterTagging.objects.bulk_create(rows)
+    Work.objects.filter(id__in=work_ids).exclude(id__in=crossovers).update(crossover=False)
+    Work.objects.filter(id__in=crossovers).update(crossover=True)
+
+
+@transaction.atomic
+def filter_tags_rebuild(*, work_ids: Iterable[int]) -> int:
+    """Recompute the filter tags (and crossover flag) of these works; returns how many."""
+    ids = sorted(set(work_ids))
+    for start in range(0, len(ids), BATCH):
+        _rebuild_batch(ids[start : start + BATCH])
+    return len(ids)
+
+
+def works_affected_by(tag_ids: Iterable[int]) -> list[int]:
+    """Works whose filter tags may change when these tags' wrangling changes: works tagged
+    with them, with their synonyms, or with any tag below them (sub tags, transitively)."""
+    pending = set(tag_ids)
+    family: set[int] = set()
+    through = Tag.meta_tags.through
+    while pending:
+        family |= pending
+        subs = set(through.objects.filter(to_tag_id__in=pending).values_list("from_tag_id",
+                                                                             flat=True))
+        synonyms = set(Tag.objects.filter(merger_id__in=pending).values_list("id", flat=True))
+        pending = (subs | synonyms) - family
+    return list(
+        Tagging.objects.filter(tag_id__in=family).values_list("work_id", flat=True).distinct()
+    )
