@@ -1,11 +1,7 @@
 """URLs for tag pages; tag names in URLs are escaped the AO3 way (see tag_to_url)."""
 
-from django.urls import path
-
-from fichive.tags import views
+from django.urls import URLPattern
 
 app_name = "tags"
 
-urlpatterns = [
-    path("tags/<str:tag_name>/works", views.tag_works, name="works"),
-]
+urlpatterns: list[URLPattern] = []

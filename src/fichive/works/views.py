@@ -7,12 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import user_by_name
+from fichive.tags.models import Tag, tag_from_url, tag_key
 from fichive.works import selectors, services
 from fichive.works.forms import ChapterForm, NewWorkChapterForm, WorkForm
 from fichive.works.models import Chapter, Work
@@ -32,6 +33,22 @@ def work_index(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(works, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "works/index.html", {"page": page, "heading": "Works"})
+
+
+def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
+    """/tags/<name>/works: works found under the tag (its synonyms and sub tags included)."""
+    tag = Tag.objects.filter(key=tag_key(tag_from_url(tag_name))).first()
+    if tag is None:
+        raise Http404("No such tag.")
+    target = tag.merger or tag
+    works = selectors.with_blurb_data(
+        selectors.works_visible_to(request.user)
+        .filter(state=Work.State.POSTED, filter_taggings__tag=target)
+        .order_by("-updated", "-id")
+    )
+    page = Paginator(works, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "works/index.html",
+                  {"page": page, "heading": f"Works in {target.name}", "tag": target})
 
 
 def user_works(request: HttpRequest, username: str) -> HttpResponse:

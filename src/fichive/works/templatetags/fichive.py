@@ -13,7 +13,7 @@ register = template.Library()
 
 @register.filter
 def tag_url(tag) -> str:
-    return reverse("tags:works", args=[tag_to_url(tag.name)])
+    return reverse("works:tag-works", args=[tag_to_url(tag.name)])
 
 
 @register.simple_tag
