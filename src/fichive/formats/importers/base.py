@@ -39,4 +39,6 @@ class ParsedWork:
     updated: datetime.date | None = None
     expected_chapters: int | None = None
     complete: bool | None = None
-    source_url: str = ""
+    source_url: str = ""  # where the work came from (AO3 work URL, FanFicFare story URL)
+    series: list[tuple[str, int]] = field(default_factory=list)  # (series title, part number)
+    format: str = ""  # which importer read it: "text", "html", "ao3", "epub", "fanficfare", …
