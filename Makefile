@@ -35,8 +35,10 @@ lint: install-test
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
 
+# Listing latency on a generated SQLite corpus: `make bench BENCH_WORKS=1000000`.
+BENCH_WORKS ?= 100000
 bench: install
-	@echo "No benchmarks yet: the benchmark suite arrives with the scale issue."
+	$(BIN)/python bench/listing.py --works $(BENCH_WORKS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -1,4 +1,5 @@
-"""The `fichive` command: serve, set up, import, load demo content, and Django's own commands."""
+"""The `fichive` command: serve, set up, import, load demo content, wrangle tags, and Django's
+own commands."""
 
 from __future__ import annotations
 
@@ -74,14 +75,18 @@ def _expand(paths: list[str]) -> list[Path]:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Import each file as one work; one line per file, then a summary."""
+    """Import story files (a zip may hold many); one line per story, then a summary."""
     _django()
     from rich.console import Console
     from rich.progress import Progress
 
     from fichive.accounts.services import user_get_or_create_for_import
-    from fichive.formats.errors import ImportFailed
-    from fichive.formats.services import MAX_IMPORT_BYTES, ImportOptions, work_import
+    from fichive.formats.services import (
+        MAX_IMPORT_BYTES,
+        ImportOptions,
+        ImportResult,
+        works_import,
+    )
     from fichive.tags.models import RATINGS
 
     console = Console(highlight=False, soft_wrap=True, markup=False)
@@ -92,38 +97,161 @@ def cmd_import(args: argparse.Namespace) -> int:
     if created:
         console.print(f"Created the account “{user.username}” (it has no password yet).")
     options = ImportOptions(title=args.title, fandoms=args.fandom, rating=args.rating,
-                            restricted=args.restricted, draft=args.draft)
+                            restricted=args.restricted, draft=args.draft,
+                            split_chapters=args.split_chapters,
+                            on_duplicate=args.on_duplicate)
     files = _expand(args.paths)
-    done = failed = 0
+    counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
+
+    def report(path: Path, result: ImportResult) -> None:
+        shown = f"{path}{result.name[len(path.name):]}"  # zip members: "stories.zip:a.txt"
+        counts[result.status] += 1
+        if result.status == "failed":
+            console.print(f"{shown}: error: {result.reason}")
+        elif result.status == "skipped":
+            console.print(f"{shown}: skipped: {result.reason}")
+        else:
+            assert result.work is not None
+            notes = [result.status] if result.status == "updated" else []
+            notes += ["draft"] if result.work.is_draft else []
+            suffix = f" ({', '.join(notes)})" if notes else ""
+            console.print(f"{shown} → /works/{result.work.pk}{suffix}")
+
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task("Importing", total=len(files))
         for path in files:
             try:
                 if not path.is_file():
-                    raise ImportFailed("no such file")
+                    raise FileNotFoundError(2, "no such file")
                 if path.stat().st_size > MAX_IMPORT_BYTES:
-                    raise ImportFailed(
-                        f"the file is larger than {MAX_IMPORT_BYTES // 1_000_000} MB")
-                work = work_import(data=path.read_bytes(), filename=path.name, user=user,
-                                   options=options)
-            except ImportFailed as exc:
-                failed += 1
-                console.print(f"{path}: error: {exc}")
+                    report(path, ImportResult(name=path.name, status="failed", reason=(
+                        f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB")))
+                else:
+                    for result in works_import(data=path.read_bytes(), filename=path.name,
+                                               user=user, options=options):
+                        report(path, result)
             except OSError as exc:
-                failed += 1
-                console.print(f"{path}: error: can't read it ({exc.strerror})")
+                reason = "no such file" if isinstance(exc, FileNotFoundError) else (
+                    f"can't read it ({exc.strerror})")
+                report(path, ImportResult(name=path.name, status="failed", reason=reason))
             except Exception as exc:  # one broken file must never stop the batch
-                failed += 1
                 logger.info("importing %s failed", path, exc_info=True)
-                console.print(f"{path}: error: unexpected problem ({type(exc).__name__}); "
-                              "nothing was created for it")
-            else:
-                done += 1
-                state = " (draft)" if work.is_draft else ""
-                console.print(f"{path} → /works/{work.pk}{state}")
+                report(path, ImportResult(name=path.name, status="failed", reason=(
+                    f"unexpected problem ({type(exc).__name__}); nothing was created for it")))
             bar.advance(task)
-    console.print(f"Imported {done} work{'s' if done != 1 else ''}, {failed} failed.")
-    return 1 if failed else 0
+    done = counts["created"]
+    extra = [f"{counts[k]} {k}" for k in ("updated", "skipped") if counts[k]]
+    console.print(f"Imported {done} work{'s' if done != 1 else ''}"
+                  f"{' (' + ', '.join(extra) + ')' if extra else ''}, {counts['failed']} failed.")
+    return 1 if counts["failed"] else 0
+
+
+def _tag_canonical(args: argparse.Namespace) -> str:
+    from fichive.tags.selectors import tag_named
+    from fichive.tags.services import tag_make_canonical
+
+    tag = tag_make_canonical(actor=None, tag=tag_named(args.name))
+    return f"“{tag.name}” is canonical."
+
+
+def _tag_synonym(args: argparse.Namespace) -> str:
+    from fichive.tags.selectors import tag_named
+    from fichive.tags.services import tag_make_synonym
+
+    tag = tag_make_synonym(actor=None, tag=tag_named(args.name), of=tag_named(args.of))
+    return f"“{tag.name}” is a synonym of “{tag.merger.name if tag.merger else args.of}”."
+
+
+def _tag_parent(args: argparse.Namespace) -> str:
+    from fichive.tags.selectors import tag_named
+    from fichive.tags.services import tag_add_parent
+
+    tag = tag_named(args.name)
+    fandoms = [tag_named(name, tag_type="fandom") for name in args.fandom]
+    for fandom in fandoms:
+        tag = tag_add_parent(actor=None, tag=tag, fandom=fandom)
+    names = ", ".join(f"“{f.name}”" for f in fandoms)
+    return f"“{tag.name}” belongs to {names}."
+
+
+def _tag_meta(args: argparse.Namespace) -> str:
+    from fichive.tags.selectors import tag_named
+    from fichive.tags.services import tag_add_meta
+
+    sub, meta = tag_named(args.name), tag_named(args.of)
+    tag_add_meta(actor=None, sub=sub, meta=meta)
+    return f"“{meta.name}” is a meta tag of “{sub.name}”."
+
+
+def _tag_media(args: argparse.Namespace) -> str:
+    from fichive.tags.selectors import media_by_name, tag_named
+    from fichive.tags.services import tag_set_media
+
+    fandom = tag_set_media(actor=None, fandom=tag_named(args.name),
+                           media=media_by_name(args.category))
+    return f"“{fandom.name}” is in {fandom.media}."
+
+
+def _tag_wrangler(args: argparse.Namespace) -> str:
+    from django.core.exceptions import ValidationError
+
+    from fichive.accounts.models import User
+    from fichive.accounts.services import wrangler_grant, wrangler_revoke
+
+    user = User.objects.filter(username__iexact=args.name).first()
+    if user is None:
+        raise ValidationError(f"There is no user named “{args.name}”.")
+    if args.revoke:
+        wrangler_revoke(actor=None, user=user)
+        still = " (as an admin they still wrangle)" if user.is_admin else ""
+        return f"{user.username} is no longer a tag wrangler{still}."
+    wrangler_grant(actor=None, user=user)
+    return f"{user.username} is a tag wrangler."
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    """Wrangle one tag through the same services as the wrangling pages; one line out."""
+    _django()
+    from django.core.exceptions import ValidationError
+
+    try:
+        message = args.tag_func(args)
+    except ValidationError as exc:
+        print(f"error: {' '.join(exc.messages)}", file=sys.stderr)
+        return 1
+    print(message)
+    return 0
+
+
+def _add_tag_parser(sub: argparse._SubParsersAction) -> None:
+    tag = sub.add_parser("tag", help="wrangle tags: canonical, synonyms, fandoms, meta, media")
+    actions = tag.add_subparsers(dest="tag_command", required=True, metavar="ACTION")
+    canonical = actions.add_parser("canonical", help="make a tag canonical")
+    canonical.add_argument("name", metavar="NAME")
+    canonical.set_defaults(tag_func=_tag_canonical)
+    synonym = actions.add_parser("synonym", help="make a tag a synonym of a canonical tag")
+    synonym.add_argument("name", metavar="NAME")
+    synonym.add_argument("--of", required=True, metavar="CANONICAL")
+    synonym.set_defaults(tag_func=_tag_synonym)
+    parent = actions.add_parser("parent", help="add a parent fandom to a tag")
+    parent.add_argument("name", metavar="NAME")
+    parent.add_argument("--fandom", action="append", required=True, metavar="FANDOM",
+                        help="a canonical fandom (repeat for several)")
+    parent.set_defaults(tag_func=_tag_parent)
+    meta = actions.add_parser("meta", help="give a canonical tag a meta tag")
+    meta.add_argument("name", metavar="SUB")
+    meta.add_argument("--of", required=True, metavar="META")
+    meta.set_defaults(tag_func=_tag_meta)
+    media = actions.add_parser("media", help="put a fandom in a media category")
+    media.add_argument("name", metavar="FANDOM")
+    media.add_argument("--category", required=True, metavar="CATEGORY",
+                       help="e.g. \"Anime & Manga\"")
+    media.set_defaults(tag_func=_tag_media)
+    wrangler = actions.add_parser("wrangler", help="grant (or --revoke) the wrangler role")
+    wrangler.add_argument("name", metavar="USERNAME")
+    wrangler.add_argument("--revoke", action="store_true")
+    wrangler.set_defaults(tag_func=_tag_wrangler)
+    tag.set_defaults(func=cmd_tag)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -152,7 +280,14 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--rating", default=None)
     imp.add_argument("--restricted", action="store_true")
     imp.add_argument("--draft", action="store_true")
+    imp.add_argument("--split-chapters", action="store_true",
+                     help="split HTML stories into chapters at their headings")
+    imp.add_argument("--on-duplicate", choices=["skip", "update"], default="skip",
+                     help="a story imported before (same AO3 work, story URL or file): "
+                          "skip it (default) or update that work")
     imp.set_defaults(func=cmd_import)
+
+    _add_tag_parser(sub)
 
     manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
     manage.add_argument("args", nargs=argparse.REMAINDER)

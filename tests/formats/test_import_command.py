@@ -169,8 +169,8 @@ def test_no_fandom_is_a_clear_error_and_creates_nothing(db, capsys, story):
     status, out = _run(capsys, story)
 
     assert status == 1
-    assert f"{story}: error: a work needs at least one fandom: give one (--fandom on the " \
-           "command line)" in out
+    assert f"{story}: error: a work needs at least one fandom and the file names none: give " \
+           "one (--fandom on the command line)" in out
     assert out[-1] == "Imported 0 works, 1 failed."
     assert not Work.objects.exists()
 

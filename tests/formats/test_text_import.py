@@ -764,3 +764,10 @@ def test_no_words_are_lost_around_notes_and_a_title(paras, note):
 
     assert work.title == "A Title"
     assert set(words_in(note + " " + " ".join(paras))) <= all_output_words(work)
+
+
+def test_notes_never_swallow_the_only_story_paragraph():
+    work = parse("A Title\n\nA/N: for you.\n\nThanks to every chapter reader.\n\nA/N: bye.\n")
+
+    assert "every chapter reader" in work.chapters[0].html
+    assert "for you" in work.notes and "bye" in work.end_notes

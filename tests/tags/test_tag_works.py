@@ -1,4 +1,5 @@
-"""/tags/<name>/works: the works under a tag, with tag names escaped in URLs the AO3 way."""
+"""/tags/<name>/works: the works found under a tag (its synonyms and sub tags included),
+filterable like every listing, with tag names escaped in URLs the AO3 way."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ import re
 
 import pytest
 
+from fichive.tags.models import Tag
+from fichive.works.filter_tags import filter_tags_rebuild, works_affected_by
 from tests.factories import WorkFactory
+from tests.works.listing_pages import heading, sidebar, titles
 
 
 def _page(response) -> str:
@@ -99,3 +103,87 @@ def test_tag_page_pages_20_at_a_time(client, author):
 
     assert first.count('class="work blurb group"') == 20
     assert second.count('class="work blurb group"') == 1
+
+
+# --- Wrangling: synonyms and sub tags (the state is set up directly, then rebuilt) ----------
+
+def _make_synonym(name: str, *, of: str) -> None:
+    canonical = Tag.objects.get(name=of)
+    Tag.objects.filter(name=name).update(merger=canonical, canonical=False)
+    filter_tags_rebuild(work_ids=works_affected_by([Tag.objects.get(name=name).pk]))
+
+
+def _make_sub_tag(name: str, *, of: str) -> None:
+    sub = Tag.objects.get(name=name)
+    sub.meta_tags.add(Tag.objects.get(name=of))
+    filter_tags_rebuild(work_ids=works_affected_by([sub.pk]))
+
+
+@pytest.fixture
+def wrangled(author):
+    """"Alternate Universe - Modern Setting" is canonical with the synonym "Modern AU" and
+    the sub tag "Coffee Shop AU"; "Alternate Universe" is its meta tag."""
+    WorkFactory(author=author, title="Canonical Story",
+                freeforms=["Alternate Universe - Modern Setting"])
+    WorkFactory(author=author, title="Synonym Story", freeforms=["Modern AU"])
+    WorkFactory(author=author, title="Sub Tag Story", freeforms=["Coffee Shop AU"])
+    WorkFactory(author=author, title="Unrelated Story", freeforms=["Fluff"])
+    Tag.objects.create(type="freeform", name="Alternate Universe", canonical=True)
+    Tag.objects.filter(name__in=["Alternate Universe - Modern Setting", "Coffee Shop AU",
+                                 "Fluff"]).update(canonical=True)
+    _make_synonym("Modern AU", of="Alternate Universe - Modern Setting")
+    _make_sub_tag("Coffee Shop AU", of="Alternate Universe - Modern Setting")
+    _make_sub_tag("Alternate Universe - Modern Setting", of="Alternate Universe")
+
+
+def test_a_canonical_tag_lists_works_tagged_with_its_synonyms_and_sub_tags(client, wrangled):
+    response = client.get("/tags/Alternate Universe - Modern Setting/works?sort=title")
+
+    assert titles(response) == ["Canonical Story", "Sub Tag Story", "Synonym Story"]
+    assert heading(response) == "1 - 3 of 3 Works in Alternate Universe - Modern Setting"
+
+
+def test_a_synonyms_url_shows_its_canonical_tags_works(client, wrangled):
+    response = client.get("/tags/Modern AU/works?sort=title")
+
+    assert response.status_code == 200
+    assert titles(response) == ["Canonical Story", "Sub Tag Story", "Synonym Story"]
+    assert heading(response) == "1 - 3 of 3 Works in Alternate Universe - Modern Setting"
+
+
+def test_a_meta_tag_lists_the_works_of_every_tag_below_it(client, wrangled):
+    response = client.get("/tags/Alternate Universe/works?sort=title")
+
+    assert titles(response) == ["Canonical Story", "Sub Tag Story", "Synonym Story"]
+
+
+def test_a_sub_tag_lists_only_its_own_works(client, wrangled):
+    assert titles(client.get("/tags/Coffee Shop AU/works")) == ["Sub Tag Story"]
+
+
+def test_an_unwrangled_tag_lists_the_works_tagged_with_it(client, author):
+    WorkFactory(author=author, title="Loose Story", freeforms=["my own little tag"])
+
+    assert titles(client.get("/tags/my own little tag/works")) == ["Loose Story"]
+
+
+def test_tag_works_take_the_listing_filters(client, wrangled):
+    response = client.get("/tags/Alternate Universe/works?exclude=Coffee Shop AU&sort=title")
+
+    assert titles(response) == ["Canonical Story", "Synonym Story"]
+    assert heading(response) == "1 - 2 of 2 Works in Alternate Universe"
+
+
+def test_tag_works_sidebar_counts_the_tags_works(client, wrangled):
+    groups = sidebar(client.get("/tags/Alternate Universe/works"))
+
+    assert groups["Additional Tags"] == [
+        ("Alternate Universe", 3), ("Alternate Universe - Modern Setting", 3),
+        ("Coffee Shop AU", 1)]
+
+
+def test_tag_works_with_bad_filters_explain_them(client, wrangled):
+    response = client.get("/tags/Alternate Universe/works?complete=sometimes")
+
+    assert response.status_code == 400
+    assert "“sometimes” is not a completion filter; use all, yes or no." in _page(response)

@@ -1,4 +1,4 @@
-"""Forms for signing up and adding pseuds."""
+"""Forms for signing up, adding pseuds, and granting the wrangler role."""
 
 from __future__ import annotations
 
@@ -41,3 +41,17 @@ class SignupForm(forms.Form):
 class PseudForm(forms.Form):
     name = forms.CharField(max_length=40)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class WranglerRoleForm(forms.Form):
+    """A user name and which button was pressed: grant or revoke the wrangler role."""
+
+    username = forms.CharField(max_length=40, label="User name")
+    action = forms.ChoiceField(choices=[("grant", "Grant"), ("revoke", "Revoke")])
+
+    def clean_username(self) -> User:
+        name = self.cleaned_data["username"].strip()
+        user = User.objects.filter(username__iexact=name, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(f"There is no user named “{name}”.")
+        return user

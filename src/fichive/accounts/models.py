@@ -36,6 +36,9 @@ class User(AbstractUser):
         error_messages={"unique": "That user name is taken."},
     )
     email = models.EmailField(blank=True)
+    is_wrangler = models.BooleanField(
+        default=False, help_text="May wrangle tags: make them canonical, synonyms, sub tags."
+    )
 
     objects: ClassVar[CaseInsensitiveUserManager] = CaseInsensitiveUserManager()
 
@@ -46,6 +49,15 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+    @property
+    def can_wrangle(self) -> bool:
+        """Wranglers, and admins (who are wranglers without being granted the role)."""
+        return self.is_wrangler or self.is_staff or self.is_superuser
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_staff or self.is_superuser
 
     @property
     def default_pseud(self) -> Pseud:

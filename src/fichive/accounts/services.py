@@ -1,11 +1,12 @@
-"""Writes to accounts: signing up and managing pseuds."""
+"""Writes to accounts: signing up, managing pseuds, and granting the tag wrangler role."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from fichive.accounts.models import PSEUD_VALIDATOR, Pseud, User
+from fichive.tags.models import WranglingLog
 
 
 @transaction.atomic
@@ -43,3 +44,30 @@ def user_get_or_create_for_import(*, username: str) -> tuple[User, bool]:
     if existing:
         return existing, False
     return user_create(username=username), True
+
+
+def _wrangler_change(*, actor: User | None, user: User, wrangler: bool) -> User:
+    if actor is not None and not actor.is_admin:
+        raise PermissionDenied("Only admins can grant or revoke the wrangler role.")
+    if user.is_wrangler == wrangler:
+        return user
+    user.is_wrangler = wrangler
+    user.save(update_fields=["is_wrangler"])
+    WranglingLog.objects.create(
+        actor=actor, tag=None, tag_name="",
+        action="granted wrangler role" if wrangler else "revoked wrangler role",
+        detail=user.username,
+    )
+    return user
+
+
+@transaction.atomic
+def wrangler_grant(*, actor: User | None, user: User) -> User:
+    """Make a user a tag wrangler (admins already are). `actor` None is the command line."""
+    return _wrangler_change(actor=actor, user=user, wrangler=True)
+
+
+@transaction.atomic
+def wrangler_revoke(*, actor: User | None, user: User) -> User:
+    """Take the wrangler role away; admins stay wranglers by being admins."""
+    return _wrangler_change(actor=actor, user=user, wrangler=False)

@@ -1,4 +1,4 @@
-"""Account pages: sign up, a user's dashboard, pseuds."""
+"""Account pages: sign up, a user's dashboard, pseuds, and the admins' wrangler role page."""
 
 from __future__ import annotations
 
@@ -6,13 +6,16 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from fichive.accounts.forms import PseudForm, SignupForm
+from fichive.accounts.forms import PseudForm, SignupForm, WranglerRoleForm
+from fichive.accounts.models import User
+from fichive.accounts.permissions import admin_required
 from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import user_by_name
-from fichive.accounts.services import pseud_create, user_create
+from fichive.accounts.services import pseud_create, user_create, wrangler_grant, wrangler_revoke
 from fichive.works.selectors import works_by_user
 
 
@@ -78,3 +81,25 @@ def pseud_new(request: AuthedRequest, username: str) -> HttpResponse:
             messages.success(request, f"Pseud “{pseud.name}” created.")
             return redirect("accounts:pseuds", username=owner.username)
     return render(request, "accounts/pseud_form.html", {"form": form, "owner": owner})
+
+
+@admin_required
+def wranglers(request: AuthedRequest) -> HttpResponse:
+    """/admin/wranglers: who wrangles tags, and a form to grant or revoke the role."""
+    form = WranglerRoleForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.cleaned_data["username"]
+        if form.cleaned_data["action"] == "grant":
+            wrangler_grant(actor=request.user, user=user)
+            messages.success(request, f"{user.username} is a tag wrangler now.")
+        else:
+            wrangler_revoke(actor=request.user, user=user)
+            note = " (as an admin they still wrangle)" if user.is_admin else ""
+            messages.success(request, f"{user.username} is no longer a tag wrangler{note}.")
+        return redirect("accounts:wranglers")
+    return render(request, "accounts/wranglers.html", {
+        "form": form,
+        "wranglers": User.objects.filter(is_wrangler=True).order_by("username"),
+        "admins": User.objects.filter(Q(is_staff=True) | Q(is_superuser=True))
+        .order_by("username"),
+    })

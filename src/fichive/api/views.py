@@ -1,10 +1,12 @@
-"""JSON API v1: works and chapters, with the same visibility rules as the pages."""
+"""JSON API v1: works, chapters and work listings, with the same visibility rules as the
+pages."""
 
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, JsonResponse
 
-from fichive.works import selectors
+from fichive.tags.models import Tag, tag_key
+from fichive.works import listing, selectors
 from fichive.works.models import Chapter, Work
 
 
@@ -77,3 +79,37 @@ def chapter_detail(request: HttpRequest, work_id: int, position: int) -> JsonRes
     except Http404 as exc:
         return _not_found(str(exc))
     return JsonResponse(chapter_json(chapter), json_dumps_params={"ensure_ascii": False})
+
+
+def _json(data: dict, status: int = 200) -> JsonResponse:
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def work_list(request: HttpRequest) -> JsonResponse:
+    """/api/v1/works?<a listing's query string>[&tag=<name>]: one page of works with the total,
+    the sidebar's tag counts, and notices about tag names that match nothing."""
+    form = listing.ListingForm.from_query(request.GET)
+    if not form.is_valid():
+        return _json({"errors": {name: [str(m) for m in messages]
+                                 for name, messages in form.errors.items()}}, status=400)
+    tag = None
+    if request.GET.get("tag"):
+        tag = (Tag.objects.select_related("merger")
+               .filter(key=tag_key(request.GET["tag"])).first())
+        if tag is None:
+            return _not_found("No such tag.")
+        tag = tag.merger or tag
+    result = listing.listing_build(
+        works=selectors.works_listed_for(request.user), filters=form.filters(), under=tag
+    )
+    page = result.page
+    return _json({
+        "total": result.total,
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "per_page": listing.PER_PAGE,
+        "works": [work_json(work) for work in page.object_list],
+        "facets": {tag_type: [{"name": f.name, "count": f.count} for f in facets]
+                   for tag_type, facets in result.facets.items()},
+        "notices": result.messages(),
+    })

@@ -1,4 +1,5 @@
-"""Loading the demo archive into an empty archive: a demo author and a dozen works."""
+"""Loading the demo archive into an empty archive: a demo author, a dozen works, and their tags
+wrangled (canonical tags, media, fandoms, a meta tag and a synonym) through the tag services."""
 
 from __future__ import annotations
 
@@ -10,12 +11,36 @@ from django.db import transaction
 
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.services import pseud_create, user_create
-from fichive.demo.content import DEMO_WORKS
+from fichive.demo.content import AUSTEN, DEMO_WORKS, HOLMES, NARUTO, ORIGINAL
 from fichive.lib.sanitize import text_to_paragraphs
+from fichive.tags.models import Tag
+from fichive.tags.services import (
+    tag_add_meta,
+    tag_make_canonical,
+    tag_make_synonym,
+    tag_set_media,
+    tag_set_parents,
+    tags_find_or_create,
+)
 from fichive.works.models import Work
 from fichive.works.services import ChapterText, WorkMeta, work_create
 
 DEMO_USERNAME = "demo"
+DEMO_MEDIA = {
+    NARUTO: "Anime & Manga",
+    HOLMES: "Books & Literature",
+    AUSTEN: "Books & Literature",
+    ORIGINAL: "Other Media",
+}
+# One meta tag over the demo's alternate universes, and one synonym, to show wrangling.
+DEMO_META = ("Alternate Universe", ["Alternate Universe - Modern Setting",
+                                    "Alternate Universe - Bookshop"])
+DEMO_SYNONYM = ("Sasuke Uchiha", "Uchiha Sasuke")
+_TYPE_KEYS: dict[str, str] = {
+    "relationships": Tag.Type.RELATIONSHIP,
+    "characters": Tag.Type.CHARACTER,
+    "freeforms": Tag.Type.FREEFORM,
+}
 
 
 def _html(text: str) -> str:
@@ -55,9 +80,45 @@ def demo_load(*, out: Callable[[str], object] = print) -> bool:
             for c in item["chapters"]
         ]
         work_create(user=user, meta=meta, chapters=chapters, post=not item["draft"])
+    _wrangle_demo()
     credentials = settings.DATA_DIR / "demo-credentials.txt"
     credentials.write_text(f"user name: {DEMO_USERNAME}\npassword: {password}\n")
     credentials.chmod(0o600)
     out(f"Loaded {len(DEMO_WORKS)} demo works. Log in as “{DEMO_USERNAME}” with the password "
         f"“{password}” (also kept in {credentials}).")
     return True
+
+
+def _wrangle_demo() -> None:
+    """Wrangle the demo's tags as a wrangler would: fandoms canonical and sorted into media;
+    every other tag canonical with its works' fandoms as parents (a crossover's fandoms only
+    when the tag appears nowhere else); plus a meta tag and a synonym."""
+    fandoms = {
+        tag.name: tag for tag in tags_find_or_create(
+            tag_type=Tag.Type.FANDOM, names=[f for item in DEMO_WORKS for f in item["fandoms"]])
+    }
+    for name, fandom in fandoms.items():
+        tag_make_canonical(actor=None, tag=fandom)
+        tag_set_media(actor=None, fandom=fandom, media=DEMO_MEDIA.get(name, "Other Media"))
+    everywhere: dict[tuple[str, str], set[str]] = {}
+    outside_crossovers: dict[tuple[str, str], set[str]] = {}
+    for item in DEMO_WORKS:
+        for key, tag_type in _TYPE_KEYS.items():
+            for name in item[key]:
+                everywhere.setdefault((tag_type, name), set()).update(item["fandoms"])
+                if len(item["fandoms"]) == 1:
+                    outside_crossovers.setdefault((tag_type, name), set()).update(item["fandoms"])
+    for (type_name, name), fandom_names in everywhere.items():
+        (tag,) = tags_find_or_create(tag_type=type_name, names=[name])
+        parents = outside_crossovers.get((type_name, name)) or fandom_names
+        tag_set_parents(actor=None, tag=tag, fandoms=[fandoms[f] for f in sorted(parents)])
+        tag_make_canonical(actor=None, tag=tag)
+    meta_name, sub_names = DEMO_META
+    (meta,) = tags_find_or_create(tag_type=Tag.Type.FREEFORM, names=[meta_name])
+    tag_make_canonical(actor=None, tag=meta)
+    for sub in tags_find_or_create(tag_type=Tag.Type.FREEFORM, names=sub_names):
+        tag_add_meta(actor=None, sub=sub, meta=meta)
+    synonym_name, canonical_name = DEMO_SYNONYM
+    (canonical,) = tags_find_or_create(tag_type=Tag.Type.CHARACTER, names=[canonical_name])
+    (synonym,) = tags_find_or_create(tag_type=Tag.Type.CHARACTER, names=[synonym_name])
+    tag_make_synonym(actor=None, tag=synonym, of=canonical)

@@ -13,17 +13,31 @@ from fichive.tags.services import split_tag_input
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(help_text="A plain-text story (.txt), up to 10 MB.",
-                           allow_empty_file=True)
+    file = forms.FileField(
+        help_text="A story as plain text, HTML, an AO3 download (HTML or EPUB), a FanFicFare "
+                  "or other EPUB, or a zip of text/HTML stories; up to 50 MB.",
+        allow_empty_file=True,
+    )
     pseud = forms.ModelChoiceField(queryset=Pseud.objects.none(), empty_label=None,
                                    label="Post as")
     title = forms.CharField(required=False, max_length=255,
                             help_text="Leave blank to take it from the file.")
-    fandoms = forms.CharField(help_text="Separate fandoms with commas.")
+    fandoms = forms.CharField(
+        required=False,
+        help_text="Separate fandoms with commas. Needed when the file names none (plain text, "
+                  "HTML and most EPUBs); added to the file's own fandoms otherwise.",
+    )
     rating = forms.ChoiceField(choices=[("", "From the file, or Not Rated")] +
                                [(r, r) for r in RATINGS], required=False)
     restricted = forms.BooleanField(required=False, label="Only show to registered users")
     draft = forms.BooleanField(required=False, label="Save as a draft instead of posting")
+    split_chapters = forms.BooleanField(
+        required=False, label="Split HTML into chapters at its headings",
+    )
+    on_duplicate = forms.ChoiceField(
+        choices=[("skip", "Skip it"), ("update", "Update the existing work")],
+        initial="skip", required=False, label="If this story was imported before",
+    )
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -44,5 +58,6 @@ class ImportForm(forms.Form):
         return ImportOptions(
             title=data["title"] or None, fandoms=split_tag_input(data["fandoms"]),
             rating=data["rating"] or None, restricted=data["restricted"], draft=data["draft"],
-            pseud=data["pseud"],
+            pseud=data["pseud"], split_chapters=data["split_chapters"],
+            on_duplicate=data["on_duplicate"] or "skip",
         )

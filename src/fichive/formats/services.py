@@ -1,25 +1,37 @@
-"""Importing files as works: detect the format, parse, and post through the works services.
+"""Importing files as works: detect the format by content, parse, and post through the works
+services, one transaction per work, recognising works imported before.
 
-Each file becomes one work in its own transaction; a file that fails creates nothing.
+Formats: plain text, HTML, AO3's HTML download, EPUB (AO3, FanFicFare or any other), and zip
+files of text/HTML stories. A file (or zip member) that fails creates nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
 from fichive.accounts.models import Pseud, User
 from fichive.formats.errors import ImportFailed
+from fichive.formats.importers.ao3 import is_ao3_html, parse_ao3_html
+from fichive.formats.importers.archive import MAX_ARCHIVE_BYTES, is_zip
 from fichive.formats.importers.base import ParsedWork
+from fichive.formats.importers.epub import is_epub, parse_epub
+from fichive.formats.importers.html import parse_html
 from fichive.formats.importers.text import MAX_TEXT_BYTES, parse_text
+from fichive.formats.importers.zipped import iter_zip_texts
 from fichive.tags.models import DEFAULT_RATING, DEFAULT_WARNING
 from fichive.works.languages import language_code
-from fichive.works.models import Work
-from fichive.works.services import ChapterText, WorkMeta, work_create
+from fichive.works.models import Creatorship, Work
+from fichive.works.services import ChapterText, WorkMeta, work_create, work_replace
 
-MAX_IMPORT_BYTES = MAX_TEXT_BYTES
+# The largest file accepted: EPUBs and zips may be this big; a text or HTML story must stay
+# under MAX_TEXT_BYTES (each importer checks its own limit).
+MAX_IMPORT_BYTES = MAX_ARCHIVE_BYTES
+ON_DUPLICATE = ("skip", "update")
 
 
 @dataclass
@@ -32,18 +44,61 @@ class ImportOptions:
     restricted: bool = False
     draft: bool = False
     pseud: Pseud | None = None
+    split_chapters: bool = False
+    on_duplicate: str = "skip"
+
+
+@dataclass
+class ImportResult:
+    """What became of one file (or one story inside a zip)."""
+
+    name: str
+    status: str  # "created", "updated", "skipped" or "failed"
+    work: Work | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+
+def _looks_like_html(data: bytes) -> bool:
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml")):
+        return True
+    return b"<p>" in head or b"<p " in head or b"<body" in head
 
 
 def detect_format(data: bytes) -> str:
-    """The file's format from its content: only plain text is importable for now."""
-    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if data.startswith(b"PK\x03\x04"):
-        raise ImportFailed("EPUB and zip files can't be imported yet; save the story as .txt")
+    """The format of a file from its content: epub, zip, ao3, html or text."""
+    if is_epub(data):
+        return "epub"
+    if is_zip(data):
+        return "zip"
     if data.startswith(b"%PDF"):
-        raise ImportFailed("PDF files can't be imported; save the story as .txt")
-    if head.startswith((b"<!doctype html", b"<html", b"<?xml")):
-        raise ImportFailed("HTML files can't be imported yet; save the story as .txt")
+        raise ImportFailed("PDF files can't be imported; save the story as text, HTML or EPUB")
+    if data.startswith((b"\xd0\xcf\x11\xe0", b"{\\rtf")):
+        raise ImportFailed("Word documents can't be imported; save the story as text or HTML")
+    if _looks_like_html(data):
+        return "ao3" if is_ao3_html(data) else "html"
     return "text"
+
+
+def parse_file(data: bytes, *, filename: str, options: ImportOptions) -> ParsedWork:
+    """Parse one story file (not a zip of several) into a ParsedWork, or raise ImportFailed."""
+    kind = detect_format(data)
+    if kind == "zip":
+        raise ImportFailed("a zip inside a zip can't be imported")
+    if kind != "epub" and len(data) > MAX_TEXT_BYTES:
+        raise ImportFailed(f"the story is larger than {MAX_TEXT_BYTES // (1024 * 1024)} MB")
+    if kind == "epub":
+        return parse_epub(data, filename=filename)
+    if kind == "ao3":
+        return parse_ao3_html(data, filename=filename)
+    if kind == "html":
+        return parse_html(data, filename=filename, title=options.title,
+                          split_chapters=options.split_chapters)
+    return parse_text(data, filename=filename, title=options.title)
 
 
 def _meta_from_parsed(parsed: ParsedWork, *, user: User, options: ImportOptions,
@@ -83,23 +138,77 @@ def _one_line(exc: ValidationError) -> str:
     return " ".join(messages)
 
 
-def work_import(*, data: bytes, filename: str, user: User, options: ImportOptions) -> Work:
-    """Turn one file into one work, or raise ImportFailed with a one-line reason."""
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ImportFailed(f"the file is larger than {MAX_IMPORT_BYTES // 1_000_000} MB")
-    detect_format(data)
-    parsed = parse_text(data, filename=filename, title=options.title)
-    meta = _meta_from_parsed(parsed, user=user, options=options,
-                             source_hash=hashlib.sha256(data).hexdigest())
+def find_duplicate(*, source_url: str, source_hash: str) -> Work | None:
+    """A work imported before from the same source (same AO3 work or story URL) or the same
+    file bytes."""
+    works = Work.objects.order_by("id")
+    if source_url:
+        found = works.filter(source_url=source_url).first()
+        if found:
+            return found
+    return works.filter(source_hash=source_hash).first() if source_hash else None
+
+
+def _save_parsed(parsed: ParsedWork, *, user: User, options: ImportOptions,
+                 source_hash: str, name: str) -> ImportResult:
+    meta = _meta_from_parsed(parsed, user=user, options=options, source_hash=source_hash)
     if not meta.fandoms:
-        raise ImportFailed("a work needs at least one fandom: give one (--fandom on the "
-                           "command line)")
+        raise ImportFailed("a work needs at least one fandom and the file names none: give "
+                           "one (--fandom on the command line)")
     chapters = [
         ChapterText(content=c.html, title=c.title, summary=c.summary, notes=c.notes,
                     end_notes=c.end_notes, fmt="html")
         for c in parsed.chapters
     ]
+    existing = find_duplicate(source_url=meta.source_url, source_hash=source_hash)
     try:
-        return work_create(user=user, meta=meta, chapters=chapters, post=not options.draft)
+        if existing is None:
+            work = work_create(user=user, meta=meta, chapters=chapters, post=not options.draft)
+            return ImportResult(name=name, status="created", work=work)
+        if options.on_duplicate != "update":
+            return ImportResult(name=name, status="skipped", work=existing,
+                                reason=f"already imported as /works/{existing.pk}")
+        if not Creatorship.objects.filter(work=existing, pseud__user=user).exists():
+            raise ImportFailed(f"already imported as /works/{existing.pk} by someone else; "
+                               "only its creators can update it")
+        work = work_replace(user=user, work=existing, meta=meta, chapters=chapters)
+        return ImportResult(name=name, status="updated", work=work)
     except ValidationError as exc:
         raise ImportFailed(_one_line(exc)) from exc
+
+
+def _stories(data: bytes, *, filename: str) -> Iterator[tuple[str, bytes]]:
+    if detect_format(data) == "zip":
+        for member, member_data in iter_zip_texts(data, filename=filename):
+            yield f"{filename}:{member}", member_data
+    else:
+        yield filename, data
+
+
+def works_import(*, data: bytes, filename: str, user: User,
+                 options: ImportOptions) -> Iterator[ImportResult]:
+    """Import one file: one result for a story file, one per story for a zip of stories.
+
+    Each work is saved in its own transaction; a story that fails creates nothing and never
+    stops the others.
+    """
+    if options.on_duplicate not in ON_DUPLICATE:
+        raise ValueError(f"on_duplicate must be one of {ON_DUPLICATE}")
+    try:
+        if len(data) > MAX_IMPORT_BYTES:
+            raise ImportFailed(
+                f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB")
+        if not data.strip():
+            raise ImportFailed("the file is empty")
+        stories = _stories(data, filename=filename)
+        for name, story in stories:
+            try:
+                with transaction.atomic():
+                    parsed = parse_file(story, filename=name.rsplit(":", 1)[-1],
+                                        options=options)
+                    yield _save_parsed(parsed, user=user, options=options, name=name,
+                                       source_hash=hashlib.sha256(story).hexdigest())
+            except ImportFailed as exc:
+                yield ImportResult(name=name, status="failed", reason=str(exc))
+    except ImportFailed as exc:
+        yield ImportResult(name=filename, status="failed", reason=str(exc))

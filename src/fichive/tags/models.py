@@ -62,6 +62,8 @@ def tag_key(name: str) -> str:
 
 
 class Tag(models.Model):
+    """One tag of any type; see the comments on the wrangling fields for how tags link up."""
+
     class Type(models.TextChoices):
         RATING = "rating", "Rating"
         WARNING = "warning", "Archive Warning"
@@ -110,6 +112,48 @@ class Tag(models.Model):
     @property
     def url_name(self) -> str:
         return tag_to_url(self.name)
+
+    @property
+    def is_fixed(self) -> bool:
+        """Ratings, warnings and categories: chosen from a fixed list, never wrangled."""
+        return self.type in FIXED_TYPES
+
+    @property
+    def is_unwrangled(self) -> bool:
+        """Neither canonical nor a synonym: a wrangler hasn't looked at it yet."""
+        return not self.canonical and self.merger_id is None
+
+    @property
+    def takes_parents(self) -> bool:
+        """Characters, relationships and freeforms belong to parent fandoms."""
+        return self.type in PARENTED_TYPES
+
+    @property
+    def type_noun(self) -> str:
+        """"a character tag", "an additional tag": how sentences name this tag's type."""
+        return TYPE_NOUNS[self.type]
+
+    @property
+    def status(self) -> str:
+        if self.canonical:
+            return "Canonical"
+        return "Synonym" if self.merger_id else "Unwrangled"
+
+
+FIXED_TYPES = frozenset({Tag.Type.RATING, Tag.Type.WARNING, Tag.Type.CATEGORY})
+PARENTED_TYPES = frozenset({Tag.Type.CHARACTER, Tag.Type.RELATIONSHIP, Tag.Type.FREEFORM})
+# How messages name each type, with its article.
+TYPE_NOUNS: dict[str, str] = {
+    Tag.Type.RATING: "a rating",
+    Tag.Type.WARNING: "an archive warning",
+    Tag.Type.CATEGORY: "a category",
+    Tag.Type.FANDOM: "a fandom tag",
+    Tag.Type.RELATIONSHIP: "a relationship tag",
+    Tag.Type.CHARACTER: "a character tag",
+    Tag.Type.FREEFORM: "an additional tag",
+}
+# The types authors type freely, in AO3's display order.
+USER_TYPES = (Tag.Type.FANDOM, Tag.Type.RELATIONSHIP, Tag.Type.CHARACTER, Tag.Type.FREEFORM)
 
 
 class WranglingLog(models.Model):

@@ -1,3 +1,144 @@
-"""Tag pages: what a tag is and how it is wrangled (its works listing lives in works.views)."""
+"""Tag pages: what a tag is and how it is wrangled, autocomplete, the fandom index by media,
+and the wranglers' pages (its works listing lives in works.views)."""
 
 from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from fichive.accounts.permissions import wrangler_required
+from fichive.accounts.requests import AuthedRequest
+from fichive.tags import selectors
+from fichive.tags.forms import BulkWrangleForm, TagEditForm
+from fichive.tags.models import USER_TYPES, Tag, WranglingLog, tag_key, tag_to_url
+from fichive.tags.services import BULK_ACTIONS, tag_update, tags_bulk
+
+WRANGLING_PER_PAGE = 100
+LOG_PER_PAGE = 50
+
+
+def tag_detail(request: HttpRequest, tag_name: str) -> HttpResponse:
+    tag = selectors.tag_for_url(tag_name)
+    return render(request, "tags/detail.html", {
+        "overview": selectors.tag_overview(request.user, tag),
+        "tag": tag,
+        "can_wrangle": getattr(request.user, "can_wrangle", False),
+    })
+
+
+@wrangler_required
+def tag_edit(request: AuthedRequest, tag_name: str) -> HttpResponse:
+    tag = selectors.tag_for_url(tag_name)
+    if tag.is_fixed:
+        return render(request, "tags/edit.html", {"tag": tag, "form": None})
+    form = TagEditForm(request.POST or None, tag=tag)
+    if request.method == "POST" and form.is_valid():
+        try:
+            tag = tag_update(actor=request.user, tag=tag, changes=form.to_changes())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"Saved the changes to “{tag.name}”.")
+            return redirect("tags:detail", tag_name=tag_to_url(tag.name))
+    return render(request, "tags/edit.html", {
+        "tag": tag, "form": form,
+        "log": WranglingLog.objects.filter(tag=tag).select_related("actor")[:10],
+    })
+
+
+@require_GET
+def autocomplete(request: HttpRequest) -> JsonResponse:
+    """/tags/autocomplete?type=fandom&term=nar (&canonical=1 for canonical tags only)."""
+    tag_type = request.GET.get("type") or None
+    if tag_type is not None and tag_type not in Tag.Type.values:
+        return JsonResponse(
+            {"error": f"Unknown tag type “{tag_type}”; use one of: "
+                      f"{', '.join(Tag.Type.values)}."}, status=400)
+    suggestions = selectors.tags_autocomplete(
+        term=request.GET.get("term", "")[:150], tag_type=tag_type,
+        canonical_only=request.GET.get("canonical") in ("1", "true"),
+    )
+    return JsonResponse(suggestions, safe=False)
+
+
+def media_index(request: HttpRequest) -> HttpResponse:
+    return render(request, "tags/media_index.html",
+                  {"categories": selectors.media_index(request.user)})
+
+
+def media_fandoms(request: HttpRequest, category: str) -> HttpResponse:
+    media = selectors.media_from_slug(category)
+    return render(request, "tags/media_fandoms.html", {
+        "media": media, "groups": selectors.media_fandoms(request.user, media),
+    })
+
+
+@wrangler_required
+def wrangling_index(request: AuthedRequest) -> HttpResponse:
+    return render(request, "tags/wrangling_index.html",
+                  {"fandoms": selectors.wrangling_fandoms()})
+
+
+def _choice(value: str | None, allowed) -> str | None:
+    return value if value in allowed else None
+
+
+def _bulk_apply(user, form: BulkWrangleForm) -> list[tuple[int, str]]:
+    """Run the bulk form's action; the messages to show, as (level, text)."""
+    if not form.is_valid():
+        return [(messages.ERROR, str(text)) for errors in form.errors.values() for text in errors]
+    data = form.cleaned_data
+    try:
+        result = tags_bulk(actor=user, tags=data["tags"], action=data["action"],
+                           of=data["of"], fandoms=data["fandoms"], meta=data["meta"])
+    except ValidationError as exc:
+        return [(messages.ERROR, text) for text in exc.messages]
+    notes = [(messages.ERROR, text) for text in result.errors]
+    if result.changed:
+        count = len(result.changed)
+        notes.insert(0, (messages.SUCCESS, f"{BULK_ACTIONS[data['action']]}: done for {count} "
+                                           f"tag{'s' if count != 1 else ''}."))
+    return notes
+
+
+@wrangler_required
+def wrangling_fandom(request: AuthedRequest, fandom: str) -> HttpResponse:
+    """One fandom's bin: its tags by status and type, ticked and wrangled in bulk."""
+    fandom_tag = selectors.tag_for_url(fandom)
+    if fandom_tag.type != Tag.Type.FANDOM:
+        raise Http404("No such fandom.")
+    tag_type = _choice(request.GET.get("type"), [t.value for t in USER_TYPES])
+    status = _choice(request.GET.get("status"), selectors.WRANGLING_STATUSES) or "unwrangled"
+    form = BulkWrangleForm(request.POST or None, tag_type=tag_type or "",
+                           initial={"fandoms": fandom_tag.name if fandom_tag.canonical else ""})
+    if request.method == "POST":
+        for level, text in _bulk_apply(request.user, form):
+            messages.add_message(request, level, text)
+        return redirect(request.get_full_path())
+    page = Paginator(
+        selectors.wrangling_tags(fandom_tag, tag_type=tag_type, status=status),
+        WRANGLING_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    return render(request, "tags/wrangling_fandom.html", {
+        "fandom": fandom_tag, "page": page, "form": form, "status": status,
+        "tag_type": tag_type, "statuses": selectors.WRANGLING_STATUSES,
+        "types": [(t.value, t.label) for t in USER_TYPES],
+        "type_counts": selectors.wrangling_type_counts(fandom_tag, status=status),
+        "action_url": reverse("tags:wrangling-fandom", args=[tag_to_url(fandom_tag.name)]),
+    })
+
+
+@wrangler_required
+def wrangling_log(request: AuthedRequest) -> HttpResponse:
+    """The audit log: who changed which tag how, newest first; ?tag=<name> narrows it."""
+    entries = WranglingLog.objects.select_related("actor", "tag")
+    tag_name = " ".join(request.GET.get("tag", "").split())
+    if tag_name:
+        entries = entries.filter(tag__key=tag_key(tag_name))
+    page = Paginator(entries, LOG_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "tags/wrangling_log.html", {"page": page, "tag_name": tag_name})

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from fichive.tags.models import Tag
+from fichive.tags.relationships import relationship_character_ids
 from fichive.works.models import FilterTagging, Tagging, Work
 
 BATCH = 500
@@ -56,15 +57,27 @@ def _rebuild_batch(work_ids: list[int]) -> None:
     tag_ids = {tag_id for _, tag_id in taggings}
     info = {
         row["id"]: row
-        for row in Tag.objects.filter(id__in=tag_ids).values("id", "merger_id", "type")
+        for row in Tag.objects.filter(id__in=tag_ids).values(
+            "id", "merger_id", "type", "canonical", "merger__canonical"
+        )
     }
     effective = {tag_id: info[tag_id]["merger_id"] or tag_id for tag_id in tag_ids}
-    closure = meta_closure(set(effective.values()))
+    # A wrangled (canonical) relationship makes the characters it names findable on the work,
+    # as AO3 does: "A/B" and "A & B" bring A and B.
+    wrangled_relationships = {
+        effective[t] for t in tag_ids
+        if info[t]["type"] == Tag.Type.RELATIONSHIP
+        and (info[t]["merger__canonical"] if info[t]["merger_id"] else info[t]["canonical"])
+    }
+    characters_of = relationship_character_ids(wrangled_relationships)
+    all_targets = set(effective.values()) | {c for cs in characters_of.values() for c in cs}
+    closure = meta_closure(all_targets)
     own: dict[int, set[int]] = defaultdict(set)
     fandoms: dict[int, set[int]] = defaultdict(set)
     for work_id, tag_id in taggings:
         target = effective[tag_id]
         own[work_id].add(target)
+        own[work_id] |= characters_of.get(target, set())
         if info[tag_id]["type"] == Tag.Type.FANDOM:
             fandoms[work_id].add(target)
     rows: list[FilterTagging] = []

@@ -23,6 +23,17 @@ def works_visible_to(user: Viewer) -> QuerySet[Work]:
     return Work.objects.filter(posted | own)
 
 
+def works_listed_for(user: Viewer, *, owner: User | None = None) -> QuerySet[Work]:
+    """What a listing covers for this visitor: the posted works they may see, optionally only
+    those `owner` created (under any pseud, alone or with others)."""
+    works = works_visible_to(user).filter(state=Work.State.POSTED)
+    if owner is not None:
+        works = works.filter(
+            pk__in=Creatorship.objects.filter(pseud__user=owner).values("work_id")
+        )
+    return works
+
+
 def with_blurb_data(works: QuerySet[Work]) -> QuerySet[Work]:
     """What a work's blurb or meta block shows, in a fixed number of queries."""
     return works.prefetch_related(

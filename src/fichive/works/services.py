@@ -394,3 +394,36 @@ def chapters_reorder(*, user: User, work: Work, order: list[int]) -> None:
         raise ValidationError("Give every chapter of the work exactly one position.")
     for position, chapter_id in enumerate(order, start=1):
         Chapter.objects.filter(pk=chapter_id, work=work).update(position=position)
+
+
+@transaction.atomic
+def work_replace(
+    *, user: User, work: Work, meta: WorkMeta, chapters: list[ChapterText]
+) -> Work:
+    """Replace a work's fields and all its chapters at once (re-importing a newer copy).
+
+    Dates from `meta` win; otherwise a posted work's update date becomes today when its text
+    changed. All or nothing, like work_create.
+    """
+    _require_creator(user=user, work=work)
+    if not chapters:
+        raise ValidationError({"content": ["A work needs at least one chapter."]})
+    cleaned = [_clean_chapter(text) for text in chapters]
+    old_text = [c.content for c in work.chapters.order_by("position")]
+    meta.expected_chapters = meta.expected_chapters or (
+        len(chapters) if meta.complete else None
+    )
+    work.chapters.all().delete()
+    work.chapter_count = 0
+    work.save(update_fields=["chapter_count"])
+    Chapter.objects.bulk_create(
+        Chapter(work=work, position=i, published=meta.published or work.published, **values)
+        for i, values in enumerate(cleaned, start=1)
+    )
+    work_update(user=user, work=work, meta=meta)
+    if meta.updated:
+        work.updated = meta.updated
+    elif work.state == Work.State.POSTED and old_text != [v["content"] for v in cleaned]:
+        work.updated = _today()
+    work.save(update_fields=["updated"])
+    return work

@@ -1,12 +1,16 @@
-"""Work pages: reading (work, chapter, full work, index), posting, editing and deleting."""
+"""Work pages: listings (all works, a tag's, a user's), reading (work, chapter, full work,
+index), posting, editing and deleting."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -14,50 +18,50 @@ from django.views.decorators.http import require_POST
 from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import user_by_name
 from fichive.tags.models import Tag, tag_from_url, tag_key
-from fichive.works import selectors, services
+from fichive.works import listing, selectors, services
 from fichive.works.forms import ChapterForm, NewWorkChapterForm, WorkForm
 from fichive.works.models import Chapter, Work
-
-PER_PAGE = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "works/home.html", {"works": selectors.recent_works(request.user)})
 
 
+def _listing_page(
+    request: HttpRequest, works: QuerySet[Work], *, heading: str, tag: Tag | None = None,
+    **context: Any,
+) -> HttpResponse:
+    """A filtered, sorted page of `works` (those found under `tag` when given): bad
+    parameters come back as messages on the page, with status 400."""
+    form = listing.ListingForm.from_query(request.GET)
+    context.update(heading=heading, form=form, tag=tag)
+    if not form.is_valid():
+        return render(request, "works/index.html", context, status=400)
+    result = listing.listing_build(works=works, filters=form.filters(), under=tag)
+    return render(request, "works/index.html", {**context, "listing": result,
+                                                "page": result.page})
+
+
 def work_index(request: HttpRequest) -> HttpResponse:
-    works = selectors.with_blurb_data(
-        selectors.works_visible_to(request.user)
-        .filter(state=Work.State.POSTED)
-        .order_by("-updated", "-id")
-    )
-    page = Paginator(works, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "works/index.html", {"page": page, "heading": "Works"})
+    return _listing_page(request, selectors.works_listed_for(request.user), heading="Works")
 
 
 def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
-    """/tags/<name>/works: works found under the tag (its synonyms and sub tags included)."""
-    tag = Tag.objects.filter(key=tag_key(tag_from_url(tag_name))).first()
+    """/tags/<name>/works: works found under the tag (its synonyms and sub tags included);
+    a synonym's URL lists its canonical tag's works."""
+    tag = (Tag.objects.select_related("merger")
+           .filter(key=tag_key(tag_from_url(tag_name))).first())
     if tag is None:
         raise Http404("No such tag.")
     target = tag.merger or tag
-    works = selectors.with_blurb_data(
-        selectors.works_visible_to(request.user)
-        .filter(state=Work.State.POSTED, filter_taggings__tag=target)
-        .order_by("-updated", "-id")
-    )
-    page = Paginator(works, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "works/index.html",
-                  {"page": page, "heading": f"Works in {target.name}", "tag": target})
+    return _listing_page(request, selectors.works_listed_for(request.user),
+                         heading=f"Works in {target.name}", tag=target)
 
 
 def user_works(request: HttpRequest, username: str) -> HttpResponse:
     owner = user_by_name(username)
-    page = Paginator(selectors.works_by_user(request.user, owner), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "works/index.html",
-                  {"page": page, "heading": f"Works by {owner.username}", "owner": owner})
+    return _listing_page(request, selectors.works_listed_for(request.user, owner=owner),
+                         heading=f"Works by {owner.username}", owner=owner)
 
 
 @login_required
@@ -65,7 +69,7 @@ def user_drafts(request: AuthedRequest, username: str) -> HttpResponse:
     owner = user_by_name(username)
     if owner.pk != request.user.pk:
         return redirect("works:user-works", username=owner.username)
-    page = Paginator(selectors.works_by_user(request.user, owner, drafts=True), PER_PAGE)
+    page = Paginator(selectors.works_by_user(request.user, owner, drafts=True), listing.PER_PAGE)
     return render(request, "works/index.html", {
         "page": page.get_page(request.GET.get("page")), "heading": "Your drafts",
         "owner": owner,

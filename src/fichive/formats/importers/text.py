@@ -674,16 +674,25 @@ def _take_start_notes(items: list[_Item]) -> tuple[list[_Para], list[_Item]]:
                 notes.append(item)
                 rest = rest[1:]
             return notes, rest
+    # The notes never swallow the story: the last paragraph that isn't an end note stays.
+    last_story = max(
+        (i for i, item in enumerate(items) if item is not None and not _AN_LABEL.match(item.first)),
+        default=0,
+    )
     # A scene break soon after the label ends the notes, as long as what comes before it
     # reads like the author talking (a story's opening scene is kept as story).
     for i in range(1, min(len(items), _NOTE_BREAK_WINDOW + 1)):
         item = items[i]
         if item is None:
+            if i > last_story:
+                break
             return [p for p in items[:i] if p is not None], items[i + 1 :]
         if not (_is_note_like(item) or _speaks_as_author(item.text())):
             break
     end = 1
-    while end < len(items) and (item := items[end]) is not None and _is_note_like(item):
+    while (
+        end < last_story and (item := items[end]) is not None and _is_note_like(item)
+    ):
         end += 1
     return [p for p in items[:end] if p is not None], items[end:]
 

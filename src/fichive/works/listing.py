@@ -1,0 +1,512 @@
+"""Work listings' sort and filter: the query-string parameters every listing takes, the query
+they build on a visitor's works, the page of results and the sidebar's tag counts.
+
+Parameters (flat, repeatable where it makes sense, so a filtered listing is a plain link):
+  sort       updated (default) | posted | title | creator | words | hits | kudos | comments |
+             bookmarks; dates and numbers run newest/largest first, title and creator A–Z
+  order      asc | desc: reverses the sort's usual direction (optional)
+  include    a tag name of any type, repeatable (commas also separate names); a synonym means
+             its canonical tag; works must be found under every included tag
+  exclude    a tag name, repeatable; works found under any excluded tag are left out
+  rating, warning, category
+             repeatable shortcuts for `include` of those fixed tags
+  complete   all (default) | yes | no
+  crossover  include (default) | exclude | only
+  words_from, words_to         word-count range, inclusive
+  updated_from, updated_to     last-updated range, YYYY-MM-DD, inclusive
+  language   a language code (en, de, pt-BR, …)
+  q          words that must each appear in the title, summary or a tag name (any case)
+  page       1-based; past the end shows the last page
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import QueryDict
+
+from fichive.tags.models import CATEGORIES, RATINGS, TAG_NAME_MAX, WARNINGS, Tag, tag_key
+from fichive.works.languages import LANGUAGES
+from fichive.works.models import FilterTagging, Tagging, Work
+from fichive.works.selectors import with_blurb_data
+
+PER_PAGE = 20
+FACET_SIZE = 10
+MAX_TAG_NAMES = 50
+MAX_QUERY_WORDS = 10
+# Sidebar counts over this many results or more are cached for a few minutes (facets_count).
+FACET_CACHE_FROM = 5_000
+FACET_CACHE_SECONDS = 300
+
+# sort name → (Work field, runs descending by default), with the labels the sidebar shows.
+SORTS: dict[str, tuple[str, bool]] = {
+    "updated": ("updated", True),
+    "posted": ("published", True),
+    "title": ("sort_title", False),
+    "creator": ("sort_creator", False),
+    "words": ("word_count", True),
+    "hits": ("hits", True),
+    "kudos": ("kudos_count", True),
+    "comments": ("comments_count", True),
+    "bookmarks": ("bookmarks_count", True),
+}
+SORT_LABELS = {
+    "updated": "Date Updated",
+    "posted": "Date Posted",
+    "title": "Title",
+    "creator": "Creator",
+    "words": "Word Count",
+    "hits": "Hits",
+    "kudos": "Kudos",
+    "comments": "Comments",
+    "bookmarks": "Bookmarks",
+}
+DEFAULT_SORT = "updated"
+
+# The sidebar's tag groups, in the order it shows them, with their headings.
+FACET_TYPES: list[tuple[str, str]] = [
+    (Tag.Type.RATING, "Ratings"),
+    (Tag.Type.WARNING, "Archive Warnings"),
+    (Tag.Type.CATEGORY, "Categories"),
+    (Tag.Type.FANDOM, "Fandoms"),
+    (Tag.Type.RELATIONSHIP, "Relationships"),
+    (Tag.Type.CHARACTER, "Characters"),
+    (Tag.Type.FREEFORM, "Additional Tags"),
+]
+
+COMPLETE_CHOICES = [("all", "All works"), ("yes", "Complete works only"),
+                    ("no", "Works in progress only")]
+CROSSOVER_CHOICES = [("include", "Include crossovers"), ("exclude", "Exclude crossovers"),
+                     ("only", "Only crossovers")]
+ORDER_CHOICES = [("", "Usual direction"), ("desc", "Descending"), ("asc", "Ascending")]
+DATE_FORMAT = "%Y-%m-%d"
+
+
+class TagNamesField(forms.Field):
+    """Tag names from a repeatable parameter; each value may also hold comma-separated names
+    (tag names can't contain commas), as the sidebar's "other tags" box sends them."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[str]:
+        values = value if isinstance(value, list | tuple) else [value] if value else []
+        names: dict[str, str] = {}
+        for raw in values:
+            for part in str(raw).split(","):
+                name = " ".join(part.split())
+                if name:
+                    names.setdefault(tag_key(name), name)
+        return list(names.values())
+
+    def validate(self, value: list[str]) -> None:
+        too_long = [name for name in value if len(name) > TAG_NAME_MAX]
+        if too_long:
+            raise forms.ValidationError(
+                f"“{too_long[0][:40]}…” is longer than any tag name ({TAG_NAME_MAX} "
+                "characters at most)."
+            )
+        if len(value) > MAX_TAG_NAMES:
+            raise forms.ValidationError(
+                f"Give at most {MAX_TAG_NAMES} tags here; this has {len(value)}."
+            )
+
+
+def _whole_number(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        required=False, min_value=0, label=label,
+        error_messages={"invalid": f"{label} must be a whole number, like 1000.",
+                        "min_value": f"{label} can't be negative."},
+    )
+
+
+def _date(label: str) -> forms.DateField:
+    return forms.DateField(
+        required=False, input_formats=[DATE_FORMAT], label=label,
+        widget=forms.DateInput(attrs={"type": "date"}, format=DATE_FORMAT),
+        error_messages={"invalid": f"{label} must be a date written YYYY-MM-DD, "
+                                   "like 2024-05-31."},
+    )
+
+
+class ListingForm(forms.Form):
+    """The filter set of every work listing, read from the query string."""
+
+    sort = forms.ChoiceField(
+        required=False, label="Sort by", choices=list(SORT_LABELS.items()),
+        error_messages={"invalid_choice": "“%(value)s” is not a sort; choose one of "
+                        + ", ".join(SORTS) + "."},
+    )
+    order = forms.ChoiceField(
+        required=False, label="Direction", choices=ORDER_CHOICES,
+        error_messages={"invalid_choice": "“%(value)s” is not a direction; use asc or desc."},
+    )
+    include = TagNamesField(required=False, label="Other tags to include")
+    exclude = TagNamesField(required=False, label="Other tags to exclude")
+    rating = forms.MultipleChoiceField(
+        required=False, choices=[(r, r) for r in RATINGS],
+        error_messages={"invalid_choice": "“%(value)s” is not a rating."},
+    )
+    warning = forms.MultipleChoiceField(
+        required=False, choices=[(w, w) for w in WARNINGS],
+        error_messages={"invalid_choice": "“%(value)s” is not an archive warning."},
+    )
+    category = forms.MultipleChoiceField(
+        required=False, choices=[(c, c) for c in CATEGORIES],
+        error_messages={"invalid_choice": "“%(value)s” is not a category."},
+    )
+    complete = forms.ChoiceField(
+        required=False, label="Completion status", choices=COMPLETE_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "“%(value)s” is not a completion filter; use all, "
+                        "yes or no."},
+    )
+    crossover = forms.ChoiceField(
+        required=False, label="Crossovers", choices=CROSSOVER_CHOICES, widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "“%(value)s” is not a crossover filter; use "
+                        "include, exclude or only."},
+    )
+    words_from = _whole_number("Words from")
+    words_to = _whole_number("Words to")
+    updated_from = _date("Updated from")
+    updated_to = _date("Updated to")
+    language = forms.ChoiceField(
+        required=False, choices=[("", "Any language"), *LANGUAGES],
+        error_messages={"invalid_choice": "“%(value)s” is not a language code the archive "
+                        "knows."},
+    )
+    q = forms.CharField(
+        required=False, max_length=200, label="Search within results",
+        widget=forms.TextInput(attrs={"type": "search"}),
+        error_messages={"max_length": "Keep the search within results to %(limit_value)d "
+                        "characters."},
+    )
+    page = forms.IntegerField(
+        required=False, min_value=1,
+        error_messages={"invalid": "The page must be a whole number, like 2.",
+                        "min_value": "Pages are numbered from 1."},
+    )
+
+    # Shown checked when the query string leaves them out.
+    DEFAULTS = {"sort": DEFAULT_SORT, "complete": "all", "crossover": "include"}
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> ListingForm:
+        data = query.copy()
+        for name, value in cls.DEFAULTS.items():
+            if not data.get(name):
+                data[name] = value
+        return cls(data)
+
+    def clean(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        for low, high, what in (("words_from", "words_to", "word count"),
+                                ("updated_from", "updated_to", "date range")):
+            if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
+                self.add_error(high, f"The end of the {what} comes before its start.")
+        return data
+
+    def filters(self) -> Filters:
+        """The parsed filters; call only after is_valid()."""
+        data = self.cleaned_data
+        sort = data["sort"] or DEFAULT_SORT
+        usual_descending = SORTS[sort][1]
+        include: dict[str, str] = {}
+        for name in (*data["include"], *data["rating"], *data["warning"], *data["category"]):
+            include.setdefault(tag_key(name), name)
+        return Filters(
+            sort=sort,
+            descending=usual_descending if not data["order"] else data["order"] == "desc",
+            include=tuple(include.values()),
+            exclude=tuple(data["exclude"]),
+            complete=data["complete"] or "all",
+            crossover=data["crossover"] or "include",
+            words_from=data["words_from"],
+            words_to=data["words_to"],
+            updated_from=data["updated_from"],
+            updated_to=data["updated_to"],
+            language=data["language"],
+            q=" ".join(data["q"].split()),
+            page=data["page"] or 1,
+        )
+
+    def _typed(self, *names: str) -> str:
+        query = self.data if isinstance(self.data, QueryDict) else QueryDict()
+        values = [value.strip() for name in names for value in query.getlist(name)]
+        return ", ".join(value for value in values if value)
+
+    # What was asked to include or exclude, as typed, for the "other tags" boxes when the
+    # filters came back with errors, so fixing one field doesn't lose the tags.
+    @property
+    def typed_include(self) -> str:
+        return self._typed("include", "rating", "warning", "category")
+
+    @property
+    def typed_exclude(self) -> str:
+        return self._typed("exclude")
+
+    def error_list(self) -> list[str]:
+        """Every problem as a sentence, for the top of the page."""
+        return [str(message) for messages in self.errors.values() for message in messages]
+
+
+@dataclass(frozen=True)
+class Filters:
+    sort: str = DEFAULT_SORT
+    descending: bool = True
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    complete: str = "all"
+    crossover: str = "include"
+    words_from: int | None = None
+    words_to: int | None = None
+    updated_from: datetime.date | None = None
+    updated_to: datetime.date | None = None
+    language: str = ""
+    q: str = ""
+    page: int = 1
+
+
+@dataclass
+class ResolvedTags:
+    """Tag names turned into the tags works are found under (a synonym's canonical tag)."""
+
+    include: list[Tag] = field(default_factory=list)
+    exclude: list[Tag] = field(default_factory=list)
+    unknown_include: list[str] = field(default_factory=list)
+    unknown_exclude: list[str] = field(default_factory=list)
+
+    def messages(self) -> list[str]:
+        notes = [f"There is no tag named “{name}”, so no works can be found under it."
+                 for name in self.unknown_include]
+        notes += [f"There is no tag named “{name}”, so nothing was excluded for it."
+                  for name in self.unknown_exclude]
+        return notes
+
+
+def tags_resolve(*, include: tuple[str, ...], exclude: tuple[str, ...]) -> ResolvedTags:
+    """Look up every named tag in one query; unknown names are reported, not errors."""
+    resolved = ResolvedTags()
+    if not include and not exclude:
+        return resolved
+    keys = {tag_key(name) for name in (*include, *exclude)}
+    found = {tag.key: tag.merger or tag
+             for tag in Tag.objects.filter(key__in=keys).select_related("merger")}
+    for names, tags, unknown in ((include, resolved.include, resolved.unknown_include),
+                                 (exclude, resolved.exclude, resolved.unknown_exclude)):
+        for name in names:
+            tag = found.get(tag_key(name))
+            if tag is None:
+                unknown.append(name)
+            elif tag not in tags:
+                tags.append(tag)
+    return resolved
+
+
+def found_under(tag: Tag) -> Exists:
+    """Works found under the tag: tagged with it, a synonym of it, or a tag below it."""
+    return Exists(FilterTagging.objects.filter(work_id=OuterRef("pk"), tag_id=tag.pk))
+
+
+def works_filter(
+    works: QuerySet[Work], filters: Filters, tags: ResolvedTags, *, under: Tag | None = None
+) -> QuerySet[Work]:
+    """Narrow the visitor's works to those the filters ask for, and to those found under
+    `under` (a tag's works page) when given.
+
+    The least used required tag picks the candidate works (`id IN` its filter taggings, so
+    the database starts from that tag's index entries); every other required tag is an
+    EXISTS probe on each candidate, every excluded tag a NOT EXISTS probe; the rest are plain
+    column conditions.
+    """
+    if tags.unknown_include:
+        return works.none()
+    required = sorted({t.pk: t for t in (*tags.include, *([under] if under else []))}.values(),
+                      key=lambda t: (t.uses, t.pk))
+    if required:
+        works = works.filter(
+            pk__in=FilterTagging.objects.filter(tag_id=required[0].pk).values("work_id"))
+    for tag in required[1:]:
+        works = works.filter(found_under(tag))
+    if tags.exclude:
+        works = works.exclude(Exists(FilterTagging.objects.filter(
+            work_id=OuterRef("pk"), tag_id__in=[t.pk for t in tags.exclude])))
+    if filters.complete != "all":
+        works = works.filter(complete=filters.complete == "yes")
+    if filters.crossover != "include":
+        works = works.filter(crossover=filters.crossover == "only")
+    if filters.words_from is not None:
+        works = works.filter(word_count__gte=filters.words_from)
+    if filters.words_to is not None:
+        works = works.filter(word_count__lte=filters.words_to)
+    if filters.updated_from is not None:
+        works = works.filter(updated__gte=filters.updated_from)
+    if filters.updated_to is not None:
+        works = works.filter(updated__lte=filters.updated_to)
+    if filters.language:
+        works = works.filter(language=filters.language)
+    for word in filters.q.split()[:MAX_QUERY_WORDS]:
+        works = works.filter(
+            Q(title__icontains=word)
+            | Q(summary__icontains=word)
+            | Exists(Tagging.objects.filter(work_id=OuterRef("pk"), tag__name__icontains=word))
+            | Exists(FilterTagging.objects.filter(work_id=OuterRef("pk"),
+                                                  tag__name__icontains=word))
+        )
+    return works
+
+
+def works_sort(works: QuerySet[Work], filters: Filters) -> QuerySet[Work]:
+    """Order by the chosen sort, ties broken by id in the same direction so pages are stable.
+
+    Listed works are posted, so their dates are never empty; each sort has a matching index
+    on posted works (see Work.Meta), which the database walks in either direction.
+    """
+    column = SORTS[filters.sort][0]
+    if filters.descending:
+        return works.order_by(f"-{column}", "-id")
+    return works.order_by(column, "id")
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    count: int
+
+
+# The sidebar's counts in one statement. Django's ORM can only group after joining the tag
+# table, which makes the database sort every (work, tag) row by tag name and type; counting
+# by tag id first and joining the tag table to those counts is several times faster. Plain
+# SQL both SQLite (3.25+) and PostgreSQL run as written.
+FACETS_SQL = """
+WITH counted AS (
+    SELECT tag_id, COUNT(*) AS n
+    FROM {filter_tagging}
+    WHERE work_id IN ({works})
+    GROUP BY tag_id
+), ranked AS (
+    SELECT t.type, t.name, c.n,
+           ROW_NUMBER() OVER (PARTITION BY t.type ORDER BY c.n DESC, t.name) AS position
+    FROM counted c JOIN {tag} t ON t.id = c.tag_id
+    WHERE t.canonical
+)
+SELECT type, name, n FROM ranked WHERE position <= %s ORDER BY type, position
+"""
+
+
+def facets_count(works: QuerySet[Work], *, total: int = 0) -> dict[str, list[Facet]]:
+    """The ten canonical tags of each type found under the most of these works, with counts.
+
+    One query, whatever the number of works: the database groups the matching works' filter
+    taggings by tag and ranks each type's tags with a window function. That still reads every
+    matching work's tags, so for large result sets (`total` of FACET_CACHE_FROM or more) the
+    counts are kept for FACET_CACHE_SECONDS, keyed by the exact query (visibility rules and
+    filters included, sort and page not) and the total, so paging and re-sorting reuse them
+    and a work posted, restricted or deleted in between changes the key.
+    """
+    ids_sql, ids_params = works.order_by().values("pk").query.sql_with_params()
+    key = None
+    if total >= FACET_CACHE_FROM:
+        digest = hashlib.sha256(repr((ids_sql, ids_params, total)).encode()).hexdigest()
+        key = f"listing-facets:{digest}"
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    facets: dict[str, list[Facet]] = {tag_type: [] for tag_type, _ in FACET_TYPES}
+    with connection.cursor() as cursor:
+        sql = FACETS_SQL.format(works=ids_sql, filter_tagging=FilterTagging._meta.db_table,
+                                tag=Tag._meta.db_table)
+        cursor.execute(sql, (*ids_params, FACET_SIZE))
+        for tag_type, name, count in cursor.fetchall():
+            if tag_type in facets:
+                facets[tag_type].append(Facet(name=name, count=count))
+    if key is not None:
+        cache.set(key, facets, FACET_CACHE_SECONDS)
+    return facets
+
+
+@dataclass
+class FacetEntry:
+    name: str
+    count: int | None
+    included: bool
+    excluded: bool
+
+
+@dataclass
+class FacetGroup:
+    type: str
+    label: str
+    entries: list[FacetEntry]
+
+
+@dataclass
+class Listing:
+    filters: Filters
+    tags: ResolvedTags
+    page: Page
+    facets: dict[str, list[Facet]]
+
+    @property
+    def total(self) -> int:
+        return self.page.paginator.count
+
+    def messages(self) -> list[str]:
+        return self.tags.messages()
+
+    # Names that match no tag stay in the sidebar's "other tags" boxes to be corrected.
+    @property
+    def unknown_include(self) -> str:
+        return ", ".join(self.tags.unknown_include)
+
+    @property
+    def unknown_exclude(self) -> str:
+        return ", ".join(self.tags.unknown_exclude)
+
+    def is_filtered(self) -> bool:
+        return self.filters != Filters(sort=self.filters.sort, descending=self.filters.descending,
+                                       page=self.filters.page)
+
+    def groups(self) -> list[FacetGroup]:
+        """The sidebar: each type's top tags, plus included or excluded tags not among them
+        (an excluded tag has no works left to count), each marked as the filters stand."""
+        included = {t.pk for t in self.tags.include}
+        excluded = {t.pk for t in self.tags.exclude}
+        chosen = {t.name: t for t in (*self.tags.include, *self.tags.exclude)}
+        groups = []
+        for tag_type, label in FACET_TYPES:
+            entries = [FacetEntry(f.name, f.count, False, False) for f in self.facets[tag_type]]
+            shown = {e.name for e in entries}
+            entries += [FacetEntry(t.name, None, False, False) for t in chosen.values()
+                        if t.type == tag_type and t.name not in shown]
+            for entry in entries:
+                tag = chosen.get(entry.name)
+                entry.included = tag is not None and tag.pk in included
+                entry.excluded = tag is not None and tag.pk in excluded
+            groups.append(FacetGroup(tag_type, label, entries))
+        return groups
+
+
+def listing_build(
+    *, works: QuerySet[Work], filters: Filters, under: Tag | None = None
+) -> Listing:
+    """A page of the visitor's works under the filters, with the sidebar counts.
+
+    `works` is what the listing covers for this visitor (see selectors.works_listed_for);
+    `under` narrows it to the works found under a tag (a tag's works page). A fixed number of
+    queries: tag names (if any were given), count, page, its tags and creators, facets.
+    """
+    tags = tags_resolve(include=filters.include, exclude=filters.exclude)
+    matching = works_filter(works, filters, tags, under=under)
+    paginator = Paginator(with_blurb_data(works_sort(matching, filters)), PER_PAGE)
+    page = paginator.get_page(filters.page)
+    facets = (facets_count(matching, total=paginator.count) if paginator.count
+              else {t: [] for t, _ in FACET_TYPES})
+    return Listing(filters=filters, tags=tags, page=page, facets=facets)

@@ -1,0 +1,87 @@
+"""Listing pages run a fixed number of queries, with 3 works or 30, filtered or not: the
+count, the page, its tags, its creators and the sidebar counts (plus one to look up tag
+names when some are given, the tag or user a listing belongs to, and a logged-in visitor)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from fichive.tags.models import Tag
+from fichive.works import listing
+from tests.factories import UserFactory, WorkFactory
+
+FILTERS = ("sort=kudos&include=Fluff&exclude=Angst&rating=Mature&complete=no"
+           "&crossover=exclude&words_from=1&updated_from=2000-01-01&language=en&q=story")
+
+# URL → queries for a guest: count, page, tags, creators, sidebar, plus the listing's own
+# tag or user and one query for the tag names in the filters.
+URLS = {
+    "/works": 5,
+    f"/works?{FILTERS}": 6,
+    "/tags/Naruto/works": 6,
+    f"/tags/Naruto/works?{FILTERS}": 7,
+    "/users/alice/works": 6,
+    f"/users/alice/works?{FILTERS}": 7,
+    "/api/v1/works": 5,
+    f"/api/v1/works?{FILTERS}": 6,
+    f"/api/v1/works?tag=Naruto&{FILTERS}": 7,
+}
+LOGGED_IN = 2  # the session and the user
+
+
+def _works(author, n: int, *, first: int = 0) -> None:
+    """n works that pass FILTERS, each with several tags and two creators."""
+    co_author = UserFactory()
+    for i in range(first, first + n):
+        WorkFactory(author=author, title=f"A Story {i}", fandoms=["Naruto"], rating="Mature",
+                    creators=[author.default_pseud, co_author.default_pseud],
+                    relationships=[f"A{i}/B{i}"], characters=[f"A{i}", f"B{i}"],
+                    freeforms=["Fluff", f"Tag {i}"], categories=["Gen"], expected_chapters=2)
+    Tag.objects.update(canonical=True)
+
+
+@pytest.mark.parametrize("url", list(URLS))
+@pytest.mark.parametrize("logged_in", [False, True], ids=["guest", "reader"])
+def test_queries_are_the_same_for_3_and_30_works(
+    client, author, reader, django_assert_num_queries, url, logged_in
+):
+    if logged_in:
+        client.force_login(reader)
+    expected = URLS[url] + (LOGGED_IN if logged_in else 0)
+    _works(author, 3)
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert b"A Story 2" in response.content
+
+    _works(author, 27, first=3)
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert b"A Story 29" in response.content
+
+
+@pytest.fixture
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_large_result_sets_reuse_their_sidebar_counts_across_pages_and_sorts(
+    client, author, monkeypatch, empty_cache, django_assert_num_queries
+):
+    monkeypatch.setattr(listing, "FACET_CACHE_FROM", 3)
+    _works(author, 3)
+    with django_assert_num_queries(5):
+        client.get("/works")
+    with django_assert_num_queries(4):
+        response = client.get("/works?sort=title")
+    assert b'<span class="name">Fluff</span> <span class="count">(3)</span>' in response.content
+
+    # A work posted since changes the total, so the counts are worked out afresh.
+    _works(author, 1, first=3)
+    with django_assert_num_queries(5):
+        response = client.get("/works?sort=title")
+    assert b'<span class="name">Fluff</span> <span class="count">(4)</span>' in response.content
