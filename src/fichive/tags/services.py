@@ -223,30 +223,26 @@ def _names(tags: Iterable[Tag]) -> str:
     return ", ".join(sorted(t.name for t in tags)) or "none"
 
 
-def _metas_above(tag_id: int) -> set[int]:
-    """Every meta tag above this tag, transitively (safe on cycles)."""
+def _meta_walk(tag_id: int, *, upward: bool) -> set[int]:
+    """Every meta tag above (upward) or sub tag below this tag, transitively (safe on cycles)."""
     through = Tag.meta_tags.through
+    start, end = ("from_tag_id", "to_tag_id") if upward else ("to_tag_id", "from_tag_id")
     found: set[int] = set()
     frontier = {tag_id}
     while frontier:
         frontier = set(
-            through.objects.filter(from_tag_id__in=frontier).values_list("to_tag_id", flat=True)
+            through.objects.filter(**{f"{start}__in": frontier}).values_list(end, flat=True)
         ) - found
         found |= frontier
     return found
+
+
+def _metas_above(tag_id: int) -> set[int]:
+    return _meta_walk(tag_id, upward=True)
 
 
 def _subs_below(tag_id: int) -> set[int]:
-    """Every sub tag below this tag, transitively (safe on cycles)."""
-    through = Tag.meta_tags.through
-    found: set[int] = set()
-    frontier = {tag_id}
-    while frontier:
-        frontier = set(
-            through.objects.filter(to_tag_id__in=frontier).values_list("from_tag_id", flat=True)
-        ) - found
-        found |= frontier
-    return found
+    return _meta_walk(tag_id, upward=False)
 
 
 # --------------------------------------------------------------------------------------------
