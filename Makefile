@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint setup install install-test clean
+.PHONY: run test test-sqlite test-postgres bench lint setup install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,15 @@ setup: install
 run: setup
 	$(BIN)/fichive serve --host $(HOST) --port $(PORT)
 
-test: install-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+# The whole suite on SQLite, then on PostgreSQL (FICHIVE_TEST_POSTGRES_URL, or a throwaway
+# server started from Debian's binaries; skipped with a message when neither exists).
+test: test-sqlite test-postgres
+
+test-sqlite: install-test
+	FICHIVE_TEST_DB=sqlite $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: install-test
+	FICHIVE_TEST_DB=postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check src tests

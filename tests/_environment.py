@@ -1,6 +1,117 @@
-"""Loaded with `-p` before pytest-django reads the settings: a throwaway data dir for the run."""
+"""Loaded with `-p` before pytest-django reads the settings: a throwaway data dir for the run,
+and the database the suite runs on.
 
+`FICHIVE_TEST_DB=postgres` runs the suite on PostgreSQL: the server at
+`FICHIVE_TEST_POSTGRES_URL` when set (CI points it at the machine's server), otherwise a
+throwaway server started here from Debian's binaries in a temp dir on a free local port and
+stopped at exit. Without binaries or URL the PostgreSQL run is skipped with a message saying
+what to install. The default (`sqlite`) uses a SQLite file in the data dir.
+"""
+
+from __future__ import annotations
+
+import atexit
+import glob
 import os
+import shutil
+import socket
+import subprocess
 import tempfile
+import time
+from pathlib import Path
+
+import pytest
 
 os.environ.setdefault("FICHIVE_DATA_DIR", tempfile.mkdtemp(prefix="fichive-test-"))
+
+DATABASE = os.environ.get("FICHIVE_TEST_DB", "sqlite").lower()
+_skip_reason = ""
+
+
+def _postgres_binaries() -> Path | None:
+    """The directory holding initdb and pg_ctl: Debian's versioned dir, newest first, or PATH."""
+    for bindir in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
+        if Path(bindir, "initdb").exists() and Path(bindir, "pg_ctl").exists():
+            return Path(bindir)
+    initdb = shutil.which("initdb")
+    if initdb and shutil.which("pg_ctl"):
+        return Path(initdb).parent
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start_postgres(bindir: Path) -> str:
+    """initdb + pg_ctl start in a temp dir; returns the server's URL. PostgreSQL refuses to
+    run as root, so as root the server runs as the `postgres` system user."""
+    as_user: list[str] = []
+    base = Path(tempfile.mkdtemp(prefix="fichive-pg-"))
+    if os.geteuid() == 0:
+        runuser = shutil.which("runuser")
+        try:
+            shutil.chown(base, user="postgres")
+        except (LookupError, PermissionError) as exc:
+            raise RuntimeError("running as root and there is no `postgres` user") from exc
+        if not runuser:
+            raise RuntimeError("running as root and `runuser` is missing")
+        as_user = [runuser, "-u", "postgres", "--"]
+    data = base / "data"
+    port = _free_port()
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, "check": True}
+    subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
+                    "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"], **quiet)
+    options = (f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off "
+               "-c synchronous_commit=off -c full_page_writes=off")
+    subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-o", options,
+                    "-l", str(base / "server.log"), "-w", "start"], **quiet)
+
+    def stop() -> None:
+        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
+                        "stop"], capture_output=True, check=False)
+        shutil.rmtree(base, ignore_errors=True)
+
+    atexit.register(stop)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return f"postgres://postgres@127.0.0.1:{port}/postgres"
+
+
+if DATABASE == "postgres":
+    url = os.environ.get("FICHIVE_TEST_POSTGRES_URL", "")
+    if not url:
+        bindir = _postgres_binaries()
+        if bindir is None:
+            _skip_reason = ("PostgreSQL run skipped: set FICHIVE_TEST_POSTGRES_URL or install "
+                            "Debian's postgresql package (initdb and pg_ctl not found)")
+        else:
+            try:
+                url = _start_postgres(bindir)
+            except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
+                detail = getattr(exc, "stderr", b"") or b""
+                _skip_reason = (f"PostgreSQL run skipped: could not start a throwaway server "
+                                f"({exc} {detail.decode(errors='replace').strip()})")
+    if url:
+        os.environ["FICHIVE_DATABASE_URL"] = url
+elif DATABASE != "sqlite":
+    raise pytest.UsageError(f"FICHIVE_TEST_DB must be sqlite or postgres, not {DATABASE!r}")
+else:
+    os.environ.pop("FICHIVE_DATABASE_URL", None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _skip_reason:
+        pytest.exit(_skip_reason, returncode=0)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    url = os.environ.get("FICHIVE_DATABASE_URL", "")
+    return f"fichive database: {DATABASE}" + (f" ({url})" if url else "")
