@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "fichive.accounts",
     "fichive.tags",
     "fichive.works",
+    "fichive.search",
     "fichive.formats",
     "fichive.api",
 ]

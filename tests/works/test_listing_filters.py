@@ -207,7 +207,7 @@ def test_language(client, shelf):
 
 def test_query_matches_titles_summaries_and_tag_names_in_any_case(client, shelf):
     assert listed(client, "q=ORCHARD") == ["The Winter Orchard"]
-    assert listed(client, "q=lantern") == ["Harbour Lights"]
+    assert listed(client, "q=summary:lantern") == ["Harbour Lights"]
     assert listed(client, "q=slow burn") == ["Harbour Lights"]
     assert listed(client, "q=watson") == ["Paper Bridge", "The Winter Orchard"]
 
@@ -261,7 +261,7 @@ def test_bad_values_are_explained_on_the_page_with_status_400(client, shelf):
     assert response.status_code == 400
     assert titles(response) == []
     assert notices(response) == [
-        "“rating” is not a sort; choose one of updated, posted, title, creator, words, "
+        "“rating” is not a sort; choose one of relevance, updated, posted, title, creator, words, "
         "hits, kudos, comments, bookmarks.",
         "Words from must be a whole number, like 1000.",
     ]

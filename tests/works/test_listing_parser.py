@@ -87,7 +87,7 @@ def test_blank_values_mean_the_defaults():
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ("sort=rating", "sort", "“rating” is not a sort; choose one of updated, posted, "
+        ("sort=rating", "sort", "“rating” is not a sort; choose one of relevance, updated, posted, "
                                 "title, creator, words, hits, kudos, comments, bookmarks."),
         ("order=up", "order", "“up” is not a direction; use asc or desc."),
         ("complete=maybe", "complete", "“maybe” is not a completion filter; use all, yes or "
@@ -106,7 +106,7 @@ def test_blank_values_mean_the_defaults():
         ("category=M/M/M", "category", "“M/M/M” is not a category."),
         ("page=two", "page", "The page must be a whole number, like 2."),
         ("page=0", "page", "Pages are numbered from 1."),
-        ("q=" + "x" * 201, "q", "Keep the search within results to 200 characters."),
+        ("q=" + "x" * 501, "q", "Keep the search within results to 500 characters."),
         ("words_from=5000&words_to=100", "words_to",
          "The end of the word count comes before its start."),
         ("updated_from=2024-06-01&updated_to=2024-01-01", "updated_to",

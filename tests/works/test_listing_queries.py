@@ -16,16 +16,18 @@ FILTERS = ("sort=kudos&include=Fluff&exclude=Angst&rating=Mature&complete=no"
 
 # URL → queries for a guest: count, page, tags, creators, sidebar, plus the listing's own
 # tag or user and one query for the tag names in the filters.
+# FILTERS has a search (q): the page's works' scores and their best matching chapters.
+SEARCH = 2
 URLS = {
     "/works": 5,
-    f"/works?{FILTERS}": 6,
+    f"/works?{FILTERS}": 6 + SEARCH,
     "/tags/Naruto/works": 6,
-    f"/tags/Naruto/works?{FILTERS}": 7,
+    f"/tags/Naruto/works?{FILTERS}": 7 + SEARCH,
     "/users/alice/works": 6,
-    f"/users/alice/works?{FILTERS}": 7,
+    f"/users/alice/works?{FILTERS}": 7 + SEARCH,
     "/api/v1/works": 5,
-    f"/api/v1/works?{FILTERS}": 6,
-    f"/api/v1/works?tag=Naruto&{FILTERS}": 7,
+    f"/api/v1/works?{FILTERS}": 6 + SEARCH,
+    f"/api/v1/works?tag=Naruto&{FILTERS}": 7 + SEARCH,
 }
 LOGGED_IN = 2  # the session and the user
 

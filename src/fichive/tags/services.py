@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from fichive.accounts.models import User
+from fichive.search.services import search_index_works
 from fichive.tags.models import (
     FIXED_TYPES,
     MEDIA,
@@ -177,8 +178,17 @@ def _keeping_findable(*tag_ids: int) -> Iterator[None]:
         yield
         return
     before = _affected_works(tag_ids)
+    # A work's search document also names the synonyms of its tags: the works of the tags
+    # these are (or were) synonyms of change too.
+    mergers = set(Tag.objects.filter(pk__in=tag_ids, merger__isnull=False)
+                  .values_list("merger_id", flat=True))
     yield
-    filter_tags_rebuild(work_ids=before | _affected_works(tag_ids))
+    after = _affected_works(tag_ids)
+    filter_tags_rebuild(work_ids=before | after)
+    mergers |= set(Tag.objects.filter(pk__in=tag_ids, merger__isnull=False)
+                   .values_list("merger_id", flat=True))
+    search_index_works(work_ids=before | after | set(works_affected_by(mergers)),
+                       chapters=False)
 
 
 def _require_wrangler(actor: User | None) -> None:
@@ -437,9 +447,8 @@ def tag_rename(*, actor: User | None, tag: Tag, new_name: str) -> Tag:
             "one a synonym of the other."
         )
     old = tag.name
-    # A character's name is what relationships name it by.
-    ids = (tag.pk,) if tag.type == Tag.Type.CHARACTER else ()
-    with _keeping_findable(*ids):
+    # Works find the tag (and a character's relationships) by name.
+    with _keeping_findable(tag.pk):
         tag.name = name
         tag.save(update_fields=["name", "key"])
     _log(actor=actor, tag=tag, action="renamed", detail=f"from “{old}”")

@@ -2,8 +2,9 @@
 they build on a visitor's works, the page of results and the sidebar's tag counts.
 
 Parameters (flat, repeatable where it makes sense, so a filtered listing is a plain link):
-  sort       updated (default) | posted | title | creator | words | hits | kudos | comments |
-             bookmarks; dates and numbers run newest/largest first, title and creator A–Z
+  sort       relevance (default with a query: "Best Match") | updated (default otherwise) |
+             posted | title | creator | words | hits | kudos | comments | bookmarks; dates and
+             numbers run newest/largest first, title and creator A–Z
   order      asc | desc: reverses the sort's usual direction (optional)
   include    a tag name of any type, repeatable (commas also separate names); a synonym means
              its canonical tag; works must be found under every included tag
@@ -15,7 +16,8 @@ Parameters (flat, repeatable where it makes sense, so a filtered listing is a pl
   words_from, words_to         word-count range, inclusive
   updated_from, updated_to     last-updated range, YYYY-MM-DD, inclusive
   language   a language code (en, de, pt-BR, …)
-  q          words that must each appear in the title, summary or a tag name (any case)
+  q          a full-text search in the query language of search.query (fields, chapter
+             text, phrases, OR, exclusions, comparisons); results carry scores and snippets
   page       1-based; past the end shows the last page
 """
 
@@ -30,24 +32,26 @@ from django import forms
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import QueryDict
 
+from fichive.search.query import MAX_QUERY_LENGTH, Query, QueryError, query_parse
+from fichive.search.selectors import RankedWorks, matches_of, scores_of, works_matching
 from fichive.tags.models import CATEGORIES, RATINGS, TAG_NAME_MAX, WARNINGS, Tag, tag_key
 from fichive.works.languages import LANGUAGES
-from fichive.works.models import FilterTagging, Tagging, Work
+from fichive.works.models import FilterTagging, Work
 from fichive.works.selectors import with_blurb_data
 
 PER_PAGE = 20
 FACET_SIZE = 10
 MAX_TAG_NAMES = 50
-MAX_QUERY_WORDS = 10
 # Sidebar counts over this many results or more are cached for a few minutes (facets_count).
 FACET_CACHE_FROM = 5_000
 FACET_CACHE_SECONDS = 300
 
 # sort name → (Work field, runs descending by default), with the labels the sidebar shows.
 SORTS: dict[str, tuple[str, bool]] = {
+    "relevance": ("updated", True),  # ranked by the search; by update date without a query
     "updated": ("updated", True),
     "posted": ("published", True),
     "title": ("sort_title", False),
@@ -59,6 +63,7 @@ SORTS: dict[str, tuple[str, bool]] = {
     "bookmarks": ("bookmarks_count", True),
 }
 SORT_LABELS = {
+    "relevance": "Best Match",
     "updated": "Date Updated",
     "posted": "Date Posted",
     "title": "Title",
@@ -183,7 +188,7 @@ class ListingForm(forms.Form):
                         "knows."},
     )
     q = forms.CharField(
-        required=False, max_length=200, label="Search within results",
+        required=False, max_length=MAX_QUERY_LENGTH, label="Search within results",
         widget=forms.TextInput(attrs={"type": "search"}),
         error_messages={"max_length": "Keep the search within results to %(limit_value)d "
                         "characters."},
@@ -200,10 +205,20 @@ class ListingForm(forms.Form):
     @classmethod
     def from_query(cls, query: QueryDict) -> ListingForm:
         data = query.copy()
+        if not data.get("sort") and data.get("q", "").strip():
+            data["sort"] = "relevance"
         for name, value in cls.DEFAULTS.items():
             if not data.get(name):
                 data[name] = value
         return cls(data)
+
+    def clean_q(self) -> str:
+        value = " ".join(self.cleaned_data["q"].split())
+        try:
+            query_parse(value)
+        except QueryError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return value
 
     def clean(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -272,6 +287,10 @@ class Filters:
     language: str = ""
     q: str = ""
     page: int = 1
+
+    def query(self) -> Query:
+        """The parsed search (empty without one); q was checked when the form was cleaned."""
+        return query_parse(self.q)
 
 
 @dataclass
@@ -352,14 +371,8 @@ def works_filter(
         works = works.filter(updated__lte=filters.updated_to)
     if filters.language:
         works = works.filter(language=filters.language)
-    for word in filters.q.split()[:MAX_QUERY_WORDS]:
-        works = works.filter(
-            Q(title__icontains=word)
-            | Q(summary__icontains=word)
-            | Exists(Tagging.objects.filter(work_id=OuterRef("pk"), tag__name__icontains=word))
-            | Exists(FilterTagging.objects.filter(work_id=OuterRef("pk"),
-                                                  tag__name__icontains=word))
-        )
+    if filters.q:
+        works = works_matching(works, filters.query())
     return works
 
 
@@ -505,8 +518,27 @@ def listing_build(
     """
     tags = tags_resolve(include=filters.include, exclude=filters.exclude)
     matching = works_filter(works, filters, tags, under=under)
-    paginator = Paginator(with_blurb_data(works_sort(matching, filters)), PER_PAGE)
+    query = filters.query()
+    object_list: Any = with_blurb_data(works_sort(matching, filters))
+    if filters.sort == "relevance" and query.has_text:
+        object_list = RankedWorks(matching, query, fetch=with_blurb_data(matching))
+    paginator = Paginator(object_list, PER_PAGE)
     page = paginator.get_page(filters.page)
     facets = (facets_count(matching, total=paginator.count) if paginator.count
               else {t: [] for t, _ in FACET_TYPES})
+    if query.has_text:
+        _mark_matches(list(page.object_list), query)
     return Listing(filters=filters, tags=tags, page=page, facets=facets)
+
+
+def _mark_matches(works: list[Work], query: Query) -> None:
+    """Give a page of search results their scores and the passages that matched
+    (`search_score`, `search_match`)."""
+    ids = [work.pk for work in works]
+    missing = [work.pk for work in works if not hasattr(work, "search_score")]
+    scores = scores_of(query, missing)
+    matches = matches_of(query, ids)
+    for work in works:
+        if not hasattr(work, "search_score"):
+            work.search_score = scores.get(work.pk, 0.0)  # type: ignore[attr-defined]
+        work.search_match = matches.get(work.pk)  # type: ignore[attr-defined]

@@ -20,6 +20,7 @@ from fichive.accounts.models import Pseud, User
 from fichive.accounts.requests import Viewer
 from fichive.lib.sanitize import userstuff_from_input
 from fichive.lib.wordcount import count_words
+from fichive.search.services import search_index_chapters, search_index_works
 from fichive.tags.models import DEFAULT_RATING, DEFAULT_WARNING, Tag
 from fichive.tags.services import tags_find_or_create
 from fichive.works.filter_tags import filter_tags_rebuild
@@ -290,6 +291,7 @@ def work_create(
         for i, values in enumerate(cleaned, start=1)
     )
     _refresh_totals(work)
+    search_index_works(work_ids=[work.pk])
     if post:
         work_post(user=user, work=work)
     return work
@@ -316,6 +318,7 @@ def work_update(*, user: User, work: Work, meta: WorkMeta) -> Work:
     _set_creators(work, meta.creators)
     _set_tags(work, tags)
     _refresh_totals(work)
+    search_index_works(work_ids=[work.pk], chapters=False)
     return work
 
 
@@ -356,6 +359,7 @@ def chapter_add(*, user: User, work: Work, text: ChapterText) -> Chapter:
         work.updated = today
         work.save(update_fields=["updated", "modified_at"])
     _refresh_totals(work)
+    search_index_chapters(chapter_ids=[chapter.pk])
     return chapter
 
 
@@ -367,6 +371,7 @@ def chapter_update(*, user: User, chapter: Chapter, text: ChapterText) -> Chapte
         setattr(chapter, name, value)
     chapter.save(update_fields=[*values, "modified_at"])
     _refresh_totals(chapter.work)
+    search_index_chapters(chapter_ids=[chapter.pk])
     return chapter
 
 
@@ -426,4 +431,5 @@ def work_replace(
     elif work.state == Work.State.POSTED and old_text != [v["content"] for v in cleaned]:
         work.updated = _today()
     work.save(update_fields=["updated"])
+    search_index_works(work_ids=[work.pk])
     return work

@@ -1,0 +1,1 @@
+"""Full-text search: the query language, the search index and its two backends."""

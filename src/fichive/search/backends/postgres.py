@@ -1,0 +1,148 @@
+"""PostgreSQL full-text search: tsvector columns on the document tables with GIN indexes.
+
+Text is split and folded in Python (search.text.index_words: lower case, no diacritics, CJK
+characters as words) and indexed with the `simple` configuration, so matching is the same as
+on SQLite. The work's vector weighs title (A) and summary (B) above creators and tags (C) and
+notes (D); chapter text weighs D. Per-field vectors serve `title:` and the other prefixes.
+Queries are built as tsquery text from folded words only, passed as parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import connection
+
+from fichive.search.query import Term
+from fichive.search.text import index_words
+
+WORK_FIELDS = ("title", "creators", "summary", "notes", "tags", "fandoms", "characters",
+               "relationships")
+WEIGHTS = {"title": "A", "summary": "B", "creators": "C", "tags": "C", "fandoms": "C",
+           "characters": "C", "relationships": "C", "notes": "D"}
+CONFIG = "simple"
+
+INSTALL = [
+    "ALTER TABLE search_workdocument ADD COLUMN vector tsvector NOT NULL DEFAULT ''"
+    + "".join(f", ADD COLUMN v_{f} tsvector NOT NULL DEFAULT ''" for f in WORK_FIELDS),
+    "CREATE INDEX search_workdocument_vector ON search_workdocument USING gin (vector)",
+    *(f"CREATE INDEX search_workdocument_v_{f} ON search_workdocument USING gin (v_{f})"
+      for f in WORK_FIELDS),
+    "ALTER TABLE search_chapterdocument ADD COLUMN vector tsvector NOT NULL DEFAULT ''",
+    "CREATE INDEX search_chapterdocument_vector ON search_chapterdocument USING gin (vector)",
+]
+UNINSTALL = [
+    "ALTER TABLE search_chapterdocument DROP COLUMN IF EXISTS vector",
+    "ALTER TABLE search_workdocument DROP COLUMN IF EXISTS vector"
+    + "".join(f", DROP COLUMN IF EXISTS v_{f}" for f in WORK_FIELDS),
+]
+
+
+def write_works(rows: list[dict[str, Any]]) -> None:
+    """Insert work documents with their vectors, computed from the folded words."""
+    if not rows:
+        return
+    inner = ", ".join(
+        ["%s::bigint AS id"]
+        + [f"%s AS {f}" for f in WORK_FIELDS]
+        + [f"to_tsvector('{CONFIG}', %s) AS v_{f}" for f in WORK_FIELDS]
+    )
+    weighted = " || ".join(f"setweight(v_{f}, '{WEIGHTS[f]}')" for f in WORK_FIELDS)
+    columns = ["work_id", *WORK_FIELDS, *(f"v_{f}" for f in WORK_FIELDS), "vector"]
+    sql = (f"INSERT INTO search_workdocument ({', '.join(columns)}) "
+           f"SELECT id, {', '.join(WORK_FIELDS)}, {', '.join(f'v_{f}' for f in WORK_FIELDS)}, "
+           f"{weighted} FROM (SELECT {inner}) AS s")
+    params = [[row["work_id"], *(row[f] for f in WORK_FIELDS),
+               *(index_words(row[f]) for f in WORK_FIELDS)] for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def write_chapters(rows: list[dict[str, Any]]) -> None:
+    """Insert chapter documents: only the vector is kept (snippets read the chapter)."""
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO search_chapterdocument (chapter_id, work_id, body, vector) "
+            f"VALUES (%s, %s, '', to_tsvector('{CONFIG}', %s))",
+            [[row["chapter_id"], row["work_id"], index_words(row["body"])] for row in rows],
+        )
+
+
+def _lexeme(word: str) -> str:
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsquery_text(term: Term) -> str:
+    """tsquery syntax for a term: its words in a row, the last a prefix when asked."""
+    lexemes = [_lexeme(w) for w in term.words]
+    if term.prefix:
+        lexemes[-1] += ":*"
+    return " <-> ".join(lexemes) if len(lexemes) > 1 else lexemes[0]
+
+
+def _tsquery(terms: Sequence[Term]) -> str:
+    return " | ".join(f"({tsquery_text(t)})" for t in terms)
+
+
+def _meta_condition(terms: Sequence[Term], *, fields: bool = True) -> tuple[str, list[Any]]:
+    by_column: dict[str, list[Term]] = {}
+    for term in terms:
+        by_column.setdefault(f"v_{term.field}" if fields and term.field else "vector",
+                             []).append(term)
+    parts = [f"{column} @@ to_tsquery('{CONFIG}', %s)" for column in by_column]
+    return " OR ".join(parts), [_tsquery(ts) for ts in by_column.values()]
+
+
+def group_sql(terms: Sequence[Term]) -> tuple[str, list[Any]]:
+    """SELECT of the ids of works matching any of the terms (fields or chapter text)."""
+    condition, params = _meta_condition(terms)
+    sql = f"SELECT work_id FROM search_workdocument WHERE {condition}"
+    body = [t for t in terms if t.field is None]
+    if body:
+        sql += (" UNION SELECT work_id FROM search_chapterdocument "
+                f"WHERE vector @@ to_tsquery('{CONFIG}', %s)")
+        params.append(_tsquery(body))
+    return sql, params
+
+
+def scores_sql(terms: Sequence[Term]) -> tuple[str, list[Any]]:
+    """SELECT id, score (higher is better): the fields' ts_rank plus the best chapter's."""
+    condition, params = _meta_condition(terms)
+    rank_query = _tsquery(terms)
+    parts = [f"SELECT work_id AS id, ts_rank(vector, to_tsquery('{CONFIG}', %s)) AS r "
+             f"FROM search_workdocument WHERE {condition}"]
+    params = [rank_query, *params]
+    body = [t for t in terms if t.field is None]
+    if body:
+        parts.append(f"SELECT work_id AS id, MAX(ts_rank(vector, to_tsquery('{CONFIG}', %s))) "
+                     "AS r FROM search_chapterdocument "
+                     f"WHERE vector @@ to_tsquery('{CONFIG}', %s) GROUP BY work_id")
+        params += [_tsquery(body), _tsquery(body)]
+    sql = (f"SELECT id, SUM(r)::float AS score FROM ({' UNION ALL '.join(parts)}) AS m "
+           "GROUP BY id")
+    return sql, params
+
+
+def best_chapters(terms: Sequence[Term], work_ids: Sequence[int]) -> dict[int, int]:
+    """For each of these works whose chapter text matches, its best matching chapter."""
+    body = [t for t in terms if t.field is None]
+    if not body or not work_ids:
+        return {}
+    query = _tsquery(body)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT ON (work_id) work_id, chapter_id FROM search_chapterdocument "
+            f"WHERE work_id = ANY(%s) AND vector @@ to_tsquery('{CONFIG}', %s) "
+            f"ORDER BY work_id, ts_rank(vector, to_tsquery('{CONFIG}', %s)) DESC, chapter_id",
+            [list(work_ids), query, query],
+        )
+        return dict(cursor.fetchall())
+
+
+def optimize() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE search_workdocument")
+        cursor.execute("ANALYZE search_chapterdocument")

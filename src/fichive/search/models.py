@@ -1,0 +1,45 @@
+"""The search index's documents: the text of each work and chapter as the backends index it.
+
+Rows are written only by search.services. On SQLite, FTS5 tables read these rows (external
+content) and triggers keep them in step; on PostgreSQL the rows carry tsvector columns that
+the backend's migration adds (see backends/).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from fichive.works.models import Chapter, Work
+
+
+class WorkDocument(models.Model):
+    """A work's searchable fields, as prepared text (see search.text.prepare)."""
+
+    work = models.OneToOneField(Work, primary_key=True, on_delete=models.CASCADE,
+                                related_name="+")
+    title = models.TextField(blank=True)
+    creators = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    tags = models.TextField(blank=True)
+    fandoms = models.TextField(blank=True)
+    characters = models.TextField(blank=True)
+    relationships = models.TextField(blank=True)
+
+    FIELDS = ("title", "creators", "summary", "notes", "tags", "fandoms", "characters",
+              "relationships")
+
+    def __str__(self) -> str:
+        return f"search document of work {self.pk}"
+
+
+class ChapterDocument(models.Model):
+    """A chapter's text (title, summary, notes, content, end notes) as prepared text."""
+
+    chapter = models.OneToOneField(Chapter, primary_key=True, on_delete=models.CASCADE,
+                                   related_name="+")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"search document of chapter {self.pk}"

@@ -1,0 +1,142 @@
+"""Searching the works a visitor may see: narrowing a queryset by a parsed query, ranking the
+matches, and the snippets of matching chapter text shown with them.
+
+The queryset passed in already holds the visibility rules (works.selectors), so a search can
+only ever narrow what the visitor may see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.expressions import RawSQL
+
+from fichive.search.backends import backend
+from fichive.search.query import Query
+from fichive.search.text import CHAPTER_PARTS, Snippet, chapter_text, snippet
+from fichive.tags.models import Tag
+from fichive.works.models import Chapter, FilterTagging, Work
+
+LOOKUPS = {">": "gt", ">=": "gte", "<": "lt", "<=": "lte", "=": "exact"}
+
+
+def works_matching(works: QuerySet[Work], query: Query) -> QuerySet[Work]:
+    """The works that match the query, among `works`."""
+    engine = backend()
+    for group in query.required:
+        sql, params = engine.group_sql(group)
+        works = works.filter(pk__in=RawSQL(sql, params))
+    if query.excluded:
+        sql, params = engine.group_sql(query.excluded)
+        works = works.exclude(pk__in=RawSQL(sql, params))
+    for comparison in query.comparisons:
+        works = works.filter(**{f"{comparison.column}__{LOOKUPS[comparison.operator]}":
+                                comparison.value})
+    if query.ratings:
+        works = works.filter(_rated(query.ratings))
+    if query.excluded_ratings:
+        works = works.exclude(_rated(query.excluded_ratings))
+    if query.languages:
+        works = works.filter(language__in=query.languages)
+    if query.excluded_languages:
+        works = works.exclude(language__in=query.excluded_languages)
+    if query.complete is not None:
+        works = works.filter(complete=query.complete)
+    return works
+
+
+def _rated(ratings: list[str]) -> Exists:
+    return Exists(FilterTagging.objects.filter(work_id=OuterRef("pk"), tag__type=Tag.Type.RATING,
+                                               tag__name__in=ratings))
+
+
+def _scores_sql(query: Query) -> tuple[str, list[Any]]:
+    return backend().scores_sql(query.positive_terms())
+
+
+def ranked_ids(works: QuerySet[Work], query: Query, *, offset: int, limit: int
+               ) -> list[tuple[int, float]]:
+    """(work id, score) of `works` (already narrowed by works_matching) by relevance, best
+    first, ties newest first."""
+    ids_sql, ids_params = works.order_by().values("pk").query.sql_with_params()
+    scores, params = _scores_sql(query)
+    sql = (f"SELECT s.id, s.score FROM ({scores}) s WHERE s.id IN ({ids_sql}) "
+           "ORDER BY s.score DESC, s.id DESC LIMIT %s OFFSET %s")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *ids_params, limit, offset])
+        return [(int(i), float(score)) for i, score in cursor.fetchall()]
+
+
+def scores_of(query: Query, work_ids: list[int]) -> dict[int, float]:
+    """Relevance scores of some works (a page of results in another order)."""
+    if not work_ids or not query.has_text:
+        return {}
+    scores, params = _scores_sql(query)
+    marks = ", ".join(["%s"] * len(work_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT s.id, s.score FROM ({scores}) s WHERE s.id IN ({marks})",
+                       [*params, *work_ids])
+        return {int(i): float(score) for i, score in cursor.fetchall()}
+
+
+class RankedWorks:
+    """A paginator's object list of works in relevance order: counting is the queryset's,
+    slicing ranks the matches in SQL and fetches the page's works with their blurb data."""
+
+    def __init__(self, works: QuerySet[Work], query: Query, *, fetch: QuerySet[Work]) -> None:
+        self.works, self.query, self.fetch = works, query, fetch
+
+    def count(self) -> int:
+        return self.works.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Work]:
+        if not isinstance(index, slice):
+            raise TypeError("RankedWorks only takes slices")
+        start, stop = index.start or 0, index.stop
+        limit = (stop - start) if stop is not None else 1_000_000
+        ranked = ranked_ids(self.works, self.query, offset=start, limit=limit)
+        found = self.fetch.in_bulk([i for i, _ in ranked])
+        page = []
+        for work_id, score in ranked:
+            if work_id in found:
+                work = found[work_id]
+                work.search_score = score  # type: ignore[attr-defined]
+                page.append(work)
+        return page
+
+
+@dataclass(frozen=True)
+class Match:
+    """Where a work's chapter text matched: the chapter and a passage of it."""
+
+    chapter: Chapter
+    snippet: Snippet
+
+    @property
+    def url(self) -> str:
+        return self.chapter.get_absolute_url()
+
+
+def matches_of(query: Query, work_ids: list[int]) -> dict[int, Match]:
+    """For each of these works whose chapter text matches, the best chapter and a snippet."""
+    phrases, prefixes = query.highlight()
+    if not work_ids or not phrases:
+        return {}
+    terms = [t for t in query.positive_terms() if t.field is None]
+    best = backend().best_chapters(terms, work_ids)
+    if not best:
+        return {}
+    found: dict[int, Match] = {}
+    for chapter in Chapter.objects.filter(pk__in=best.values()).only(
+            "id", "work_id", "position", "title", *CHAPTER_PARTS):
+        text = chapter_text({f: getattr(chapter, f) for f in ("title", *CHAPTER_PARTS)})
+        passage = snippet(text, phrases=phrases, prefixes=prefixes)
+        if passage is not None:
+            found[chapter.work_id] = Match(chapter=chapter, snippet=passage)
+    return found

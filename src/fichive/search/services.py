@@ -1,0 +1,128 @@
+"""Keeping the search index in step: the works services and tag wrangling call these inside
+their own transactions, so a change and its index entries commit together.
+
+A work's document holds its title, creators (pseuds and account names), summary, notes, and
+tag names by type: its own tags, the tags it is found under (canonical tags and meta tags),
+and every synonym of those, so searching any name of a tag finds it. Each chapter's document
+holds its title, summary, notes, text and end notes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import transaction
+
+from fichive.search.backends import backend
+from fichive.search.models import ChapterDocument, WorkDocument
+from fichive.search.text import CHAPTER_PARTS, chapter_text, html_to_text, prepare
+from fichive.tags.models import Tag
+from fichive.works.models import Chapter, Creatorship, FilterTagging, Tagging, Work
+
+BATCH = 200
+TYPE_COLUMNS = {Tag.Type.FANDOM: "fandoms", Tag.Type.CHARACTER: "characters",
+                Tag.Type.RELATIONSHIP: "relationships"}
+
+
+def _join(values: Iterable[str]) -> str:
+    return prepare("\n".join(v for v in values if v))
+
+
+def _work_rows(work_ids: list[int]) -> list[dict[str, Any]]:
+    works = Work.objects.filter(pk__in=work_ids).values("id", "title", "summary", "notes",
+                                                        "end_notes")
+    creators: dict[int, list[str]] = defaultdict(list)
+    for work_id, pseud, user in (Creatorship.objects.filter(work_id__in=work_ids)
+                                 .order_by("position")
+                                 .values_list("work_id", "pseud__name", "pseud__user__username")):
+        creators[work_id] += [pseud] if pseud == user else [pseud, user]
+    tag_ids: dict[int, set[int]] = defaultdict(set)
+    for model in (Tagging, FilterTagging):
+        for work_id, tag_id in model.objects.filter(work_id__in=work_ids).values_list(
+                "work_id", "tag_id"):
+            tag_ids[work_id].add(tag_id)
+    all_ids = {t for ids in tag_ids.values() for t in ids}
+    names: dict[int, list[tuple[str, str]]] = defaultdict(list)  # tag → (type, name) it answers to
+    for tag_id, tag_type, name in Tag.objects.filter(pk__in=all_ids).values_list(
+            "id", "type", "name"):
+        names[tag_id].append((tag_type, name))
+    for merger_id, tag_type, name in Tag.objects.filter(merger_id__in=all_ids).values_list(
+            "merger_id", "type", "name"):
+        names[merger_id].append((tag_type, name))
+    rows = []
+    for work in works:
+        by_column: dict[str, list[str]] = defaultdict(list)
+        for tag_id in sorted(tag_ids[work["id"]]):
+            for tag_type, name in names[tag_id]:
+                by_column["tags"].append(name)
+                if tag_type in TYPE_COLUMNS:
+                    by_column[TYPE_COLUMNS[tag_type]].append(name)
+        rows.append({
+            "work_id": work["id"],
+            "title": prepare(work["title"]),
+            "creators": _join(creators[work["id"]]),
+            "summary": prepare(html_to_text(work["summary"])),
+            "notes": _join(html_to_text(work[f]) for f in ("notes", "end_notes")),
+            **{column: _join(dict.fromkeys(by_column[column]))
+               for column in ("tags", "fandoms", "characters", "relationships")},
+        })
+    return rows
+
+
+def _chapter_rows(chapters: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{
+        "chapter_id": c["id"],
+        "work_id": c["work_id"],
+        "body": prepare(chapter_text(c)),
+    } for c in chapters]
+
+
+CHAPTER_VALUES = ("id", "work_id", "title", *CHAPTER_PARTS)
+
+
+@transaction.atomic
+def search_index_works(*, work_ids: Iterable[int], chapters: bool = True) -> None:
+    """(Re)index these works' fields, and their chapters unless `chapters` is False."""
+    ids = sorted(set(work_ids))
+    engine = backend()
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start:start + BATCH]
+        WorkDocument.objects.filter(work_id__in=batch).delete()
+        engine.write_works(_work_rows(batch))
+        if chapters:
+            ChapterDocument.objects.filter(work_id__in=batch).delete()
+            # A batch of long works can hold a lot of text: take it a few chapters at a time.
+            chapter_ids = list(Chapter.objects.filter(work_id__in=batch).order_by("id")
+                               .values_list("id", flat=True))
+            for first in range(0, len(chapter_ids), 50):
+                rows = Chapter.objects.filter(pk__in=chapter_ids[first:first + 50]).values(
+                    *CHAPTER_VALUES)
+                engine.write_chapters(_chapter_rows(rows))
+
+
+@transaction.atomic
+def search_index_chapters(*, chapter_ids: Iterable[int]) -> None:
+    """(Re)index these chapters' text."""
+    ids = list(set(chapter_ids))
+    ChapterDocument.objects.filter(chapter_id__in=ids).delete()
+    backend().write_chapters(_chapter_rows(Chapter.objects.filter(pk__in=ids).values(
+        *CHAPTER_VALUES)))
+
+
+def search_reindex(*, progress: Callable[[int, int], None] | None = None,
+                   batch: int = BATCH) -> int:
+    """Rebuild the whole index, a batch of works per transaction; returns how many works.
+    `progress(done, total)` is called after each batch."""
+    ids = list(Work.objects.order_by("id").values_list("id", flat=True))
+    with transaction.atomic():
+        # Works deleted behind the services' back leave no documents: start from nothing.
+        ChapterDocument.objects.exclude(work_id__in=Work.objects.values("id")).delete()
+        WorkDocument.objects.exclude(work_id__in=Work.objects.values("id")).delete()
+    for start in range(0, len(ids), batch):
+        search_index_works(work_ids=ids[start:start + batch])
+        if progress:
+            progress(min(start + batch, len(ids)), len(ids))
+    backend().optimize()
+    return len(ids)
