@@ -1,5 +1,5 @@
-"""The `fichive` command: serve, set up, import, load demo content, wrangle tags, and Django's
-own commands."""
+"""The `fichive` command: serve, set up, import, load demo content, rebuild the search index,
+wrangle tags, and Django's own commands."""
 
 from __future__ import annotations
 
@@ -34,10 +34,48 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
     from fichive.demo.loader import demo_load
 
+    from fichive.search.models import WorkDocument
+    from fichive.works.models import Work
+
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
+    if Work.objects.exists() and not WorkDocument.objects.exists():
+        print("The search index is empty: building it (fichive reindex).")
+        _reindex()
     if not args.no_demo:
         demo_load(out=print)
+    return 0
+
+
+def _reindex() -> int:
+    """Rebuild the search index with a progress bar; returns how many works."""
+    import time
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from fichive.search.services import search_reindex
+
+    console = Console(highlight=False, markup=False)
+    started = time.monotonic()
+    with Progress("[progress.description]{task.description}", BarColumn(),
+                  MofNCompleteColumn(), TimeRemainingColumn(), console=console, transient=True,
+                  disable=not console.is_terminal) as bar:
+        task = bar.add_task("Indexing works", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        count = search_reindex(progress=progress)
+    elapsed = time.monotonic() - started
+    console.print(f"Indexed {count} works in {elapsed:.1f} s.")
+    return count
+
+
+def cmd_reindex(args: argparse.Namespace) -> int:
+    """Rebuild the full-text search index from the works and chapters."""
+    _django()
+    _reindex()
     return 0
 
 
@@ -286,6 +324,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="a story imported before (same AO3 work, story URL or file): "
                           "skip it (default) or update that work")
     imp.set_defaults(func=cmd_import)
+
+    reindex = sub.add_parser("reindex", help="rebuild the full-text search index")
+    reindex.set_defaults(func=cmd_reindex)
 
     _add_tag_parser(sub)
 

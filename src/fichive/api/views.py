@@ -3,6 +3,8 @@ pages."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, JsonResponse
 
 from fichive.tags.models import Tag, tag_key
@@ -53,6 +55,17 @@ def chapter_json(chapter: Chapter) -> dict:
         "html": chapter.content,
         "words": chapter.word_count,
     }
+
+
+def _with_match(data: dict[str, Any], work: Work) -> dict[str, Any]:
+    """A search result's relevance and, when its chapter text matched, where and a passage."""
+    match = getattr(work, "search_match", None)
+    data["score"] = round(getattr(work, "search_score", 0.0), 6)
+    data["snippet"] = None if match is None else {
+        "text": match.snippet.text, "html": match.snippet.html(),
+        "chapter_id": match.chapter.pk, "chapter_url": match.url,
+    }
+    return data
 
 
 def _not_found(message: str) -> JsonResponse:
@@ -108,7 +121,8 @@ def work_list(request: HttpRequest) -> JsonResponse:
         "page": page.number,
         "pages": page.paginator.num_pages,
         "per_page": listing.PER_PAGE,
-        "works": [work_json(work) for work in page.object_list],
+        "works": [_with_match(work_json(work), work) if result.filters.q else work_json(work)
+                  for work in page.object_list],
         "facets": {tag_type: [{"name": f.name, "count": f.count} for f in facets]
                    for tag_type, facets in result.facets.items()},
         "notices": result.messages(),

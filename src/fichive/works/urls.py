@@ -9,6 +9,7 @@ app_name = "works"
 urlpatterns = [
     path("works", views.work_index, name="index"),
     path("works/new", views.work_new, name="new"),
+    path("works/search", views.work_search, name="search"),
     path("works/<int:work_id>", views.work_detail, name="detail"),
     path("works/<int:work_id>/navigate", views.work_navigate, name="navigate"),
     path("works/<int:work_id>/edit", views.work_edit, name="edit"),

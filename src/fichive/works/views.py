@@ -46,6 +46,15 @@ def work_index(request: HttpRequest) -> HttpResponse:
     return _listing_page(request, selectors.works_listed_for(request.user), heading="Works")
 
 
+def work_search(request: HttpRequest) -> HttpResponse:
+    """/works/search?q=…: every work the visitor may see, searched (full text and fields)
+    and filtered like any listing; Best Match first unless another sort is chosen."""
+    searched = bool(request.GET.get("q", "").strip())
+    return _listing_page(request, selectors.works_listed_for(request.user),
+                         heading="Search results" if searched else "Search works",
+                         search=True, searched=searched)
+
+
 def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
     """/tags/<name>/works: works found under the tag (its synonyms and sub tags included);
     a synonym's URL lists its canonical tag's works."""
