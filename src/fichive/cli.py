@@ -33,7 +33,6 @@ def cmd_setup(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     from fichive.demo.loader import demo_load
-
     from fichive.search.models import WorkDocument
     from fichive.works.models import Work
 

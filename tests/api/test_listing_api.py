@@ -135,8 +135,8 @@ def test_bad_parameters_are_a_400_with_every_message(client, shelf):
 
     assert response.status_code == 400
     assert response.json() == {"errors": {
-        "sort": ["“rating” is not a sort; choose one of relevance, updated, posted, title, creator, "
-                 "words, hits, kudos, comments, bookmarks."],
+        "sort": ["“rating” is not a sort; choose one of relevance, updated, posted, title, "
+                 "creator, words, hits, kudos, comments, bookmarks."],
         "words_from": ["Words from must be a whole number, like 1000."],
         "page": ["Pages are numbered from 1."],
     }}

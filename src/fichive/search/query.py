@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from fichive.search.text import fold, words
 from fichive.tags.models import RATINGS
-from fichive.works.languages import LANGUAGE_NAMES
+from fichive.works.languages import language_code
 
 MAX_QUERY_LENGTH = 500
 MAX_TERMS = 30
@@ -128,10 +128,9 @@ def _ratings_matching(value: str) -> list[str]:
 
 
 def _language(value: str) -> str:
-    wanted = fold(value)
-    for code, name in LANGUAGE_NAMES.items():
-        if wanted in (fold(code), fold(name)):
-            return code
+    code = language_code(value)
+    if code:
+        return code
     raise QueryError(f"“{value}” is not a language the archive knows; use a code like en or "
                      "fr, or a name like English.")
 
@@ -206,10 +205,10 @@ def query_parse(raw: str) -> Query:
                 if negated:
                     raise QueryError(f"“{token}” can't be negated; turn the comparison around "
                                      "instead (words<=5000 rather than -words>5000).")
-                column, kind = COMPARISONS[key]
+                work_field, kind = COMPARISONS[key]
                 operator = "=" if op == ":" else op
                 number = _number(key, value) if kind == "number" else _date(key, value)
-                query.comparisons.append(Comparison(column, operator, number))
+                query.comparisons.append(Comparison(work_field, operator, number))
                 items.append(("CONDITION", None, False))
                 continue
             if key == "rating":

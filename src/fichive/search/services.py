@@ -22,7 +22,7 @@ from fichive.tags.models import Tag
 from fichive.works.models import Chapter, Creatorship, FilterTagging, Tagging, Work
 
 BATCH = 200
-TYPE_COLUMNS = {Tag.Type.FANDOM: "fandoms", Tag.Type.CHARACTER: "characters",
+TYPE_COLUMNS: dict[str, str] = {Tag.Type.FANDOM: "fandoms", Tag.Type.CHARACTER: "characters",
                 Tag.Type.RELATIONSHIP: "relationships"}
 
 
@@ -31,8 +31,8 @@ def _join(values: Iterable[str]) -> str:
 
 
 def _work_rows(work_ids: list[int]) -> list[dict[str, Any]]:
-    works = Work.objects.filter(pk__in=work_ids).values("id", "title", "summary", "notes",
-                                                        "end_notes")
+    works: list[dict[str, Any]] = [dict(row) for row in Work.objects.filter(
+        pk__in=work_ids).values("id", "title", "summary", "notes", "end_notes")]
     creators: dict[int, list[str]] = defaultdict(list)
     for work_id, pseud, user in (Creatorship.objects.filter(work_id__in=work_ids)
                                  .order_by("position")

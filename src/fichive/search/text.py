@@ -25,7 +25,7 @@ _TAG = re.compile(r"<[^>]*>")
 _BLOCK_END = re.compile(r"</(p|div|h[1-6]|li|blockquote|pre|tr)>|<br\s*/?>|<hr\s*/?>", re.I)
 # A word as FTS5's unicode61 tokenizer sees one in prepared text: a run of letters, digits
 # and combining marks; a CJK character alone.
-_WORD = re.compile(f"[{_CJK}]|(?:(?![{_CJK}])[^\\W_]|[\u0300-\u036f])+")
+_WORD = re.compile(f"(?=[^\\W_])[{_CJK}]|(?:(?![{_CJK}])[^\\W_]|[\u0300-\u036f])+")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 
 
@@ -54,7 +54,7 @@ def prepare(text: str) -> str:
 
 def fold(word: str) -> str:
     """A word compared without case or diacritics: "Café" and "cafe" are the same word."""
-    decomposed = unicodedata.normalize("NFKD", word)
+    decomposed = unicodedata.normalize("NFD", word)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 

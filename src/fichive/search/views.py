@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -21,7 +21,7 @@ def _words(request: HttpRequest) -> list[str]:
     return request.GET.get("q", "").split()[:MAX_WORDS]
 
 
-def _page(request: HttpRequest, items: QuerySet) -> object:
+def _page(request: HttpRequest, items: QuerySet) -> Page:
     return Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
 
 
