@@ -38,6 +38,8 @@ class ChapterDocument(models.Model):
 
     chapter = models.OneToOneField(Chapter, primary_key=True, on_delete=models.CASCADE,
                                    related_name="+")
+    # work before body: SQLite reads a row's columns in order, through the overflow pages of
+    # a long body, so a column after the body costs as much as reading the whole chapter.
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+")
     body = models.TextField(blank=True)
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from types import ModuleType
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from fichive.search.backends import backend
 from fichive.search.models import ChapterDocument, WorkDocument
@@ -93,13 +95,17 @@ def search_index_works(*, work_ids: Iterable[int], chapters: bool = True) -> Non
         engine.write_works(_work_rows(batch))
         if chapters:
             ChapterDocument.objects.filter(work_id__in=batch).delete()
-            # A batch of long works can hold a lot of text: take it a few chapters at a time.
-            chapter_ids = list(Chapter.objects.filter(work_id__in=batch).order_by("id")
-                               .values_list("id", flat=True))
-            for first in range(0, len(chapter_ids), 50):
-                rows = Chapter.objects.filter(pk__in=chapter_ids[first:first + 50]).values(
-                    *CHAPTER_VALUES)
-                engine.write_chapters(_chapter_rows(rows))
+            _write_chapters(engine, Chapter.objects.filter(work_id__in=batch))
+
+
+def _write_chapters(engine: ModuleType, chapters: QuerySet[Chapter]) -> None:
+    """Index these chapters; a batch of long works can hold a lot of text, so a few chapters
+    are read at a time."""
+    chapter_ids = list(chapters.order_by("id").values_list("id", flat=True))
+    for first in range(0, len(chapter_ids), 50):
+        rows = Chapter.objects.filter(pk__in=chapter_ids[first:first + 50]).values(
+            *CHAPTER_VALUES)
+        engine.write_chapters(_chapter_rows(rows))
 
 
 @transaction.atomic
@@ -116,12 +122,14 @@ def search_reindex(*, progress: Callable[[int, int], None] | None = None,
     """Rebuild the whole index, a batch of works per transaction; returns how many works.
     `progress(done, total)` is called after each batch."""
     ids = list(Work.objects.order_by("id").values_list("id", flat=True))
+    engine = backend()
     with transaction.atomic():
-        # Works deleted behind the services' back leave no documents: start from nothing.
-        ChapterDocument.objects.exclude(work_id__in=Work.objects.values("id")).delete()
-        WorkDocument.objects.exclude(work_id__in=Work.objects.values("id")).delete()
+        engine.clear()
     for start in range(0, len(ids), batch):
-        search_index_works(work_ids=ids[start:start + batch])
+        with transaction.atomic():
+            chunk = ids[start:start + batch]
+            engine.write_works(_work_rows(chunk))
+            _write_chapters(engine, Chapter.objects.filter(work_id__in=chunk))
         if progress:
             progress(min(start + batch, len(ids)), len(ids))
     backend().optimize()

@@ -521,7 +521,8 @@ def listing_build(
     query = filters.query()
     object_list: Any = with_blurb_data(works_sort(matching, filters))
     if filters.sort == "relevance" and query.has_text:
-        object_list = RankedWorks(matching, query, fetch=with_blurb_data(matching))
+        # The ranking already keeps to matching works the visitor may see.
+        object_list = RankedWorks(matching, query, fetch=with_blurb_data(Work.objects.all()))
     paginator = Paginator(object_list, PER_PAGE)
     page = paginator.get_page(filters.page)
     facets = (facets_count(matching, total=paginator.count) if paginator.count

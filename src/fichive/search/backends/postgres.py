@@ -39,6 +39,15 @@ UNINSTALL = [
 ]
 
 
+def clear() -> None:
+    """Empty the whole index at once (a rebuild starts here)."""
+    with connection.cursor() as cursor:
+        # (DELETE rather than TRUNCATE: TRUNCATE refuses while deferred foreign-key checks of
+        # the same transaction are pending.)
+        cursor.execute("DELETE FROM search_chapterdocument")
+        cursor.execute("DELETE FROM search_workdocument")
+
+
 def write_works(rows: list[dict[str, Any]]) -> None:
     """Insert work documents with their vectors, computed from the folded words."""
     if not rows:

@@ -46,8 +46,8 @@ class Migration(migrations.Migration):
             name='ChapterDocument',
             fields=[
                 ('chapter', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='works.chapter')),
-                ('body', models.TextField(blank=True)),
                 ('work', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='works.work')),
+                ('body', models.TextField(blank=True)),
             ],
         ),
         migrations.RunPython(install, uninstall),
