@@ -1,5 +1,5 @@
-"""The `fichive` command: serve, set up, import (files and eFiction archives), load demo content,
-own commands."""
+"""The `fichive` command: serve, set up, import (story files and eFiction archives), load demo
+content, wrangle tags, and Django's own commands."""
 
 from __future__ import annotations
 
