@@ -89,12 +89,16 @@ def wrangler_revoke(*, actor: User | None, user: User) -> User:
 
 CLAIM_SALT = "fichive.accounts.claim"
 _NOT_USERNAME = re.compile(r"[^A-Za-z0-9_]+")
+_SPELLED_OUT = str.maketrans({"Æ": "AE", "æ": "ae", "Ø": "O", "ø": "o", "ß": "ss", "Œ": "OE",
+                              "œ": "oe", "Đ": "D", "đ": "d", "Ł": "L", "ł": "l", "Þ": "Th",
+                              "þ": "th", "Ð": "D", "ð": "d"})
 
 
 def username_for(*, hint: str, fallback: str) -> str:
     """A free user name made from a pen name: ASCII letters, digits and underscores, 3 to 40
     characters, "_2", "_3", … added when the name is taken (in any case)."""
-    ascii_name = unicodedata.normalize("NFKD", hint).encode("ascii", "ignore").decode()
+    spelled = hint.translate(_SPELLED_OUT)
+    ascii_name = unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode()
     base = _NOT_USERNAME.sub("_", ascii_name).strip("_")
     base = re.sub("_{2,}", "_", base) or fallback
     if len(base) < 3:

@@ -19,6 +19,7 @@ from django.db import transaction
 from fichive.accounts.models import User
 from fichive.accounts.services import user_create_unclaimed
 from fichive.formats.errors import ImportFailed
+from fichive.formats.importers.base import ParsedWork
 from fichive.formats.importers.efiction.archive import ArchiveError, EfictionArchive, Row
 from fichive.formats.importers.efiction.mapper import (
     EfictionMapper,
@@ -43,6 +44,7 @@ from fichive.formats.services import (
     save_parsed,
 )
 from fichive.lib.sanitize import userstuff_from_input
+from fichive.tags.models import Tag, tag_key
 from fichive.works.services import work_post
 
 logger = logging.getLogger("fichive.import")
@@ -135,11 +137,37 @@ def _authors(source: str, uids: list[int]) -> dict[int, User]:
     return {r.source_id: r.user for r in rows}
 
 
+def _disambiguate(parsed: ParsedWork) -> None:
+    """eFiction's categories, characters and classes are separate lists, so one name can be a
+    fandom and a character ("Harry Potter"); a Fichive tag name means one thing. Fandoms keep
+    their names; a clashing character, relationship or additional tag becomes "Name (Fandom)",
+    as AO3 names them."""
+    fandom_keys = {tag_key(f) for f in parsed.fandoms}
+    taken: dict[str, str] = {tag_key(f): Tag.Type.FANDOM for f in parsed.fandoms}
+    for tag_type, names in [(Tag.Type.CHARACTER, parsed.characters),
+                            (Tag.Type.RELATIONSHIP, parsed.relationships),
+                            (Tag.Type.FREEFORM, parsed.freeforms)]:
+        for i, name in enumerate(names):
+            for candidate in [name, f"{name} ({parsed.fandoms[0]})" if parsed.fandoms else "",
+                              f"{name} ({Tag.Type(tag_type).label})"]:
+                if not candidate:
+                    continue
+                key = tag_key(candidate)
+                existing = Tag.objects.filter(key=key).values_list("type", flat=True).first()
+                clash = (taken.get(key, tag_type) != tag_type or key in fandom_keys
+                         or existing not in (None, tag_type))
+                if not clash:
+                    names[i] = candidate
+                    taken[key] = tag_type
+                    break
+
+
 def _save_story(story: EfictionStory, *, source: str, on_duplicate: str) -> ImportResult:
     users = _authors(source, [story.uid, *story.coauthor_uids])
     user = users.get(story.uid)
     if user is None:
         raise ImportFailed(f"its author (uid {story.uid}) is not in the authors table")
+    _disambiguate(story.parsed)
     co_creators = [users[u].default_pseud for u in story.coauthor_uids if u in users]
     options = ImportOptions(pseud=user.default_pseud, co_creators=co_creators,
                             draft=not story.validated, on_duplicate=on_duplicate)

@@ -87,8 +87,8 @@ def mysql_server() -> Iterator[str]:
     log = tmp / "server.log"
     try:
         subprocess.run(  # noqa: S603 - our own fixed arguments
-            [install, "--no-defaults", f"--datadir={data}", "--auth-root-authentication-method=normal",
-             "--skip-test-db", *as_root],
+            [install, "--no-defaults", f"--datadir={data}",
+             "--auth-root-authentication-method=normal", "--skip-test-db", *as_root],
             check=True, capture_output=True, timeout=180)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
