@@ -147,6 +147,7 @@ def test_text_from_story_files_and_mojibake_repaired(imported):
     data = _api(work)
     assert data["summary"] == "<p>Un café, s’il vous plaît — naïve “quotes”.</p>"
     assert data["complete"] is False
+    assert data["fandoms"] == ["Original Work"]  # the category "Original"
     html = _chapter(work, 1)["html"]
     assert "Zoë ordered a café au lait — “the usual”." in html and "東京" in html
 

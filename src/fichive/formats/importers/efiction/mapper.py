@@ -21,11 +21,13 @@ from fichive.formats.importers.efiction.archive import (
     repair_mojibake,
 )
 from fichive.formats.importers.efiction.mapping import (
+    CATEGORY_SEPARATOR,
     Mapping,
     category_paths,
     class_default,
     class_key,
     classtype_titles,
+    fandom_default,
     rating_default,
 )
 from fichive.tags.models import DEFAULT_RATING
@@ -207,7 +209,8 @@ class EfictionMapper:
                 path = item if isinstance(item, str) else None
             if not path:
                 continue
-            fandoms += self.mapping.categories.get(path, [path.rsplit(" > ", 1)[-1]])
+            fandoms += self.mapping.categories.get(
+                path, [fandom_default(path.rsplit(CATEGORY_SEPARATOR, 1)[-1])])
         return list(dict.fromkeys(fandoms)) or [self.mapping.default_fandom]
 
     def _class_tags(self, value: Any, parsed: ParsedWork) -> None:

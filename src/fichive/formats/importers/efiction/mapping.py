@@ -78,6 +78,13 @@ def rating_default(name: str) -> str:
     return _guess(name, _RATING_WORDS) or DEFAULT_RATING
 
 
+def fandom_default(category: str) -> str:
+    """A category's fandom: its own name, or AO3's "Original Work" for original fiction."""
+    if re.fullmatch(r"original( fiction| works?| stories| fic)?|originals", category.lower()):
+        return DEFAULT_FANDOM
+    return category
+
+
 def class_default(name: str) -> list[tuple[str, str]]:
     """A class's tags when nobody says otherwise: AO3's warnings and categories where the name
     means one, an additional tag otherwise."""
@@ -131,7 +138,7 @@ def mapping_default(archive: EfictionArchive) -> Mapping:
         if name:
             mapping.ratings[name] = rating_default(name)
     for path in category_paths(archive).values():
-        mapping.categories[path] = [path.rsplit(CATEGORY_SEPARATOR, 1)[-1]]
+        mapping.categories[path] = [fandom_default(path.rsplit(CATEGORY_SEPARATOR, 1)[-1])]
     titles = classtype_titles(archive)
     for row in archive.rows("classes"):
         kind, name = class_key(archive, row, titles)
@@ -231,13 +238,18 @@ def mapping_to_toml(mapping: Mapping, *, site: str = "") -> str:
     lines += ["", "[categories]", "# category (parents > category) = [fandom names]; [] drops it"]
     lines += [f"{_toml(k)} = [{', '.join(_toml(f) for f in v)}]"
               for k, v in mapping.categories.items()]
-    for kind, classes in mapping.classes.items():
+    if mapping.classes:
         lines += [
-            "", f"[classes.{_toml(kind)}]",
-            "# class = [tags]: \"warning:<archive warning>\", \"category:<F/F, F/M, Gen, M/M, "
-            "Multi or Other>\", \"character:…\", \"relationship:…\", \"fandom:…\" or "
-            "\"freeform:…\" (an additional tag); [] drops it",
+            "",
+            "# Classes, by class type: class = [tags], each tag one of",
+            f"#   \"warning:<{', '.join(WARNINGS)}>\"",
+            f"#   \"category:<{', '.join(CATEGORIES)}>\"",
+            "#   \"freeform:<an additional tag>\", \"character:…\", \"relationship:…\", "
+            "\"fandom:…\"",
+            "# [] drops the class.",
         ]
+    for kind, classes in mapping.classes.items():
+        lines += ["", f"[classes.{_toml(kind)}]"]
         lines += [f"{_toml(name)} = [{', '.join(_toml(f'{k}:{n}') for k, n in tags)}]"
                   for name, tags in classes.items()]
     return "\n".join(lines) + "\n"
