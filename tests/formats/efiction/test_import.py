@@ -257,3 +257,42 @@ def test_no_site_url_anywhere_is_a_clear_error(db):
     report = _import(archive, site_url="https://elsewhere.example.org/", story_files=None)
     assert report.count("created") == WORK_COUNT - 1  # the story with its text in a file
     assert _work(LANTERN).source_url == "https://elsewhere.example.org/viewstory.php?sid=1"
+
+
+OLD_ARCHIVE = """
+CREATE TABLE `fanfiction_authors` (`uid` int(11), `penname` varchar(200), `email` varchar(200),
+  `bio` text, `password` varchar(32));
+INSERT INTO `fanfiction_authors` VALUES (1,'Old Timer','old@example.org','','x');
+CREATE TABLE `fanfiction_categories` (`catid` int(11), `parentcatid` int(11),
+  `category` varchar(60));
+INSERT INTO `fanfiction_categories` VALUES (1,-1,'Stargate SG-1');
+CREATE TABLE `fanfiction_genres` (`gid` int(11), `genre` varchar(60));
+INSERT INTO `fanfiction_genres` VALUES (1,'Humor'),(2,'Slash');
+CREATE TABLE `fanfiction_warnings` (`wid` int(11), `warning` varchar(60));
+INSERT INTO `fanfiction_warnings` VALUES (1,'Violence');
+CREATE TABLE `fanfiction_stories` (`sid` int(11), `title` varchar(200), `summary` text,
+  `catid` varchar(100), `gid` varchar(100), `wid` varchar(100), `charid` varchar(250),
+  `rid` varchar(25), `date` int(11), `updated` int(11), `uid` int(11), `validated` char(1),
+  `completed` char(1));
+INSERT INTO `fanfiction_stories` VALUES (1,'Old Ways','Long ago.','Stargate SG-1','1,2','1',
+  'Jack O\\'Neill,Daniel Jackson','PG',1104537600,0,1,'1','1');
+CREATE TABLE `fanfiction_chapters` (`chapid` int(11), `sid` int(11), `inorder` int(11),
+  `title` varchar(200), `storytext` text);
+INSERT INTO `fanfiction_chapters` VALUES (1,1,1,'Old Ways','Once upon a time.');
+"""
+
+
+def test_older_schema_with_genre_and_warning_tables_and_names_for_ids(db):
+    archive = read_dump_bytes(OLD_ARCHIVE.encode(), prefix="fanfiction_")
+
+    report = _import(archive, site_url="http://sg1.example.org")
+
+    assert report.count("created") == 1
+    data = _api(_work("Old Ways"))
+    assert data["fandoms"] == ["Stargate SG-1"]  # a category stored by name
+    assert sorted(data["characters"]) == ["Daniel Jackson", "Jack O'Neill"]  # names, not ids
+    assert data["freeforms"] == ["Humor"] and data["categories"] == ["M/M"]
+    assert data["warnings"] == ["Graphic Depictions Of Violence"]
+    assert data["rating"] == "Teen And Up Audiences"  # a rating stored by name
+    assert data["published"] == "2005-01-01" and data["updated"] == "2005-01-01"
+    assert data["chapters"][0]["title"] == ""  # the lone chapter named like the story

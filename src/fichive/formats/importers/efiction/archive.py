@@ -12,6 +12,7 @@ REQUIRED_TABLES = ("authors", "stories", "chapters")
 TABLES = (
     *REQUIRED_TABLES, "categories", "characters", "classes", "classtypes", "ratings",
     "series", "inseries", "reviews", "coauthors", "settings",
+    "genres", "warnings",  # older versions: stories.gid / stories.wid instead of classes
 )
 DEFAULT_PREFIX = "fanfiction_"
 

@@ -22,6 +22,7 @@ from fichive.formats.importers.efiction.archive import (
 )
 from fichive.formats.importers.efiction.mapping import (
     CATEGORY_SEPARATOR,
+    OLD_CLASS_TABLES,
     Mapping,
     category_paths,
     class_default,
@@ -160,8 +161,12 @@ class EfictionMapper:
         titles = classtype_titles(archive)
         self.classes = {as_int(r.get("class_id")): class_key(archive, r, titles)
                         for r in archive.rows("classes")}
-        self.class_by_name = {name.lower(): key for key in self.classes.values()
-                              for name in [key[1]]}
+        self.class_by_name = {key[1].lower(): key for key in self.classes.values()}
+        self.old_classes: dict[str, dict[int, tuple[str, str]]] = {
+            id_column: {as_int(r.get(id_column)): (kind, _clean_name(r.get(column)))
+                        for r in archive.rows(table)}
+            for table, id_column, column, kind in OLD_CLASS_TABLES
+        }
         self.ratings = {as_int(r.get("rid")): _clean_name(r.get("rating"))
                         for r in archive.rows("ratings")}
         self.reviews: dict[int, list[Row]] = {}
@@ -213,16 +218,20 @@ class EfictionMapper:
                 path, [fandom_default(path.rsplit(CATEGORY_SEPARATOR, 1)[-1])])
         return list(dict.fromkeys(fandoms)) or [self.mapping.default_fandom]
 
-    def _class_tags(self, value: Any, parsed: ParsedWork) -> None:
+    def _class_tags(self, value: Any, parsed: ParsedWork, *, old: str = "") -> None:
+        """Tag the work with the classes in `value` (ids or names); `old` is "gid" or "wid"
+        for older versions' genre and warning lists."""
         targets = {"warning": parsed.warnings, "category": parsed.categories,
                    "fandom": parsed.fandoms, "relationship": parsed.relationships,
                    "character": parsed.characters, "freeform": parsed.freeforms}
+        by_id = self.old_classes[old] if old else self.classes
+        fallback_kind = {"gid": "Genres", "wid": "Warnings"}.get(old, "Classes")
         for item in ids_or_names(value):
             if isinstance(item, int):
-                key = self.classes.get(item)
+                key = by_id.get(item)
             else:
-                key = self.class_by_name.get(item.lower(), ("Classes", item))
-            if key is None:
+                key = self.class_by_name.get(item.lower(), (fallback_kind, item))
+            if key is None or not key[1]:
                 continue
             kind, name = key
             tags = self.mapping.classes.get(kind, {}).get(name)
@@ -295,6 +304,8 @@ class EfictionMapper:
         )
         parsed.characters = [c for c in parsed.characters if c]
         self._class_tags(row.get("classes"), parsed)
+        for old in ("gid", "wid"):
+            self._class_tags(row.get(old), parsed, old=old)
         return EfictionStory(
             sid=sid, uid=uid, coauthor_uids=self._coauthor_uids(row, sid, uid),
             validated=validated, parsed=parsed,

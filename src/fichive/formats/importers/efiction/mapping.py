@@ -144,7 +144,25 @@ def mapping_default(archive: EfictionArchive) -> Mapping:
         kind, name = class_key(archive, row, titles)
         if name:
             mapping.classes.setdefault(kind, {})[name] = class_default(name)
+    for kind, name in old_class_names(archive):
+        mapping.classes.setdefault(kind, {})[name] = class_default(name)
     return mapping
+
+
+# Older versions kept genres and warnings in tables of their own (stories.gid, stories.wid).
+OLD_CLASS_TABLES = [("genres", "gid", "genre", "Genres"), ("warnings", "wid", "warning",
+                                                           "Warnings")]
+
+
+def old_class_names(archive: EfictionArchive) -> list[tuple[str, str]]:
+    """(class type, name) of the old genres and warnings tables' rows."""
+    found = []
+    for table, _, column, kind in OLD_CLASS_TABLES:
+        for row in archive.rows(table):
+            name = " ".join(str(row.get(column) or "").split())
+            if name:
+                found.append((kind, name))
+    return found
 
 
 def _problem(path: Path, where: str, message: str) -> ArchiveError:
