@@ -3,6 +3,7 @@ readers share: bytes decoded, latin1-held UTF-8 ("CafÃ©") repaired."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,8 +30,8 @@ class EfictionArchive:
     """Every row of the tables the importer reads, by table name without the prefix.
 
     Text values are ``str`` (bytes decoded, mojibake repaired); numbers are ``int``; dates are
-    whatever the archive stored (``datetime``, a "YYYY-MM-DD HH:MM:SS" string or a Unix
-    integer) and the mapper settles them.
+    what the archive stored, a "YYYY-MM-DD HH:MM:SS" string or a Unix integer, and the mapper
+    settles them. A server and a dump of the same archive give equal rows.
     """
 
     tables: dict[str, list[Row]] = field(default_factory=dict)
@@ -99,7 +100,12 @@ def decode_bytes(data: bytes) -> str:
 
 
 def clean_value(value: Any) -> Any:
-    """A column value as the mapper wants it: text decoded and repaired, the rest unchanged."""
+    """A column value as both readers give it: text decoded and repaired, dates as the text a
+    dump holds ("2009-03-14 10:00:00"), numbers unchanged."""
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     if isinstance(value, bytes | bytearray | memoryview):
         value = decode_bytes(bytes(value))
     if isinstance(value, str):
