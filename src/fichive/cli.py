@@ -1,5 +1,5 @@
-"""The `fichive` command: serve, set up, import (story files and eFiction archives), load demo
-content, wrangle tags, and Django's own commands."""
+"""The `fichive` command: serve, set up, import, load demo content, wrangle tags, and Django's
+own commands."""
 
 from __future__ import annotations
 
@@ -370,6 +370,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "skip it (default) or update that work")
     imp.set_defaults(func=cmd_import)
 
+    _add_tag_parser(sub)
+
     efi = sub.add_parser(
         "import-efiction", help="import an eFiction 3.x archive (database or mysqldump file)",
         description="Import an eFiction 3.x archive: authors become accounts they can claim "
@@ -391,8 +393,6 @@ def build_parser() -> argparse.ArgumentParser:
     efi.add_argument("--on-duplicate", choices=["skip", "update"], default="skip",
                      help="a story imported before: skip it (default) or update its work")
     efi.set_defaults(func=cmd_import_efiction)
-
-    _add_tag_parser(sub)
 
     manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
     manage.add_argument("args", nargs=argparse.REMAINDER)
