@@ -53,6 +53,14 @@ INSERT IGNORE INTO fanfiction_authors (`penname`, uid) VALUES ('named columns', 
     assert rows[3] == {"penname": "named columns", "uid": 4}
 
 
+def test_create_table_like_copies_the_columns():
+    rows = _authors(b"CREATE TABLE fanfiction_series (uid int, penname text);\n"
+                    b"CREATE TABLE fanfiction_authors LIKE `fanfiction_series`;\n"
+                    b"INSERT INTO fanfiction_authors VALUES (1,'Jo');")
+
+    assert rows == [{"uid": 1, "penname": "Jo"}]
+
+
 def test_latin1_held_utf8_is_repaired():
     double = mojibake("Café — “quoted” Ő")
 

@@ -252,7 +252,16 @@ class _DumpParser:
         table = self._table(reader.name())
         if table is None:
             return
-        reader.expect_punct("(")
+        if reader.is_word("LIKE"):  # CREATE TABLE a LIKE b: b's columns
+            reader.next()
+            source = self._table(reader.name())
+            if source in self.columns:
+                self.columns[table] = list(self.columns[source])
+                self.rows.setdefault(table, [])
+            return
+        if not reader.is_punct("("):  # CREATE TABLE … AS SELECT …: no rows in the dump
+            return
+        reader.next()
         columns: list[str] = []
         while True:
             if reader.is_word(*_KEY_WORDS):

@@ -46,11 +46,16 @@ def read_mysql(url: str, *, prefix: str) -> EfictionArchive:
 
     args = connection_args(url)
     origin = f"the database {_shown(url)}"
-    try:
-        connection = pymysql.connect(**args, charset="utf8mb4", connect_timeout=10,
-                                     cursorclass=pymysql.cursors.DictCursor)
-    except pymysql.MySQLError as exc:
-        raise ArchiveError(f"can't connect to {origin}: {exc.args[-1]}") from exc
+    connection = None
+    for charset in ("utf8mb4", "utf8"):  # MySQL before 5.5 knows no utf8mb4
+        try:
+            connection = pymysql.connect(**args, charset=charset, connect_timeout=10,
+                                         cursorclass=pymysql.cursors.DictCursor)
+            break
+        except pymysql.MySQLError as exc:
+            if charset == "utf8" or "character set" not in str(exc.args[-1]).lower():
+                raise ArchiveError(f"can't connect to {origin}: {exc.args[-1]}") from exc
+    assert connection is not None
     tables: dict[str, list[dict[str, Any]]] = {}
     try:
         with connection.cursor() as cursor:
