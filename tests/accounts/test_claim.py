@@ -171,3 +171,9 @@ def test_several_accounts_with_one_address_get_one_mail(client, mail_dir, unclai
 
 def test_login_page_points_to_claiming(client, db):
     assert 'href="/claim"' in client.get("/login").content.decode()
+
+
+def test_unclaimed_user_page_invites_its_owner_to_claim_it(client, unclaimed, author):
+    page = client.get("/users/Moonlit_Quill").content.decode()
+    assert "imported from another archive" in page and 'href="/claim"' in page
+    assert "imported from another archive" not in client.get("/users/alice").content.decode()
