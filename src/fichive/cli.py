@@ -4,9 +4,11 @@ wrangle tags, and Django's own commands."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 logger = logging.getLogger("fichive.import")
@@ -183,6 +185,87 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 1 if counts["failed"] else 0
 
 
+def cmd_import_efiction(args: argparse.Namespace) -> int:
+    """Import an eFiction archive from its database or a dump; one line per story, then a
+    summary. --write-mapping writes the default mapping instead of importing."""
+    _django()
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from fichive.formats.efiction import (
+        EfictionOptions,
+        efiction_import,
+        efiction_site_url,
+    )
+    from fichive.formats.importers.efiction.archive import ArchiveError
+    from fichive.formats.importers.efiction.dump import read_dump
+    from fichive.formats.importers.efiction.mapping import (
+        mapping_default,
+        mapping_load,
+        mapping_to_toml,
+    )
+    from fichive.formats.importers.efiction.mysql import read_mysql
+    from fichive.formats.services import ImportResult
+
+    console = Console(highlight=False, soft_wrap=True, markup=False)
+    errors = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+    story_files = Path(args.story_files) if args.story_files else None
+    if story_files is not None and not story_files.is_dir():
+        errors.print(f"error: --story-files {story_files}: no such folder")
+        return 2
+    try:
+        with console.status("Reading the archive…", spinner="dots") if console.is_terminal \
+                else _nothing():
+            if args.db:
+                archive = read_mysql(args.db, prefix=args.prefix)
+            else:
+                archive = read_dump(Path(args.dump), prefix=args.prefix)
+        if args.write_mapping:
+            try:
+                site = efiction_site_url(archive, given=args.site_url or "")
+            except ArchiveError:
+                site = ""
+            target = Path(args.write_mapping)
+            target.write_text(mapping_to_toml(mapping_default(archive), site=site),
+                              encoding="utf-8")
+            console.print(f"Wrote the default mapping to {target}; edit it, then import with "
+                          f"--mapping {target}.")
+            return 0
+        mapping = (mapping_load(Path(args.mapping), archive=archive) if args.mapping
+                   else mapping_default(archive))
+        options = EfictionOptions(site_url=args.site_url or "", on_duplicate=args.on_duplicate,
+                                  story_files=story_files)
+        with Progress(console=console, transient=True,
+                      disable=not console.is_terminal) as bar:
+            task = bar.add_task("Importing", total=len(archive.rows("stories")))
+
+            def report(result: ImportResult) -> None:
+                if result.status == "failed":
+                    console.print(f"{result.name}: error: {result.reason}")
+                elif result.status == "skipped":
+                    console.print(f"{result.name}: skipped: {result.reason}")
+                else:
+                    assert result.work is not None
+                    notes = [result.status] if result.status == "updated" else []
+                    notes += ["draft"] if result.work.is_draft else []
+                    suffix = f" ({', '.join(notes)})" if notes else ""
+                    console.print(f"{result.name} → /works/{result.work.pk}{suffix}")
+                bar.advance(task)
+
+            summary = efiction_import(archive=archive, mapping=mapping, options=options,
+                                      on_result=report)
+    except (ArchiveError, OSError) as exc:
+        errors.print(f"error: {exc}")
+        return 2
+    console.print(summary.summary())
+    return 1 if summary.failed else 0
+
+
+@contextlib.contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
 def _tag_canonical(args: argparse.Namespace) -> str:
     from fichive.tags.selectors import tag_named
     from fichive.tags.services import tag_make_canonical
@@ -328,6 +411,28 @@ def build_parser() -> argparse.ArgumentParser:
     reindex.set_defaults(func=cmd_reindex)
 
     _add_tag_parser(sub)
+
+    efi = sub.add_parser(
+        "import-efiction", help="import an eFiction 3.x archive (database or mysqldump file)",
+        description="Import an eFiction 3.x archive: authors become accounts they can claim "
+                    "by email (/claim), stories become works, series and reviews are kept.")
+    source = efi.add_mutually_exclusive_group(required=True)
+    source.add_argument("--db", metavar="URL",
+                        help="the archive's database: mysql://user:password@host:port/name")
+    source.add_argument("--dump", metavar="FILE", help="a mysqldump file of the archive")
+    efi.add_argument("--prefix", default="fanfiction_",
+                     help="the table name prefix (default: fanfiction_)")
+    efi.add_argument("--mapping", metavar="FILE",
+                     help="a TOML file mapping ratings, categories and classes to tags")
+    efi.add_argument("--write-mapping", metavar="FILE",
+                     help="write the default mapping for this archive to FILE and stop")
+    efi.add_argument("--site-url", metavar="URL",
+                     help="the archive's address, for story URLs (default: from its settings)")
+    efi.add_argument("--story-files", metavar="DIR",
+                     help="the archive's folder holding stories/<uid>/<chapid>.txt")
+    efi.add_argument("--on-duplicate", choices=["skip", "update"], default="skip",
+                     help="a story imported before: skip it (default) or update its work")
+    efi.set_defaults(func=cmd_import_efiction)
 
     manage = sub.add_parser("manage", help="run a Django management command", add_help=False)
     manage.add_argument("args", nargs=argparse.REMAINDER)

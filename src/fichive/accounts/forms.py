@@ -55,3 +55,26 @@ class WranglerRoleForm(forms.Form):
         if user is None:
             raise forms.ValidationError(f"There is no user named “{name}”.")
         return user
+
+
+class ClaimRequestForm(forms.Form):
+    email = forms.EmailField(help_text="The address the account used on the old archive.")
+
+
+class ClaimForm(forms.Form):
+    """Choosing a password (and, if wanted, a new user name) for an imported account."""
+
+    username = forms.CharField(
+        max_length=40, required=False, validators=[USERNAME_VALIDATOR], label="User name",
+        help_text="Leave it as it is, or choose another: 3 to 40 letters, digits or "
+                  "underscores.",
+    )
+    password1 = forms.CharField(widget=forms.PasswordInput, label="Password", strip=False)
+    password2 = forms.CharField(widget=forms.PasswordInput, label="Confirm password", strip=False)
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords don't match.")
+        return data

@@ -39,6 +39,11 @@ class User(AbstractUser):
     is_wrangler = models.BooleanField(
         default=False, help_text="May wrangle tags: make them canonical, synonyms, sub tags."
     )
+    claimed = models.BooleanField(
+        default=True,
+        help_text="False for accounts made for an imported archive's authors until they claim "
+                  "them by email; unclaimed accounts can't log in.",
+    )
 
     objects: ClassVar[CaseInsensitiveUserManager] = CaseInsensitiveUserManager()
 

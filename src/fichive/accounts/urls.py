@@ -1,5 +1,5 @@
-"""URLs for sign-up, log-in and passwords (Django's auth views), user pages, and the admins'
-wrangler role page."""
+"""URLs for sign-up, log-in and passwords (Django's auth views), claiming imported accounts,
+user pages, and the admins' wrangler role page."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
@@ -47,6 +47,8 @@ urlpatterns = [
         extra_context={"heading": "Password reset",
                        "message": "Your password has been set. You can log in now."},
     ), name="password-reset-complete"),
+    path("claim", views.claim, name="claim"),
+    path("claim/<str:token>", views.claim_account, name="claim-account"),
     path("admin/wranglers", views.wranglers, name="wranglers"),
     path("dashboard", views.my_dashboard, name="my-dashboard"),
     path("users/<str:username>", views.dashboard, name="dashboard"),

@@ -1,4 +1,5 @@
-"""Account pages: sign up, a user's dashboard, pseuds, and the admins' wrangler role page."""
+"""Account pages: sign up, claiming an imported account, a user's dashboard, pseuds, and the
+admins' wrangler role page."""
 
 from __future__ import annotations
 
@@ -9,14 +10,31 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
-from fichive.accounts.forms import PseudForm, SignupForm, WranglerRoleForm
+from fichive.accounts.forms import (
+    ClaimForm,
+    ClaimRequestForm,
+    PseudForm,
+    SignupForm,
+    WranglerRoleForm,
+)
 from fichive.accounts.models import User
 from fichive.accounts.permissions import admin_required
 from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import user_by_name
-from fichive.accounts.services import pseud_create, user_create, wrangler_grant, wrangler_revoke
+from fichive.accounts.services import (
+    account_claim,
+    claim_request,
+    claim_token_user,
+    pseud_create,
+    user_create,
+    wrangler_grant,
+    wrangler_revoke,
+)
 from fichive.works.selectors import works_by_user
+
+AUTH_BACKEND = "fichive.accounts.backends.ClaimedModelBackend"
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -32,7 +50,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error("username", exc.messages)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=AUTH_BACKEND)
             messages.success(request, f"Welcome to the archive, {user.username}!")
             return redirect("accounts:dashboard", username=user.username)
     return render(request, "accounts/signup.html", {"form": form})
@@ -102,4 +120,58 @@ def wranglers(request: AuthedRequest) -> HttpResponse:
         "wranglers": User.objects.filter(is_wrangler=True).order_by("username"),
         "admins": User.objects.filter(Q(is_staff=True) | Q(is_superuser=True))
         .order_by("username"),
+    })
+
+
+def claim(request: HttpRequest) -> HttpResponse:
+    """/claim: ask for a link to claim imported accounts; the answer never says whether the
+    address matched."""
+    form = ClaimRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        claim_request(
+            email=form.cleaned_data["email"],
+            link_for=lambda token: request.build_absolute_uri(
+                reverse("accounts:claim-account", args=[token])),
+        )
+        return render(request, "accounts/message.html", {
+            "heading": "Check your email",
+            "message": "If unclaimed accounts use that address, a link to claim them is on "
+                       "its way. It works for a limited time.",
+        })
+    return render(request, "accounts/form_page.html", {
+        "form": form, "heading": "Claim your imported account", "button": "Send claim link",
+        "intro": "Was your work imported from another archive? Enter the email address you "
+                 "used there and we'll send you a link to choose a password.",
+    })
+
+
+def claim_account(request: HttpRequest, token: str) -> HttpResponse:
+    """/claim/<token>: choose a password (and maybe a new user name), then you are logged in."""
+    user = claim_token_user(token=token)
+    if user is None:
+        return render(request, "accounts/message.html", {
+            "heading": "This claim link doesn't work",
+            "message": "The link is broken, has expired, or the account was claimed already. "
+                       "Ask for a new link on the claim page.",
+            "link": reverse("accounts:claim"), "link_text": "Ask for a new link",
+        }, status=400)
+    form = ClaimForm(request.POST or None, initial={"username": user.username})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = account_claim(user=user, password=data["password1"],
+                                 username=data["username"])
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error("password1", exc.messages)
+        else:
+            login(request, user, backend=AUTH_BACKEND)
+            messages.success(request, f"Welcome back, {user.username}! The account is yours.")
+            return redirect("accounts:dashboard", username=user.username)
+    return render(request, "accounts/form_page.html", {
+        "form": form, "heading": f"Claim “{user.username}”", "button": "Claim the account",
+        "intro": "Choose a password. You can keep the user name or choose another.",
     })

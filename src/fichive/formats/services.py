@@ -44,6 +44,7 @@ class ImportOptions:
     restricted: bool = False
     draft: bool = False
     pseud: Pseud | None = None
+    co_creators: list[Pseud] = field(default_factory=list)
     split_chapters: bool = False
     on_duplicate: str = "skip"
 
@@ -107,7 +108,7 @@ def _meta_from_parsed(parsed: ParsedWork, *, user: User, options: ImportOptions,
     fandoms = list(dict.fromkeys([*parsed.fandoms, *options.fandoms]))
     return WorkMeta(
         title=options.title or parsed.title,
-        creators=[pseud],
+        creators=[pseud, *options.co_creators],
         fandoms=fandoms,
         rating=options.rating or parsed.rating or DEFAULT_RATING,
         warnings=parsed.warnings or [DEFAULT_WARNING],
@@ -149,8 +150,10 @@ def find_duplicate(*, source_url: str, source_hash: str) -> Work | None:
     return works.filter(source_hash=source_hash).first() if source_hash else None
 
 
-def _save_parsed(parsed: ParsedWork, *, user: User, options: ImportOptions,
-                 source_hash: str, name: str) -> ImportResult:
+def save_parsed(parsed: ParsedWork, *, user: User, options: ImportOptions,
+                source_hash: str, name: str) -> ImportResult:
+    """Create the work a parsed file describes, or skip or update the one imported before
+    (options.on_duplicate); ImportFailed with a one-line reason if it can't be saved."""
     meta = _meta_from_parsed(parsed, user=user, options=options, source_hash=source_hash)
     if not meta.fandoms:
         raise ImportFailed("a work needs at least one fandom and the file names none: give "
@@ -206,7 +209,7 @@ def works_import(*, data: bytes, filename: str, user: User,
                 with transaction.atomic():
                     parsed = parse_file(story, filename=name.rsplit(":", 1)[-1],
                                         options=options)
-                    yield _save_parsed(parsed, user=user, options=options, name=name,
+                    yield save_parsed(parsed, user=user, options=options, name=name,
                                        source_hash=hashlib.sha256(story).hexdigest())
             except ImportFailed as exc:
                 yield ImportResult(name=name, status="failed", reason=str(exc))

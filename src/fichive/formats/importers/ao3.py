@@ -26,7 +26,7 @@ from fichive.formats.importers.html import (
     serialize_html,
     squash,
 )
-from fichive.formats.importers.text import _title_from_filename
+from fichive.formats.importers.text import title_from_filename
 
 __all__ = [
     "MAX_CHAPTERS",
@@ -302,7 +302,7 @@ def _title(root: Tag, preface: Tag, filename: str) -> str:
     for candidate in candidates:
         if candidate is not None and (title := _text(candidate)):
             return title
-    return _title_from_filename(filename) if filename else "Untitled"
+    return title_from_filename(filename) if filename else "Untitled"
 
 
 def _creators(preface: Tag) -> list[str]:

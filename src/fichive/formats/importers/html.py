@@ -30,20 +30,20 @@ from bs4.element import PreformattedString
 from fichive.formats.errors import ImportFailed
 from fichive.formats.importers.base import ParsedChapter, ParsedWork
 from fichive.formats.importers.text import (
-    _AN_LABEL,
-    _PAREN_NOTE,
-    _SPACE,
+    AN_LABEL,
     MAX_TEXT_BYTES,
-    _byline,
-    _chapter_title,
-    _is_separator,
-    _notes_html,
-    _Para,
-    _render,
-    _take_end_notes,
-    _take_start_notes,
-    _title_from_filename,
+    PAREN_NOTE,
+    SPACE,
+    Para,
+    byline_author,
+    chapter_heading_title,
     decode_text,
+    is_separator,
+    notes_html,
+    render_items,
+    take_end_notes,
+    take_start_notes,
+    title_from_filename,
 )
 from fichive.lib.sanitize import DROPPED_WITH_CONTENT
 
@@ -353,7 +353,7 @@ def remove_unsafe(root: Tag, *, keep_classes: bool = True) -> None:
 
 def inner_html(tag: Tag, *, keep_classes: bool = True) -> str:
     """The safe markup inside ``tag`` (see serialize_html), trimmed."""
-    return serialize_html(tag.contents, keep_classes=keep_classes).strip(_SPACE)
+    return serialize_html(tag.contents, keep_classes=keep_classes).strip(SPACE)
 
 
 def squash(text: str) -> str:
@@ -384,7 +384,7 @@ def _read(nodes: Iterable[PageElement]) -> tuple[str, bool]:
 
 
 def _lines(text: str) -> list[str]:
-    return [squash(line) for line in text.split("\n") if line.strip(_SPACE)]
+    return [squash(line) for line in text.split("\n") if line.strip(SPACE)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -427,7 +427,7 @@ def _is_br(node: PageElement) -> bool:
 
 
 def _is_blank(node: PageElement) -> bool:
-    return isinstance(node, NavigableString) and not node.strip(_SPACE)
+    return isinstance(node, NavigableString) and not node.strip(SPACE)
 
 
 def _split_on_double_breaks(nodes: list[PageElement]) -> list[list[PageElement]]:
@@ -459,21 +459,21 @@ def _block(name: str, attrs: dict[str, str], nodes: list[PageElement]) -> _Block
     """A block element around ``nodes``: a scene break if it holds only a separator line,
     None if it holds nothing at all (spacing such as <p>&nbsp;</p>)."""
     text, image = _read(nodes)
-    if not image and name != "hr" and not text.strip(_SPACE):
+    if not image and name != "hr" and not text.strip(SPACE):
         return None
     if name == "hr":
         return _BREAK
     if (
         name in _PARAGRAPHS | _HEADINGS
         and not image
-        and "\n" not in text.strip(_SPACE)
-        and _is_separator(squash(text))
+        and "\n" not in text.strip(SPACE)
+        and is_separator(squash(text))
     ):
         return _BREAK
     collapse = name not in _PREFORMATTED
     inner = serialize_html(nodes, keep_classes=False, collapse=collapse)
     if collapse:
-        inner = _SPACE_AT_BREAK.sub("<br />", inner).strip(_SPACE)
+        inner = _SPACE_AT_BREAK.sub("<br />", inner).strip(SPACE)
     return _Block(_open_tag(name, attrs) + inner + f"</{name}>", name, text)
 
 
@@ -558,7 +558,7 @@ def _strings(tag: Tag) -> list[NavigableString]:
 def _lstrip_text(tag: Tag) -> None:
     """Remove whitespace from the start of the text of ``tag``."""
     for string in _strings(tag):
-        text = str(string).lstrip(_SPACE)
+        text = str(string).lstrip(SPACE)
         if text:
             if text != string:
                 string.replace_with(text)
@@ -586,12 +586,12 @@ def _trim_start(tag: Tag, count: int) -> None:
 def _trim_end(tag: Tag, count: int) -> None:
     """Remove trailing whitespace, then ``count`` characters of text, then whitespace again."""
     for string in reversed(_strings(tag)):
-        text = str(string).rstrip(_SPACE)
+        text = str(string).rstrip(SPACE)
         cut = min(count, len(text))
         count -= cut
         text = text[: len(text) - cut]
         if count == 0:
-            text = text.rstrip(_SPACE)
+            text = text.rstrip(SPACE)
         if text:
             string.replace_with(text)
             if count == 0:
@@ -622,7 +622,7 @@ def _strip_leading_empties(tag: Tag) -> None:
 def _squashed_length_in_source(text: str, length: int) -> int:
     """How many characters of ``text`` (after its leading whitespace) make ``length``
     characters once whitespace runs are squashed to one space."""
-    source = text.lstrip(_SPACE)
+    source = text.lstrip(SPACE)
     seen = 0
     i = 0
     while i < len(source) and seen < length:
@@ -640,13 +640,13 @@ def _without_label(block: _Block, label: re.Pattern[str]) -> str | None:
     of "(A/N: …)"); None if the label does not match, "" if nothing is left."""
     first = block.lines()[0]
     closer = ""
-    if label is _AN_LABEL and _PAREN_NOTE.match(first):
-        rest = first[1:].lstrip(_SPACE)
-        match = _AN_LABEL.match(rest)
+    if label is AN_LABEL and PAREN_NOTE.match(first):
+        rest = first[1:].lstrip(SPACE)
+        match = AN_LABEL.match(rest)
         prefix = len(first) - len(rest) + (match.end() if match else 0)
         opener = first[0]
         closer = ")" if opener == "(" else "]"
-        whole = block.text.strip(_SPACE)
+        whole = block.text.strip(SPACE)
         if not (whole.endswith(closer) and whole.count(opener) == whole.count(closer)):
             closer = ""
     elif match := label.match(first):
@@ -660,26 +660,26 @@ def _without_label(block: _Block, label: re.Pattern[str]) -> str | None:
     if closer:
         _trim_end(tag, 1)
     text, image = _read([tag])
-    return serialize_html([tag], keep_classes=False) if image or text.strip(_SPACE) else ""
+    return serialize_html([tag], keep_classes=False) if image or text.strip(SPACE) else ""
 
 
 def _note_html(block: _Block) -> str:
     """A note block without its "A/N:" label."""
     if block.is_break or block.unlabelled:
         return block.render()
-    stripped = _without_label(block, _AN_LABEL)
+    stripped = _without_label(block, AN_LABEL)
     return block.html if stripped is None else stripped
 
 
-def _items(blocks: list[_Block]) -> list[_Para | None]:
+def _items(blocks: list[_Block]) -> list[Para | None]:
     """The blocks as the text importer's paragraphs, for its note detection."""
-    out: list[_Para | None] = []
+    out: list[Para | None] = []
     for block in blocks:
         if block.is_break:
             out.append(None)
         else:
             lines = block.lines()
-            out.append(_Para(lines, ["<br />"] * (len(lines) - 1)))
+            out.append(Para(lines, ["<br />"] * (len(lines) - 1)))
     return out
 
 
@@ -694,21 +694,21 @@ def _split_notes(blocks: list[_Block], *, end: bool = True) -> _Notes:
     """Author's notes off the start (and, with ``end``, the end) of a run of blocks."""
     blocks = _tidy(blocks)
     items = _items(blocks)
-    notes, rest = _take_start_notes(items)
+    notes, rest = take_start_notes(items)
     start = len(items) - len(rest)
     after = rest[0] if rest else None
     if after is not None and after is not items[start]:
         # "(A/N: …) and the story starts" inside one paragraph: both halves as plain text.
-        note_html = _notes_html(notes)
+        note_html = notes_html(notes)
         note_blocks = [_Block(note_html, "p", unlabelled=True)] if note_html else []
-        first = _Block(_render([after]), "p", "\n".join(after.lines))
+        first = _Block(render_items([after]), "p", "\n".join(after.lines))
         story = [first, *blocks[start + 1 :]]
     else:
         note_blocks, story = blocks[:start], blocks[start:]
     story = _tidy(story)
     end_blocks: list[_Block] = []
     if end and story:
-        kept, _ = _take_end_notes(_items(story))
+        kept, _ = take_end_notes(_items(story))
         story, end_blocks = _tidy(story[: len(kept)]), story[len(kept) :]
     return _Notes(note_blocks, story, end_blocks)
 
@@ -732,13 +732,13 @@ def _same_text(a: str, b: str) -> bool:
 
 
 def _one_line(block: _Block) -> bool:
-    return not block.is_break and "\n" not in block.text.strip(_SPACE)
+    return not block.is_break and "\n" not in block.text.strip(SPACE)
 
 
 def _heading_title(text: str) -> str:
     """A chapter's title from its heading: "Chapter 3: The Storm" → "The Storm"."""
     text = squash(text)
-    chapter = _chapter_title(text)
+    chapter = chapter_heading_title(text)
     return chapter if chapter is not None else text
 
 
@@ -766,7 +766,7 @@ def _take_title(
         first.name == "h1"
         and more
         and _one_line(first)
-        and _chapter_title(squash(first.text)) is None
+        and chapter_heading_title(squash(first.text)) is None
         and len(squash(first.text)) <= _TITLE_MAX_CHARS
     ):
         work_title = squash(first.text)
@@ -778,7 +778,7 @@ def _take_title(
     if took:
         blocks = blocks[1:]
         if len(blocks) > 1 and _one_line(blocks[0]):
-            name = _byline(squash(blocks[0].text))
+            name = byline_author(squash(blocks[0].text))
             if name:
                 creators = [name]
                 blocks = blocks[1:]
@@ -817,7 +817,7 @@ def parse_html(
     what comes before the first one gives the work's notes. Raises ImportFailed with a
     one-line reason when the file can't be used.
     """
-    if title is not None and not title.strip(_SPACE):
+    if title is not None and not title.strip(SPACE):
         title = None
     soup = html_soup(decode_html(data))
     title_tag = soup.find("title")
@@ -847,13 +847,13 @@ def parse_html(
     else:
         chapter_title = ""
         if len(blocks) > 1 and _one_line(blocks[0]):
-            found = _chapter_title(squash(blocks[0].text))
+            found = chapter_heading_title(squash(blocks[0].text))
             if found is not None:
                 chapter_title, blocks = found, blocks[1:]
         split = _split_notes(blocks)
         notes, end_notes, story = split.notes, split.end_notes, split.story
         if notes and not chapter_title and len(story) > 1 and _one_line(story[0]):
-            found = _chapter_title(squash(story[0].text))  # "Chapter 1" after a disclaimer
+            found = chapter_heading_title(squash(story[0].text))  # "Chapter 1" after a disclaimer
             if found is not None:
                 chapter_title, story = found, _tidy(story[1:])
         if story:
@@ -862,7 +862,7 @@ def parse_html(
         raise ImportFailed(_NO_STORY)
     summary, notes = _take_summary(notes)
     return ParsedWork(
-        title=work_title or _title_from_filename(filename),
+        title=work_title or title_from_filename(filename),
         chapters=chapters,
         summary=summary,
         notes=_notes(notes),

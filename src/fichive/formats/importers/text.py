@@ -24,7 +24,7 @@ _NOT_TEXT = "not UTF-8 or Windows-1252 text"
 
 # Whitespace (everything str.isspace knows) plus invisible characters that editors leave behind.
 # str.strip(chars) with an explicit set stays linear even on one enormous line.
-_SPACE = (
+SPACE = (
     " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u180e"
     "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
     "\u200b\u200c\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
@@ -92,7 +92,7 @@ def decode_text(data: bytes) -> str:
     text, controls = _CONTROLS.subn("", text)
     if controls and controls > _BINARY_SHARE * (len(text) + controls):
         raise ImportFailed(_NOT_TEXT)
-    if not text.strip(_SPACE):
+    if not text.strip(SPACE):
         raise ImportFailed("the file is empty")
     return text
 
@@ -124,8 +124,8 @@ _AN_WORDS = (
     r"|notes?\s*:)"  # Note:, Notes:
 )
 _DECOR = r"[*_~]{0,3}"
-_AN_LABEL = re.compile(_DECOR + _AN_WORDS + _DECOR + r"\s*[-–—:]*" + _DECOR + r"\s*", re.I)
-_PAREN_NOTE = re.compile(r"[(\[]\s*" + _DECOR + _AN_WORDS, re.IGNORECASE)
+AN_LABEL = re.compile(_DECOR + _AN_WORDS + _DECOR + r"\s*[-–—:]*" + _DECOR + r"\s*", re.I)
+PAREN_NOTE = re.compile(r"[(\[]\s*" + _DECOR + _AN_WORDS, re.IGNORECASE)
 
 # Labelled lines that belong in notes but keep their label (it says what the line is).
 _NOTE_LABEL = re.compile(
@@ -141,7 +141,7 @@ _NOTE_LABEL = re.compile(
     re.IGNORECASE,
 )
 _NOTE_START = re.compile(
-    "|".join(f"(?:{p.pattern})" for p in (_AN_LABEL, _PAREN_NOTE, _NOTE_LABEL)), re.IGNORECASE
+    "|".join(f"(?:{p.pattern})" for p in (AN_LABEL, PAREN_NOTE, _NOTE_LABEL)), re.IGNORECASE
 )
 # Short paragraphs that talk to the reader rather than tell the story.
 _READER_TALK = re.compile(
@@ -189,7 +189,7 @@ _FIRST_WORD = re.compile(r"\S+")
 
 _OPENING_QUOTES = "\"“”„«»‘’'‚`"
 _SENTENCE_ENDS = ".!?…,;:\"”’'»"
-_TITLE_DECOR = "*_~=#<>|[]" + _SPACE
+_TITLE_DECOR = "*_~=#<>|[]" + SPACE
 _DASHES = "-–—"
 _TITLE_MAX_CHARS = 100
 _TITLE_MAX_WORDS = 12
@@ -197,7 +197,7 @@ _BYLINE_MAX_CHARS = 60
 _SHORT_BLOCK_ROWS = 6
 
 
-def _is_separator(text: str) -> bool:
+def is_separator(text: str) -> bool:
     """A scene-break line: only separator characters ("* * *", "~*~", "-oOo-", "_____")."""
     if not _SEPARATOR_LINE.fullmatch(text):
         return len(text) <= 40 and _BREAK_WORDS.fullmatch(text) is not None
@@ -292,7 +292,7 @@ class _Rows:
 
 
 @dataclass(slots=True)
-class _Para:
+class Para:
     """A paragraph: its lines and what joins them (" " for wrapped text, "<br />" otherwise)."""
 
     lines: list[str]
@@ -306,10 +306,10 @@ class _Para:
         return " ".join(self.lines)
 
 
-_Item = _Para | None  # None is a scene break
+_Item = Para | None  # None is a scene break
 
 
-def _render(items: list[_Item]) -> str:
+def render_items(items: list[_Item]) -> str:
     """<p> per paragraph and <hr /> per scene break, one per line of HTML."""
     # One escape over all the text is much faster than one per line on huge files; lines
     # never contain "\n", so splitting the escaped text gives the lines back in order.
@@ -330,31 +330,31 @@ def _render(items: list[_Item]) -> str:
     return "\n".join(out)
 
 
-def _make_para(lines: list[str], joins: list[str]) -> _Para | None:
+def _make_para(lines: list[str], joins: list[str]) -> Para | None:
     """A paragraph from lines, dropping lines left empty (by removing a label, say)."""
-    kept = [k for k, line in enumerate(lines) if line.strip(_SPACE)]
+    kept = [k for k, line in enumerate(lines) if line.strip(SPACE)]
     if not kept:
         return None
-    return _Para(
-        [lines[k].strip(_SPACE) for k in kept],
+    return Para(
+        [lines[k].strip(SPACE) for k in kept],
         [joins[kept[j + 1] - 1] for j in range(len(kept) - 1)],
     )
 
 
 def _split_rows(text: str) -> _Rows:
     raw = text.split("\n")
-    trimmed = [line.strip(_SPACE) for line in raw]
+    trimmed = [line.strip(SPACE) for line in raw]
     kept = [i for i, line in enumerate(trimmed) if line]
     texts = [trimmed[i] for i in kept]
     raw = [raw[i] for i in kept]
     starts = _SEPARATOR_STARTS
     return _Rows(
         text=texts,
-        width=[len(line.rstrip(_SPACE).expandtabs(8)) for line in raw],
+        width=[len(line.rstrip(SPACE).expandtabs(8)) for line in raw],
         indented=[line.startswith(("\t", "  ", "\u3000", "\xa0")) for line in raw],
         gap=[b - a - 1 for a, b in zip([-1, *kept], kept, strict=False)],
         separator=[
-            (not line[0].isalnum() or line[0] in starts) and _is_separator(line) for line in texts
+            (not line[0].isalnum() or line[0] in starts) and is_separator(line) for line in texts
         ],
     )
 
@@ -439,7 +439,7 @@ def _analyse(rows: _Rows) -> _Layout:
 def _paragraphs(rows: _Rows, layout: _Layout) -> list[_Item]:
     items: list[_Item] = []
     append = items.append
-    para: _Para | None = None
+    para: Para | None = None
     width = layout.wrap_width
     normal_gap = layout.normal_gap
     joins_lines = layout.mode != "lines"
@@ -464,7 +464,7 @@ def _paragraphs(rows: _Rows, layout: _Layout) -> list[_Item]:
                 continue
         elif gap > normal_gap and i:
             append(None)
-        para = _Para([text], [])
+        para = Para([text], [])
         append(para)
     return items
 
@@ -511,7 +511,8 @@ def _title_candidate(row: _Row, following: _Row | None, block_rows: int | None) 
         return None
     # Straight into more text: a wrapped first line or a sentence running on.
     runs_on = following.gap == 0 and not following.separator
-    if runs_on and not (_byline(following.text) or _chapter_title(following.text) is not None):
+    if runs_on and not (byline_author(following.text)
+                        or chapter_heading_title(following.text) is not None):
         if len(text) > 50 or following.text[0].islower():
             return None
         if block_rows is not None and block_rows <= _SHORT_BLOCK_ROWS:
@@ -528,7 +529,7 @@ def _same_title(text: str, title: str) -> bool:
     return any(_fold(c) == wanted for c in candidates)
 
 
-def _byline(text: str) -> str | None:
+def byline_author(text: str) -> str | None:
     """The creator's name from a short "by Someone" line, or None."""
     if len(text) > _BYLINE_MAX_CHARS:
         return None
@@ -544,7 +545,7 @@ def _byline(text: str) -> str | None:
     return name
 
 
-def _chapter_title(text: str) -> str | None:
+def chapter_heading_title(text: str) -> str | None:
     """For a "Chapter 3: The Storm" / "Prologue" heading, the chapter's own title ("" if none)."""
     if len(text) > _TITLE_MAX_CHARS:
         return None
@@ -577,7 +578,7 @@ def _take_heading(rows: _Rows, title: str | None) -> tuple[_Heading, _Rows]:
         if title is not None:
             if _same_title(first.text, title):
                 i = 1
-        elif _chapter_title(first.text) is None:
+        elif chapter_heading_title(first.text) is None:
             block_rows = next(
                 (k for k in range(1, len(rows)) if rows.gap[k] or rows.separator[k]), None
             )
@@ -585,12 +586,12 @@ def _take_heading(rows: _Rows, title: str | None) -> tuple[_Heading, _Rows]:
             if heading.title is not None:
                 i = 1
     if i == 1 and (row := text_row(1)) is not None:
-        name = _byline(row.text)
+        name = byline_author(row.text)
         if name:
             heading.creators = (name,)
             i = 2
     if (row := text_row(i)) is not None:
-        chapter = _chapter_title(row.text)
+        chapter = chapter_heading_title(row.text)
         if chapter is not None:
             heading.chapter_title = chapter
             i += 1
@@ -606,7 +607,7 @@ _END_NOTE_WINDOW = 6  # an end note starts among the last this-many paragraphs
 _SIGN_OFF_MAX = 3
 
 
-def _split_paren(items: list[_Item]) -> tuple[list[_Para], _Para | None, list[_Item]] | None:
+def _split_paren(items: list[_Item]) -> tuple[list[Para], Para | None, list[_Item]] | None:
     """Cut at the bracket that closes the one opening items[0]; None if it never closes.
 
     Returns the bracketed paragraphs (closing bracket removed), the rest of the paragraph the
@@ -640,31 +641,31 @@ def _split_paren(items: list[_Item]) -> tuple[list[_Para], _Para | None, list[_I
     return None
 
 
-def _strip_label(para: _Para) -> list[_Para]:
+def _strip_label(para: Para) -> list[Para]:
     """A note paragraph without its A/N label (and its brackets, for "(A/N: …)")."""
     first = para.first
-    if _PAREN_NOTE.match(first):
+    if PAREN_NOTE.match(first):
         split = _split_paren([para])
         if split is not None and len(split[0]) == 1 and split[1] is None:
             para = split[0][0]  # the closing bracket ends the paragraph: drop it
-        first = para.first[1:].lstrip(_SPACE)
-    label = _AN_LABEL.match(first)
+        first = para.first[1:].lstrip(SPACE)
+    label = AN_LABEL.match(first)
     if label:
         first = first[label.end() :]
     cleaned = _make_para([first, *para.lines[1:]], para.joins)
     return [cleaned] if cleaned is not None else []
 
 
-def _notes_html(paras: list[_Para]) -> str:
+def notes_html(paras: list[Para]) -> str:
     cleaned = [part for para in paras for part in _strip_label(para)]
-    return _render(list(cleaned))
+    return render_items(list(cleaned))
 
 
-def _take_start_notes(items: list[_Item]) -> tuple[list[_Para], list[_Item]]:
+def take_start_notes(items: list[_Item]) -> tuple[list[Para], list[_Item]]:
     """Split an author's note (and its neighbours: disclaimer, warnings…) off the start."""
     if not items or items[0] is None or not _starts_note(items[0].first):
         return [], items
-    if _PAREN_NOTE.match(items[0].first):
+    if PAREN_NOTE.match(items[0].first):
         split = _split_paren(items)
         if split is not None:
             notes, after, rest = split
@@ -676,7 +677,7 @@ def _take_start_notes(items: list[_Item]) -> tuple[list[_Para], list[_Item]]:
             return notes, rest
     # The notes never swallow the story: the last paragraph that isn't an end note stays.
     last_story = max(
-        (i for i, item in enumerate(items) if item is not None and not _AN_LABEL.match(item.first)),
+        (i for i, item in enumerate(items) if item is not None and not AN_LABEL.match(item.first)),
         default=0,
     )
     # A scene break soon after the label ends the notes, as long as what comes before it
@@ -697,13 +698,13 @@ def _take_start_notes(items: list[_Item]) -> tuple[list[_Para], list[_Item]]:
     return [p for p in items[:end] if p is not None], items[end:]
 
 
-def _is_note_like(para: _Para) -> bool:
-    if len(para.lines) == 1 and _chapter_title(para.first) is not None:
+def _is_note_like(para: Para) -> bool:
+    if len(para.lines) == 1 and chapter_heading_title(para.first) is not None:
         return False  # "Chapter 1" after a disclaimer starts the story
     return _starts_note(para.first) or _talks_to_reader(para.text())
 
 
-def _take_end_notes(items: list[_Item]) -> tuple[list[_Item], list[_Para]]:
+def take_end_notes(items: list[_Item]) -> tuple[list[_Item], list[Para]]:
     """Split an author's note (or an unlabelled "thanks for reading") off the end."""
     indices = [i for i, item in enumerate(items) if item is not None]
     if len(indices) < 2:
@@ -711,9 +712,9 @@ def _take_end_notes(items: list[_Item]) -> tuple[list[_Item], list[_Para]]:
     for i in indices[1:][-_END_NOTE_WINDOW:]:
         item = items[i]
         assert item is not None
-        if _AN_LABEL.match(item.first) or _PAREN_NOTE.match(item.first):
+        if AN_LABEL.match(item.first) or PAREN_NOTE.match(item.first):
             tail = items[i:]
-            if _PAREN_NOTE.match(item.first):
+            if PAREN_NOTE.match(item.first):
                 split = _split_paren(tail)
                 if split is not None:
                     notes, after, rest = split
@@ -735,7 +736,7 @@ def _take_end_notes(items: list[_Item]) -> tuple[list[_Item], list[_Para]]:
 # Putting it together
 
 
-def _title_from_filename(filename: str) -> str:
+def title_from_filename(filename: str) -> str:
     name = re.split(r"[\\/]", filename)[-1]
     stem, dot, extension = name.rpartition(".")
     if dot and stem and extension.isalnum() and len(extension) <= 5:
@@ -770,33 +771,33 @@ def parse_text(data: bytes, *, filename: str, title: str | None = None) -> Parse
 
 
 def _parse_text(data: bytes, *, filename: str, title: str | None) -> ParsedWork:
-    if title is not None and not title.strip(_SPACE):
+    if title is not None and not title.strip(SPACE):
         title = None
     rows = _split_rows(decode_text(data))
     heading, rows = _take_heading(rows, title)
     items = _tidy(_paragraphs(rows, _analyse(rows)))
-    notes, items = _take_start_notes(items)
+    notes, items = take_start_notes(items)
     items = _tidy(items)
     if notes and not heading.chapter_title and items and items[0] is not None:
         # A chapter heading after the notes ("Disclaimer: …", then "Chapter 1").
         first = items[0]
-        chapter = _chapter_title(first.first) if len(first.lines) == 1 else None
+        chapter = chapter_heading_title(first.first) if len(first.lines) == 1 else None
         if chapter is not None and len(items) > 1:
             heading.chapter_title = chapter
             items = items[1:]
-    items, end_notes = _take_end_notes(_tidy(items))
+    items, end_notes = take_end_notes(_tidy(items))
     items = _tidy(items)
     if not items:
         raise ImportFailed("no story text found")
-    body = _render(items)
+    body = render_items(items)
     if title is not None:
-        work_title = title.strip(_SPACE)
+        work_title = title.strip(SPACE)
     else:
-        work_title = heading.title or _title_from_filename(filename)
+        work_title = heading.title or title_from_filename(filename)
     return ParsedWork(
         title=work_title,
         chapters=[ParsedChapter(html=body, title=heading.chapter_title)],
-        notes=_notes_html(notes),
-        end_notes=_notes_html(end_notes),
+        notes=notes_html(notes),
+        end_notes=notes_html(end_notes),
         creators=list(heading.creators),
     )

@@ -1,0 +1,281 @@
+"""Importing an eFiction 3.x archive: authors become unclaimed accounts, stories become works
+(one transaction each, through the works services), and series and reviews are kept in
+ImportedSeries and ImportedReview until Fichive has series and comments.
+
+Re-importing finds works by their source URL (<site>/viewstory.php?sid=N), accounts, series
+and reviews by (site, eFiction id), and skips or updates them instead of duplicating.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.db import transaction
+
+from fichive.accounts.models import User
+from fichive.accounts.services import user_create_unclaimed
+from fichive.formats.errors import ImportFailed
+from fichive.formats.importers.base import ParsedWork
+from fichive.formats.importers.efiction.archive import ArchiveError, EfictionArchive, Row
+from fichive.formats.importers.efiction.mapper import (
+    EfictionMapper,
+    EfictionStory,
+    as_datetime,
+    as_int,
+    plain_text,
+    text_as_html,
+)
+from fichive.formats.importers.efiction.mapping import Mapping
+from fichive.formats.models import (
+    ImportedAuthor,
+    ImportedReview,
+    ImportedSeries,
+    ImportedSeriesPart,
+)
+from fichive.formats.services import (
+    ON_DUPLICATE,
+    ImportOptions,
+    ImportResult,
+    find_duplicate,
+    save_parsed,
+)
+from fichive.lib.sanitize import userstuff_from_input
+from fichive.tags.models import Tag, tag_key
+from fichive.works.services import work_post
+
+logger = logging.getLogger("fichive.import")
+TITLE_MAX = 255
+
+
+@dataclass
+class EfictionOptions:
+    site_url: str = ""  # overrides the archive's own (settings table)
+    on_duplicate: str = "skip"
+    story_files: Path | None = None  # the folder holding stories/<uid>/<chapid>.txt
+
+
+@dataclass
+class EfictionReport:
+    """What an eFiction import did, for the summary line."""
+
+    results: list[ImportResult] = field(default_factory=list)
+    accounts_created: int = 0
+    reviews_kept: int = 0
+    series_kept: int = 0
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def failed(self) -> int:
+        return self.count("failed")
+
+    def summary(self) -> str:
+        done = self.count("created")
+        extra = [f"{self.count(k)} {k}" for k in ("updated", "skipped") if self.count(k)]
+        line = (f"Imported {done} work{'s' if done != 1 else ''}"
+                f"{' (' + ', '.join(extra) + ')' if extra else ''}, {self.failed} failed.")
+        kept = []
+        if self.accounts_created:
+            n = self.accounts_created
+            kept.append(f"{n} account{'s' if n != 1 else ''} created for authors to claim "
+                        "at /claim")
+        if self.reviews_kept:
+            n = self.reviews_kept
+            kept.append(f"{n} review{'s' if n != 1 else ''} kept for when comments exist")
+        if self.series_kept:
+            n = self.series_kept
+            kept.append(f"{n} series kept for when series exist")
+        return line + (" " + "; ".join(kept) + "." if kept else "")
+
+
+def efiction_site_url(archive: EfictionArchive, *, given: str = "") -> str:
+    """The archive's public address: `given`, else the `url` in its settings table."""
+    url = given.strip()
+    if not url:
+        for row in archive.rows("settings"):
+            url = str(row.get("url") or row.get("siteurl") or "").strip()
+            if url:
+                break
+    if not url:
+        raise ArchiveError("the archive's settings table has no site URL; give it with "
+                           "--site-url https://… (story URLs are made from it)")
+    if "://" not in url:
+        url = "http://" + url
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ArchiveError(f"“{url}” is not a web address; give --site-url https://…")
+    return url.rstrip("/")
+
+
+def _author_rows(archive: EfictionArchive) -> dict[int, Row]:
+    return {as_int(r.get("uid")): r for r in archive.rows("authors") if as_int(r.get("uid"))}
+
+
+@transaction.atomic
+def efiction_author_account(*, source: str, row: Row) -> tuple[User, bool]:
+    """The account standing for one eFiction author, created unclaimed the first time."""
+    uid = as_int(row.get("uid"))
+    found = ImportedAuthor.objects.filter(source=source, source_id=uid).select_related(
+        "user").first()
+    if found:
+        return found.user, False
+    bio = plain_text(str(row.get("bio") or ""))
+    user = user_create_unclaimed(penname=str(row.get("penname") or ""),
+                                 email=str(row.get("email") or "").strip(),
+                                 bio=bio[:5000], fallback=f"author_{uid}")
+    ImportedAuthor.objects.create(source=source, source_id=uid, user=user)
+    return user, True
+
+
+def _authors(source: str, uids: list[int]) -> dict[int, User]:
+    rows = ImportedAuthor.objects.filter(source=source, source_id__in=uids).select_related("user")
+    return {r.source_id: r.user for r in rows}
+
+
+def _disambiguate(parsed: ParsedWork) -> None:
+    """eFiction's categories, characters and classes are separate lists, so one name can be a
+    fandom and a character ("Harry Potter"); a Fichive tag name means one thing. Fandoms keep
+    their names; a clashing character, relationship or additional tag becomes "Name (Fandom)",
+    as AO3 names them."""
+    fandom_keys = {tag_key(f) for f in parsed.fandoms}
+    taken: dict[str, str] = {tag_key(f): Tag.Type.FANDOM for f in parsed.fandoms}
+    for tag_type, names in [(Tag.Type.CHARACTER, parsed.characters),
+                            (Tag.Type.RELATIONSHIP, parsed.relationships),
+                            (Tag.Type.FREEFORM, parsed.freeforms)]:
+        for i, name in enumerate(names):
+            for candidate in [name, f"{name} ({parsed.fandoms[0]})" if parsed.fandoms else "",
+                              f"{name} ({Tag.Type(tag_type).label})"]:
+                if not candidate:
+                    continue
+                key = tag_key(candidate)
+                existing = Tag.objects.filter(key=key).values_list("type", flat=True).first()
+                clash = (taken.get(key, tag_type) != tag_type or key in fandom_keys
+                         or existing not in (None, tag_type))
+                if not clash:
+                    names[i] = candidate
+                    taken[key] = tag_type
+                    break
+
+
+def _save_story(story: EfictionStory, *, source: str, on_duplicate: str) -> ImportResult:
+    users = _authors(source, [story.uid, *story.coauthor_uids])
+    user = users.get(story.uid)
+    if user is None:
+        raise ImportFailed(f"its author (uid {story.uid}) is not in the authors table")
+    _disambiguate(story.parsed)
+    co_creators = [users[u].default_pseud for u in story.coauthor_uids if u in users]
+    options = ImportOptions(pseud=user.default_pseud, co_creators=co_creators,
+                            draft=not story.validated, on_duplicate=on_duplicate)
+    result = save_parsed(story.parsed, user=user, options=options, source_hash="",
+                         name=f"sid {story.sid}")
+    if result.status == "updated" and result.work and result.work.is_draft and story.validated:
+        work_post(user=user, work=result.work)  # validated since the last import
+    return result
+
+
+def _keep_reviews(mapper: EfictionMapper, story: EfictionStory, *, source: str,
+                  result: ImportResult) -> int:
+    work = result.work
+    if work is None:
+        return 0
+    chapters = dict(zip(story.chapter_ids, work.chapters.order_by("position"), strict=False))
+    reviewers = _authors(source, [as_int(r.get("uid")) for r in mapper.reviews_of(story.sid)])
+    kept = 0
+    for row in mapper.reviews_of(story.sid):
+        rating = as_int(row.get("rating"), default=-1)
+        ImportedReview.objects.update_or_create(
+            source=source, source_id=as_int(row.get("reviewid")),
+            defaults={
+                "work": work,
+                "chapter": chapters.get(as_int(row.get("chapid"))),
+                "reviewer_name": " ".join(str(row.get("reviewer") or "").split())[:200],
+                "user": reviewers.get(as_int(row.get("uid"))),
+                "text": userstuff_from_input(text_as_html(str(row.get("review") or "")),
+                                             fmt="html", allow_classes=False),
+                "posted_at": as_datetime(row.get("date")),
+                "rating": rating if rating >= 0 else None,
+            },
+        )
+        kept += 1
+    return kept
+
+
+@transaction.atomic
+def _keep_series(mapper: EfictionMapper, *, source: str) -> int:
+    kept: dict[int, ImportedSeries] = {}
+    rows = sorted(mapper.archive.rows("series"), key=lambda r: as_int(r.get("seriesid")))
+    for row in rows:
+        seriesid = as_int(row.get("seriesid"))
+        author = _authors(source, [as_int(row.get("uid"))]).get(as_int(row.get("uid")))
+        series, _ = ImportedSeries.objects.update_or_create(
+            source=source, source_id=seriesid,
+            defaults={
+                "title": (" ".join(str(row.get("title") or "").split()) or "Untitled series")[
+                    :TITLE_MAX],
+                "summary": userstuff_from_input(text_as_html(str(row.get("summary") or "")),
+                                                fmt="html", allow_classes=False),
+                "author": author,
+            },
+        )
+        kept[seriesid] = series
+    for seriesid, series in kept.items():
+        series.parts.all().delete()
+        position = 0
+        for part in mapper.series_parts(seriesid):
+            sid, sub = as_int(part.get("sid")), as_int(part.get("subseriesid"))
+            work = (find_duplicate(source_url=mapper.source_url(sid), source_hash="")
+                    if sid else None)
+            subseries = kept.get(sub) if sub else None
+            if work is None and subseries is None:
+                continue
+            position += 1
+            ImportedSeriesPart.objects.create(series=series, position=position, work=work,
+                                              subseries=subseries)
+    return len(kept)
+
+
+def efiction_import(
+    *, archive: EfictionArchive, mapping: Mapping, options: EfictionOptions,
+    on_result: Callable[[ImportResult], None] | None = None,
+) -> EfictionReport:
+    """Import a whole eFiction archive; `on_result` hears about each story as it is done.
+
+    Accounts come first (each its own transaction), then each story in its own transaction
+    with its reviews (a story that fails leaves nothing behind and never stops the others),
+    then the series. Raises ArchiveError before writing anything if the site URL is unknown.
+    """
+    if options.on_duplicate not in ON_DUPLICATE:
+        raise ValueError(f"on_duplicate must be one of {ON_DUPLICATE}")
+    source = efiction_site_url(archive, given=options.site_url)
+    mapper = EfictionMapper(archive, mapping=mapping, site_url=source,
+                            story_files=options.story_files)
+    report = EfictionReport()
+    for row in _author_rows(archive).values():
+        _, created = efiction_author_account(source=source, row=row)
+        report.accounts_created += created
+    for row in mapper.stories():
+        sid = as_int(row.get("sid"))
+        name = f"sid {sid} “{' '.join(str(row.get('title') or '').split())}”"
+        try:
+            with transaction.atomic():
+                story = mapper.story(row)
+                result = _save_story(story, source=source, on_duplicate=options.on_duplicate)
+                result.name = name
+                report.reviews_kept += _keep_reviews(mapper, story, source=source,
+                                                     result=result)
+        except ImportFailed as exc:
+            result = ImportResult(name=name, status="failed", reason=str(exc))
+        except Exception as exc:  # one broken story must never stop the batch
+            logger.info("importing eFiction story %s failed", sid, exc_info=True)
+            result = ImportResult(name=name, status="failed", reason=(
+                f"unexpected problem ({type(exc).__name__}); nothing was created for it"))
+        report.results.append(result)
+        if on_result is not None:
+            on_result(result)
+    report.series_kept = _keep_series(mapper, source=source)
+    return report

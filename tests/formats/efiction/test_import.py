@@ -1,0 +1,298 @@
+"""Importing an eFiction archive from a dump: what readers and authors see afterwards."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from fichive.accounts.models import User
+from fichive.accounts.services import account_claim
+from fichive.formats.efiction import EfictionOptions, EfictionReport, efiction_import
+from fichive.formats.importers.efiction.archive import ArchiveError, EfictionArchive
+from fichive.formats.importers.efiction.dump import read_dump, read_dump_bytes
+from fichive.formats.importers.efiction.mapping import mapping_default
+from fichive.formats.models import ImportedReview, ImportedSeries
+from fichive.works.models import Chapter, Work
+from tests.factories import PASSWORD
+from tests.formats.efiction.dataset import (
+    BROKEN,
+    CAFE,
+    LANTERN,
+    PENDING,
+    PLAIN,
+    REVIEWS_KEPT,
+    SIDE,
+    SITE_URL,
+    STORY_COUNT,
+    WORK_COUNT,
+    dump_sql,
+    make_dataset,
+)
+
+
+def _import(archive: EfictionArchive, *, story_files=None, on_duplicate="skip",
+            mapping=None, site_url="") -> EfictionReport:
+    return efiction_import(
+        archive=archive, mapping=mapping or mapping_default(archive),
+        options=EfictionOptions(story_files=story_files, on_duplicate=on_duplicate,
+                                site_url=site_url),
+    )
+
+
+@pytest.fixture
+def archive(dump_file) -> EfictionArchive:
+    return read_dump(dump_file, prefix="fanfiction_")
+
+
+@pytest.fixture
+def imported(db, archive, story_files) -> EfictionReport:
+    return _import(archive, story_files=story_files)
+
+
+def _work(title: str) -> Work:
+    return Work.objects.get(title=title)
+
+
+def _api(work: Work, user: User | None = None) -> dict:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    response = client.get(f"/api/v1/works/{work.pk}")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def _chapter(work: Work, position: int) -> dict:
+    response = Client().get(f"/api/v1/works/{work.pk}/chapters/{position}")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_every_story_but_the_broken_one_becomes_a_work(imported):
+    assert imported.count("created") == WORK_COUNT
+    [failed] = [r for r in imported.results if r.status == "failed"]
+    assert failed.name == f"sid 4 “{BROKEN}”"
+    assert failed.reason == "the story has no chapters"
+    assert not Work.objects.filter(title=BROKEN).exists()
+    assert len(imported.results) == STORY_COUNT
+
+
+def test_story_fields_tags_and_chapters_in_order(imported):
+    data = _api(_work(LANTERN))
+
+    assert data["summary"] == "<p>A keeper, a lantern, a <i>very</i> long night.</p>"
+    assert "Thanks to my beta." in data["notes"]
+    assert data["rating"] == "Teen And Up Audiences"  # PG-13
+    assert data["fandoms"] == ["Harry Potter"]
+    # A character named like a fandom is told apart as AO3 does.
+    assert sorted(data["characters"]) == ["Harry Potter (Harry Potter)", "Hermione Granger"]
+    assert data["warnings"] == ["Major Character Death"]  # the class "Character Death"
+    assert data["categories"] == ["M/M"]  # "Slash"
+    assert data["freeforms"] == ["Angst"]
+    assert data["complete"] is True
+    assert data["published"] == "2009-03-11" and data["updated"] == "2009-04-10"
+    assert [c["title"] for c in data["chapters"]] == ["Night One", "Night Two"]
+    first, second = _chapter(_work(LANTERN), 1), _chapter(_work(LANTERN), 2)
+    assert "began with a letter" in first["html"] and "Chapter notes here." in first["notes"]
+    assert "colder" in second["html"] and "To be continued… ☾" in second["end_notes"]
+
+
+def test_word_counts_are_recounted(imported):
+    work = _work(PLAIN)
+    assert work.word_count == 8  # not eFiction's stored 12345
+    assert _chapter(work, 1)["html"] == (
+        "<p>First paragraph line one<br>\nline two.</p>\n<p>Second paragraph.</p>")
+
+
+def test_source_url_from_the_settings_table(imported):
+    assert _work(LANTERN).source_url == f"{SITE_URL}/viewstory.php?sid=1"
+
+
+def test_authors_become_unclaimed_accounts_without_their_old_password(imported):
+    moon = User.objects.get(username="Moonlit_Quill")
+    assert moon.email == "moon@example.org"
+    assert moon.claimed is False and not moon.has_usable_password()
+    assert moon.default_pseud.description == "I write angst & tea."
+    assert User.objects.get(username="AEtherWriter").claimed is False
+    assert User.objects.get(username="jo_author_3").email == "Jo@example.org"
+    assert User.objects.filter(username="Reviewer_Only").exists()
+    assert imported.accounts_created == 4
+    assert not Client().login(username="Moonlit_Quill", password="password")
+
+
+def test_penname_taken_by_an_existing_user_gets_a_suffix(db, archive, story_files):
+    User.objects.create(username="moonlit_quill")
+
+    _import(archive, story_files=story_files)
+
+    assert User.objects.filter(username="Moonlit_Quill_2", claimed=False).exists()
+    assert _api(_work(LANTERN))["creators"][0]["user"] == "Moonlit_Quill_2"
+
+
+def test_coauthors_become_co_creators(imported):
+    creators = _api(_work(LANTERN))["creators"]
+    assert [c["user"] for c in creators] == ["Moonlit_Quill", "AEtherWriter"]
+
+
+def test_unvalidated_story_is_a_draft_its_author_sees(imported):
+    work = _work(PENDING)
+    assert work.is_draft
+    assert Client().get(f"/api/v1/works/{work.pk}").status_code == 404
+    jo = account_claim(user=User.objects.get(username="jo_author_3"), password=PASSWORD)
+    assert _api(work, jo)["rating"] == "Explicit"  # NC-17
+
+
+def test_text_from_story_files_and_mojibake_repaired(imported):
+    work = _work(CAFE)  # the title was stored as latin1-held UTF-8
+    data = _api(work)
+    assert data["summary"] == "<p>Un café, s’il vous plaît — naïve “quotes”.</p>"
+    assert data["complete"] is False
+    assert data["fandoms"] == ["Original Work"]  # the category "Original"
+    html = _chapter(work, 1)["html"]
+    assert "Zoë ordered a café au lait — “the usual”." in html and "東京" in html
+
+
+def test_without_story_files_the_story_fails_saying_what_to_do(db, archive):
+    report = _import(archive)
+
+    [failed] = [r for r in report.results if r.name.startswith("sid 2 ")]
+    assert failed.status == "failed"
+    assert "--story-files" in failed.reason
+    assert not Work.objects.filter(title=CAFE).exists()
+
+
+def test_unix_integer_dates(db, tmp_path, story_files):
+    path = tmp_path / "unix.sql"
+    path.write_text(dump_sql(make_dataset(unix_dates=True)), encoding="utf-8")
+
+    report = _import(read_dump(path, prefix="fanfiction_"), story_files=story_files)
+
+    assert report.count("created") == WORK_COUNT
+    data = _api(_work(LANTERN))
+    assert data["published"] == "2009-03-11" and data["updated"] == "2009-04-10"
+    review = ImportedReview.objects.get(source_id=1)
+    assert review.posted_at is not None and review.posted_at.isoformat().startswith(
+        "2009-06-10T10:00:00")
+
+
+def test_reviews_are_kept_sanitized_with_chapter_and_user(imported):
+    assert imported.reviews_kept == REVIEWS_KEPT
+    assert ImportedReview.objects.count() == REVIEWS_KEPT  # the series review is not kept
+    review = ImportedReview.objects.get(source_id=1)
+    assert review.work == _work(LANTERN)
+    assert review.chapter == Chapter.objects.get(work=review.work, position=1)
+    assert review.user == User.objects.get(username="AEtherWriter")
+    assert review.text == "<p><b>Loved</b> it!</p>"
+    assert review.rating == 10
+    guest = ImportedReview.objects.get(source_id=2)
+    assert guest.user is None and guest.reviewer_name == "A Guest" and guest.rating is None
+    assert guest.chapter is not None and guest.chapter.position == 2
+
+
+def test_series_are_kept_in_order_with_sub_series(imported):
+    assert imported.series_kept == 2
+    cycle = ImportedSeries.objects.get(title="The Lantern Cycle")
+    assert cycle.author == User.objects.get(username="Moonlit_Quill")
+    parts = list(cycle.parts.all())
+    assert [p.work.title if p.work else None for p in parts] == [LANTERN, PLAIN, None]
+    assert parts[2].subseries == ImportedSeries.objects.get(title="Side Stories")
+    assert [p.work.title for p in parts[2].subseries.parts.all() if p.work] == [SIDE]
+
+
+def test_reimport_skips_without_duplicates(db, archive, story_files):
+    _import(archive, story_files=story_files)
+    counts = (Work.objects.count(), User.objects.count(), ImportedReview.objects.count(),
+              ImportedSeries.objects.count())
+
+    again = _import(archive, story_files=story_files)
+
+    assert again.count("skipped") == WORK_COUNT and again.count("created") == 0
+    assert again.accounts_created == 0
+    assert (Work.objects.count(), User.objects.count(), ImportedReview.objects.count(),
+            ImportedSeries.objects.count()) == counts
+
+
+def test_reimport_with_update_changes_the_works(db, story_files):
+    data = make_dataset()
+    _import(read_dump_bytes(dump_sql(data).encode(), prefix="fanfiction_"),
+            story_files=story_files)
+    work = _work(LANTERN)
+    data.tables["stories"][0]["title"] = "The Lantern Keeper (revised)"
+    data.tables["stories"][2]["validated"] = "1"  # the pending story was validated since
+
+    report = _import(read_dump_bytes(dump_sql(data).encode(), prefix="fanfiction_"),
+                     story_files=story_files, on_duplicate="update")
+
+    assert report.count("updated") == WORK_COUNT and report.count("created") == 0
+    work.refresh_from_db()
+    assert work.title == "The Lantern Keeper (revised)"
+    assert Work.objects.count() == WORK_COUNT
+    assert not _work(PENDING).is_draft
+
+
+def test_a_failing_story_leaves_nothing_half_written(db, story_files):
+    data = make_dataset()
+    # The plain story's second chapter has no text anywhere: the whole story fails.
+    data.add("chapters", chapid=999, title="Lost", inorder=2, notes="", storytext="",
+             endnotes="", validated="1", wordcount=0, rating=0, reviews=0, sid=5, uid=1,
+             count=0)
+
+    report = _import(read_dump_bytes(dump_sql(data).encode(), prefix="fanfiction_"),
+                     story_files=story_files)
+
+    [failed] = [r for r in report.results if r.name.startswith("sid 5 ")]
+    assert "chapter 999 has no text in the database and no file" in failed.reason
+    assert not Work.objects.filter(title=PLAIN).exists()
+    assert not Chapter.objects.filter(title="Lost").exists()
+    assert report.count("created") == WORK_COUNT - 1  # the others went on
+
+
+def test_no_site_url_anywhere_is_a_clear_error(db):
+    data = make_dataset()
+    data.tables.pop("settings")
+    archive = read_dump_bytes(dump_sql(data).encode(), prefix="fanfiction_")
+
+    with pytest.raises(ArchiveError, match="--site-url"):
+        _import(archive)
+    report = _import(archive, site_url="https://elsewhere.example.org/", story_files=None)
+    assert report.count("created") == WORK_COUNT - 1  # the story with its text in a file
+    assert _work(LANTERN).source_url == "https://elsewhere.example.org/viewstory.php?sid=1"
+
+
+OLD_ARCHIVE = """
+CREATE TABLE `fanfiction_authors` (`uid` int(11), `penname` varchar(200), `email` varchar(200),
+  `bio` text, `password` varchar(32));
+INSERT INTO `fanfiction_authors` VALUES (1,'Old Timer','old@example.org','','x');
+CREATE TABLE `fanfiction_categories` (`catid` int(11), `parentcatid` int(11),
+  `category` varchar(60));
+INSERT INTO `fanfiction_categories` VALUES (1,-1,'Stargate SG-1');
+CREATE TABLE `fanfiction_genres` (`gid` int(11), `genre` varchar(60));
+INSERT INTO `fanfiction_genres` VALUES (1,'Humor'),(2,'Slash');
+CREATE TABLE `fanfiction_warnings` (`wid` int(11), `warning` varchar(60));
+INSERT INTO `fanfiction_warnings` VALUES (1,'Violence');
+CREATE TABLE `fanfiction_stories` (`sid` int(11), `title` varchar(200), `summary` text,
+  `catid` varchar(100), `gid` varchar(100), `wid` varchar(100), `charid` varchar(250),
+  `rid` varchar(25), `date` int(11), `updated` int(11), `uid` int(11), `validated` char(1),
+  `completed` char(1));
+INSERT INTO `fanfiction_stories` VALUES (1,'Old Ways','Long ago.','Stargate SG-1','1,2','1',
+  'Jack O\\'Neill,Daniel Jackson','PG',1104537600,0,1,'1','1');
+CREATE TABLE `fanfiction_chapters` (`chapid` int(11), `sid` int(11), `inorder` int(11),
+  `title` varchar(200), `storytext` text);
+INSERT INTO `fanfiction_chapters` VALUES (1,1,1,'Old Ways','Once upon a time.');
+"""
+
+
+def test_older_schema_with_genre_and_warning_tables_and_names_for_ids(db):
+    archive = read_dump_bytes(OLD_ARCHIVE.encode(), prefix="fanfiction_")
+
+    report = _import(archive, site_url="http://sg1.example.org")
+
+    assert report.count("created") == 1
+    data = _api(_work("Old Ways"))
+    assert data["fandoms"] == ["Stargate SG-1"]  # a category stored by name
+    assert sorted(data["characters"]) == ["Daniel Jackson", "Jack O'Neill"]  # names, not ids
+    assert data["freeforms"] == ["Humor"] and data["categories"] == ["M/M"]
+    assert data["warnings"] == ["Graphic Depictions Of Violence"]
+    assert data["rating"] == "Teen And Up Audiences"  # a rating stored by name
+    assert data["published"] == "2005-01-01" and data["updated"] == "2005-01-01"
+    assert data["chapters"][0]["title"] == ""  # the lone chapter named like the story
