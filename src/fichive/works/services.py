@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.requests import Viewer
+from fichive.lib.cache import content_changed
 from fichive.lib.sanitize import userstuff_from_input
 from fichive.lib.wordcount import count_words
 from fichive.tags.models import DEFAULT_RATING, DEFAULT_WARNING, Tag
@@ -292,6 +293,7 @@ def work_create(
     _refresh_totals(work)
     if post:
         work_post(user=user, work=work)
+    content_changed(work_ids=[work.pk])
     return work
 
 
@@ -316,6 +318,7 @@ def work_update(*, user: User, work: Work, meta: WorkMeta) -> Work:
     _set_creators(work, meta.creators)
     _set_tags(work, tags)
     _refresh_totals(work)
+    content_changed(work_ids=[work.pk])
     return work
 
 
@@ -333,6 +336,7 @@ def work_post(*, user: User, work: Work) -> Work:
         work.updated = work.published
     work.save(update_fields=["state", "published", "updated", "modified_at"])
     work.chapters.filter(published__isnull=True).update(published=work.published)
+    content_changed(work_ids=[work.pk])
     return work
 
 
@@ -341,6 +345,7 @@ def work_delete(*, user: User, work: Work) -> None:
     _require_creator(user=user, work=work)
     tag_ids = Tagging.objects.filter(work=work).values_list("tag_id", flat=True)
     Tag.objects.filter(pk__in=list(tag_ids), uses__gt=0).update(uses=F("uses") - 1)
+    content_changed(work_ids=[work.pk])
     work.delete()
 
 
@@ -356,6 +361,7 @@ def chapter_add(*, user: User, work: Work, text: ChapterText) -> Chapter:
         work.updated = today
         work.save(update_fields=["updated", "modified_at"])
     _refresh_totals(work)
+    content_changed(work_ids=[work.pk])
     return chapter
 
 
@@ -367,6 +373,7 @@ def chapter_update(*, user: User, chapter: Chapter, text: ChapterText) -> Chapte
         setattr(chapter, name, value)
     chapter.save(update_fields=[*values, "modified_at"])
     _refresh_totals(chapter.work)
+    content_changed(work_ids=[chapter.work_id])
     return chapter
 
 
@@ -383,6 +390,7 @@ def chapter_delete(*, user: User, chapter: Chapter) -> None:
         work.expected_chapters -= 1
         work.save(update_fields=["expected_chapters"])
     _refresh_totals(work)
+    content_changed(work_ids=[work.pk])
 
 
 @transaction.atomic
@@ -394,6 +402,7 @@ def chapters_reorder(*, user: User, work: Work, order: list[int]) -> None:
         raise ValidationError("Give every chapter of the work exactly one position.")
     for position, chapter_id in enumerate(order, start=1):
         Chapter.objects.filter(pk=chapter_id, work=work).update(position=position)
+    content_changed(work_ids=[work.pk])
 
 
 @transaction.atomic
@@ -426,4 +435,5 @@ def work_replace(
     elif work.state == Work.State.POSTED and old_text != [v["content"] for v in cleaned]:
         work.updated = _today()
     work.save(update_fields=["updated"])
+    content_changed(work_ids=[work.pk])
     return work
