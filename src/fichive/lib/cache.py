@@ -40,8 +40,8 @@ def _work_version_key(work_id: int) -> str:
 
 
 def _new_version() -> str:
-    """A version: a random token and the time it was made (see `_fresh_enough`)."""
-    return f"{secrets.token_hex(8)}@{time.time():.3f}"
+    """A version: a random token and the millisecond it was made (see `_fresh_enough`)."""
+    return f"{secrets.token_hex(8)}@{int(time.time() * 1000)}"
 
 
 def _bump(keys: list[str]) -> None:
@@ -86,7 +86,7 @@ def _fresh_enough(versions: list[str]) -> bool:
     if db_router.current_alias() is None:
         return True
     settled = time.time() - settings.FICHIVE_REPLICA_PIN_SECONDS
-    return all(float(version.rpartition("@")[2] or 0) <= settled for version in versions)
+    return all(int(version.rpartition("@")[2] or 0) / 1000 <= settled for version in versions)
 
 
 def _guest_request(request: HttpRequest) -> bool:
@@ -116,6 +116,8 @@ def cached_for_guests(
     work whose id is that URL argument; without it, it is a listing."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        name = getattr(view, "__qualname__", type(view).__qualname__)
+
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not _guest_request(request):
@@ -123,7 +125,7 @@ def cached_for_guests(
             scope = _work_version_key(kwargs[work_arg]) if work_arg else LISTINGS
             versions = _versions([GLOBAL, scope])
             path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-            key = f"{PREFIX}:{view.__name__}:{path}:{':'.join(versions)}"
+            key = f"{PREFIX}:{name}:{path}:{':'.join(versions)}"
             cached = cache.get(key)
             if cached is not None:
                 content, content_type = cached
