@@ -31,7 +31,9 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(value)
     except ValueError:
-        raise ValueError(f"{name} must be a whole number, like {default}; it is “{value}”.") from None
+        raise ValueError(
+            f"{name} must be a whole number, like {default}; it is “{value}”."
+        ) from None
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -170,6 +172,7 @@ DEFAULT_FROM_EMAIL = env_str("FICHIVE_FROM_EMAIL", "Fichive <noreply@localhost>"
 # The cache: Redis when FICHIVE_REDIS_URL is set (redis://host:6379/0), shared by every worker
 # process and command; else memory local to each process.
 FICHIVE_REDIS_URL = env_str("FICHIVE_REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if FICHIVE_REDIS_URL:
     CACHES = {"default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

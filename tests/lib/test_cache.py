@@ -14,8 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
 
-from fichive.lib import db_router
 from fichive.lib import cache as page_cache
+from fichive.lib import db_router
 from fichive.lib.cache import cached_for_guests, content_changed
 from fichive.works.models import Work
 from tests.factories import WorkFactory

@@ -82,7 +82,7 @@ class ReplicaMiddleware:
         if request.method not in SAFE_METHODS:
             seconds = settings.FICHIVE_REPLICA_PIN_SECONDS
             response.set_cookie(
-                PIN_COOKIE, f"{time.time() + seconds:.0f}", max_age=seconds, httponly=True,
+                PIN_COOKIE, str(int(time.time()) + seconds), max_age=seconds, httponly=True,
                 samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
             )
         return response

@@ -29,7 +29,7 @@ from typing import Any
 from django import forms
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
 
@@ -420,7 +420,7 @@ def facets_count(works: QuerySet[Work], *, total: int = 0) -> dict[str, list[Fac
         if cached is not None:
             return cached
     facets: dict[str, list[Facet]] = {tag_type: [] for tag_type, _ in FACET_TYPES}
-    with connection.cursor() as cursor:
+    with connections[works.db].cursor() as cursor:  # a replica, for a guest (db_router)
         sql = FACETS_SQL.format(works=ids_sql, filter_tagging=FilterTagging._meta.db_table,
                                 tag=Tag._meta.db_table)
         cursor.execute(sql, (*ids_params, FACET_SIZE))
