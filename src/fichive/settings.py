@@ -183,7 +183,7 @@ else:
     CACHES = {"default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fichive",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+        "OPTIONS": {"MAX_ENTRIES": 1000},
     }}
 # Guests' rendered pages (works, chapters, listings; fichive/lib/cache.py). On by default only
 # with Redis: a process's local memory doesn't hear of changes made by other worker processes

@@ -13,6 +13,7 @@ from django.test import Client
 
 from fichive.tags.models import Tag
 from fichive.tags.services import tag_add_meta, tag_make_canonical, tag_make_synonym, tag_rename
+from fichive.works import listing
 from fichive.works.models import Work
 from tests.factories import UserFactory, WorkFactory
 from tests.works.helpers import chapter_form, edit_form, html, shows, work_form
@@ -275,3 +276,17 @@ def test_the_page_cache_can_be_turned_off(guest, work, settings, django_assert_n
     guest.get(f"/works/{work.pk}")
     Work.objects.filter(pk=work.pk).update(title="Changed Behind The Services")
     assert shows(guest.get(f"/works/{work.pk}"), "Changed Behind The Services")
+
+
+def test_the_sidebar_counts_of_large_listings_follow_changes_at_once(guest, author, monkeypatch):
+    monkeypatch.setattr(listing, "FACET_CACHE_FROM", 1)  # every listing's counts are cached
+    for _ in range(2):
+        WorkFactory(author=author, freeforms=["Fluff"])
+    tag_make_canonical(actor=None, tag=Tag.objects.get(name="Fluff"))
+    assert '<span class="name">Fluff</span>' in html(guest.get("/works"))
+
+    tag_rename(actor=None, tag=Tag.objects.get(name="Fluff"), new_name="Softness")
+
+    page = html(guest.get("/works?sort=title"))
+    assert '<span class="name">Softness</span> <span class="count">(2)</span>' in page
+    assert '<span class="name">Fluff</span>' not in page

@@ -31,6 +31,8 @@ from django.http import HttpRequest, HttpResponse
 from fichive.lib import db_router
 
 PREFIX = "fichive:page"
+# Bigger pages (a long work read whole) are rendered each time rather than filling the cache.
+MAX_PAGE_BYTES = 1_000_000
 GLOBAL = f"{PREFIX}:v:all"
 LISTINGS = f"{PREFIX}:v:listings"
 
@@ -80,6 +82,12 @@ def _versions(keys: list[str]) -> list[str]:
     return [found.get(key) or missing[key] for key in keys]
 
 
+def listings_version() -> str:
+    """What every listing currently depends on, for other caches of listing data (the
+    sidebar counts) to put in their keys."""
+    return ":".join(_versions([GLOBAL, LISTINGS]))
+
+
 def _fresh_enough(versions: list[str]) -> bool:
     """A page read from a replica may only be stored once every version it is stored under is
     older than the replica's allowed lag, or it could hold data from before the change."""
@@ -103,6 +111,7 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
         request.method == "GET"
         and response.status_code == 200
         and not response.streaming
+        and len(response.content) <= MAX_PAGE_BYTES
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # a CSRF token is on the page
         and not response.has_header("Cache-Control")

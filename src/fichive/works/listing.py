@@ -33,6 +33,7 @@ from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
 
+from fichive.lib.cache import listings_version
 from fichive.tags.models import CATEGORIES, RATINGS, TAG_NAME_MAX, WARNINGS, Tag, tag_key
 from fichive.works.languages import LANGUAGES
 from fichive.works.models import FilterTagging, Tagging, Work
@@ -408,13 +409,15 @@ def facets_count(works: QuerySet[Work], *, total: int = 0) -> dict[str, list[Fac
     taggings by tag and ranks each type's tags with a window function. That still reads every
     matching work's tags, so for large result sets (`total` of FACET_CACHE_FROM or more) the
     counts are kept for FACET_CACHE_SECONDS, keyed by the exact query (visibility rules and
-    filters included, sort and page not) and the total, so paging and re-sorting reuse them
-    and a work posted, restricted or deleted in between changes the key.
+    filters included, sort and page not), the total and the listings' version (see
+    fichive.lib.cache), so paging and re-sorting reuse them and any change to works or tags
+    in between changes the key.
     """
     ids_sql, ids_params = works.order_by().values("pk").query.sql_with_params()
     key = None
     if total >= FACET_CACHE_FROM:
-        digest = hashlib.sha256(repr((ids_sql, ids_params, total)).encode()).hexdigest()
+        digest = hashlib.sha256(
+            repr((ids_sql, ids_params, total, listings_version())).encode()).hexdigest()
         key = f"listing-facets:{digest}"
         cached = cache.get(key)
         if cached is not None:
