@@ -5,6 +5,8 @@ Each test runs with the local-memory cache and with a real Redis (see `cache_bac
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
@@ -223,3 +225,16 @@ def test_many_works_changed_at_once():
     content_changed(work_ids=(w.pk for w in works))
     after = {w.pk: cache.get(page_cache._work_version_key(w.pk)) for w in works}
     assert all(after[pk] != before[pk] for pk in before)
+
+
+def test_guests_still_get_pages_while_the_cache_is_down(client, work, settings):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": f"redis://127.0.0.1:{closed_port}/0",
+    }}
+    response = client.get(f"/works/{work.pk}")
+    assert response.status_code == 200
+    assert work.title in response.content.decode()

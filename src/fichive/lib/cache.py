@@ -4,18 +4,20 @@ that `content_changed` retires, so a change shows on the next request.
 Every cached page is stored under the versions it depends on: a work's pages under the global
 version and that work's version, listings under the global version and the listings version.
 `content_changed(work_ids=…)` gives those works and every listing new versions;
-`content_changed(everything=True)` (tag wrangling, pseud renames) gives the global one a new
+`content_changed(everything=True)` (tag wrangling) gives the global one a new
 value. Old entries are never read again and age out. Versions are random tokens, never counters,
 so a version key lost to eviction can't come back to a value old pages were stored under.
 
-Only guests' GET requests read or fill the cache, and a page is stored only when nothing about
-the visitor went into it (no flash messages, no CSRF token, no cookie set), so restricted works,
-drafts and anything a logged-in user sees never reach it.
+Only guests' GET and HEAD requests read the cache and only their GET requests fill it, with
+pages that nothing about the visitor went into (no flash messages, no CSRF token, no cookie
+set), so restricted works, drafts and anything a logged-in user sees never reach it. If the
+cache can't be reached, pages are rendered as if there were none.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import time
 from collections.abc import Callable, Iterable
@@ -29,6 +31,8 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 from fichive.lib import db_router
+
+logger = logging.getLogger(__name__)
 
 PREFIX = "fichive:page"
 # Bigger pages (a long work read whole) are rendered each time rather than filling the cache.
@@ -53,7 +57,7 @@ def _bump(keys: list[str]) -> None:
 def content_changed(*, work_ids: Iterable[int] = (), everything: bool = False) -> None:
     """Call from every service that changes what guests' pages show: `work_ids` are works
     whose own pages changed (every listing goes with them); `everything` retires every cached
-    page (tag wrangling, pseud renames: tag and creator names show on many works' pages).
+    page (tag wrangling: tag names and links show on many works' pages).
 
     The versions change now and again once the transaction commits. The second change is the
     one that counts: a guest who read the old data while the transaction was open may have
@@ -132,10 +136,14 @@ def cached_for_guests(
             if not _guest_request(request):
                 return view(request, *args, **kwargs)
             scope = _work_version_key(kwargs[work_arg]) if work_arg else LISTINGS
-            versions = _versions([GLOBAL, scope])
             path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-            key = f"{PREFIX}:{name}:{path}:{':'.join(versions)}"
-            cached = cache.get(key)
+            try:
+                versions = _versions([GLOBAL, scope])
+                key = f"{PREFIX}:{name}:{path}:{':'.join(versions)}"
+                cached = cache.get(key)
+            except Exception:  # the cache is down: render the page as if it weren't there
+                logger.exception("The page cache couldn't be read")
+                return view(request, *args, **kwargs)
             if cached is not None:
                 content, content_type = cached
                 response = HttpResponse(content, content_type=content_type)
@@ -143,9 +151,13 @@ def cached_for_guests(
                 return response
             response = view(request, *args, **kwargs)
             if _storable(request, response) and _fresh_enough(versions):
-                cache.set(key, (response.content, response["Content-Type"]),
-                          settings.FICHIVE_PAGE_CACHE_SECONDS)
-                response["X-Fichive-Cache"] = "miss"
+                try:
+                    cache.set(key, (response.content, response["Content-Type"]),
+                              settings.FICHIVE_PAGE_CACHE_SECONDS)
+                except Exception:
+                    logger.exception("The page cache couldn't be written")
+                else:
+                    response["X-Fichive-Cache"] = "miss"
             return response
 
         return wrapper
