@@ -8,6 +8,7 @@ from __future__ import annotations
 import socket
 
 import pytest
+import redis
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -20,6 +21,7 @@ from fichive.lib import cache as page_cache
 from fichive.lib import db_router
 from fichive.lib.cache import cached_for_guests, content_changed
 from fichive.works.models import Work
+from fichive.works.services import ChapterText, chapter_add
 from tests.factories import WorkFactory
 
 pytestmark = [pytest.mark.usefixtures("cache_backend"), pytest.mark.django_db]
@@ -227,7 +229,8 @@ def test_many_works_changed_at_once():
     assert all(after[pk] != before[pk] for pk in before)
 
 
-def test_guests_still_get_pages_while_the_cache_is_down(client, work, settings):
+@pytest.fixture
+def unreachable_cache(settings) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         closed_port = sock.getsockname()[1]
@@ -235,6 +238,15 @@ def test_guests_still_get_pages_while_the_cache_is_down(client, work, settings):
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": f"redis://127.0.0.1:{closed_port}/0",
     }}
+
+
+def test_guests_still_get_pages_while_the_cache_is_down(client, work, unreachable_cache):
     response = client.get(f"/works/{work.pk}")
     assert response.status_code == 200
     assert work.title in response.content.decode()
+
+
+def test_changes_are_refused_while_the_cache_is_down(author, work, unreachable_cache):
+    with pytest.raises(redis.ConnectionError):
+        chapter_add(user=author, work=work, text=ChapterText(content="<p>Lost words.</p>"))
+    assert work.chapters.count() == 1
