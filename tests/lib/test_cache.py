@@ -198,29 +198,6 @@ def test_a_page_read_from_a_replica_is_kept_only_once_the_change_has_reached_it(
     assert view.runs == (1 if kept else 2)
 
 
-def test_the_page_cache_is_off_by_default_without_redis_and_on_with_it(monkeypatch):
-    import importlib
-
-    from fichive import settings as fichive_settings
-
-    monkeypatch.delenv("FICHIVE_PAGE_CACHE", raising=False)
-    monkeypatch.delenv("FICHIVE_REDIS_URL", raising=False)
-    try:
-        local = importlib.reload(fichive_settings)
-        assert local.FICHIVE_PAGE_CACHE is False
-        assert local.CACHES["default"]["BACKEND"].endswith("LocMemCache")
-        monkeypatch.setenv("FICHIVE_REDIS_URL", "redis://127.0.0.1:6379/3")
-        shared = importlib.reload(fichive_settings)
-        assert shared.FICHIVE_PAGE_CACHE is True
-        assert shared.CACHES["default"] == {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/3", "KEY_PREFIX": "fichive",
-        }
-    finally:
-        monkeypatch.undo()
-        importlib.reload(fichive_settings)
-
-
 def test_many_works_changed_at_once():
     works = [WorkFactory() for _ in range(3)]
     before = {w.pk: cache.get(page_cache._work_version_key(w.pk)) for w in works}
