@@ -1,5 +1,7 @@
 """Loaded with `-p` before pytest-django reads the settings: a throwaway data dir for the run,
-and the database the suite runs on.
+the database the suite runs on, local-memory caching with guests' page cache on (so every test
+that changes something and looks again checks the cache heard of it), and no deployment's
+Redis or replicas.
 
 `FICHIVE_TEST_DB=postgres` runs the suite on PostgreSQL: the server at
 `FICHIVE_TEST_POSTGRES_URL` when set (CI points it at the machine's server), otherwise a
@@ -115,3 +117,6 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> str:
     url = os.environ.get("FICHIVE_DATABASE_URL", "")
     return f"fichive database: {DATABASE}" + (f" ({url})" if url else "")
+os.environ.setdefault("FICHIVE_PAGE_CACHE", "1")
+for name in ("FICHIVE_REDIS_URL", "FICHIVE_DATABASE_REPLICA_URLS"):
+    os.environ.pop(name, None)

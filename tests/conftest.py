@@ -1,10 +1,17 @@
-"""Shared fixtures: fast password hashing and named roles (the data dir: tests/_environment.py)."""
+"""Shared fixtures: fast password hashing, named roles, an empty cache per test, the cache
+backends (local memory and Redis) and a read replica alias (the data dir: tests/_environment.py)."""
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterator
+
 import pytest
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 
 from tests.factories import UserFactory, WorkFactory
+from tests.redis_server import SKIP_REASON, forget_prefix, key_prefix, redis_server
 
 
 @pytest.fixture(autouse=True)
@@ -12,6 +19,58 @@ def _fast_passwords(settings, request):
     """Argon2 is deliberately slow; tests that don't check hashing use a fast hasher."""
     if "argon2" not in request.keywords:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _forget_local() -> None:
+    # Only local memory: a Redis the tests share is cleaned by key prefix (cache_backend).
+    if isinstance(caches["default"], LocMemCache):
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test's database changes are rolled back; the cache forgets them too."""
+    _forget_local()
+    yield
+    _forget_local()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    with redis_server() as url:
+        if url is None:
+            pytest.skip(SKIP_REASON)
+        yield url
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def cache_backend(request, settings) -> Iterator[str]:
+    """Run the test with the local-memory cache and again with a real Redis."""
+    if request.param == "locmem":
+        yield "locmem"
+        return
+    url = request.getfixturevalue("redis_url")
+    prefix = key_prefix()
+    settings.CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": prefix,
+    }}
+    try:
+        yield "redis"
+    finally:
+        forget_prefix(url, prefix)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
+    """A `replica0` database that mirrors the test database, as FICHIVE_DATABASE_REPLICA_URLS
+    would add; reads go there only in tests that set FICHIVE_READ_REPLICAS."""
+    from django.conf import settings
+
+    replica = copy.deepcopy(settings.DATABASES["default"])
+    replica["TEST"] = {**replica.get("TEST", {}), "MIRROR": "default"}
+    settings.DATABASES.setdefault("replica0", replica)
 
 
 @pytest.fixture

@@ -92,9 +92,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve with gunicorn, a production WSGI server; static files come through WhiteNoise."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fichive.settings")
     workers = str(args.workers or os.environ.get("FICHIVE_WORKERS") or 2)
+    # Threads in each worker (gunicorn's gthread worker when more than one): requests that
+    # wait on the database or Redis overlap without another process's memory.
+    threads = str(args.threads or os.environ.get("FICHIVE_THREADS") or 1)
     argv = [
         sys.executable, "-m", "gunicorn", "fichive.wsgi:application",
-        "--bind", f"{args.host}:{args.port}", "--workers", workers,
+        "--bind", f"{args.host}:{args.port}", "--workers", workers, "--threads", threads,
         "--access-logfile", "-", "--max-requests", "10000", "--max-requests-jitter", "500",
     ]
     print(f"Fichive is serving on http://{args.host}:{args.port} (Ctrl+C stops it)", flush=True)
@@ -382,6 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=os.environ.get("FICHIVE_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("FICHIVE_PORT", 8000)))
     serve.add_argument("--workers", type=int, default=None)
+    serve.add_argument("--threads", type=int, default=None)
     serve.set_defaults(func=cmd_serve)
 
     setup = sub.add_parser("setup", help="migrate, collect static files, load the demo")

@@ -24,6 +24,18 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(
+            f"{name} must be a whole number, like {default}; it is “{value}”."
+        ) from None
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
@@ -47,6 +59,8 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("FICHIVE_DEBUG", False)
 ALLOWED_HOSTS = env_list("FICHIVE_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+# Origins a form may be posted from besides the host itself, with the scheme:
+# "https://fics.example.org". Needed behind a proxy that terminates TLS.
 CSRF_TRUSTED_ORIGINS = env_list("FICHIVE_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -71,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "fichive.lib.db_router.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -118,6 +133,16 @@ DATABASES = {
         env_str("FICHIVE_DATABASE_URL", f"sqlite:///{DATA_DIR / 'fichive.sqlite3'}")
     )
 }
+# Read replicas (comma-separated database URLs): guests' page views read from them, everything
+# else uses the primary (see fichive/lib/db_router.py). A browser that has just posted a form
+# reads from the primary for FICHIVE_REPLICA_PIN_SECONDS, longer than replicas lag behind.
+FICHIVE_READ_REPLICAS: list[str] = []
+for _number, _url in enumerate(env_list("FICHIVE_DATABASE_REPLICA_URLS")):
+    _alias = f"replica{_number}"
+    DATABASES[_alias] = {**_database(_url), "TEST": {"MIRROR": "default"}}
+    FICHIVE_READ_REPLICAS.append(_alias)
+FICHIVE_REPLICA_PIN_SECONDS = env_int("FICHIVE_REPLICA_PIN_SECONDS", 10)
+DATABASE_ROUTERS = ["fichive.lib.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -148,6 +173,28 @@ DEFAULT_FROM_EMAIL = env_str("FICHIVE_FROM_EMAIL", "Fichive <noreply@localhost>"
 # How long a link to claim an imported account works.
 CLAIM_LINK_HOURS = int(env_str("FICHIVE_CLAIM_LINK_HOURS", "72") or 72)
 
+# The cache: Redis when FICHIVE_REDIS_URL is set (redis://host:6379/0), shared by every worker
+# process and command; else memory local to each process.
+FICHIVE_REDIS_URL = env_str("FICHIVE_REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
+if FICHIVE_REDIS_URL:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": FICHIVE_REDIS_URL,
+        "KEY_PREFIX": env_str("FICHIVE_CACHE_PREFIX", "fichive"),
+    }}
+else:
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fichive",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    }}
+# Guests' rendered pages (works, chapters, listings; fichive/lib/cache.py). On by default only
+# with Redis: a process's local memory doesn't hear of changes made by other worker processes
+# or by `fichive` commands, so turn it on without Redis only for a single-process server.
+FICHIVE_PAGE_CACHE = env_bool("FICHIVE_PAGE_CACHE", bool(FICHIVE_REDIS_URL))
+FICHIVE_PAGE_CACHE_SECONDS = env_int("FICHIVE_PAGE_CACHE_SECONDS", 3600)
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -171,6 +218,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("FICHIVE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto (see README).
+if env_bool("FICHIVE_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("FICHIVE_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("FICHIVE_HSTS_SECONDS", 0)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 

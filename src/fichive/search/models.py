@@ -40,8 +40,16 @@ class ChapterDocument(models.Model):
                                    related_name="+")
     # work before body: SQLite reads a row's columns in order, through the overflow pages of
     # a long body, so a column after the body costs as much as reading the whole chapter.
-    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+")
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+", db_index=False)
     body = models.TextField(blank=True)
+
+    class Meta:
+        # Both ways between a chapter and its work from the index alone, never the row: a
+        # search maps thousands of matching chapters to their works.
+        indexes = [
+            models.Index(fields=["chapter", "work"], name="search_chapter_work"),
+            models.Index(fields=["work", "chapter"], name="search_work_chapter"),
+        ]
 
     def __str__(self) -> str:
         return f"search document of chapter {self.pk}"

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from fichive.accounts.models import User
+from fichive.lib.cache import content_changed
 from fichive.search.services import search_index_works
 from fichive.tags.models import (
     FIXED_TYPES,
@@ -203,9 +204,12 @@ def _fresh(tag: Tag) -> Tag:
 
 
 def _log(*, actor: User | None, tag: Tag | None, action: str, detail: str = "") -> None:
+    """Record a wrangling change; every service logs each change it makes, once made, so this
+    is also where cached pages learn of it (tag names and links show on many works' pages)."""
     WranglingLog.objects.create(
         actor=actor, tag=tag, tag_name=tag.name if tag else "", action=action, detail=detail
     )
+    content_changed(everything=True)
 
 
 def _label(tag: Tag) -> str:

@@ -31,10 +31,11 @@ from typing import Any
 from django import forms
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db import connection
+from django.db import connections
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import QueryDict
 
+from fichive.lib.cache import listings_version
 from fichive.search.query import MAX_QUERY_LENGTH, Query, QueryError, query_parse
 from fichive.search.selectors import RankedWorks, matches_of, scores_of, works_matching
 from fichive.tags.models import CATEGORIES, RATINGS, TAG_NAME_MAX, WARNINGS, Tag, tag_key
@@ -421,19 +422,21 @@ def facets_count(works: QuerySet[Work], *, total: int = 0) -> dict[str, list[Fac
     taggings by tag and ranks each type's tags with a window function. That still reads every
     matching work's tags, so for large result sets (`total` of FACET_CACHE_FROM or more) the
     counts are kept for FACET_CACHE_SECONDS, keyed by the exact query (visibility rules and
-    filters included, sort and page not) and the total, so paging and re-sorting reuse them
-    and a work posted, restricted or deleted in between changes the key.
+    filters included, sort and page not), the total and the listings' version (see
+    fichive.lib.cache), so paging and re-sorting reuse them and any change to works or tags
+    in between changes the key.
     """
     ids_sql, ids_params = works.order_by().values("pk").query.sql_with_params()
     key = None
     if total >= FACET_CACHE_FROM:
-        digest = hashlib.sha256(repr((ids_sql, ids_params, total)).encode()).hexdigest()
+        digest = hashlib.sha256(
+            repr((ids_sql, ids_params, total, listings_version())).encode()).hexdigest()
         key = f"listing-facets:{digest}"
         cached = cache.get(key)
         if cached is not None:
             return cached
     facets: dict[str, list[Facet]] = {tag_type: [] for tag_type, _ in FACET_TYPES}
-    with connection.cursor() as cursor:
+    with connections[works.db].cursor() as cursor:  # a replica, for a guest (db_router)
         sql = FACETS_SQL.format(works=ids_sql, filter_tagging=FilterTagging._meta.db_table,
                                 tag=Tag._meta.db_table)
         cursor.execute(sql, (*ids_params, FACET_SIZE))

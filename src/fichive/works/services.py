@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.requests import Viewer
+from fichive.lib.cache import content_changed
 from fichive.lib.sanitize import userstuff_from_input
 from fichive.lib.wordcount import count_words
 from fichive.search.services import search_index_chapters, search_index_works
@@ -294,6 +295,7 @@ def work_create(
     search_index_works(work_ids=[work.pk])
     if post:
         work_post(user=user, work=work)
+    content_changed(work_ids=[work.pk])
     return work
 
 
@@ -319,6 +321,7 @@ def work_update(*, user: User, work: Work, meta: WorkMeta) -> Work:
     _set_tags(work, tags)
     _refresh_totals(work)
     search_index_works(work_ids=[work.pk], chapters=False)
+    content_changed(work_ids=[work.pk])
     return work
 
 
@@ -336,6 +339,7 @@ def work_post(*, user: User, work: Work) -> Work:
         work.updated = work.published
     work.save(update_fields=["state", "published", "updated", "modified_at"])
     work.chapters.filter(published__isnull=True).update(published=work.published)
+    content_changed(work_ids=[work.pk])
     return work
 
 
@@ -344,6 +348,7 @@ def work_delete(*, user: User, work: Work) -> None:
     _require_creator(user=user, work=work)
     tag_ids = Tagging.objects.filter(work=work).values_list("tag_id", flat=True)
     Tag.objects.filter(pk__in=list(tag_ids), uses__gt=0).update(uses=F("uses") - 1)
+    content_changed(work_ids=[work.pk])
     work.delete()
 
 
@@ -360,6 +365,7 @@ def chapter_add(*, user: User, work: Work, text: ChapterText) -> Chapter:
         work.save(update_fields=["updated", "modified_at"])
     _refresh_totals(work)
     search_index_chapters(chapter_ids=[chapter.pk])
+    content_changed(work_ids=[work.pk])
     return chapter
 
 
@@ -372,6 +378,7 @@ def chapter_update(*, user: User, chapter: Chapter, text: ChapterText) -> Chapte
     chapter.save(update_fields=[*values, "modified_at"])
     _refresh_totals(chapter.work)
     search_index_chapters(chapter_ids=[chapter.pk])
+    content_changed(work_ids=[chapter.work_id])
     return chapter
 
 
@@ -388,6 +395,7 @@ def chapter_delete(*, user: User, chapter: Chapter) -> None:
         work.expected_chapters -= 1
         work.save(update_fields=["expected_chapters"])
     _refresh_totals(work)
+    content_changed(work_ids=[work.pk])
 
 
 @transaction.atomic
@@ -399,6 +407,7 @@ def chapters_reorder(*, user: User, work: Work, order: list[int]) -> None:
         raise ValidationError("Give every chapter of the work exactly one position.")
     for position, chapter_id in enumerate(order, start=1):
         Chapter.objects.filter(pk=chapter_id, work=work).update(position=position)
+    content_changed(work_ids=[work.pk])
 
 
 @transaction.atomic
@@ -432,4 +441,5 @@ def work_replace(
         work.updated = _today()
     work.save(update_fields=["updated"])
     search_index_works(work_ids=[work.pk])
+    content_changed(work_ids=[work.pk])
     return work

@@ -17,12 +17,14 @@ from django.views.decorators.http import require_POST
 
 from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import user_by_name
+from fichive.lib.cache import cached_for_guests
 from fichive.tags.models import Tag, tag_from_url, tag_key
 from fichive.works import listing, selectors, services
 from fichive.works.forms import ChapterForm, NewWorkChapterForm, WorkForm
 from fichive.works.models import Chapter, Work
 
 
+@cached_for_guests()
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "works/home.html", {"works": selectors.recent_works(request.user)})
 
@@ -42,6 +44,7 @@ def _listing_page(
                                                 "page": result.page})
 
 
+@cached_for_guests()
 def work_index(request: HttpRequest) -> HttpResponse:
     return _listing_page(request, selectors.works_listed_for(request.user), heading="Works")
 
@@ -55,6 +58,7 @@ def work_search(request: HttpRequest) -> HttpResponse:
                          search=True, searched=searched)
 
 
+@cached_for_guests()
 def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
     """/tags/<name>/works: works found under the tag (its synonyms and sub tags included);
     a synonym's URL lists its canonical tag's works."""
@@ -67,6 +71,7 @@ def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
                          heading=f"Works in {target.name}", tag=target)
 
 
+@cached_for_guests()
 def user_works(request: HttpRequest, username: str) -> HttpResponse:
     owner = user_by_name(username)
     return _listing_page(request, selectors.works_listed_for(request.user, owner=owner),
@@ -103,6 +108,7 @@ def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter]) 
     return context
 
 
+@cached_for_guests(work_arg="work_id")
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
     """/works/<id>: the first chapter, or the whole work with ?view_full_work=true."""
     work = selectors.work_for_viewer(request.user, work_id)
@@ -112,12 +118,14 @@ def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
     return render(request, "works/work.html", _reading_context(request, work, chapters))
 
 
+@cached_for_guests(work_arg="work_id")
 def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     work = selectors.work_for_viewer(request.user, work_id)
     chapter = selectors.chapter_of(work, chapter_id)
     return render(request, "works/work.html", _reading_context(request, work, [chapter]))
 
 
+@cached_for_guests(work_arg="work_id")
 def work_navigate(request: HttpRequest, work_id: int) -> HttpResponse:
     work = selectors.work_for_viewer(request.user, work_id)
     return render(request, "works/navigate.html",

@@ -91,6 +91,11 @@ def write_chapters(rows: list[dict[str, Any]]) -> None:
         )
 
 
+# From a matching chapter to its work through the (chapter, work) index alone.
+_TO_WORK = ("JOIN search_chapterdocument d INDEXED BY search_chapter_work "
+            "ON d.chapter_id = f.rowid")
+
+
 def _fts(term: Term, *, fields: bool = True) -> str:
     """FTS5 syntax for a term, built from its folded words only (letters and digits), so
     nothing the reader typed is ever read as FTS5 syntax."""
@@ -116,8 +121,7 @@ def group_sql(terms: Sequence[Term]) -> tuple[str, list[Any]]:
     params: list[Any] = [_meta_match(terms)]
     body = _body_match(terms)
     if body:
-        sql += (" UNION SELECT d.work_id FROM search_chapter_fts f "
-                "JOIN search_chapterdocument d ON d.chapter_id = f.rowid "
+        sql += (f" UNION SELECT d.work_id FROM search_chapter_fts f {_TO_WORK} "
                 "WHERE search_chapter_fts MATCH %s")
         params.append(body)
     return sql, params
@@ -137,7 +141,8 @@ def scores_sql(terms: Sequence[Term]) -> tuple[str, list[Any]]:
         parts.append("SELECT d.work_id AS id, MIN(c.r) AS r FROM ("
                      "SELECT rowid AS chapter_id, bm25(search_chapter_fts) AS r "
                      "FROM search_chapter_fts WHERE search_chapter_fts MATCH %s LIMIT -1) c "
-                     "JOIN search_chapterdocument d ON d.chapter_id = c.chapter_id "
+                     "JOIN search_chapterdocument d INDEXED BY search_chapter_work "
+                     "ON d.chapter_id = c.chapter_id "
                      "GROUP BY d.work_id")
         params.append(body)
     sql = f"SELECT id, -SUM(r) AS score FROM ({' UNION ALL '.join(parts)}) GROUP BY id"
@@ -145,24 +150,36 @@ def scores_sql(terms: Sequence[Term]) -> tuple[str, list[Any]]:
 
 
 def best_chapters(terms: Sequence[Term], work_ids: Sequence[int]) -> dict[int, int]:
-    """For each of these works whose chapter text matches, its best matching chapter."""
+    """For each of these works whose chapter text matches, its best matching chapter.
+
+    FTS5 narrows a MATCH to a rowid range cheaply when the bounds are plain values, so the
+    works' chapter ids are read first (from the index), then one statement has a part per
+    work over the range of its chapters, and chapters of other works in a range are skipped.
+    """
     body = _body_match(terms)
     if not body or not work_ids:
         return {}
-    marks = ", ".join(["%s"] * len(work_ids))
-    best: dict[int, int] = {}
+    chapters: dict[int, set[int]] = {}
     with connection.cursor() as cursor:
-        # FTS5 looks up each of the works' chapters by rowid instead of the whole match.
-        cursor.execute(
-            "SELECT d.work_id, f.rowid FROM search_chapter_fts f "
-            "JOIN search_chapterdocument d ON d.chapter_id = f.rowid "
-            "WHERE search_chapter_fts MATCH %s AND f.rowid IN (SELECT chapter_id FROM "
-            f"search_chapterdocument WHERE work_id IN ({marks})) "
-            "ORDER BY bm25(search_chapter_fts), f.rowid",
-            [body, *work_ids],
-        )
+        marks = ", ".join(["%s"] * len(work_ids))
+        cursor.execute("SELECT work_id, chapter_id FROM search_chapterdocument "
+                       f"INDEXED BY search_work_chapter WHERE work_id IN ({marks})",
+                       list(work_ids))
         for work_id, chapter_id in cursor.fetchall():
-            best.setdefault(work_id, chapter_id)
+            chapters.setdefault(work_id, set()).add(chapter_id)
+        if not chapters:
+            return {}
+        part = ("SELECT * FROM (SELECT %s AS work_id, rowid AS chapter_id, "
+                "bm25(search_chapter_fts) AS r FROM search_chapter_fts "
+                "WHERE search_chapter_fts MATCH %s AND rowid BETWEEN %s AND %s LIMIT -1)")
+        sql = " UNION ALL ".join([part] * len(chapters)) + " ORDER BY r, chapter_id"
+        params = [value for work_id, ids in chapters.items()
+                  for value in (work_id, body, min(ids), max(ids))]
+        cursor.execute(sql, params)
+        best: dict[int, int] = {}
+        for work_id, chapter_id, _ in cursor.fetchall():
+            if chapter_id in chapters[work_id]:
+                best.setdefault(work_id, chapter_id)
     return best
 
 

@@ -46,9 +46,12 @@ class Migration(migrations.Migration):
             name='ChapterDocument',
             fields=[
                 ('chapter', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='works.chapter')),
-                ('work', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='works.work')),
+                ('work', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='works.work')),
                 ('body', models.TextField(blank=True)),
             ],
+            options={
+                'indexes': [models.Index(fields=['chapter', 'work'], name='search_chapter_work'), models.Index(fields=['work', 'chapter'], name='search_work_chapter')],
+            },
         ),
         migrations.RunPython(install, uninstall),
     ]
