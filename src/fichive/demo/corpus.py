@@ -29,14 +29,13 @@ from typing import Any
 from django.db import connection, models, transaction
 
 from fichive.accounts.models import Pseud, User
+from fichive.demo import GENERATOR_VERSION
 from fichive.demo.prose import FOREIGN, NAMES, ProsePool, sentence, title
 from fichive.tags.models import UNCATEGORIZED, Tag, tag_key
 from fichive.tags.relationships import relationship_character_names
 from fichive.works.models import Chapter, Creatorship, FilterTagging, Tagging, Work
 from fichive.works.services import sort_title
 
-# Bump when the generator's output changes, so cached benchmark archives are rebuilt.
-GENERATOR_VERSION = 1
 FIRST_DAY = datetime.date(2009, 11, 1)
 LAST_DAY = datetime.date(2025, 12, 31)
 # Django's mark for "no password": nobody logs in as a generated user.
