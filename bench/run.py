@@ -565,6 +565,7 @@ def run_one(cfg: Config, args: argparse.Namespace) -> dict:
                                            "latency_duration_s": latency_seconds,
                                            "warmup_s": warmup, "connections": conns},
     }
+    report["load_average_before"] = [round(x, 2) for x in os.getloadavg()]
     size = database_size_bytes(cfg)
     report["database_bytes"] = size
     report["database_mb_per_1000_works"] = round(size / 1024 / 1024 / (cfg.works / 1000), 2)
@@ -637,6 +638,7 @@ def run_one(cfg: Config, args: argparse.Namespace) -> dict:
         log(f"  import: {report['import']}")
     if "export" in args.measure:
         report["export"] = export_timings()
+    report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     return report
 
 
@@ -706,6 +708,8 @@ def markdown(reports: list[dict]) -> str:
         lambda r: "not available" if r["export"]["epub_100k_words_seconds"] is None
         else f"{r['export']['epub_100k_words_seconds']} / {r['export']['pdf_100k_words_seconds']}")
     row("worker peak RSS (MB)", lambda r: _ms(r["worker_peak_rss_mb"]))
+    row("machine load average (1 min) before / after",
+        lambda r: f"{r['load_average_before'][0]:.1f} / {r['load_average_after'][0]:.1f}")
     row("database MB per 1,000 works", lambda r: f"{r['database_mb_per_1000_works']:.2f}")
     return "\n".join(lines) + "\n"
 

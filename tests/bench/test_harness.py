@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_bench_runs_at_a_tiny_size_and_writes_results(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("FICHIVE_")}
     results = tmp_path / "results"
-    run = subprocess.run(
+    run = subprocess.run(  # noqa: S603 - our own bench script
         [sys.executable, str(ROOT / "bench" / "run.py"), "--works", "150", "--db", "sqlite",
          "--cache", str(tmp_path / "cache"), "--results", str(results), "--duration", "1",
          "--latency-duration", "1", "--warmup", "0", "--import-files", "2",

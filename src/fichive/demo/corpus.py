@@ -285,7 +285,8 @@ def make_tags(rng: random.Random, works: int, writer: Writer) -> FandomTags:
     for rank in range(fandom_count):
         media = weighted(rng, MEDIA_WEIGHTS)
         suffix = MEDIA_SUFFIX.get(media, "")
-        fandom = maker.unique("fandom", lambda: title(rng) + suffix,  # noqa: B023
+        # No commas: tag fields and listing filters take comma-separated names.
+        fandom = maker.unique("fandom", lambda: title(rng).replace(",", "") + suffix,  # noqa: B023
                               media=media)
         fandom_ids.append(fandom)
         fandom_name = maker.info[fandom][1]
