@@ -193,6 +193,17 @@ class Server:
             return [int(p) for p in children.read_text().split()]
         return []
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the master, its live workers and its reaped workers."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in [self.process.pid, *self.worker_pids()]:
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                # utime, stime, cutime, cstime: fields 14-17 of stat, 12-15 after the name
+                total += sum(int(v) for v in fields[11:15])
+        return total / ticks
+
     def worker_peak_rss_mb(self) -> float | None:
         peaks = []
         for pid in self.worker_pids():
@@ -302,11 +313,22 @@ def _python_load(url: str, seconds: float, connections: int, headers: dict[str, 
 
 
 def load(url: str, *, seconds: float, connections: int, headers: dict[str, str] | None = None,
-         warmup: float = 0.0) -> dict:
-    """Requests per second and latency percentiles for `url` under `connections` clients."""
+         warmup: float = 0.0, server: Server | None = None) -> dict:
+    """Requests per second and latency percentiles for `url` under `connections` clients,
+    and the server's CPU milliseconds per request (which other load on the machine disturbs
+    far less than throughput or latency)."""
     headers = headers or {}
     if warmup > 0:
         load(url, seconds=warmup, connections=connections, headers=headers)
+    cpu_before = server.cpu_seconds() if server else 0.0
+    result = _load(url, seconds=seconds, connections=connections, headers=headers)
+    if server is not None and result["requests"]:
+        used = server.cpu_seconds() - cpu_before
+        result["server_cpu_ms_per_request"] = round(used * 1000 / result["requests"], 3)
+    return result
+
+
+def _load(url: str, *, seconds: float, connections: int, headers: dict[str, str]) -> dict:
     if WRK is None:
         return _python_load(url, seconds, connections, headers)
     argv = [WRK, "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "60s",
@@ -321,6 +343,12 @@ def load(url: str, *, seconds: float, connections: int, headers: dict[str, str] 
             "rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
             "median_ms": round(raw["p50_us"] / 1000, 2), "p95_ms": round(raw["p95_us"] / 1000, 2),
             "p99_ms": round(raw["p99_us"] / 1000, 2), "errors": errors, "tool": "wrk"}
+
+
+def _cpu_ratio(ceiling: dict, page: dict) -> float | None:
+    bare = ceiling.get("server_cpu_ms_per_request")
+    real = page.get("server_cpu_ms_per_request")
+    return round(bare / real, 3) if bare and real else None
 
 
 def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, float]:
@@ -584,17 +612,22 @@ def run_one(cfg: Config, args: argparse.Namespace) -> dict:
             body.write_bytes(page)
             log(f"  chapter page ({chapter_words:,} words, {len(page):,} bytes, HTTP {status})")
             cookie = login(base)
-            guest = load(chapter_url, seconds=seconds, connections=conns, warmup=warmup)
+            guest = load(chapter_url, seconds=seconds, connections=conns, warmup=warmup,
+                         server=server)
             reader = load(chapter_url, seconds=seconds, connections=conns, warmup=warmup,
-                          headers=cookie)
+                          headers=cookie, server=server)
             with ceiling_server(cfg, body) as bare:
                 ceiling = load(bare.base + "/", seconds=seconds, connections=conns,
-                               warmup=warmup)
+                               warmup=warmup, server=bare)
             report["chapter"] = {
                 "url": chapter_url.removeprefix(base), "words": chapter_words,
                 "bytes": len(page), "guest": guest, "reader": reader, "ceiling": ceiling,
                 "guest_ratio": round(guest["rps"] / ceiling["rps"], 3),
                 "reader_ratio": round(reader["rps"] / ceiling["rps"], 3),
+                # The same ratio from server CPU per request: what throughput would be on a
+                # machine with nothing else running (the load generator aside).
+                "guest_cpu_ratio": _cpu_ratio(ceiling, guest),
+                "reader_cpu_ratio": _cpu_ratio(ceiling, reader),
             }
             log(f"  chapter: guest {guest['rps']:,.0f}/s, reader {reader['rps']:,.0f}/s, "
                 f"bare WSGI {ceiling['rps']:,.0f}/s (ratio {guest['rps'] / ceiling['rps']:.0%})")
@@ -610,7 +643,8 @@ def run_one(cfg: Config, args: argparse.Namespace) -> dict:
                     total = int(heading.group(2).replace(",", "")) if heading else None
                     shown = (int(heading.group(1).replace(",", "")) - 1) // 20 + 1 if heading \
                         else None
-                    stats = load(url, seconds=latency_seconds, connections=1, warmup=warmup)
+                    stats = load(url, seconds=latency_seconds, connections=1, warmup=warmup,
+                                 server=server)
                     listings.append({"mix": name, "page": page_number, "shown_page": shown,
                                      "status": status, "results": total,
                                      "cold_ms": round(cold, 1),
@@ -626,7 +660,8 @@ def run_one(cfg: Config, args: argparse.Namespace) -> dict:
                 if status == 404:
                     search.append({"query": q, "available": False, "status": 404})
                     continue
-                stats = load(url, seconds=latency_seconds, connections=1, warmup=warmup)
+                stats = load(url, seconds=latency_seconds, connections=1, warmup=warmup,
+                             server=server)
                 search.append({"query": q, "available": True, "status": status,
                                "cold_ms": round(cold, 1), **stats})
             report["search"] = search
@@ -687,6 +722,10 @@ def markdown(reports: list[dict]) -> str:
     row("**guest / ceiling** (target ≥ 60%)", lambda r: f"{r['chapter']['guest_ratio']:.0%}")
     row("**logged in / ceiling**", lambda r: f"{r['chapter']['reader_ratio']:.0%}")
     row("chapter page p95, guest", lambda r: _ms(r["chapter"]["guest"]["p95_ms"]))
+    row("server CPU ms per request: guest / logged in / bare",
+        lambda r: " / ".join(f"{r['chapter'][k]['server_cpu_ms_per_request']:.2f}"
+                             for k in ("guest", "reader", "ceiling")))
+    row("**guest / ceiling by server CPU**", lambda r: f"{r['chapter']['guest_cpu_ratio']:.0%}")
     first = reports[0].get("listings") or []
     for i, item in enumerate(first):
         label = f"listing: {item['mix']}, page {item['page']}"
@@ -694,6 +733,8 @@ def markdown(reports: list[dict]) -> str:
             lambda r, i=i: f"{_ms(r['listings'][i]['median_ms'])} / "
                            f"{_ms(r['listings'][i]['p95_ms'])}")
         row(f"{label}, first request", lambda r, i=i: _ms(r["listings"][i]["cold_ms"]))
+        row(f"{label}, server CPU ms",
+            lambda r, i=i: _ms(r["listings"][i].get("server_cpu_ms_per_request")))
     for i, item in enumerate(reports[0].get("search") or []):
         label = f"search `{item['query']}`".replace("|", "\\|")
         row(f"{label} (median / p95)",
