@@ -485,6 +485,15 @@ def _import_files(folder: Path, kind: str, count: int, words: int) -> None:
             (folder / f"story{i:04}.html").write_text(page)
 
 
+def _children_cpu() -> float:
+    """CPU seconds used by finished child processes (the import command; with PostgreSQL the
+    database server's share is not included)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def import_throughput(cfg: Config, count: int, words: int, out: Any) -> dict:
     """Works per second through `fichive import`, plain text and AO3 HTML, into an empty
     archive on the same database: (N - 1) works over the time beyond importing one."""
@@ -493,7 +502,8 @@ def import_throughput(cfg: Config, count: int, words: int, out: Any) -> dict:
     database = f"fichive_bench_import_{os.getpid()}"
     try:
         for kind in ("text", "ao3_html"):
-            timings = {}
+            timings: dict[int, float] = {}
+            cpu: dict[int, float] = {}
             failed = False
             for n in (1, count):
                 data = scratch / f"{kind}-{n}"
@@ -510,16 +520,22 @@ def import_throughput(cfg: Config, count: int, words: int, out: Any) -> dict:
                 files = data / "files"
                 _import_files(files, "text" if kind == "text" else "ao3", n, words)
                 started = time.perf_counter()
+                cpu_before = _children_cpu()
                 run = subprocess.run([FICHIVE, "import", str(files), "--author", "importer",
                                       "--fandom", "Original Work"],
                                      env=env, capture_output=True, text=True)
                 timings[n] = time.perf_counter() - started
+                cpu[n] = _children_cpu() - cpu_before
                 if run.returncode != 0 or f"Imported {n} work" not in run.stdout:
                     out(f"import of {kind} files reported problems: {run.stdout[-300:]}")
                     failed = True
             extra = timings[count] - timings[1]
             rate = (count - 1) / extra if count > 1 and extra > 0 and not failed else None
+            cpu_extra = cpu[count] - cpu[1]
             results[kind] = {"works_per_second": round(rate, 1) if rate else None,
+                             "works_per_cpu_second": (round((count - 1) / cpu_extra, 1)
+                                                      if count > 1 and cpu_extra > 0
+                                                      and not failed else None),
                              "seconds": round(timings[count], 2),
                              "process_start_seconds": round(timings[1], 2)}
     finally:
@@ -745,6 +761,9 @@ def markdown(reports: list[dict]) -> str:
         lambda r: _ms(r["import"]["text"]["works_per_second"]))
     row("import AO3 HTML (works/s)",
         lambda r: _ms(r["import"]["ao3_html"]["works_per_second"]))
+    row("import plain text / AO3 HTML (works per CPU second of the import process)",
+        lambda r: f"{_ms(r['import']['text']['works_per_cpu_second'])} / "
+                  f"{_ms(r['import']['ao3_html']['works_per_cpu_second'])}")
     row("EPUB / PDF of 100k words (s)",
         lambda r: "not available" if r["export"]["epub_100k_words_seconds"] is None
         else f"{r['export']['epub_100k_words_seconds']} / {r['export']['pdf_100k_words_seconds']}")
