@@ -751,8 +751,8 @@ def markdown(reports: list[dict]) -> str:
         row(f"{label}, first request", lambda r, i=i: _ms(r["listings"][i]["cold_ms"]))
         row(f"{label}, server CPU ms",
             lambda r, i=i: _ms(r["listings"][i].get("server_cpu_ms_per_request")))
-    for i, item in enumerate(reports[0].get("search") or []):
-        label = f"search `{item['query']}`".replace("|", "\\|")
+    for i, _item in enumerate(reports[0].get("search") or []):
+        label = f"search `{SEARCH_QUERIES[i]}`".replace("|", "\\|")
         row(f"{label} (median / p95)",
             lambda r, i=i: (f"{_ms(r['search'][i]['median_ms'])} / "
                             f"{_ms(r['search'][i]['p95_ms'])}"

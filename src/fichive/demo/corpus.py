@@ -253,6 +253,11 @@ class _TagMaker:
             tag_id = self.add(tag_type, make() + suffix, **kwargs)
             if tag_id is not None:
                 return tag_id
+        # Huge archives exhaust the word combinations: number the name after its id.
+        for _ in range(50):
+            tag_id = self.add(tag_type, f"{make()} {self.next_id}", **kwargs)
+            if tag_id is not None:
+                return tag_id
         raise RuntimeError("could not find a free tag name")
 
 
