@@ -785,8 +785,22 @@ def write_summary(results_dir: Path) -> Path:
     reports = [json.loads(p.read_text()) for p in sorted(results_dir.glob("*-*.json"))
                if re.fullmatch(r"(sqlite|postgres)-\d+\.json", p.name)]
     path = results_dir / "latest.md"
-    path.write_text(markdown(reports))
+    text = markdown(reports)
+    path.write_text(text)
+    if results_dir.resolve() == RESULTS_DIR.resolve():
+        _update_benchmarks_md(text)
     return path
+
+
+def _update_benchmarks_md(text: str) -> None:
+    """Put the summary table into BENCHMARKS.md between its figure markers."""
+    doc = ROOT / "BENCHMARKS.md"
+    if not doc.exists():
+        return
+    body = text.split("\n", 2)[2].strip()  # without the "# Latest benchmark figures" title
+    new = re.sub(r"(<!-- figures:start[^>]*-->\n).*?(<!-- figures:end -->)",
+                 lambda m: f"{m.group(1)}{body}\n{m.group(2)}", doc.read_text(), flags=re.S)
+    doc.write_text(new)
 
 
 # ---------------------------------------------------------------------------------- main
