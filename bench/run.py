@@ -153,13 +153,17 @@ def ensure_corpus(cfg: Config, out: Any) -> dict:
     subprocess.run([FICHIVE, "manage", "migrate", "--verbosity", "0"], env=cfg.env(),
                    check=True)
     migrated = time.perf_counter()
+    out(f"Generating {cfg.works:,} works on {cfg.db} into {cfg.data_dir} …")
+    # On a terminal, `fichive generate` shows its own progress bar and summary line.
+    terminal = sys.stdout.isatty()
     result = subprocess.run(
         [FICHIVE, "generate", "--works", str(cfg.works), "--seed", str(cfg.seed),
          "--text-fraction", str(cfg.text_fraction)],
-        env=cfg.env(), check=True, stdout=subprocess.PIPE, text=True)
+        env=cfg.env(), check=True, stdout=None if terminal else subprocess.PIPE, text=True)
     done = time.perf_counter()
-    line = result.stdout.strip().splitlines()[-1]
-    out(line)
+    line = "" if terminal else result.stdout.strip().splitlines()[-1]
+    if line:
+        out(line)
     info = {"works": cfg.works, "seed": cfg.seed, "text_fraction": cfg.text_fraction,
             "summary": line, "generate_seconds": round(done - migrated, 1),
             "generate_works_per_second": round(cfg.works / (done - migrated), 1),
