@@ -5,7 +5,7 @@ sets cache their sidebar counts for a few minutes) and then repeatedly; reports 
 median and p95 in milliseconds on stdout and in bench/results/listing-sqlite.json. It
 measures; it never fails on a slow figure.
 
-    .venv/bin/python bench/listing.py --works 100000        # or: make bench BENCH_WORKS=100000
+    .venv/bin/python bench/listing.py --works 100000   # in-process; `make bench` is the full suite
     .venv/bin/python bench/listing.py --data-dir /tmp/corpus --keep   # reuse a corpus
 """
 
