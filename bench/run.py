@@ -540,6 +540,7 @@ def import_throughput(cfg: Config, count: int, words: int, out: Any) -> dict:
                              "works_per_cpu_second": (round((count - 1) / cpu_extra, 1)
                                                       if count > 1 and cpu_extra > 0
                                                       and not failed else None),
+                             "failed": failed,
                              "seconds": round(timings[count], 2),
                              "process_start_seconds": round(timings[1], 2)}
     finally:

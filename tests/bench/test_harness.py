@@ -30,8 +30,10 @@ def test_bench_runs_at_a_tiny_size_and_writes_results(tmp_path):
     assert report["chapter"]["ceiling"]["rps"] > 0
     assert [item["status"] for item in report["listings"]] == [200] * 6
     assert len(report["search"]) == 10
-    assert report["import"]["text"]["works_per_second"]
-    assert report["import"]["ao3_html"]["works_per_second"]
+    # The rate itself may be missing at this size (two files time no better than one).
+    for kind in ("text", "ao3_html"):
+        assert report["import"][kind]["failed"] is False
+        assert report["import"][kind]["seconds"] > 0
     assert report["worker_peak_rss_mb"]
     assert report["machine"]["cores"]
     summary = (results / "latest.md").read_text()
