@@ -5,7 +5,7 @@ sets cache their sidebar counts for a few minutes) and then repeatedly; reports 
 median and p95 in milliseconds on stdout and in bench/results/listing-sqlite.json. It
 measures; it never fails on a slow figure.
 
-    .venv/bin/python bench/listing.py --works 100000        # or: make bench BENCH_WORKS=100000
+    .venv/bin/python bench/listing.py --works 100000   # in-process; `make bench` is the full suite
     .venv/bin/python bench/listing.py --data-dir /tmp/corpus --keep   # reuse a corpus
 """
 
@@ -61,8 +61,7 @@ def _mixes() -> list[tuple[str, str, dict]]:
                     .order_by("-uses", "name").values_list("name", flat=True)[:3])
 
     fandom = top("fandom")[0]
-    number = fandom.split()[-1]
-    characters = top("character", name__startswith=f"Character {number}-")[:2]
+    characters = top("character", parents__name=fandom)[:2]
     freeforms = top("freeform")[:1]
     return [
         ("all works", "/works", {}),
@@ -164,15 +163,15 @@ def main(argv: list[str] | None = None) -> None:
     try:
         _setup(data_dir)
         from django.core.management import call_command
-        from generate_listing_corpus import describe, generate
 
+        from fichive.demo.corpus import generate
         from fichive.works.models import Work
 
         call_command("migrate", verbosity=0)
         if Work.objects.exists():
             print(f"Reusing the corpus in {data_dir} ({Work.objects.count():,} works).")
         else:
-            print(describe(generate(works=args.works)))
+            print(generate(works=args.works).line())
         works = Work.objects.count()
         results = run(runs=args.runs, warmup=args.warmup)
     finally:

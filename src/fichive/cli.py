@@ -88,20 +88,46 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def gunicorn_argv(*, host: str, port: int, workers: int | None = None,
+                  threads: int | None = None, app: str = "fichive.wsgi:application"
+                  ) -> list[str]:
+    """The production gunicorn command line (the benchmarks serve other apps with it too)."""
+    count = str(workers or os.environ.get("FICHIVE_WORKERS") or 2)
+    # Threads in each worker (gunicorn's gthread worker when more than one): requests that
+    # wait on the database or Redis overlap without another process's memory.
+    per_worker = str(threads or os.environ.get("FICHIVE_THREADS") or 1)
+    return [
+        sys.executable, "-m", "gunicorn", app,
+        "--bind", f"{host}:{port}", "--workers", count, "--threads", per_worker,
+        "--access-logfile", "-", "--max-requests", "10000", "--max-requests-jitter", "500",
+    ]
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve with gunicorn, a production WSGI server; static files come through WhiteNoise."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fichive.settings")
-    workers = str(args.workers or os.environ.get("FICHIVE_WORKERS") or 2)
-    # Threads in each worker (gunicorn's gthread worker when more than one): requests that
-    # wait on the database or Redis overlap without another process's memory.
-    threads = str(args.threads or os.environ.get("FICHIVE_THREADS") or 1)
-    argv = [
-        sys.executable, "-m", "gunicorn", "fichive.wsgi:application",
-        "--bind", f"{args.host}:{args.port}", "--workers", workers, "--threads", threads,
-        "--access-logfile", "-", "--max-requests", "10000", "--max-requests-jitter", "500",
-    ]
+    argv = gunicorn_argv(host=args.host, port=args.port, workers=args.workers,
+                         threads=args.threads)
     print(f"Fichive is serving on http://{args.host}:{args.port} (Ctrl+C stops it)", flush=True)
     os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
+    return 0
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    """Fill an empty archive with a large generated one (for trying out and benchmarks)."""
+    _django()
+    from django.core.management import call_command
+
+    from fichive.demo.corpus import generate
+
+    call_command("migrate", interactive=False, verbosity=0)
+    try:
+        summary = generate(works=args.works, seed=args.seed, text_fraction=args.text_fraction,
+                           batch=args.batch)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(summary.line())
     return 0
 
 
@@ -413,6 +439,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     reindex = sub.add_parser("reindex", help="rebuild the full-text search index")
     reindex.set_defaults(func=cmd_reindex)
+
+    gen = sub.add_parser("generate", help="fill an empty archive with generated works")
+    gen.add_argument("--works", type=int, required=True, metavar="N", help="how many works")
+    gen.add_argument("--seed", type=int, default=1, help="random seed (same seed, same archive)")
+    gen.add_argument("--text-fraction", type=float, default=0.1, metavar="F",
+                     help="share of works with generated prose (default 0.1); the others "
+                          "get a placeholder paragraph per chapter")
+    gen.add_argument("--batch", type=int, default=2000, metavar="B",
+                     help="works written per transaction (default 2000)")
+    gen.set_defaults(func=cmd_generate)
 
     _add_tag_parser(sub)
 
