@@ -11,7 +11,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
 # Scripts written without spaces between words: each character is indexed as a word, so a
 # run of them is searched as a phrase of characters ("東京" finds "東京都").
@@ -86,30 +88,54 @@ class Snippet:
         return ("… " if self.leading else "") + "".join(parts) + (" …" if self.trailing else "")
 
 
-def snippet(text: str, *, phrases: list[list[str]], prefixes: set[str] | None = None,
-            size: int = 30) -> Snippet | None:
-    """The `size`-word window of `text` holding the most query words (phrases count when all
-    their words appear in a row), with those words marked; None when nothing matches."""
-    prefixes = prefixes or set()
-    tokens = [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
-    if not tokens:
-        return None
-    folded = [t[2] for t in tokens]
-    hits: list[int] = []  # token indexes of matching words
+def _folded_tokens(text: str) -> Iterator[tuple[int, int, str]]:
+    for match in _WORD.finditer(text):
+        word = match.group()
+        yield match.start(), match.end(), word.lower() if word.isascii() else fold(word)
+
+
+def _hits(folded: list[str], start: int, phrases: list[list[str]], prefixes: set[str]
+          ) -> list[int]:
+    """Indexes of the words from `start` on that belong to a matching phrase."""
+    hits: list[int] = []
     for phrase in phrases:
         n = len(phrase)
         if not n:
             continue
         last_prefix = phrase[-1] in prefixes
-        for i in range(len(folded) - n + 1):
+        for i in range(max(0, start - n + 1), len(folded) - n + 1):
             if folded[i:i + n - 1] != phrase[:-1]:
                 continue
             tail = folded[i + n - 1]
             if tail == phrase[-1] or (last_prefix and tail.startswith(phrase[-1])):
                 hits.extend(range(i, i + n))
-    if not hits:
+    return hits
+
+
+SNIPPET_LOOKAHEAD = 400  # words read past the first match to find the best window
+
+
+def snippet(text: str, *, phrases: list[list[str]], prefixes: set[str] | None = None,
+            size: int = 30) -> Snippet | None:
+    """The `size`-word window of `text` holding the most query words (phrases count when all
+    their words appear in a row), with those words marked; None when nothing matches.
+    The text is read only up to SNIPPET_LOOKAHEAD words past the first match."""
+    prefixes = prefixes or set()
+    tokens: list[tuple[int, int, str]] = []
+    folded: list[str] = []
+    found: list[int] = []
+    reader = _folded_tokens(text)
+    while True:
+        chunk = list(islice(reader, 500))
+        checked = len(folded)
+        tokens += chunk
+        folded += [t[2] for t in chunk]
+        found += _hits(folded, checked, phrases, prefixes)
+        if not chunk or (found and len(folded) > min(found) + SNIPPET_LOOKAHEAD):
+            break
+    if not found:
         return None
-    hits = sorted(set(hits))
+    hits = sorted(set(found))
     best_start, best_count = 0, 0
     right = 0
     for left, start in enumerate(hits):
@@ -128,4 +154,5 @@ def snippet(text: str, *, phrases: list[list[str]], prefixes: set[str] | None = 
             pieces.append((" ".join(text[position:start].split(" ")).replace("\n", " "), False))
         pieces.append((text[start:end], index in marked))
         position = end
-    return Snippet(pieces=tuple(pieces), leading=first > 0, trailing=last < len(tokens) - 1)
+    more = last < len(tokens) - 1 or tokens[-1][1] < len(text.rstrip())
+    return Snippet(pieces=tuple(pieces), leading=first > 0, trailing=more)
