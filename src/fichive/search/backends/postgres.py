@@ -49,7 +49,7 @@ def clear() -> None:
 
 
 def write_works(rows: list[dict[str, Any]]) -> None:
-    """Insert work documents with their vectors, computed from the folded words."""
+    """Insert work documents: their vectors, computed from the folded words."""
     if not rows:
         return
     inner = ", ".join(
@@ -62,7 +62,9 @@ def write_works(rows: list[dict[str, Any]]) -> None:
     sql = (f"INSERT INTO search_workdocument ({', '.join(columns)}) "
            f"SELECT id, {', '.join(WORK_FIELDS)}, {', '.join(f'v_{f}' for f in WORK_FIELDS)}, "
            f"{weighted} FROM (SELECT {inner}) AS s")
-    params = [[row["work_id"], *(row[f] for f in WORK_FIELDS),
+    # Only the vectors are kept: the text columns stay empty, which keeps the rows narrow for
+    # the scans a common word's search makes (snippets read the chapters themselves).
+    params = [[row["work_id"], *("" for _ in WORK_FIELDS),
                *(index_words(row[f]) for f in WORK_FIELDS)] for row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
