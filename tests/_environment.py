@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.ports import free_port
+
 os.environ.setdefault("FICHIVE_DATA_DIR", tempfile.mkdtemp(prefix="fichive-test-"))
 
 DATABASE = os.environ.get("FICHIVE_TEST_DB", "sqlite").lower()
@@ -41,12 +43,6 @@ def _postgres_binaries() -> Path | None:
     return None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _start_postgres(bindir: Path) -> str:
     """initdb + pg_ctl start in a temp dir; returns the server's URL. PostgreSQL refuses to
     run as root, so as root the server runs as the `postgres` system user."""
@@ -62,7 +58,7 @@ def _start_postgres(bindir: Path) -> str:
             raise RuntimeError("running as root and `runuser` is missing")
         as_user = [runuser, "-u", "postgres", "--"]
     data = base / "data"
-    port = _free_port()
+    port = free_port()
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, "check": True}
     subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(data), "-U", "postgres",
                     "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"], **quiet)

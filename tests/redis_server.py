@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -15,12 +14,9 @@ from contextlib import contextmanager
 
 import redis
 
-SKIP_REASON = "Redis tests skipped: set FICHIVE_TEST_REDIS_URL or install redis-server"
+from tests.ports import free_port
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+SKIP_REASON = "Redis tests skipped: set FICHIVE_TEST_REDIS_URL or install redis-server"
 
 @contextmanager
 def redis_server() -> Iterator[str | None]:
@@ -33,7 +29,7 @@ def redis_server() -> Iterator[str | None]:
     if binary is None:
         yield None
         return
-    port = _free_port()
+    port = free_port()
     with tempfile.TemporaryDirectory(prefix="fichive-redis-") as workdir:
         process = subprocess.Popen(  # noqa: S603 - a fixed binary and our own arguments
             [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",

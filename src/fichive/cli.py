@@ -10,6 +10,10 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fichive.formats.services import ImportResult
 
 logger = logging.getLogger("fichive.import")
 
@@ -142,6 +146,19 @@ def _expand(paths: list[str]) -> list[Path]:
     return files
 
 
+def _result_line(shown: str, result: ImportResult) -> str:
+    """One story's line in an import's report: its new page, or why it was skipped or failed."""
+    if result.status == "failed":
+        return f"{shown}: error: {result.reason}"
+    if result.status == "skipped":
+        return f"{shown}: skipped: {result.reason}"
+    assert result.work is not None  # noqa: S101 - created and updated results carry the work
+    notes = [result.status] if result.status == "updated" else []
+    notes += ["draft"] if result.work.is_draft else []
+    suffix = f" ({', '.join(notes)})" if notes else ""
+    return f"{shown} → /works/{result.work.pk}{suffix}"
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     """Import story files (a zip may hold many); one line per story, then a summary."""
     _django()
@@ -172,18 +189,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
 
     def report(path: Path, result: ImportResult) -> None:
-        shown = f"{path}{result.name[len(path.name):]}"  # zip members: "stories.zip:a.txt"
         counts[result.status] += 1
-        if result.status == "failed":
-            console.print(f"{shown}: error: {result.reason}")
-        elif result.status == "skipped":
-            console.print(f"{shown}: skipped: {result.reason}")
-        else:
-            assert result.work is not None
-            notes = [result.status] if result.status == "updated" else []
-            notes += ["draft"] if result.work.is_draft else []
-            suffix = f" ({', '.join(notes)})" if notes else ""
-            console.print(f"{shown} → /works/{result.work.pk}{suffix}")
+        # zip members show as "stories.zip:a.txt"
+        console.print(_result_line(f"{path}{result.name[len(path.name):]}", result))
 
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task("Importing", total=len(files))
@@ -234,7 +242,6 @@ def cmd_import_efiction(args: argparse.Namespace) -> int:
         mapping_to_toml,
     )
     from fichive.formats.importers.efiction.mysql import read_mysql
-    from fichive.formats.services import ImportResult
 
     console = Console(highlight=False, soft_wrap=True, markup=False)
     errors = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
@@ -269,16 +276,7 @@ def cmd_import_efiction(args: argparse.Namespace) -> int:
             task = bar.add_task("Importing", total=len(archive.rows("stories")))
 
             def report(result: ImportResult) -> None:
-                if result.status == "failed":
-                    console.print(f"{result.name}: error: {result.reason}")
-                elif result.status == "skipped":
-                    console.print(f"{result.name}: skipped: {result.reason}")
-                else:
-                    assert result.work is not None
-                    notes = [result.status] if result.status == "updated" else []
-                    notes += ["draft"] if result.work.is_draft else []
-                    suffix = f" ({', '.join(notes)})" if notes else ""
-                    console.print(f"{result.name} → /works/{result.work.pk}{suffix}")
+                console.print(_result_line(result.name, result))
                 bar.advance(task)
 
             summary = efiction_import(archive=archive, mapping=mapping, options=options,

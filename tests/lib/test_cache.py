@@ -5,8 +5,6 @@ Each test runs with the local-memory cache and with a real Redis (see `cache_bac
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 import redis
 from django.contrib import messages
@@ -23,6 +21,7 @@ from fichive.lib.cache import cached_for_guests, content_changed
 from fichive.works.models import Work
 from fichive.works.services import ChapterText, chapter_add
 from tests.factories import WorkFactory
+from tests.ports import free_port
 
 pytestmark = [pytest.mark.usefixtures("cache_backend"), pytest.mark.django_db]
 
@@ -208,9 +207,7 @@ def test_many_works_changed_at_once():
 
 @pytest.fixture
 def unreachable_cache(settings) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        closed_port = sock.getsockname()[1]
+    closed_port = free_port()
     settings.CACHES = {"default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": f"redis://127.0.0.1:{closed_port}/0",

@@ -171,13 +171,9 @@ def query_parse(raw: str) -> Query:
             position += 1
             continue
         match = _TOKEN.match(text, position)
-        assert match is not None  # the pattern can match the empty string  # noqa: S101
-        if match.end() == position:  # a lone quote can't start anything else
-            match = None
-        token = text[position:match.end()] if match else text[position]
-        position = match.end() if match else position + 1
-        if match is None:
+        if match is None or match.end() == position:  # only a stray quote matches nothing
             raise QueryError("A quote mark is out of place; put phrases in \"double quotes\".")
+        token, position = text[position:match.end()], match.end()
         negated = bool(match["neg"])
         name, op = match["name"], match["op"]
         phrase = match["phrase"]

@@ -440,6 +440,7 @@ def work_replace(
     elif work.state == Work.State.POSTED and old_text != [v["content"] for v in cleaned]:
         work.updated = _today()
     work.save(update_fields=["updated"])
-    search_index_works(work_ids=[work.pk])
+    # work_update indexed the fields; the new chapters are what is left.
+    search_index_chapters(chapter_ids=work.chapters.values_list("id", flat=True))
     content_changed(work_ids=[work.pk])
     return work

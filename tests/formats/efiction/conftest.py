@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -23,6 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from tests.formats.efiction.dataset import Dataset, dump_sql, load_into_mysql, make_dataset
+from tests.ports import free_port
 
 SKIP_MESSAGE = "MariaDB tests skipped: set FICHIVE_TEST_MYSQL_URL or install mariadb-server"
 _SBIN = ["/usr/sbin", "/usr/local/sbin", "/usr/libexec", "/usr/local/mysql/bin"]
@@ -52,12 +52,6 @@ def _which(*names: str) -> str | None:
         if found:
             return found
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _connect(url: str, database: str | None = None, timeout: int = 5):
@@ -94,7 +88,7 @@ def mysql_server() -> Iterator[str]:
         shutil.rmtree(tmp, ignore_errors=True)
         output = getattr(exc, "stderr", b"") or b""
         pytest.fail(f"mariadb-install-db failed: {output.decode(errors='replace')[-500:]}")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(  # noqa: S603 - our own fixed arguments
         [server, "--no-defaults", f"--datadir={data}", f"--socket={tmp / 'mysqld.sock'}",
          f"--port={port}", "--bind-address=127.0.0.1", f"--pid-file={tmp / 'mysqld.pid'}",
