@@ -113,7 +113,8 @@ def work_list(request: HttpRequest) -> JsonResponse:
             return _not_found("No such tag.")
         tag = tag.merger or tag
     result = listing.listing_build(
-        works=selectors.works_listed_for(request.user), filters=form.filters(), under=tag
+        works=selectors.works_listed_for(request.user), filters=form.filters(), under=tag,
+        taggings=selectors.taggings_listed_for(request.user),
     )
     page = result.page
     return _json({

@@ -628,7 +628,9 @@ class WorkMaker:
             found: set[int] = set()
             for t in own_tags:
                 found.update(tags.found_under[t])
-            filters += [(work_id, t) for t in sorted(found)]
+            # Filter taggings carry copies of the work's listing fields (FilterTagging).
+            filters += [(work_id, t, not draft, restricted, updated, stats[1])
+                        for t in sorted(found)]
             self.summary.uses.update(own_tags)
             self.summary.with_text += with_text
             self.summary.words += total
@@ -642,7 +644,8 @@ class WorkMaker:
             w.insert(Chapter, ["work", "position", "title", "content", "word_count",
                                "published"], chapters)
             w.insert(Tagging, ["work", "tag"], taggings)
-            w.insert(FilterTagging, ["work", "tag"], filters)
+            w.insert(FilterTagging, ["work", "tag", "listed", "restricted", "updated",
+                                     "kudos_count"], filters)
         s = self.summary
         s.works += len(works)
         s.chapters += len(chapters)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 
@@ -50,6 +51,24 @@ def meta_closure(tag_ids: Iterable[int]) -> dict[int, set[int]]:
     return {tag_id: above(tag_id) for tag_id in seen}
 
 
+# The Work fields FilterTagging carries copies of (see FilterTagging).
+COPIED_FROM = ("state", "restricted", "updated", "kudos_count")
+
+
+def _copies(state: str, restricted: bool, updated: Any, kudos_count: int) -> dict[str, Any]:
+    return {"listed": state == Work.State.POSTED, "restricted": restricted, "updated": updated,
+            "kudos_count": kudos_count}
+
+
+def filter_taggings_refresh(*, work_ids: Iterable[int]) -> None:
+    """Copy these works' state, restriction, update date and kudos count onto their filter
+    taggings. Call after changing any of them (the services that post, edit, add chapters or
+    count kudos do); rebuilding a work's filter tags copies them too."""
+    rows = Work.objects.filter(id__in=set(work_ids)).values_list("id", *COPIED_FROM)
+    for work_id, *fields in rows:
+        FilterTagging.objects.filter(work_id=work_id).update(**_copies(*fields))
+
+
 def _rebuild_batch(work_ids: list[int]) -> None:
     taggings = list(
         Tagging.objects.filter(work_id__in=work_ids).values_list("work_id", "tag_id")
@@ -80,13 +99,17 @@ def _rebuild_batch(work_ids: list[int]) -> None:
         own[work_id] |= characters_of.get(target, set())
         if info[tag_id]["type"] == Tag.Type.FANDOM:
             fandoms[work_id].add(target)
+    copies = {work_id: _copies(state, restricted, updated, kudos)
+              for work_id, state, restricted, updated, kudos in Work.objects.filter(
+                  id__in=work_ids).values_list("id", *COPIED_FROM)}
     rows: list[FilterTagging] = []
     crossovers: list[int] = []
     for work_id in work_ids:
         found: set[int] = set()
         for tag_id in own[work_id]:
             found |= {tag_id} | closure.get(tag_id, set())
-        rows.extend(FilterTagging(work_id=work_id, tag_id=t) for t in found)
+        copied = copies.get(work_id, {})
+        rows.extend(FilterTagging(work_id=work_id, tag_id=t, **copied) for t in found)
         # A crossover has fandoms that are not one another's meta tags.
         work_fandoms = fandoms[work_id]
         distinct = {

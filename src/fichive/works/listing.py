@@ -348,8 +348,7 @@ def works_filter(
     """
     if tags.unknown_include:
         return works.none()
-    required = sorted({t.pk: t for t in (*tags.include, *([under] if under else []))}.values(),
-                      key=lambda t: (t.uses, t.pk))
+    required = _required(tags, under)
     if required:
         works = works.filter(
             pk__in=FilterTagging.objects.filter(tag_id=required[0].pk).values("work_id"))
@@ -358,23 +357,97 @@ def works_filter(
     if tags.exclude:
         works = works.exclude(Exists(FilterTagging.objects.filter(
             work_id=OuterRef("pk"), tag_id__in=[t.pk for t in tags.exclude])))
-    if filters.complete != "all":
-        works = works.filter(complete=filters.complete == "yes")
-    if filters.crossover != "include":
-        works = works.filter(crossover=filters.crossover == "only")
-    if filters.words_from is not None:
-        works = works.filter(word_count__gte=filters.words_from)
-    if filters.words_to is not None:
-        works = works.filter(word_count__lte=filters.words_to)
-    if filters.updated_from is not None:
-        works = works.filter(updated__gte=filters.updated_from)
-    if filters.updated_to is not None:
-        works = works.filter(updated__lte=filters.updated_to)
-    if filters.language:
-        works = works.filter(language=filters.language)
+    works = works.filter(**_work_conditions(filters))
     if filters.q:
         works = works_matching(works, filters.query())
     return works
+
+
+def _required(tags: ResolvedTags, under: Tag | None) -> list[Tag]:
+    """The tags works must be found under, least used first."""
+    return sorted({t.pk: t for t in (*tags.include, *([under] if under else []))}.values(),
+                  key=lambda t: (t.uses, t.pk))
+
+
+def _work_conditions(filters: Filters) -> dict[str, Any]:
+    """The filters on a work's own columns, as field lookups."""
+    conditions: dict[str, Any] = {}
+    if filters.complete != "all":
+        conditions["complete"] = filters.complete == "yes"
+    if filters.crossover != "include":
+        conditions["crossover"] = filters.crossover == "only"
+    if filters.words_from is not None:
+        conditions["word_count__gte"] = filters.words_from
+    if filters.words_to is not None:
+        conditions["word_count__lte"] = filters.words_to
+    if filters.updated_from is not None:
+        conditions["updated__gte"] = filters.updated_from
+    if filters.updated_to is not None:
+        conditions["updated__lte"] = filters.updated_to
+    if filters.language:
+        conditions["language"] = filters.language
+    return conditions
+
+
+def tagged_rows(
+    taggings: QuerySet[FilterTagging], filters: Filters, tags: ResolvedTags, *,
+    under: Tag | None = None,
+) -> QuerySet[FilterTagging] | None:
+    """The same works as works_filter, as filter taggings of the least used required tag:
+    one row per matching work, carrying copies of its listing fields (see FilterTagging).
+
+    `taggings` are the visitor's listed filter taggings (selectors.taggings_listed_for).
+    Every other required tag is an EXISTS probe on each row, every excluded tag a NOT EXISTS
+    probe, the rest conditions on the row's work. None when there is no required tag to start
+    from, or a search (which ranks works itself).
+    """
+    required = _required(tags, under)
+    if not required or tags.unknown_include or filters.q:
+        return None
+    rows = taggings.filter(tag_id=required[0].pk)
+    for tag in required[1:]:
+        rows = rows.filter(Exists(FilterTagging.objects.filter(
+            work_id=OuterRef("work_id"), tag_id=tag.pk)))
+    if tags.exclude:
+        rows = rows.exclude(Exists(FilterTagging.objects.filter(
+            work_id=OuterRef("work_id"), tag_id__in=[t.pk for t in tags.exclude])))
+    conditions = _work_conditions(filters)
+    if conditions:
+        rows = rows.filter(**{f"work__{lookup}": value for lookup, value in conditions.items()})
+    return rows
+
+
+class TaggedWorks:
+    """A paginator's object list for a listing under tags (tagged_rows): counting reads the
+    filter taggings alone; a page's work ids come in sort order from one tag's index when
+    the sort's key is copied onto filter taggings, and from the works' own sort index (the
+    works_filter query) otherwise; the page's works are then read through `works` (the
+    visitor's) with their blurb data."""
+
+    def __init__(self, rows: QuerySet[FilterTagging], *, works: QuerySet[Work],
+                 matching: QuerySet[Work], filters: Filters) -> None:
+        self.rows, self.works, self.matching, self.filters = rows, works, matching, filters
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def ids(self) -> QuerySet[Any]:
+        """Every matching work's id, in sort order (ties by id in the same direction)."""
+        column = SORTS[self.filters.sort][0]
+        if column in FilterTagging.SORTED_BY:
+            order = (f"-{column}", "-work_id") if self.filters.descending else (column,
+                                                                               "work_id")
+            return self.rows.order_by(*order).values("work_id")
+        return works_sort(self.matching, self.filters).values("pk")
+
+    def __getitem__(self, index: slice) -> list[Work]:
+        if not isinstance(index, slice):
+            raise TypeError("TaggedWorks only takes slices")
+        page = self.works.filter(pk__in=self.ids()[index])
+        return list(with_blurb_data(works_sort(page, self.filters)))
 
 
 def works_sort(works: QuerySet[Work], filters: Filters) -> QuerySet[Work]:
@@ -415,7 +488,7 @@ SELECT type, name, n FROM ranked WHERE position <= %s ORDER BY type, position
 """
 
 
-def facets_count(works: QuerySet[Work], *, total: int = 0) -> dict[str, list[Facet]]:
+def facets_count(works: QuerySet[Any], *, total: int = 0) -> dict[str, list[Facet]]:
     """The ten canonical tags of each type found under the most of these works, with counts.
 
     One query, whatever the number of works: the database groups the matching works' filter
@@ -426,7 +499,10 @@ def facets_count(works: QuerySet[Work], *, total: int = 0) -> dict[str, list[Fac
     fichive.lib.cache), so paging and re-sorting reuse them and any change to works or tags
     in between changes the key.
     """
-    ids_sql, ids_params = works.order_by().values("pk").query.sql_with_params()
+    if works.model is FilterTagging:  # tagged_rows: one row per work
+        ids_sql, ids_params = works.order_by().values("work_id").query.sql_with_params()
+    else:
+        ids_sql, ids_params = works.order_by().values("pk").query.sql_with_params()
     key = None
     if total >= FACET_CACHE_FROM:
         digest = hashlib.sha256(
@@ -511,25 +587,32 @@ class Listing:
 
 
 def listing_build(
-    *, works: QuerySet[Work], filters: Filters, under: Tag | None = None
+    *, works: QuerySet[Work], filters: Filters, under: Tag | None = None,
+    taggings: QuerySet[FilterTagging] | None = None,
 ) -> Listing:
     """A page of the visitor's works under the filters, with the sidebar counts.
 
     `works` is what the listing covers for this visitor (see selectors.works_listed_for);
-    `under` narrows it to the works found under a tag (a tag's works page). A fixed number of
-    queries: tag names (if any were given), count, page, its tags and creators, facets.
+    `under` narrows it to the works found under a tag (a tag's works page). `taggings`, the
+    visitor's listed filter taggings (selectors.taggings_listed_for), may be given when
+    `works` is every work listed for the visitor (not one creator's): listings under tags
+    then count and page from the filter taggings (tagged_rows). A fixed number of queries:
+    tag names (if any were given), count, page, its tags and creators, facets.
     """
     tags = tags_resolve(include=filters.include, exclude=filters.exclude)
     matching = works_filter(works, filters, tags, under=under)
     query = filters.query()
+    rows = tagged_rows(taggings, filters, tags, under=under) if taggings is not None else None
     object_list: Any = with_blurb_data(works_sort(matching, filters))
     if filters.sort == "relevance" and query.has_text:
         # The ranking already keeps to matching works the visitor may see.
         object_list = RankedWorks(matching, query, fetch=with_blurb_data(Work.objects.all()))
+    elif rows is not None:
+        object_list = TaggedWorks(rows, works=works, matching=matching, filters=filters)
     paginator = Paginator(object_list, PER_PAGE)
     page = paginator.get_page(filters.page)
-    facets = (facets_count(matching, total=paginator.count) if paginator.count
-              else {t: [] for t, _ in FACET_TYPES})
+    facets = (facets_count(rows if rows is not None else matching, total=paginator.count)
+              if paginator.count else {t: [] for t, _ in FACET_TYPES})
     if query.has_text:
         _mark_matches(list(page.object_list), query)
     return Listing(filters=filters, tags=tags, page=page, facets=facets)

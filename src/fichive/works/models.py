@@ -150,16 +150,40 @@ class FilterTagging(models.Model):
 
     Listings filter and count facets on this table alone; services rebuild a work's rows
     whenever its tags or the wrangling of those tags change.
+
+    Each row also carries copies of what a tag's listing needs from its work: whether it is
+    listed (posted), restricted, and the keys of the most used sorts (date updated, the
+    default, and kudos). With them a tag's page is a range of one index, already in sort
+    order, and counting what a visitor may see under a tag reads only that index.
+    `filter_taggings_refresh` (filter_tags.py) keeps the copies in step; every service that
+    changes a work's state, restriction, update date or kudos count calls it.
     """
 
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="filter_taggings")
     tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="filter_taggings")
+    # Copies of the work's fields (see above).
+    listed = models.BooleanField(default=False)
+    restricted = models.BooleanField(default=False)
+    updated = models.DateField(null=True, blank=True)
+    kudos_count = models.PositiveIntegerField(default=0)
+
+    # Listing sorts (Work fields) that have an index here.
+    SORTED_BY = ("updated", "kudos_count")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["work", "tag"], name="filter_tagging_unique"),
         ]
-        indexes = [models.Index(fields=["tag", "work"])]
+        # Per sort: a tag's listed works in sort order (ties by work id, as listings break
+        # them), with the restricted flag riding along so a guest's page and count read only
+        # the index.
+        indexes = [
+            models.Index(fields=["tag", "work"]),
+            models.Index(fields=["tag", "listed", "updated", "work", "restricted"],
+                         name="filter_tagging_by_updated"),
+            models.Index(fields=["tag", "listed", "kudos_count", "work", "restricted"],
+                         name="filter_tagging_by_kudos"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.tag_id} on {self.work_id}"

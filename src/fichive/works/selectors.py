@@ -12,7 +12,7 @@ from django.http import Http404
 
 from fichive.accounts.models import User
 from fichive.accounts.requests import Viewer
-from fichive.works.models import Chapter, Creatorship, Work
+from fichive.works.models import Chapter, Creatorship, FilterTagging, Work
 
 
 def works_visible_to(user: Viewer) -> QuerySet[Work]:
@@ -32,6 +32,16 @@ def works_listed_for(user: Viewer, *, owner: User | None = None) -> QuerySet[Wor
             pk__in=Creatorship.objects.filter(pseud__user=owner).values("work_id")
         )
     return works
+
+
+def taggings_listed_for(user: Viewer) -> QuerySet[FilterTagging]:
+    """The filter taggings of the works a listing covers for this visitor (works_listed_for
+    without an owner), read from the copies of each work's state and restriction the rows
+    carry: posted works, and for guests only unrestricted ones."""
+    rows = FilterTagging.objects.filter(listed=True)
+    if user is None or not user.is_authenticated:
+        rows = rows.filter(restricted=False)
+    return rows
 
 
 def with_blurb_data(works: QuerySet[Work]) -> QuerySet[Work]:

@@ -24,7 +24,7 @@ from fichive.lib.wordcount import count_words
 from fichive.search.services import search_index_chapters, search_index_works
 from fichive.tags.models import DEFAULT_RATING, DEFAULT_WARNING, Tag
 from fichive.tags.services import tags_find_or_create
-from fichive.works.filter_tags import filter_tags_rebuild
+from fichive.works.filter_tags import filter_taggings_refresh, filter_tags_rebuild
 from fichive.works.languages import LANGUAGE_NAMES
 from fichive.works.models import (
     CHAPTER_MAX,
@@ -339,6 +339,7 @@ def work_post(*, user: User, work: Work) -> Work:
         work.updated = work.published
     work.save(update_fields=["state", "published", "updated", "modified_at"])
     work.chapters.filter(published__isnull=True).update(published=work.published)
+    filter_taggings_refresh(work_ids=[work.pk])
     content_changed(work_ids=[work.pk])
     return work
 
@@ -363,6 +364,7 @@ def chapter_add(*, user: User, work: Work, text: ChapterText) -> Chapter:
     if today:
         work.updated = today
         work.save(update_fields=["updated", "modified_at"])
+        filter_taggings_refresh(work_ids=[work.pk])
     _refresh_totals(work)
     search_index_chapters(chapter_ids=[chapter.pk])
     content_changed(work_ids=[work.pk])
@@ -440,6 +442,7 @@ def work_replace(
     elif work.state == Work.State.POSTED and old_text != [v["content"] for v in cleaned]:
         work.updated = _today()
     work.save(update_fields=["updated"])
+    filter_taggings_refresh(work_ids=[work.pk])
     # work_update indexed the fields; the new chapters are what is left.
     search_index_chapters(chapter_ids=work.chapters.values_list("id", flat=True))
     content_changed(work_ids=[work.pk])

@@ -31,15 +31,18 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _listing_page(
     request: HttpRequest, works: QuerySet[Work], *, heading: str, tag: Tag | None = None,
-    **context: Any,
+    everything: bool = True, **context: Any,
 ) -> HttpResponse:
     """A filtered, sorted page of `works` (those found under `tag` when given): bad
-    parameters come back as messages on the page, with status 400."""
+    parameters come back as messages on the page, with status 400. `everything` says
+    `works` is every work listed for the visitor (not one creator's)."""
     form = listing.ListingForm.from_query(request.GET)
     context.update(heading=heading, form=form, tag=tag)
     if not form.is_valid():
         return render(request, "works/index.html", context, status=400)
-    result = listing.listing_build(works=works, filters=form.filters(), under=tag)
+    taggings = selectors.taggings_listed_for(request.user) if everything else None
+    result = listing.listing_build(works=works, filters=form.filters(), under=tag,
+                                   taggings=taggings)
     return render(request, "works/index.html", {**context, "listing": result,
                                                 "page": result.page})
 
@@ -75,7 +78,7 @@ def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
 def user_works(request: HttpRequest, username: str) -> HttpResponse:
     owner = user_by_name(username)
     return _listing_page(request, selectors.works_listed_for(request.user, owner=owner),
-                         heading=f"Works by {owner.username}", owner=owner)
+                         heading=f"Works by {owner.username}", everything=False, owner=owner)
 
 
 @login_required
