@@ -47,7 +47,7 @@ PER_PAGE = 20
 FACET_SIZE = 10
 MAX_TAG_NAMES = 50
 # Sidebar counts over this many results or more are cached for a few minutes (facets_count).
-FACET_CACHE_FROM = 5_000
+FACET_CACHE_FROM = 500
 FACET_CACHE_SECONDS = 300
 
 # sort name → (Work field, runs descending by default), with the labels the sidebar shows.
@@ -429,7 +429,17 @@ class TaggedWorks:
         self.rows, self.works, self.matching, self.filters = rows, works, matching, filters
 
     def count(self) -> int:
-        return self.rows.count()
+        """The number of matching works. Kept in the cache under the exact query and the
+        listings' version (see facets_count), so paging and repeat visits don't count a large
+        tag's works again until something in the archive changes."""
+        sql, params = self.rows.query.sql_with_params()
+        digest = hashlib.sha256(repr((sql, params, listings_version())).encode()).hexdigest()
+        key = f"listing-count:{digest}"
+        total = cache.get(key)
+        if total is None:
+            total = self.rows.count()
+            cache.set(key, total, FACET_CACHE_SECONDS)
+        return total
 
     def __len__(self) -> int:
         return self.count()

@@ -179,9 +179,9 @@ class FilterTagging(models.Model):
         # the index.
         indexes = [
             models.Index(fields=["tag", "work"]),
-            models.Index(fields=["tag", "listed", "updated", "work", "restricted"],
+            models.Index(fields=["tag", "updated", "work", "listed", "restricted"],
                          name="filter_tagging_by_updated"),
-            models.Index(fields=["tag", "listed", "kudos_count", "work", "restricted"],
+            models.Index(fields=["tag", "kudos_count", "work", "listed", "restricted"],
                          name="filter_tagging_by_kudos"),
         ]
 

@@ -96,11 +96,11 @@ class Migration(migrations.Migration):
         migrations.RunPython(add_columns, remove_columns),
         migrations.AddIndex(
             model_name='filtertagging',
-            index=models.Index(fields=['tag', 'listed', 'updated', 'work', 'restricted'], name='filter_tagging_by_updated'),
+            index=models.Index(fields=['tag', 'updated', 'work', 'listed', 'restricted'], name='filter_tagging_by_updated'),
         ),
         migrations.AddIndex(
             model_name='filtertagging',
-            index=models.Index(fields=['tag', 'listed', 'kudos_count', 'work', 'restricted'], name='filter_tagging_by_kudos'),
+            index=models.Index(fields=['tag', 'kudos_count', 'work', 'listed', 'restricted'], name='filter_tagging_by_kudos'),
         ),
         migrations.RunPython(analyze, migrations.RunPython.noop),
     ]
