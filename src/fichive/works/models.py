@@ -42,6 +42,8 @@ class Work(models.Model):
     sort_title = models.CharField(max_length=TITLE_MAX, blank=True, db_index=True)
     sort_creator = models.CharField(max_length=40, blank=True, db_index=True)
     # Engagement counters (kept by the engagement app once it exists; zero until then).
+    # Whatever changes kudos_count (like state, restricted and updated) must call
+    # filter_taggings_refresh: filter taggings carry a copy for tag listings.
     hits = models.PositiveIntegerField(default=0)
     kudos_count = models.PositiveIntegerField(default=0)
     comments_count = models.PositiveIntegerField(default=0)
