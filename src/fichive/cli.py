@@ -8,6 +8,7 @@ import contextlib
 import logging
 import os
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,11 @@ if TYPE_CHECKING:
     from fichive.formats.services import ImportResult
 
 logger = logging.getLogger("fichive.import")
+
+# `fichive import` commits every few stories rather than after each one: at most this many
+# files or this long a transaction, so a long import never holds SQLite's write lock for long.
+IMPORT_BATCH_STORIES = 100
+IMPORT_BATCH_SECONDS = 0.5
 
 
 def _django() -> None:
@@ -162,6 +168,7 @@ def _result_line(shown: str, result: ImportResult) -> str:
 def cmd_import(args: argparse.Namespace) -> int:
     """Import story files (a zip may hold many); one line per story, then a summary."""
     _django()
+    from django.db import DatabaseError, transaction
     from rich.console import Console
     from rich.progress import Progress
 
@@ -182,6 +189,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if created:
         console.print(f"Created the account “{user.username}” (it has no password yet).")
     options = ImportOptions(title=args.title, fandoms=args.fandom, rating=args.rating,
+                            pseud=user.default_pseud,
                             restricted=args.restricted, draft=args.draft,
                             split_chapters=args.split_chapters,
                             on_duplicate=args.on_duplicate)
@@ -193,28 +201,52 @@ def cmd_import(args: argparse.Namespace) -> int:
         # zip members show as "stories.zip:a.txt"
         console.print(_result_line(f"{path}{result.name[len(path.name):]}", result))
 
+    def import_path(path: Path) -> list[ImportResult]:
+        try:
+            if not path.is_file():
+                raise FileNotFoundError(2, "no such file")
+            if path.stat().st_size > MAX_IMPORT_BYTES:
+                return [ImportResult(name=path.name, status="failed", reason=(
+                    f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB"))]
+            return list(works_import(data=path.read_bytes(), filename=path.name, user=user,
+                                     options=options))
+        except OSError as exc:
+            reason = "no such file" if isinstance(exc, FileNotFoundError) else (
+                f"can't read it ({exc.strerror})")
+            return [ImportResult(name=path.name, status="failed", reason=reason)]
+        except Exception as exc:  # one broken file must never stop the batch
+            logger.info("importing %s failed", path, exc_info=True)
+            return [ImportResult(name=path.name, status="failed", reason=(
+                f"unexpected problem ({type(exc).__name__}); nothing was created for it"))]
+
+    # Several files share a transaction (a commit per work costs a disk flush); each story
+    # is saved in its own savepoint inside it, so one that fails leaves nothing behind and
+    # the others keep theirs. Lines are printed once their transaction has committed.
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task("Importing", total=len(files))
-        for path in files:
+        position = 0
+        while position < len(files):
+            batch: list[tuple[Path, ImportResult]] = []
+            started = time.monotonic()
             try:
-                if not path.is_file():
-                    raise FileNotFoundError(2, "no such file")
-                if path.stat().st_size > MAX_IMPORT_BYTES:
-                    report(path, ImportResult(name=path.name, status="failed", reason=(
-                        f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB")))
-                else:
-                    for result in works_import(data=path.read_bytes(), filename=path.name,
-                                               user=user, options=options):
-                        report(path, result)
-            except OSError as exc:
-                reason = "no such file" if isinstance(exc, FileNotFoundError) else (
-                    f"can't read it ({exc.strerror})")
-                report(path, ImportResult(name=path.name, status="failed", reason=reason))
-            except Exception as exc:  # one broken file must never stop the batch
-                logger.info("importing %s failed", path, exc_info=True)
-                report(path, ImportResult(name=path.name, status="failed", reason=(
-                    f"unexpected problem ({type(exc).__name__}); nothing was created for it")))
-            bar.advance(task)
+                with transaction.atomic():
+                    while position < len(files) and len(batch) < IMPORT_BATCH_STORIES and (
+                            time.monotonic() - started < IMPORT_BATCH_SECONDS):
+                        path = files[position]
+                        position += 1
+                        batch += [(path, result) for result in import_path(path)]
+                        bar.advance(task)
+                    if transaction.get_rollback():
+                        raise DatabaseError("a failed story left the transaction unusable")
+            except DatabaseError as exc:
+                logger.warning("saving a batch of imports failed", exc_info=True)
+                batch = [(path, result if result.status == "failed" else
+                          ImportResult(name=result.name, status="failed", reason=(
+                              f"the database could not save it ({type(exc).__name__}); "
+                              "nothing was created for it")))
+                         for path, result in batch]
+            for path, result in batch:
+                report(path, result)
     done = counts["created"]
     extra = [f"{counts[k]} {k}" for k in ("updated", "skipped") if counts[k]]
     console.print(f"Imported {done} work{'s' if done != 1 else ''}"

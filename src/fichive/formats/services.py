@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from fichive.accounts.models import Pseud, User
 from fichive.formats.errors import ImportFailed
@@ -32,6 +33,8 @@ from fichive.works.services import ChapterText, WorkMeta, work_create, work_repl
 # under MAX_TEXT_BYTES (each importer checks its own limit).
 MAX_IMPORT_BYTES = MAX_ARCHIVE_BYTES
 ON_DUPLICATE = ("skip", "update")
+# How many works find_duplicate reads at once (normally there is one at most).
+DUPLICATES_READ = 20
 
 
 @dataclass
@@ -142,12 +145,17 @@ def _one_line(exc: ValidationError) -> str:
 def find_duplicate(*, source_url: str, source_hash: str) -> Work | None:
     """A work imported before from the same source (same AO3 work or story URL) or the same
     file bytes."""
-    works = Work.objects.order_by("id")
-    if source_url:
-        found = works.filter(source_url=source_url).first()
-        if found:
-            return found
-    return works.filter(source_hash=source_hash).first() if source_hash else None
+    match = Q(source_url=source_url) if source_url else Q()
+    if source_hash:
+        match |= Q(source_hash=source_hash)
+    if not match:
+        return None
+    # One query for both; the same source wins over the same bytes.
+    found = list(Work.objects.filter(match).order_by("id")[:DUPLICATES_READ])
+    by_url = [work for work in found if source_url and work.source_url == source_url]
+    if by_url or len(found) < DUPLICATES_READ or not source_url:
+        return (by_url or found)[0] if found else None
+    return Work.objects.filter(source_url=source_url).order_by("id").first() or found[0]
 
 
 def save_parsed(parsed: ParsedWork, *, user: User, options: ImportOptions,

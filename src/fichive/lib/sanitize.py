@@ -273,15 +273,23 @@ def userstuff_from_input(raw: str, *, fmt: str = "html", allow_classes: bool = T
     fmt="text": escaped and turned into paragraphs. fmt="html": text outside block elements
     gets paragraphs from its line breaks (as on AO3), inline tags kept. Then sanitized.
     """
+    return userstuff_with_text(raw, fmt=fmt, allow_classes=allow_classes)[0]
+
+
+def userstuff_with_text(raw: str, *, fmt: str = "html",
+                        allow_classes: bool = True) -> tuple[str, str]:
+    """userstuff_from_input's HTML and its visible text (`html_to_text` of it), for callers
+    that need both (word counts) without converting twice."""
     if fmt not in _FORMATS:
         raise ValueError(f"unknown format {fmt!r}: expected one of {sorted(_FORMATS)}")
     text = _normalize(raw)
     if not text.strip():
-        return ""
+        return "", ""
     html = text_to_paragraphs(text) if fmt == "text" else _paragraphs_around_blocks(text)
     cleaned = sanitize_html(html, allow_classes=allow_classes).strip()
+    visible = html_to_text(cleaned)
     # Markup with nothing to read ("<p></p>" left by a removed <script>) is no content.
-    return cleaned if "<img" in cleaned or html_to_text(cleaned) else ""
+    return (cleaned, visible) if "<img" in cleaned or visible else ("", "")
 
 
 # --- HTML back to text ------------------------------------------------------------------------

@@ -19,12 +19,16 @@ from django.utils import timezone
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.requests import Viewer
 from fichive.lib.cache import content_changed
-from fichive.lib.sanitize import userstuff_from_input
-from fichive.lib.wordcount import count_words
-from fichive.search.services import search_index_chapters, search_index_works
+from fichive.lib.sanitize import userstuff_with_text
+from fichive.lib.wordcount import count_words_in_text
+from fichive.search.services import (
+    search_index_chapters,
+    search_index_new_work,
+    search_index_works,
+)
 from fichive.tags.models import DEFAULT_RATING, DEFAULT_WARNING, Tag
-from fichive.tags.services import tags_find_or_create
-from fichive.works.filter_tags import filter_tags_rebuild
+from fichive.tags.services import tags_find_or_create_by_type
+from fichive.works.filter_tags import filter_tags_add_new, filter_tags_rebuild
 from fichive.works.languages import LANGUAGE_NAMES
 from fichive.works.models import (
     CHAPTER_MAX,
@@ -100,12 +104,19 @@ def _today() -> datetime.date:
 
 def _clean_text(value: str, *, fmt: str, limit: int, label: str, classes: bool = True) -> str:
     """Sanitized HTML of a text field; the limit counts what the person typed, as AO3 does."""
+    return _clean_text_and_words(value, fmt=fmt, limit=limit, label=label, classes=classes)[0]
+
+
+def _clean_text_and_words(value: str, *, fmt: str, limit: int, label: str,
+                          classes: bool = True) -> tuple[str, int]:
+    """_clean_text's HTML and its word count, converting it to text once for both."""
     typed = (value or "").replace("\r\n", "\n").strip()
     if len(typed) > limit:
         raise ValidationError(
             f"{label} is {len(typed):,} characters long; the most is {limit:,}.", code="too_long"
         )
-    return userstuff_from_input(typed, fmt=fmt, allow_classes=classes)
+    html, visible = userstuff_with_text(typed, fmt=fmt, allow_classes=classes)
+    return html, count_words_in_text(visible)
 
 
 def _clean_meta(meta: WorkMeta, *, user: User) -> tuple[dict, dict[str, list[Tag]]]:
@@ -146,8 +157,7 @@ def _clean_meta(meta: WorkMeta, *, user: User) -> tuple[dict, dict[str, list[Tag
         "source_url": meta.source_url or "",
         "source_hash": meta.source_hash or "",
     }
-    tags: dict[str, list[Tag]] = {}
-    wanted = {
+    wanted: dict[str, list[str]] = {
         Tag.Type.RATING: [meta.rating] if meta.rating else [],
         Tag.Type.WARNING: meta.warnings,
         Tag.Type.CATEGORY: meta.categories,
@@ -156,10 +166,9 @@ def _clean_meta(meta: WorkMeta, *, user: User) -> tuple[dict, dict[str, list[Tag
         Tag.Type.CHARACTER: meta.characters,
         Tag.Type.FREEFORM: meta.freeforms,
     }
-    for tag_type, names in wanted.items():
-        found = check(tag_type + "s", lambda t=tag_type, n=names: tags_find_or_create(
-            tag_type=t, names=n))
-        tags[tag_type] = found or []
+    tags, tag_errors = tags_find_or_create_by_type(wanted=wanted)
+    for key, messages in tag_errors.items():
+        errors.setdefault(key, []).extend(messages)
     if not meta.rating:
         errors.setdefault("rating", []).append("Choose a rating.")
     if not meta.warnings:
@@ -190,19 +199,19 @@ def _clean_chapter(text: ChapterText) -> dict[str, Any]:
         ("end_notes", NOTES_MAX, "The chapter end notes"),
     ]:
         try:
-            values[name] = _clean_text(
+            values[name], words = _clean_text_and_words(
                 getattr(text, name), fmt=text.fmt, limit=limit, label=label,
                 classes=name != "summary",
             )
         except ValidationError as exc:
             errors[name] = exc.messages
-    if "content" in values and not count_words(values["content"]) and "<img" not in values[
-        "content"
-    ]:
+            continue
+        if name == "content":
+            values["word_count"] = words
+    if "content" in values and not values["word_count"] and "<img" not in values["content"]:
         errors["content"] = ["The chapter has no text."]
     if errors:
         raise ValidationError(errors)
-    values["word_count"] = count_words(values["content"])
     return values
 
 
@@ -261,7 +270,12 @@ def _renumber(work: Work) -> None:
 def work_create(
     *, user: User, meta: WorkMeta, chapters: list[ChapterText], post: bool
 ) -> Work:
-    """Create a work with its chapters, as a draft or posted; all or nothing."""
+    """Create a work with its chapters, as a draft or posted; all or nothing.
+
+    A new work has no old rows to compare with, so everything it needs (totals, posting
+    dates, creators, filter tags, search documents) is computed from what was just cleaned
+    and written once, without reading it back.
+    """
     if not chapters:
         raise ValidationError({"content": ["A work needs at least one chapter."]})
     errors: dict[str, list[str]] = {}
@@ -281,20 +295,38 @@ def work_create(
         raise ValidationError(errors)
     if meta.complete and fields["expected_chapters"] is None:
         fields["expected_chapters"] = len(chapters)
+    creators = list(dict.fromkeys(meta.creators))
+    all_tags = list(dict.fromkeys(t for group in tags.values() for t in group))
+    # What _refresh_totals and work_post would settle, known before the first write.
+    chapter_count = len(cleaned)
+    expected = fields["expected_chapters"]
+    if expected is not None and expected < chapter_count:
+        fields["expected_chapters"] = expected = chapter_count
+    published, updated = meta.published, meta.updated
+    if post:
+        published = published or _today()
+        updated = max(updated or published, published)
     work = Work.objects.create(
-        **fields, published=meta.published, updated=meta.updated,
+        **fields, published=published, updated=updated,
+        state=Work.State.POSTED if post else Work.State.DRAFT,
         sort_title=sort_title(fields["title"]),
+        sort_creator=creators[0].name.casefold() if creators else "",
+        word_count=sum(values["word_count"] for values in cleaned),
+        chapter_count=chapter_count, complete=expected == chapter_count,
     )
-    _set_creators(work, meta.creators)
-    _set_tags(work, tags)
-    Chapter.objects.bulk_create(
-        Chapter(work=work, position=i, published=meta.published, **values)
+    Creatorship.objects.bulk_create(
+        Creatorship(work=work, pseud=p, position=i) for i, p in enumerate(creators)
+    )
+    Tagging.objects.bulk_create(Tagging(work=work, tag=t) for t in all_tags)
+    Tag.objects.filter(pk__in=[t.pk for t in all_tags]).update(uses=F("uses") + 1)
+    filter_tags = filter_tags_add_new(taggings=[(work.pk, t.pk) for t in all_tags])
+    new_chapters = Chapter.objects.bulk_create(
+        Chapter(work=work, position=i, published=meta.published or (published if post else None),
+                **values)
         for i, values in enumerate(cleaned, start=1)
     )
-    _refresh_totals(work)
-    search_index_works(work_ids=[work.pk])
-    if post:
-        work_post(user=user, work=work)
+    search_index_new_work(work=work, creators=creators, chapters=new_chapters,
+                          tag_ids={t.pk for t in all_tags} | filter_tags.get(work.pk, set()))
     content_changed(work_ids=[work.pk])
     return work
 
