@@ -8,7 +8,6 @@ import contextlib
 import logging
 import os
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,10 +17,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("fichive.import")
 
-# `fichive import` commits every few stories rather than after each one: at most this many
-# files or this long a transaction, so a long import never holds SQLite's write lock for long.
-IMPORT_BATCH_STORIES = 100
-IMPORT_BATCH_SECONDS = 0.5
+# `fichive import` saves files a batch at a time, in one transaction each: at most this many
+# files or bytes, so a batch never holds SQLite's write lock (or memory) for long.
+IMPORT_BATCH_FILES = 50
+IMPORT_BATCH_BYTES = 20 * 1024 * 1024
 
 
 def _django() -> None:
@@ -168,7 +167,6 @@ def _result_line(shown: str, result: ImportResult) -> str:
 def cmd_import(args: argparse.Namespace) -> int:
     """Import story files (a zip may hold many); one line per story, then a summary."""
     _django()
-    from django.db import DatabaseError, transaction
     from rich.console import Console
     from rich.progress import Progress
 
@@ -177,7 +175,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         MAX_IMPORT_BYTES,
         ImportOptions,
         ImportResult,
-        works_import,
+        works_import_files,
     )
     from fichive.tags.models import RATINGS
 
@@ -201,52 +199,60 @@ def cmd_import(args: argparse.Namespace) -> int:
         # zip members show as "stories.zip:a.txt"
         console.print(_result_line(f"{path}{result.name[len(path.name):]}", result))
 
-    def import_path(path: Path) -> list[ImportResult]:
+    def read(path: Path) -> bytes | ImportResult:
+        """The file's content, or the failed result that says why it can't be read."""
         try:
             if not path.is_file():
                 raise FileNotFoundError(2, "no such file")
             if path.stat().st_size > MAX_IMPORT_BYTES:
-                return [ImportResult(name=path.name, status="failed", reason=(
-                    f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB"))]
-            return list(works_import(data=path.read_bytes(), filename=path.name, user=user,
-                                     options=options))
+                return ImportResult(name=path.name, status="failed", reason=(
+                    f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB"))
+            return path.read_bytes()
         except OSError as exc:
             reason = "no such file" if isinstance(exc, FileNotFoundError) else (
                 f"can't read it ({exc.strerror})")
-            return [ImportResult(name=path.name, status="failed", reason=reason)]
-        except Exception as exc:  # one broken file must never stop the batch
-            logger.info("importing %s failed", path, exc_info=True)
-            return [ImportResult(name=path.name, status="failed", reason=(
-                f"unexpected problem ({type(exc).__name__}); nothing was created for it"))]
+            return ImportResult(name=path.name, status="failed", reason=reason)
 
-    # Several files share a transaction (a commit per work costs a disk flush); each story
-    # is saved in its own savepoint inside it, so one that fails leaves nothing behind and
-    # the others keep theirs. Lines are printed once their transaction has committed.
+    def import_batch(batch: list[tuple[Path, bytes]]) -> list[list[ImportResult]]:
+        """Each file's results, saved in one transaction; when something unexpected breaks
+        the batch, its files are imported again one by one so that only the broken one fails."""
+        try:
+            return works_import_files(files=[(p.name, data) for p, data in batch], user=user,
+                                      options=options)
+        except Exception as exc:  # one broken file must never stop the others
+            if len(batch) > 1:
+                return [import_batch([one])[0] for one in batch]
+            path = batch[0][0]
+            logger.info("importing %s failed", path, exc_info=True)
+            return [[ImportResult(name=path.name, status="failed", reason=(
+                f"unexpected problem ({type(exc).__name__}); nothing was created for it"))]]
+
+    # Files are imported a batch at a time, each batch in one transaction (a commit per work
+    # costs a disk flush), its new works validated one by one and written together; lines
+    # are printed once the batch has committed.
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task("Importing", total=len(files))
         position = 0
         while position < len(files):
-            batch: list[tuple[Path, ImportResult]] = []
-            started = time.monotonic()
-            try:
-                with transaction.atomic():
-                    while position < len(files) and len(batch) < IMPORT_BATCH_STORIES and (
-                            time.monotonic() - started < IMPORT_BATCH_SECONDS):
-                        path = files[position]
-                        position += 1
-                        batch += [(path, result) for result in import_path(path)]
-                        bar.advance(task)
-                    if transaction.get_rollback():
-                        raise DatabaseError("a failed story left the transaction unusable")
-            except DatabaseError as exc:
-                logger.warning("saving a batch of imports failed", exc_info=True)
-                batch = [(path, result if result.status == "failed" else
-                          ImportResult(name=result.name, status="failed", reason=(
-                              f"the database could not save it ({type(exc).__name__}); "
-                              "nothing was created for it")))
-                         for path, result in batch]
-            for path, result in batch:
-                report(path, result)
+            lines: list[tuple[Path, ImportResult | None]] = []
+            batch: list[tuple[Path, bytes]] = []
+            size = 0
+            while position < len(files) and len(batch) < IMPORT_BATCH_FILES and (
+                    size < IMPORT_BATCH_BYTES):
+                path = files[position]
+                position += 1
+                content = read(path)
+                if isinstance(content, ImportResult):
+                    lines.append((path, content))
+                else:
+                    lines.append((path, None))
+                    batch.append((path, content))
+                    size += len(content)
+            saved = iter(import_batch(batch) if batch else [])
+            for path, failure in lines:
+                for result in [failure] if failure else next(saved):
+                    report(path, result)
+                bar.advance(task)
     done = counts["created"]
     extra = [f"{counts[k]} {k}" for k in ("updated", "skipped") if counts[k]]
     console.print(f"Imported {done} work{'s' if done != 1 else ''}"

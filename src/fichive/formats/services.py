@@ -8,7 +8,7 @@ files of text/HTML stories. A file (or zip member) that fails creates nothing.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -27,7 +27,14 @@ from fichive.formats.importers.zipped import iter_zip_texts
 from fichive.tags.models import DEFAULT_RATING, DEFAULT_WARNING
 from fichive.works.languages import language_code
 from fichive.works.models import Creatorship, Work
-from fichive.works.services import ChapterText, WorkMeta, work_create, work_replace
+from fichive.works.services import (
+    ChapterText,
+    NewWork,
+    WorkMeta,
+    work_create,
+    work_replace,
+    works_create,
+)
 
 # The largest file accepted: EPUBs and zips may be this big; a text or HTML story must stay
 # under MAX_TEXT_BYTES (each importer checks its own limit).
@@ -158,10 +165,8 @@ def find_duplicate(*, source_url: str, source_hash: str) -> Work | None:
     return Work.objects.filter(source_url=source_url).order_by("id").first() or found[0]
 
 
-def save_parsed(parsed: ParsedWork, *, user: User, options: ImportOptions,
-                source_hash: str, name: str) -> ImportResult:
-    """Create the work a parsed file describes, or skip or update the one imported before
-    (options.on_duplicate); ImportFailed with a one-line reason if it can't be saved."""
+def _work_from_parsed(parsed: ParsedWork, *, user: User, options: ImportOptions,
+                      source_hash: str) -> tuple[WorkMeta, list[ChapterText]]:
     meta = _meta_from_parsed(parsed, user=user, options=options, source_hash=source_hash)
     if not meta.fandoms:
         raise ImportFailed("a work needs at least one fandom and the file names none: give "
@@ -171,24 +176,47 @@ def save_parsed(parsed: ParsedWork, *, user: User, options: ImportOptions,
                     end_notes=c.end_notes, fmt="html")
         for c in parsed.chapters
     ]
-    existing = find_duplicate(source_url=meta.source_url, source_hash=source_hash)
+    return meta, chapters
+
+
+def _save_existing(existing: Work, *, meta: WorkMeta, chapters: list[ChapterText],
+                   user: User, options: ImportOptions, name: str) -> ImportResult:
+    """Skip or update (options.on_duplicate) the work imported before."""
+    if options.on_duplicate != "update":
+        return ImportResult(name=name, status="skipped", work=existing,
+                            reason=f"already imported as /works/{existing.pk}")
+    if not Creatorship.objects.filter(work=existing, pseud__user=user).exists():
+        raise ImportFailed(f"already imported as /works/{existing.pk} by someone else; "
+                           "only its creators can update it")
     try:
-        if existing is None:
-            work = work_create(user=user, meta=meta, chapters=chapters, post=not options.draft)
-            return ImportResult(name=name, status="created", work=work)
-        if options.on_duplicate != "update":
-            return ImportResult(name=name, status="skipped", work=existing,
-                                reason=f"already imported as /works/{existing.pk}")
-        if not Creatorship.objects.filter(work=existing, pseud__user=user).exists():
-            raise ImportFailed(f"already imported as /works/{existing.pk} by someone else; "
-                               "only its creators can update it")
         work = work_replace(user=user, work=existing, meta=meta, chapters=chapters)
-        return ImportResult(name=name, status="updated", work=work)
     except ValidationError as exc:
         raise ImportFailed(_one_line(exc)) from exc
+    return ImportResult(name=name, status="updated", work=work)
+
+
+def save_parsed(parsed: ParsedWork, *, user: User, options: ImportOptions,
+                source_hash: str, name: str) -> ImportResult:
+    """Create the work a parsed file describes, or skip or update the one imported before
+    (options.on_duplicate); ImportFailed with a one-line reason if it can't be saved."""
+    meta, chapters = _work_from_parsed(parsed, user=user, options=options,
+                                       source_hash=source_hash)
+    existing = find_duplicate(source_url=meta.source_url, source_hash=source_hash)
+    if existing is not None:
+        return _save_existing(existing, meta=meta, chapters=chapters, user=user,
+                              options=options, name=name)
+    try:
+        work = work_create(user=user, meta=meta, chapters=chapters, post=not options.draft)
+    except ValidationError as exc:
+        raise ImportFailed(_one_line(exc)) from exc
+    return ImportResult(name=name, status="created", work=work)
 
 
 def _stories(data: bytes, *, filename: str) -> Iterator[tuple[str, bytes]]:
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportFailed(f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB")
+    if not data.strip():
+        raise ImportFailed("the file is empty")
     if detect_format(data) == "zip":
         for member, member_data in iter_zip_texts(data, filename=filename):
             yield f"{filename}:{member}", member_data
@@ -199,27 +227,78 @@ def _stories(data: bytes, *, filename: str) -> Iterator[tuple[str, bytes]]:
 def works_import(*, data: bytes, filename: str, user: User,
                  options: ImportOptions) -> Iterator[ImportResult]:
     """Import one file: one result for a story file, one per story for a zip of stories.
+    A story that fails creates nothing and never stops the others (works_import_files)."""
+    if options.on_duplicate not in ON_DUPLICATE:
+        raise ValueError(f"on_duplicate must be one of {ON_DUPLICATE}")
+    [results] = works_import_files(files=[(filename, data)], user=user, options=options)
+    yield from results
 
-    Each work is saved in its own transaction; a story that fails creates nothing and never
-    stops the others.
+
+@dataclass
+class _Pending:
+    """A story that will become a new work when the batch is written."""
+
+    file: int
+    position: int
+    name: str
+    work: NewWork
+
+
+@transaction.atomic
+def works_import_files(*, files: Iterable[tuple[str, bytes]], user: User,
+                       options: ImportOptions) -> list[list[ImportResult]]:
+    """Import several files (name, content) in one transaction: for each file, one result
+    per story (a zip holds several).
+
+    Every story is validated on its own by the works services (works_create); the new works
+    are then written together, a few statements for the whole batch. A story that fails
+    creates nothing (not even its tags) and never stops the others; a work imported before
+    is skipped or updated as `options.on_duplicate` says.
     """
     if options.on_duplicate not in ON_DUPLICATE:
         raise ValueError(f"on_duplicate must be one of {ON_DUPLICATE}")
-    try:
-        if len(data) > MAX_IMPORT_BYTES:
-            raise ImportFailed(
-                f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB")
-        if not data.strip():
-            raise ImportFailed("the file is empty")
-        stories = _stories(data, filename=filename)
-        for name, story in stories:
-            try:
-                with transaction.atomic():
+    results: list[list[ImportResult]] = []
+    pending: list[_Pending] = []
+    pending_sources: set[str] = set()
+
+    def create_pending() -> None:
+        created = works_create(user=user, works=[p.work for p in pending])
+        for story, outcome in zip(pending, created, strict=True):
+            results[story.file][story.position] = (
+                ImportResult(name=story.name, status="created", work=outcome)
+                if isinstance(outcome, Work) else
+                ImportResult(name=story.name, status="failed", reason=_one_line(outcome)))
+        pending.clear()
+        pending_sources.clear()
+
+    for filename, data in files:
+        found: list[ImportResult] = []
+        results.append(found)
+        try:
+            for name, story in _stories(data, filename=filename):
+                try:
                     parsed = parse_file(story, filename=name.rsplit(":", 1)[-1],
                                         options=options)
-                    yield save_parsed(parsed, user=user, options=options, name=name,
-                                       source_hash=hashlib.sha256(story).hexdigest())
-            except ImportFailed as exc:
-                yield ImportResult(name=name, status="failed", reason=str(exc))
-    except ImportFailed as exc:
-        yield ImportResult(name=filename, status="failed", reason=str(exc))
+                    source_hash = hashlib.sha256(story).hexdigest()
+                    meta, chapters = _work_from_parsed(parsed, user=user, options=options,
+                                                       source_hash=source_hash)
+                    sources = {meta.source_url, source_hash} - {""}
+                    if sources & pending_sources:  # the same story twice in this batch
+                        create_pending()
+                    existing = find_duplicate(source_url=meta.source_url,
+                                              source_hash=source_hash)
+                    if existing is None:
+                        pending.append(_Pending(len(results) - 1, len(found), name,
+                                                NewWork(meta, chapters, not options.draft)))
+                        pending_sources.update(sources)
+                        found.append(ImportResult(name=name, status="failed"))  # for now
+                    else:
+                        found.append(_save_existing(existing, meta=meta, chapters=chapters,
+                                                    user=user, options=options, name=name))
+                except ImportFailed as exc:
+                    found.append(ImportResult(name=name, status="failed", reason=str(exc)))
+        except ImportFailed as exc:
+            found.append(ImportResult(name=filename, status="failed", reason=str(exc)))
+    if pending:
+        create_pending()
+    return results

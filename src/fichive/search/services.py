@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
@@ -128,20 +129,33 @@ def _write_chapters(engine: ModuleType, chapters: QuerySet[Chapter]) -> None:
         engine.write_chapters(_chapter_rows(rows))
 
 
-def search_index_new_work(*, work: Work, creators: list[Pseud], tag_ids: set[int],
-                          chapters: list[Chapter]) -> None:
-    """Index a work created in this transaction from what its creator wrote: the fields,
-    `creators` in order, `tag_ids` (its tags and filter tags) and its `chapters` as saved,
-    without reading them back (a new work has no documents to replace)."""
-    names = _creator_names
-    creator_names = [n for p in creators for n in names(p.name, p.user.username)]
-    row = _work_row({"id": work.pk, "title": work.title, "summary": work.summary,
-                     "notes": work.notes, "end_notes": work.end_notes},
-                    creator_names, tag_ids, _tag_names(tag_ids))
+@dataclass
+class NewWorkDocument:
+    """A work created in this transaction, as search_index_new_works takes it: its
+    `creators` in order, `tag_ids` (its tags and filter tags) and its `chapters` as saved."""
+
+    work: Work
+    creators: list[Pseud]
+    tag_ids: set[int]
+    chapters: list[Chapter]
+
+
+def search_index_new_works(*, works: list[NewWorkDocument]) -> None:
+    """Index works created in this transaction from what their creators wrote, without
+    reading them back (a new work has no documents to replace)."""
+    names = _tag_names({t for new in works for t in new.tag_ids})
+    rows = []
+    for new in works:
+        work = new.work
+        creators = [n for p in new.creators for n in _creator_names(p.name, p.user.username)]
+        rows.append(_work_row({"id": work.pk, "title": work.title, "summary": work.summary,
+                               "notes": work.notes, "end_notes": work.end_notes},
+                              creators, new.tag_ids, names))
     engine = backend()
-    engine.write_works([row])
+    engine.write_works(rows)
     engine.write_chapters(_chapter_rows(
-        {name: getattr(c, name) for name in CHAPTER_VALUES} for c in chapters))
+        {name: getattr(c, name) for name in CHAPTER_VALUES} for new in works
+        for c in new.chapters))
 
 
 @transaction.atomic

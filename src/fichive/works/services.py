@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
@@ -22,8 +23,9 @@ from fichive.lib.cache import content_changed
 from fichive.lib.sanitize import userstuff_with_text
 from fichive.lib.wordcount import count_words_in_text
 from fichive.search.services import (
+    NewWorkDocument,
     search_index_chapters,
-    search_index_new_work,
+    search_index_new_works,
     search_index_works,
 )
 from fichive.tags.models import DEFAULT_RATING, DEFAULT_WARNING, Tag
@@ -266,16 +268,29 @@ def _renumber(work: Work) -> None:
             chapter.save(update_fields=["position"])
 
 
-@transaction.atomic
-def work_create(
-    *, user: User, meta: WorkMeta, chapters: list[ChapterText], post: bool
-) -> Work:
-    """Create a work with its chapters, as a draft or posted; all or nothing.
+@dataclass
+class NewWork:
+    """One work for works_create: what work_create takes."""
 
-    A new work has no old rows to compare with, so everything it needs (totals, posting
-    dates, creators, filter tags, search documents) is computed from what was just cleaned
-    and written once, without reading it back.
-    """
+    meta: WorkMeta
+    chapters: list[ChapterText]
+    post: bool
+
+
+@dataclass
+class _Cleaned:
+    """A new work validated and sanitized, ready to be written."""
+
+    work: Work
+    creators: list[Pseud]
+    tags: list[Tag]
+    chapters: list[Chapter]
+
+
+def _clean_new(*, user: User, meta: WorkMeta, chapters: list[ChapterText],
+               post: bool) -> _Cleaned:
+    """Validate and sanitize a new work (creating its new tags); raise ValidationError with
+    every problem, or return its unsaved rows with totals and posting dates settled."""
     if not chapters:
         raise ValidationError({"content": ["A work needs at least one chapter."]})
     errors: dict[str, list[str]] = {}
@@ -296,8 +311,7 @@ def work_create(
     if meta.complete and fields["expected_chapters"] is None:
         fields["expected_chapters"] = len(chapters)
     creators = list(dict.fromkeys(meta.creators))
-    all_tags = list(dict.fromkeys(t for group in tags.values() for t in group))
-    # What _refresh_totals and work_post would settle, known before the first write.
+    # What _refresh_totals and work_post settle for an existing work, known before writing.
     chapter_count = len(cleaned)
     expected = fields["expected_chapters"]
     if expected is not None and expected < chapter_count:
@@ -306,7 +320,7 @@ def work_create(
     if post:
         published = published or _today()
         updated = max(updated or published, published)
-    work = Work.objects.create(
+    work = Work(
         **fields, published=published, updated=updated,
         state=Work.State.POSTED if post else Work.State.DRAFT,
         sort_title=sort_title(fields["title"]),
@@ -314,21 +328,85 @@ def work_create(
         word_count=sum(values["word_count"] for values in cleaned),
         chapter_count=chapter_count, complete=expected == chapter_count,
     )
+    chapter_published = meta.published or (published if post else None)
+    return _Cleaned(
+        work=work, creators=creators,
+        tags=list(dict.fromkeys(t for group in tags.values() for t in group)),
+        chapters=[Chapter(position=i, published=chapter_published, **values)
+                  for i, values in enumerate(cleaned, start=1)],
+    )
+
+
+def _insert_new(new: list[_Cleaned]) -> None:
+    """Write cleaned new works with a few statements for all of them: the works, creators,
+    taggings, tag use counts, filter tags, chapters and search documents, computed from what
+    was cleaned instead of read back (a new work has no old rows to replace)."""
+    Work.objects.bulk_create([n.work for n in new])
     Creatorship.objects.bulk_create(
-        Creatorship(work=work, pseud=p, position=i) for i, p in enumerate(creators)
+        Creatorship(work=n.work, pseud=p, position=i)
+        for n in new for i, p in enumerate(n.creators)
     )
-    Tagging.objects.bulk_create(Tagging(work=work, tag=t) for t in all_tags)
-    Tag.objects.filter(pk__in=[t.pk for t in all_tags]).update(uses=F("uses") + 1)
-    filter_tags = filter_tags_add_new(taggings=[(work.pk, t.pk) for t in all_tags])
-    new_chapters = Chapter.objects.bulk_create(
-        Chapter(work=work, position=i, published=meta.published or (published if post else None),
-                **values)
-        for i, values in enumerate(cleaned, start=1)
-    )
-    search_index_new_work(work=work, creators=creators, chapters=new_chapters,
-                          tag_ids={t.pk for t in all_tags} | filter_tags.get(work.pk, set()))
-    content_changed(work_ids=[work.pk])
-    return work
+    Tagging.objects.bulk_create(Tagging(work=n.work, tag=t) for n in new for t in n.tags)
+    uses = Counter(t.pk for n in new for t in n.tags)
+    by_increment: dict[int, list[int]] = defaultdict(list)
+    for tag_id, increment in uses.items():
+        by_increment[increment].append(tag_id)
+    for increment, tag_ids in sorted(by_increment.items()):
+        Tag.objects.filter(pk__in=tag_ids).update(uses=F("uses") + increment)
+    filter_tags = filter_tags_add_new(taggings=[(n.work.pk, t.pk) for n in new for t in n.tags])
+    for n in new:
+        for chapter in n.chapters:
+            chapter.work = n.work
+    Chapter.objects.bulk_create([c for n in new for c in n.chapters])
+    search_index_new_works(works=[
+        NewWorkDocument(work=n.work, creators=n.creators, chapters=n.chapters,
+                        tag_ids={t.pk for t in n.tags} | filter_tags.get(n.work.pk, set()))
+        for n in new
+    ])
+    content_changed(work_ids=[n.work.pk for n in new])
+
+
+@transaction.atomic
+def work_create(
+    *, user: User, meta: WorkMeta, chapters: list[ChapterText], post: bool
+) -> Work:
+    """Create a work with its chapters, as a draft or posted; all or nothing."""
+    new = _clean_new(user=user, meta=meta, chapters=chapters, post=post)
+    _insert_new([new])
+    return new.work
+
+
+def works_create(*, user: User, works: list[NewWork]) -> list[Work | ValidationError]:
+    """Create several works at once (importing a batch of files): each is validated exactly
+    as work_create does, and the valid ones are written together. Returns, in order, each
+    new work or the ValidationError that refused it; a refused work leaves nothing behind
+    (not even the tags it would have created). Call it inside a transaction."""
+    results: list[Work | ValidationError] = []
+    cleaned: list[_Cleaned] = []
+    for item in works:
+        try:
+            with transaction.atomic():  # a savepoint: a refused work's new tags go with it
+                cleaned.append(_clean_new(user=user, meta=item.meta, chapters=item.chapters,
+                                          post=item.post))
+            results.append(cleaned[-1].work)
+        except ValidationError as exc:
+            results.append(exc)
+    if cleaned:
+        try:
+            with transaction.atomic():
+                _insert_new(cleaned)
+        except DatabaseError:
+            # Something the database refused (a constraint, a value too large for a
+            # column): find which work it was by saving them one by one.
+            for index, item in enumerate(works):
+                if isinstance(results[index], Work):
+                    try:
+                        results[index] = work_create(user=user, meta=item.meta,
+                                                     chapters=item.chapters, post=item.post)
+                    except DatabaseError as exc:
+                        results[index] = ValidationError(
+                            f"The database could not save it ({type(exc).__name__}).")
+    return results
 
 
 @transaction.atomic
