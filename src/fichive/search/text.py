@@ -62,7 +62,18 @@ def fold(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """The folded words of a text, in order, as both backends index them."""
-    return [fold(match.group()) for match in _WORD.finditer(text)]
+    if text.isascii():  # folding ASCII is lowercasing; one pass for the whole text
+        return _WORD.findall(text.lower())
+    folded: dict[str, str] = {}
+    result = []
+    for word in _WORD.findall(text):
+        if word.isascii():
+            result.append(word.lower())
+        else:
+            if word not in folded:
+                folded[word] = fold(word)
+            result.append(folded[word])
+    return result
 
 
 def index_words(text: str) -> str:
