@@ -376,11 +376,12 @@ def work_create(
     return new.work
 
 
+@transaction.atomic
 def works_create(*, user: User, works: list[NewWork]) -> list[Work | ValidationError]:
     """Create several works at once (importing a batch of files): each is validated exactly
     as work_create does, and the valid ones are written together. Returns, in order, each
     new work or the ValidationError that refused it; a refused work leaves nothing behind
-    (not even the tags it would have created). Call it inside a transaction."""
+    (not even the tags it would have created)."""
     results: list[Work | ValidationError] = []
     cleaned: list[_Cleaned] = []
     for item in works:
@@ -403,6 +404,8 @@ def works_create(*, user: User, works: list[NewWork]) -> list[Work | ValidationE
                     try:
                         results[index] = work_create(user=user, meta=item.meta,
                                                      chapters=item.chapters, post=item.post)
+                    except ValidationError as exc:
+                        results[index] = exc
                     except DatabaseError as exc:
                         results[index] = ValidationError(
                             f"The database could not save it ({type(exc).__name__}).")
