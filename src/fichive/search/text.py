@@ -34,8 +34,8 @@ _SPACES = re.compile(r"[ \t\r\f\v]+")
 def html_to_text(value: str) -> str:
     """The readable text of sanitized HTML: tags dropped, blocks on lines of their own."""
     text = _BLOCK_END.sub("\n", value)
-    text = html.unescape(_TAG.sub("", text))
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    text = _SPACES.sub(" ", html.unescape(_TAG.sub("", text)))  # (not newlines)
+    lines = (line.strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
