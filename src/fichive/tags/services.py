@@ -78,11 +78,14 @@ def tags_find_or_create(*, tag_type: str, names: Iterable[str]) -> list[Tag]:
 
 
 def tags_find_or_create_by_type(
-    *, wanted: Mapping[str, Iterable[str]]
+    *, wanted: Mapping[str, Iterable[str]], known: dict[str, Tag] | None = None
 ) -> tuple[dict[str, list[Tag]], dict[str, list[str]]]:
     """tags_find_or_create for several types at once, with one query for the names that
     exist: the good tags of each type, and the problems keyed "<type>s" (a form field name)
-    for the caller to report; the tags that were fine are created either way."""
+    for the caller to report; the tags that were fine are created either way.
+
+    `known` (tag key → tag), when given, is a cache for a batch in one transaction: keys in
+    it are not looked up again, and the tags found or created are added to it."""
     valid: dict[str, list[str]] = {}
     errors: dict[str, list[str]] = {}
     for tag_type, names in wanted.items():
@@ -93,7 +96,10 @@ def tags_find_or_create_by_type(
             except ValidationError as exc:
                 errors.setdefault(tag_type + "s", []).extend(exc.messages)
     keys = {tag_key(name) for names in valid.values() for name in names}
-    known = {tag.key: tag for tag in Tag.objects.filter(key__in=keys)} if keys else {}
+    if known is None:
+        known = {}
+    if missing := keys - known.keys():
+        known.update((tag.key, tag) for tag in Tag.objects.filter(key__in=missing))
     result: dict[str, list[Tag]] = {}
     for tag_type, names in valid.items():
         label = Tag.Type(tag_type).label

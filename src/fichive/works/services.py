@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter, defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +29,7 @@ from fichive.search.services import (
     search_index_new_works,
     search_index_works,
 )
-from fichive.tags.models import DEFAULT_RATING, DEFAULT_WARNING, Tag
+from fichive.tags.models import DEFAULT_RATING, DEFAULT_WARNING, Tag, tag_key
 from fichive.tags.services import tags_find_or_create_by_type
 from fichive.works.filter_tags import filter_tags_add_new, filter_tags_rebuild
 from fichive.works.languages import LANGUAGE_NAMES
@@ -121,8 +122,22 @@ def _clean_text_and_words(value: str, *, fmt: str, limit: int, label: str,
     return html, count_words_in_text(visible)
 
 
-def _clean_meta(meta: WorkMeta, *, user: User) -> tuple[dict, dict[str, list[Tag]]]:
-    """Validate and sanitize a WorkMeta; return model fields and tags by type, or raise."""
+def _tag_names(meta: WorkMeta) -> dict[str, list[str]]:
+    return {
+        Tag.Type.RATING: [meta.rating] if meta.rating else [],
+        Tag.Type.WARNING: meta.warnings,
+        Tag.Type.CATEGORY: meta.categories,
+        Tag.Type.FANDOM: meta.fandoms,
+        Tag.Type.RELATIONSHIP: meta.relationships,
+        Tag.Type.CHARACTER: meta.characters,
+        Tag.Type.FREEFORM: meta.freeforms,
+    }
+
+
+def _clean_meta(meta: WorkMeta, *, user: User,
+                known_tags: dict[str, Tag] | None = None) -> tuple[dict, dict[str, list[Tag]]]:
+    """Validate and sanitize a WorkMeta; return model fields and tags by type, or raise.
+    `known_tags` is a batch's tag cache (see tags_find_or_create_by_type)."""
     errors: dict[str, list[str]] = {}
 
     def check(key: str, func):  # collect every error instead of stopping at the first
@@ -159,16 +174,7 @@ def _clean_meta(meta: WorkMeta, *, user: User) -> tuple[dict, dict[str, list[Tag
         "source_url": meta.source_url or "",
         "source_hash": meta.source_hash or "",
     }
-    wanted: dict[str, list[str]] = {
-        Tag.Type.RATING: [meta.rating] if meta.rating else [],
-        Tag.Type.WARNING: meta.warnings,
-        Tag.Type.CATEGORY: meta.categories,
-        Tag.Type.FANDOM: meta.fandoms,
-        Tag.Type.RELATIONSHIP: meta.relationships,
-        Tag.Type.CHARACTER: meta.characters,
-        Tag.Type.FREEFORM: meta.freeforms,
-    }
-    tags, tag_errors = tags_find_or_create_by_type(wanted=wanted)
+    tags, tag_errors = tags_find_or_create_by_type(wanted=_tag_names(meta), known=known_tags)
     for key, messages in tag_errors.items():
         errors.setdefault(key, []).extend(messages)
     if not meta.rating:
@@ -287,15 +293,15 @@ class _Cleaned:
     chapters: list[Chapter]
 
 
-def _clean_new(*, user: User, meta: WorkMeta, chapters: list[ChapterText],
-               post: bool) -> _Cleaned:
+def _clean_new(*, user: User, meta: WorkMeta, chapters: list[ChapterText], post: bool,
+               known_tags: dict[str, Tag] | None = None) -> _Cleaned:
     """Validate and sanitize a new work (creating its new tags); raise ValidationError with
     every problem, or return its unsaved rows with totals and posting dates settled."""
     if not chapters:
         raise ValidationError({"content": ["A work needs at least one chapter."]})
     errors: dict[str, list[str]] = {}
     try:
-        fields, tags = _clean_meta(meta, user=user)
+        fields, tags = _clean_meta(meta, user=user, known_tags=known_tags)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     cleaned: list[dict] = []
@@ -384,14 +390,25 @@ def works_create(*, user: User, works: list[NewWork]) -> list[Work | ValidationE
     (not even the tags it would have created)."""
     results: list[Work | ValidationError] = []
     cleaned: list[_Cleaned] = []
+    # The batch's existing tags, looked up at once; a work whose tags all exist writes
+    # nothing while it is validated, so it needs no savepoint of its own.
+    keys = {tag_key(name) for item in works for names in _tag_names(item.meta).values()
+            for name in names}
+    known: dict[str, Tag] = {tag.key: tag for tag in Tag.objects.filter(key__in=keys)}
     for item in works:
+        needs_savepoint = not all(tag_key(name) in known for names in
+                                  _tag_names(item.meta).values() for name in names)
+        before = dict(known)
         try:
-            with transaction.atomic():  # a savepoint: a refused work's new tags go with it
+            with transaction.atomic() if needs_savepoint else nullcontext():
                 cleaned.append(_clean_new(user=user, meta=item.meta, chapters=item.chapters,
-                                          post=item.post))
+                                          post=item.post, known_tags=known))
             results.append(cleaned[-1].work)
         except ValidationError as exc:
             results.append(exc)
+            # Tags it created went with its savepoint.
+            known.clear()
+            known.update(before)
     if cleaned:
         try:
             with transaction.atomic():
