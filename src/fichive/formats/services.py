@@ -235,13 +235,23 @@ def works_import(*, data: bytes, filename: str, user: User,
 
 
 @dataclass
-class _Pending:
-    """A story that will become a new work when the batch is written."""
+class _Story:
+    """A story read from a file, waiting in a chunk of a batch."""
 
-    file: int
-    position: int
+    results: list[ImportResult]  # its file's results
+    position: int  # its place there
     name: str
-    work: NewWork
+    meta: WorkMeta
+    chapters: list[ChapterText]
+
+    @property
+    def sources(self) -> set[str]:
+        return {self.meta.source_url, self.meta.source_hash} - {""}
+
+
+# Stories parsed, checked for duplicates and written together; bounds the memory a batch
+# (or a zip of many stories) holds at once.
+CHUNK_STORIES = 50
 
 
 @transaction.atomic
@@ -251,26 +261,14 @@ def works_import_files(*, files: Iterable[tuple[str, bytes]], user: User,
     per story (a zip holds several).
 
     Every story is validated on its own by the works services (works_create); the new works
-    are then written together, a few statements for the whole batch. A story that fails
-    creates nothing (not even its tags) and never stops the others; a work imported before
-    is skipped or updated as `options.on_duplicate` says.
+    are then written together, a few statements for many works. A story that fails creates
+    nothing (not even its tags) and never stops the others; a work imported before is
+    skipped or updated as `options.on_duplicate` says.
     """
     if options.on_duplicate not in ON_DUPLICATE:
         raise ValueError(f"on_duplicate must be one of {ON_DUPLICATE}")
     results: list[list[ImportResult]] = []
-    pending: list[_Pending] = []
-    pending_sources: set[str] = set()
-
-    def create_pending() -> None:
-        created = works_create(user=user, works=[p.work for p in pending])
-        for story, outcome in zip(pending, created, strict=True):
-            results[story.file][story.position] = (
-                ImportResult(name=story.name, status="created", work=outcome)
-                if isinstance(outcome, Work) else
-                ImportResult(name=story.name, status="failed", reason=_one_line(outcome)))
-        pending.clear()
-        pending_sources.clear()
-
+    chunk: list[_Story] = []
     for filename, data in files:
         found: list[ImportResult] = []
         results.append(found)
@@ -279,26 +277,65 @@ def works_import_files(*, files: Iterable[tuple[str, bytes]], user: User,
                 try:
                     parsed = parse_file(story, filename=name.rsplit(":", 1)[-1],
                                         options=options)
-                    source_hash = hashlib.sha256(story).hexdigest()
-                    meta, chapters = _work_from_parsed(parsed, user=user, options=options,
-                                                       source_hash=source_hash)
-                    sources = {meta.source_url, source_hash} - {""}
-                    if sources & pending_sources:  # the same story twice in this batch
-                        create_pending()
-                    existing = find_duplicate(source_url=meta.source_url,
-                                              source_hash=source_hash)
-                    if existing is None:
-                        pending.append(_Pending(len(results) - 1, len(found), name,
-                                                NewWork(meta, chapters, not options.draft)))
-                        pending_sources.update(sources)
-                        found.append(ImportResult(name=name, status="failed"))  # for now
-                    else:
-                        found.append(_save_existing(existing, meta=meta, chapters=chapters,
-                                                    user=user, options=options, name=name))
+                    meta, chapters = _work_from_parsed(
+                        parsed, user=user, options=options,
+                        source_hash=hashlib.sha256(story).hexdigest())
                 except ImportFailed as exc:
                     found.append(ImportResult(name=name, status="failed", reason=str(exc)))
+                    continue
+                found.append(ImportResult(name=name, status="failed"))  # until it is saved
+                chunk.append(_Story(found, len(found) - 1, name, meta, chapters))
+                if len(chunk) >= CHUNK_STORIES:
+                    _save_chunk(chunk, user=user, options=options)
+                    chunk = []
         except ImportFailed as exc:
             found.append(ImportResult(name=filename, status="failed", reason=str(exc)))
+    _save_chunk(chunk, user=user, options=options)
+    return results
+
+
+def _save_chunk(chunk: list[_Story], *, user: User, options: ImportOptions) -> None:
+    """Save a chunk of stories in order: new works together, works imported before skipped
+    or updated; each story's result replaces its placeholder."""
+    if not chunk:
+        return
+    urls = {s.meta.source_url for s in chunk} - {""}
+    hashes = {s.meta.source_hash for s in chunk} - {""}
+    # One query tells which stories may have been imported before; only those are looked up.
+    taken: set[str] = set()
+    for url, digest in Work.objects.filter(
+            Q(source_url__in=urls) | Q(source_hash__in=hashes)).values_list("source_url",
+                                                                            "source_hash"):
+        taken |= {url} & urls | {digest} & hashes
+    pending: list[_Story] = []
+    seen: set[str] = set()  # sources of this chunk's stories so far
+
+    def create_pending() -> None:
+        created = works_create(user=user, works=[
+            NewWork(s.meta, s.chapters, not options.draft) for s in pending])
+        for story, outcome in zip(pending, created, strict=True):
+            story.results[story.position] = (
+                ImportResult(name=story.name, status="created", work=outcome)
+                if isinstance(outcome, Work) else
+                ImportResult(name=story.name, status="failed", reason=_one_line(outcome)))
+        pending.clear()
+
+    for story in chunk:
+        existing = None
+        if story.sources & seen:  # the same story twice in this chunk: save the first
+            create_pending()
+        if story.sources & (seen | taken):
+            existing = find_duplicate(source_url=story.meta.source_url,
+                                      source_hash=story.meta.source_hash)
+        seen |= story.sources
+        if existing is None:
+            pending.append(story)
+            continue
+        try:
+            result = _save_existing(existing, meta=story.meta, chapters=story.chapters,
+                                    user=user, options=options, name=story.name)
+        except ImportFailed as exc:
+            result = ImportResult(name=story.name, status="failed", reason=str(exc))
+        story.results[story.position] = result
     if pending:
         create_pending()
-    return results
