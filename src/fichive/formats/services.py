@@ -1,5 +1,6 @@
 """Importing files as works: detect the format by content, parse, and post through the works
-services, one transaction per work, recognising works imported before.
+services (many works per transaction, each validated on its own), recognising works
+imported before.
 
 Formats: plain text, HTML, AO3's HTML download, EPUB (AO3, FanFicFare or any other), and zip
 files of text/HTML stories. A file (or zip member) that fails creates nothing.
@@ -40,8 +41,6 @@ from fichive.works.services import (
 # under MAX_TEXT_BYTES (each importer checks its own limit).
 MAX_IMPORT_BYTES = MAX_ARCHIVE_BYTES
 ON_DUPLICATE = ("skip", "update")
-# How many works find_duplicate reads at once (normally there is one at most).
-DUPLICATES_READ = 20
 
 
 @dataclass
@@ -152,17 +151,12 @@ def _one_line(exc: ValidationError) -> str:
 def find_duplicate(*, source_url: str, source_hash: str) -> Work | None:
     """A work imported before from the same source (same AO3 work or story URL) or the same
     file bytes."""
-    match = Q(source_url=source_url) if source_url else Q()
-    if source_hash:
-        match |= Q(source_hash=source_hash)
-    if not match:
-        return None
-    # One query for both; the same source wins over the same bytes.
-    found = list(Work.objects.filter(match).order_by("id")[:DUPLICATES_READ])
-    by_url = [work for work in found if source_url and work.source_url == source_url]
-    if by_url or len(found) < DUPLICATES_READ or not source_url:
-        return (by_url or found)[0] if found else None
-    return Work.objects.filter(source_url=source_url).order_by("id").first() or found[0]
+    works = Work.objects.order_by("id")
+    if source_url:
+        found = works.filter(source_url=source_url).first()
+        if found:
+            return found
+    return works.filter(source_hash=source_hash).first() if source_hash else None
 
 
 def _work_from_parsed(parsed: ParsedWork, *, user: User, options: ImportOptions,
