@@ -300,8 +300,6 @@ _BLOCK_BOUNDARY = _names(
     figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre
     section summary table tbody td tfoot th thead tr ul"""
 )
-_SPACES_RE = re.compile(r"\s+")
-_BLOCK_EDGES_RE = re.compile(r" ?\x00[\x00 ]*")
 # Markers while converting: a block edge, and an inline tag (kept apart until entities are
 # decoded so that "&am<b>p;" never becomes "&").
 _BLOCK_MARK, _INLINE_MARK = "\x00", "\x01"
@@ -317,5 +315,8 @@ def html_to_text(html: str) -> str:
     whitespace collapsed, one line per block so that words never run together."""
     text = _TOKEN_RE.sub(_token_to_marker, html.replace(_BLOCK_MARK, "").replace(_INLINE_MARK, ""))
     text = htmllib.unescape(text).replace(_INLINE_MARK, "")
-    text = _SPACES_RE.sub(" ", text)
-    return _BLOCK_EDGES_RE.sub("\n", text).strip()
+    # Runs of whitespace become one space (str.split's whitespace is the regex \s, and it is
+    # several times faster than a substitution that also rewrites every single space).
+    text = " ".join(text.split())
+    blocks = (block.strip(" ") for block in text.split(_BLOCK_MARK))
+    return "\n".join(block for block in blocks if block)
