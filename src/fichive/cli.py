@@ -17,6 +17,11 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("fichive.import")
 
+# `fichive import` saves files a batch at a time, in one transaction each: at most this many
+# files or bytes, so a batch never holds SQLite's write lock (or memory) for long.
+IMPORT_BATCH_FILES = 50
+IMPORT_BATCH_BYTES = 20 * 1024 * 1024
+
 
 def _django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fichive.settings")
@@ -170,7 +175,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         MAX_IMPORT_BYTES,
         ImportOptions,
         ImportResult,
-        works_import,
+        works_import_files,
     )
     from fichive.tags.models import RATINGS
 
@@ -182,6 +187,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if created:
         console.print(f"Created the account “{user.username}” (it has no password yet).")
     options = ImportOptions(title=args.title, fandoms=args.fandom, rating=args.rating,
+                            pseud=user.default_pseud,
                             restricted=args.restricted, draft=args.draft,
                             split_chapters=args.split_chapters,
                             on_duplicate=args.on_duplicate)
@@ -193,28 +199,60 @@ def cmd_import(args: argparse.Namespace) -> int:
         # zip members show as "stories.zip:a.txt"
         console.print(_result_line(f"{path}{result.name[len(path.name):]}", result))
 
+    def read(path: Path) -> bytes | ImportResult:
+        """The file's content, or the failed result that says why it can't be read."""
+        try:
+            if not path.is_file():
+                raise FileNotFoundError(2, "no such file")
+            if path.stat().st_size > MAX_IMPORT_BYTES:
+                return ImportResult(name=path.name, status="failed", reason=(
+                    f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB"))
+            return path.read_bytes()
+        except OSError as exc:
+            reason = "no such file" if isinstance(exc, FileNotFoundError) else (
+                f"can't read it ({exc.strerror})")
+            return ImportResult(name=path.name, status="failed", reason=reason)
+
+    def import_batch(batch: list[tuple[Path, bytes]]) -> list[list[ImportResult]]:
+        """Each file's results, saved in one transaction; when something unexpected breaks
+        the batch, its files are imported again one by one so that only the broken one fails."""
+        try:
+            return works_import_files(files=[(p.name, data) for p, data in batch], user=user,
+                                      options=options)
+        except Exception as exc:  # one broken file must never stop the others
+            if len(batch) > 1:
+                return [import_batch([one])[0] for one in batch]
+            path = batch[0][0]
+            logger.info("importing %s failed", path, exc_info=True)
+            return [[ImportResult(name=path.name, status="failed", reason=(
+                f"unexpected problem ({type(exc).__name__}); nothing was created for it"))]]
+
+    # Files are imported a batch at a time, each batch in one transaction (a commit per work
+    # costs a disk flush), its new works validated one by one and written together; lines
+    # are printed once the batch has committed.
     with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
         task = bar.add_task("Importing", total=len(files))
-        for path in files:
-            try:
-                if not path.is_file():
-                    raise FileNotFoundError(2, "no such file")
-                if path.stat().st_size > MAX_IMPORT_BYTES:
-                    report(path, ImportResult(name=path.name, status="failed", reason=(
-                        f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB")))
+        position = 0
+        while position < len(files):
+            lines: list[tuple[Path, ImportResult | None]] = []
+            batch: list[tuple[Path, bytes]] = []
+            size = 0
+            while position < len(files) and len(batch) < IMPORT_BATCH_FILES and (
+                    size < IMPORT_BATCH_BYTES):
+                path = files[position]
+                position += 1
+                content = read(path)
+                if isinstance(content, ImportResult):
+                    lines.append((path, content))
                 else:
-                    for result in works_import(data=path.read_bytes(), filename=path.name,
-                                               user=user, options=options):
-                        report(path, result)
-            except OSError as exc:
-                reason = "no such file" if isinstance(exc, FileNotFoundError) else (
-                    f"can't read it ({exc.strerror})")
-                report(path, ImportResult(name=path.name, status="failed", reason=reason))
-            except Exception as exc:  # one broken file must never stop the batch
-                logger.info("importing %s failed", path, exc_info=True)
-                report(path, ImportResult(name=path.name, status="failed", reason=(
-                    f"unexpected problem ({type(exc).__name__}); nothing was created for it")))
-            bar.advance(task)
+                    lines.append((path, None))
+                    batch.append((path, content))
+                    size += len(content)
+            saved = iter(import_batch(batch) if batch else [])
+            for path, failure in lines:
+                for result in [failure] if failure else next(saved):
+                    report(path, result)
+                bar.advance(task)
     done = counts["created"]
     extra = [f"{counts[k]} {k}" for k in ("updated", "skipped") if counts[k]]
     console.print(f"Imported {done} work{'s' if done != 1 else ''}"

@@ -1,5 +1,6 @@
 """Importing files as works: detect the format by content, parse, and post through the works
-services, one transaction per work, recognising works imported before.
+services (many works per transaction, each validated on its own), recognising works
+imported before.
 
 Formats: plain text, HTML, AO3's HTML download, EPUB (AO3, FanFicFare or any other), and zip
 files of text/HTML stories. A file (or zip member) that fails creates nothing.
@@ -8,11 +9,12 @@ files of text/HTML stories. A file (or zip member) that fails creates nothing.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from fichive.accounts.models import Pseud, User
 from fichive.formats.errors import ImportFailed
@@ -26,7 +28,14 @@ from fichive.formats.importers.zipped import iter_zip_texts
 from fichive.tags.models import DEFAULT_RATING, DEFAULT_WARNING
 from fichive.works.languages import language_code
 from fichive.works.models import Creatorship, Work
-from fichive.works.services import ChapterText, WorkMeta, work_create, work_replace
+from fichive.works.services import (
+    ChapterText,
+    NewWork,
+    WorkMeta,
+    work_create,
+    work_replace,
+    works_create,
+)
 
 # The largest file accepted: EPUBs and zips may be this big; a text or HTML story must stay
 # under MAX_TEXT_BYTES (each importer checks its own limit).
@@ -150,10 +159,8 @@ def find_duplicate(*, source_url: str, source_hash: str) -> Work | None:
     return works.filter(source_hash=source_hash).first() if source_hash else None
 
 
-def save_parsed(parsed: ParsedWork, *, user: User, options: ImportOptions,
-                source_hash: str, name: str) -> ImportResult:
-    """Create the work a parsed file describes, or skip or update the one imported before
-    (options.on_duplicate); ImportFailed with a one-line reason if it can't be saved."""
+def _work_from_parsed(parsed: ParsedWork, *, user: User, options: ImportOptions,
+                      source_hash: str) -> tuple[WorkMeta, list[ChapterText]]:
     meta = _meta_from_parsed(parsed, user=user, options=options, source_hash=source_hash)
     if not meta.fandoms:
         raise ImportFailed("a work needs at least one fandom and the file names none: give "
@@ -163,24 +170,47 @@ def save_parsed(parsed: ParsedWork, *, user: User, options: ImportOptions,
                     end_notes=c.end_notes, fmt="html")
         for c in parsed.chapters
     ]
-    existing = find_duplicate(source_url=meta.source_url, source_hash=source_hash)
+    return meta, chapters
+
+
+def _save_existing(existing: Work, *, meta: WorkMeta, chapters: list[ChapterText],
+                   user: User, options: ImportOptions, name: str) -> ImportResult:
+    """Skip or update (options.on_duplicate) the work imported before."""
+    if options.on_duplicate != "update":
+        return ImportResult(name=name, status="skipped", work=existing,
+                            reason=f"already imported as /works/{existing.pk}")
+    if not Creatorship.objects.filter(work=existing, pseud__user=user).exists():
+        raise ImportFailed(f"already imported as /works/{existing.pk} by someone else; "
+                           "only its creators can update it")
     try:
-        if existing is None:
-            work = work_create(user=user, meta=meta, chapters=chapters, post=not options.draft)
-            return ImportResult(name=name, status="created", work=work)
-        if options.on_duplicate != "update":
-            return ImportResult(name=name, status="skipped", work=existing,
-                                reason=f"already imported as /works/{existing.pk}")
-        if not Creatorship.objects.filter(work=existing, pseud__user=user).exists():
-            raise ImportFailed(f"already imported as /works/{existing.pk} by someone else; "
-                               "only its creators can update it")
         work = work_replace(user=user, work=existing, meta=meta, chapters=chapters)
-        return ImportResult(name=name, status="updated", work=work)
     except ValidationError as exc:
         raise ImportFailed(_one_line(exc)) from exc
+    return ImportResult(name=name, status="updated", work=work)
+
+
+def save_parsed(parsed: ParsedWork, *, user: User, options: ImportOptions,
+                source_hash: str, name: str) -> ImportResult:
+    """Create the work a parsed file describes, or skip or update the one imported before
+    (options.on_duplicate); ImportFailed with a one-line reason if it can't be saved."""
+    meta, chapters = _work_from_parsed(parsed, user=user, options=options,
+                                       source_hash=source_hash)
+    existing = find_duplicate(source_url=meta.source_url, source_hash=source_hash)
+    if existing is not None:
+        return _save_existing(existing, meta=meta, chapters=chapters, user=user,
+                              options=options, name=name)
+    try:
+        work = work_create(user=user, meta=meta, chapters=chapters, post=not options.draft)
+    except ValidationError as exc:
+        raise ImportFailed(_one_line(exc)) from exc
+    return ImportResult(name=name, status="created", work=work)
 
 
 def _stories(data: bytes, *, filename: str) -> Iterator[tuple[str, bytes]]:
+    if len(data) > MAX_IMPORT_BYTES:
+        raise ImportFailed(f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB")
+    if not data.strip():
+        raise ImportFailed("the file is empty")
     if detect_format(data) == "zip":
         for member, member_data in iter_zip_texts(data, filename=filename):
             yield f"{filename}:{member}", member_data
@@ -191,27 +221,115 @@ def _stories(data: bytes, *, filename: str) -> Iterator[tuple[str, bytes]]:
 def works_import(*, data: bytes, filename: str, user: User,
                  options: ImportOptions) -> Iterator[ImportResult]:
     """Import one file: one result for a story file, one per story for a zip of stories.
+    A story that fails creates nothing and never stops the others (works_import_files)."""
+    if options.on_duplicate not in ON_DUPLICATE:
+        raise ValueError(f"on_duplicate must be one of {ON_DUPLICATE}")
+    [results] = works_import_files(files=[(filename, data)], user=user, options=options)
+    yield from results
 
-    Each work is saved in its own transaction; a story that fails creates nothing and never
-    stops the others.
+
+@dataclass
+class _Story:
+    """A story read from a file, waiting in a chunk of a batch."""
+
+    results: list[ImportResult]  # its file's results
+    position: int  # its place there
+    name: str
+    meta: WorkMeta
+    chapters: list[ChapterText]
+
+    @property
+    def sources(self) -> set[str]:
+        return {self.meta.source_url, self.meta.source_hash} - {""}
+
+
+# Stories parsed, checked for duplicates and written together; bounds the memory a batch
+# (or a zip of many stories) holds at once.
+CHUNK_STORIES = 50
+
+
+@transaction.atomic
+def works_import_files(*, files: Iterable[tuple[str, bytes]], user: User,
+                       options: ImportOptions) -> list[list[ImportResult]]:
+    """Import several files (name, content) in one transaction: for each file, one result
+    per story (a zip holds several).
+
+    Every story is validated on its own by the works services (works_create); the new works
+    are then written together, a few statements for many works. A story that fails creates
+    nothing (not even its tags) and never stops the others; a work imported before is
+    skipped or updated as `options.on_duplicate` says.
     """
     if options.on_duplicate not in ON_DUPLICATE:
         raise ValueError(f"on_duplicate must be one of {ON_DUPLICATE}")
-    try:
-        if len(data) > MAX_IMPORT_BYTES:
-            raise ImportFailed(
-                f"the file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB")
-        if not data.strip():
-            raise ImportFailed("the file is empty")
-        stories = _stories(data, filename=filename)
-        for name, story in stories:
-            try:
-                with transaction.atomic():
+    results: list[list[ImportResult]] = []
+    chunk: list[_Story] = []
+    for filename, data in files:
+        found: list[ImportResult] = []
+        results.append(found)
+        try:
+            for name, story in _stories(data, filename=filename):
+                try:
                     parsed = parse_file(story, filename=name.rsplit(":", 1)[-1],
                                         options=options)
-                    yield save_parsed(parsed, user=user, options=options, name=name,
-                                       source_hash=hashlib.sha256(story).hexdigest())
-            except ImportFailed as exc:
-                yield ImportResult(name=name, status="failed", reason=str(exc))
-    except ImportFailed as exc:
-        yield ImportResult(name=filename, status="failed", reason=str(exc))
+                    meta, chapters = _work_from_parsed(
+                        parsed, user=user, options=options,
+                        source_hash=hashlib.sha256(story).hexdigest())
+                except ImportFailed as exc:
+                    found.append(ImportResult(name=name, status="failed", reason=str(exc)))
+                    continue
+                found.append(ImportResult(name=name, status="failed"))  # until it is saved
+                chunk.append(_Story(found, len(found) - 1, name, meta, chapters))
+                if len(chunk) >= CHUNK_STORIES:
+                    _save_chunk(chunk, user=user, options=options)
+                    chunk = []
+        except ImportFailed as exc:
+            found.append(ImportResult(name=filename, status="failed", reason=str(exc)))
+    _save_chunk(chunk, user=user, options=options)
+    return results
+
+
+def _save_chunk(chunk: list[_Story], *, user: User, options: ImportOptions) -> None:
+    """Save a chunk of stories in order: new works together, works imported before skipped
+    or updated; each story's result replaces its placeholder."""
+    if not chunk:
+        return
+    urls = {s.meta.source_url for s in chunk} - {""}
+    hashes = {s.meta.source_hash for s in chunk} - {""}
+    # One query tells which stories may have been imported before; only those are looked up.
+    taken: set[str] = set()
+    for url, digest in Work.objects.filter(
+            Q(source_url__in=urls) | Q(source_hash__in=hashes)).values_list("source_url",
+                                                                            "source_hash"):
+        taken |= {url} & urls | {digest} & hashes
+    pending: list[_Story] = []
+    seen: set[str] = set()  # sources of this chunk's stories so far
+
+    def create_pending() -> None:
+        created = works_create(user=user, works=[
+            NewWork(s.meta, s.chapters, not options.draft) for s in pending])
+        for story, outcome in zip(pending, created, strict=True):
+            story.results[story.position] = (
+                ImportResult(name=story.name, status="created", work=outcome)
+                if isinstance(outcome, Work) else
+                ImportResult(name=story.name, status="failed", reason=_one_line(outcome)))
+        pending.clear()
+
+    for story in chunk:
+        existing = None
+        if story.sources & seen:  # the same story twice in this chunk: save the first
+            create_pending()
+        if story.sources & (seen | taken):
+            existing = find_duplicate(source_url=story.meta.source_url,
+                                      source_hash=story.meta.source_hash)
+        seen |= story.sources
+        if existing is None:
+            pending.append(story)
+            continue
+        try:
+            result = _save_existing(existing, meta=story.meta, chapters=story.chapters,
+                                    user=user, options=options, name=story.name)
+        except ImportFailed as exc:
+            result = ImportResult(name=story.name, status="failed", reason=str(exc))
+        story.results[story.position] = result
+    if pending:
+        create_pending()

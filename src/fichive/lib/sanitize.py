@@ -273,15 +273,23 @@ def userstuff_from_input(raw: str, *, fmt: str = "html", allow_classes: bool = T
     fmt="text": escaped and turned into paragraphs. fmt="html": text outside block elements
     gets paragraphs from its line breaks (as on AO3), inline tags kept. Then sanitized.
     """
+    return userstuff_with_text(raw, fmt=fmt, allow_classes=allow_classes)[0]
+
+
+def userstuff_with_text(raw: str, *, fmt: str = "html",
+                        allow_classes: bool = True) -> tuple[str, str]:
+    """userstuff_from_input's HTML and its visible text (`html_to_text` of it), for callers
+    that need both (word counts) without converting twice."""
     if fmt not in _FORMATS:
         raise ValueError(f"unknown format {fmt!r}: expected one of {sorted(_FORMATS)}")
     text = _normalize(raw)
     if not text.strip():
-        return ""
+        return "", ""
     html = text_to_paragraphs(text) if fmt == "text" else _paragraphs_around_blocks(text)
     cleaned = sanitize_html(html, allow_classes=allow_classes).strip()
+    visible = html_to_text(cleaned)
     # Markup with nothing to read ("<p></p>" left by a removed <script>) is no content.
-    return cleaned if "<img" in cleaned or html_to_text(cleaned) else ""
+    return (cleaned, visible) if "<img" in cleaned or visible else ("", "")
 
 
 # --- HTML back to text ------------------------------------------------------------------------
@@ -292,8 +300,6 @@ _BLOCK_BOUNDARY = _names(
     figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main nav ol p pre
     section summary table tbody td tfoot th thead tr ul"""
 )
-_SPACES_RE = re.compile(r"\s+")
-_BLOCK_EDGES_RE = re.compile(r" ?\x00[\x00 ]*")
 # Markers while converting: a block edge, and an inline tag (kept apart until entities are
 # decoded so that "&am<b>p;" never becomes "&").
 _BLOCK_MARK, _INLINE_MARK = "\x00", "\x01"
@@ -309,5 +315,8 @@ def html_to_text(html: str) -> str:
     whitespace collapsed, one line per block so that words never run together."""
     text = _TOKEN_RE.sub(_token_to_marker, html.replace(_BLOCK_MARK, "").replace(_INLINE_MARK, ""))
     text = htmllib.unescape(text).replace(_INLINE_MARK, "")
-    text = _SPACES_RE.sub(" ", text)
-    return _BLOCK_EDGES_RE.sub("\n", text).strip()
+    # Runs of whitespace become one space (str.split's whitespace is the regex \s, and it is
+    # several times faster than a substitution that also rewrites every single space).
+    text = " ".join(text.split())
+    blocks = (block.strip(" ") for block in text.split(_BLOCK_MARK))
+    return "\n".join(block for block in blocks if block)

@@ -27,7 +27,7 @@ from functools import cache
 
 from fichive.lib.sanitize import html_to_text
 
-__all__ = ["count_words"]
+__all__ = ["count_words", "count_words_in_text"]
 
 _APOSTROPHES_AND_HYPHENS = "'\u2019\u2018\\-\u2010\u2011\u00ad"
 
@@ -104,7 +104,11 @@ def _count_astral(text: str) -> tuple[str, int]:
 
 def count_words(html: str) -> int:
     """The number of words in `html`, by the rule in this module's docstring."""
-    text = html_to_text(html)
+    return count_words_in_text(html_to_text(html))
+
+
+def count_words_in_text(text: str) -> int:
+    """The number of words in `text`, the visible text of HTML (`html_to_text`)."""
     if not text:
         return 0
     removed, _, cjk_runs, _ = _patterns()

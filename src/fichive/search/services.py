@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from fichive.accounts.models import Pseud
 from fichive.search.backends import backend
 from fichive.search.models import ChapterDocument, WorkDocument
 from fichive.search.text import CHAPTER_PARTS, chapter_text, html_to_text, prepare
@@ -32,6 +34,48 @@ def _join(values: Iterable[str]) -> str:
     return prepare("\n".join(v for v in values if v))
 
 
+def _tag_names(tag_ids: set[int]) -> dict[int, list[tuple[str, str]]]:
+    """For each tag id, the (type, name) pairs it answers to: its own and its synonyms'."""
+    names: dict[int, list[tuple[str, str]]] = defaultdict(list)
+    if not tag_ids:
+        return names
+    rows = Tag.objects.filter(Q(pk__in=tag_ids) | Q(merger_id__in=tag_ids)).order_by(
+        "id").values_list("id", "merger_id", "type", "name")
+    synonyms = []
+    for tag_id, merger_id, tag_type, name in rows:
+        if tag_id in tag_ids:
+            names[tag_id].append((tag_type, name))
+        if merger_id in tag_ids:
+            synonyms.append((merger_id, tag_type, name))
+    # Its own name first, then its synonyms'.
+    for merger_id, tag_type, name in synonyms:
+        names[merger_id].append((tag_type, name))
+    return names
+
+
+def _work_row(work: dict[str, Any], creators: list[str], tag_ids: set[int],
+              names: dict[int, list[tuple[str, str]]]) -> dict[str, Any]:
+    by_column: dict[str, list[str]] = defaultdict(list)
+    for tag_id in sorted(tag_ids):
+        for tag_type, name in names[tag_id]:
+            by_column["tags"].append(name)
+            if tag_type in TYPE_COLUMNS:
+                by_column[TYPE_COLUMNS[tag_type]].append(name)
+    return {
+        "work_id": work["id"],
+        "title": prepare(work["title"]),
+        "creators": _join(creators),
+        "summary": prepare(html_to_text(work["summary"])),
+        "notes": _join(html_to_text(work[f]) for f in ("notes", "end_notes")),
+        **{column: _join(dict.fromkeys(by_column[column]))
+           for column in ("tags", "fandoms", "characters", "relationships")},
+    }
+
+
+def _creator_names(pseud: str, user: str) -> list[str]:
+    return [pseud] if pseud == user else [pseud, user]
+
+
 def _work_rows(work_ids: list[int]) -> list[dict[str, Any]]:
     works: list[dict[str, Any]] = [dict(row) for row in Work.objects.filter(
         pk__in=work_ids).values("id", "title", "summary", "notes", "end_notes")]
@@ -39,38 +83,15 @@ def _work_rows(work_ids: list[int]) -> list[dict[str, Any]]:
     for work_id, pseud, user in (Creatorship.objects.filter(work_id__in=work_ids)
                                  .order_by("position")
                                  .values_list("work_id", "pseud__name", "pseud__user__username")):
-        creators[work_id] += [pseud] if pseud == user else [pseud, user]
+        creators[work_id] += _creator_names(pseud, user)
     tag_ids: dict[int, set[int]] = defaultdict(set)
     for model in (Tagging, FilterTagging):
         for work_id, tag_id in model.objects.filter(work_id__in=work_ids).values_list(
                 "work_id", "tag_id"):
             tag_ids[work_id].add(tag_id)
-    all_ids = {t for ids in tag_ids.values() for t in ids}
-    names: dict[int, list[tuple[str, str]]] = defaultdict(list)  # tag → (type, name) it answers to
-    for tag_id, tag_type, name in Tag.objects.filter(pk__in=all_ids).values_list(
-            "id", "type", "name"):
-        names[tag_id].append((tag_type, name))
-    for merger_id, tag_type, name in Tag.objects.filter(merger_id__in=all_ids).values_list(
-            "merger_id", "type", "name"):
-        names[merger_id].append((tag_type, name))
-    rows = []
-    for work in works:
-        by_column: dict[str, list[str]] = defaultdict(list)
-        for tag_id in sorted(tag_ids[work["id"]]):
-            for tag_type, name in names[tag_id]:
-                by_column["tags"].append(name)
-                if tag_type in TYPE_COLUMNS:
-                    by_column[TYPE_COLUMNS[tag_type]].append(name)
-        rows.append({
-            "work_id": work["id"],
-            "title": prepare(work["title"]),
-            "creators": _join(creators[work["id"]]),
-            "summary": prepare(html_to_text(work["summary"])),
-            "notes": _join(html_to_text(work[f]) for f in ("notes", "end_notes")),
-            **{column: _join(dict.fromkeys(by_column[column]))
-               for column in ("tags", "fandoms", "characters", "relationships")},
-        })
-    return rows
+    names = _tag_names({t for ids in tag_ids.values() for t in ids})
+    return [_work_row(work, creators[work["id"]], tag_ids[work["id"]], names)
+            for work in works]
 
 
 def _chapter_rows(chapters: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -106,6 +127,35 @@ def _write_chapters(engine: ModuleType, chapters: QuerySet[Chapter]) -> None:
         rows = Chapter.objects.filter(pk__in=chapter_ids[first:first + 50]).values(
             *CHAPTER_VALUES)
         engine.write_chapters(_chapter_rows(rows))
+
+
+@dataclass
+class NewWorkDocument:
+    """A work created in this transaction, as search_index_new_works takes it: its
+    `creators` in order, `tag_ids` (its tags and filter tags) and its `chapters` as saved."""
+
+    work: Work
+    creators: list[Pseud]
+    tag_ids: set[int]
+    chapters: list[Chapter]
+
+
+def search_index_new_works(*, works: list[NewWorkDocument]) -> None:
+    """Index works created in this transaction from what their creators wrote, without
+    reading them back (a new work has no documents to replace)."""
+    names = _tag_names({t for new in works for t in new.tag_ids})
+    rows = []
+    for new in works:
+        work = new.work
+        creators = [n for p in new.creators for n in _creator_names(p.name, p.user.username)]
+        rows.append(_work_row({"id": work.pk, "title": work.title, "summary": work.summary,
+                               "notes": work.notes, "end_notes": work.end_notes},
+                              creators, new.tag_ids, names))
+    engine = backend()
+    engine.write_works(rows)
+    engine.write_chapters(_chapter_rows(
+        {name: getattr(c, name) for name in CHAPTER_VALUES} for new in works
+        for c in new.chapters))
 
 
 @transaction.atomic

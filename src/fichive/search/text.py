@@ -34,8 +34,8 @@ _SPACES = re.compile(r"[ \t\r\f\v]+")
 def html_to_text(value: str) -> str:
     """The readable text of sanitized HTML: tags dropped, blocks on lines of their own."""
     text = _BLOCK_END.sub("\n", value)
-    text = html.unescape(_TAG.sub("", text))
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    text = _SPACES.sub(" ", html.unescape(_TAG.sub("", text)))  # (not newlines)
+    lines = (line.strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -62,7 +62,18 @@ def fold(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """The folded words of a text, in order, as both backends index them."""
-    return [fold(match.group()) for match in _WORD.finditer(text)]
+    if text.isascii():  # folding ASCII is lowercasing; one pass for the whole text
+        return _WORD.findall(text.lower())
+    folded: dict[str, str] = {}
+    result = []
+    for word in _WORD.findall(text):
+        if word.isascii():
+            result.append(word.lower())
+        else:
+            if word not in folded:
+                folded[word] = fold(word)
+            result.append(folded[word])
+    return result
 
 
 def index_words(text: str) -> str:

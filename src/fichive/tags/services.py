@@ -5,7 +5,7 @@ synonyms, parent fandoms, meta tags, media), each change logged and existing wor
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -71,32 +71,56 @@ def tags_find_or_create(*, tag_type: str, names: Iterable[str]) -> list[Tag]:
     Ratings, warnings and categories are fixed: an unknown name is an error. A name already
     used by a tag of another type is an error too, since a tag name means one thing.
     """
-    result: list[Tag] = []
-    errors: list[str] = []
-    label = Tag.Type(tag_type).label
-    for raw in names:
-        try:
-            name = tag_validate_name(raw)
-        except ValidationError as exc:
-            errors.extend(exc.messages)
-            continue
-        tag = Tag.objects.filter(key=tag_key(name)).first()
-        if tag is None and tag_type in FIXED_TYPES:
-            errors.append(f"“{name}” is not a {label.lower()}.")
-            continue
-        if tag is None:
-            tag = _tag_create(tag_type=tag_type, name=name)
-        if tag.type != tag_type:
-            errors.append(
-                f"“{tag.name}” is already a {tag.get_type_display()} tag, so it can't be used "
-                f"as a {label} tag."
-            )
-            continue
-        if tag not in result:
-            result.append(tag)
+    found, errors = tags_find_or_create_by_type(wanted={tag_type: names})
     if errors:
-        raise ValidationError(errors)
-    return result
+        raise ValidationError([m for messages in errors.values() for m in messages])
+    return found[tag_type]
+
+
+def tags_find_or_create_by_type(
+    *, wanted: Mapping[str, Iterable[str]], known: dict[str, Tag] | None = None
+) -> tuple[dict[str, list[Tag]], dict[str, list[str]]]:
+    """tags_find_or_create for several types at once, with one query for the names that
+    exist: the good tags of each type, and the problems keyed "<type>s" (a form field name)
+    for the caller to report; the tags that were fine are created either way.
+
+    `known` (tag key → tag), when given, is a cache for a batch in one transaction: keys in
+    it are not looked up again, and the tags found or created are added to it."""
+    valid: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = {}
+    for tag_type, names in wanted.items():
+        valid[tag_type] = []
+        for raw in names:
+            try:
+                valid[tag_type].append(tag_validate_name(raw))
+            except ValidationError as exc:
+                errors.setdefault(tag_type + "s", []).extend(exc.messages)
+    keys = {tag_key(name) for names in valid.values() for name in names}
+    if known is None:
+        known = {}
+    if missing := keys - known.keys():
+        known.update((tag.key, tag) for tag in Tag.objects.filter(key__in=missing))
+    result: dict[str, list[Tag]] = {}
+    for tag_type, names in valid.items():
+        label = Tag.Type(tag_type).label
+        found: list[Tag] = []
+        for name in names:
+            tag = known.get(tag_key(name))
+            if tag is None and tag_type in FIXED_TYPES:
+                errors.setdefault(tag_type + "s", []).append(f"“{name}” is not a {label.lower()}.")
+                continue
+            if tag is None:
+                tag = known[tag_key(name)] = _tag_create(tag_type=tag_type, name=name)
+            if tag.type != tag_type:
+                errors.setdefault(tag_type + "s", []).append(
+                    f"“{tag.name}” is already a {tag.get_type_display()} tag, so it can't be "
+                    f"used as a {label} tag."
+                )
+                continue
+            if tag not in found:
+                found.append(tag)
+        result[tag_type] = found
+    return result, errors
 
 
 def _tag_create(*, tag_type: str, name: str) -> Tag:

@@ -73,6 +73,15 @@ def _rebuild_batch(work_ids: list[int]) -> None:
     taggings = list(
         Tagging.objects.filter(work_id__in=work_ids).values_list("work_id", "tag_id")
     )
+    FilterTagging.objects.filter(work_id__in=work_ids).delete()
+    _write(work_ids, taggings, new=False)
+
+
+def _write(work_ids: list[int], taggings: list[tuple[int, int]], *,
+           new: bool) -> dict[int, set[int]]:
+    """Insert the filter tags these taggings give the works and set their crossover flags;
+    `new` works are known to have no filter tags yet and to be flagged as no crossover.
+    Returns each work's filter tag ids."""
     tag_ids = {tag_id for _, tag_id in taggings}
     info = {
         row["id"]: row
@@ -104,10 +113,12 @@ def _rebuild_batch(work_ids: list[int]) -> None:
                   id__in=work_ids).values_list("id", *COPIED_FROM)}
     rows: list[FilterTagging] = []
     crossovers: list[int] = []
+    result: dict[int, set[int]] = {}
     for work_id in work_ids:
         found: set[int] = set()
         for tag_id in own[work_id]:
             found |= {tag_id} | closure.get(tag_id, set())
+        result[work_id] = found
         copied = copies.get(work_id, {})
         rows.extend(FilterTagging(work_id=work_id, tag_id=t, **copied) for t in found)
         # A crossover has fandoms that are not one another's meta tags.
@@ -118,10 +129,12 @@ def _rebuild_batch(work_ids: list[int]) -> None:
         }
         if len(distinct) > 1:
             crossovers.append(work_id)
-    FilterTagging.objects.filter(work_id__in=work_ids).delete()
     FilterTagging.objects.bulk_create(rows)
-    Work.objects.filter(id__in=work_ids).exclude(id__in=crossovers).update(crossover=False)
-    Work.objects.filter(id__in=crossovers).update(crossover=True)
+    if not new:
+        Work.objects.filter(id__in=work_ids).exclude(id__in=crossovers).update(crossover=False)
+    if crossovers:
+        Work.objects.filter(id__in=crossovers).update(crossover=True)
+    return result
 
 
 @transaction.atomic
@@ -131,6 +144,19 @@ def filter_tags_rebuild(*, work_ids: Iterable[int]) -> int:
     for start in range(0, len(ids), BATCH):
         _rebuild_batch(ids[start : start + BATCH])
     return len(ids)
+
+
+def filter_tags_add_new(*, taggings: Iterable[tuple[int, int]]) -> dict[int, set[int]]:
+    """Give just-created works (which have no filter tags yet) theirs, from their
+    (work id, tag id) taggings, without reading the taggings back; returns each work's
+    filter tag ids. Call it inside the transaction that created the works."""
+    pairs = list(taggings)
+    ids = sorted({work_id for work_id, _ in pairs})
+    found: dict[int, set[int]] = {}
+    for start in range(0, len(ids), BATCH):
+        batch = set(ids[start : start + BATCH])
+        found |= _write(sorted(batch), [p for p in pairs if p[0] in batch], new=True)
+    return found
 
 
 def works_affected_by(tag_ids: Iterable[int]) -> list[int]:

@@ -8,23 +8,34 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import Counter, defaultdict
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.requests import Viewer
 from fichive.lib.cache import content_changed
-from fichive.lib.sanitize import userstuff_from_input
-from fichive.lib.wordcount import count_words
-from fichive.search.services import search_index_chapters, search_index_works
-from fichive.tags.models import DEFAULT_RATING, DEFAULT_WARNING, Tag
-from fichive.tags.services import tags_find_or_create
-from fichive.works.filter_tags import filter_taggings_refresh, filter_tags_rebuild
+from fichive.lib.sanitize import userstuff_with_text
+from fichive.lib.wordcount import count_words_in_text
+from fichive.search.services import (
+    NewWorkDocument,
+    search_index_chapters,
+    search_index_new_works,
+    search_index_works,
+)
+from fichive.tags.models import DEFAULT_RATING, DEFAULT_WARNING, Tag, tag_key
+from fichive.tags.services import tags_find_or_create_by_type
+from fichive.works.filter_tags import (
+    filter_taggings_refresh,
+    filter_tags_add_new,
+    filter_tags_rebuild,
+)
 from fichive.works.languages import LANGUAGE_NAMES
 from fichive.works.models import (
     CHAPTER_MAX,
@@ -100,16 +111,37 @@ def _today() -> datetime.date:
 
 def _clean_text(value: str, *, fmt: str, limit: int, label: str, classes: bool = True) -> str:
     """Sanitized HTML of a text field; the limit counts what the person typed, as AO3 does."""
+    return _clean_text_and_words(value, fmt=fmt, limit=limit, label=label, classes=classes)[0]
+
+
+def _clean_text_and_words(value: str, *, fmt: str, limit: int, label: str,
+                          classes: bool = True) -> tuple[str, int]:
+    """_clean_text's HTML and its word count, converting it to text once for both."""
     typed = (value or "").replace("\r\n", "\n").strip()
     if len(typed) > limit:
         raise ValidationError(
             f"{label} is {len(typed):,} characters long; the most is {limit:,}.", code="too_long"
         )
-    return userstuff_from_input(typed, fmt=fmt, allow_classes=classes)
+    html, visible = userstuff_with_text(typed, fmt=fmt, allow_classes=classes)
+    return html, count_words_in_text(visible)
 
 
-def _clean_meta(meta: WorkMeta, *, user: User) -> tuple[dict, dict[str, list[Tag]]]:
-    """Validate and sanitize a WorkMeta; return model fields and tags by type, or raise."""
+def _tag_names(meta: WorkMeta) -> dict[str, list[str]]:
+    return {
+        Tag.Type.RATING: [meta.rating] if meta.rating else [],
+        Tag.Type.WARNING: meta.warnings,
+        Tag.Type.CATEGORY: meta.categories,
+        Tag.Type.FANDOM: meta.fandoms,
+        Tag.Type.RELATIONSHIP: meta.relationships,
+        Tag.Type.CHARACTER: meta.characters,
+        Tag.Type.FREEFORM: meta.freeforms,
+    }
+
+
+def _clean_meta(meta: WorkMeta, *, user: User,
+                known_tags: dict[str, Tag] | None = None) -> tuple[dict, dict[str, list[Tag]]]:
+    """Validate and sanitize a WorkMeta; return model fields and tags by type, or raise.
+    `known_tags` is a batch's tag cache (see tags_find_or_create_by_type)."""
     errors: dict[str, list[str]] = {}
 
     def check(key: str, func):  # collect every error instead of stopping at the first
@@ -146,20 +178,9 @@ def _clean_meta(meta: WorkMeta, *, user: User) -> tuple[dict, dict[str, list[Tag
         "source_url": meta.source_url or "",
         "source_hash": meta.source_hash or "",
     }
-    tags: dict[str, list[Tag]] = {}
-    wanted = {
-        Tag.Type.RATING: [meta.rating] if meta.rating else [],
-        Tag.Type.WARNING: meta.warnings,
-        Tag.Type.CATEGORY: meta.categories,
-        Tag.Type.FANDOM: meta.fandoms,
-        Tag.Type.RELATIONSHIP: meta.relationships,
-        Tag.Type.CHARACTER: meta.characters,
-        Tag.Type.FREEFORM: meta.freeforms,
-    }
-    for tag_type, names in wanted.items():
-        found = check(tag_type + "s", lambda t=tag_type, n=names: tags_find_or_create(
-            tag_type=t, names=n))
-        tags[tag_type] = found or []
+    tags, tag_errors = tags_find_or_create_by_type(wanted=_tag_names(meta), known=known_tags)
+    for key, messages in tag_errors.items():
+        errors.setdefault(key, []).extend(messages)
     if not meta.rating:
         errors.setdefault("rating", []).append("Choose a rating.")
     if not meta.warnings:
@@ -190,19 +211,19 @@ def _clean_chapter(text: ChapterText) -> dict[str, Any]:
         ("end_notes", NOTES_MAX, "The chapter end notes"),
     ]:
         try:
-            values[name] = _clean_text(
+            values[name], words = _clean_text_and_words(
                 getattr(text, name), fmt=text.fmt, limit=limit, label=label,
                 classes=name != "summary",
             )
         except ValidationError as exc:
             errors[name] = exc.messages
-    if "content" in values and not count_words(values["content"]) and "<img" not in values[
-        "content"
-    ]:
+            continue
+        if name == "content":
+            values["word_count"] = words
+    if "content" in values and not values["word_count"] and "<img" not in values["content"]:
         errors["content"] = ["The chapter has no text."]
     if errors:
         raise ValidationError(errors)
-    values["word_count"] = count_words(values["content"])
     return values
 
 
@@ -257,16 +278,34 @@ def _renumber(work: Work) -> None:
             chapter.save(update_fields=["position"])
 
 
-@transaction.atomic
-def work_create(
-    *, user: User, meta: WorkMeta, chapters: list[ChapterText], post: bool
-) -> Work:
-    """Create a work with its chapters, as a draft or posted; all or nothing."""
+@dataclass
+class NewWork:
+    """One work for works_create: what work_create takes."""
+
+    meta: WorkMeta
+    chapters: list[ChapterText]
+    post: bool
+
+
+@dataclass
+class _Cleaned:
+    """A new work validated and sanitized, ready to be written."""
+
+    work: Work
+    creators: list[Pseud]
+    tags: list[Tag]
+    chapters: list[Chapter]
+
+
+def _clean_new(*, user: User, meta: WorkMeta, chapters: list[ChapterText], post: bool,
+               known_tags: dict[str, Tag] | None = None) -> _Cleaned:
+    """Validate and sanitize a new work (creating its new tags); raise ValidationError with
+    every problem, or return its unsaved rows with totals and posting dates settled."""
     if not chapters:
         raise ValidationError({"content": ["A work needs at least one chapter."]})
     errors: dict[str, list[str]] = {}
     try:
-        fields, tags = _clean_meta(meta, user=user)
+        fields, tags = _clean_meta(meta, user=user, known_tags=known_tags)
     except ValidationError as exc:
         errors.update(exc.message_dict)
     cleaned: list[dict] = []
@@ -281,22 +320,117 @@ def work_create(
         raise ValidationError(errors)
     if meta.complete and fields["expected_chapters"] is None:
         fields["expected_chapters"] = len(chapters)
-    work = Work.objects.create(
-        **fields, published=meta.published, updated=meta.updated,
-        sort_title=sort_title(fields["title"]),
-    )
-    _set_creators(work, meta.creators)
-    _set_tags(work, tags)
-    Chapter.objects.bulk_create(
-        Chapter(work=work, position=i, published=meta.published, **values)
-        for i, values in enumerate(cleaned, start=1)
-    )
-    _refresh_totals(work)
-    search_index_works(work_ids=[work.pk])
+    creators = list(dict.fromkeys(meta.creators))
+    # What _refresh_totals and work_post settle for an existing work, known before writing.
+    chapter_count = len(cleaned)
+    expected = fields["expected_chapters"]
+    if expected is not None and expected < chapter_count:
+        fields["expected_chapters"] = expected = chapter_count
+    published, updated = meta.published, meta.updated
     if post:
-        work_post(user=user, work=work)
-    content_changed(work_ids=[work.pk])
-    return work
+        published = published or _today()
+        updated = max(updated or published, published)
+    work = Work(
+        **fields, published=published, updated=updated,
+        state=Work.State.POSTED if post else Work.State.DRAFT,
+        sort_title=sort_title(fields["title"]),
+        sort_creator=creators[0].name.casefold() if creators else "",
+        word_count=sum(values["word_count"] for values in cleaned),
+        chapter_count=chapter_count, complete=expected == chapter_count,
+    )
+    chapter_published = meta.published or (published if post else None)
+    return _Cleaned(
+        work=work, creators=creators,
+        tags=list(dict.fromkeys(t for group in tags.values() for t in group)),
+        chapters=[Chapter(position=i, published=chapter_published, **values)
+                  for i, values in enumerate(cleaned, start=1)],
+    )
+
+
+def _insert_new(new: list[_Cleaned]) -> None:
+    """Write cleaned new works with a few statements for all of them: the works, creators,
+    taggings, tag use counts, filter tags, chapters and search documents, computed from what
+    was cleaned instead of read back (a new work has no old rows to replace)."""
+    Work.objects.bulk_create([n.work for n in new])
+    Creatorship.objects.bulk_create(
+        Creatorship(work=n.work, pseud=p, position=i)
+        for n in new for i, p in enumerate(n.creators)
+    )
+    Tagging.objects.bulk_create(Tagging(work=n.work, tag=t) for n in new for t in n.tags)
+    uses = Counter(t.pk for n in new for t in n.tags)
+    by_increment: dict[int, list[int]] = defaultdict(list)
+    for tag_id, increment in uses.items():
+        by_increment[increment].append(tag_id)
+    for increment, tag_ids in sorted(by_increment.items()):
+        Tag.objects.filter(pk__in=tag_ids).update(uses=F("uses") + increment)
+    filter_tags = filter_tags_add_new(taggings=[(n.work.pk, t.pk) for n in new for t in n.tags])
+    for n in new:
+        for chapter in n.chapters:
+            chapter.work = n.work
+    Chapter.objects.bulk_create([c for n in new for c in n.chapters])
+    search_index_new_works(works=[
+        NewWorkDocument(work=n.work, creators=n.creators, chapters=n.chapters,
+                        tag_ids={t.pk for t in n.tags} | filter_tags.get(n.work.pk, set()))
+        for n in new
+    ])
+    content_changed(work_ids=[n.work.pk for n in new])
+
+
+@transaction.atomic
+def work_create(
+    *, user: User, meta: WorkMeta, chapters: list[ChapterText], post: bool
+) -> Work:
+    """Create a work with its chapters, as a draft or posted; all or nothing."""
+    new = _clean_new(user=user, meta=meta, chapters=chapters, post=post)
+    _insert_new([new])
+    return new.work
+
+
+@transaction.atomic
+def works_create(*, user: User, works: list[NewWork]) -> list[Work | ValidationError]:
+    """Create several works at once (importing a batch of files): each is validated exactly
+    as work_create does, and the valid ones are written together. Returns, in order, each
+    new work or the ValidationError that refused it; a refused work leaves nothing behind
+    (not even the tags it would have created)."""
+    results: list[Work | ValidationError] = []
+    cleaned: list[_Cleaned] = []
+    # The batch's existing tags, looked up at once; a work whose tags all exist writes
+    # nothing while it is validated, so it needs no savepoint of its own.
+    keys = {tag_key(name) for item in works for names in _tag_names(item.meta).values()
+            for name in names}
+    known: dict[str, Tag] = {tag.key: tag for tag in Tag.objects.filter(key__in=keys)}
+    for item in works:
+        needs_savepoint = not all(tag_key(name) in known for names in
+                                  _tag_names(item.meta).values() for name in names)
+        before = dict(known)
+        try:
+            with transaction.atomic() if needs_savepoint else nullcontext():
+                cleaned.append(_clean_new(user=user, meta=item.meta, chapters=item.chapters,
+                                          post=item.post, known_tags=known))
+            results.append(cleaned[-1].work)
+        except ValidationError as exc:
+            results.append(exc)
+            # Tags it created went with its savepoint.
+            known.clear()
+            known.update(before)
+    if cleaned:
+        try:
+            with transaction.atomic():
+                _insert_new(cleaned)
+        except DatabaseError:
+            # Something the database refused (a constraint, a value too large for a
+            # column): find which work it was by saving them one by one.
+            for index, item in enumerate(works):
+                if isinstance(results[index], Work):
+                    try:
+                        results[index] = work_create(user=user, meta=item.meta,
+                                                     chapters=item.chapters, post=item.post)
+                    except ValidationError as exc:
+                        results[index] = exc
+                    except DatabaseError as exc:
+                        results[index] = ValidationError(
+                            f"The database could not save it ({type(exc).__name__}).")
+    return results
 
 
 @transaction.atomic

@@ -100,13 +100,20 @@ def _has_class(tag: Tag, name: str) -> bool:
     return name in _attr(tag, "class").split()
 
 
+# These two walk the tree themselves: find_all(name) and find(id=...) match every element
+# through bs4's general filters, several times slower for the same answer.
 def _tags(root: Tag, name: str | list[str]) -> list[Tag]:
-    return [tag for tag in root.find_all(name) if isinstance(tag, Tag)]
+    """The elements named `name` (or any of the names) below `root`, in document order."""
+    names = {name} if isinstance(name, str) else set(name)
+    return [tag for tag in root.descendants if isinstance(tag, Tag) and tag.name in names]
 
 
 def _by_id(root: Tag, ident: str) -> Tag | None:
-    tag = root.find(id=ident)
-    return tag if isinstance(tag, Tag) else None
+    """The first element below `root` whose id is `ident`."""
+    for tag in root.descendants:
+        if isinstance(tag, Tag) and tag.attrs.get("id") == ident:
+            return tag
+    return None
 
 
 def _text(element: PageElement) -> str:

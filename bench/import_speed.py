@@ -1,0 +1,91 @@
+"""Import throughput on its own: what `bench/run.py --measure import` measures (the same
+generated files, the same `fichive import` command, (N - 1) works over the time beyond
+importing one), without generating an archive or starting a server, into a scratch database
+whose name you choose (so parallel runs don't collide).
+
+    .venv/bin/python bench/import_speed.py --db sqlite,postgres --files 200 --database imp_bench
+
+Prints one JSON line per database: works/s (wall clock), works per CPU second of the import
+process, and the machine's load average before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import run as bench  # noqa: E402 - the suite's own helpers
+
+FICHIVE = bench.FICHIVE
+
+
+def measure(db: str, *, count: int, words: int, database: str) -> dict:
+    result: dict = {"database": db, "files": count, "words_per_work": words,
+                    "load_average_before": round(os.getloadavg()[0], 2)}
+    scratch = Path(tempfile.mkdtemp(prefix="fichive-import-"))
+    try:
+        for kind in ("text", "ao3"):
+            wall: dict[int, float] = {}
+            cpu: dict[int, float] = {}
+            for n in (1, count):
+                data = scratch / f"{kind}-{n}"
+                data.mkdir(parents=True)
+                env = {**os.environ, "FICHIVE_DATA_DIR": str(data),
+                       "DJANGO_SETTINGS_MODULE": "fichive.settings"}
+                env.pop("FICHIVE_DATABASE_URL", None)
+                if db == "postgres":
+                    bench._pg_admin(f'DROP DATABASE IF EXISTS "{database}"')
+                    bench._pg_admin(f'CREATE DATABASE "{database}"')
+                    env["FICHIVE_DATABASE_URL"] = f"{bench.POSTGRES_URL}/{database}"
+                subprocess.run([FICHIVE, "manage", "migrate", "--verbosity", "0"],  # noqa: S603
+                               env=env, check=True)
+                files = data / "files"
+                bench._import_files(files, kind, n, words)
+                started, cpu_before = time.perf_counter(), bench._children_cpu()
+                run = subprocess.run([FICHIVE, "import", str(files), "--author",  # noqa: S603
+                                      "importer", "--fandom", "Original Work"],
+                                     env=env, capture_output=True, text=True)
+                wall[n] = time.perf_counter() - started
+                cpu[n] = bench._children_cpu() - cpu_before
+                if run.returncode != 0 or f"Imported {n} work" not in run.stdout:
+                    raise SystemExit(f"import of {kind} files failed: {run.stdout[-500:]}"
+                                     f"{run.stderr[-2000:]}")
+            result[kind] = {
+                "works_per_second": round((count - 1) / (wall[count] - wall[1]), 1),
+                "works_per_cpu_second": round((count - 1) / (cpu[count] - cpu[1]), 1),
+                "seconds": round(wall[count], 2),
+            }
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        if db == "postgres":
+            bench._pg_admin(f'DROP DATABASE IF EXISTS "{database}"')
+    result["load_average_after"] = round(os.getloadavg()[0], 2)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", default="sqlite", help="sqlite, postgres or both (sqlite)")
+    parser.add_argument("--files", type=int, default=200)
+    parser.add_argument("--words", type=int, default=3000)
+    parser.add_argument("--database", default="fichive_bench_import_speed",
+                        help="PostgreSQL scratch database (dropped afterwards)")
+    args = parser.parse_args()
+    sys.path.insert(0, str(bench.ROOT / "src"))
+    for db in args.db.split(","):
+        print(json.dumps(measure(db.strip(), count=args.files, words=args.words,
+                                 database=args.database)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
