@@ -620,12 +620,17 @@ def run_one(cfg: Config, args: argparse.Namespace) -> dict:
                                            "warmup_s": warmup, "connections": conns},
     }
     report["load_average_before"] = [round(x, 2) for x in os.getloadavg()]
+    from django.conf import settings
+
+    # Guests' page cache: "redis" also means the WSGI fast path answers guests' repeat views.
+    report["page_cache"] = ("off" if not settings.FICHIVE_PAGE_CACHE
+                            else "redis" if settings.FICHIVE_REDIS_URL else "local memory")
     size = database_size_bytes(cfg)
     report["database_bytes"] = size
     report["database_mb_per_1000_works"] = round(size / 1024 / 1024 / (cfg.works / 1000), 2)
     posted = Work.objects.filter(state="posted").count()
     log(f"[{cfg.db} {cfg.works:,}] {posted:,} posted works; "
-        f"{size / 1024 / 1024:,.0f} MB database")
+        f"{size / 1024 / 1024:,.0f} MB database; page cache {report['page_cache']}")
     work_id, chapter_id, chapter_words = chapter_for_reading()
     mixes = listing_mixes()
     queries = search_queries()
@@ -742,6 +747,7 @@ def markdown(reports: list[dict]) -> str:
         lines.append(f"| {label} | " + " | ".join(values) + " |")
 
     row("generate (works/s)", lambda r: f"{r['corpus']['generate_works_per_second']:,.0f}")
+    row("guests' page cache", lambda r: r.get("page_cache", "n/a"))
     row("chapter page, guest (req/s)", lambda r: f"{r['chapter']['guest']['rps']:,.0f}")
     row("chapter page, logged in (req/s)", lambda r: f"{r['chapter']['reader']['rps']:,.0f}")
     row("bare WSGI, same bytes (req/s)", lambda r: f"{r['chapter']['ceiling']['rps']:,.0f}")

@@ -43,23 +43,27 @@ def redis_url() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(params=["locmem", "redis"])
-def cache_backend(request, settings) -> Iterator[str]:
-    """Run the test with the local-memory cache and again with a real Redis."""
-    if request.param == "locmem":
-        yield "locmem"
-        return
-    url = request.getfixturevalue("redis_url")
+@pytest.fixture
+def redis_cache(settings, redis_url) -> Iterator[str]:
+    """The default cache on a real Redis, under a key prefix of this test's own."""
     prefix = key_prefix()
     settings.CACHES = {"default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": url,
+        "LOCATION": redis_url,
         "KEY_PREFIX": prefix,
     }}
     try:
-        yield "redis"
+        yield prefix
     finally:
-        forget_prefix(url, prefix)
+        forget_prefix(redis_url, prefix)
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def cache_backend(request) -> Iterator[str]:
+    """Run the test with the local-memory cache and again with a real Redis."""
+    if request.param == "redis":
+        request.getfixturevalue("redis_cache")
+    yield request.param
 
 
 @pytest.fixture(scope="session")

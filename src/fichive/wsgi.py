@@ -1,8 +1,11 @@
-"""The WSGI entry point served by `fichive serve` (gunicorn)."""
+"""The WSGI entry point served by `fichive serve` (gunicorn): Django, behind the guests' page
+cache fast path (fichive/lib/cache.py), which answers cookie-less guests' repeat views."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
+from fichive.lib.cache import guests_fast_path
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fichive.settings")
-application = get_wsgi_application()
+application = guests_fast_path(get_wsgi_application())

@@ -17,7 +17,7 @@ from django.test import RequestFactory
 
 from fichive.lib import cache as page_cache
 from fichive.lib import db_router
-from fichive.lib.cache import cached_for_guests, content_changed
+from fichive.lib.cache import GuestPageCacheMiddleware, cached_for_guests, content_changed
 from fichive.works.models import Work
 from fichive.works.services import ChapterText, chapter_add
 from tests.factories import WorkFactory
@@ -46,6 +46,20 @@ def _guest_get(path: str = "/works/1") -> HttpRequest:
     return request
 
 
+def _cached_for_guests(*, work_arg: str | None = None):
+    """`cached_for_guests` with the middleware that stores the pages it chooses."""
+
+    def decorator(view):
+        decorated = cached_for_guests(work_arg=work_arg)(view)
+
+        def serve(request: HttpRequest, **kwargs) -> HttpResponse:
+            return GuestPageCacheMiddleware(lambda r: decorated(r, **kwargs))(request)
+
+        return serve
+
+    return decorator
+
+
 def _versions() -> dict:
     return cache.get_many([page_cache.GLOBAL, page_cache.LISTINGS,
                            page_cache._work_version_key(1), page_cache._work_version_key(2)])
@@ -53,7 +67,7 @@ def _versions() -> dict:
 
 def test_a_guest_page_is_kept_and_served_again():
     view = Counter()
-    cached = cached_for_guests(work_arg="work_id")(view)
+    cached = _cached_for_guests(work_arg="work_id")(view)
 
     first = cached(_guest_get(), work_id=1)
     second = cached(_guest_get(), work_id=1)
@@ -65,9 +79,9 @@ def test_a_guest_page_is_kept_and_served_again():
 
 def test_a_work_change_retires_that_works_pages_and_every_listing_but_no_other_work():
     work_view, other_view, listing_view = Counter(), Counter(), Counter()
-    work_page = cached_for_guests(work_arg="work_id")(work_view)
-    other_page = cached_for_guests(work_arg="work_id")(other_view)
-    listing = cached_for_guests()(listing_view)
+    work_page = _cached_for_guests(work_arg="work_id")(work_view)
+    other_page = _cached_for_guests(work_arg="work_id")(other_view)
+    listing = _cached_for_guests()(listing_view)
     for _ in range(2):
         work_page(_guest_get("/works/1"), work_id=1)
         other_page(_guest_get("/works/2"), work_id=2)
@@ -83,8 +97,8 @@ def test_a_work_change_retires_that_works_pages_and_every_listing_but_no_other_w
 
 def test_everything_retires_every_page():
     work_view, listing_view = Counter(), Counter()
-    work_page = cached_for_guests(work_arg="work_id")(work_view)
-    listing = cached_for_guests()(listing_view)
+    work_page = _cached_for_guests(work_arg="work_id")(work_view)
+    listing = _cached_for_guests()(listing_view)
     work_page(_guest_get("/works/1"), work_id=1)
     listing(_guest_get("/works"))
 
@@ -96,7 +110,7 @@ def test_everything_retires_every_page():
 
 
 def test_no_works_changes_nothing():
-    cached_for_guests()(Counter())(_guest_get("/works"))
+    _cached_for_guests()(Counter())(_guest_get("/works"))
     before = _versions()
     content_changed(work_ids=[])
     assert _versions() == before
@@ -105,7 +119,7 @@ def test_no_works_changes_nothing():
 def test_versions_change_at_once_and_again_when_the_transaction_commits(
     django_capture_on_commit_callbacks,
 ):
-    cached_for_guests(work_arg="work_id")(Counter())(_guest_get(), work_id=1)
+    _cached_for_guests(work_arg="work_id")(Counter())(_guest_get(), work_id=1)
     key = page_cache._work_version_key(1)
     before = cache.get(key)
 
@@ -132,7 +146,7 @@ def test_a_lost_version_never_brings_back_old_pages(client, work):
 
 def test_a_page_with_a_csrf_token_is_not_kept():
     view = Counter(csrf=True)
-    cached = cached_for_guests()(view)
+    cached = _cached_for_guests()(view)
     cached(_guest_get("/works"))
     cached(_guest_get("/works"))
     assert view.runs == 2
@@ -140,7 +154,7 @@ def test_a_page_with_a_csrf_token_is_not_kept():
 
 def test_a_guest_with_flash_messages_gets_and_leaves_a_page_of_their_own():
     view = Counter()
-    cached = cached_for_guests()(view)
+    cached = _cached_for_guests()(view)
     cached(_guest_get("/works"))
     with_message = _guest_get("/works")
     messages.info(with_message, "Your work was deleted.")
@@ -155,12 +169,12 @@ def test_a_guest_with_flash_messages_gets_and_leaves_a_page_of_their_own():
 
 def test_errors_and_logged_in_pages_are_not_kept(author):
     missing = Counter(status=404)
-    cached_for_guests()(missing)(_guest_get("/works"))
-    cached_for_guests()(missing)(_guest_get("/works"))
+    _cached_for_guests()(missing)(_guest_get("/works"))
+    _cached_for_guests()(missing)(_guest_get("/works"))
     assert missing.runs == 2
 
     view = Counter()
-    cached = cached_for_guests()(view)
+    cached = _cached_for_guests()(view)
     logged_in = _guest_get("/works")
     logged_in.user = author
     cached(logged_in)
@@ -170,7 +184,7 @@ def test_errors_and_logged_in_pages_are_not_kept(author):
 
 def test_posts_are_never_answered_from_the_cache():
     view = Counter()
-    cached = cached_for_guests()(view)
+    cached = _cached_for_guests()(view)
     cached(_guest_get("/works"))
     post = RequestFactory().post("/works")
     post.user = AnonymousUser()
@@ -187,7 +201,7 @@ def test_a_page_read_from_a_replica_is_kept_only_once_the_change_has_reached_it(
     settings.FICHIVE_REPLICA_PIN_SECONDS = pin_seconds
     content_changed(work_ids=[1])  # just now: a replica may not have it yet
     view = Counter()
-    cached = cached_for_guests(work_arg="work_id")(view)
+    cached = _cached_for_guests(work_arg="work_id")(view)
     token = db_router._read_alias.set("replica0")
     try:
         cached(_guest_get(), work_id=1)

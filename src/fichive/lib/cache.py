@@ -5,49 +5,80 @@ Every cached page is stored under the versions it depends on: a work's pages und
 version and that work's version, listings under the global version and the listings version.
 `content_changed(work_ids=…)` gives those works and every listing new versions;
 `content_changed(everything=True)` (tag wrangling) gives the global one a new
-value. Old entries are never read again and age out. Versions are random tokens, never counters,
-so a version key lost to eviction can't come back to a value old pages were stored under.
+value. A stored page names the version keys and the values it was stored under, and is served
+only while every one of them still holds that value; old entries are never served again and
+age out. Versions are random, never counters, so a version key lost to eviction can't come back
+to a value old pages were stored under.
 
-Only guests' GET and HEAD requests read the cache and only their GET requests fill it, with
-pages that nothing about the visitor went into (no flash messages, no CSRF token, no cookie
-set), so restricted works, drafts and anything a logged-in user sees never reach it. If the
-cache can't be reached, pages are rendered as if there were none.
+Pages are served from two places, with one key (scheme, host, path and query string) and one
+stored entry (the status, headers and body Django sent):
+- `guests_fast_path` wraps the WSGI application: a GET or HEAD with no cookie but the CSRF
+  one is answered from Redis before Django runs, in one round trip (a Lua script checks the
+  versions and returns the page). It declines whatever Django would answer differently: a
+  Host outside ALLOWED_HOSTS, a plain-HTTP request that SECURE_SSL_REDIRECT would redirect.
+- `cached_for_guests` (a view decorator) serves every other guest, e.g. one with a session or
+  a flash message cookie, from the same entries, and decides what may be stored: only guests'
+  GET requests, with pages that nothing about the visitor went into (no flash messages, no
+  CSRF token, no cookie set), so restricted works, drafts and anything a logged-in user sees
+  never reach the cache. `GuestPageCacheMiddleware`, the outermost middleware, stores those
+  pages with the headers the other middleware gave them.
+
+If the cache can't be reached, pages are rendered as if there were none.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import secrets
 import time
+import weakref
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+import redis
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.redis import RedisCache
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.cookie import parse_cookie
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from fichive.lib import db_router
 
 logger = logging.getLogger(__name__)
 
-PREFIX = "fichive:page"
+PREFIX = "fichive:pages"
 # Bigger pages (a long work read whole) are rendered each time rather than filling the cache.
 MAX_PAGE_BYTES = 1_000_000
 GLOBAL = f"{PREFIX}:v:all"
 LISTINGS = f"{PREFIX}:v:listings"
+CACHE_HEADER = "X-Fichive-Cache"
+# Set by `cached_for_guests` on a page to store: {version key: version}. In the WSGI environ
+# (request.META), which the middleware that stores the page shares.
+_TO_STORE = "fichive.page_cache.versions"
 
 
 def _work_version_key(work_id: int) -> str:
     return f"{PREFIX}:v:work:{work_id}"
 
 
-def _new_version() -> str:
-    """A version: a random token and the millisecond it was made (see `_fresh_enough`)."""
-    return f"{secrets.token_hex(8)}@{int(time.time() * 1000)}"
+# A version: the millisecond it was made (see `_fresh_enough`) and 20 random bits. A whole
+# number, which Django's Redis backend stores as its digits, so the Lua script can compare it.
+_RANDOM_BITS = 20
+
+
+def _new_version() -> int:
+    return (int(time.time() * 1000) << _RANDOM_BITS) | secrets.randbits(_RANDOM_BITS)
 
 
 def _bump(keys: list[str]) -> None:
@@ -75,7 +106,7 @@ def content_changed(*, work_ids: Iterable[int] = (), everything: bool = False) -
     transaction.on_commit(lambda: _bump(keys))
 
 
-def _versions(keys: list[str]) -> list[str]:
+def _versions(keys: list[str]) -> dict[str, int]:
     """The current versions of `keys`, giving a new version to any the cache has lost."""
     found = cache.get_many(keys)
     missing = {key: _new_version() for key in keys if key not in found}
@@ -83,22 +114,148 @@ def _versions(keys: list[str]) -> list[str]:
         cache.add(key, value, timeout=None)
     if missing:
         found.update(cache.get_many(list(missing)))
-    return [found.get(key) or missing[key] for key in keys]
+    return {key: found.get(key) or missing[key] for key in keys}
 
 
 def listings_version() -> str:
     """What every listing currently depends on, for other caches of listing data (the
     sidebar counts) to put in their keys."""
-    return ":".join(_versions([GLOBAL, LISTINGS]))
+    return ":".join(str(version) for version in _versions([GLOBAL, LISTINGS]).values())
 
 
-def _fresh_enough(versions: list[str]) -> bool:
+def _fresh_enough(versions: Iterable[int]) -> bool:
     """A page read from a replica may only be stored once every version it is stored under is
     older than the replica's allowed lag, or it could hold data from before the change."""
     if db_router.current_alias() is None:
         return True
     settled = time.time() - settings.FICHIVE_REPLICA_PIN_SECONDS
-    return all(int(version.rpartition("@")[2] or 0) / 1000 <= settled for version in versions)
+    return all((version >> _RANDOM_BITS) / 1000 <= settled for version in versions)
+
+
+# ------------------------------------------------------------------------ stored pages
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    """A page as Django sent it: status line, headers (but the cache's own) and body."""
+
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    @classmethod
+    def of(cls, response: HttpResponse) -> StoredPage:
+        return cls(f"{response.status_code} {response.reason_phrase}",
+                   [(name, value) for name, value in response.items() if name != CACHE_HEADER],
+                   response.content)
+
+    def encode(self) -> bytes:
+        return json.dumps([self.status, self.headers]).encode() + b"\n" + self.body
+
+    @classmethod
+    def decode(cls, data: bytes) -> StoredPage:
+        head, body = data.split(b"\n", 1)
+        status, headers = json.loads(head)
+        return cls(status, [(name, value) for name, value in headers], body)
+
+    def content_type(self) -> str:
+        return next((value for name, value in self.headers if name.lower() == "content-type"),
+                    "text/html; charset=utf-8")
+
+
+def _page_key(request: HttpRequest) -> str:
+    """The cache key of the page this request asks for (DisallowedHost for a bad Host)."""
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return f"{PREFIX}:{hashlib.sha256(url.encode()).hexdigest()}"
+
+
+class _CachePages:
+    """Stored pages in any Django cache (local memory): the entry holds the versions it was
+    stored under, checked against the current ones in a second read."""
+
+    fast = False  # not for `guests_fast_path`: no other process hears of changes
+
+    def __init__(self, backend: BaseCache) -> None:
+        self.backend = backend
+
+    def load(self, key: str) -> StoredPage | None:
+        entry = self.backend.get(key)
+        if entry is None:
+            return None
+        versions, page = entry
+        return page if self.backend.get_many(list(versions)) == versions else None
+
+    def save(self, key: str, versions: dict[str, int], page: StoredPage, timeout: int) -> None:
+        self.backend.set(key, (versions, page), timeout)
+
+
+# The entry's first line names each version key (as stored in Redis) and its value; the page
+# is returned only if every key still holds that value.
+_LOAD_SCRIPT = """
+local entry = redis.call('GET', KEYS[1])
+if not entry then return false end
+local versions = string.sub(entry, 1, string.find(entry, '\\n', 1, true) - 1)
+for key, version in string.gmatch(versions, '(%S+) (%S+)') do
+  if redis.call('GET', key) ~= version then return false end
+end
+return entry
+"""
+
+
+class _RedisPages:
+    """Stored pages in Redis beside Django's cache keys: loaded and checked in one round
+    trip. Its own client, which fails at once instead of retrying, so a Redis that is down
+    costs a request no more than a refused connection."""
+
+    fast = True
+
+    def __init__(self, backend: BaseCache, url: str) -> None:
+        self.backend = backend
+        self.client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1,
+                                           retry=Retry(NoBackoff(), 0))
+        self.script = self.client.register_script(_LOAD_SCRIPT)
+
+    def load(self, key: str) -> StoredPage | None:
+        entry = self.script(keys=[self.backend.make_key(key)])
+        if entry is None:
+            return None
+        return StoredPage.decode(entry.split(b"\n", 1)[1])
+
+    def save(self, key: str, versions: dict[str, int], page: StoredPage, timeout: int) -> None:
+        line = " ".join(f"{self.backend.make_key(name)} {version}"
+                        for name, version in versions.items())
+        self.client.set(self.backend.make_key(key), line.encode() + b"\n" + page.encode(),
+                        ex=timeout)
+
+
+_stores: weakref.WeakKeyDictionary[BaseCache, _CachePages | _RedisPages] = (
+    weakref.WeakKeyDictionary())
+
+
+def _pages() -> _CachePages | _RedisPages:
+    """Where pages are stored: beside the default cache, which tests may swap."""
+    backend = caches["default"]
+    store = _stores.get(backend)
+    if store is None:
+        location = settings.CACHES["default"].get("LOCATION")
+        if isinstance(backend, RedisCache) and location:
+            url = location if isinstance(location, str) else location[0]
+            store = _RedisPages(backend, url.split(",")[0])
+        else:
+            store = _CachePages(backend)
+        _stores[backend] = store
+    return store
+
+
+def _load(key: str) -> StoredPage | None:
+    try:
+        return _pages().load(key)
+    except Exception:  # the cache is down: render the page as if it weren't there
+        logger.exception("The page cache couldn't be read")
+        return None
+
+
+# ------------------------------------------------------------------------- Django side
 
 
 def _guest_request(request: HttpRequest) -> bool:
@@ -119,6 +276,7 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # a CSRF token is on the page
         and not response.has_header("Cache-Control")
+        and settings.FICHIVE_PAGE_CACHE_SECONDS > 0
     )
 
 
@@ -129,37 +287,88 @@ def cached_for_guests(
     work whose id is that URL argument; without it, it is a listing."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        name = getattr(view, "__qualname__", type(view).__qualname__)
-
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not _guest_request(request):
                 return view(request, *args, **kwargs)
+            stored = _load(_page_key(request))
+            if stored is not None:
+                response = HttpResponse(stored.body, content_type=stored.content_type())
+                response[CACHE_HEADER] = "hit"
+                return response
             scope = _work_version_key(kwargs[work_arg]) if work_arg else LISTINGS
-            path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
             try:
+                # Read before the page is rendered: a change made meanwhile retires it.
                 versions = _versions([GLOBAL, scope])
-                key = f"{PREFIX}:{name}:{path}:{':'.join(versions)}"
-                cached = cache.get(key)
-            except Exception:  # the cache is down: render the page as if it weren't there
+            except Exception:
                 logger.exception("The page cache couldn't be read")
                 return view(request, *args, **kwargs)
-            if cached is not None:
-                content, content_type = cached
-                response = HttpResponse(content, content_type=content_type)
-                response["X-Fichive-Cache"] = "hit"
-                return response
             response = view(request, *args, **kwargs)
-            if _storable(request, response) and _fresh_enough(versions):
-                try:
-                    cache.set(key, (response.content, response["Content-Type"]),
-                              settings.FICHIVE_PAGE_CACHE_SECONDS)
-                except Exception:
-                    logger.exception("The page cache couldn't be written")
-                else:
-                    response["X-Fichive-Cache"] = "miss"
+            if _fresh_enough(versions.values()):
+                request.META[_TO_STORE] = versions
             return response
 
         return wrapper
 
     return decorator
+
+
+class GuestPageCacheMiddleware:
+    """Stores the pages `cached_for_guests` chose, as the other middleware finished them (so
+    the fast path replays every header); first in MIDDLEWARE."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        versions = request.META.pop(_TO_STORE, None)
+        if versions is None or not _storable(request, response):
+            return response
+        try:
+            _pages().save(_page_key(request), versions, StoredPage.of(response),
+                          settings.FICHIVE_PAGE_CACHE_SECONDS)
+        except Exception:
+            logger.exception("The page cache couldn't be written")
+        else:
+            response[CACHE_HEADER] = "miss"
+        return response
+
+
+# --------------------------------------------------------------------------- WSGI side
+
+
+def _replayable(environ: dict[str, Any]) -> StoredPage | None:
+    """The stored page for a request Django would answer with it, else None."""
+    if environ.get("REQUEST_METHOD") not in {"GET", "HEAD"} or not settings.FICHIVE_PAGE_CACHE:
+        return None
+    cookies = environ.get("HTTP_COOKIE")
+    # Any cookie but the CSRF one could be a session, a flash message or a replica pin.
+    if cookies and parse_cookie(cookies).keys() - {settings.CSRF_COOKIE_NAME}:
+        return None
+    if "HTTP_AUTHORIZATION" in environ or settings.DISALLOWED_USER_AGENTS:
+        return None
+    store = _pages()
+    if not store.fast:
+        return None
+    request = WSGIRequest(dict(environ))  # a copy: it rewrites PATH_INFO in place
+    if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+        return None
+    try:
+        key = _page_key(request)
+    except DisallowedHost:  # Django answers 400
+        return None
+    return _load(key)
+
+
+def guests_fast_path(application: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
+    """Wrap the WSGI application: guests' pages the cache holds are sent without Django."""
+
+    def fast_path(environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
+        page = _replayable(environ)
+        if page is None:
+            return application(environ, start_response)
+        start_response(page.status, [*page.headers, (CACHE_HEADER, "hit")])
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [page.body]
+
+    return fast_path
