@@ -69,7 +69,8 @@ def test_epub_pictures_become_links_and_old_markup_valid_markup(html_work, db):
     assert ('<a href="https://images.example.org/gull.png" class="image-link">'
             "[Image: A gull]</a>") in chapter
     assert '<span class="image-link">[Image: Linked]</span>' in chapter  # no link in a link
-    assert '<span id="top">anchor</span> <a href="#top" rel="nofollow">back to the top</a>' in chapter
+    assert ('<span id="top">anchor</span> <a href="#top" rel="nofollow">back to the top</a>'
+            in chapter)
     assert "<span>dangling</span>" in chapter
     assert 'href="https://fics.example.org/works/1"' in chapter
     assert '<div class="center">An old centre tag</div>' in chapter
