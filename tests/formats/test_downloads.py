@@ -113,3 +113,34 @@ def test_api_work_lists_its_downloads(work, client):
         ext: f"http://testserver/downloads/{work.pk}/{work.title.replace(' ', '_')}.{ext}"
              f"?updated_at={stamp}" for ext in EXTENSIONS
     }
+
+
+def _pdf_text(data: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join((page.extract_text() or "") for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_cached_pdf_is_rebuilt_after_an_edit(cache_backend, work, author, client):
+    url = f"/downloads/{work.pk}/story.pdf"
+    first = client.get(url)
+    assert first["X-Fichive-Cache"] == "miss"
+    again = client.get(url)
+    assert again["X-Fichive-Cache"] == "hit" and again.content == first.content
+    work_update(user=author, work=work, meta=WorkMeta(
+        title="Renamed Tale", creators=[author.default_pseud], fandoms=["Original Work"]))
+    edited = client.get(url)
+    assert edited["X-Fichive-Cache"] == "miss"
+    assert "Renamed Tale" in _pdf_text(edited.content)
+
+
+def test_a_restricted_works_cached_pdf_never_reaches_guests(cache_backend, restricted, client,
+                                                            reader):
+    url = f"/downloads/{restricted.pk}/Members_Only.pdf"
+    client.force_login(reader)
+    assert "Only for members." in _pdf_text(client.get(url).content)
+    assert client.get(url)["X-Fichive-Cache"] == "hit"
+    client.logout()
+    assert client.get(url).status_code == 404

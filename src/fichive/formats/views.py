@@ -3,7 +3,6 @@ it; and work downloads (/downloads/<id>/<Title>.<ext>)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,6 +11,7 @@ from django.utils.http import content_disposition_header
 
 from fichive.accounts.requests import AuthedRequest
 from fichive.formats import exporters
+from fichive.formats.downloads import download_file
 from fichive.formats.forms import ImportForm
 from fichive.formats.services import works_import
 from fichive.works import selectors
@@ -54,12 +54,12 @@ def download(request: HttpRequest, work_id: int, filename: str) -> HttpResponse:
     if download_format is None or "." not in filename:
         raise Http404("No such download format.")
     work = selectors.work_for_viewer(request.user, work_id)
-    book = exporters.book_from_work(work, selectors.chapters_in_order(work),
-                                    site_url=request.build_absolute_uri("/"),
-                                    site_name=settings.FICHIVE_SITE_NAME)
-    data = download_format.build(book)
+    data, cached = download_file(work=work, extension=extension,
+                         site_url=request.build_absolute_uri("/"))
     name = f"{exporters.title_slug(work.title, work_id=work.pk)}.{extension}"
     response = HttpResponse(data, content_type=download_format.content_type)
     response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
     response["X-Content-Type-Options"] = "nosniff"
+    if cached:
+        response["X-Fichive-Cache"] = cached
     return response

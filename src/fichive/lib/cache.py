@@ -92,6 +92,14 @@ def listings_version() -> str:
     return ":".join(_versions([GLOBAL, LISTINGS]))
 
 
+def work_version(work_id: int) -> str | None:
+    """What everything shown of one work currently depends on, for other caches of a work's
+    data (generated downloads) to put in their keys; None when that can't be stored now (a
+    replica read younger than the allowed lag)."""
+    versions = _versions([GLOBAL, _work_version_key(work_id)])
+    return ":".join(versions) if _fresh_enough(versions) else None
+
+
 def _fresh_enough(versions: list[str]) -> bool:
     """A page read from a replica may only be stored once every version it is stored under is
     older than the replica's allowed lag, or it could hold data from before the change."""
