@@ -109,6 +109,8 @@ def gunicorn_argv(*, host: str, port: int, workers: int | None = None,
         sys.executable, "-m", "gunicorn", app,
         "--bind", f"{host}:{port}", "--workers", count, "--threads", per_worker,
         "--access-logfile", "-", "--max-requests", "10000", "--max-requests-jitter", "500",
+        # A PDF of a very long work takes tens of seconds to typeset (then it is cached).
+        "--timeout", "120",
     ]
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("fichive.accounts.urls")),
     path("", include("fichive.tags.urls")),
     path("", include("fichive.api.urls")),
+    path("", include("fichive.formats.urls")),
 ]
 
 handler404 = "fichive.views.not_found"

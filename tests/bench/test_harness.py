@@ -19,7 +19,7 @@ def test_bench_runs_at_a_tiny_size_and_writes_results(tmp_path):
         [sys.executable, str(ROOT / "bench" / "run.py"), "--works", "150", "--db", "sqlite",
          "--cache", str(tmp_path / "cache"), "--results", str(results), "--duration", "1",
          "--latency-duration", "1", "--warmup", "0", "--import-files", "2",
-         "--import-words", "300"],
+         "--import-words", "300", "--export-words", "2000", "--export-runs", "1"],
         env=env, capture_output=True, text=True, timeout=120,
     )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
@@ -34,6 +34,9 @@ def test_bench_runs_at_a_tiny_size_and_writes_results(tmp_path):
     for kind in ("text", "ao3_html"):
         assert report["import"][kind]["failed"] is False
         assert report["import"][kind]["seconds"] > 0
+    for extension in ("epub", "pdf", "html", "txt"):
+        assert report["export"][extension]["bytes"] > 0
+    assert report["export"]["words"] > 1000
     assert report["worker_peak_rss_mb"]
     assert report["machine"]["cores"]
     summary = (results / "latest.md").read_text()

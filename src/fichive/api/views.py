@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, JsonResponse
 
+from fichive.formats.exporters import download_links
 from fichive.tags.models import Tag, tag_key
 from fichive.works import listing, selectors
 from fichive.works.models import Chapter, Work
@@ -16,7 +17,7 @@ def _names(work: Work, tag_type: str) -> list[str]:
     return [t.name for t in work.tags_of(tag_type)]
 
 
-def work_json(work: Work) -> dict:
+def work_json(work: Work, request: HttpRequest) -> dict:
     rating = work.rating
     return {
         "id": work.pk,
@@ -42,6 +43,8 @@ def work_json(work: Work) -> dict:
             {"pseud": p.name, "user": p.user.username, "byline": p.byline}
             for p in work.pseuds()
         ],
+        "downloads": {fmt.extension: request.build_absolute_uri(url)
+                      for fmt, url in download_links(work)},
     }
 
 
@@ -77,7 +80,7 @@ def work_detail(request: HttpRequest, work_id: int) -> JsonResponse:
         work = selectors.work_for_viewer(request.user, work_id)
     except Http404:
         return _not_found("No such work.")
-    data = work_json(work)
+    data = work_json(work, request)
     data["chapters"] = [
         {"id": c.pk, "position": c.position, "title": c.title, "words": c.word_count}
         for c in work.chapters.only("id", "position", "title", "word_count")
@@ -122,7 +125,8 @@ def work_list(request: HttpRequest) -> JsonResponse:
         "page": page.number,
         "pages": page.paginator.num_pages,
         "per_page": listing.PER_PAGE,
-        "works": [_with_match(work_json(work), work) if result.filters.q else work_json(work)
+        "works": [_with_match(work_json(work, request), work) if result.filters.q
+                  else work_json(work, request)
                   for work in page.object_list],
         "facets": {tag_type: [{"name": f.name, "count": f.count} for f in facets]
                    for tag_type, facets in result.facets.items()},

@@ -1,15 +1,20 @@
-"""The "Import a work" page: upload a story file (or a zip of stories) and see what became of it."""
+"""The "Import a work" page: upload a story file (or a zip of stories) and see what became of
+it; and work downloads (/downloads/<id>/<Title>.<ext>)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 
 from fichive.accounts.requests import AuthedRequest
+from fichive.formats import exporters
+from fichive.formats.downloads import download_file
 from fichive.formats.forms import ImportForm
 from fichive.formats.services import works_import
+from fichive.works import selectors
 
 
 @login_required
@@ -38,3 +43,23 @@ def import_work(request: AuthedRequest) -> HttpResponse:
             return render(request, "formats/import_results.html",
                           {"results": results, "filename": upload.name})
     return render(request, "formats/import.html", {"form": form})
+
+
+def download(request: HttpRequest, work_id: int, filename: str) -> HttpResponse:
+    """/downloads/<id>/<Title_slug>.<ext>: the work as a file, for whoever may read it (the
+    same rule as its page: restricted works and drafts are 404 to those who can't see them).
+    The name before the extension is only for the reader's file system; any name serves."""
+    extension = filename.rpartition(".")[2].lower()
+    download_format = exporters.FORMATS.get(extension)
+    if download_format is None or "." not in filename:
+        raise Http404("No such download format.")
+    work = selectors.work_for_viewer(request.user, work_id)
+    data, cached = download_file(work=work, extension=extension,
+                         site_url=request.build_absolute_uri("/"))
+    name = f"{exporters.title_slug(work.title, work_id=work.pk)}.{extension}"
+    response = HttpResponse(data, content_type=download_format.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    if cached:
+        response["X-Fichive-Cache"] = cached
+    return response

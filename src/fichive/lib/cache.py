@@ -123,6 +123,14 @@ def listings_version() -> str:
     return ":".join(str(version) for version in _versions([GLOBAL, LISTINGS]).values())
 
 
+def work_version(work_id: int) -> str | None:
+    """What everything shown of one work currently depends on, for other caches of a work's
+    data (generated downloads) to put in their keys; None when that can't be stored now (a
+    replica read younger than the allowed lag)."""
+    versions = list(_versions([GLOBAL, _work_version_key(work_id)]).values())
+    return ":".join(str(v) for v in versions) if _fresh_enough(versions) else None
+
+
 def _fresh_enough(versions: Iterable[int]) -> bool:
     """A page read from a replica may only be stored once every version it is stored under is
     older than the replica's allowed lag, or it could hold data from before the change."""

@@ -78,6 +78,11 @@ def chapter_of(work: Work, chapter_id: int) -> Chapter:
         raise Http404("No such chapter.") from None
 
 
+def chapters_in_order(work: Work) -> list[Chapter]:
+    """Every chapter of a work the visitor may see (work_for_viewer), first to last."""
+    return list(work.chapters.order_by("position"))
+
+
 def chapter_at(work: Work, position: int) -> Chapter:
     try:
         return work.chapters.get(position=position)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import user_by_name
+from fichive.formats.exporters import download_links
 from fichive.lib.cache import cached_for_guests
 from fichive.tags.models import Tag, tag_from_url, tag_key
 from fichive.works import listing, selectors, services
@@ -103,6 +104,7 @@ def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter]) 
         "full_work": len(chapters) == len(all_chapters),
         "show_work_notes": chapters[0].position == 1,
         "show_end_notes": chapters[-1].position == len(all_chapters),
+        "downloads": download_links(work),
     }
     if len(chapters) == 1 and len(all_chapters) > 1:
         index = chapters[0].position - 1

@@ -45,6 +45,10 @@ _WORK_URL = re.compile(
 )
 _AO3_MARK = re.compile(r"archive\s+of\s+our\s+own|archiveofourown\.org", re.IGNORECASE)
 _PREFACE_ID = re.compile(r"""\bid\s*=\s*["']?preface\b""", re.IGNORECASE)
+# Fichive's own downloads (formats/exporters) use AO3's layout under any archive's name and
+# mark their preface with this class.
+DOWNLOAD_MARK = "fichive-download"
+_DOWNLOAD_MARK = re.compile(rf"\b{DOWNLOAD_MARK}\b")
 _DETECT_CHARS = 64 * 1024
 
 _NOT_AO3 = 'not an AO3 download: no "Posted originally on the Archive of Our Own" preface'
@@ -81,7 +85,7 @@ _CHAPTER_COUNT = re.compile(r"Chapters:\s*(\d{1,9})\s*/\s*(\d{1,9}|\?)", re.IGNO
 _SERIES_PART = r"Part\s+(\d{1,9})\s+of\s+"
 _SERIES_TEXT = re.compile(_SERIES_PART + r"(.+?)(?=,\s*Part\s+\d+\s+of\s|$)", re.IGNORECASE)
 _CHAPTER_HEADING = re.compile(r"Chapter\s+\d+\b\s*(?::\s*(?P<title>.*))?", re.IGNORECASE | re.S)
-_PSEUD_LINK = re.compile(r"/users/([^/?#]+)/pseuds/([^/?#]+)")
+_PSEUD_LINK = re.compile(r"/users/([^/?#]+)(?:/pseuds/([^/?#]+))?/?(?:[?#]|$)")
 _ENDNOTES_ID = re.compile(r"endnotes\d*")
 
 
@@ -147,7 +151,8 @@ def ao3_work_url(text: str) -> str:
 
 
 def is_ao3_html(soup_or_text: Tag | str | bytes) -> bool:
-    """Whether this is an AO3 download: a "preface" block that names the Archive of Our Own.
+    """Whether this is an AO3 download: a "preface" block that names the Archive of Our Own,
+    or one marked as a Fichive download (the same layout, from any archive).
 
     Takes a parsed tree (an AO3 XHTML file from an EPUB, say), or the raw text or bytes of a
     file, of which only the start is looked at.
@@ -157,10 +162,13 @@ def is_ao3_html(soup_or_text: Tag | str | bytes) -> bool:
         if isinstance(head, bytes):
             head = head.decode("latin-1")
         mark = _PREFACE_ID.search(head)
-        return mark is not None and _AO3_MARK.search(head, mark.end()) is not None
+        return mark is not None and (_AO3_MARK.search(head, mark.end()) is not None
+                                     or _DOWNLOAD_MARK.search(head) is not None)
     preface = _by_id(soup_or_text, "preface")
     if preface is None:
         return False
+    if _has_class(preface, DOWNLOAD_MARK):
+        return True
     message = preface.find("p", class_="message")
     where = message if isinstance(message, Tag) else preface
     if _AO3_MARK.search(where.get_text(" ")):

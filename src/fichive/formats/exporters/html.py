@@ -1,0 +1,14 @@
+"""HTML downloads: one self-contained page in AO3's download layout, the stylesheet inline.
+It keeps the chapter text exactly as stored (pictures included: the reader's browser shows
+them, as on the work's page), and our importer reads it back (importers/ao3.py)."""
+
+from __future__ import annotations
+
+from fichive.formats.exporters import layout
+from fichive.formats.exporters.book import Book
+
+
+def build_html(book: Book) -> bytes:
+    body = (layout.preface_html(book) + layout.chapters_html(book, book.chapters)
+            + layout.afterword_html(book))
+    return layout.html_page(book, body).encode("utf-8")
