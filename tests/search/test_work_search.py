@@ -144,6 +144,19 @@ def test_the_search_page_shows_marked_snippets_and_links_to_the_chapter(client, 
     assert f'href="{chapter.get_absolute_url()}">Found in Chapter 2' in html
 
 
+def test_the_passage_comes_from_the_best_matching_chapter_whatever_the_sort(client, author):
+    WorkFactory(author=author, title="Lanterns", chapters=[
+        "<p>A lantern. " + "Then nothing at all happened for a long while. " * 80 + "</p>",
+        "<p>No light here.</p>",
+        "<p>Lantern after lantern after lantern lit the lantern-maker's street.</p>"])
+    WorkFactory(author=author, title="Lantern Festival", chapters=["<p>Crowds.</p>"])
+    for sort in ("relevance", "title"):
+        works = {w["title"]: w for w in api(client, "lantern", sort=sort)["works"]}
+        assert works["Lanterns"]["snippet"]["html"].startswith("<mark>Lantern</mark> after")
+        # Found by its title alone: no chapter text matched, so no passage.
+        assert works["Lantern Festival"]["snippet"] is None
+
+
 def test_other_sorts_and_filters_apply_to_search_results(client, shelf):
     assert found(client, "dragon", sort="title") == ["Dragon Tea", "Harbour Lights"]
     assert found(client, "dragon", sort="title", order="desc") == ["Harbour Lights",

@@ -58,16 +58,19 @@ def _scores_sql(query: Query) -> tuple[str, list[Any]]:
 
 
 def ranked_ids(works: QuerySet[Work], query: Query, *, offset: int, limit: int
-               ) -> list[tuple[int, float]]:
-    """(work id, score) of `works` (already narrowed by works_matching) by relevance, best
-    first, ties newest first."""
+               ) -> list[tuple[int, float, int | None]]:
+    """(work id, score, best matching chapter id or None) of `works` (already narrowed by
+    works_matching) by relevance, best first, ties newest first. The chapter is None when
+    no chapter matched, or when the backend's ranking doesn't name chapters
+    (SCORES_NAME_BEST_CHAPTER)."""
     ids_sql, ids_params = works.order_by().values("pk").query.sql_with_params()
     scores, params = _scores_sql(query)
-    sql = (f"SELECT s.id, s.score FROM ({scores}) s WHERE s.id IN ({ids_sql}) "
+    sql = (f"SELECT s.id, s.score, s.best FROM ({scores}) s WHERE s.id IN ({ids_sql}) "
            "ORDER BY s.score DESC, s.id DESC LIMIT %s OFFSET %s")
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *ids_params, limit, offset])
-        return [(int(i), float(score)) for i, score in cursor.fetchall()]
+        return [(int(i), float(score), None if best is None else int(best))
+                for i, score, best in cursor.fetchall()]
 
 
 def scores_of(query: Query, work_ids: list[int]) -> dict[int, float]:
@@ -101,12 +104,15 @@ class RankedWorks:
         start, stop = index.start or 0, index.stop
         limit = (stop - start) if stop is not None else 1_000_000
         ranked = ranked_ids(self.works, self.query, offset=start, limit=limit)
-        found = self.fetch.in_bulk([i for i, _ in ranked])
+        found = self.fetch.in_bulk([i for i, _, _ in ranked])
+        names_best = backend().SCORES_NAME_BEST_CHAPTER
         page = []
-        for work_id, score in ranked:
+        for work_id, score, best in ranked:
             if work_id in found:
                 work = found[work_id]
                 work.search_score = score  # type: ignore[attr-defined]
+                if names_best:
+                    work.search_best_chapter = best  # type: ignore[attr-defined]
                 page.append(work)
         return page
 
@@ -123,13 +129,20 @@ class Match:
         return self.chapter.get_absolute_url()
 
 
-def matches_of(query: Query, work_ids: list[int]) -> dict[int, Match]:
-    """For each of these works whose chapter text matches, the best chapter and a snippet."""
+def matches_of(query: Query, work_ids: list[int], *,
+               known: dict[int, int | None] | None = None) -> dict[int, Match]:
+    """For each of these works whose chapter text matches, the best chapter and a snippet.
+    `known` gives works whose best chapter the ranking already found (None: no chapter
+    matched); only the others are looked up."""
     phrases, prefixes = query.highlight()
     if not work_ids or not phrases:
         return {}
+    known = known or {}
     terms = [t for t in query.positive_terms() if t.field is None]
-    best = backend().best_chapters(terms, work_ids)
+    unknown = [work_id for work_id in work_ids if work_id not in known]
+    best = backend().best_chapters(terms, unknown) if unknown else {}
+    best.update({work_id: chapter for work_id, chapter in known.items()
+                 if chapter is not None and work_id in work_ids})
     if not best:
         return {}
     found: dict[int, Match] = {}

@@ -634,7 +634,9 @@ def _mark_matches(works: list[Work], query: Query) -> None:
     ids = [work.pk for work in works]
     missing = [work.pk for work in works if not hasattr(work, "search_score")]
     scores = scores_of(query, missing)
-    matches = matches_of(query, ids)
+    known = {work.pk: work.search_best_chapter for work in works
+             if hasattr(work, "search_best_chapter")}
+    matches = matches_of(query, ids, known=known)
     for work in works:
         if not hasattr(work, "search_score"):
             work.search_score = scores.get(work.pk, 0.0)  # type: ignore[attr-defined]

@@ -119,8 +119,14 @@ def group_sql(terms: Sequence[Term]) -> tuple[str, list[Any]]:
     return sql, params
 
 
+# scores_sql leaves `best` NULL: pages look their chapters up with best_chapters.
+SCORES_NAME_BEST_CHAPTER = False
+
+
 def scores_sql(terms: Sequence[Term]) -> tuple[str, list[Any]]:
-    """SELECT id, score (higher is better): the fields' ts_rank plus the best chapter's."""
+    """SELECT id, score, best: the score (higher is better) is the fields' ts_rank plus the
+    best chapter's; `best` is always NULL here (best_chapters finds a page's chapters by
+    the work index more cheaply than ranking could carry them)."""
     condition, params = _meta_condition(terms)
     rank_query = _tsquery(terms)
     parts = [f"SELECT work_id AS id, ts_rank(vector, to_tsquery('{CONFIG}', %s)) AS r "
@@ -132,8 +138,8 @@ def scores_sql(terms: Sequence[Term]) -> tuple[str, list[Any]]:
                      "AS r FROM search_chapterdocument "
                      f"WHERE vector @@ to_tsquery('{CONFIG}', %s) GROUP BY work_id")
         params += [_tsquery(body), _tsquery(body)]
-    sql = (f"SELECT id, SUM(r)::float AS score FROM ({' UNION ALL '.join(parts)}) AS m "
-           "GROUP BY id")
+    sql = (f"SELECT id, SUM(r)::float AS score, NULL::bigint AS best "
+           f"FROM ({' UNION ALL '.join(parts)}) AS m GROUP BY id")
     return sql, params
 
 

@@ -18,6 +18,8 @@ WORK_FIELDS = ("title", "creators", "summary", "notes", "tags", "fandoms", "char
                "relationships")
 # bm25 column weights, in WORK_FIELDS order; the chapter text weighs 1.
 WORK_WEIGHTS = (10.0, 4.0, 6.0, 1.5, 3.0, 3.0, 3.0, 3.0)
+# scores_sql names each work's best matching chapter (see selectors.matches_of).
+SCORES_NAME_BEST_CHAPTER = True
 TOKENIZE = "unicode61 remove_diacritics 2"
 
 
@@ -128,24 +130,27 @@ def group_sql(terms: Sequence[Term]) -> tuple[str, list[Any]]:
 
 
 def scores_sql(terms: Sequence[Term]) -> tuple[str, list[Any]]:
-    """SELECT id, score (higher is better) over works matching any of the terms: the work's
-    fields' bm25 plus its best chapter's."""
+    """SELECT id, score, best over works matching any of the terms: the score (higher is
+    better) is the work's fields' bm25 plus its best chapter's, `best` that chapter's id
+    (NULL when no chapter text matched), so a ranked page needs no best_chapters."""
     weights = ", ".join(str(w) for w in WORK_WEIGHTS)
     # (LIMIT -1 keeps SQLite from flattening the subqueries, which would move bm25 out of
     # the MATCH query it belongs to.)
-    parts = [f"SELECT * FROM (SELECT rowid AS id, bm25(search_work_fts, {weights}) AS r "
-             "FROM search_work_fts WHERE search_work_fts MATCH %s LIMIT -1)"]
+    parts = [f"SELECT * FROM (SELECT rowid AS id, bm25(search_work_fts, {weights}) AS r, "
+             "NULL AS best FROM search_work_fts WHERE search_work_fts MATCH %s LIMIT -1)"]
     params: list[Any] = [_meta_match(terms)]
     body = _body_match(terms)
     if body:
-        parts.append("SELECT d.work_id AS id, MIN(c.r) AS r FROM ("
+        # (With MIN, SQLite takes the bare column c.chapter_id from the row holding it.)
+        parts.append("SELECT d.work_id AS id, MIN(c.r) AS r, c.chapter_id AS best FROM ("
                      "SELECT rowid AS chapter_id, bm25(search_chapter_fts) AS r "
                      "FROM search_chapter_fts WHERE search_chapter_fts MATCH %s LIMIT -1) c "
                      "JOIN search_chapterdocument d INDEXED BY search_chapter_work "
                      "ON d.chapter_id = c.chapter_id "
                      "GROUP BY d.work_id")
         params.append(body)
-    sql = f"SELECT id, -SUM(r) AS score FROM ({' UNION ALL '.join(parts)}) GROUP BY id"
+    sql = (f"SELECT id, -SUM(r) AS score, MAX(best) AS best FROM ({' UNION ALL '.join(parts)}) "
+           "GROUP BY id")
     return sql, params
 
 
