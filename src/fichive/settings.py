@@ -196,6 +196,9 @@ else:
 # or by `fichive` commands, so turn it on without Redis only for a single-process server.
 FICHIVE_PAGE_CACHE = env_bool("FICHIVE_PAGE_CACHE", bool(FICHIVE_REDIS_URL))
 FICHIVE_PAGE_CACHE_SECONDS = env_int("FICHIVE_PAGE_CACHE_SECONDS", 3600)
+# With Redis, each worker also keeps the pages it served lately in its own memory, up to this
+# many megabytes, and serves them again without a round trip until Redis announces a change.
+FICHIVE_PAGE_CACHE_LOCAL_MB = env_int("FICHIVE_PAGE_CACHE_LOCAL_MB", 64)
 # The archive's name, as downloads say where a work was posted (and their publisher).
 FICHIVE_SITE_NAME = env_str("FICHIVE_SITE_NAME", "Fichive")
 

@@ -15,12 +15,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
+import redis
+from django.core.cache import caches
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.test import Client, RequestFactory
 
 from fichive import wsgi
+from fichive.lib import cache as page_cache
 from fichive.lib.cache import CACHE_HEADER, guests_fast_path
 from fichive.tags.models import Tag
 from fichive.tags.services import tag_rename
@@ -336,3 +339,96 @@ def test_a_guest_browser_through_djangos_test_client_still_gets_cached_pages(two
     browser = Client()
     browser.cookies["sessionid"] = "not-a-session"
     assert browser.get(url)[CACHE_HEADER] == "hit"
+
+
+# --- Each worker's own memory --------------------------------------------------------------
+
+
+@pytest.fixture
+def redis_client(redis_url) -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(redis_url)
+    yield client
+    client.close()
+
+
+def _key(name: str) -> str:
+    return caches["default"].make_key(name)
+
+
+def _stored_pages(client: redis.Redis) -> list[bytes]:
+    return [key for key in client.keys(_key(f"{page_cache.PREFIX}:*"))
+            if b":v:" not in key]
+
+
+def test_a_repeat_view_is_served_from_the_workers_memory(redis_client, two_chapters):
+    url = _chapter_url(two_chapters)
+    call(url)
+    assert not call(url).django_ran  # read from Redis, and kept in this process
+    # Without the entry in Redis, only the process's own memory can still answer.
+    redis_client.delete(*_stored_pages(redis_client))
+
+    page = call(url)
+
+    assert not page.django_ran
+    assert "Alpha text here." in page.text()
+
+
+def test_a_change_announced_by_another_process_retires_pages_in_memory(redis_client,
+                                                                      two_chapters):
+    url = _chapter_url(two_chapters)
+    call(url)
+    call(url)
+    Work.objects.filter(pk=two_chapters.pk).update(title="Renamed Elsewhere")
+    # What another worker's `content_changed(everything=True)` sends: a new version, announced.
+    redis_client.set(_key(page_cache.GLOBAL), "12345")
+    redis_client.publish(_key(page_cache.CHANGES), _key(page_cache.GLOBAL))
+
+    page = call(url)
+
+    assert page.django_ran
+    assert "Renamed Elsewhere" in page.text()
+
+
+def test_a_lost_subscription_empties_the_memory(redis_client, two_chapters):
+    url = _chapter_url(two_chapters)
+    call(url)
+    call(url)
+    subscribers = [c for c in redis_client.client_list()
+                   if c["name"] == page_cache.SUBSCRIBER_NAME]
+    assert subscribers
+    for subscriber in subscribers:
+        redis_client.client_kill_filter(_id=subscriber["id"])
+    # A change whose announcement the lost connection never delivers.
+    Work.objects.filter(pk=two_chapters.pk).update(title="Changed While Unsubscribed")
+    redis_client.set(_key(page_cache.GLOBAL), "67890")
+
+    page = call(url)
+
+    assert page.django_ran
+    assert "Changed While Unsubscribed" in page.text()
+
+
+def test_pages_are_not_kept_in_memory_while_the_subscription_is_down(
+        redis_client, two_chapters, monkeypatch):
+    monkeypatch.setattr(page_cache, "_RESUBSCRIBE_SECONDS", 3600)
+    url = _chapter_url(two_chapters)
+    call(url)
+    call(url)
+    for subscriber in redis_client.client_list():
+        if subscriber["name"] == page_cache.SUBSCRIBER_NAME:
+            redis_client.client_kill_filter(_id=subscriber["id"])
+    assert not call(url).django_ran  # from Redis: the connection is found lost, not retried
+    redis_client.delete(*_stored_pages(redis_client))
+
+    assert call(url).django_ran  # nothing was kept in memory meanwhile
+
+
+def test_the_memory_holds_no_more_than_its_limit(settings, redis_client, author):
+    settings.FICHIVE_PAGE_CACHE_LOCAL_MB = 0
+    work = WorkFactory(author=author, chapters=["<p>Small.</p>"])
+    url = f"/works/{work.pk}"
+    call(url)
+    call(url)
+    redis_client.delete(*_stored_pages(redis_client))
+
+    assert call(url).django_ran

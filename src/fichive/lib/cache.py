@@ -23,17 +23,26 @@ stored entry (the status, headers and body Django sent):
   never reach the cache. `GuestPageCacheMiddleware`, the outermost middleware, stores those
   pages with the headers the other middleware gave them.
 
+With Redis, each process also keeps the pages it served from Redis lately in its own memory
+(`_NearPages`) and serves them again without a round trip: every version change is published
+on a channel the process listens to, and what has arrived is read before a page is served
+from memory; a lost subscription empties that memory.
+
 If the cache can't be reached, pages are rendered as if there were none.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
+import os
 import secrets
+import threading
 import time
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import wraps
@@ -47,7 +56,9 @@ from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
+from django.core.signals import setting_changed
 from django.db import transaction
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.http.cookie import parse_cookie
 from redis.backoff import NoBackoff
@@ -83,6 +94,9 @@ def _new_version() -> int:
 
 def _bump(keys: list[str]) -> None:
     cache.set_many({key: _new_version() for key in keys}, timeout=None)
+    store = _pages()
+    if isinstance(store, _RedisPages):
+        store.changed(keys)
 
 
 def content_changed(*, work_ids: Iterable[int] = (), everything: bool = False) -> None:
@@ -197,8 +211,8 @@ class _CachePages:
         self.backend.set(key, (versions, page), timeout)
 
 
-# The entry's first line names each version key (as stored in Redis) and its value; the page
-# is returned only if every key still holds that value.
+# The entry's first line names each version key (as stored in Redis) and its value; the entry
+# and its remaining life (ms) are returned only if every key still holds that value.
 _LOAD_SCRIPT = """
 local entry = redis.call('GET', KEYS[1])
 if not entry then return false end
@@ -206,14 +220,157 @@ local versions = string.sub(entry, 1, string.find(entry, '\\n', 1, true) - 1)
 for key, version in string.gmatch(versions, '(%S+) (%S+)') do
   if redis.call('GET', key) ~= version then return false end
 end
-return entry
+return {entry, redis.call('PTTL', KEYS[1])}
 """
+# The channel on which every change names the version keys it gave new values.
+CHANGES = f"{PREFIX}:changes"
+SUBSCRIBER_NAME = "fichive-page-cache-changes"
+# How long a worker waits before subscribing again after losing its subscription.
+_RESUBSCRIBE_SECONDS = 5.0
+
+
+class _NearPages:
+    """Pages this process served from Redis lately, kept in its own memory and served again
+    with no round trip for as long as Redis tells it that none of their versions changed.
+
+    Every version change is published on the CHANGES channel (`_RedisPages.changed`); this
+    process holds a connection subscribed to it, and reads whatever has arrived (without
+    waiting) before it serves a page from memory. A page is kept only while the subscription
+    is up: a lost connection empties the memory, and until it is back every page comes from
+    Redis as before. A change made by this process is applied here at once; one made
+    elsewhere counts here as soon as Redis has delivered its message.
+    """
+
+    def __init__(self, url: str, channel: str, max_bytes: int) -> None:
+        self.url = url
+        self.channel = channel
+        self.max_bytes = max_bytes
+        self.lock = threading.Lock()  # gunicorn's gthread workers share one per process
+        self.subscription: Any = None  # a redis-py connection
+        self.subscriber: redis.Redis | None = None
+        self.subscribed_in: int | None = None  # the process that opened it (not a fork)
+        self.retry_at = 0.0
+        # version key -> value, as last seen in Redis and not changed since
+        self.versions: dict[str, bytes] = {}
+        # page key -> (expires at, ((version key, value), ...), page, size)
+        self.pages: OrderedDict[str, tuple[float, tuple[tuple[str, bytes], ...], StoredPage,
+                                           int]] = OrderedDict()
+        self.size = 0
+
+    # -- the subscription
+
+    def _forget_all(self) -> None:
+        self.versions.clear()
+        self.pages.clear()
+        self.size = 0
+
+    def _drop_subscription(self) -> None:
+        if self.subscription is not None:
+            with contextlib.suppress(Exception):
+                self.subscription.disconnect()
+        self.subscription = self.subscriber = None
+        self.retry_at = time.monotonic() + _RESUBSCRIBE_SECONDS
+        self._forget_all()
+
+    def _subscribe(self) -> None:
+        # RESP2, where a subscription's messages are plain replies to read. Named, so an
+        # operator (or a test) can find the subscriptions in CLIENT LIST.
+        client = redis.Redis.from_url(self.url, protocol=2, client_name=SUBSCRIBER_NAME,
+                                      socket_connect_timeout=1, socket_timeout=1,
+                                      retry=Retry(NoBackoff(), 0))
+        connection = None
+        try:
+            connection = client.connection_pool.get_connection()
+            connection.send_command("SUBSCRIBE", self.channel)
+            connection.read_response()  # the confirmation: every later change reaches us
+        except Exception:
+            if connection is not None:
+                with contextlib.suppress(Exception):
+                    connection.disconnect()
+            self.retry_at = time.monotonic() + _RESUBSCRIBE_SECONDS
+            logger.warning("The page cache couldn't subscribe to changes; serving from Redis")
+            return
+        self.subscription = connection
+        self.subscriber = client  # the connection lives as long as its client
+        self.subscribed_in = os.getpid()
+
+    def _listening(self) -> bool:
+        """Read every change that has arrived; True while the subscription is up."""
+        if self.subscription is not None and self.subscribed_in != os.getpid():
+            self.subscription = None  # inherited through a fork: the parent's socket
+            self._forget_all()
+        if self.subscription is None:
+            if time.monotonic() < self.retry_at:
+                return False
+            self._subscribe()
+            return self.subscription is not None
+        try:
+            if not self.subscription.is_connected:
+                raise redis.ConnectionError("the subscription's connection was closed")
+            while self.subscription.can_read(timeout=0):
+                message = self.subscription.read_response()
+                if isinstance(message, list) and len(message) == 3 and message[0] == b"message":
+                    self._apply(message[2].decode().split())
+        except Exception:
+            logger.warning("The page cache lost its subscription to changes; serving from Redis")
+            self._drop_subscription()
+            return False
+        return True
+
+    def _apply(self, version_keys: Iterable[str]) -> None:
+        for key in version_keys:
+            self.versions.pop(key, None)
+
+    # -- pages
+
+    def get(self, key: str) -> tuple[StoredPage | None, bool]:
+        """The page if memory holds it with every version unchanged, and whether a page read
+        from Redis now may be kept."""
+        with self.lock:
+            if not self._listening():
+                return None, False
+            held = self.pages.get(key)
+            if held is None:
+                return None, True
+            expires, versions, page, _ = held
+            if time.monotonic() < expires and all(
+                    self.versions.get(name) == value for name, value in versions):
+                self.pages.move_to_end(key)
+                return page, True
+            self._discard(key)
+            return None, True
+
+    def put(self, key: str, versions: tuple[tuple[str, bytes], ...], page: StoredPage,
+            ttl_ms: int) -> None:
+        size = len(page.body) + 512
+        if size > self.max_bytes or ttl_ms <= 0:
+            return
+        with self.lock:
+            if self.subscription is None:  # lost since `get`: what arrived meanwhile is gone
+                return
+            self._discard(key)
+            for name, value in versions:
+                self.versions[name] = value
+            self.pages[key] = (time.monotonic() + ttl_ms / 1000, versions, page, size)
+            self.size += size
+            while self.size > self.max_bytes:
+                self._discard(next(iter(self.pages)))
+
+    def _discard(self, key: str) -> None:
+        held = self.pages.pop(key, None)
+        if held is not None:
+            self.size -= held[3]
+
+    def changed_here(self, version_keys: Iterable[str]) -> None:
+        with self.lock:
+            self._apply(version_keys)
 
 
 class _RedisPages:
     """Stored pages in Redis beside Django's cache keys: loaded and checked in one round
-    trip. Its own client, which fails at once instead of retrying, so a Redis that is down
-    costs a request no more than a refused connection."""
+    trip, and kept in this process's memory while no change is heard of (`_NearPages`). Its
+    own client, which fails at once instead of retrying, so a Redis that is down costs a
+    request no more than a refused connection."""
 
     fast = True
 
@@ -222,18 +379,39 @@ class _RedisPages:
         self.client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1,
                                            retry=Retry(NoBackoff(), 0))
         self.script = self.client.register_script(_LOAD_SCRIPT)
+        self.channel = backend.make_key(CHANGES)
+        self.near = _NearPages(url, self.channel,
+                               settings.FICHIVE_PAGE_CACHE_LOCAL_MB * 1024 * 1024)
 
     def load(self, key: str) -> StoredPage | None:
-        entry = self.script(keys=[self.backend.make_key(key)])
-        if entry is None:
+        name = self.backend.make_key(key)
+        page, keep = self.near.get(name)
+        if page is not None:
+            return page
+        reply = self.script(keys=[name])
+        if reply is None:
             return None
-        return StoredPage.decode(entry.split(b"\n", 1)[1])
+        entry, ttl_ms = reply
+        head, stored = entry.split(b"\n", 1)
+        page = StoredPage.decode(stored)
+        if keep:
+            words = head.split()
+            versions = tuple((words[i].decode(), words[i + 1])
+                             for i in range(0, len(words) - 1, 2))
+            self.near.put(name, versions, page, int(ttl_ms))
+        return page
 
     def save(self, key: str, versions: dict[str, int], page: StoredPage, timeout: int) -> None:
         line = " ".join(f"{self.backend.make_key(name)} {version}"
                         for name, version in versions.items())
         self.client.set(self.backend.make_key(key), line.encode() + b"\n" + page.encode(),
                         ex=timeout)
+
+    def changed(self, keys: list[str]) -> None:
+        """Tell every process (this one at once) that `keys` have new versions."""
+        names = [self.backend.make_key(key) for key in keys]
+        self.near.changed_here(names)
+        self.client.publish(self.channel, " ".join(names))
 
 
 _stores: weakref.WeakKeyDictionary[BaseCache, _CachePages | _RedisPages] = (
@@ -346,6 +524,45 @@ class GuestPageCacheMiddleware:
 # --------------------------------------------------------------------------- WSGI side
 
 
+# What of a request decides its page key (Django's scheme, host and full path), and the keys
+# worked out for such requests lately: building a Django request for each costs more than the
+# rest of the fast path. None marks a request Django answers otherwise (a bad Host, a
+# redirect to HTTPS). Emptied when settings change (tests) and when it grows too big.
+_KEY_FIELDS = ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME",
+               "PATH_INFO", "QUERY_STRING", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT",
+               "HTTP_X_FORWARDED_PROTO")
+_MAX_KEYS_KEPT = 10_000
+_keys_for: dict[tuple[Any, ...], str | None] = {}
+
+
+@receiver(setting_changed)
+def _forget_keys(**kwargs: Any) -> None:
+    _keys_for.clear()
+
+
+def _wsgi_page_key(environ: dict[str, Any]) -> str | None:
+    proxy_header = settings.SECURE_PROXY_SSL_HEADER
+    fields = tuple(environ.get(name) for name in _KEY_FIELDS) + (
+        (environ.get(proxy_header[0]),) if proxy_header else ())
+    try:
+        return _keys_for[fields]
+    except KeyError:
+        pass
+    request = WSGIRequest(dict(environ))  # a copy: it rewrites PATH_INFO in place
+    key: str | None
+    if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+        key = None
+    else:
+        try:
+            key = _page_key(request)
+        except DisallowedHost:  # Django answers 400
+            key = None
+    if len(_keys_for) >= _MAX_KEYS_KEPT:
+        _keys_for.clear()
+    _keys_for[fields] = key
+    return key
+
+
 def _replayable(environ: dict[str, Any]) -> StoredPage | None:
     """The stored page for a request Django would answer with it, else None."""
     if environ.get("REQUEST_METHOD") not in {"GET", "HEAD"} or not settings.FICHIVE_PAGE_CACHE:
@@ -356,17 +573,10 @@ def _replayable(environ: dict[str, Any]) -> StoredPage | None:
         return None
     if "HTTP_AUTHORIZATION" in environ or settings.DISALLOWED_USER_AGENTS:
         return None
-    store = _pages()
-    if not store.fast:
+    if not _pages().fast:
         return None
-    request = WSGIRequest(dict(environ))  # a copy: it rewrites PATH_INFO in place
-    if settings.SECURE_SSL_REDIRECT and not request.is_secure():
-        return None
-    try:
-        key = _page_key(request)
-    except DisallowedHost:  # Django answers 400
-        return None
-    return _load(key)
+    key = _wsgi_page_key(environ)
+    return None if key is None else _load(key)
 
 
 def guests_fast_path(application: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
