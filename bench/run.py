@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import functools
 import html
 import http.client
 import http.cookiejar
@@ -54,6 +55,11 @@ WRK = shutil.which("wrk")
 WRK_SCRIPT = BENCH_DIR / "wrk_report.lua"
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 READER = ("benchreader", "bench-reader-password-1")
+# Redis for the cache, as in production (guests' page cache and its WSGI fast path): the
+# machine's server by default; BENCH_REDIS_URL= (empty) measures without it. Each run keeps
+# its keys under a prefix of its own, removed at the end.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+REDIS_PREFIX = f"fichive-bench-{os.getpid()}"
 MEASURES = ("chapter", "listings", "search", "import", "export")
 
 # The issue's ten search query shapes; {fandom} and {creator} are filled from the archive.
@@ -102,7 +108,36 @@ class Config:
         env.pop("FICHIVE_DATABASE_URL", None)
         if self.database_url:
             env["FICHIVE_DATABASE_URL"] = self.database_url
+        env.pop("FICHIVE_REDIS_URL", None)
+        if redis_answers():
+            env["FICHIVE_REDIS_URL"] = REDIS_URL
+            env["FICHIVE_CACHE_PREFIX"] = REDIS_PREFIX
         return env
+
+
+@functools.lru_cache(maxsize=1)
+def redis_answers() -> bool:
+    if not REDIS_URL:
+        return False
+    import redis
+
+    try:
+        with contextlib.closing(redis.Redis.from_url(REDIS_URL, socket_timeout=2)) as client:
+            return bool(client.ping())
+    except redis.RedisError:
+        return False
+
+
+def forget_redis_keys() -> None:
+    """Remove this run's keys from the benchmark's Redis."""
+    if not redis_answers():
+        return
+    import redis
+
+    with contextlib.closing(redis.Redis.from_url(REDIS_URL)) as client:
+        keys = list(client.scan_iter(match=f"{REDIS_PREFIX}:*", count=1000))
+        for start in range(0, len(keys), 1000):
+            client.delete(*keys[start:start + 1000])
 
 
 def _pg_admin(sql: str) -> None:
@@ -753,6 +788,7 @@ def run_one(cfg: Config, args: argparse.Namespace) -> dict:
     if "export" in args.measure:
         report["export"] = export_timings(args.export_words, args.export_runs, log)
     report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
+    forget_redis_keys()
     return report
 
 
