@@ -217,3 +217,20 @@ def test_fast_and_general_counts_agree(text):
 )
 def test_latin_text_with_typographic_punctuation(text, words):
     assert count_words(text) == words
+
+
+_HTML_PIECES = st.sampled_from([
+    "word", "two words", "-", "--", "'", "’", " ", "\n", "\t", "\u00a0", "&nbsp;", "&amp;",
+    "&am", "p;", "<p>", "</p>", "<br>", "<b>", "</b>", "<hr />", "<li>", "<!-- x -->",
+    "<script>a b</script>", "<td>", "é", "我", "\u0301", "—", "…",
+])
+
+
+@given(st.lists(_HTML_PIECES, max_size=30))
+def test_counting_text_gives_the_words_of_the_visible_text(pieces):
+    from fichive.lib.sanitize import html_to_text, text_for_counting
+    from fichive.lib.wordcount import count_words_in_text
+
+    html = "".join(pieces)
+    assert count_words_in_text(text_for_counting(html)) == count_words_in_text(
+        html_to_text(html))

@@ -10,7 +10,15 @@ from collections.abc import Iterable
 
 import nh3
 
-__all__ = ["html_to_text", "sanitize_html", "text_to_paragraphs", "userstuff_from_input"]
+__all__ = [
+    "html_to_text",
+    "sanitize_html",
+    "text_for_counting",
+    "text_to_paragraphs",
+    "userstuff_for_counting",
+    "userstuff_from_input",
+    "userstuff_with_text",
+]
 
 # --- The allowlist (REFERENCE.md, "Sanitizing user HTML") -----------------------------------
 
@@ -139,7 +147,10 @@ def sanitize_html(html: str, *, allow_classes: bool = True) -> str:
     text and notes) and then only well-formed class names. Control characters are dropped
     and lone surrogates replaced, so the result is also valid XHTML text (EPUB)."""
     cleaner = _CLEANERS[allow_classes]
-    cleaned = cleaner.clean(_BAD_CHARS_RE.sub(_replace_bad_char, html))
+    html = _BAD_CHARS_RE.sub(_replace_bad_char, html)
+    cleaned = cleaner.clean(html)
+    if cleaned == html:  # already clean, so cleaning it again changes nothing either
+        return cleaned
     for _ in range(_MAX_PASSES):
         again = cleaner.clean(cleaned)
         if again == cleaned:
@@ -279,7 +290,16 @@ def userstuff_from_input(raw: str, *, fmt: str = "html", allow_classes: bool = T
 def userstuff_with_text(raw: str, *, fmt: str = "html",
                         allow_classes: bool = True) -> tuple[str, str]:
     """userstuff_from_input's HTML and its visible text (`html_to_text` of it), for callers
-    that need both (word counts) without converting twice."""
+    that need both without converting twice."""
+    cleaned, _ = userstuff_for_counting(raw, fmt=fmt, allow_classes=allow_classes)
+    return cleaned, html_to_text(cleaned)
+
+
+def userstuff_for_counting(raw: str, *, fmt: str = "html",
+                           allow_classes: bool = True) -> tuple[str, str]:
+    """userstuff_from_input's HTML and its visible text for counting words: what
+    `html_to_text` gives, with block edges as NUL characters and whitespace not yet collapsed
+    (words come out the same; collapsing a chapter's whitespace costs more than counting)."""
     if fmt not in _FORMATS:
         raise ValueError(f"unknown format {fmt!r}: expected one of {sorted(_FORMATS)}")
     text = _normalize(raw)
@@ -287,9 +307,11 @@ def userstuff_with_text(raw: str, *, fmt: str = "html",
         return "", ""
     html = text_to_paragraphs(text) if fmt == "text" else _paragraphs_around_blocks(text)
     cleaned = sanitize_html(html, allow_classes=allow_classes).strip()
-    visible = html_to_text(cleaned)
+    visible = text_for_counting(cleaned)
     # Markup with nothing to read ("<p></p>" left by a removed <script>) is no content.
-    return (cleaned, visible) if "<img" in cleaned or visible else ("", "")
+    if "<img" in cleaned or visible.replace(_BLOCK_MARK, " ").strip():
+        return cleaned, visible
+    return "", ""
 
 
 # --- HTML back to text ------------------------------------------------------------------------
@@ -310,11 +332,17 @@ def _token_to_marker(match: re.Match[str]) -> str:
     return _BLOCK_MARK if name and name.lower() in _BLOCK_BOUNDARY else _INLINE_MARK
 
 
+def text_for_counting(html: str) -> str:
+    """The visible text of `html` as words are counted from it: html_to_text's words, with a
+    NUL at every block edge and whitespace left as it is."""
+    text = _TOKEN_RE.sub(_token_to_marker, html.replace(_BLOCK_MARK, "").replace(_INLINE_MARK, ""))
+    return htmllib.unescape(text).replace(_INLINE_MARK, "")
+
+
 def html_to_text(html: str) -> str:
     """The visible text of `html`: tags (and script/style content) removed, entities decoded,
     whitespace collapsed, one line per block so that words never run together."""
-    text = _TOKEN_RE.sub(_token_to_marker, html.replace(_BLOCK_MARK, "").replace(_INLINE_MARK, ""))
-    text = htmllib.unescape(text).replace(_INLINE_MARK, "")
+    text = text_for_counting(html)
     # Runs of whitespace become one space (str.split's whitespace is the regex \s, and it is
     # several times faster than a substitution that also rewrites every single space).
     text = " ".join(text.split())

@@ -28,7 +28,7 @@ import re
 import unicodedata
 from functools import cache
 
-from fichive.lib.sanitize import html_to_text
+from fichive.lib.sanitize import text_for_counting
 
 __all__ = ["count_words", "count_words_in_text"]
 
@@ -142,11 +142,12 @@ def _count_latin1(text: str) -> int | None:
 
 def count_words(html: str) -> int:
     """The number of words in `html`, by the rule in this module's docstring."""
-    return count_words_in_text(html_to_text(html))
+    return count_words_in_text(text_for_counting(html))
 
 
 def count_words_in_text(text: str) -> int:
-    """The number of words in `text`, the visible text of HTML (`html_to_text`)."""
+    """The number of words in `text`, the visible text of HTML (`html_to_text`, or
+    `text_for_counting`: block edges may be NULs, whitespace need not be collapsed)."""
     if not text:
         return 0
     fast = _count_latin1(text)
