@@ -470,6 +470,8 @@ def _chapter_headings(root: Element) -> list[Element]:
             or ident in ("preface", "afterword")
             or (_has_class(node, "userstuff") and ident != "chapters")
         )
+        if hidden:  # nothing below is a chapter heading (the story text is most of the file)
+            continue
         stack.extend((child, hidden) for child in reversed(node) if _is_element(child))
     return classed or worded
 

@@ -464,6 +464,24 @@ def _in_preformatted(element: etree._Element | None) -> bool:
     return False
 
 
+def _tree_text(text: str, keeping: int) -> str:
+    if not keeping and not text.strip(_ASCII_SPACE):
+        return "\n" if "\n" in text else " "
+    return _escape_text(text)
+
+
+_NAME_OK: dict[str, bool] = {}  # _NAME.fullmatch by tag name, for names seen so far
+
+
+def _name_ok(name: str) -> bool:
+    known = _NAME_OK.get(name)
+    if known is None:
+        known = _NAME.fullmatch(name) is not None
+        if len(_NAME_OK) < 1000:
+            _NAME_OK[name] = known
+    return known
+
+
 def serialize_tree(nodes: Iterable[str | etree._Element], *, keep_classes: bool = True,
                    inside: etree._Element | None = None) -> str:
     """serialize_html for lxml nodes (elements and the strings between them, children of
@@ -477,31 +495,41 @@ def serialize_tree(nodes: Iterable[str | etree._Element], *, keep_classes: bool 
     while stack:
         node = stack.pop()
         if isinstance(node, str):
-            if not keeping and not node.strip(_ASCII_SPACE):
-                out.append("\n" if "\n" in node else " ")
-            else:
-                out.append(_escape_text(node))
-        elif isinstance(node, _Close):
+            out.append(_tree_text(node, keeping))
+            continue
+        if isinstance(node, _Close):
             out.append(f"</{node.name}>")
             if node.name in _KEEPS_SPACE:
                 keeping -= 1
-        else:
-            tag = node.tag
-            if not isinstance(tag, str) or tag in _SKIPPED:  # comments, PIs, unsafe
-                continue
-            name = tag.lower()
+            continue
+        tag = node.tag
+        if not isinstance(tag, str) or tag in _SKIPPED:  # comments, PIs, unsafe
+            continue
+        name = tag.lower()
+        if not _name_ok(name):  # a name we can't write back: keep what is inside
             children = tree_contents(node)
             children.reverse()
-            if not _NAME.fullmatch(name):
-                stack.extend(children)
-                continue
-            out.append(_open_tag(name, _tree_safe_attributes(node, keep_classes=keep_classes)))
-            if name in _VOID:
-                continue
-            if name in _KEEPS_SPACE:
-                keeping += 1
-            stack.append(_Close(name))
             stack.extend(children)
+            continue
+        if node.attrib:
+            out.append(_open_tag(name, _tree_safe_attributes(node, keep_classes=keep_classes)))
+        else:
+            out.append(f"<{name} />" if name in _VOID else f"<{name}>")
+        if name in _VOID:
+            continue
+        if name in _KEEPS_SPACE:
+            keeping += 1
+        if not len(node):  # text only (most paragraphs): no need to go through the stack
+            if node.text:
+                out.append(_tree_text(node.text, keeping))
+            out.append(f"</{name}>")
+            if name in _KEEPS_SPACE:
+                keeping -= 1
+            continue
+        stack.append(_Close(name))
+        children = tree_contents(node)
+        children.reverse()
+        stack.extend(children)
     return "".join(out)
 
 
