@@ -196,10 +196,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     files = _expand(args.paths)
     counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
 
+    def say(line: str) -> None:
+        """A line of the report: through rich under the progress bar on a terminal, else
+        written as it is (rich's rendering costs more per line than importing a story)."""
+        if console.is_terminal:
+            console.print(line)
+        else:
+            console.file.write(line + "\n")
+
     def report(path: Path, result: ImportResult) -> None:
         counts[result.status] += 1
         # zip members show as "stories.zip:a.txt"
-        console.print(_result_line(f"{path}{result.name[len(path.name):]}", result))
+        say(_result_line(f"{path}{result.name[len(path.name):]}", result))
 
     def read(path: Path) -> bytes | ImportResult:
         """The file's content, or the failed result that says why it can't be read."""
