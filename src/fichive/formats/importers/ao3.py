@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Iterator
+from typing import TypeAlias
 from urllib.parse import unquote
 
 from bs4 import BeautifulSoup, Tag
@@ -101,7 +102,7 @@ _ENDNOTES_ID = re.compile(r"endnotes\d*")
 # --------------------------------------------------------------------------------------------
 # Small typed helpers over lxml's tree
 
-Element = etree._Element
+Element: TypeAlias = etree._Element
 _ANY = etree.Element  # as a filter of lxml's iterators: elements only, no comments
 # Text that is not read: BeautifulSoup's get_text() leaves these elements' text out too.
 _UNREAD = frozenset({"script", "style", "template"})
@@ -109,7 +110,7 @@ _UNREAD = frozenset({"script", "style", "template"})
 
 def _is_element(node: object) -> bool:
     """An element (not text, a comment or a processing instruction)."""
-    return isinstance(node, Element) and isinstance(node.tag, str)
+    return isinstance(getattr(node, "tag", None), str)
 
 
 def _attr(element: Element, name: str) -> str:
