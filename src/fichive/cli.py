@@ -169,6 +169,7 @@ def _result_line(shown: str, result: ImportResult) -> str:
 def cmd_import(args: argparse.Namespace) -> int:
     """Import story files (a zip may hold many); one line per story, then a summary."""
     _django()
+    from django.core.exceptions import ValidationError
     from rich.console import Console
     from rich.progress import Progress
 
@@ -185,7 +186,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.rating and args.rating not in RATINGS:
         console.print(f"Unknown rating “{args.rating}”; use one of: {', '.join(RATINGS)}.")
         return 2
-    user, created = user_get_or_create_for_import(username=args.author)
+    try:
+        user, created = user_get_or_create_for_import(username=args.author)
+    except ValidationError as exc:
+        console.print(f"--author {args.author}: {' '.join(exc.messages)}")
+        return 2
     if created:
         console.print(f"Created the account “{user.username}” (it has no password yet).")
     options = ImportOptions(title=args.title, fandoms=args.fandom, rating=args.rating,
