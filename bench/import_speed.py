@@ -7,6 +7,11 @@ whose name you choose (so parallel runs don't collide).
 
 Prints one JSON line per database: works/s (wall clock), works per CPU second of the import
 process, and the machine's load average before and after.
+
+With --in-process, each import runs as `fichive.cli.main(["import", …])` inside one Python
+process after a one-file warm-up import (so start-up and first-use costs are left out), and
+the line gives milliseconds of that process's CPU (time.process_time) and wall clock per
+work: the steadiest figure on a shared machine (PostgreSQL's own CPU is not in it).
 """
 
 from __future__ import annotations
@@ -72,6 +77,66 @@ def measure(db: str, *, count: int, words: int, database: str) -> dict:
     return result
 
 
+def _in_process_child(files: str, warm: str) -> None:
+    """Run in a child process: the warm-up import, then the measured one; prints JSON."""
+    import contextlib
+    import io
+
+    import django
+
+    django.setup()
+    from fichive import cli
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        cli.main(["import", warm, "--author", "warmup", "--fandom", "Original Work"])
+    out = io.StringIO()
+    started, cpu = time.perf_counter(), time.process_time()
+    with contextlib.redirect_stdout(out):
+        status = cli.main(["import", files, "--author", "importer", "--fandom", "Original Work"])
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - started
+    print(json.dumps({"status": status, "summary": out.getvalue().splitlines()[-1],
+                      "cpu": cpu, "wall": wall}))
+
+
+def measure_in_process(db: str, *, count: int, words: int, database: str) -> dict:
+    result: dict = {"database": db, "files": count, "words_per_work": words, "in_process": True,
+                    "load_average_before": round(os.getloadavg()[0], 2)}
+    scratch = Path(tempfile.mkdtemp(prefix="fichive-import-"))
+    try:
+        for kind in ("text", "ao3"):
+            data = scratch / kind
+            data.mkdir(parents=True)
+            env = {**os.environ, "FICHIVE_DATA_DIR": str(data),
+                   "DJANGO_SETTINGS_MODULE": "fichive.settings"}
+            env.pop("FICHIVE_DATABASE_URL", None)
+            if db == "postgres":
+                bench._pg_admin(f'DROP DATABASE IF EXISTS "{database}"')
+                bench._pg_admin(f'CREATE DATABASE "{database}"')
+                env["FICHIVE_DATABASE_URL"] = f"{bench.POSTGRES_URL}/{database}"
+            subprocess.run([FICHIVE, "manage", "migrate", "--verbosity", "0"],  # noqa: S603
+                           env=env, check=True)
+            files, warm = data / "files", data / "warm"
+            bench._import_files(files, kind, count, words)
+            bench._import_files(warm, kind, 1, words)
+            for path in warm.iterdir():  # not a duplicate of the first measured file
+                path.write_text(path.read_text().replace("900000", "899999") + "\n")
+            run = subprocess.run([sys.executable, __file__, "--child", str(files),  # noqa: S603
+                                  str(warm)], env=env, capture_output=True, text=True)
+            if run.returncode != 0:
+                raise SystemExit(f"in-process import of {kind} files failed: {run.stderr[-2000:]}")
+            child = json.loads(run.stdout.splitlines()[-1])
+            if f"Imported {count} work" not in child["summary"]:
+                raise SystemExit(f"import of {kind} files failed: {child['summary']}")
+            result[kind] = {"ms_cpu_per_work": round(child["cpu"] / count * 1000, 2),
+                            "ms_wall_per_work": round(child["wall"] / count * 1000, 2)}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+        if db == "postgres":
+            bench._pg_admin(f'DROP DATABASE IF EXISTS "{database}"')
+    result["load_average_after"] = round(os.getloadavg()[0], 2)
+    return result
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="sqlite", help="sqlite, postgres or both (sqlite)")
@@ -79,11 +144,18 @@ def main() -> int:
     parser.add_argument("--words", type=int, default=3000)
     parser.add_argument("--database", default="fichive_bench_import_speed",
                         help="PostgreSQL scratch database (dropped afterwards)")
+    parser.add_argument("--in-process", action="store_true",
+                        help="ms of CPU per work inside one process, after a warm-up import")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        _in_process_child(*args.child)
+        return 0
     sys.path.insert(0, str(bench.ROOT / "src"))
+    how = measure_in_process if args.in_process else measure
     for db in args.db.split(","):
-        print(json.dumps(measure(db.strip(), count=args.files, words=args.words,
-                                 database=args.database)), flush=True)
+        print(json.dumps(how(db.strip(), count=args.files, words=args.words,
+                             database=args.database)), flush=True)
     return 0
 
 

@@ -169,6 +169,7 @@ def _result_line(shown: str, result: ImportResult) -> str:
 def cmd_import(args: argparse.Namespace) -> int:
     """Import story files (a zip may hold many); one line per story, then a summary."""
     _django()
+    from django.core.exceptions import ValidationError
     from rich.console import Console
     from rich.progress import Progress
 
@@ -185,7 +186,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.rating and args.rating not in RATINGS:
         console.print(f"Unknown rating “{args.rating}”; use one of: {', '.join(RATINGS)}.")
         return 2
-    user, created = user_get_or_create_for_import(username=args.author)
+    try:
+        user, created = user_get_or_create_for_import(username=args.author)
+    except ValidationError as exc:
+        console.print(f"--author {args.author}: {' '.join(exc.messages)}")
+        return 2
     if created:
         console.print(f"Created the account “{user.username}” (it has no password yet).")
     options = ImportOptions(title=args.title, fandoms=args.fandom, rating=args.rating,
@@ -196,10 +201,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     files = _expand(args.paths)
     counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
 
+    def say(line: str) -> None:
+        """A line of the report: through rich under the progress bar on a terminal, else
+        written as it is (rich's rendering costs more per line than importing a story)."""
+        if console.is_terminal:
+            console.print(line)
+        else:
+            console.file.write(line + "\n")
+
     def report(path: Path, result: ImportResult) -> None:
         counts[result.status] += 1
         # zip members show as "stories.zip:a.txt"
-        console.print(_result_line(f"{path}{result.name[len(path.name):]}", result))
+        say(_result_line(f"{path}{result.name[len(path.name):]}", result))
 
     def read(path: Path) -> bytes | ImportResult:
         """The file's content, or the failed result that says why it can't be read."""

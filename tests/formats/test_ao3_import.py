@@ -19,7 +19,7 @@ from fichive.formats.importers.ao3 import (
     parse_ao3_html,
 )
 from fichive.formats.importers.base import ParsedWork
-from fichive.formats.importers.html import html_soup
+from fichive.formats.importers.html import html_soup, html_tree
 from fichive.lib.sanitize import sanitize_html
 from tests.formats.builders import (
     PROSE,
@@ -329,6 +329,36 @@ def test_document_without_class_names_still_reads_chapters():
     work = parse_ao3_document(html_soup(stripped))
 
     assert [c.title for c in work.chapters] == ["Tide 1", "Tide 2", "Tide 3"]
+
+
+def test_lxml_and_beautifulsoup_trees_read_the_same():
+    document = ao3_html(full_work())
+
+    assert is_ao3_html(html_tree(document))
+    assert parse_ao3_document(html_tree(document)) == parse_ao3_document(html_soup(document))
+    assert parse_ao3_document(html_tree(document)) == parse(document)
+
+
+def test_download_whose_html_tag_is_broken_still_reads():
+    # A duplicate attribute makes the parser close <html> at once and keep the rest beside it.
+    document = ao3_html(full_work()).replace(
+        '<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en" lang="en">',
+        '<html xmlns="http://www.w3.org/1999/xhtml" xmlns="x" />',
+    )
+
+    work = parse(document)
+
+    assert work.title == "The Keeper of Gull Rock & Other Lights"
+    assert [c.title for c in work.chapters] == ["Tide 1", "Tide 2", "Tide 3"]
+    assert work.fandoms == ["The Tidewater Chronicles", "Lamps & Lenses (Radio)"]
+
+
+def test_indentation_between_tags_is_read_as_one_newline():
+    body = "<div>\n      <p>One.</p>\n      <p>Two.</p>\n    </div>"
+
+    work = parse(ao3_work(chapters=[Ao3Chapter(html=body)]))
+
+    assert work.chapters[0].html == "<div>\n<p>One.</p>\n<p>Two.</p>\n</div>"
 
 
 def test_parse_ao3_document_leaves_the_tree_alone():

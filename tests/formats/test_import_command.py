@@ -191,3 +191,11 @@ def test_file_names_with_square_brackets_are_printed_as_they_are(db, capsys, tmp
 
     assert out[-2].startswith(f"{path} → /works/")
 
+
+
+def test_an_impossible_author_name_is_an_error_not_a_traceback(db, capsys, story):
+    status, out = _run(capsys, story, "--author", "a", "--fandom", "Original Work")
+
+    assert status == 2
+    assert out[-1].startswith("--author a: ")
+    assert not Work.objects.exists()

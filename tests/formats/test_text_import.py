@@ -90,6 +90,18 @@ def test_binary_data_is_refused():
         decode_text(data)
 
 
+def test_unicode_line_and_page_breaks_become_newlines():
+    assert decode_text("one\u2028two\u2029three\x0bfour\x0cfive".encode()) == (
+        "one\ntwo\nthree\nfour\nfive"
+    )
+
+
+def test_a_stray_control_character_in_non_ascii_text_is_dropped():
+    text = "“Zoë” left. " + "The lamp was lit. " * 20
+
+    assert decode_text(text.replace("left", "le\x07ft").encode()) == text
+
+
 def test_a_stray_control_character_is_dropped():
     text = "A quiet evening by the river, nothing more to say. " * 4
 

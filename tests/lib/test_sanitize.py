@@ -589,3 +589,14 @@ _TYPED_TEXT = st.text(
 def test_plain_text_words_survive_the_pipeline(raw):
     stored = userstuff_from_input(raw, fmt="text")
     assert html_to_text(stored).split() == raw.split()
+
+
+@given(st.lists(st.sampled_from(
+    ["a", " ", "\n", "\t", "\r", "\x00", "\x07", "\x0b", "\x0c", "\x1f", "\x7f", "\x85",
+     "\ud800", "\udfff", "\ufffe", "\uffff", "\ufffd", "é", "“", "<p>", "</p>"]), max_size=20))
+def test_no_character_xhtml_cannot_hold_survives(pieces):
+    import re
+
+    cleaned = sanitize_html("".join(pieces))
+
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]", cleaned)

@@ -181,3 +181,56 @@ def test_words_between_separators_are_counted(words, separator):
 @given(_ASCII_WORDS)
 def test_hyphens_and_apostrophes_join_words(words):
     assert count_words("-'".join(words)) == (1 if words else 0)
+
+
+# Text that is Latin-1 apart from common quotes, dashes and spaces is counted by a faster
+# path; it must agree with the general rule on every string.
+_MIXED = st.text(
+    st.sampled_from(
+        list("ab Z_09'-.,\n\t\x00") + list(
+            "“”‘’—–…\u00a0\u00ad\u00e9\u00d7\u00b2\u00bd\u00aa\u00b5\u0301\u200b\u200c\u200d"
+            "\u2010\u2011\u2012\u202f\u3000\ufeff\u2028\u00bf\x85\x1c\u2032我ж"
+        )
+    ),
+    max_size=40,
+)
+
+
+@given(_MIXED)
+def test_fast_and_general_counts_agree(text):
+    from fichive.lib.wordcount import _count_general, _count_latin1
+
+    fast = _count_latin1(text)
+    assert fast is None or fast == _count_general(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("“It’s fine,” she said—quietly…", 5),
+        ("naïve café crème brûlée", 4),
+        ("¿Qué? ¡Sí! 2½ × 3", 4),
+        ("co\u00adoperate well-known o‘clock", 3),
+        ("thin\u2009space and\u200bzero width", 5),
+        ("wait -- what - - -", 2),
+    ],
+)
+def test_latin_text_with_typographic_punctuation(text, words):
+    assert count_words(text) == words
+
+
+_HTML_PIECES = st.sampled_from([
+    "word", "two words", "-", "--", "'", "’", " ", "\n", "\t", "\u00a0", "&nbsp;", "&amp;",
+    "&am", "p;", "<p>", "</p>", "<br>", "<b>", "</b>", "<hr />", "<li>", "<!-- x -->",
+    "<script>a b</script>", "<td>", "é", "我", "\u0301", "—", "…",
+])
+
+
+@given(st.lists(_HTML_PIECES, max_size=30))
+def test_counting_text_gives_the_words_of_the_visible_text(pieces):
+    from fichive.lib.sanitize import html_to_text, text_for_counting
+    from fichive.lib.wordcount import count_words_in_text
+
+    html = "".join(pieces)
+    assert count_words_in_text(text_for_counting(html)) == count_words_in_text(
+        html_to_text(html))

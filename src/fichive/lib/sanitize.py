@@ -10,7 +10,15 @@ from collections.abc import Iterable
 
 import nh3
 
-__all__ = ["html_to_text", "sanitize_html", "text_to_paragraphs", "userstuff_from_input"]
+__all__ = [
+    "html_to_text",
+    "sanitize_html",
+    "text_for_counting",
+    "text_to_paragraphs",
+    "userstuff_for_counting",
+    "userstuff_from_input",
+    "userstuff_with_text",
+]
 
 # --- The allowlist (REFERENCE.md, "Sanitizing user HTML") -----------------------------------
 
@@ -76,6 +84,21 @@ _SPACE_LIKE = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f")
 _MAX_PASSES = 4
 
 
+# The same characters as UTF-8: the controls are single bytes, U+FFFE/U+FFFF three, and a lone
+# surrogate can't be encoded at all.
+_BAD_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
+
+def _has_bad_chars(text: str) -> bool:
+    """Whether _BAD_CHARS_RE would find anything (a byte check, several times quicker)."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return (len(data.translate(None, _BAD_BYTES)) != len(data)
+            or b"\xef\xbf\xbe" in data or b"\xef\xbf\xbf" in data)
+
+
 def _replace_bad_char(match: re.Match[str]) -> str:
     char = match.group()
     if char in _SPACE_LIKE:
@@ -139,7 +162,11 @@ def sanitize_html(html: str, *, allow_classes: bool = True) -> str:
     text and notes) and then only well-formed class names. Control characters are dropped
     and lone surrogates replaced, so the result is also valid XHTML text (EPUB)."""
     cleaner = _CLEANERS[allow_classes]
-    cleaned = cleaner.clean(_BAD_CHARS_RE.sub(_replace_bad_char, html))
+    if _has_bad_chars(html):
+        html = _BAD_CHARS_RE.sub(_replace_bad_char, html)
+    cleaned = cleaner.clean(html)
+    if cleaned == html:  # already clean, so cleaning it again changes nothing either
+        return cleaned
     for _ in range(_MAX_PASSES):
         again = cleaner.clean(cleaned)
         if again == cleaned:
@@ -279,7 +306,16 @@ def userstuff_from_input(raw: str, *, fmt: str = "html", allow_classes: bool = T
 def userstuff_with_text(raw: str, *, fmt: str = "html",
                         allow_classes: bool = True) -> tuple[str, str]:
     """userstuff_from_input's HTML and its visible text (`html_to_text` of it), for callers
-    that need both (word counts) without converting twice."""
+    that need both without converting twice."""
+    cleaned, _ = userstuff_for_counting(raw, fmt=fmt, allow_classes=allow_classes)
+    return cleaned, html_to_text(cleaned)
+
+
+def userstuff_for_counting(raw: str, *, fmt: str = "html",
+                           allow_classes: bool = True) -> tuple[str, str]:
+    """userstuff_from_input's HTML and its visible text for counting words: what
+    `html_to_text` gives, with block edges as NUL characters and whitespace not yet collapsed
+    (words come out the same; collapsing a chapter's whitespace costs more than counting)."""
     if fmt not in _FORMATS:
         raise ValueError(f"unknown format {fmt!r}: expected one of {sorted(_FORMATS)}")
     text = _normalize(raw)
@@ -287,9 +323,11 @@ def userstuff_with_text(raw: str, *, fmt: str = "html",
         return "", ""
     html = text_to_paragraphs(text) if fmt == "text" else _paragraphs_around_blocks(text)
     cleaned = sanitize_html(html, allow_classes=allow_classes).strip()
-    visible = html_to_text(cleaned)
+    visible = text_for_counting(cleaned)
     # Markup with nothing to read ("<p></p>" left by a removed <script>) is no content.
-    return (cleaned, visible) if "<img" in cleaned or visible else ("", "")
+    if "<img" in cleaned or visible.replace(_BLOCK_MARK, " ").strip():
+        return cleaned, visible
+    return "", ""
 
 
 # --- HTML back to text ------------------------------------------------------------------------
@@ -310,11 +348,17 @@ def _token_to_marker(match: re.Match[str]) -> str:
     return _BLOCK_MARK if name and name.lower() in _BLOCK_BOUNDARY else _INLINE_MARK
 
 
+def text_for_counting(html: str) -> str:
+    """The visible text of `html` as words are counted from it: html_to_text's words, with a
+    NUL at every block edge and whitespace left as it is."""
+    text = _TOKEN_RE.sub(_token_to_marker, html.replace(_BLOCK_MARK, "").replace(_INLINE_MARK, ""))
+    return htmllib.unescape(text).replace(_INLINE_MARK, "")
+
+
 def html_to_text(html: str) -> str:
     """The visible text of `html`: tags (and script/style content) removed, entities decoded,
     whitespace collapsed, one line per block so that words never run together."""
-    text = _TOKEN_RE.sub(_token_to_marker, html.replace(_BLOCK_MARK, "").replace(_INLINE_MARK, ""))
-    text = htmllib.unescape(text).replace(_INLINE_MARK, "")
+    text = text_for_counting(html)
     # Runs of whitespace become one space (str.split's whitespace is the regex \s, and it is
     # several times faster than a substitution that also rewrites every single space).
     text = " ".join(text.split())

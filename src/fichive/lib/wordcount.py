@@ -16,7 +16,10 @@ that character: they never split a word ("नमस्ते" is one) and never 
 with a variation selector is no word).
 
 Every step is one linear pass in C, so a 500,000-character chapter takes a few milliseconds
-beyond `html_to_text`.
+beyond `html_to_text`. Text whose characters are all Latin-1 once the usual curly quotes,
+dashes and spaces are taken out (most English fan fiction) is counted on bytes instead: a
+table lookup per character and a substring count, tens of times faster than the regexes, with
+the same result.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import re
 import unicodedata
 from functools import cache
 
-from fichive.lib.sanitize import html_to_text
+from fichive.lib.sanitize import text_for_counting
 
 __all__ = ["count_words", "count_words_in_text"]
 
@@ -102,15 +105,59 @@ def _count_astral(text: str) -> tuple[str, int]:
     return _ASTRAL_RE.sub(clean, text), found
 
 
+# The Latin-1 fast path. Common non-Latin-1 characters that only separate words (quotes, dashes,
+# ellipses, spaces) or are removed (curly apostrophes, hyphens); any other character outside
+# Latin-1 sends the text to the general rule.
+_SEPARATING = (
+    "\u201c\u201d\u201e\u201a\u2039\u203a\u2026\u2012\u2013\u2014\u2015\u2022\u2032\u2033"
+    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u200b\u202f\u205f\u3000"
+    "\u2028\u2029\ufeff"
+)
+_REMOVED = "\u2019\u2018\u2010\u2011\u200c\u200d"
+# Latin-1 characters as bytes: word characters (letters, digits, "_") become "a", the
+# characters the rule removes ("'", "-", the soft hyphen) are deleted, every other one is a
+# separator (" "); the words are then the places where an "a" follows a " ".
+_LATIN1_WORD = bytes(
+    0x61 if chr(code).isalnum() or code == 0x5F else 0x20 for code in range(256)
+)
+_LATIN1_REMOVED = b"'-\xad"
+
+
+def _count_latin1(text: str) -> int | None:
+    """The word count of `text` if it is Latin-1 apart from _SEPARATING and _REMOVED
+    characters, else None. Same rule: "--" separates, then apostrophes and hyphens go."""
+    text = text.replace("--", " ")
+    for char in _REMOVED:
+        if char in text:
+            text = text.replace(char, "")
+    for char in _SEPARATING:
+        if char in text:
+            text = text.replace(char, " ")
+    try:
+        data = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return None
+    return (b" " + data).translate(_LATIN1_WORD, _LATIN1_REMOVED).count(b" a")
+
+
 def count_words(html: str) -> int:
     """The number of words in `html`, by the rule in this module's docstring."""
-    return count_words_in_text(html_to_text(html))
+    return count_words_in_text(text_for_counting(html))
 
 
 def count_words_in_text(text: str) -> int:
-    """The number of words in `text`, the visible text of HTML (`html_to_text`)."""
+    """The number of words in `text`, the visible text of HTML (`html_to_text`, or
+    `text_for_counting`: block edges may be NULs, whitespace need not be collapsed)."""
     if not text:
         return 0
+    fast = _count_latin1(text)
+    if fast is not None:
+        return fast
+    return _count_general(text)
+
+
+def _count_general(text: str) -> int:
+    """count_words_in_text for any text, by the regexes."""
     removed, _, cjk_runs, _ = _patterns()
     text = removed.sub("", text.replace("--", "\u2014"))
     count = 0

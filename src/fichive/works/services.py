@@ -21,7 +21,7 @@ from django.utils import timezone
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.requests import Viewer
 from fichive.lib.cache import content_changed
-from fichive.lib.sanitize import userstuff_with_text
+from fichive.lib.sanitize import userstuff_for_counting
 from fichive.lib.wordcount import count_words_in_text
 from fichive.search.services import (
     NewWorkDocument,
@@ -122,7 +122,7 @@ def _clean_text_and_words(value: str, *, fmt: str, limit: int, label: str,
         raise ValidationError(
             f"{label} is {len(typed):,} characters long; the most is {limit:,}.", code="too_long"
         )
-    html, visible = userstuff_with_text(typed, fmt=fmt, allow_classes=classes)
+    html, visible = userstuff_for_counting(typed, fmt=fmt, allow_classes=classes)
     return html, count_words_in_text(visible)
 
 

@@ -5,16 +5,22 @@ The layout (REFERENCE.md, "AO3 download files"): div#preface (p.message with the
 dl.tags of "Label:" / tags, h1 title, div.byline, Summary and Notes blockquotes), div#chapters
 (one div.userstuff, or per chapter a div.meta.group with h2.heading, then div.userstuff, then
 div#endnotesN), div#afterword (div#endnotes).
+
+Files are read with lxml's own tree (html.html_tree): building a BeautifulSoup tree cost more
+than everything else an import does with a 3,000-word download. Trees from BeautifulSoup
+(AO3's EPUBs are read that way) are accepted too.
 """
 
 from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import TypeAlias
 from urllib.parse import unquote
 
-from bs4 import BeautifulSoup, PageElement, Tag
+from bs4 import BeautifulSoup, Tag
+from lxml import etree
 
 from fichive.formats.errors import ImportFailed
 from fichive.formats.importers.base import ParsedChapter, ParsedWork
@@ -22,9 +28,13 @@ from fichive.formats.importers.html import (
     MAX_CHAPTERS,
     decode_html,
     html_soup,
-    inner_html,
+    html_tree,
     serialize_html,
+    serialize_tree,
     squash,
+    tree_contents,
+    tree_inner_html,
+    tree_siblings_after,
 )
 from fichive.formats.importers.text import title_from_filename
 
@@ -90,38 +100,85 @@ _ENDNOTES_ID = re.compile(r"endnotes\d*")
 
 
 # --------------------------------------------------------------------------------------------
-# Small typed helpers over BeautifulSoup
+# Small typed helpers over lxml's tree
+
+Element: TypeAlias = etree._Element
+_ANY = etree.Element  # as a filter of lxml's iterators: elements only, no comments
+# Text that is not read: BeautifulSoup's get_text() leaves these elements' text out too.
+_UNREAD = frozenset({"script", "style", "template"})
 
 
-def _attr(tag: Tag, name: str) -> str:
-    value = tag.get(name)
-    if value is None:
-        return ""
-    return value if isinstance(value, str) else " ".join(value)
+def _is_element(node: object) -> bool:
+    """An element (not text, a comment or a processing instruction)."""
+    return isinstance(getattr(node, "tag", None), str)
 
 
-def _has_class(tag: Tag, name: str) -> bool:
-    return name in _attr(tag, "class").split()
+def _attr(element: Element, name: str) -> str:
+    return str(element.get(name) or "")
 
 
-# These two walk the tree themselves: find_all(name) and find(id=...) match every element
-# through bs4's general filters, several times slower for the same answer.
-def _tags(root: Tag, name: str | list[str]) -> list[Tag]:
+def _has_class(element: Element, name: str) -> bool:
+    return name in _attr(element, "class").split()
+
+
+def _tags(root: Element, name: str | list[str]) -> list[Element]:
     """The elements named `name` (or any of the names) below `root`, in document order."""
-    names = {name} if isinstance(name, str) else set(name)
-    return [tag for tag in root.descendants if isinstance(tag, Tag) and tag.name in names]
+    names = [name] if isinstance(name, str) else name
+    return list(root.iterdescendants(*names))
 
 
-def _by_id(root: Tag, ident: str) -> Tag | None:
-    """The first element below `root` whose id is `ident`."""
-    for tag in root.descendants:
-        if isinstance(tag, Tag) and tag.attrs.get("id") == ident:
-            return tag
+def _first(root: Element, name: str | None = None, *, cls: str = "") -> Element | None:
+    """The first element below `root` named `name` (any name if None) with class `cls`."""
+    for element in root.iterdescendants(name) if name else root.iterdescendants(_ANY):
+        if not cls or _has_class(element, cls):
+            return element
     return None
 
 
-def _text(element: PageElement) -> str:
-    return squash(element.get_text(" ")) if isinstance(element, Tag) else squash(str(element))
+def _by_id(root: Element, ident: str) -> Element | None:
+    """The first element below `root` whose id is `ident`."""
+    for element in root.iterdescendants(_ANY):
+        if element.get("id") == ident:
+            return element
+    return None
+
+
+def _has_ancestor(element: Element, *, name: str = "", ident: str = "") -> bool:
+    for parent in element.iterancestors(_ANY):
+        if (name and parent.tag == name) or (ident and parent.get("id") == ident):
+            return True
+    return False
+
+
+def _strings(element: Element) -> list[str]:
+    """The text pieces inside an element, in order (BeautifulSoup's strings): not comments,
+    nor the text of scripts, styles and templates."""
+    if next(element.iterdescendants(*_UNREAD), None) is None:
+        return list(element.itertext())
+    out: list[str] = []
+    stack: list[str | Element] = [element]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            out.append(node)
+            continue
+        if _is_element(node) and node.tag not in _UNREAD:
+            pieces: list[str | Element] = [node.text] if node.text else []
+            for child in node:
+                pieces.append(child)
+                if child.tail:
+                    pieces.append(child.tail)
+            stack.extend(reversed(pieces))
+    return out
+
+
+def _all_text(element: Element) -> str:
+    """get_text(" "): the text pieces joined by spaces."""
+    return " ".join(_strings(element))
+
+
+def _text(element: Element | str) -> str:
+    return squash(element) if isinstance(element, str) else squash(_all_text(element))
 
 
 def _number(text: str) -> int:
@@ -139,6 +196,14 @@ def _unique(values: Iterable[str]) -> list[str]:
     return [v for v in dict.fromkeys(values) if v]
 
 
+def _tree(root: Element | Tag) -> Element:
+    """lxml's tree of a document, from a BeautifulSoup tree if need be (read again from its
+    markup, which the same parser wrote)."""
+    if isinstance(root, Tag):
+        return html_tree(str(root))
+    return root
+
+
 # --------------------------------------------------------------------------------------------
 # Public entry points
 
@@ -150,12 +215,12 @@ def ao3_work_url(text: str) -> str:
     return AO3_WORK_URL.format(int(match.group(1))) if match else ""
 
 
-def is_ao3_html(soup_or_text: Tag | str | bytes) -> bool:
+def is_ao3_html(soup_or_text: Element | Tag | str | bytes) -> bool:
     """Whether this is an AO3 download: a "preface" block that names the Archive of Our Own,
     or one marked as a Fichive download (the same layout, from any archive).
 
-    Takes a parsed tree (an AO3 XHTML file from an EPUB, say), or the raw text or bytes of a
-    file, of which only the start is looked at.
+    Takes a parsed tree (lxml's, or BeautifulSoup's: an AO3 XHTML file from an EPUB, say),
+    or the raw text or bytes of a file, of which only the start is looked at.
     """
     if isinstance(soup_or_text, (str, bytes)):
         head = soup_or_text[:_DETECT_CHARS]
@@ -164,14 +229,14 @@ def is_ao3_html(soup_or_text: Tag | str | bytes) -> bool:
         mark = _PREFACE_ID.search(head)
         return mark is not None and (_AO3_MARK.search(head, mark.end()) is not None
                                      or _DOWNLOAD_MARK.search(head) is not None)
-    preface = _by_id(soup_or_text, "preface")
+    preface = _by_id(_tree(soup_or_text), "preface")
     if preface is None:
         return False
     if _has_class(preface, DOWNLOAD_MARK):
         return True
-    message = preface.find("p", class_="message")
-    where = message if isinstance(message, Tag) else preface
-    if _AO3_MARK.search(where.get_text(" ")):
+    message = _first(preface, "p", cls="message")
+    where = message if message is not None else preface
+    if _AO3_MARK.search(_all_text(where)):
         return True
     return any(_WORK_URL.search(_attr(a, "href")) for a in _tags(where, "a"))
 
@@ -179,10 +244,10 @@ def is_ao3_html(soup_or_text: Tag | str | bytes) -> bool:
 def parse_ao3_html(data: bytes, *, filename: str) -> ParsedWork:
     """Read an AO3 "Download as HTML" file. Raises ImportFailed with a one-line reason when
     the file isn't one or holds no story text."""
-    soup = html_soup(decode_html(data))
-    if not is_ao3_html(soup):
+    root = html_tree(decode_html(data))
+    if not is_ao3_html(root):
         raise ImportFailed(_NOT_AO3)
-    return parse_ao3_document(soup, filename=filename)
+    return parse_ao3_document(root, filename=filename)
 
 
 def ao3_soup(documents: Iterable[str]) -> BeautifulSoup:
@@ -196,18 +261,21 @@ def ao3_soup(documents: Iterable[str]) -> BeautifulSoup:
     return html_soup("<html><head></head><body>" + "\n".join(bodies) + "</body></html>")
 
 
-def parse_ao3_document(root: Tag, *, filename: str = "") -> ParsedWork:
+def parse_ao3_document(root: Element | Tag, *, filename: str = "") -> ParsedWork:
     """Read a parsed AO3 download (from parse_ao3_html's file, or ao3_soup's EPUB XHTML).
 
     ``root`` holds the preface and the chapters, and optionally the afterword; it is not
     changed. The HTML taken from it leaves out scripts, styles, frames, comments and event
-    attributes (html.serialize_html). ``filename`` gives the title of last resort. Raises
+    attributes (html.serialize_tree). ``filename`` gives the title of last resort. Raises
     ImportFailed when there is no story text, or more than MAX_CHAPTERS chapters.
     """
-    preface = _by_id(root, "preface") or root
+    root = _tree(root)
+    preface = _by_id(root, "preface")
+    if preface is None:
+        preface = root
     afterword = _by_id(root, "afterword")
-    meta = preface.find("div", class_="meta")
-    front = meta if isinstance(meta, Tag) else preface
+    meta = _first(preface, "div", cls="meta")
+    front = meta if meta is not None else preface
     fields = _fields(preface)
 
     work = ParsedWork(
@@ -238,17 +306,17 @@ def parse_ao3_document(root: Tag, *, filename: str = "") -> ParsedWork:
 # The preface
 
 
-def _fields(preface: Tag) -> dict[str, Tag]:
+def _fields(preface: Element) -> dict[str, Element]:
     """The preface's <dt>Label:</dt><dd>…</dd> pairs, by field name."""
-    tags = preface.find("dl", class_="tags")
-    if not isinstance(tags, Tag):
-        tags = next((dl for dl in _tags(preface, "dl") if dl.find("dt")), None)
+    tags = _first(preface, "dl", cls="tags")
+    if tags is None:
+        tags = next((dl for dl in _tags(preface, "dl") if _first(dl, "dt") is not None), None)
     if tags is None:
         return {}
-    fields: dict[str, Tag] = {}
+    fields: dict[str, Element] = {}
     label: str | None = None
     for element in _tags(tags, ["dt", "dd"]):
-        if element.name == "dt":
+        if element.tag == "dt":
             label = _FIELDS.get(_text(element).rstrip(":").strip().casefold())
         elif label is not None:
             fields.setdefault(label, element)
@@ -256,24 +324,25 @@ def _fields(preface: Tag) -> dict[str, Tag]:
     return fields
 
 
-def _tag_names(dd: Tag | None) -> list[str]:
+def _tag_names(dd: Element | None) -> list[str]:
     """Tag names from a <dd>: its links, or its comma-separated text without links."""
     if dd is None:
         return []
     links = [_text(a) for a in _tags(dd, "a")]
     if any(links):
         return _unique(links)
-    return _unique(squash(part) for part in dd.get_text(" ").split(","))
+    return _unique(squash(part) for part in _all_text(dd).split(","))
 
 
-def _series(dd: Tag | None) -> list[tuple[str, int]]:
+def _series(dd: Element | None) -> list[tuple[str, int]]:
     """[(series title, part)] from "Part 2 of <a>Title</a>, Part 1 of <a>Other</a>"."""
     if dd is None:
         return []
     text = _text(dd)
     series: list[tuple[str, int]] = []
     position = 0
-    for link in _tags(dd, "a"):
+    links = _tags(dd, "a")
+    for link in links:
         name = _text(link)
         if not name:
             continue
@@ -281,7 +350,7 @@ def _series(dd: Tag | None) -> list[tuple[str, int]]:
         if match:
             series.append((name, _number(match.group(1))))
             position = match.end()
-    if not series and not _tags(dd, "a"):
+    if not series and not links:
         series = [(squash(m.group(2)), _number(m.group(1))) for m in _SERIES_TEXT.finditer(text)]
     return series
 
@@ -307,12 +376,12 @@ def _read_stats(work: ParsedWork, stats: str) -> None:
         work.expected_chapters, work.complete = 1, True  # a one-shot shows no chapter count
 
 
-def _title(root: Tag, preface: Tag, filename: str) -> str:
-    message = preface.find("p", class_="message")
-    candidates: list[PageElement | None] = [
-        preface.find("h1"),
-        message.find("b") if isinstance(message, Tag) else None,
-        root.find("title"),
+def _title(root: Element, preface: Element, filename: str) -> str:
+    message = _first(preface, "p", cls="message")
+    candidates: list[Element | None] = [
+        _first(preface, "h1"),
+        _first(message, "b") if message is not None else None,
+        _first(root, "title"),
     ]
     for candidate in candidates:
         if candidate is not None and (title := _text(candidate)):
@@ -320,10 +389,10 @@ def _title(root: Tag, preface: Tag, filename: str) -> str:
     return title_from_filename(filename) if filename else "Untitled"
 
 
-def _creators(preface: Tag) -> list[str]:
+def _creators(preface: Element) -> list[str]:
     """Pseud names from the byline; "pseud (login)" links are read as the pseud."""
-    byline = preface.find(class_="byline")
-    if not isinstance(byline, Tag):
+    byline = _first(preface, cls="byline")
+    if byline is None:
         return []
     names: list[str] = []
     for link in _tags(byline, "a"):
@@ -339,38 +408,42 @@ def _creators(preface: Tag) -> list[str]:
     return _unique(names)
 
 
-def _source_url(preface: Tag) -> str:
-    message = preface.find("p", class_="message")
-    where = message if isinstance(message, Tag) else preface
+def _source_url(preface: Element) -> str:
+    message = _first(preface, "p", cls="message")
+    where = message if message is not None else preface
     for link in _tags(where, "a"):
         url = ao3_work_url(_attr(link, "href")) or ao3_work_url(_text(link))
         if url:
             return url
-    return ao3_work_url(where.get_text(" ")) if where is message else ""
+    return ao3_work_url(_all_text(where)) if where is message else ""
 
 
-def _labelled_blockquote(region: Tag | None, label: str) -> str:
+def _next_element(element: Element) -> Element | None:
+    return next((s for s in element.itersiblings() if _is_element(s)), None)
+
+
+def _labelled_blockquote(region: Element | None, label: str) -> str:
     """The HTML of the blockquote right after a <p>Label</p> in ``region``, or ""."""
     if region is None:
         return ""
     for para in _tags(region, "p"):
-        if _text(para).casefold() != label or para.find_parent("blockquote") is not None:
+        if _text(para).casefold() != label or _has_ancestor(para, name="blockquote"):
             continue
-        following = para.find_next_sibling(True)
-        if isinstance(following, Tag) and following.name == "blockquote":
-            return inner_html(following)
+        following = _next_element(para)
+        if following is not None and following.tag == "blockquote":
+            return tree_inner_html(following)
         return ""
     return ""
 
 
-def _end_notes(root: Tag, afterword: Tag | None) -> str:
+def _end_notes(root: Element, afterword: Element | None) -> str:
     endnotes = _by_id(root, "endnotes")
     if endnotes is not None:
         notes = _labelled_blockquote(endnotes, "end notes")
         if notes:
             return notes
-        quote = endnotes.find("blockquote")
-        return inner_html(quote) if isinstance(quote, Tag) else ""
+        quote = _first(endnotes, "blockquote")
+        return tree_inner_html(quote) if quote is not None else ""
     return _labelled_blockquote(afterword, "end notes")
 
 
@@ -378,15 +451,15 @@ def _end_notes(root: Tag, afterword: Tag | None) -> str:
 # Chapters
 
 
-def _chapter_headings(root: Tag) -> list[Tag]:
+def _chapter_headings(root: Element) -> list[Element]:
     """The h2 headings of chapters, in order: h2.heading, or (when a converter dropped the
     classes) h2s reading "Chapter N"; never in the preface, afterword, notes or story text."""
-    classed: list[Tag] = []
-    worded: list[Tag] = []
-    stack: list[tuple[Tag, bool]] = [(root, False)]
+    classed: list[Element] = []
+    worded: list[Element] = []
+    stack: list[tuple[Element, bool]] = [(root, False)]
     while stack:  # a walk in document order, without recursion
         node, hidden = stack.pop()
-        if node.name == "h2":
+        if node.tag == "h2":
             if not hidden and _has_class(node, "heading"):
                 classed.append(node)
             elif not hidden and _CHAPTER_HEADING.fullmatch(_text(node)):
@@ -394,15 +467,17 @@ def _chapter_headings(root: Tag) -> list[Tag]:
             continue
         ident = _attr(node, "id")
         hidden = hidden or (
-            node.name == "blockquote"
+            node.tag == "blockquote"
             or ident in ("preface", "afterword")
             or (_has_class(node, "userstuff") and ident != "chapters")
         )
-        stack.extend((child, hidden) for child in reversed(node.contents) if isinstance(child, Tag))
+        if hidden:  # nothing below is a chapter heading (the story text is most of the file)
+            continue
+        stack.extend((child, hidden) for child in reversed(node) if _is_element(child))
     return classed or worded
 
 
-def _heading_title(heading: Tag) -> str:
+def _heading_title(heading: Element) -> str:
     """ "Chapter 3: The Storm" → "The Storm"; "Chapter 3" → ""."""
     text = _text(heading)
     match = _CHAPTER_HEADING.fullmatch(text)
@@ -411,12 +486,12 @@ def _heading_title(heading: Tag) -> str:
     return squash(match.group("title") or "")
 
 
-def _chapter_meta(heading: Tag) -> Tag:
+def _chapter_meta(heading: Element) -> Element:
     """The div.meta.group around a heading (the heading itself if there is none)."""
-    parent = heading.parent
+    parent = heading.getparent()
     if (
-        isinstance(parent, Tag)
-        and parent.name == "div"
+        parent is not None
+        and parent.tag == "div"
         and _attr(parent, "id") != "chapters"
         and not _has_class(parent, "userstuff")
     ):
@@ -424,42 +499,58 @@ def _chapter_meta(heading: Tag) -> Tag:
     return heading
 
 
-def _ancestors(tag: Tag) -> set[int]:
-    return {id(tag), *(id(parent) for parent in tag.parents)}
+def _ancestors(element: Element) -> set[Element]:
+    """The element and its ancestors (held here, so lxml keeps handing out the same objects)."""
+    return {element, *element.iterancestors()}
 
 
-def _is_userstuff(tag: Tag) -> bool:
-    return tag.name == "div" and _has_class(tag, "userstuff") and _attr(tag, "id") != "chapters"
+def _is_userstuff(element: Element) -> bool:
+    return element.tag == "div" and _has_class(element, "userstuff") and (
+        _attr(element, "id") != "chapters")
 
 
-def _chapter(meta: Tag, heading: Tag, stop: set[int]) -> ParsedChapter:
+def _following(element: Element) -> Iterator[Element]:
+    """The elements after `element`'s start tag in document order (its own first)."""
+    yield from element.iterdescendants(_ANY)
+    node: Element | None = element
+    while node is not None:
+        for sibling in node.itersiblings(_ANY):
+            yield sibling
+            yield from sibling.iterdescendants(_ANY)
+        node = node.getparent()
+
+
+def _chapter(meta: Element, heading: Element, stop: set[Element]) -> ParsedChapter:
     """One chapter: its heading's meta block, then the text, then its end notes."""
-    content: Tag | None = None
+    content: Element | None = None
     end_notes = ""
-    loose: list[PageElement] = []
-    for sibling in meta.next_siblings:
-        if id(sibling) in stop:
+    loose: list[str | Element] = []
+    for sibling in tree_siblings_after(meta):
+        if isinstance(sibling, str):
+            loose.append(sibling)
+            continue
+        if sibling in stop:
             break
-        if isinstance(sibling, Tag):
+        if _is_element(sibling):
             ident = _attr(sibling, "id")
             if ident in ("afterword", "preface", "endnotes"):
                 break
             if _ENDNOTES_ID.fullmatch(ident) and not end_notes:
                 end_notes = _labelled_blockquote(sibling, "chapter end notes")
-                if not end_notes and isinstance(q := sibling.find("blockquote"), Tag):
-                    end_notes = inner_html(q)
+                if not end_notes and (quote := _first(sibling, "blockquote")) is not None:
+                    end_notes = tree_inner_html(quote)
                 continue
             if content is None and _is_userstuff(sibling):
                 content = sibling
                 continue
         loose.append(sibling)
-    loose_html = serialize_html(loose).strip()
+    loose_html = serialize_tree(loose, inside=meta.getparent()).strip()
     if content is None and not loose_html:
         # The text sits elsewhere (an EPUB split between files): the next story block.
-        following = meta.find_next(lambda t: _is_userstuff(t) or id(t) in stop)
-        if isinstance(following, Tag) and id(following) not in stop:
+        following = next((t for t in _following(meta) if _is_userstuff(t) or t in stop), None)
+        if following is not None and following not in stop:
             content = following
-    html = inner_html(content) if content is not None else loose_html
+    html = tree_inner_html(content) if content is not None else loose_html
     return ParsedChapter(
         html=html,
         title=_heading_title(heading),
@@ -469,31 +560,34 @@ def _chapter(meta: Tag, heading: Tag, stop: set[int]) -> ParsedChapter:
     )
 
 
-def _one_shot(root: Tag) -> str:
+def _one_shot(root: Element) -> str:
     """The text of a work without chapter headings: div#chapters' div.userstuff."""
     parts: list[str] = []
     for container in _tags(root, "div"):
-        if _attr(container, "id") != "chapters" or container.find_parent(id="chapters"):
+        if _attr(container, "id") != "chapters" or _has_ancestor(container, ident="chapters"):
             continue
-        story = container.find("div", class_="userstuff", recursive=False)
-        parts.append(inner_html(story if isinstance(story, Tag) else container))
+        story = next((child for child in container.iterchildren("div")
+                      if _has_class(child, "userstuff")), None)
+        parts.append(tree_inner_html(story if story is not None else container))
     if not parts:
         # No div#chapters (a converter dropped it): what follows the preface.
         preface = _by_id(root, "preface")
-        body = root.find("body")
-        nodes: Iterable[PageElement]
+        body = _first(root, "body")
+        nodes: Iterable[str | Element]
         if preface is not None:
-            nodes = preface.next_siblings
+            nodes, context = tree_siblings_after(preface), preface.getparent()
         else:
-            nodes = (body if isinstance(body, Tag) else root).contents
+            context = body if body is not None else root
+            nodes = tree_contents(context)
         for node in nodes:
-            if isinstance(node, Tag) and _attr(node, "id") == "afterword":
+            if not isinstance(node, str) and _is_element(node) and (
+                    _attr(node, "id") == "afterword"):
                 break
-            parts.append(serialize_html([node]))
+            parts.append(serialize_tree([node], inside=context))
     return "\n".join(part for part in parts if part.strip())
 
 
-def _chapters(root: Tag) -> list[ParsedChapter]:
+def _chapters(root: Element) -> list[ParsedChapter]:
     headings = _chapter_headings(root)
     if len(headings) > MAX_CHAPTERS:
         raise ImportFailed(f"more than {MAX_CHAPTERS} chapters")

@@ -1,7 +1,8 @@
 """HTML import: a story saved as one HTML file read into one work, chapters split on headings.
 
 Also the safe HTML plumbing the AO3 and EPUB importers share: decoding, parsing (lxml through
-BeautifulSoup, no entities, no network), dropping active content, serializing.
+BeautifulSoup, or lxml's own tree where speed matters; no entities, no network), dropping
+active content, serializing.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from bs4 import (
     XMLParsedAsHTMLWarning,
 )
 from bs4.element import PreformattedString
+from lxml import etree
 
 from fichive.formats.errors import ImportFailed
 from fichive.formats.importers.base import ParsedChapter, ParsedWork
@@ -54,12 +56,17 @@ __all__ = [
     "UNSAFE_ELEMENTS",
     "decode_html",
     "html_soup",
+    "html_tree",
     "inner_html",
     "parse_html",
     "remove_unsafe",
     "safe_attributes",
     "serialize_html",
+    "serialize_tree",
     "squash",
+    "tree_contents",
+    "tree_inner_html",
+    "tree_siblings_after",
 ]
 
 MAX_HTML_BYTES = MAX_TEXT_BYTES
@@ -166,9 +173,7 @@ def html_soup(text: str) -> BeautifulSoup:
 
     Raises ImportFailed for more than MAX_ELEMENTS tags and comments.
     """
-    elements = sum(1 for _ in itertools.islice(_MARKUP.finditer(text), MAX_ELEMENTS + 1))
-    if elements > MAX_ELEMENTS:
-        raise ImportFailed(f"too much markup: more than {MAX_ELEMENTS:,} HTML elements")
+    _count_markup(text)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
@@ -176,6 +181,43 @@ def html_soup(text: str) -> BeautifulSoup:
             return BeautifulSoup(_drop_internal_subset(text), "lxml")
         except (ParserRejectedMarkup, RecursionError):
             raise ImportFailed(_NOT_HTML) from None
+
+
+def _count_markup(text: str) -> None:
+    elements = sum(1 for _ in itertools.islice(_MARKUP.finditer(text), MAX_ELEMENTS + 1))
+    if elements > MAX_ELEMENTS:
+        raise ImportFailed(f"too much markup: more than {MAX_ELEMENTS:,} HTML elements")
+
+
+# The name of html_tree's outermost element, which holds the document's (its <html>).
+DOCUMENT = "fichive-document"
+
+
+def html_tree(text: str) -> etree._Element:
+    """html_soup's document as lxml's own tree (the same parser, without BeautifulSoup's
+    Python object per node, several times faster): one DOCUMENT element holding the
+    document's <html> (and whatever broken markup left beside it), comments kept.
+
+    Raises ImportFailed for more than MAX_ELEMENTS tags and comments, or no document at all.
+    """
+    _count_markup(text)
+    parser = etree.HTMLParser(recover=True, no_network=True, encoding="utf-8")
+    try:
+        root = etree.fromstring(
+            _drop_internal_subset(text).encode("utf-8", "surrogatepass"), parser
+        )
+    except (etree.LxmlError, ValueError, RecursionError):
+        raise ImportFailed(_NOT_HTML) from None
+    if root is None:
+        root = etree.fromstring(b"<html><body></body></html>", parser)
+    # Broken markup can leave elements beside <html> at the top; one element holds them
+    # all, as BeautifulSoup's document does.
+    document = etree.Element(DOCUMENT)
+    top = [*root.itersiblings(preceding=True)]
+    top.reverse()
+    for node in [*top, root, *root.itersiblings()]:
+        document.append(node)
+    return document
 
 
 # --------------------------------------------------------------------------------------------
@@ -349,6 +391,152 @@ def remove_unsafe(root: Tag, *, keep_classes: bool = True) -> None:
                 node.attrs.update(safe)
             stack.extend(node.contents)
     _detach(dropped)
+
+
+# The same for lxml's trees (html_tree): a node's text is its `text`, and the text after it
+# its `tail`, so serializing walks (text | element) sequences.
+
+
+def tree_contents(element: etree._Element) -> list[str | etree._Element]:
+    """An element's children with the text between them, in order (BeautifulSoup's
+    `contents`)."""
+    out: list[str | etree._Element] = [element.text] if element.text else []
+    for child in element:
+        out.append(child)
+        if child.tail:
+            out.append(child.tail)
+    return out
+
+
+def tree_siblings_after(element: etree._Element) -> list[str | etree._Element]:
+    """What follows an element inside its parent, with the text between (`next_siblings`)."""
+    out: list[str | etree._Element] = [element.tail] if element.tail else []
+    for sibling in element.itersiblings():
+        out.append(sibling)
+        if sibling.tail:
+            out.append(sibling.tail)
+    return out
+
+
+# BeautifulSoup reads these attributes as lists of words and writes them back joined by one
+# space; done the same here so both trees give the same markup.
+_WORD_LIST_ATTRIBUTES = frozenset({"class", "accesskey", "dropzone", "rel", "rev", "headers"})
+
+
+def _tree_safe_attributes(element: etree._Element, *, keep_classes: bool) -> dict[str, str]:
+    """safe_attributes for an lxml element."""
+    out: dict[str, str] = {}
+    style = ""
+    for name, value in element.attrib.items():
+        name = str(name)
+        lower = name.lower()
+        if lower == "style":
+            style = str(value)
+        if (
+            lower.startswith(("on", "xmlns", "xml:"))
+            or lower == "style"
+            or (not keep_classes and lower in ("class", "id"))
+            or not _NAME.fullmatch(name)
+        ):
+            continue
+        out[lower] = " ".join(value.split()) if lower in _WORD_LIST_ATTRIBUTES else str(value)
+    if "align" not in out and style:
+        align = _TEXT_ALIGN.search(style)
+        if align:
+            out["align"] = align.group(1).lower()
+    return out
+
+
+def _escape_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_ASCII_SPACE = " \n\t\f\r"
+_KEEPS_SPACE = frozenset({"pre", "textarea"})
+
+
+def _in_preformatted(element: etree._Element | None) -> bool:
+    """Whether text inside `element` keeps its whitespace (it is in a <pre>)."""
+    while element is not None:
+        if element.tag in _KEEPS_SPACE:
+            return True
+        element = element.getparent()
+    return False
+
+
+def _tree_text(text: str, keeping: int) -> str:
+    if not keeping and not text.strip(_ASCII_SPACE):
+        return "\n" if "\n" in text else " "
+    return _escape_text(text)
+
+
+_NAME_OK: dict[str, bool] = {}  # _NAME.fullmatch by tag name, for names seen so far
+
+
+def _name_ok(name: str) -> bool:
+    known = _NAME_OK.get(name)
+    if known is None:
+        known = _NAME.fullmatch(name) is not None
+        if len(_NAME_OK) < 1000:
+            _NAME_OK[name] = known
+    return known
+
+
+def serialize_tree(nodes: Iterable[str | etree._Element], *, keep_classes: bool = True,
+                   inside: etree._Element | None = None) -> str:
+    """serialize_html for lxml nodes (elements and the strings between them, children of
+    `inside`): the same safe HTML, without unsafe elements, comments, processing instructions
+    or unsafe attributes. Text of nothing but spaces becomes one newline or space outside
+    <pre>, as BeautifulSoup reads it. Never recursive, never changes the tree."""
+    out: list[str] = []
+    stack: list[str | etree._Element | _Close] = list(nodes)
+    stack.reverse()
+    keeping = 1 if _in_preformatted(inside) else 0  # open <pre> elements
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            out.append(_tree_text(node, keeping))
+            continue
+        if isinstance(node, _Close):
+            out.append(f"</{node.name}>")
+            if node.name in _KEEPS_SPACE:
+                keeping -= 1
+            continue
+        tag = node.tag
+        if not isinstance(tag, str) or tag in _SKIPPED:  # comments, PIs, unsafe
+            continue
+        name = tag.lower()
+        if not _name_ok(name):  # a name we can't write back: keep what is inside
+            children = tree_contents(node)
+            children.reverse()
+            stack.extend(children)
+            continue
+        if node.attrib:
+            out.append(_open_tag(name, _tree_safe_attributes(node, keep_classes=keep_classes)))
+        else:
+            out.append(f"<{name} />" if name in _VOID else f"<{name}>")
+        if name in _VOID:
+            continue
+        if name in _KEEPS_SPACE:
+            keeping += 1
+        if not len(node):  # text only (most paragraphs): no need to go through the stack
+            if node.text:
+                out.append(_tree_text(node.text, keeping))
+            out.append(f"</{name}>")
+            if name in _KEEPS_SPACE:
+                keeping -= 1
+            continue
+        stack.append(_Close(name))
+        children = tree_contents(node)
+        children.reverse()
+        stack.extend(children)
+    return "".join(out)
+
+
+def tree_inner_html(element: etree._Element, *, keep_classes: bool = True) -> str:
+    """inner_html for an lxml element."""
+    return serialize_tree(tree_contents(element), keep_classes=keep_classes,
+                          inside=element).strip(SPACE)
 
 
 def inner_html(tag: Tag, *, keep_classes: bool = True) -> str:

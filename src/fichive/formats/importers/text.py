@@ -30,6 +30,7 @@ SPACE = (
     "\u200b\u200c\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
 )
 _NEWLINES = re.compile("\r\n?|[\x0b\x0c\u2028\u2029]")
+_NEWLINE_CHARS = "\r\x0b\x0c\u2028\u2029"
 # U+0080–U+009F in decoded text are Windows-1252 bytes that went through a Latin-1 decoder
 # on the way ("\x93" for “): give them their Windows-1252 meaning.
 _C1 = re.compile("[\x80-\x9f]")
@@ -38,6 +39,7 @@ _C1_AS_CP1252 = {
 }
 # Controls no text file needs; a few are dropped, many mean the file is not text at all.
 _CONTROLS = re.compile("[\x01-\x08\x0e-\x1f\x7f-\x9f]")
+_CONTROL_BYTES = bytes([*range(0x01, 0x09), *range(0x0E, 0x20), 0x7F])
 _BINARY_SHARE = 0.01
 # A well-formed multi-byte UTF-8 character; Windows-1252 text almost never contains one.
 _UTF8_SEQUENCE = re.compile(
@@ -86,12 +88,18 @@ def decode_text(data: bytes) -> str:
                 text = data.decode("cp1252")
     except UnicodeDecodeError:
         raise ImportFailed(_NOT_TEXT) from None
-    if _C1.search(text):
+    # The scans below are skipped when a quicker look says they would find nothing: C1
+    # characters come only from UTF-8's \xc2\x80-\xc2\x9f, other controls are ASCII bytes.
+    c1 = b"\xc2" in data and _C1.search(text) is not None
+    if c1:
         text = text.translate(_C1_AS_CP1252)
-    text = _NEWLINES.sub("\n", text.rstrip("\x1a"))  # ^Z: an old DOS end-of-file mark
-    text, controls = _CONTROLS.subn("", text)
-    if controls and controls > _BINARY_SHARE * (len(text) + controls):
-        raise ImportFailed(_NOT_TEXT)
+    text = text.rstrip("\x1a")  # ^Z: an old DOS end-of-file mark
+    if any(char in text for char in _NEWLINE_CHARS):
+        text = _NEWLINES.sub("\n", text)
+    if c1 or len(data.translate(None, _CONTROL_BYTES)) != len(data):
+        text, controls = _CONTROLS.subn("", text)
+        if controls and controls > _BINARY_SHARE * (len(text) + controls):
+            raise ImportFailed(_NOT_TEXT)
     if not text.strip(SPACE):
         raise ImportFailed("the file is empty")
     return text
