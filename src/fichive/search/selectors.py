@@ -16,7 +16,7 @@ from django.db.models.expressions import RawSQL
 
 from fichive.search.backends import backend
 from fichive.search.query import Query
-from fichive.search.text import CHAPTER_PARTS, Snippet, chapter_text, snippet
+from fichive.search.text import CHAPTER_PARTS, Snippet, chapter_text_for_snippet, snippet
 from fichive.tags.models import Tag
 from fichive.works.models import Chapter, FilterTagging, Work
 
@@ -148,7 +148,9 @@ def matches_of(query: Query, work_ids: list[int], *,
     found: dict[int, Match] = {}
     for chapter in Chapter.objects.filter(pk__in=best.values()).only(
             "id", "work_id", "position", "title", *CHAPTER_PARTS):
-        text = chapter_text({f: getattr(chapter, f) for f in ("title", *CHAPTER_PARTS)})
+        text = chapter_text_for_snippet(
+            {f: getattr(chapter, f) for f in ("title", *CHAPTER_PARTS)},
+            phrases=phrases, prefixes=prefixes)
         passage = snippet(text, phrases=phrases, prefixes=prefixes)
         if passage is not None:
             found[chapter.work_id] = Match(chapter=chapter, snippet=passage)
