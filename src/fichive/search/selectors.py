@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 
 from fichive.search.backends import backend
@@ -23,15 +23,20 @@ from fichive.works.models import Chapter, FilterTagging, Work
 LOOKUPS = {">": "gt", ">=": "gte", "<": "lt", "<=": "lte", "=": "exact"}
 
 
+class _TextCondition(RawSQL):
+    """The ids of the works matching a group of terms, as works_matching filters by them:
+    marked so RankedWorks can tell them from the other conditions (_without_text)."""
+
+
 def works_matching(works: QuerySet[Work], query: Query) -> QuerySet[Work]:
     """The works that match the query, among `works`."""
     engine = backend()
     for group in query.required:
         sql, params = engine.group_sql(group)
-        works = works.filter(pk__in=RawSQL(sql, params))
+        works = works.filter(pk__in=_TextCondition(sql, params))
     if query.excluded:
         sql, params = engine.group_sql(query.excluded)
-        works = works.exclude(pk__in=RawSQL(sql, params))
+        works = works.exclude(pk__in=_TextCondition(sql, params))
     for comparison in query.comparisons:
         works = works.filter(**{f"{comparison.column}__{LOOKUPS[comparison.operator]}":
                                 comparison.value})
@@ -85,15 +90,87 @@ def scores_of(query: Query, work_ids: list[int]) -> dict[int, float]:
         return {int(i): float(score) for i, score in cursor.fetchall()}
 
 
+def _is_text_condition(node: Any) -> bool:
+    if isinstance(getattr(node, "rhs", None), _TextCondition):
+        return True
+    children = getattr(node, "children", None)
+    return bool(getattr(node, "negated", False) and children and len(children) == 1
+                and _is_text_condition(children[0]))
+
+
+def _without_text(works: QuerySet[Work], query: Query) -> QuerySet[Work] | None:
+    """`works` (narrowed by works_matching) without its text conditions: what the visitor may
+    see under the other filters. None when they can't be told apart (then the ranking keeps
+    to `works` as it is)."""
+    base = works.all()
+    where = base.query.where
+    if where.connector != "AND" or where.negated:
+        return None
+    kept = [child for child in where.children if not _is_text_condition(child)]
+    if len(where.children) - len(kept) != len(query.required) + bool(query.excluded):
+        return None
+    where.children = kept
+    return base
+
+
+# Rows a relevance listing's count fetches with it (the first pages' works), so that the
+# count and the first page take one ranking statement.
+FIRST_ROWS = 100
+
+
 class RankedWorks:
-    """A paginator's object list of works in relevance order: counting is the queryset's,
-    slicing ranks the matches in SQL and fetches the page's works with their blurb data."""
+    """A paginator's object list of works in relevance order: one statement ranks the
+    matches, counts them (a window count) and returns the first FIRST_ROWS ids; slicing
+    fetches a page's works with their blurb data (a page past those runs the statement
+    again for its own rows).
+
+    The text conditions are evaluated once, in the ranking: the statement keeps the scored
+    works (every work matching any positive term) that are among the visitor's works under
+    the other filters, that match each further required group and none of the excluded
+    terms."""
 
     def __init__(self, works: QuerySet[Work], query: Query, *, fetch: QuerySet[Work]) -> None:
         self.works, self.query, self.fetch = works, query, fetch
+        self.base = _without_text(works, query)
+        self._total: int | None = None
+        self._first: list[tuple[int, float, int | None]] | None = None
+
+    def _ranked(self, offset: int, limit: int) -> tuple[int, list[tuple[int, float, int | None]]]:
+        """(how many works match, `limit` of them from `offset` in relevance order)."""
+        if self.base is None:
+            rows = ranked_ids(self.works, self.query, offset=offset, limit=limit)
+            return (self.works.count() if self._total is None else self._total), rows
+        engine = backend()
+        scores, params = _scores_sql(self.query)
+        ids_sql, ids_params = (self.base.order_by().annotate(search_id=F("pk"))
+                               .values("search_id").query.sql_with_params())
+        sql = (f"SELECT s.id, s.score, s.best, COUNT(*) OVER () FROM ({scores}) s "
+               f"JOIN ({ids_sql}) b ON b.search_id = s.id")
+        params = [*params, *ids_params]
+        conditions = []
+        if len(self.query.required) > 1:  # (one group: the scored works are its matches)
+            for group in self.query.required:
+                group_sql, group_params = engine.group_sql(group)
+                conditions.append(f"s.id IN ({group_sql})")
+                params += group_params
+        if self.query.excluded:
+            group_sql, group_params = engine.group_sql(self.query.excluded)
+            conditions.append(f"s.id NOT IN ({group_sql})")
+            params += group_params
+        if conditions:
+            sql += " WHERE " + " AND ".join(conditions)
+        sql += " ORDER BY s.score DESC, s.id DESC LIMIT %s OFFSET %s"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, limit, offset])
+            fetched = cursor.fetchall()
+        total = int(fetched[0][3]) if fetched else (0 if offset == 0 else self.count())
+        return total, [(int(i), float(score), None if best is None else int(best))
+                       for i, score, best, _ in fetched]
 
     def count(self) -> int:
-        return self.works.count()
+        if self._total is None:
+            self._total, self._first = self._ranked(0, FIRST_ROWS)
+        return self._total
 
     def __len__(self) -> int:
         return self.count()
@@ -103,7 +180,11 @@ class RankedWorks:
             raise TypeError("RankedWorks only takes slices")
         start, stop = index.start or 0, index.stop
         limit = (stop - start) if stop is not None else 1_000_000
-        ranked = ranked_ids(self.works, self.query, offset=start, limit=limit)
+        if self._first is not None and start + limit <= FIRST_ROWS:
+            ranked = self._first[start:start + limit]
+        else:
+            total, ranked = self._ranked(start, limit)
+            self._total = total if self._total is None else self._total
         found = self.fetch.in_bulk([i for i, _, _ in ranked])
         names_best = backend().SCORES_NAME_BEST_CHAPTER
         page = []
