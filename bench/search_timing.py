@@ -48,7 +48,6 @@ def main() -> None:
     django.setup()
     from django.core.cache import cache
     from django.test import Client
-
     from run import search_queries  # bench/run.py
 
     client = Client()

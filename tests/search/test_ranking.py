@@ -40,10 +40,12 @@ def small_pages(monkeypatch):
 def lanterns(author):
     works = {}
     for number in range(7):
+        storm = " storm" if number == 4 else ""
         works[number] = WorkFactory(
-            author=author, title=f"Story {number}", fandoms=["Naruto" if number % 2 else "Bleach"],
+            author=author, title=f"Story {number}",
+            fandoms=["Naruto" if number % 2 else "Bleach"],
             summary="<p>A lantern.</p>" if number < 3 else "<p>Quiet.</p>",
-            chapters=[f"<p>{'lantern ' * (number + 1)}and rain{' storm' if number == 4 else ''}.</p>"],
+            chapters=[f"<p>{'lantern ' * (number + 1)}and rain{storm}.</p>"],
             complete=number % 3 == 0)
     return works
 
@@ -113,3 +115,24 @@ def test_restricted_works_and_drafts_are_never_counted_or_ranked(client, reader,
 def test_the_page_of_a_search_shows_the_total(client, lanterns):
     page = client.get("/works/search", {"q": "lantern -storm"}).content.decode()
     assert "1 - 6 of 6 Search results" in page
+
+
+def test_a_two_pass_ranking_orders_exactly_as_ranking_every_match(client, lanterns, author,
+                                                                  monkeypatch):
+    WorkFactory(author=author, title="Lantern", summary="<p>The lantern.</p>",
+                chapters=["<p>No light.</p>"])
+    WorkFactory(author=author, title="Quiet", chapters=["<p>" + "lantern " * 30 + "</p>"])
+    monkeypatch.setattr(listing, "PER_PAGE", 3)
+    from fichive.search.backends import backend
+
+    engine = backend()
+    if not getattr(engine, "FIRST_PASS_SQL", False):
+        pytest.skip("this database ranks every match in one pass")
+    monkeypatch.setattr(selectors, "CANDIDATES", 1)  # first pass: too few, then more
+    two_pass = [(w["title"], w["score"]) for w in api(client, "lantern")["works"]]
+    two_pass += [(w["title"], w["score"]) for w in api(client, "lantern", page=3)["works"]]
+    monkeypatch.setattr(engine, "FIRST_PASS_SQL", False)
+    exact = [(w["title"], w["score"]) for w in api(client, "lantern")["works"]]
+    exact += [(w["title"], w["score"]) for w in api(client, "lantern", page=3)["works"]]
+    assert [t for t, _ in two_pass] == [t for t, _ in exact]
+    assert [s for _, s in two_pass] == pytest.approx([s for _, s in exact])

@@ -116,35 +116,46 @@ def _without_text(works: QuerySet[Work], query: Query) -> QuerySet[Work] | None:
 # Rows a relevance listing's count fetches with it (the first pages' works), so that the
 # count and the first page take one ranking statement.
 FIRST_ROWS = 100
+# Two-pass ranking (backends with FIRST_PASS_SQL): how many candidates the first pass passes
+# on at least, and at most before the exact ranking of every match is used instead.
+CANDIDATES = 200
+MAX_CANDIDATES = 3200
+
+Ranked = list[tuple[int, float, int | None]]
 
 
 class RankedWorks:
     """A paginator's object list of works in relevance order: one statement ranks the
     matches, counts them (a window count) and returns the first FIRST_ROWS ids; slicing
-    fetches a page's works with their blurb data (a page past those runs the statement
-    again for its own rows).
+    fetches a page's works with their blurb data (a page past those ranks again for it).
 
-    The text conditions are evaluated once, in the ranking: the statement keeps the scored
-    works (every work matching any positive term) that are among the visitor's works under
-    the other filters, that match each further required group and none of the excluded
-    terms."""
+    The text conditions are evaluated once, in the ranking: it keeps the scored works (every
+    work matching any positive term) that are among the visitor's works under the other
+    filters, that match each further required group and none of the excluded terms.
+
+    Where the backend has a cheap first pass (PostgreSQL: ranking every matching chapter
+    reads every matching chapter's vector), the works are ordered by an upper bound of their
+    score (the exact rank of their fields plus the most a chapter can add, when a chapter
+    matches) and only the leading candidates' chapters are ranked; the result is exact: the
+    candidates' exact scores are kept only when the last one wanted beats the bound of every
+    work left out, else more candidates are taken."""
 
     def __init__(self, works: QuerySet[Work], query: Query, *, fetch: QuerySet[Work]) -> None:
         self.works, self.query, self.fetch = works, query, fetch
         self.base = _without_text(works, query)
         self._total: int | None = None
-        self._first: list[tuple[int, float, int | None]] | None = None
+        self._first: Ranked | None = None
+        self.best_known = backend().SCORES_NAME_BEST_CHAPTER
 
-    def _ranked(self, offset: int, limit: int) -> tuple[int, list[tuple[int, float, int | None]]]:
-        """(how many works match, `limit` of them from `offset` in relevance order)."""
-        if self.base is None:
-            rows = ranked_ids(self.works, self.query, offset=offset, limit=limit)
-            return (self.works.count() if self._total is None else self._total), rows
+    def _statement(self, scores: str, params: list[Any], order: str, limit: int,
+                   offset: int) -> list[tuple[Any, ...]]:
+        """Rows of `scores` (id first) among the visitor's works under the other filters and
+        the text conditions the scores don't hold, with the window count last."""
+        assert self.base is not None  # noqa: S101
         engine = backend()
-        scores, params = _scores_sql(self.query)
         ids_sql, ids_params = (self.base.order_by().annotate(search_id=F("pk"))
                                .values("search_id").query.sql_with_params())
-        sql = (f"SELECT s.id, s.score, s.best, COUNT(*) OVER () FROM ({scores}) s "
+        sql = (f"SELECT s.*, COUNT(*) OVER () FROM ({scores}) s "
                f"JOIN ({ids_sql}) b ON b.search_id = s.id")
         params = [*params, *ids_params]
         conditions = []
@@ -159,13 +170,58 @@ class RankedWorks:
             params += group_params
         if conditions:
             sql += " WHERE " + " AND ".join(conditions)
-        sql += " ORDER BY s.score DESC, s.id DESC LIMIT %s OFFSET %s"
+        sql += f" ORDER BY {order} LIMIT %s OFFSET %s"
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, limit, offset])
-            fetched = cursor.fetchall()
-        total = int(fetched[0][3]) if fetched else (0 if offset == 0 else self.count())
+            return cursor.fetchall()
+
+    def _ranked(self, offset: int, limit: int) -> tuple[int, Ranked]:
+        """(how many works match, `limit` of them from `offset` in relevance order)."""
+        if self.base is None:
+            rows = ranked_ids(self.works, self.query, offset=offset, limit=limit)
+            return (self.works.count() if self._total is None else self._total), rows
+        engine = backend()
+        body = [t for t in self.query.positive_terms() if t.field is None]
+        if getattr(engine, "FIRST_PASS_SQL", False) and body:
+            found = self._two_pass(offset, limit)
+            if found is not None:
+                return found
+        scores, params = _scores_sql(self.query)
+        fetched = self._statement(scores, params, "s.score DESC, s.id DESC", limit, offset)
+        self.best_known = engine.SCORES_NAME_BEST_CHAPTER
+        total = int(fetched[0][-1]) if fetched else (0 if offset == 0 else self.count())
         return total, [(int(i), float(score), None if best is None else int(best))
                        for i, score, best, _ in fetched]
+
+    def _two_pass(self, offset: int, limit: int) -> tuple[int, Ranked] | None:
+        """The exact ranking from bounded candidates; None when too many would be needed."""
+        engine = backend()
+        terms = self.query.positive_terms()
+        scores, params = engine.first_pass_sql(terms)
+        bound = float(engine.chapter_bound(terms))
+        upper = f"s.score + CASE WHEN s.in_text THEN {bound!r} ELSE 0 END"
+        wanted = offset + limit
+        size = max(CANDIDATES, 2 * wanted)
+        while size <= MAX_CANDIDATES:
+            rows = self._statement(scores, params, f"{upper} DESC, s.id DESC", size + 1, 0)
+            if not rows:
+                return 0, []
+            total = int(rows[0][-1])
+            candidates = rows[:size]
+            chapters = engine.chapter_scores(
+                [t for t in terms if t.field is None],
+                [int(r[0]) for r in candidates if r[2]])
+            exact = sorted(
+                ((int(i), float(score) + chapters.get(int(i), (0.0, None))[0],
+                  chapters.get(int(i), (0.0, None))[1]) for i, score, _, _ in candidates),
+                key=lambda row: (-row[1], -row[0]))
+            left_out = rows[size] if len(rows) > size else None
+            if left_out is None or (len(exact) >= wanted and exact[wanted - 1][1] > (
+                    float(left_out[1]) + (bound if left_out[2] else 0.0))):
+                self.best_known = True
+                return total, exact[offset:wanted]
+            size *= 4
+        return None
 
     def count(self) -> int:
         if self._total is None:
@@ -186,13 +242,12 @@ class RankedWorks:
             total, ranked = self._ranked(start, limit)
             self._total = total if self._total is None else self._total
         found = self.fetch.in_bulk([i for i, _, _ in ranked])
-        names_best = backend().SCORES_NAME_BEST_CHAPTER
         page = []
         for work_id, score, best in ranked:
             if work_id in found:
                 work = found[work_id]
                 work.search_score = score  # type: ignore[attr-defined]
-                if names_best:
+                if self.best_known:
                     work.search_best_chapter = best  # type: ignore[attr-defined]
                 page.append(work)
         return page

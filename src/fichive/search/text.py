@@ -50,7 +50,7 @@ def chapter_text(chapter: dict[str, str]) -> str:
 
 # Characters of a chapter's HTML kept past the first place a query word is written, when a
 # snippet is made from it: far more than SNIPPET_LOOKAHEAD words with their markup.
-SNIPPET_HTML_MARGIN = 10_000
+SNIPPET_HTML_MARGIN = 4_000
 
 
 def chapter_text_for_snippet(chapter: dict[str, str], *, phrases: list[list[str]],
@@ -122,8 +122,8 @@ class Snippet:
 
 
 _SPACE = re.compile(r"\s")
-SNIPPET_LOOKAHEAD = 400  # words read past the first match to find the best window
-_CHUNK = 3000  # characters tokenized at a time
+SNIPPET_LOOKAHEAD = 200  # words read past the first match to find the best window
+_CHUNK = 1500  # characters tokenized at a time
 _BEFORE = 300  # characters read before the first match, for the words that lead into it
 
 

@@ -143,6 +143,57 @@ def scores_sql(terms: Sequence[Term]) -> tuple[str, list[Any]]:
     return sql, params
 
 
+# Two-pass ranking (see selectors.RankedWorks): first_pass_sql ranks the works' own vectors
+# and only notes whether a chapter matches; chapter_scores ranks the candidates' chapters.
+FIRST_PASS_SQL = True
+
+
+def first_pass_sql(terms: Sequence[Term]) -> tuple[str, list[Any]]:
+    """SELECT id, score, in_text over works matching any of the terms: `score` the rank of
+    the work's own vector, `in_text` whether a chapter matches (the GIN index answers that
+    without reading the chapters' vectors, except for phrases)."""
+    condition, params = _meta_condition(terms)
+    parts = [f"SELECT work_id AS id, ts_rank(vector, to_tsquery('{CONFIG}', %s)) AS r, "
+             f"false AS in_text FROM search_workdocument WHERE {condition}"]
+    params = [_tsquery(terms), *params]
+    body = [t for t in terms if t.field is None]
+    if body:
+        parts.append("SELECT DISTINCT work_id AS id, 0 AS r, true AS in_text "
+                     f"FROM search_chapterdocument WHERE vector @@ to_tsquery('{CONFIG}', %s)")
+        params.append(_tsquery(body))
+    sql = (f"SELECT id, SUM(r)::float AS score, BOOL_OR(in_text) AS in_text "
+           f"FROM ({' UNION ALL '.join(parts)}) AS m GROUP BY id")
+    return sql, params
+
+
+def chapter_bound(terms: Sequence[Term]) -> float:
+    """The most a chapter's ts_rank can add to a work's score for these terms. Chapter
+    vectors carry weight D (0.1): ts_rank of a query of one word, or of words and phrases
+    joined by OR, averages per-word values each below that weight; a query that is a single
+    phrase is ranked by the nearness of its words, below 1."""
+    body = [t for t in terms if t.field is None]
+    return 1.0 if len(body) == 1 and len(body[0].words) > 1 else 0.1
+
+
+def chapter_scores(terms: Sequence[Term], work_ids: Sequence[int]
+                   ) -> dict[int, tuple[float, int]]:
+    """For each of these works whose chapter text matches: its best chapter's rank (as
+    scores_sql adds it) and that chapter's id."""
+    body = [t for t in terms if t.field is None]
+    if not body or not work_ids:
+        return {}
+    query = _tsquery(body)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT ON (work_id) work_id, ts_rank(vector, q)::float, chapter_id "
+            f"FROM search_chapterdocument, to_tsquery('{CONFIG}', %s) AS q "
+            "WHERE work_id = ANY(%s) AND vector @@ q "
+            "ORDER BY work_id, ts_rank(vector, q) DESC, chapter_id",
+            [query, list(work_ids)],
+        )
+        return {int(w): (float(r), int(c)) for w, r, c in cursor.fetchall()}
+
+
 def best_chapters(terms: Sequence[Term], work_ids: Sequence[int]) -> dict[int, int]:
     """For each of these works whose chapter text matches, its best matching chapter."""
     body = [t for t in terms if t.field is None]
