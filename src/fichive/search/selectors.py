@@ -116,8 +116,8 @@ def _without_text(works: QuerySet[Work], query: Query) -> QuerySet[Work] | None:
 # Rows a relevance listing's count fetches with it (the first pages' works), so that the
 # count and the first page take one ranking statement.
 FIRST_ROWS = 100
-# Two-pass ranking (backends with FIRST_PASS_SQL): how many candidates the first pass passes
-# on at least, and at most before the exact ranking of every match is used instead.
+# Two-pass ranking (backends with FIRST_PASS_SQL): how many candidates' chapters are ranked
+# at first, and how many of the first pass's rows the first statement fetches.
 CANDIDATES = 200
 MAX_CANDIDATES = 3200
 
@@ -148,9 +148,10 @@ class RankedWorks:
         self.best_known = backend().SCORES_NAME_BEST_CHAPTER
 
     def _statement(self, scores: str, params: list[Any], order: str, limit: int,
-                   offset: int) -> list[tuple[Any, ...]]:
-        """Rows of `scores` (id first) among the visitor's works under the other filters and
-        the text conditions the scores don't hold, with the window count last."""
+                   offset: int, *, text_conditions: bool = True) -> list[tuple[Any, ...]]:
+        """Rows of `scores` (id first) among the visitor's works under the other filters
+        (and, with `text_conditions`, the text conditions the scores don't hold), with the
+        window count last."""
         assert self.base is not None  # noqa: S101
         engine = backend()
         ids_sql, ids_params = (self.base.order_by().annotate(search_id=F("pk"))
@@ -159,12 +160,13 @@ class RankedWorks:
                f"JOIN ({ids_sql}) b ON b.search_id = s.id")
         params = [*params, *ids_params]
         conditions = []
-        if len(self.query.required) > 1:  # (one group: the scored works are its matches)
+        if text_conditions and len(self.query.required) > 1:
+            # (One group: the scored works are its matches.)
             for group in self.query.required:
                 group_sql, group_params = engine.group_sql(group)
                 conditions.append(f"s.id IN ({group_sql})")
                 params += group_params
-        if self.query.excluded:
+        if text_conditions and self.query.excluded:
             group_sql, group_params = engine.group_sql(self.query.excluded)
             conditions.append(f"s.id NOT IN ({group_sql})")
             params += group_params
@@ -183,9 +185,7 @@ class RankedWorks:
         engine = backend()
         body = [t for t in self.query.positive_terms() if t.field is None]
         if getattr(engine, "FIRST_PASS_SQL", False) and body:
-            found = self._two_pass(offset, limit)
-            if found is not None:
-                return found
+            return self._two_pass(offset, limit)
         scores, params = _scores_sql(self.query)
         fetched = self._statement(scores, params, "s.score DESC, s.id DESC", limit, offset)
         self.best_known = engine.SCORES_NAME_BEST_CHAPTER
@@ -193,24 +193,33 @@ class RankedWorks:
         return total, [(int(i), float(score), None if best is None else int(best))
                        for i, score, best, _ in fetched]
 
-    def _two_pass(self, offset: int, limit: int) -> tuple[int, Ranked] | None:
-        """The exact ranking from bounded candidates; None when too many would be needed."""
+    def _two_pass(self, offset: int, limit: int) -> tuple[int, Ranked]:
+        """The exact ranking, from as many of the first pass's candidates as it takes."""
         engine = backend()
         terms = self.query.positive_terms()
-        scores, params = engine.first_pass_sql(terms)
+        body = [t for t in terms if t.field is None]
+        scores, params = engine.first_pass_sql(self.query.required, self.query.excluded)
         bound = float(engine.chapter_bound(terms))
-        upper = f"s.score + CASE WHEN s.in_text THEN {bound!r} ELSE 0 END"
+        order = f"s.score + CASE WHEN s.in_text THEN {bound!r} ELSE 0 END DESC, s.id DESC"
+
+        def first_pass(rows: int) -> list[tuple[Any, ...]]:
+            return self._statement(scores, params, order, rows, 0, text_conditions=False)
+
+        rows = first_pass(MAX_CANDIDATES + 1)
+        if not rows:
+            return 0, []
+        total = int(rows[0][-1])
         wanted = offset + limit
         size = max(CANDIDATES, 2 * wanted)
-        while size <= MAX_CANDIDATES:
-            rows = self._statement(scores, params, f"{upper} DESC, s.id DESC", size + 1, 0)
-            if not rows:
-                return 0, []
-            total = int(rows[0][-1])
+        chapters: dict[int, tuple[float, int]] = {}
+        scored: set[int] = set()
+        while True:
+            if size >= len(rows) and len(rows) < total:
+                rows = first_pass(total)  # every match, then
             candidates = rows[:size]
-            chapters = engine.chapter_scores(
-                [t for t in terms if t.field is None],
-                [int(r[0]) for r in candidates if r[2]])
+            new = [int(r[0]) for r in candidates if r[2] and int(r[0]) not in scored]
+            chapters.update(engine.chapter_scores(body, new))
+            scored.update(new)
             exact = sorted(
                 ((int(i), float(score) + chapters.get(int(i), (0.0, None))[0],
                   chapters.get(int(i), (0.0, None))[1]) for i, score, _, _ in candidates),
@@ -221,7 +230,6 @@ class RankedWorks:
                 self.best_known = True
                 return total, exact[offset:wanted]
             size *= 4
-        return None
 
     def count(self) -> int:
         if self._total is None:

@@ -148,21 +148,53 @@ def scores_sql(terms: Sequence[Term]) -> tuple[str, list[Any]]:
 FIRST_PASS_SQL = True
 
 
-def first_pass_sql(terms: Sequence[Term]) -> tuple[str, list[Any]]:
-    """SELECT id, score, in_text over works matching any of the terms: `score` the rank of
-    the work's own vector, `in_text` whether a chapter matches (the GIN index answers that
-    without reading the chapters' vectors, except for phrases)."""
-    condition, params = _meta_condition(terms)
+def first_pass_sql(required: Sequence[Sequence[Term]], excluded: Sequence[Term]
+                   ) -> tuple[str, list[Any]]:
+    """SELECT id, score, in_text over the works matching every required group of terms and
+    none of the excluded ones: `score` the rank of the work's own vector, `in_text` whether
+    a chapter matches a positive term (the GIN index answers that without reading the
+    chapters' vectors, except for phrases).
+
+    Each group's matches are flagged in one pass and kept with HAVING, rather than joined to
+    (PostgreSQL's estimates for phrases are far too low and make such joins nested loops)."""
+    terms = [t for group in required for t in group]
+    flags = [f"g{k}" for k in range(len(required))]
+
+    def flagged(on: int | None, *, exclude: bool = False) -> str:
+        values = [f"{'true' if k == on else 'false'} AS {f}" for k, f in enumerate(flags)]
+        return ", ".join([*values, f"{'true' if exclude else 'false'} AS x"])
+
+    conditions = [_meta_condition(group) for group in required]
+    if len(required) == 1:  # (the WHERE is the one group's flag)
+        columns, flag_params = "true AS g0", []
+    else:
+        columns = ", ".join(f"({c}) AS {f}"
+                            for (c, _), f in zip(conditions, flags, strict=True))
+        flag_params = [p for _, ps in conditions for p in ps]
     parts = [f"SELECT work_id AS id, ts_rank(vector, to_tsquery('{CONFIG}', %s)) AS r, "
-             f"false AS in_text FROM search_workdocument WHERE {condition}"]
-    params = [_tsquery(terms), *params]
-    body = [t for t in terms if t.field is None]
-    if body:
-        parts.append("SELECT DISTINCT work_id AS id, 0 AS r, true AS in_text "
-                     f"FROM search_chapterdocument WHERE vector @@ to_tsquery('{CONFIG}', %s)")
-        params.append(_tsquery(body))
+             f"{columns}, false AS x, false AS in_text FROM search_workdocument WHERE "
+             + " OR ".join(f"({c})" for c, _ in conditions)]
+    params: list[Any] = [_tsquery(terms), *flag_params,
+                         *(p for _, ps in conditions for p in ps)]
+    chapters = ("SELECT DISTINCT work_id AS id, 0 AS r, {flags}, {in_text} AS in_text "
+                f"FROM search_chapterdocument WHERE vector @@ to_tsquery('{CONFIG}', %s)")
+    for k, group in enumerate(required):
+        body = [t for t in group if t.field is None]
+        if body:
+            parts.append(chapters.format(flags=flagged(k), in_text="true"))
+            params.append(_tsquery(body))
+    if excluded:
+        condition, condition_params = _meta_condition(excluded)
+        parts.append(f"SELECT work_id AS id, 0 AS r, {flagged(None, exclude=True)}, "
+                     f"false AS in_text FROM search_workdocument WHERE {condition}")
+        params += condition_params
+        body = [t for t in excluded if t.field is None]
+        if body:
+            parts.append(chapters.format(flags=flagged(None, exclude=True), in_text="false"))
+            params.append(_tsquery(body))
+    having = " AND ".join([*(f"BOOL_OR({f})" for f in flags), "NOT BOOL_OR(x)"])
     sql = (f"SELECT id, SUM(r)::float AS score, BOOL_OR(in_text) AS in_text "
-           f"FROM ({' UNION ALL '.join(parts)}) AS m GROUP BY id")
+           f"FROM ({' UNION ALL '.join(parts)}) AS m GROUP BY id HAVING {having}")
     return sql, params
 
 
