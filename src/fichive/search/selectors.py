@@ -221,7 +221,7 @@ class RankedWorks:
             chapters.update(engine.chapter_scores(body, new))
             scored.update(new)
             exact = sorted(
-                ((int(i), float(score) + chapters.get(int(i), (0.0, None))[0],
+                ((int(i), engine.add_scores(float(score), chapters.get(int(i), (0.0, None))[0]),
                   chapters.get(int(i), (0.0, None))[1]) for i, score, _, _ in candidates),
                 key=lambda row: (-row[1], -row[0]))
             left_out = rows[size] if len(rows) > size else None

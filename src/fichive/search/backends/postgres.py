@@ -9,6 +9,7 @@ Queries are built as tsquery text from folded words only, passed as parameters.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Sequence
 from typing import Any
 
@@ -204,7 +205,14 @@ def chapter_bound(terms: Sequence[Term]) -> float:
     joined by OR, averages per-word values each below that weight; a query that is a single
     phrase is ranked by the nearness of its words, below 1."""
     body = [t for t in terms if t.field is None]
-    return 1.0 if len(body) == 1 and len(body[0].words) > 1 else 0.1
+    # (A little over, for the rounding of real sums.)
+    return 1.0001 if len(body) == 1 and len(body[0].words) > 1 else 0.1001
+
+
+def add_scores(work: float, chapter: float) -> float:
+    """A work's score with its best chapter's added, rounded as scores_sql's SUM of real
+    (float4) ranks rounds it, so that ties fall as they do there."""
+    return float(struct.unpack("f", struct.pack("f", work + chapter))[0])
 
 
 def chapter_scores(terms: Sequence[Term], work_ids: Sequence[int]
