@@ -11,16 +11,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 
 from fichive.search.backends import backend
 from fichive.search.query import Query
-from fichive.search.text import CHAPTER_PARTS, Snippet, chapter_text, snippet
+from fichive.search.text import CHAPTER_PARTS, Snippet, chapter_text_for_snippet, snippet
 from fichive.tags.models import Tag
 from fichive.works.models import Chapter, FilterTagging, Work
 
 LOOKUPS = {">": "gt", ">=": "gte", "<": "lt", "<=": "lte", "=": "exact"}
+
+
+class _TextCondition(RawSQL):
+    """The ids of the works matching a group of terms, as works_matching filters by them:
+    marked so RankedWorks can tell them from the other conditions (_without_text)."""
 
 
 def works_matching(works: QuerySet[Work], query: Query) -> QuerySet[Work]:
@@ -28,10 +33,10 @@ def works_matching(works: QuerySet[Work], query: Query) -> QuerySet[Work]:
     engine = backend()
     for group in query.required:
         sql, params = engine.group_sql(group)
-        works = works.filter(pk__in=RawSQL(sql, params))
+        works = works.filter(pk__in=_TextCondition(sql, params))
     if query.excluded:
         sql, params = engine.group_sql(query.excluded)
-        works = works.exclude(pk__in=RawSQL(sql, params))
+        works = works.exclude(pk__in=_TextCondition(sql, params))
     for comparison in query.comparisons:
         works = works.filter(**{f"{comparison.column}__{LOOKUPS[comparison.operator]}":
                                 comparison.value})
@@ -85,15 +90,151 @@ def scores_of(query: Query, work_ids: list[int]) -> dict[int, float]:
         return {int(i): float(score) for i, score in cursor.fetchall()}
 
 
+def _is_text_condition(node: Any) -> bool:
+    if isinstance(getattr(node, "rhs", None), _TextCondition):
+        return True
+    children = getattr(node, "children", None)
+    return bool(getattr(node, "negated", False) and children and len(children) == 1
+                and _is_text_condition(children[0]))
+
+
+def _without_text(works: QuerySet[Work], query: Query) -> QuerySet[Work] | None:
+    """`works` (narrowed by works_matching) without its text conditions: what the visitor may
+    see under the other filters. None when they can't be told apart (then the ranking keeps
+    to `works` as it is)."""
+    base = works.all()
+    where = base.query.where
+    if where.connector != "AND" or where.negated:
+        return None
+    kept = [child for child in where.children if not _is_text_condition(child)]
+    if len(where.children) - len(kept) != len(query.required) + bool(query.excluded):
+        return None
+    where.children = kept
+    return base
+
+
+# Rows a relevance listing's count fetches with it (the first pages' works), so that the
+# count and the first page take one ranking statement.
+FIRST_ROWS = 100
+# Two-pass ranking (backends with FIRST_PASS_SQL): how many candidates' chapters are ranked
+# at first, and how many of the first pass's rows the first statement fetches.
+CANDIDATES = 200
+MAX_CANDIDATES = 3200
+
+Ranked = list[tuple[int, float, int | None]]
+
+
 class RankedWorks:
-    """A paginator's object list of works in relevance order: counting is the queryset's,
-    slicing ranks the matches in SQL and fetches the page's works with their blurb data."""
+    """A paginator's object list of works in relevance order: one statement ranks the
+    matches, counts them (a window count) and returns the first FIRST_ROWS ids; slicing
+    fetches a page's works with their blurb data (a page past those ranks again for it).
+
+    The text conditions are evaluated once, in the ranking: it keeps the scored works (every
+    work matching any positive term) that are among the visitor's works under the other
+    filters, that match each further required group and none of the excluded terms.
+
+    Where the backend has a cheap first pass (PostgreSQL: ranking every matching chapter
+    reads every matching chapter's vector), the works are ordered by an upper bound of their
+    score (the exact rank of their fields plus the most a chapter can add, when a chapter
+    matches) and only the leading candidates' chapters are ranked; the result is exact: the
+    candidates' exact scores are kept only when the last one wanted beats the bound of every
+    work left out, else more candidates are taken."""
 
     def __init__(self, works: QuerySet[Work], query: Query, *, fetch: QuerySet[Work]) -> None:
         self.works, self.query, self.fetch = works, query, fetch
+        self.base = _without_text(works, query)
+        self._total: int | None = None
+        self._first: Ranked | None = None
+        self.best_known = backend().SCORES_NAME_BEST_CHAPTER
+
+    def _statement(self, scores: str, params: list[Any], order: str, limit: int,
+                   offset: int, *, text_conditions: bool = True) -> list[tuple[Any, ...]]:
+        """Rows of `scores` (id first) among the visitor's works under the other filters
+        (and, with `text_conditions`, the text conditions the scores don't hold), with the
+        window count last."""
+        assert self.base is not None  # noqa: S101
+        engine = backend()
+        ids_sql, ids_params = (self.base.order_by().annotate(search_id=F("pk"))
+                               .values("search_id").query.sql_with_params())
+        sql = (f"SELECT s.*, COUNT(*) OVER () FROM ({scores}) s "
+               f"JOIN ({ids_sql}) b ON b.search_id = s.id")
+        params = [*params, *ids_params]
+        conditions = []
+        if text_conditions and len(self.query.required) > 1:
+            # (One group: the scored works are its matches.)
+            for group in self.query.required:
+                group_sql, group_params = engine.group_sql(group)
+                conditions.append(f"s.id IN ({group_sql})")
+                params += group_params
+        if text_conditions and self.query.excluded:
+            group_sql, group_params = engine.group_sql(self.query.excluded)
+            conditions.append(f"s.id NOT IN ({group_sql})")
+            params += group_params
+        if conditions:
+            sql += " WHERE " + " AND ".join(conditions)
+        sql += f" ORDER BY {order} LIMIT %s OFFSET %s"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, limit, offset])
+            return cursor.fetchall()
+
+    def _ranked(self, offset: int, limit: int) -> tuple[int, Ranked]:
+        """(how many works match, `limit` of them from `offset` in relevance order)."""
+        if self.base is None:
+            rows = ranked_ids(self.works, self.query, offset=offset, limit=limit)
+            return (self.works.count() if self._total is None else self._total), rows
+        engine = backend()
+        body = [t for t in self.query.positive_terms() if t.field is None]
+        if getattr(engine, "FIRST_PASS_SQL", False) and body:
+            return self._two_pass(offset, limit)
+        scores, params = _scores_sql(self.query)
+        fetched = self._statement(scores, params, "s.score DESC, s.id DESC", limit, offset)
+        self.best_known = engine.SCORES_NAME_BEST_CHAPTER
+        total = int(fetched[0][-1]) if fetched else (0 if offset == 0 else self.count())
+        return total, [(int(i), float(score), None if best is None else int(best))
+                       for i, score, best, _ in fetched]
+
+    def _two_pass(self, offset: int, limit: int) -> tuple[int, Ranked]:
+        """The exact ranking, from as many of the first pass's candidates as it takes."""
+        engine = backend()
+        terms = self.query.positive_terms()
+        body = [t for t in terms if t.field is None]
+        scores, params = engine.first_pass_sql(self.query.required, self.query.excluded)
+        bound = float(engine.chapter_bound(terms))
+        order = f"s.score + CASE WHEN s.in_text THEN {bound!r} ELSE 0 END DESC, s.id DESC"
+
+        def first_pass(rows: int) -> list[tuple[Any, ...]]:
+            return self._statement(scores, params, order, rows, 0, text_conditions=False)
+
+        rows = first_pass(MAX_CANDIDATES + 1)
+        if not rows:
+            return 0, []
+        total = int(rows[0][-1])
+        wanted = offset + limit
+        size = max(CANDIDATES, 2 * wanted)
+        chapters: dict[int, tuple[float, int]] = {}
+        scored: set[int] = set()
+        while True:
+            if size >= len(rows) and len(rows) < total:
+                rows = first_pass(total)  # every match, then
+            candidates = rows[:size]
+            new = [int(r[0]) for r in candidates if r[2] and int(r[0]) not in scored]
+            chapters.update(engine.chapter_scores(body, new))
+            scored.update(new)
+            exact = sorted(
+                ((int(i), engine.add_scores(float(score), chapters.get(int(i), (0.0, None))[0]),
+                  chapters.get(int(i), (0.0, None))[1]) for i, score, _, _ in candidates),
+                key=lambda row: (-row[1], -row[0]))
+            left_out = rows[size] if len(rows) > size else None
+            if left_out is None or (len(exact) >= wanted and exact[wanted - 1][1] > (
+                    float(left_out[1]) + (bound if left_out[2] else 0.0))):
+                self.best_known = True
+                return total, exact[offset:wanted]
+            size *= 4
 
     def count(self) -> int:
-        return self.works.count()
+        if self._total is None:
+            self._total, self._first = self._ranked(0, FIRST_ROWS)
+        return self._total
 
     def __len__(self) -> int:
         return self.count()
@@ -103,15 +244,18 @@ class RankedWorks:
             raise TypeError("RankedWorks only takes slices")
         start, stop = index.start or 0, index.stop
         limit = (stop - start) if stop is not None else 1_000_000
-        ranked = ranked_ids(self.works, self.query, offset=start, limit=limit)
+        if self._first is not None and start + limit <= FIRST_ROWS:
+            ranked = self._first[start:start + limit]
+        else:
+            total, ranked = self._ranked(start, limit)
+            self._total = total if self._total is None else self._total
         found = self.fetch.in_bulk([i for i, _, _ in ranked])
-        names_best = backend().SCORES_NAME_BEST_CHAPTER
         page = []
         for work_id, score, best in ranked:
             if work_id in found:
                 work = found[work_id]
                 work.search_score = score  # type: ignore[attr-defined]
-                if names_best:
+                if self.best_known:
                     work.search_best_chapter = best  # type: ignore[attr-defined]
                 page.append(work)
         return page
@@ -148,7 +292,9 @@ def matches_of(query: Query, work_ids: list[int], *,
     found: dict[int, Match] = {}
     for chapter in Chapter.objects.filter(pk__in=best.values()).only(
             "id", "work_id", "position", "title", *CHAPTER_PARTS):
-        text = chapter_text({f: getattr(chapter, f) for f in ("title", *CHAPTER_PARTS)})
+        text = chapter_text_for_snippet(
+            {f: getattr(chapter, f) for f in ("title", *CHAPTER_PARTS)},
+            phrases=phrases, prefixes=prefixes)
         passage = snippet(text, phrases=phrases, prefixes=prefixes)
         if passage is not None:
             found[chapter.work_id] = Match(chapter=chapter, snippet=passage)

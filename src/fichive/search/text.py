@@ -8,12 +8,11 @@ folds the same way, so a query finds the same works on either.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import islice
 
 # Scripts written without spaces between words: each character is indexed as a word, so a
 # run of them is searched as a phrase of characters ("東京" finds "東京都").
@@ -49,6 +48,26 @@ def chapter_text(chapter: dict[str, str]) -> str:
     return "\n".join(part for part in parts if part)
 
 
+# Characters of a chapter's HTML kept past the first place a query word is written, when a
+# snippet is made from it: far more than SNIPPET_LOOKAHEAD words with their markup.
+SNIPPET_HTML_MARGIN = 4_000
+
+
+def chapter_text_for_snippet(chapter: dict[str, str], *, phrases: list[list[str]],
+                             prefixes: set[str] | None = None) -> str:
+    """chapter_text for a snippet of these phrases: the same text, except that a long
+    content is cut (at a tag) SNIPPET_HTML_MARGIN characters after the first place a
+    phrase's first word is written, since the snippet reads no further than that."""
+    pattern = _first_words(phrases, prefixes or set())
+    content = chapter["content"]
+    found = pattern.search(content) if pattern is not None else None
+    if found is not None:
+        cut = content.find("<", found.end() + SNIPPET_HTML_MARGIN)
+        if cut != -1:
+            chapter = {**chapter, "content": content[:cut]}
+    return chapter_text(chapter)
+
+
 def prepare(text: str) -> str:
     """Text as stored in the index: CJK characters spaced apart so each is a word."""
     return _CJK_CHAR.sub(r" \1 ", text) if _CJK_CHAR.search(text) else text
@@ -58,6 +77,9 @@ def fold(word: str) -> str:
     """A word compared without case or diacritics: "Café" and "cafe" are the same word."""
     decomposed = unicodedata.normalize("NFD", word)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+_fold_word = functools.lru_cache(maxsize=8192)(fold)  # snippets fold the same words often
 
 
 def words(text: str) -> list[str]:
@@ -99,10 +121,73 @@ class Snippet:
         return ("… " if self.leading else "") + "".join(parts) + (" …" if self.trailing else "")
 
 
-def _folded_tokens(text: str) -> Iterator[tuple[int, int, str]]:
-    for match in _WORD.finditer(text):
-        word = match.group()
-        yield match.start(), match.end(), word.lower() if word.isascii() else fold(word)
+_SPACE = re.compile(r"\s")
+SNIPPET_LOOKAHEAD = 200  # words read past the first match to find the best window
+_CHUNK = 1500  # characters tokenized at a time
+_BEFORE = 300  # characters read before the first match, for the words that lead into it
+
+
+@functools.cache
+def _letter_forms() -> tuple[dict[str, str], re.Pattern[str]]:
+    """For each ASCII letter and digit, a character class of every character (of the Basic
+    Multilingual Plane) that folds to it; and a pattern of the characters a word-start
+    pattern can't account for: CJK characters (words of their own, so a query word may touch
+    one) and characters that fold to more than one ASCII character."""
+    forms: dict[str, set[str]] = {c: {c} for c in "abcdefghijklmnopqrstuvwxyz0123456789"}
+    odd: list[str] = []
+    for code in range(0x80, 0x10000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        char = chr(code)
+        folded = fold(char)
+        if folded.isascii() and folded and folded != char.lower():
+            if len(folded) == 1 and folded in forms:
+                forms[folded].add(char)
+            elif folded.isalnum():
+                odd.append(char)
+    classes = {c: "[" + "".join(re.escape(f) for f in sorted(chars)) + "]"
+               for c, chars in forms.items()}
+    risky = re.compile(f"[{_CJK}" + "".join(re.escape(c) for c in odd) + "]")
+    return classes, risky
+
+
+def _first_words(phrases: list[list[str]], prefixes: set[str]) -> re.Pattern[str] | None:
+    """A pattern for the first word of each phrase as it may be written (any case, with or
+    without diacritics); None when a first word isn't made of ASCII letters and digits."""
+    firsts = {p[0] for p in phrases if p}
+    if not firsts or not all(w.isascii() and w.isalnum() for w in firsts):
+        return None
+    classes, _ = _letter_forms()
+    alternatives = "|".join(
+        "".join(classes[c] + "[\u0300-\u036f]*" for c in w)
+        + ("" if w in prefixes else r"(?![^\W_])") for w in sorted(firsts))
+    return re.compile(f"(?<![^\\W_])(?:{alternatives})", re.I)
+
+
+def _reading_start(text: str, pattern: re.Pattern[str] | None) -> int:
+    """Where to start reading `text` so that its first matches are read with a few words
+    before them: a little before the first place a phrase's first word is written, unless
+    something before it could hide a match from the pattern; 0 otherwise."""
+    if pattern is None:
+        return 0
+    found = pattern.search(text)
+    if found is None or found.start() <= _BEFORE or _letter_forms()[1].search(
+            text, 0, found.start()):
+        return 0
+    space = _SPACE.search(text, found.start() - _BEFORE, found.start())
+    return space.end() if space else found.start()
+
+
+# Without CJK characters or combining marks, a word is simply a run of letters and digits.
+_PLAIN_WORD = re.compile(r"[^\W_]+")
+_SPECIAL = re.compile(f"[{_CJK}\u0300-\u036f]")
+
+
+def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """(start, end, folded word) of each word of text[start:end]."""
+    pattern = _WORD if _SPECIAL.search(text, start, end) else _PLAIN_WORD
+    return [(m.start(), m.end(), w.lower() if w.isascii() else _fold_word(w))
+            for m in pattern.finditer(text, start, end) for w in (m.group(),)]
 
 
 def _hits(folded: list[str], start: int, phrases: list[list[str]], prefixes: set[str]
@@ -113,40 +198,55 @@ def _hits(folded: list[str], start: int, phrases: list[list[str]], prefixes: set
         n = len(phrase)
         if not n:
             continue
-        last_prefix = phrase[-1] in prefixes
-        for i in range(max(0, start - n + 1), len(folded) - n + 1):
-            if folded[i:i + n - 1] != phrase[:-1]:
+        first, last = phrase[0], phrase[-1]
+        last_prefix = last in prefixes
+        begin = max(0, start - n + 1)
+        if n == 1:
+            if last_prefix:
+                hits += [i for i, w in enumerate(folded[begin:], begin) if w.startswith(last)]
+            else:
+                hits += [i for i, w in enumerate(folded[begin:], begin) if w == first]
+            continue
+        for i in [i for i, w in enumerate(folded[begin:len(folded) - n + 1], begin)
+                  if w == first]:
+            if folded[i + 1:i + n - 1] != phrase[1:-1]:
                 continue
             tail = folded[i + n - 1]
-            if tail == phrase[-1] or (last_prefix and tail.startswith(phrase[-1])):
+            if tail == last or (last_prefix and tail.startswith(last)):
                 hits.extend(range(i, i + n))
     return hits
-
-
-SNIPPET_LOOKAHEAD = 400  # words read past the first match to find the best window
 
 
 def snippet(text: str, *, phrases: list[list[str]], prefixes: set[str] | None = None,
             size: int = 30) -> Snippet | None:
     """The `size`-word window of `text` holding the most query words (phrases count when all
     their words appear in a row), with those words marked; None when nothing matches.
-    The text is read only up to SNIPPET_LOOKAHEAD words past the first match."""
+    The text is read only up to SNIPPET_LOOKAHEAD words past the first match, and from a
+    little before it when that is sure not to miss an earlier match (see _reading_start)."""
     prefixes = prefixes or set()
+    begin = _reading_start(text, _first_words(phrases, prefixes))
     tokens: list[tuple[int, int, str]] = []
     folded: list[str] = []
     found: list[int] = []
-    reader = _folded_tokens(text)
-    while True:
-        chunk = list(islice(reader, 500))
+    position = begin
+    while position < len(text):
+        end = min(len(text), position + _CHUNK)
+        if end < len(text):  # end the chunk at a space, never inside a word
+            space = _SPACE.search(text, end)
+            end = space.start() if space else len(text)
+        chunk = _tokens(text, position, end)
+        position = end
         checked = len(folded)
         tokens += chunk
         folded += [t[2] for t in chunk]
         found += _hits(folded, checked, phrases, prefixes)
-        if not chunk or (found and len(folded) > min(found) + SNIPPET_LOOKAHEAD):
+        if found and len(folded) > min(found) + SNIPPET_LOOKAHEAD:
             break
     if not found:
         return None
-    hits = sorted(set(found))
+    # (Only the hits within SNIPPET_LOOKAHEAD words of the first: however far the last
+    # chunk read, the same window is chosen.)
+    hits = sorted({hit for hit in found if hit < min(found) + SNIPPET_LOOKAHEAD})
     best_start, best_count = 0, 0
     right = 0
     for left, start in enumerate(hits):
@@ -166,4 +266,4 @@ def snippet(text: str, *, phrases: list[list[str]], prefixes: set[str] | None = 
         pieces.append((text[start:end], index in marked))
         position = end
     more = last < len(tokens) - 1 or tokens[-1][1] < len(text.rstrip())
-    return Snippet(pieces=tuple(pieces), leading=first > 0, trailing=more)
+    return Snippet(pieces=tuple(pieces), leading=first > 0 or begin > 0, trailing=more)

@@ -2,6 +2,8 @@
 
 Each backend module offers the same functions: install/uninstall (migrations), write_works
 and write_chapters (index rows), and the query pieces group_sql, scores_sql, best_chapters.
+A backend with FIRST_PASS_SQL also offers a two-pass ranking's pieces (first_pass_sql,
+chapter_bound, chapter_scores, add_scores; see selectors.RankedWorks).
 """
 
 from __future__ import annotations

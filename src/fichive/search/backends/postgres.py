@@ -9,6 +9,7 @@ Queries are built as tsquery text from folded words only, passed as parameters.
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Sequence
 from typing import Any
 
@@ -141,6 +142,96 @@ def scores_sql(terms: Sequence[Term]) -> tuple[str, list[Any]]:
     sql = (f"SELECT id, SUM(r)::float AS score, NULL::bigint AS best "
            f"FROM ({' UNION ALL '.join(parts)}) AS m GROUP BY id")
     return sql, params
+
+
+# Two-pass ranking (see selectors.RankedWorks): first_pass_sql ranks the works' own vectors
+# and only notes whether a chapter matches; chapter_scores ranks the candidates' chapters.
+FIRST_PASS_SQL = True
+
+
+def first_pass_sql(required: Sequence[Sequence[Term]], excluded: Sequence[Term]
+                   ) -> tuple[str, list[Any]]:
+    """SELECT id, score, in_text over the works matching every required group of terms and
+    none of the excluded ones: `score` the rank of the work's own vector, `in_text` whether
+    a chapter matches a positive term (the GIN index answers that without reading the
+    chapters' vectors, except for phrases).
+
+    Each group's matches are flagged in one pass and kept with HAVING, rather than joined to
+    (PostgreSQL's estimates for phrases are far too low and make such joins nested loops)."""
+    terms = [t for group in required for t in group]
+    flags = [f"g{k}" for k in range(len(required))]
+
+    def flagged(on: int | None, *, exclude: bool = False) -> str:
+        values = [f"{'true' if k == on else 'false'} AS {f}" for k, f in enumerate(flags)]
+        return ", ".join([*values, f"{'true' if exclude else 'false'} AS x"])
+
+    conditions = [_meta_condition(group) for group in required]
+    if len(required) == 1:  # (the WHERE is the one group's flag)
+        columns, flag_params = "true AS g0", []
+    else:
+        columns = ", ".join(f"({c}) AS {f}"
+                            for (c, _), f in zip(conditions, flags, strict=True))
+        flag_params = [p for _, ps in conditions for p in ps]
+    parts = [f"SELECT work_id AS id, ts_rank(vector, to_tsquery('{CONFIG}', %s)) AS r, "
+             f"{columns}, false AS x, false AS in_text FROM search_workdocument WHERE "
+             + " OR ".join(f"({c})" for c, _ in conditions)]
+    params: list[Any] = [_tsquery(terms), *flag_params,
+                         *(p for _, ps in conditions for p in ps)]
+    chapters = ("SELECT DISTINCT work_id AS id, 0 AS r, {flags}, {in_text} AS in_text "
+                f"FROM search_chapterdocument WHERE vector @@ to_tsquery('{CONFIG}', %s)")
+    for k, group in enumerate(required):
+        body = [t for t in group if t.field is None]
+        if body:
+            parts.append(chapters.format(flags=flagged(k), in_text="true"))
+            params.append(_tsquery(body))
+    if excluded:
+        condition, condition_params = _meta_condition(excluded)
+        parts.append(f"SELECT work_id AS id, 0 AS r, {flagged(None, exclude=True)}, "
+                     f"false AS in_text FROM search_workdocument WHERE {condition}")
+        params += condition_params
+        body = [t for t in excluded if t.field is None]
+        if body:
+            parts.append(chapters.format(flags=flagged(None, exclude=True), in_text="false"))
+            params.append(_tsquery(body))
+    having = " AND ".join([*(f"BOOL_OR({f})" for f in flags), "NOT BOOL_OR(x)"])
+    sql = (f"SELECT id, SUM(r)::float AS score, BOOL_OR(in_text) AS in_text "
+           f"FROM ({' UNION ALL '.join(parts)}) AS m GROUP BY id HAVING {having}")
+    return sql, params
+
+
+def chapter_bound(terms: Sequence[Term]) -> float:
+    """The most a chapter's ts_rank can add to a work's score for these terms. Chapter
+    vectors carry weight D (0.1): ts_rank of a query of one word, or of words and phrases
+    joined by OR, averages per-word values each below that weight; a query that is a single
+    phrase is ranked by the nearness of its words, below 1."""
+    body = [t for t in terms if t.field is None]
+    # (A little over, for the rounding of real sums.)
+    return 1.0001 if len(body) == 1 and len(body[0].words) > 1 else 0.1001
+
+
+def add_scores(work: float, chapter: float) -> float:
+    """A work's score with its best chapter's added, rounded as scores_sql's SUM of real
+    (float4) ranks rounds it, so that ties fall as they do there."""
+    return float(struct.unpack("f", struct.pack("f", work + chapter))[0])
+
+
+def chapter_scores(terms: Sequence[Term], work_ids: Sequence[int]
+                   ) -> dict[int, tuple[float, int]]:
+    """For each of these works whose chapter text matches: its best chapter's rank (as
+    scores_sql adds it) and that chapter's id."""
+    body = [t for t in terms if t.field is None]
+    if not body or not work_ids:
+        return {}
+    query = _tsquery(body)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT ON (work_id) work_id, ts_rank(vector, q)::float, chapter_id "
+            f"FROM search_chapterdocument, to_tsquery('{CONFIG}', %s) AS q "
+            "WHERE work_id = ANY(%s) AND vector @@ q "
+            "ORDER BY work_id, ts_rank(vector, q) DESC, chapter_id",
+            [query, list(work_ids)],
+        )
+        return {int(w): (float(r), int(c)) for w, r, c in cursor.fetchall()}
 
 
 def best_chapters(terms: Sequence[Term], work_ids: Sequence[int]) -> dict[int, int]:

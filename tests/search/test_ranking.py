@@ -1,0 +1,138 @@
+"""Relevance listings: one ranking statement counts the matches and orders them; the count,
+every page and the visibility rules must agree with what the query means."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from fichive.search import selectors
+from fichive.works import listing
+from tests.factories import WorkFactory
+
+
+def api(client, q: str, **params) -> dict:
+    response = client.get("/api/v1/works", {"q": q, **params})
+    assert response.status_code == 200, response.content
+    return json.loads(response.content)
+
+
+def every_title(client, q: str) -> list[str]:
+    """The titles of all pages of a relevance search, in order."""
+    first = api(client, q)
+    titles = [w["title"] for w in first["works"]]
+    for number in range(2, first["pages"] + 1):
+        titles += [w["title"] for w in api(client, q, page=number)["works"]]
+    assert len(titles) == first["total"]
+    return titles
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    """Pages of 2 and a first ranking of 3 rows, so a few works span several pages and
+    pages past the first ranking's rows."""
+    monkeypatch.setattr(listing, "PER_PAGE", 2)
+    monkeypatch.setattr(selectors, "FIRST_ROWS", 3)
+
+
+@pytest.fixture
+def lanterns(author):
+    works = {}
+    for number in range(7):
+        storm = " storm" if number == 4 else ""
+        works[number] = WorkFactory(
+            author=author, title=f"Story {number}",
+            fandoms=["Naruto" if number % 2 else "Bleach"],
+            summary="<p>A lantern.</p>" if number < 3 else "<p>Quiet.</p>",
+            chapters=[f"<p>{'lantern ' * (number + 1)}and rain{storm}.</p>"],
+            complete=number % 3 == 0)
+    return works
+
+
+def test_every_page_of_a_ranking_together_holds_each_match_once(client, lanterns, small_pages):
+    titles = every_title(client, "lantern")
+    assert sorted(titles) == sorted(f"Story {n}" for n in range(7))
+    assert api(client, "lantern")["pages"] == 4
+
+
+def test_pages_past_the_first_ranking_rows_continue_the_same_order(client, lanterns,
+                                                                   monkeypatch):
+    monkeypatch.setattr(listing, "PER_PAGE", 2)
+    monkeypatch.setattr(selectors, "FIRST_ROWS", 100)
+    whole = every_title(client, "lantern")
+    monkeypatch.setattr(selectors, "FIRST_ROWS", 3)
+    assert every_title(client, "lantern") == whole
+
+
+def test_works_with_the_word_in_their_summary_rank_first(client, lanterns):
+    titles = [w["title"] for w in api(client, "lantern")["works"]]
+    assert set(titles[:3]) == {"Story 0", "Story 1", "Story 2"}
+
+
+def test_the_count_keeps_to_every_required_group_and_leaves_out_exclusions(
+        client, lanterns, small_pages):
+    assert api(client, "lantern -storm")["total"] == 6
+    assert "Story 4" not in every_title(client, "lantern -storm")
+    assert sorted(every_title(client, 'fandom:Naruto lantern')) == ["Story 1", "Story 3",
+                                                                    "Story 5"]
+    assert api(client, "fandom:Naruto lantern -storm")["total"] == 3
+    assert api(client, "fandom:Bleach lantern -storm")["total"] == 3
+    assert api(client, "lantern rain storm")["total"] == 1
+
+
+def test_conditions_and_listing_filters_narrow_the_ranking_and_its_count(client, lanterns,
+                                                                         small_pages):
+    # (Story n has n + 3 words, and Story 4 one more.)
+    assert sorted(every_title(client, "words>6 lantern")) == ["Story 4", "Story 5",
+                                                              "Story 6"]
+    assert sorted(every_title(client, "complete:yes lantern")) == ["Story 0", "Story 3",
+                                                                   "Story 6"]
+    assert api(client, "lantern", complete="yes", words_from=7)["total"] == 1
+
+
+def test_a_search_with_no_matches_counts_none(client, lanterns):
+    result = api(client, "wyvern")
+    assert result["total"] == 0
+    assert result["works"] == []
+
+
+def test_restricted_works_and_drafts_are_never_counted_or_ranked(client, reader, author,
+                                                                 lanterns, small_pages):
+    WorkFactory(author=author, title="Locked", restricted=True,
+                chapters=["<p>lantern lantern lantern lantern lantern lantern lantern</p>"])
+    WorkFactory(author=author, title="Draft", post=False, summary="<p>lantern</p>",
+                chapters=["<p>lantern lantern lantern lantern lantern lantern lantern</p>"])
+    assert api(client, "lantern")["total"] == 7
+    assert "Locked" not in every_title(client, "lantern")
+    client.force_login(reader)
+    titles = every_title(client, "lantern")
+    assert "Locked" in titles
+    assert "Draft" not in titles
+    assert len(titles) == 8
+
+
+def test_the_page_of_a_search_shows_the_total(client, lanterns):
+    page = client.get("/works/search", {"q": "lantern -storm"}).content.decode()
+    assert "1 - 6 of 6 Search results" in page
+
+
+def test_a_two_pass_ranking_orders_exactly_as_ranking_every_match(client, lanterns, author,
+                                                                  monkeypatch):
+    WorkFactory(author=author, title="Lantern", summary="<p>The lantern.</p>",
+                chapters=["<p>No light.</p>"])
+    WorkFactory(author=author, title="Quiet", chapters=["<p>" + "lantern " * 30 + "</p>"])
+    monkeypatch.setattr(listing, "PER_PAGE", 3)
+    from fichive.search.backends import backend
+
+    engine = backend()
+    if not getattr(engine, "FIRST_PASS_SQL", False):
+        pytest.skip("this database ranks every match in one pass")
+    monkeypatch.setattr(selectors, "CANDIDATES", 1)  # first pass: too few, then more
+    two_pass = [(w["title"], w["score"]) for w in api(client, "lantern")["works"]]
+    two_pass += [(w["title"], w["score"]) for w in api(client, "lantern", page=3)["works"]]
+    monkeypatch.setattr(engine, "FIRST_PASS_SQL", False)
+    exact = [(w["title"], w["score"]) for w in api(client, "lantern")["works"]]
+    exact += [(w["title"], w["score"]) for w in api(client, "lantern", page=3)["works"]]
+    assert [t for t, _ in two_pass] == [t for t, _ in exact]
+    assert [s for _, s in two_pass] == pytest.approx([s for _, s in exact])
