@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,8 @@ from fichive.works.models import FilterTagging, Work
 from fichive.works.selectors import with_blurb_data
 
 PER_PAGE = 20
+# Reads a page's works from a sliced, sorted works query (listing_build's `fetch`).
+Fetch = Callable[[QuerySet[Work]], list[Any]]
 FACET_SIZE = 10
 MAX_TAG_NAMES = 50
 # Sidebar counts over this many results or more are cached for a few minutes (facets_count).
@@ -425,8 +428,9 @@ class TaggedWorks:
     visitor's) with their blurb data."""
 
     def __init__(self, rows: QuerySet[FilterTagging], *, works: QuerySet[Work],
-                 matching: QuerySet[Work], filters: Filters) -> None:
+                 matching: QuerySet[Work], filters: Filters, fetch: Fetch) -> None:
         self.rows, self.works, self.matching, self.filters = rows, works, matching, filters
+        self.fetch = fetch
 
     def count(self) -> int:
         """The number of matching works. Kept in the cache under the exact query and the
@@ -457,7 +461,31 @@ class TaggedWorks:
         if not isinstance(index, slice):
             raise TypeError("TaggedWorks only takes slices")
         page = self.works.filter(pk__in=self.ids()[index])
-        return list(with_blurb_data(works_sort(page, self.filters)))
+        return self.fetch(works_sort(page, self.filters))
+
+
+class SortedWorks:
+    """A paginator's object list for any other listing: the sorted works query, counted as
+    it is, each page's works read by `fetch`."""
+
+    def __init__(self, works: QuerySet[Work], *, fetch: Fetch) -> None:
+        self.works, self.fetch = works, fetch
+
+    def count(self) -> int:
+        return self.works.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Any]:
+        if not isinstance(index, slice):
+            raise TypeError("SortedWorks only takes slices")
+        return self.fetch(self.works[index])
+
+
+def works_with_blurb_data(works: QuerySet[Work]) -> list[Work]:
+    """A page's works as model instances with their tags and creators (the API's fetch)."""
+    return list(with_blurb_data(works))
 
 
 def works_sort(works: QuerySet[Work], filters: Filters) -> QuerySet[Work]:
@@ -598,7 +626,7 @@ class Listing:
 
 def listing_build(
     *, works: QuerySet[Work], filters: Filters, under: Tag | None = None,
-    taggings: QuerySet[FilterTagging] | None = None,
+    taggings: QuerySet[FilterTagging] | None = None, fetch: Fetch = works_with_blurb_data,
 ) -> Listing:
     """A page of the visitor's works under the filters, with the sidebar counts.
 
@@ -606,19 +634,25 @@ def listing_build(
     `under` narrows it to the works found under a tag (a tag's works page). `taggings`, the
     visitor's listed filter taggings (selectors.taggings_listed_for), may be given when
     `works` is every work listed for the visitor (not one creator's): listings under tags
-    then count and page from the filter taggings (tagged_rows). A fixed number of queries:
-    tag names (if any were given), count, page, its tags and creators, facets.
+    then count and page from the filter taggings (tagged_rows). `fetch` reads a page's works
+    from a sliced, sorted query: model instances by default (works_with_blurb_data), or
+    blurbs.blurbs_of for pages that only show blurbs; a search (q) always gets instances, which
+    carry its scores and passages. A fixed number of queries: tag names (if any were given),
+    count, page, its tags and creators, facets.
     """
     tags = tags_resolve(include=filters.include, exclude=filters.exclude)
     matching = works_filter(works, filters, tags, under=under)
     query = filters.query()
+    if query.has_text:
+        fetch = works_with_blurb_data
     rows = tagged_rows(taggings, filters, tags, under=under) if taggings is not None else None
-    object_list: Any = with_blurb_data(works_sort(matching, filters))
+    object_list: Any = SortedWorks(works_sort(matching, filters), fetch=fetch)
     if filters.sort == "relevance" and query.has_text:
         # The ranking already keeps to matching works the visitor may see.
         object_list = RankedWorks(matching, query, fetch=with_blurb_data(Work.objects.all()))
     elif rows is not None:
-        object_list = TaggedWorks(rows, works=works, matching=matching, filters=filters)
+        object_list = TaggedWorks(rows, works=works, matching=matching, filters=filters,
+                                  fetch=fetch)
     paginator = Paginator(object_list, PER_PAGE)
     page = paginator.get_page(filters.page)
     facets = (facets_count(rows if rows is not None else matching, total=paginator.count)
