@@ -9,6 +9,7 @@ page. Everything a visitor typed is escaped; summaries are stored sanitized.
 
 from __future__ import annotations
 
+import html
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,7 +20,6 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db.models import QuerySet
 from django.template.defaultfilters import date as date_filter
 from django.urls import get_script_prefix, reverse
-from django.utils.html import escape, format_html
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 
@@ -142,42 +142,67 @@ def work_url(work_id: int) -> str:
     return f"{before}{work_id}{after}"
 
 
-def _number(value: int) -> str:
+def number(value: int) -> str:
     """{{ value|intcomma }}: numbers under a thousand need no grouping."""
     return str(value) if 0 <= value < 1000 else intcomma(value)
 
 
+def escape(text: str) -> str:
+    """What autoescaping does to a plain string (django.utils.html.escape without its lazy
+    string handling, which cost more than the escaping on a page of blurbs)."""
+    return html.escape(text)
+
+
 def _symbol(kind: str, title: str, text: str) -> SafeString:
-    return format_html('<span class="{}" title="{}">{}</span>', kind, title, text)
+    return mark_safe(  # noqa: S308 - escaped here
+        f'<span class="{escape(kind)}" title="{escape(title)}">{escape(text)}</span>')
+
+
+# The symbols are cached by the tag names they show: a handful of combinations in all.
+@lru_cache(maxsize=256)
+def _rating_symbol(ratings: tuple[str, ...]) -> SafeString:
+    name = ratings[0] if ratings else "Not Rated"
+    return _symbol("rating", name, RATING_CODES.get(name, "?"))
 
 
 def rating_symbol(ratings: list[str]) -> SafeString:
     """The rating's short label for blurbs."""
-    name = ratings[0] if ratings else "Not Rated"
-    return _symbol("rating", name, RATING_CODES.get(name, "?"))
+    return _rating_symbol(tuple(ratings))
+
+
+@lru_cache(maxsize=256)
+def _warning_symbol(names: tuple[str, ...]) -> SafeString:
+    if not names or names == (NO_WARNINGS,):
+        return _symbol("warnings none", NO_WARNINGS, "–")
+    if names == (CHOSE_NOT_TO_WARN,):
+        return _symbol("warnings choosenotto", CHOSE_NOT_TO_WARN, "?")
+    return _symbol("warnings yes", ", ".join(n for n in names if n != NO_WARNINGS), "!")
 
 
 def warning_symbol(names: list[str]) -> SafeString:
     """"!" when the work carries archive warnings, "?" when its creator chose not to warn,
     nothing when none apply; the title names them."""
-    if not names or names == [NO_WARNINGS]:
-        return _symbol("warnings none", NO_WARNINGS, "–")
-    if names == [CHOSE_NOT_TO_WARN]:
-        return _symbol("warnings choosenotto", CHOSE_NOT_TO_WARN, "?")
-    return _symbol("warnings yes", ", ".join(n for n in names if n != NO_WARNINGS), "!")
+    return _warning_symbol(tuple(names))
 
 
-def category_symbol(names: list[str]) -> SafeString:
+@lru_cache(maxsize=256)
+def _category_symbol(names: tuple[str, ...]) -> SafeString:
     if not names:
         return _symbol("category none", "No category", "–")
     text = CATEGORY_CODES.get(names[0], "?") if len(names) == 1 else "Multi"
     return _symbol("category", ", ".join(names), text)
 
 
+def category_symbol(names: list[str]) -> SafeString:
+    return _category_symbol(tuple(names))
+
+
+_COMPLETE = _symbol("iswip complete", "Complete Work", "✓")
+_WIP = _symbol("iswip wip", "Work in Progress", "…")
+
+
 def completion_symbol(complete: bool) -> SafeString:
-    if complete:
-        return _symbol("iswip complete", "Complete Work", "✓")
-    return _symbol("iswip wip", "Work in Progress", "…")
+    return _COMPLETE if complete else _WIP
 
 
 def byline_html(creators: list[tuple[str, str]]) -> str:
@@ -191,8 +216,14 @@ def byline_html(creators: list[tuple[str, str]]) -> str:
     )
 
 
-def tag_link(name: str) -> str:
+@lru_cache(maxsize=4096)
+def _tag_link(script_prefix: str, name: str) -> str:
     return f'<a class="tag" href="{escape(tag_url(name))}">{escape(name)}</a>'
+
+
+def tag_link(name: str) -> str:
+    """A tag's name linking to its works (the same few hundred tags fill most pages)."""
+    return _tag_link(get_script_prefix(), name)
 
 
 # The tag types listed after the header, with the class of their list items.
@@ -220,11 +251,11 @@ def blurb_html(blurb: Blurb, match: Any = None) -> SafeString:
                    f'<p class="found-in"><a href="{escape(match.url)}">Found in '
                    f"{escape(match.chapter.full_title)}</a></p></div>")
     expected = "?" if b.expected_chapters is None else str(b.expected_chapters)
-    comments = (f'<dt class="comments">Comments:</dt><dd>{_number(b.comments_count)}</dd>'
+    comments = (f'<dt class="comments">Comments:</dt><dd>{number(b.comments_count)}</dd>'
                 if b.comments_count else "")
-    kudos = (f'<dt class="kudos">Kudos:</dt><dd>{_number(b.kudos_count)}</dd>'
+    kudos = (f'<dt class="kudos">Kudos:</dt><dd>{number(b.kudos_count)}</dd>'
              if b.kudos_count else "")
-    bookmarks = (f'<dt class="bookmarks">Bookmarks:</dt><dd>{_number(b.bookmarks_count)}</dd>'
+    bookmarks = (f'<dt class="bookmarks">Bookmarks:</dt><dd>{number(b.bookmarks_count)}</dd>'
                  if b.bookmarks_count else "")
     return mark_safe(  # noqa: S308 - every value above is escaped or stored sanitized
         f'<li class="work blurb group" id="work_{b.id}" role="article">\n'
@@ -247,12 +278,12 @@ def blurb_html(blurb: Blurb, match: Any = None) -> SafeString:
         f'  <dl class="stats">\n'
         f'    <dt class="language">Language:</dt><dd lang="{escape(b.language)}">'
         f"{escape(LANGUAGE_NAMES.get(b.language, b.language))}</dd>\n"
-        f'    <dt class="words">Words:</dt><dd>{_number(b.word_count)}</dd>\n'
+        f'    <dt class="words">Words:</dt><dd>{number(b.word_count)}</dd>\n'
         f'    <dt class="chapters">Chapters:</dt><dd>{b.chapter_count}/{expected}</dd>\n'
         f"    {comments}\n"
         f"    {kudos}\n"
         f"    {bookmarks}\n"
-        f'    <dt class="hits">Hits:</dt><dd>{_number(b.hits)}</dd>\n'
+        f'    <dt class="hits">Hits:</dt><dd>{number(b.hits)}</dd>\n'
         f"  </dl>\n"
         f"</li>\n"
     )

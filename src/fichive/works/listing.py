@@ -425,20 +425,34 @@ class TaggedWorks:
     filter taggings alone; a page's work ids come in sort order from one tag's index when
     the sort's key is copied onto filter taggings, and from the works' own sort index (the
     works_filter query) otherwise; the page's works are then read through `works` (the
-    visitor's) with their blurb data."""
+    visitor's) by `fetch`.
+
+    The count and each page's work ids are kept in the cache under the exact query and the
+    listings' version (see facets_count), so paging and repeat visits don't count a large
+    tag's works again, nor walk a deep page's index range and probes again, until something
+    in the archive changes. Whatever the cache says, the works shown are read through
+    `works`, so a work the visitor may not see is never shown.
+    """
 
     def __init__(self, rows: QuerySet[FilterTagging], *, works: QuerySet[Work],
                  matching: QuerySet[Work], filters: Filters, fetch: Fetch) -> None:
         self.rows, self.works, self.matching, self.filters = rows, works, matching, filters
         self.fetch = fetch
+        self._digest: str | None = None
+
+    def _key(self, what: str, *details: Any) -> str:
+        if self._digest is None:
+            sql, params = self.rows.query.sql_with_params()
+            self._digest = hashlib.sha256(
+                repr((sql, params, listings_version())).encode()).hexdigest()
+        if not details:
+            return f"listing-{what}:{self._digest}"
+        digest = hashlib.sha256(repr((self._digest, details)).encode()).hexdigest()
+        return f"listing-{what}:{digest}"
 
     def count(self) -> int:
-        """The number of matching works. Kept in the cache under the exact query and the
-        listings' version (see facets_count), so paging and repeat visits don't count a large
-        tag's works again until something in the archive changes."""
-        sql, params = self.rows.query.sql_with_params()
-        digest = hashlib.sha256(repr((sql, params, listings_version())).encode()).hexdigest()
-        key = f"listing-count:{digest}"
+        """The number of matching works."""
+        key = self._key("count")
         total = cache.get(key)
         if total is None:
             total = self.rows.count()
@@ -457,11 +471,18 @@ class TaggedWorks:
             return self.rows.order_by(*order).values("work_id")
         return works_sort(self.matching, self.filters).values("pk")
 
-    def __getitem__(self, index: slice) -> list[Work]:
+    def __getitem__(self, index: slice) -> list[Any]:
         if not isinstance(index, slice):
             raise TypeError("TaggedWorks only takes slices")
-        page = self.works.filter(pk__in=self.ids()[index])
-        return self.fetch(works_sort(page, self.filters))
+        key = self._key("page", self.filters.sort, self.filters.descending, index.start,
+                        index.stop)
+        ids = cache.get(key)
+        if ids is not None:
+            return self.fetch(works_sort(self.works.filter(pk__in=ids), self.filters))
+        works = self.fetch(works_sort(self.works.filter(pk__in=self.ids()[index]),
+                                      self.filters))
+        cache.set(key, [work.pk for work in works], FACET_CACHE_SECONDS)
+        return works
 
 
 class SortedWorks:

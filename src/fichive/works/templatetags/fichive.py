@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
+from django.forms import BoundField
 from django.utils.safestring import SafeString, mark_safe
 
 from fichive.tags.models import Tag
 from fichive.works import blurbs
-from fichive.works.blurbs import Blurb, blurb_html, blurb_of
+from fichive.works.blurbs import Blurb, blurb_html, blurb_of, escape, number
 from fichive.works.models import Work
 
 register = template.Library()
@@ -79,3 +82,57 @@ def tag_groups(work) -> dict[str, list[Tag]]:
     for tag in sorted(work.tags.all(), key=lambda t: t.name):
         groups.setdefault(tag.type, []).append(tag)
     return groups
+
+
+# ----------------------------------------------------------------- the listing's sidebar
+
+# Rendered widgets and labels of the listing form (works.listing.ListingForm), by field and
+# value. Django renders each widget through its form templates (a select of every language,
+# radio buttons): about a third of a listing page's CPU. With fixed choices, a widget's HTML
+# depends only on its field and value, and a field with errors is always rendered afresh.
+_WIDGETS: dict[tuple[str, str, Any], SafeString] = {}
+_WIDGETS_MAX = 2000
+
+
+def _kept(key: tuple[str, str, Any], render: Any) -> SafeString:
+    html = _WIDGETS.get(key)
+    if html is None:
+        if len(_WIDGETS) >= _WIDGETS_MAX:
+            _WIDGETS.clear()
+        html = _WIDGETS[key] = render()
+    return html
+
+
+@register.filter
+def listing_widget(field: BoundField) -> SafeString:
+    """{{ field }} for a listing form's field."""
+    if field.errors:
+        return SafeString(field)
+    value = field.value()
+    if not isinstance(value, str | int | None):
+        value = repr(value)
+    return _kept(("widget", field.html_name, value), lambda: SafeString(field))
+
+
+@register.filter
+def listing_label(field: BoundField) -> SafeString:
+    """{{ field.label_tag }} for a listing form's field."""
+    return _kept(("label", field.html_name, field.auto_id), field.label_tag)
+
+
+@register.simple_tag
+def facet_entries(entries: list) -> SafeString:
+    """A sidebar group's tags, each with its include and exclude boxes and its count
+    (works.listing.FacetEntry)."""
+    parts = []
+    for entry in entries:
+        name = escape(entry.name)
+        count = "" if entry.count is None else f' <span class="count">({number(entry.count)})</span>'
+        parts.append(
+            f'\n<li><label class="include"><input type="checkbox" name="include" value="{name}"'
+            f'{" checked" if entry.included else ""}> <span class="name">{name}</span>{count}'
+            f'</label>\n<label class="exclude" title="Exclude {name}"><input type="checkbox" '
+            f'name="exclude" value="{name}" aria-label="Exclude {name}"'
+            f'{" checked" if entry.excluded else ""}><span aria-hidden="true">not</span>'
+            f"</label></li>")
+    return mark_safe("".join(parts))  # noqa: S308 - names escaped above
