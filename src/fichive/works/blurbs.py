@@ -9,6 +9,7 @@ page. Everything a visitor typed is escaped; summaries are stored sanitized.
 
 from __future__ import annotations
 
+import datetime
 import html
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,12 +18,15 @@ from typing import Any
 from urllib.parse import quote
 
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.db import connections
 from django.db.models import QuerySet
 from django.template.defaultfilters import date as date_filter
 from django.urls import get_script_prefix, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
+from fichive.accounts.models import Pseud
 from fichive.tags.models import Tag, tag_to_url
 from fichive.works.languages import LANGUAGE_NAMES
 from fichive.works.models import Creatorship, Tagging, Work
@@ -76,26 +80,45 @@ class Blurb:
 
 
 def blurbs_of(works: QuerySet[Work]) -> list[Blurb]:
-    """The blurbs of these works (a page: sliced, in the order to show), in three queries:
-    the works' fields, their tags and their creators, as plain rows (no model instances)."""
-    blurbs = [Blurb(**row) for row in works.values(*FIELDS)]
+    """The blurbs of these works (a page: sliced, in the order to show), in two queries: the
+    works' fields, then their tags and creators together, as plain rows (no model
+    instances)."""
+    blurbs = [Blurb(*row) for row in works.values_list(*FIELDS)]
     if not blurbs:
         return blurbs
     by_id = {b.id: b for b in blurbs}
-    ids = list(by_id)
-    tags: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for work_id, tag_type, name in (Tagging.objects.using(works.db).filter(work_id__in=ids)
-                                    .values_list("work_id", "tag__type", "tag__name")):
-        tags[work_id].append((tag_type, name))
-    for work_id, found in tags.items():
-        found.sort(key=lambda t: t[1])
-        by_id[work_id].tags = found
-    for work_id, pseud, username in (Creatorship.objects.using(works.db)
-                                     .filter(work_id__in=ids).order_by("position", "id")
-                                     .values_list("work_id", "pseud__name",
-                                                  "pseud__user__username")):
-        by_id[work_id].creators.append((pseud, username))
+    marks = ", ".join(["%s"] * len(by_id))
+    creators = []
+    with connections[works.db].cursor() as cursor:
+        cursor.execute(_tags_and_creators_sql().format(ids=marks), [*by_id, *by_id])
+        for work_id, tag_type, name, username, position, pk in cursor.fetchall():
+            if username is None:
+                by_id[work_id].tags.append((tag_type, name))
+            else:
+                creators.append((position, pk, work_id, name, username))
+    for blurb in blurbs:
+        blurb.tags.sort(key=lambda t: t[1])
+    for _, _, work_id, name, username in sorted(creators):
+        by_id[work_id].creators.append((name, username))
     return blurbs
+
+
+@lru_cache(maxsize=1)
+def _tags_and_creators_sql() -> str:
+    """A page's tags (type, name) and creators (pseud, username, position, id) in one statement.
+    Plain SQL that SQLite and PostgreSQL run alike: through the ORM these were two queries
+    whose building cost more than running them."""
+    tagging, tag = Tagging._meta.db_table, Tag._meta.db_table
+    creatorship, pseud = Creatorship._meta.db_table, Pseud._meta.db_table
+    user = Pseud._meta.get_field("user").related_model._meta.db_table
+    return (
+        f"SELECT g.work_id, t.type, t.name, NULL, NULL, NULL FROM {tagging} g "
+        f"JOIN {tag} t ON t.id = g.tag_id WHERE g.work_id IN ({{ids}}) "
+        f"UNION ALL "
+        f"SELECT c.work_id, NULL, p.name, u.username, c.position, c.id FROM {creatorship} c "
+        f"JOIN {pseud} p ON p.id = c.pseud_id JOIN {user} u ON u.id = p.user_id "
+        f"WHERE c.work_id IN ({{ids}})"
+    )
 
 
 def blurb_of(work: Work) -> Blurb:
@@ -137,14 +160,29 @@ def _work_url_around(script_prefix: str) -> tuple[str, str]:
     return before, after
 
 
-def work_url(work_id: int) -> str:
-    before, after = _work_url_around(get_script_prefix())
+def work_url(work_id: int, script_prefix: str | None = None) -> str:
+    before, after = _work_url_around(
+        get_script_prefix() if script_prefix is None else script_prefix)
     return f"{before}{work_id}{after}"
 
 
-def number(value: int) -> str:
-    """{{ value|intcomma }}: numbers under a thousand need no grouping."""
-    return str(value) if 0 <= value < 1000 else intcomma(value)
+def number(value: int, language: str | None = None) -> str:
+    """{{ value|intcomma }}."""
+    if 0 <= value < 1000:
+        return str(value)
+    return _grouped(get_language() if language is None else language, value)
+
+
+# Formatting a number or a date looks up the active language's formats each time; a page
+# shows the same few again and again. (The language is part of the key.)
+@lru_cache(maxsize=4096)
+def _grouped(language: str | None, value: int) -> str:
+    return intcomma(value)
+
+
+@lru_cache(maxsize=4096)
+def _day(language: str | None, value: datetime.date | None) -> str:
+    return date_filter(value, "d M Y")
 
 
 def escape(text: str) -> str:
@@ -205,15 +243,19 @@ def completion_symbol(complete: bool) -> SafeString:
     return _COMPLETE if complete else _WIP
 
 
-def byline_html(creators: list[tuple[str, str]]) -> str:
+def byline_html(creators: list[tuple[str, str]], script_prefix: str | None = None) -> str:
     """Creator links, "pseud (user)" where the pseud is not the login name."""
     if not creators:
         return "Anonymous"
-    return ", ".join(
-        f'<a rel="author" href="{escape(_url("accounts:dashboard", username))}">'
-        f"{escape(name if name.lower() == username.lower() else f'{name} ({username})')}</a>"
-        for name, username in creators
-    )
+    prefix = get_script_prefix() if script_prefix is None else script_prefix
+    return ", ".join(_creator_link(prefix, name, username) for name, username in creators)
+
+
+@lru_cache(maxsize=4096)
+def _creator_link(script_prefix: str, name: str, username: str) -> str:
+    byline = name if name.lower() == username.lower() else f"{name} ({username})"
+    return (f'<a rel="author" href="{escape(_url("accounts:dashboard", username))}">'
+            f"{escape(byline)}</a>")
 
 
 @lru_cache(maxsize=4096)
@@ -234,13 +276,14 @@ _LISTED = ((Tag.Type.WARNING, "warnings"), (Tag.Type.RELATIONSHIP, "relationship
 def blurb_html(blurb: Blurb, match: Any = None) -> SafeString:
     """The blurb's <li>; `match` is a search result's passage (search.selectors.Match)."""
     b = blurb
+    prefix, language = get_script_prefix(), get_language()
     grouped: dict[str, list[str]] = defaultdict(list)
     for tag_type, name in b.tags:
         grouped[tag_type].append(name)
     flags = (' <span class="draft-label">Draft</span>' if b.is_draft else "") + (
         ' <span class="lock" title="Restricted: only logged-in users can see it">🔒</span>'
         if b.restricted else "")
-    listed = "".join(f'<li class="{css}">{tag_link(name)}</li>'
+    listed = "".join(f'<li class="{css}">{_tag_link(prefix, name)}</li>'
                      for tag_type, css in _LISTED for name in grouped[tag_type])
     summary = (f'<blockquote class="userstuff summary">{b.summary}</blockquote>'
                if b.summary else "")
@@ -251,26 +294,26 @@ def blurb_html(blurb: Blurb, match: Any = None) -> SafeString:
                    f'<p class="found-in"><a href="{escape(match.url)}">Found in '
                    f"{escape(match.chapter.full_title)}</a></p></div>")
     expected = "?" if b.expected_chapters is None else str(b.expected_chapters)
-    comments = (f'<dt class="comments">Comments:</dt><dd>{number(b.comments_count)}</dd>'
+    comments = (f'<dt class="comments">Comments:</dt><dd>{number(b.comments_count, language)}</dd>'
                 if b.comments_count else "")
-    kudos = (f'<dt class="kudos">Kudos:</dt><dd>{number(b.kudos_count)}</dd>'
+    kudos = (f'<dt class="kudos">Kudos:</dt><dd>{number(b.kudos_count, language)}</dd>'
              if b.kudos_count else "")
-    bookmarks = (f'<dt class="bookmarks">Bookmarks:</dt><dd>{number(b.bookmarks_count)}</dd>'
+    bookmarks = (f'<dt class="bookmarks">Bookmarks:</dt><dd>{number(b.bookmarks_count, language)}</dd>'
                  if b.bookmarks_count else "")
     return mark_safe(  # noqa: S308 - every value above is escaped or stored sanitized
         f'<li class="work blurb group" id="work_{b.id}" role="article">\n'
         f'  <div class="header">\n'
-        f'    <h4 class="heading"><a href="{work_url(b.id)}">{escape(b.title)}</a> by '
-        f"{byline_html(b.creators)}{flags}</h4>\n"
+        f'    <h4 class="heading"><a href="{work_url(b.id, prefix)}">{escape(b.title)}</a> by '
+        f"{byline_html(b.creators, prefix)}{flags}</h4>\n"
         f'    <h5 class="fandoms heading"><span class="landmark">Fandoms:</span> '
-        f'{", ".join(tag_link(name) for name in grouped[Tag.Type.FANDOM])}</h5>\n'
+        f'{", ".join(_tag_link(prefix, name) for name in grouped[Tag.Type.FANDOM])}</h5>\n'
         f'    <ul class="required-tags" aria-label="Required tags">\n'
         f"      <li>{rating_symbol(grouped[Tag.Type.RATING])}</li>\n"
         f"      <li>{warning_symbol(grouped[Tag.Type.WARNING])}</li>\n"
         f"      <li>{category_symbol(grouped[Tag.Type.CATEGORY])}</li>\n"
         f"      <li>{completion_symbol(b.complete)}</li>\n"
         f"    </ul>\n"
-        f'    <p class="datetime">{date_filter(b.updated, "d M Y")}</p>\n'
+        f'    <p class="datetime">{_day(language, b.updated)}</p>\n'
         f"  </div>\n"
         f'  <ul class="tags commas">{listed}</ul>\n'
         f"  {summary}\n"
@@ -278,12 +321,12 @@ def blurb_html(blurb: Blurb, match: Any = None) -> SafeString:
         f'  <dl class="stats">\n'
         f'    <dt class="language">Language:</dt><dd lang="{escape(b.language)}">'
         f"{escape(LANGUAGE_NAMES.get(b.language, b.language))}</dd>\n"
-        f'    <dt class="words">Words:</dt><dd>{number(b.word_count)}</dd>\n'
+        f'    <dt class="words">Words:</dt><dd>{number(b.word_count, language)}</dd>\n'
         f'    <dt class="chapters">Chapters:</dt><dd>{b.chapter_count}/{expected}</dd>\n'
         f"    {comments}\n"
         f"    {kudos}\n"
         f"    {bookmarks}\n"
-        f'    <dt class="hits">Hits:</dt><dd>{number(b.hits)}</dd>\n'
+        f'    <dt class="hits">Hits:</dt><dd>{number(b.hits, language)}</dd>\n'
         f"  </dl>\n"
         f"</li>\n"
     )
