@@ -49,7 +49,7 @@ def _hide_behind_the_caches_back(work: Work, **fields) -> None:
 
 
 @pytest.mark.parametrize("url", LISTINGS)
-def test_a_repeat_visit_reads_no_filter_taggings(client, shelf, monkeypatch, url):
+def test_a_repeat_visit_reads_no_filter_taggings(client, shelf, monkeypatch, url, cache_backend):
     monkeypatch.setattr(listing, "FACET_CACHE_FROM", 1)  # keep these small sidebar counts
     first = client.get(url)
 
@@ -81,7 +81,8 @@ def test_a_deleted_work_leaves_the_next_page(client, author, shelf):
 
 
 @pytest.mark.parametrize("url", LISTINGS)
-def test_a_kept_page_never_shows_guests_a_work_restricted_since(client, shelf, url):
+def test_a_kept_page_never_shows_guests_a_work_restricted_since(client, shelf, url,
+                                                             cache_backend):
     assert "Story 1" in titles(client.get(url))
 
     _hide_behind_the_caches_back(shelf[1], restricted=True)

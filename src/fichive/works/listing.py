@@ -435,16 +435,18 @@ class TaggedWorks:
     """
 
     def __init__(self, rows: QuerySet[FilterTagging], *, works: QuerySet[Work],
-                 matching: QuerySet[Work], filters: Filters, fetch: Fetch) -> None:
+                 matching: QuerySet[Work], filters: Filters, fetch: Fetch,
+                 version: str | None = None) -> None:
         self.rows, self.works, self.matching, self.filters = rows, works, matching, filters
         self.fetch = fetch
+        self.version = version  # listings_version(), when the caller has it already
         self._digest: str | None = None
 
     def _key(self, what: str, *details: Any) -> str:
         if self._digest is None:
             sql, params = self.rows.query.sql_with_params()
             self._digest = hashlib.sha256(
-                repr((sql, params, listings_version())).encode()).hexdigest()
+                repr((sql, params, self.version or listings_version())).encode()).hexdigest()
         if not details:
             return f"listing-{what}:{self._digest}"
         digest = hashlib.sha256(repr((self._digest, details)).encode()).hexdigest()
@@ -547,7 +549,8 @@ SELECT type, name, n FROM ranked WHERE position <= %s ORDER BY type, position
 """
 
 
-def facets_count(works: QuerySet[Any], *, total: int = 0) -> dict[str, list[Facet]]:
+def facets_count(works: QuerySet[Any], *, total: int = 0,
+                 version: str | None = None) -> dict[str, list[Facet]]:
     """The ten canonical tags of each type found under the most of these works, with counts.
 
     One query, whatever the number of works: the database groups the matching works' filter
@@ -565,7 +568,8 @@ def facets_count(works: QuerySet[Any], *, total: int = 0) -> dict[str, list[Face
     key = None
     if total >= FACET_CACHE_FROM:
         digest = hashlib.sha256(
-            repr((ids_sql, ids_params, total, listings_version())).encode()).hexdigest()
+            repr((ids_sql, ids_params, total, version or listings_version())).encode()
+        ).hexdigest()
         key = f"listing-facets:{digest}"
         cached = cache.get(key)
         if cached is not None:
@@ -667,16 +671,19 @@ def listing_build(
     if query.has_text:
         fetch = works_with_blurb_data
     rows = tagged_rows(taggings, filters, tags, under=under) if taggings is not None else None
+    version = None
     object_list: Any = SortedWorks(works_sort(matching, filters), fetch=fetch)
     if filters.sort == "relevance" and query.has_text:
         # The ranking already keeps to matching works the visitor may see.
         object_list = RankedWorks(matching, query, fetch=with_blurb_data(Work.objects.all()))
     elif rows is not None:
+        version = listings_version()  # one read of the cache for the count, page and facets
         object_list = TaggedWorks(rows, works=works, matching=matching, filters=filters,
-                                  fetch=fetch)
+                                  fetch=fetch, version=version)
     paginator = Paginator(object_list, PER_PAGE)
     page = paginator.get_page(filters.page)
-    facets = (facets_count(rows if rows is not None else matching, total=paginator.count)
+    facets = (facets_count(rows if rows is not None else matching, total=paginator.count,
+                           version=version)
               if paginator.count else {t: [] for t, _ in FACET_TYPES})
     if query.has_text:
         _mark_matches(list(page.object_list), query)
