@@ -435,18 +435,24 @@ class TaggedWorks:
     """
 
     def __init__(self, rows: QuerySet[FilterTagging], *, works: QuerySet[Work],
-                 matching: QuerySet[Work], filters: Filters, fetch: Fetch,
+                 matching: Callable[[], QuerySet[Work]], filters: Filters, fetch: Fetch,
                  version: str | None = None) -> None:
         self.rows, self.works, self.matching, self.filters = rows, works, matching, filters
         self.fetch = fetch
         self.version = version  # listings_version(), when the caller has it already
         self._digest: str | None = None
 
-    def _key(self, what: str, *details: Any) -> str:
+    def key(self) -> str:
+        """What the cache keys of this listing's count, pages and facets stand for: the rows'
+        exact query (filters and visibility) and the listings' version."""
         if self._digest is None:
             sql, params = self.rows.query.sql_with_params()
             self._digest = hashlib.sha256(
                 repr((sql, params, self.version or listings_version())).encode()).hexdigest()
+        return self._digest
+
+    def _key(self, what: str, *details: Any) -> str:
+        self.key()
         if not details:
             return f"listing-{what}:{self._digest}"
         digest = hashlib.sha256(repr((self._digest, details)).encode()).hexdigest()
@@ -471,7 +477,7 @@ class TaggedWorks:
             order = (f"-{column}", "-work_id") if self.filters.descending else (column,
                                                                                "work_id")
             return self.rows.order_by(*order).values("work_id")
-        return works_sort(self.matching, self.filters).values("pk")
+        return works_sort(self.matching(), self.filters).values("pk")
 
     def __getitem__(self, index: slice) -> list[Any]:
         if not isinstance(index, slice):
@@ -549,8 +555,8 @@ SELECT type, name, n FROM ranked WHERE position <= %s ORDER BY type, position
 """
 
 
-def facets_count(works: QuerySet[Any], *, total: int = 0,
-                 version: str | None = None) -> dict[str, list[Facet]]:
+def facets_count(works: QuerySet[Any], *, total: int = 0, version: str | None = None,
+                 key: str | None = None) -> dict[str, list[Facet]]:
     """The ten canonical tags of each type found under the most of these works, with counts.
 
     One query, whatever the number of works: the database groups the matching works' filter
@@ -559,21 +565,23 @@ def facets_count(works: QuerySet[Any], *, total: int = 0,
     counts are kept for FACET_CACHE_SECONDS, keyed by the exact query (visibility rules and
     filters included, sort and page not), the total and the listings' version (see
     fichive.lib.cache), so paging and re-sorting reuse them and any change to works or tags
-    in between changes the key.
+    in between changes the key. `key` stands for the query and version in that key when the
+    caller has one for them (TaggedWorks.key).
     """
     if works.model is FilterTagging:  # tagged_rows: one row per work
-        ids_sql, ids_params = works.order_by().values("work_id").query.sql_with_params()
+        ids = works.order_by().values("work_id")
     else:
-        ids_sql, ids_params = works.order_by().values("pk").query.sql_with_params()
-    key = None
-    if total >= FACET_CACHE_FROM:
-        digest = hashlib.sha256(
-            repr((ids_sql, ids_params, total, version or listings_version())).encode()
-        ).hexdigest()
-        key = f"listing-facets:{digest}"
+        ids = works.order_by().values("pk")
+    if total < FACET_CACHE_FROM:
+        key = None
+    else:
+        if key is None:
+            key = repr((ids.query.sql_with_params(), version or listings_version()))
+        key = f"listing-facets:{hashlib.sha256(repr((key, total)).encode()).hexdigest()}"
         cached = cache.get(key)
         if cached is not None:
             return cached
+    ids_sql, ids_params = ids.query.sql_with_params()
     facets: dict[str, list[Facet]] = {tag_type: [] for tag_type, _ in FACET_TYPES}
     with connections[works.db].cursor() as cursor:  # a replica, for a guest (db_router)
         sql = FACETS_SQL.format(works=ids_sql, filter_tagging=FilterTagging._meta.db_table,
@@ -666,24 +674,28 @@ def listing_build(
     count, page, its tags and creators, facets.
     """
     tags = tags_resolve(include=filters.include, exclude=filters.exclude)
-    matching = works_filter(works, filters, tags, under=under)
     query = filters.query()
     if query.has_text:
         fetch = works_with_blurb_data
     rows = tagged_rows(taggings, filters, tags, under=under) if taggings is not None else None
-    version = None
-    object_list: Any = SortedWorks(works_sort(matching, filters), fetch=fetch)
-    if filters.sort == "relevance" and query.has_text:
-        # The ranking already keeps to matching works the visitor may see.
-        object_list = RankedWorks(matching, query, fetch=with_blurb_data(Work.objects.all()))
-    elif rows is not None:
-        version = listings_version()  # one read of the cache for the count, page and facets
-        object_list = TaggedWorks(rows, works=works, matching=matching, filters=filters,
-                                  fetch=fetch, version=version)
+    object_list: Any
+    if rows is not None:  # (never with a search)
+        # The works query is built only for a sort the filter taggings don't carry.
+        object_list = TaggedWorks(
+            rows, works=works, matching=lambda: works_filter(works, filters, tags, under=under),
+            filters=filters, fetch=fetch, version=listings_version())
+        counted: QuerySet[Any] = rows
+    else:
+        counted = matching = works_filter(works, filters, tags, under=under)
+        object_list = SortedWorks(works_sort(matching, filters), fetch=fetch)
+        if filters.sort == "relevance" and query.has_text:
+            # The ranking already keeps to matching works the visitor may see.
+            object_list = RankedWorks(matching, query,
+                                      fetch=with_blurb_data(Work.objects.all()))
     paginator = Paginator(object_list, PER_PAGE)
     page = paginator.get_page(filters.page)
-    facets = (facets_count(rows if rows is not None else matching, total=paginator.count,
-                           version=version)
+    facets = (facets_count(counted, total=paginator.count,
+                           key=object_list.key() if rows is not None else None)
               if paginator.count else {t: [] for t, _ in FACET_TYPES})
     if query.has_text:
         _mark_matches(list(page.object_list), query)
