@@ -26,7 +26,7 @@ from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from fichive.accounts.models import Pseud
+from fichive.accounts.models import Pseud, User
 from fichive.tags.models import Tag, tag_to_url
 from fichive.works.languages import LANGUAGE_NAMES
 from fichive.works.models import Creatorship, Tagging, Work
@@ -87,10 +87,9 @@ def blurbs_of(works: QuerySet[Work]) -> list[Blurb]:
     if not blurbs:
         return blurbs
     by_id = {b.id: b for b in blurbs}
-    marks = ", ".join(["%s"] * len(by_id))
     creators = []
     with connections[works.db].cursor() as cursor:
-        cursor.execute(_tags_and_creators_sql().format(ids=marks), [*by_id, *by_id])
+        cursor.execute(_tags_and_creators_sql(len(by_id)), [*by_id, *by_id])
         for work_id, tag_type, name, username, position, pk in cursor.fetchall():
             if username is None:
                 by_id[work_id].tags.append((tag_type, name))
@@ -103,22 +102,26 @@ def blurbs_of(works: QuerySet[Work]) -> list[Blurb]:
     return blurbs
 
 
-@lru_cache(maxsize=1)
-def _tags_and_creators_sql() -> str:
-    """A page's tags (type, name) and creators (pseud, username, position, id) in one statement.
-    Plain SQL that SQLite and PostgreSQL run alike: through the ORM these were two queries
-    whose building cost more than running them."""
-    tagging, tag = Tagging._meta.db_table, Tag._meta.db_table
-    creatorship, pseud = Creatorship._meta.db_table, Pseud._meta.db_table
-    user = Pseud._meta.get_field("user").related_model._meta.db_table
-    return (
-        f"SELECT g.work_id, t.type, t.name, NULL, NULL, NULL FROM {tagging} g "
-        f"JOIN {tag} t ON t.id = g.tag_id WHERE g.work_id IN ({{ids}}) "
-        f"UNION ALL "
-        f"SELECT c.work_id, NULL, p.name, u.username, c.position, c.id FROM {creatorship} c "
-        f"JOIN {pseud} p ON p.id = c.pseud_id JOIN {user} u ON u.id = p.user_id "
-        f"WHERE c.work_id IN ({{ids}})"
-    )
+# A page's tags (type, name) and creators (pseud, username, position, id) in one statement.
+# Plain SQL that SQLite and PostgreSQL run alike: through the ORM these were two queries whose
+# building cost more than running them.
+TAGS_AND_CREATORS_SQL = """
+SELECT g.work_id, t.type, t.name, NULL, NULL, NULL
+FROM {tagging} g JOIN {tag} t ON t.id = g.tag_id
+WHERE g.work_id IN ({ids})
+UNION ALL
+SELECT c.work_id, NULL, p.name, u.username, c.position, c.id
+FROM {creatorship} c JOIN {pseud} p ON p.id = c.pseud_id JOIN {user} u ON u.id = p.user_id
+WHERE c.work_id IN ({ids})
+"""
+
+
+def _tags_and_creators_sql(count: int) -> str:
+    return TAGS_AND_CREATORS_SQL.format(
+        tagging=Tagging._meta.db_table, tag=Tag._meta.db_table,
+        creatorship=Creatorship._meta.db_table, pseud=Pseud._meta.db_table,
+        user=User._meta.db_table,
+        ids=", ".join(["%s"] * count))
 
 
 def blurb_of(work: Work) -> Blurb:
@@ -294,12 +297,12 @@ def blurb_html(blurb: Blurb, match: Any = None) -> SafeString:
                    f'<p class="found-in"><a href="{escape(match.url)}">Found in '
                    f"{escape(match.chapter.full_title)}</a></p></div>")
     expected = "?" if b.expected_chapters is None else str(b.expected_chapters)
-    comments = (f'<dt class="comments">Comments:</dt><dd>{number(b.comments_count, language)}</dd>'
-                if b.comments_count else "")
+    comments = (f'<dt class="comments">Comments:</dt>'
+                f"<dd>{number(b.comments_count, language)}</dd>" if b.comments_count else "")
     kudos = (f'<dt class="kudos">Kudos:</dt><dd>{number(b.kudos_count, language)}</dd>'
              if b.kudos_count else "")
-    bookmarks = (f'<dt class="bookmarks">Bookmarks:</dt><dd>{number(b.bookmarks_count, language)}</dd>'
-                 if b.bookmarks_count else "")
+    bookmarks = (f'<dt class="bookmarks">Bookmarks:</dt>'
+                 f"<dd>{number(b.bookmarks_count, language)}</dd>" if b.bookmarks_count else "")
     return mark_safe(  # noqa: S308 - every value above is escaped or stored sanitized
         f'<li class="work blurb group" id="work_{b.id}" role="article">\n'
         f'  <div class="header">\n'

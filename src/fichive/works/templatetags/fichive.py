@@ -127,7 +127,8 @@ def facet_entries(entries: list) -> SafeString:
     parts = []
     for entry in entries:
         name = escape(entry.name)
-        count = "" if entry.count is None else f' <span class="count">({number(entry.count)})</span>'
+        count = ("" if entry.count is None
+                 else f' <span class="count">({number(entry.count)})</span>')
         parts.append(
             f'\n<li><label class="include"><input type="checkbox" name="include" value="{name}"'
             f'{" checked" if entry.included else ""}> <span class="name">{name}</span>{count}'
