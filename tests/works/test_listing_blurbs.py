@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from fichive.accounts.services import pseud_create
+from fichive.tags.models import Tag
 from tests.factories import WorkFactory
 from tests.works.listing_pages import page_html, set_counts
 
@@ -73,3 +77,58 @@ def test_stats_leave_out_engagement_nobody_has_shown_yet(client, author):
 
     assert _stats(page_html(client.get("/works"))) == {
         "Language": "English", "Words": "3", "Chapters": "1/?", "Hits": "0"}
+
+
+def _blurb(page: str, title: str) -> str:
+    """The blurb of the work with this title, as the page has it."""
+    for block in re.findall(r'<li class="work blurb group".*?\n</li>', page, re.S):
+        if f">{title}</a> by " in block:
+            return block
+    raise AssertionError(f"no blurb for {title} on the page")
+
+
+@pytest.fixture
+def rich_work(author, co_author):
+    pen = pseud_create(user=co_author, name="Quill")
+    work = WorkFactory(
+        author=author, title="Lanterns & <Ladders>", creators=[author.default_pseud, pen],
+        fandoms=["Naruto", "Sherlock Holmes"], rating="Mature", categories=["F/M", "Gen"],
+        warnings=["Major Character Death"], relationships=["A/B"],
+        characters=["Haruno Sakura", "John Watson"], freeforms=["Fluff", "Q&A 'Session'"],
+        summary="<p>By the <em>sea</em>.</p>", complete=True, language="de",
+        chapters=["<p>one two</p>", "<p>three</p>"], expected_chapters=2)
+    set_counts(work, kudos_count=1234, hits=5, comments_count=0, bookmarks_count=2)
+    Tag.objects.update(canonical=True)
+    return work
+
+
+def test_a_blurb_reads_the_same_on_every_listing(client, rich_work):
+    listings = ["/tags/Naruto/works", "/works", "/works?include=Fluff&sort=kudos",
+                "/users/alice/works", "/", "/users/alice"]
+
+    blurbs = {url: _blurb(page_html(client.get(url)), "Lanterns &amp; &lt;Ladders&gt;")
+              for url in listings}
+
+    assert len(set(blurbs.values())) == 1, blurbs
+    blurb = blurbs["/works"]
+    assert ('<a rel="author" href="/users/alice">alice</a>, '
+            '<a rel="author" href="/users/bob">Quill (bob)</a>') in blurb
+    assert ('<a class="tag" href="/tags/Naruto/works">Naruto</a>, '
+            '<a class="tag" href="/tags/Sherlock%20Holmes/works">Sherlock Holmes</a>') in blurb
+    assert ('<li class="freeforms"><a class="tag" href="/tags/Q*a*A%20&#x27;Session&#x27;'
+            '/works">Q&amp;A &#x27;Session&#x27;</a></li>') in blurb
+    assert '<blockquote class="userstuff summary"><p>By the <em>sea</em>.</p></blockquote>' \
+        in blurb
+    assert '<p class="datetime">' in blurb
+
+
+def test_restricted_and_draft_marks_show_where_their_readers_see_them(author_client, author):
+    WorkFactory(author=author, title="Members Story", restricted=True)
+    WorkFactory(author=author, title="Unfinished Draft", post=False)
+
+    listed = page_html(author_client.get("/works"))
+    dashboard = page_html(author_client.get("/users/alice"))
+
+    assert 'class="lock"' in _blurb(listed, "Members Story")
+    assert "draft-label" not in _blurb(listed, "Members Story")
+    assert '<span class="draft-label">Draft</span>' in _blurb(dashboard, "Unfinished Draft")

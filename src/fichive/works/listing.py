@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,8 @@ from fichive.works.models import FilterTagging, Work
 from fichive.works.selectors import with_blurb_data
 
 PER_PAGE = 20
+# Reads a page's works from a sliced, sorted works query (listing_build's `fetch`).
+Fetch = Callable[[QuerySet[Work]], list[Any]]
 FACET_SIZE = 10
 MAX_TAG_NAMES = 50
 # Sidebar counts over this many results or more are cached for a few minutes (facets_count).
@@ -422,19 +425,42 @@ class TaggedWorks:
     filter taggings alone; a page's work ids come in sort order from one tag's index when
     the sort's key is copied onto filter taggings, and from the works' own sort index (the
     works_filter query) otherwise; the page's works are then read through `works` (the
-    visitor's) with their blurb data."""
+    visitor's) by `fetch`.
+
+    The count and each page's work ids are kept in the cache under the exact query and the
+    listings' version (see facets_count), so paging and repeat visits don't count a large
+    tag's works again, nor walk a deep page's index range and probes again, until something
+    in the archive changes. Whatever the cache says, the works shown are read through
+    `works`, so a work the visitor may not see is never shown.
+    """
 
     def __init__(self, rows: QuerySet[FilterTagging], *, works: QuerySet[Work],
-                 matching: QuerySet[Work], filters: Filters) -> None:
+                 matching: Callable[[], QuerySet[Work]], filters: Filters, fetch: Fetch,
+                 version: str | None = None) -> None:
         self.rows, self.works, self.matching, self.filters = rows, works, matching, filters
+        self.fetch = fetch
+        self.version = version  # listings_version(), when the caller has it already
+        self._digest: str | None = None
+
+    def key(self) -> str:
+        """What the cache keys of this listing's count, pages and facets stand for: the rows'
+        exact query (filters and visibility) and the listings' version."""
+        if self._digest is None:
+            sql, params = self.rows.query.sql_with_params()
+            self._digest = hashlib.sha256(
+                repr((sql, params, self.version or listings_version())).encode()).hexdigest()
+        return self._digest
+
+    def _key(self, what: str, *details: Any) -> str:
+        self.key()
+        if not details:
+            return f"listing-{what}:{self._digest}"
+        digest = hashlib.sha256(repr((self._digest, details)).encode()).hexdigest()
+        return f"listing-{what}:{digest}"
 
     def count(self) -> int:
-        """The number of matching works. Kept in the cache under the exact query and the
-        listings' version (see facets_count), so paging and repeat visits don't count a large
-        tag's works again until something in the archive changes."""
-        sql, params = self.rows.query.sql_with_params()
-        digest = hashlib.sha256(repr((sql, params, listings_version())).encode()).hexdigest()
-        key = f"listing-count:{digest}"
+        """The number of matching works."""
+        key = self._key("count")
         total = cache.get(key)
         if total is None:
             total = self.rows.count()
@@ -451,13 +477,44 @@ class TaggedWorks:
             order = (f"-{column}", "-work_id") if self.filters.descending else (column,
                                                                                "work_id")
             return self.rows.order_by(*order).values("work_id")
-        return works_sort(self.matching, self.filters).values("pk")
+        return works_sort(self.matching(), self.filters).values("pk")
 
-    def __getitem__(self, index: slice) -> list[Work]:
+    def __getitem__(self, index: slice) -> list[Any]:
         if not isinstance(index, slice):
             raise TypeError("TaggedWorks only takes slices")
-        page = self.works.filter(pk__in=self.ids()[index])
-        return list(with_blurb_data(works_sort(page, self.filters)))
+        key = self._key("page", self.filters.sort, self.filters.descending, index.start,
+                        index.stop)
+        ids = cache.get(key)
+        if ids is not None:
+            return self.fetch(works_sort(self.works.filter(pk__in=ids), self.filters))
+        works = self.fetch(works_sort(self.works.filter(pk__in=self.ids()[index]),
+                                      self.filters))
+        cache.set(key, [work.pk for work in works], FACET_CACHE_SECONDS)
+        return works
+
+
+class SortedWorks:
+    """A paginator's object list for any other listing: the sorted works query, counted as
+    it is, each page's works read by `fetch`."""
+
+    def __init__(self, works: QuerySet[Work], *, fetch: Fetch) -> None:
+        self.works, self.fetch = works, fetch
+
+    def count(self) -> int:
+        return self.works.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[Any]:
+        if not isinstance(index, slice):
+            raise TypeError("SortedWorks only takes slices")
+        return self.fetch(self.works[index])
+
+
+def works_with_blurb_data(works: QuerySet[Work]) -> list[Work]:
+    """A page's works as model instances with their tags and creators (the API's fetch)."""
+    return list(with_blurb_data(works))
 
 
 def works_sort(works: QuerySet[Work], filters: Filters) -> QuerySet[Work]:
@@ -498,7 +555,8 @@ SELECT type, name, n FROM ranked WHERE position <= %s ORDER BY type, position
 """
 
 
-def facets_count(works: QuerySet[Any], *, total: int = 0) -> dict[str, list[Facet]]:
+def facets_count(works: QuerySet[Any], *, total: int = 0, version: str | None = None,
+                 key: str | None = None) -> dict[str, list[Facet]]:
     """The ten canonical tags of each type found under the most of these works, with counts.
 
     One query, whatever the number of works: the database groups the matching works' filter
@@ -507,20 +565,23 @@ def facets_count(works: QuerySet[Any], *, total: int = 0) -> dict[str, list[Face
     counts are kept for FACET_CACHE_SECONDS, keyed by the exact query (visibility rules and
     filters included, sort and page not), the total and the listings' version (see
     fichive.lib.cache), so paging and re-sorting reuse them and any change to works or tags
-    in between changes the key.
+    in between changes the key. `key` stands for the query and version in that key when the
+    caller has one for them (TaggedWorks.key).
     """
     if works.model is FilterTagging:  # tagged_rows: one row per work
-        ids_sql, ids_params = works.order_by().values("work_id").query.sql_with_params()
+        ids = works.order_by().values("work_id")
     else:
-        ids_sql, ids_params = works.order_by().values("pk").query.sql_with_params()
-    key = None
-    if total >= FACET_CACHE_FROM:
-        digest = hashlib.sha256(
-            repr((ids_sql, ids_params, total, listings_version())).encode()).hexdigest()
-        key = f"listing-facets:{digest}"
+        ids = works.order_by().values("pk")
+    if total < FACET_CACHE_FROM:
+        key = None
+    else:
+        if key is None:
+            key = repr((ids.query.sql_with_params(), version or listings_version()))
+        key = f"listing-facets:{hashlib.sha256(repr((key, total)).encode()).hexdigest()}"
         cached = cache.get(key)
         if cached is not None:
             return cached
+    ids_sql, ids_params = ids.query.sql_with_params()
     facets: dict[str, list[Facet]] = {tag_type: [] for tag_type, _ in FACET_TYPES}
     with connections[works.db].cursor() as cursor:  # a replica, for a guest (db_router)
         sql = FACETS_SQL.format(works=ids_sql, filter_tagging=FilterTagging._meta.db_table,
@@ -598,7 +659,7 @@ class Listing:
 
 def listing_build(
     *, works: QuerySet[Work], filters: Filters, under: Tag | None = None,
-    taggings: QuerySet[FilterTagging] | None = None,
+    taggings: QuerySet[FilterTagging] | None = None, fetch: Fetch = works_with_blurb_data,
 ) -> Listing:
     """A page of the visitor's works under the filters, with the sidebar counts.
 
@@ -606,22 +667,35 @@ def listing_build(
     `under` narrows it to the works found under a tag (a tag's works page). `taggings`, the
     visitor's listed filter taggings (selectors.taggings_listed_for), may be given when
     `works` is every work listed for the visitor (not one creator's): listings under tags
-    then count and page from the filter taggings (tagged_rows). A fixed number of queries:
-    tag names (if any were given), count, page, its tags and creators, facets.
+    then count and page from the filter taggings (tagged_rows). `fetch` reads a page's works
+    from a sliced, sorted query: model instances by default (works_with_blurb_data), or
+    blurbs.blurbs_of for pages that only show blurbs; a search (q) always gets instances, which
+    carry its scores and passages. A fixed number of queries: tag names (if any were given),
+    count, page, its tags and creators, facets.
     """
     tags = tags_resolve(include=filters.include, exclude=filters.exclude)
-    matching = works_filter(works, filters, tags, under=under)
     query = filters.query()
+    if query.has_text:
+        fetch = works_with_blurb_data
     rows = tagged_rows(taggings, filters, tags, under=under) if taggings is not None else None
-    object_list: Any = with_blurb_data(works_sort(matching, filters))
-    if filters.sort == "relevance" and query.has_text:
-        # The ranking already keeps to matching works the visitor may see.
-        object_list = RankedWorks(matching, query, fetch=with_blurb_data(Work.objects.all()))
-    elif rows is not None:
-        object_list = TaggedWorks(rows, works=works, matching=matching, filters=filters)
+    object_list: Any
+    if rows is not None:  # (never with a search)
+        # The works query is built only for a sort the filter taggings don't carry.
+        object_list = TaggedWorks(
+            rows, works=works, matching=lambda: works_filter(works, filters, tags, under=under),
+            filters=filters, fetch=fetch, version=listings_version())
+        counted: QuerySet[Any] = rows
+    else:
+        counted = matching = works_filter(works, filters, tags, under=under)
+        object_list = SortedWorks(works_sort(matching, filters), fetch=fetch)
+        if filters.sort == "relevance" and query.has_text:
+            # The ranking already keeps to matching works the visitor may see.
+            object_list = RankedWorks(matching, query,
+                                      fetch=with_blurb_data(Work.objects.all()))
     paginator = Paginator(object_list, PER_PAGE)
     page = paginator.get_page(filters.page)
-    facets = (facets_count(rows if rows is not None else matching, total=paginator.count)
+    facets = (facets_count(counted, total=paginator.count,
+                           key=object_list.key() if rows is not None else None)
               if paginator.count else {t: [] for t, _ in FACET_TYPES})
     if query.has_text:
         _mark_matches(list(page.object_list), query)

@@ -21,6 +21,7 @@ from fichive.formats.exporters import download_links
 from fichive.lib.cache import cached_for_guests
 from fichive.tags.models import Tag, tag_from_url, tag_key
 from fichive.works import listing, selectors, services
+from fichive.works.blurbs import blurbs_of
 from fichive.works.forms import ChapterForm, NewWorkChapterForm, WorkForm
 from fichive.works.models import Chapter, Work
 
@@ -43,7 +44,7 @@ def _listing_page(
         return render(request, "works/index.html", context, status=400)
     taggings = selectors.taggings_listed_for(request.user) if everything else None
     result = listing.listing_build(works=works, filters=form.filters(), under=tag,
-                                   taggings=taggings)
+                                   taggings=taggings, fetch=blurbs_of)
     return render(request, "works/index.html", {**context, "listing": result,
                                                 "page": result.page})
 

@@ -1,33 +1,27 @@
-"""Template helpers: tag URLs, AO3's byline and the four required-tag symbols of a blurb."""
+"""Template helpers: tag URLs, AO3's byline, the four required-tag symbols and a work's blurb
+(whose markup lives in works/blurbs.py)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from urllib.parse import quote
+from typing import Any
 
 from django import template
-from django.urls import get_script_prefix, reverse
-from django.utils.html import format_html, format_html_join
-from django.utils.http import RFC3986_SUBDELIMS
+from django.forms import BoundField
+from django.utils.safestring import SafeString, mark_safe
 
-from fichive.tags.models import Tag, tag_to_url
+from fichive.tags.models import Tag
+from fichive.works import blurbs
+from fichive.works.blurbs import Blurb, blurb_html, blurb_of, escape, number
+from fichive.works.models import Work
 
 register = template.Library()
-_SLOT = "0tag0"
-
-
-@lru_cache(maxsize=8)
-def _tag_works_url_around(script_prefix: str) -> tuple[str, str]:
-    before, _, after = reverse("works:tag-works", args=[_SLOT]).partition(_SLOT)
-    return before, after
 
 
 @register.filter
 def tag_url(tag) -> str:
     """/tags/<name>/works, as reverse() spells it; a listing page links a couple of hundred
     tags, so the URL pattern is resolved once and the escaped name put in its slot."""
-    before, after = _tag_works_url_around(get_script_prefix())
-    return before + quote(tag_to_url(tag.name), safe=RFC3986_SUBDELIMS + "/~:@") + after
+    return blurbs.tag_url(tag.name)
 
 
 @register.simple_tag
@@ -36,66 +30,43 @@ def byline(work) -> str:
     pseuds = work.pseuds()
     if not pseuds:
         return "Anonymous"
-    return format_html_join(
-        ", ",
-        '<a rel="author" href="{}">{}</a>',
-        ((reverse("accounts:dashboard", args=[p.user.username]), p.byline) for p in pseuds),
-    )
+    return mark_safe(  # noqa: S308 - byline_html escapes names and URLs
+        blurbs.byline_html([(p.name, p.user.username) for p in pseuds]))
 
 
 @register.simple_tag
 def tag_list(tags) -> str:
-    return format_html_join(
-        ", ", '<a class="tag" href="{}">{}</a>', ((tag_url(t), t.name) for t in tags)
-    )
+    return mark_safe(  # noqa: S308 - blurbs escapes names and URLs
+        ", ".join(blurbs.tag_link(t.name) for t in tags))
 
 
-RATING_CODES = {"General Audiences": "G", "Teen And Up Audiences": "T", "Mature": "M",
-                "Explicit": "E", "Not Rated": "NR"}
-CATEGORY_CODES = {"F/F": "F/F", "F/M": "F/M", "Gen": "Gen", "M/M": "M/M", "Multi": "Multi",
-                  "Other": "Other"}
-NO_WARNINGS = "No Archive Warnings Apply"
-CHOSE_NOT_TO_WARN = "Creator Chose Not To Use Archive Warnings"
-
-
-def _symbol(kind: str, title: str, text: str):
-    return format_html('<span class="{}" title="{}">{}</span>', kind, title, text)
+@register.simple_tag
+def blurb(work: Work | Blurb) -> SafeString:
+    """A work's blurb in a listing: from blurbs.blurbs_of, or from a model instance with its
+    blurb data prefetched (selectors.with_blurb_data); a search result's passage with it."""
+    data = work if isinstance(work, Blurb) else blurb_of(work)
+    return blurb_html(data, getattr(work, "search_match", None))
 
 
 @register.filter
 def required_symbol(work) -> str:
     """The rating's short label for blurbs."""
-    rating = work.rating
-    name = rating.name if rating else "Not Rated"
-    return _symbol("rating", name, RATING_CODES.get(name, "?"))
+    return blurbs.rating_symbol([t.name for t in work.tags_of(Tag.Type.RATING)])
 
 
 @register.filter
 def warning_symbol(work) -> str:
-    """"!" when the work carries archive warnings, "?" when its creator chose not to warn,
-    nothing when none apply; the title names them."""
-    names = [t.name for t in work.tags_of("warning")]
-    if not names or names == [NO_WARNINGS]:
-        return _symbol("warnings none", NO_WARNINGS, "–")
-    if names == [CHOSE_NOT_TO_WARN]:
-        return _symbol("warnings choosenotto", CHOSE_NOT_TO_WARN, "?")
-    return _symbol("warnings yes", ", ".join(n for n in names if n != NO_WARNINGS), "!")
+    return blurbs.warning_symbol([t.name for t in work.tags_of(Tag.Type.WARNING)])
 
 
 @register.filter
 def category_symbol(work) -> str:
-    names = [t.name for t in work.tags_of("category")]
-    if not names:
-        return _symbol("category none", "No category", "–")
-    text = CATEGORY_CODES.get(names[0], "?") if len(names) == 1 else "Multi"
-    return _symbol("category", ", ".join(names), text)
+    return blurbs.category_symbol([t.name for t in work.tags_of(Tag.Type.CATEGORY)])
 
 
 @register.filter
 def completion_symbol(work) -> str:
-    if work.complete:
-        return _symbol("iswip complete", "Complete Work", "✓")
-    return _symbol("iswip wip", "Work in Progress", "…")
+    return blurbs.completion_symbol(work.complete)
 
 
 @register.filter
@@ -111,3 +82,58 @@ def tag_groups(work) -> dict[str, list[Tag]]:
     for tag in sorted(work.tags.all(), key=lambda t: t.name):
         groups.setdefault(tag.type, []).append(tag)
     return groups
+
+
+# ----------------------------------------------------------------- the listing's sidebar
+
+# Rendered widgets and labels of the listing form (works.listing.ListingForm), by field and
+# value. Django renders each widget through its form templates (a select of every language,
+# radio buttons): about a third of a listing page's CPU. With fixed choices, a widget's HTML
+# depends only on its field and value, and a field with errors is always rendered afresh.
+_WIDGETS: dict[tuple[str, str, Any], SafeString] = {}
+_WIDGETS_MAX = 2000
+
+
+def _kept(key: tuple[str, str, Any], render: Any) -> SafeString:
+    html = _WIDGETS.get(key)
+    if html is None:
+        if len(_WIDGETS) >= _WIDGETS_MAX:
+            _WIDGETS.clear()
+        html = _WIDGETS[key] = render()
+    return html
+
+
+@register.filter
+def listing_widget(field: BoundField) -> SafeString:
+    """{{ field }} for a listing form's field."""
+    if field.errors:
+        return SafeString(field)
+    value = field.value()
+    if not isinstance(value, str | int | None):
+        value = repr(value)
+    return _kept(("widget", field.html_name, value), lambda: SafeString(field))
+
+
+@register.filter
+def listing_label(field: BoundField) -> SafeString:
+    """{{ field.label_tag }} for a listing form's field."""
+    return _kept(("label", field.html_name, field.auto_id), field.label_tag)
+
+
+@register.simple_tag
+def facet_entries(entries: list) -> SafeString:
+    """A sidebar group's tags, each with its include and exclude boxes and its count
+    (works.listing.FacetEntry)."""
+    parts = []
+    for entry in entries:
+        name = escape(entry.name)
+        count = ("" if entry.count is None
+                 else f' <span class="count">({number(entry.count)})</span>')
+        parts.append(
+            f'\n<li><label class="include"><input type="checkbox" name="include" value="{name}"'
+            f'{" checked" if entry.included else ""}> <span class="name">{name}</span>{count}'
+            f'</label>\n<label class="exclude" title="Exclude {name}"><input type="checkbox" '
+            f'name="exclude" value="{name}" aria-label="Exclude {name}"'
+            f'{" checked" if entry.excluded else ""}><span aria-hidden="true">not</span>'
+            f"</label></li>")
+    return mark_safe("".join(parts))  # noqa: S308 - names escaped above
