@@ -44,15 +44,7 @@ def measure(db: str, *, count: int, words: int, database: str) -> dict:
             for n in (1, count):
                 data = scratch / f"{kind}-{n}"
                 data.mkdir(parents=True)
-                env = {**os.environ, "FICHIVE_DATA_DIR": str(data),
-                       "DJANGO_SETTINGS_MODULE": "fichive.settings"}
-                env.pop("FICHIVE_DATABASE_URL", None)
-                if db == "postgres":
-                    bench._pg_admin(f'DROP DATABASE IF EXISTS "{database}"')
-                    bench._pg_admin(f'CREATE DATABASE "{database}"')
-                    env["FICHIVE_DATABASE_URL"] = f"{bench.POSTGRES_URL}/{database}"
-                subprocess.run([FICHIVE, "manage", "migrate", "--verbosity", "0"],  # noqa: S603
-                               env=env, check=True)
+                env = _empty_archive(db, data, database)
                 files = data / "files"
                 bench._import_files(files, kind, n, words)
                 started, cpu_before = time.perf_counter(), bench._children_cpu()
@@ -98,6 +90,20 @@ def _in_process_child(files: str, warm: str) -> None:
                       "cpu": cpu, "wall": wall}))
 
 
+def _empty_archive(db: str, data: Path, database: str) -> dict[str, str]:
+    """The environment of a new, migrated, empty archive in `data` (and `database`)."""
+    env = {**os.environ, "FICHIVE_DATA_DIR": str(data),
+           "DJANGO_SETTINGS_MODULE": "fichive.settings"}
+    env.pop("FICHIVE_DATABASE_URL", None)
+    if db == "postgres":
+        bench._pg_admin(f'DROP DATABASE IF EXISTS "{database}"')
+        bench._pg_admin(f'CREATE DATABASE "{database}"')
+        env["FICHIVE_DATABASE_URL"] = f"{bench.POSTGRES_URL}/{database}"
+    subprocess.run([FICHIVE, "manage", "migrate", "--verbosity", "0"],  # noqa: S603
+                   env=env, check=True)
+    return env
+
+
 def measure_in_process(db: str, *, count: int, words: int, database: str) -> dict:
     result: dict = {"database": db, "files": count, "words_per_work": words, "in_process": True,
                     "load_average_before": round(os.getloadavg()[0], 2)}
@@ -106,15 +112,7 @@ def measure_in_process(db: str, *, count: int, words: int, database: str) -> dic
         for kind in ("text", "ao3"):
             data = scratch / kind
             data.mkdir(parents=True)
-            env = {**os.environ, "FICHIVE_DATA_DIR": str(data),
-                   "DJANGO_SETTINGS_MODULE": "fichive.settings"}
-            env.pop("FICHIVE_DATABASE_URL", None)
-            if db == "postgres":
-                bench._pg_admin(f'DROP DATABASE IF EXISTS "{database}"')
-                bench._pg_admin(f'CREATE DATABASE "{database}"')
-                env["FICHIVE_DATABASE_URL"] = f"{bench.POSTGRES_URL}/{database}"
-            subprocess.run([FICHIVE, "manage", "migrate", "--verbosity", "0"],  # noqa: S603
-                           env=env, check=True)
+            env = _empty_archive(db, data, database)
             files, warm = data / "files", data / "warm"
             bench._import_files(files, kind, count, words)
             bench._import_files(warm, kind, 1, words)

@@ -258,18 +258,19 @@ def _is_text(node: PageElement) -> bool:
 _NOT_TEXT_TYPES = (PreformattedString, Script, Stylesheet, TemplateString)
 
 
+def _dropped_attribute(name: str, lower: str, *, keep_classes: bool) -> bool:
+    """Event handlers, styles, namespaces, odd names, and class and id unless kept."""
+    return (lower.startswith(("on", "xmlns", "xml:")) or lower == "style"
+            or (not keep_classes and lower in ("class", "id")) or not _NAME.fullmatch(name))
+
+
 def safe_attributes(tag: Tag, *, keep_classes: bool = True) -> dict[str, str]:
     """The attributes of ``tag`` worth passing on: no event handlers, styles or namespaces;
     a CSS text-align becomes `align`; class and id only with ``keep_classes``."""
     out: dict[str, str] = {}
     for name in tag.attrs:
         lower = name.lower()
-        if (
-            lower.startswith(("on", "xmlns", "xml:"))
-            or lower == "style"
-            or (not keep_classes and lower in ("class", "id"))
-            or not _NAME.fullmatch(name)
-        ):
+        if _dropped_attribute(name, lower, keep_classes=keep_classes):
             continue
         out[lower] = _attr(tag, name)
     if "align" not in out:
@@ -432,12 +433,7 @@ def _tree_safe_attributes(element: etree._Element, *, keep_classes: bool) -> dic
         lower = name.lower()
         if lower == "style":
             style = str(value)
-        if (
-            lower.startswith(("on", "xmlns", "xml:"))
-            or lower == "style"
-            or (not keep_classes and lower in ("class", "id"))
-            or not _NAME.fullmatch(name)
-        ):
+        if _dropped_attribute(name, lower, keep_classes=keep_classes):
             continue
         out[lower] = " ".join(value.split()) if lower in _WORD_LIST_ATTRIBUTES else str(value)
     if "align" not in out and style:

@@ -236,18 +236,7 @@ def chapter_scores(terms: Sequence[Term], work_ids: Sequence[int]
 
 def best_chapters(terms: Sequence[Term], work_ids: Sequence[int]) -> dict[int, int]:
     """For each of these works whose chapter text matches, its best matching chapter."""
-    body = [t for t in terms if t.field is None]
-    if not body or not work_ids:
-        return {}
-    query = _tsquery(body)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT DISTINCT ON (work_id) work_id, chapter_id FROM search_chapterdocument "
-            f"WHERE work_id = ANY(%s) AND vector @@ to_tsquery('{CONFIG}', %s) "
-            f"ORDER BY work_id, ts_rank(vector, to_tsquery('{CONFIG}', %s)) DESC, chapter_id",
-            [list(work_ids), query, query],
-        )
-        return dict(cursor.fetchall())
+    return {work: chapter for work, (_, chapter) in chapter_scores(terms, work_ids).items()}
 
 
 def optimize() -> None:
