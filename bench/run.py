@@ -183,9 +183,16 @@ def ensure_corpus(cfg: Config, out: Any) -> dict:
                        check=True)
         return {**info, "reused": True,
                 "migrate_seconds_on_reuse": round(time.perf_counter() - started, 1)}
+    lock = cfg.data_dir / "generating.pid"
+    with contextlib.suppress(OSError, ValueError):
+        pid = int(lock.read_text())
+        if pid != os.getpid() and Path(f"/proc/{pid}").exists():
+            raise SystemExit(f"Another run (process {pid}) is generating {cfg.data_dir}; "
+                             "wait for it to finish, or stop it.")
     if cfg.data_dir.exists():
         shutil.rmtree(cfg.data_dir)
     cfg.data_dir.mkdir(parents=True)
+    lock.write_text(str(os.getpid()))
     if cfg.db == "postgres":
         _pg_admin(f'DROP DATABASE IF EXISTS "{cfg.database_name}"')
         _pg_admin(f'CREATE DATABASE "{cfg.database_name}"')
@@ -209,6 +216,7 @@ def ensure_corpus(cfg: Config, out: Any) -> dict:
             "generate_works_per_second": round(cfg.works / (done - migrated), 1),
             "migrate_seconds": round(migrated - started, 1)}
     marker.write_text(json.dumps(info, indent=2) + "\n")
+    lock.unlink()
     return {**info, "reused": False}
 
 
