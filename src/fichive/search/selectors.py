@@ -7,9 +7,11 @@ only ever narrow what the visitor may see.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
@@ -120,6 +122,8 @@ FIRST_ROWS = 100
 # at first, and how many of the first pass's rows the first statement fetches.
 CANDIDATES = 200
 MAX_CANDIDATES = 3200
+# How long a ranking (count and ranked ids) is kept in the cache under the listings' version.
+RANKING_CACHE_SECONDS = 300
 
 Ranked = list[tuple[int, float, int | None]]
 
@@ -138,14 +142,46 @@ class RankedWorks:
     score (the exact rank of their fields plus the most a chapter can add, when a chapter
     matches) and only the leading candidates' chapters are ranked; the result is exact: the
     candidates' exact scores are kept only when the last one wanted beats the bound of every
-    work left out, else more candidates are taken."""
+    work left out, else more candidates are taken.
 
-    def __init__(self, works: QuerySet[Work], query: Query, *, fetch: QuerySet[Work]) -> None:
+    Rankings are kept in the cache for RANKING_CACHE_SECONDS under the exact query (the
+    visitor's works under the filters, and the text conditions), the slice and `version`
+    (the listings' version, see fichive.lib.cache), so a repeated search, or paging back,
+    doesn't rank again until something in the archive changes; the works shown are still
+    read through the visitor's query."""
+
+    def __init__(self, works: QuerySet[Work], query: Query, *, fetch: QuerySet[Work],
+                 version: str | None = None) -> None:
         self.works, self.query, self.fetch = works, query, fetch
+        self.version = version
         self.base = _without_text(works, query)
         self._total: int | None = None
         self._first: Ranked | None = None
+        self._digest: str | None = None
         self.best_known = backend().SCORES_NAME_BEST_CHAPTER
+
+    def _cache_key(self, offset: int, limit: int) -> str | None:
+        if self.version is None:
+            return None
+        if self._digest is None:
+            sql, params = self.works.order_by().values("pk").query.sql_with_params()
+            terms = [(t.field, t.words, t.prefix) for t in self.query.positive_terms()]
+            self._digest = hashlib.sha256(
+                repr((connection.vendor, sql, params, terms, self.version)).encode()).hexdigest()
+        return f"search-ranking:{self._digest}:{offset}:{limit}"
+
+    def _ranked(self, offset: int, limit: int) -> tuple[int, Ranked]:
+        """(how many works match, `limit` of them from `offset` in relevance order), from
+        the cache when this ranking was made lately."""
+        key = self._cache_key(offset, limit)
+        kept = cache.get(key) if key else None
+        if kept is not None:
+            total, ranked, self.best_known = kept
+            return total, ranked
+        total, ranked = self._rank(offset, limit)
+        if key:
+            cache.set(key, (total, ranked, self.best_known), RANKING_CACHE_SECONDS)
+        return total, ranked
 
     def _statement(self, scores: str, params: list[Any], order: str, limit: int,
                    offset: int, *, text_conditions: bool = True) -> list[tuple[Any, ...]]:
@@ -177,8 +213,7 @@ class RankedWorks:
             cursor.execute(sql, [*params, limit, offset])
             return cursor.fetchall()
 
-    def _ranked(self, offset: int, limit: int) -> tuple[int, Ranked]:
-        """(how many works match, `limit` of them from `offset` in relevance order)."""
+    def _rank(self, offset: int, limit: int) -> tuple[int, Ranked]:
         if self.base is None:
             rows = ranked_ids(self.works, self.query, offset=offset, limit=limit)
             return (self.works.count() if self._total is None else self._total), rows

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from fichive.accounts.models import Pseud
+from fichive.lib.cache import content_changed
 from fichive.search.backends import backend
 from fichive.search.models import ChapterDocument, WorkDocument
 from fichive.search.text import CHAPTER_PARTS, chapter_text, html_to_text, prepare
@@ -183,4 +184,6 @@ def search_reindex(*, progress: Callable[[int, int], None] | None = None,
         if progress:
             progress(min(start + batch, len(ids)), len(ids))
     backend().optimize()
+    # What searches find may have changed: retire kept rankings and pages.
+    content_changed(everything=True)
     return len(ids)

@@ -689,9 +689,10 @@ def listing_build(
         counted = matching = works_filter(works, filters, tags, under=under)
         object_list = SortedWorks(works_sort(matching, filters), fetch=fetch)
         if filters.sort == "relevance" and query.has_text:
-            # The ranking already keeps to matching works the visitor may see.
-            object_list = RankedWorks(matching, query,
-                                      fetch=with_blurb_data(Work.objects.all()))
+            # The ranking keeps to matching works the visitor may see; a page's works are
+            # still read through the visitor's works (a kept ranking may be minutes old).
+            object_list = RankedWorks(matching, query, fetch=with_blurb_data(works),
+                                      version=listings_version())
     paginator = Paginator(object_list, PER_PAGE)
     page = paginator.get_page(filters.page)
     facets = (facets_count(counted, total=paginator.count,
