@@ -6,8 +6,9 @@ Shape: fandom, character, relationship and freeform popularity follow Zipf laws;
 write many works; ratings, warnings and categories in AO3-like proportions; many one-shots and
 a long tail of 100k+ word epics; hits, kudos, bookmarks and comments heavy-tailed and
 correlated; some restricted works and drafts; mostly English, with other languages (accents,
-Cyrillic, CJK). A fraction of works get generated prose as chapter text (`ProsePool`); the
-rest get a one-paragraph placeholder and keep their nominal word counts (see `generate`).
+Cyrillic, CJK). A fraction of works get generated prose as chapter text (`ProsePool`: each in
+one or two topics, so story words are found in some works only); the rest get a one-paragraph
+placeholder and keep their nominal word counts (see `generate`).
 The same seed and options give the same archive.
 """
 
@@ -545,7 +546,7 @@ class WorkMaker:
         self.pools: dict[str, ProsePool] = {}
         pool_rng = random.Random(rng.random())  # noqa: S311 - reproducible, not secret
         for language in LANGUAGE_WEIGHTS:
-            size = 4000 if language == "en" else 300
+            size = 12000 if language == "en" else 300  # (English: 250 a topic)
             self.pools[language] = ProsePool.build(pool_rng, language, size)
         self.languages = list(LANGUAGE_WEIGHTS)
         self.language_cum = list(itertools.accumulate(LANGUAGE_WEIGHTS.values()))
@@ -572,13 +573,14 @@ class WorkMaker:
                 updated = published if one_shot else _day(rng, published, recent=0.8)
             with_text = rng.random() < self.text_fraction
             pool = self.pools[language]
+            topics = pool.pick_topics(rng) if with_text else None
             total = 0
             span = (updated - published).days if published and updated else 0
             for position in range(1, chapter_count + 1):
                 target = max(50, int(rng.lognormvariate(7.7, 1.0) if one_shot
                                      else rng.lognormvariate(7.6, 0.7)))
                 if with_text:
-                    content, words = pool.chapter(rng, target)
+                    content, words = pool.chapter(rng, target, topics)
                 else:
                     content, words = _placeholder(position, target), target
                 total += words
