@@ -61,6 +61,7 @@ READER = ("benchreader", "bench-reader-password-1")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 REDIS_PREFIX = f"fichive-bench-{os.getpid()}"
 MEASURES = ("chapter", "listings", "search", "import", "export")
+DEFAULT_TEXT_FRACTION = 0.1
 
 # The issue's ten search query shapes; {fandom} and {creator} are filled from the archive.
 SEARCH_QUERIES = [
@@ -709,6 +710,7 @@ def run_one(cfg: Config, args: argparse.Namespace) -> dict:
     report: dict[str, Any] = {
         "database": cfg.db, "works": cfg.works, "seed": cfg.seed,
         "text_fraction": cfg.text_fraction, "workers": workers, "corpus": corpus,
+        "corpus_key": cfg.key, "measures": sorted(args.measure),
         "measured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": machine(), "settings": {"duration_s": seconds,
                                            "latency_duration_s": latency_seconds,
@@ -819,12 +821,25 @@ def _ms(value: Any) -> str:
     return "n/a" if value is None else f"{value:,.1f}"
 
 
+def _times(report: dict) -> list[str]:
+    return list((report.get("measured_when") or {}).values()) or [report["measured_at"]]
+
+
+def _text_label(report: dict) -> str:
+    """How much generated prose the archive has, when not the default tenth of its works."""
+    fraction = report.get("text_fraction", DEFAULT_TEXT_FRACTION)
+    if fraction == DEFAULT_TEXT_FRACTION:
+        return ""
+    return " (full text)" if fraction == 1 else f" ({fraction:.0%} with text)"
+
+
 def markdown(reports: list[dict]) -> str:
     """A summary table per measure, one column per database and size."""
     if not reports:
         return "No results yet.\n"
-    reports = sorted(reports, key=lambda r: (r["works"], r["database"]))
-    heads = [f"{r['database']} {r['works']:,}" for r in reports]
+    reports = sorted(reports, key=lambda r: (r["works"], r.get("text_fraction", 0.1),
+                                             r["database"]))
+    heads = [f"{r['database']} {r['works']:,}{_text_label(r)}" for r in reports]
     m = reports[0]["machine"]
     lines = [
         "# Latest benchmark figures", "",
@@ -832,7 +847,7 @@ def markdown(reports: list[dict]) -> str:
         f"Python {m['python']}, Django {m['django']}, gunicorn {m['gunicorn']} "
         f"({reports[0]['workers']} sync workers), SQLite {m['sqlite']}, "
         f"PostgreSQL {m['postgresql']}; load from {m['load_generator']}.",
-        f"Measured {', '.join(sorted({r['measured_at'][:16] for r in reports}))} UTC; "
+        f"Measured {', '.join(sorted({t[:16] for r in reports for t in _times(r)}))} UTC; "
         f"{reports[0]['settings']['duration_s']} s throughput runs "
         f"({reports[0]['settings']['connections']} connections), "
         f"{reports[0]['settings']['latency_duration_s']} s latency runs (1 connection), "
@@ -903,16 +918,36 @@ def markdown(reports: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# What a report holds per measure (run_one), kept from an earlier run of the same archive
+# when a run measures something else.
+MEASURED = {"chapter": ("chapter",), "listings": ("listings",), "search": ("search",),
+            "import": ("import",), "export": ("export",)}
+
+
 def write_results(report: dict, results_dir: Path) -> Path:
+    """Write a run's report as <db>-<works>[-t<fraction>].json. A run that measured only
+    some things keeps the others from the file's earlier run of the same archive (same
+    size, seed, text fraction and generator), noting when each was measured."""
     results_dir.mkdir(parents=True, exist_ok=True)
-    path = results_dir / f"{report['database']}-{report['works']}.json"
+    suffix = _text_label(report) and f"-t{report['text_fraction']:g}".replace(".", "p")
+    path = results_dir / f"{report['database']}-{report['works']}{suffix}.json"
+    when = {measure: report["measured_at"] for measure in report.get("measures", [])}
+    if path.exists():
+        earlier = json.loads(path.read_text())
+        if earlier.get("corpus_key") == report.get("corpus_key"):
+            for measure, keys in MEASURED.items():
+                if measure not in report.get("measures", []) and all(k in earlier for k in keys):
+                    report.update({k: earlier[k] for k in keys})
+                    when[measure] = earlier.get("measured_when", {}).get(
+                        measure, earlier["measured_at"])
+    report["measured_when"] = when
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
     return path
 
 
 def write_summary(results_dir: Path) -> Path:
     reports = [json.loads(p.read_text()) for p in sorted(results_dir.glob("*-*.json"))
-               if re.fullmatch(r"(sqlite|postgres)-\d+\.json", p.name)]
+               if re.fullmatch(r"(sqlite|postgres)-\d+(-t[\dp]+)?\.json", p.name)]
     path = results_dir / "latest.md"
     text = markdown(reports)
     path.write_text(text)
@@ -942,7 +977,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--db", default=os.environ.get("BENCH_DB", "sqlite"),
                         help="databases: sqlite, postgres or both (BENCH_DB; sqlite)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--text-fraction", type=float, default=0.1)
+    parser.add_argument("--text-fraction", type=float, default=DEFAULT_TEXT_FRACTION,
+                        help="share of works with generated prose (0.1; 1 = full texts)")
     parser.add_argument("--cache", type=Path,
                         default=Path(os.environ.get("BENCH_CACHE",
                                                     Path.home() / ".cache" / "fichive-bench")),
