@@ -136,3 +136,87 @@ def test_a_two_pass_ranking_orders_exactly_as_ranking_every_match(client, lanter
     exact += [(w["title"], w["score"]) for w in api(client, "lantern", page=3)["works"]]
     assert [t for t, _ in two_pass] == [t for t, _ in exact]
     assert [s for _, s in two_pass] == pytest.approx([s for _, s in exact])
+
+
+@pytest.mark.parametrize("q", ["lantern", "lantern OR rain", "lantern -storm", "lantern rain",
+                               "title:story lantern", "lantern complete:yes", "rain -naruto",
+                               "storm OR lantern -bleach", "fandom:naruto rain"])
+def test_both_rankings_give_every_query_the_same_pages(client, lanterns, author, monkeypatch,
+                                                       q):
+    """The two-pass ranking orders, scores and counts exactly as ranking every match."""
+    WorkFactory(author=author, title="Lantern", summary="<p>The lantern in the rain.</p>",
+                chapters=["<p>No light.</p>"])
+    WorkFactory(author=author, title="Quiet", chapters=["<p>" + "lantern rain " * 30 + "</p>"])
+    monkeypatch.setattr(listing, "PER_PAGE", 2)
+    monkeypatch.setattr(selectors, "FIRST_ROWS", 3)
+    from fichive.search.backends import backend
+
+    engine = backend()
+    if not getattr(engine, "FIRST_PASS_SQL", False):
+        pytest.skip("this database ranks every match in one pass")
+    monkeypatch.setattr(selectors, "CANDIDATES", 1)
+
+    def pages() -> list[tuple[str, float]]:
+        first = api(client, q)
+        found = [(w["title"], w["score"]) for w in first["works"]]
+        for number in range(2, first["pages"] + 1):
+            found += [(w["title"], w["score"]) for w in api(client, q, page=number)["works"]]
+        assert len(found) == first["total"]
+        return found
+
+    two_pass = pages()
+    monkeypatch.setattr(engine, "FIRST_PASS_SQL", False)
+    one_pass = pages()
+    assert two_pass, q
+    assert [t for t, _ in two_pass] == [t for t, _ in one_pass]
+    assert [s for _, s in two_pass] == pytest.approx([s for _, s in one_pass])
+
+
+def test_a_work_found_by_its_text_alone_can_lead_a_two_pass_ranking(client, author,
+                                                                     monkeypatch):
+    """Works matching in their fields come first in the first pass; a work whose chapter
+    alone holds the word many times still outranks weaker field matches, as when every
+    match is ranked: the bound on a chapter's score lets it through."""
+    for number in range(12):
+        WorkFactory(author=author, title=f"Noted {number}",
+                    notes=f"<p>A kettle, once{', long ago' * number}.</p>",
+                    chapters=[f"<p>Nothing to see in room {number} today.</p>"])
+    WorkFactory(author=author, title="Kitchen",
+                chapters=["<p>" + "The kettle sang. " * 20 + "</p>"])
+    WorkFactory(author=author, title="Hall", chapters=["<p>A kettle by the door.</p>"])
+    for number in range(16):
+        WorkFactory(author=author, title=f"Other {number}", chapters=["<p>Tea.</p>"])
+    monkeypatch.setattr(listing, "PER_PAGE", 3)
+    monkeypatch.setattr(selectors, "FIRST_ROWS", 3)
+    monkeypatch.setattr(selectors, "CANDIDATES", 1)
+    from fichive.search.backends import backend
+
+    engine = backend()
+    if not getattr(engine, "FIRST_PASS_SQL", False):
+        pytest.skip("this database ranks every match in one pass")
+    two_pass = [(w["title"], w["score"]) for w in api(client, "kettle")["works"]]
+    monkeypatch.setattr(engine, "FIRST_PASS_SQL", False)
+    one_pass = [(w["title"], w["score"]) for w in api(client, "kettle")["works"]]
+    assert two_pass[0][0] == one_pass[0][0] == "Kitchen"
+    assert [t for t, _ in two_pass] == [t for t, _ in one_pass]
+    assert [s for _, s in two_pass] == pytest.approx([s for _, s in one_pass])
+
+
+def test_chapter_scores_name_each_works_best_chapter(author):
+    """Candidates' chapters are scored together: each work gets its best chapter (the first
+    of equals), works without a matching chapter get nothing."""
+    from fichive.search.backends import backend
+    from fichive.search.query import query_parse
+
+    works = [WorkFactory(author=author, title=f"Room {n}",
+                         chapters=["<p>Tea.</p>", "<p>" + "A kettle. " * (n + 1) + "</p>",
+                                   "<p>A kettle.</p>"])
+             for n in range(5)]
+    dry = WorkFactory(author=author, title="Dry", chapters=["<p>Tea.</p>"])
+    engine = backend()
+    terms = query_parse("kettle").positive_terms()
+    scores = engine.chapter_scores(terms, [w.pk for w in works] + [dry.pk, 10_000_000])
+    assert set(scores) == {w.pk for w in works}
+    for work in works:
+        assert scores[work.pk][1] == work.chapters.get(position=2).pk
+    assert scores[works[4].pk][0] > scores[works[0].pk][0] > 0
