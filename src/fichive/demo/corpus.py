@@ -698,12 +698,19 @@ def after_bulk_load(work_ids_range: range) -> None:
     from fichive.search.services import search_reindex
 
     del work_ids_range  # the whole archive is new
+
+    def analyze() -> None:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("ANALYZE")
+            elif connection.vendor == "sqlite":
+                cursor.execute("PRAGMA optimize")
+
+    # Statistics first: without them PostgreSQL reads the reindex's batches of taggings by
+    # scanning the whole table (a million works: 0.8 s a batch instead of a few ms).
+    analyze()
     search_reindex(batch=500)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE")
-        elif connection.vendor == "sqlite":
-            cursor.execute("PRAGMA optimize")
+    analyze()
 
 
 def generate(*, works: int, seed: int = 1, text_fraction: float = 0.1, batch: int = 2000,
