@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from fichive.tags.models import Tag
 from fichive.works import listing
 from fichive.works.models import FilterTagging, Work
-from fichive.works.services import work_delete
+from fichive.works.services import WorkMeta, work_delete, work_update
 from tests.factories import WorkFactory
 from tests.works.listing_pages import heading, page_html, titles
 
@@ -111,6 +111,63 @@ def test_a_logged_in_readers_page_is_not_kept_for_guests(client, guest, author, 
 
     assert "Members Only" not in titles(response)
     assert heading(response).startswith("1 - 3 of 3 Works")
+
+
+# --- which changes retire a tag listing's kept count and pages ----------------------------
+
+TAG_LISTINGS = ["/tags/Naruto/works", "/tags/Naruto/works?sort=kudos",
+                "/tags/Naruto/works?sort=title", "/works?include=Naruto&exclude=Angst"]
+
+
+@pytest.mark.parametrize("url", TAG_LISTINGS)
+def test_a_change_under_another_tag_keeps_this_tags_listing(client, author, shelf, monkeypatch,
+                                                            url, cache_backend):
+    monkeypatch.setattr(listing, "FACET_CACHE_FROM", 1)
+    first = client.get(url)
+    other = WorkFactory(author=author, title="Elsewhere", fandoms=["Bleach"])
+    work_update(user=author, work=other, meta=WorkMeta(
+        title="Elsewhere, Renamed", creators=[author.default_pseud], fandoms=["Bleach"]))
+
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+
+    assert titles(again) == titles(first)
+    assert heading(again) == heading(first)
+    assert not [q["sql"] for q in queries if "works_filtertagging" in q["sql"]]
+
+
+@pytest.mark.parametrize("url", TAG_LISTINGS)
+def test_a_work_that_leaves_a_tag_leaves_its_listing(client, author, shelf, url):
+    assert "Story 1" in titles(client.get(url))
+
+    work_update(user=author, work=shelf[1], meta=WorkMeta(
+        title="Story 1", creators=[author.default_pseud], fandoms=["Bleach"],
+        freeforms=["Fluff"]))
+
+    after = client.get(url)
+    assert "Story 1" not in titles(after)
+    assert heading(after).startswith("1 - 2 of 2 Works")
+
+
+def test_a_work_that_gains_an_excluded_tag_leaves_the_listing(client, author, shelf):
+    url = "/works?include=Naruto&exclude=Angst"
+    assert "Story 2" in titles(client.get(url))
+
+    work_update(user=author, work=shelf[2], meta=WorkMeta(
+        title="Story 2", creators=[author.default_pseud], fandoms=["Naruto"],
+        freeforms=["Fluff", "Angst"]))
+
+    assert "Story 2" not in titles(client.get(url))
+
+
+def test_a_work_that_joins_a_tag_joins_its_listing(client, author, shelf):
+    other = WorkFactory(author=author, title="Newcomer", fandoms=["Bleach"])
+    before = titles(client.get("/tags/Naruto/works"))
+
+    work_update(user=author, work=other, meta=WorkMeta(
+        title="Newcomer", creators=[author.default_pseud], fandoms=["Bleach", "Naruto"]))
+
+    assert sorted(titles(client.get("/tags/Naruto/works"))) == sorted([*before, "Newcomer"])
 
 
 # --- the sidebar --------------------------------------------------------------------------

@@ -99,10 +99,17 @@ def _bump(keys: list[str]) -> None:
         store.changed(keys)
 
 
-def content_changed(*, work_ids: Iterable[int] = (), everything: bool = False) -> None:
+def _tag_version_key(tag_id: int) -> str:
+    return f"{PREFIX}:v:tag:{tag_id}"
+
+
+def content_changed(*, work_ids: Iterable[int] = (), tag_ids: Iterable[int] = (),
+                    everything: bool = False) -> None:
     """Call from every service that changes what guests' pages show: `work_ids` are works
-    whose own pages changed (every listing goes with them); `everything` retires every cached
-    page (tag wrangling: tag names and links show on many works' pages).
+    whose own pages changed (every listing goes with them); `tag_ids` the tags such works are
+    or were found under (whose tag listings' kept counts and pages, see
+    tag_listings_version, go with them); `everything` retires every cached page and kept
+    listing (tag wrangling: tag names and links show on many works' pages).
 
     The versions change now and again once the transaction commits. The second change is the
     one that counts: a guest who read the old data while the transaction was open may have
@@ -113,9 +120,11 @@ def content_changed(*, work_ids: Iterable[int] = (), everything: bool = False) -
         keys = [GLOBAL]
     else:
         ids = set(work_ids)
-        if not ids:
+        keys = [LISTINGS] if ids else []
+        keys += [_work_version_key(work_id) for work_id in sorted(ids)]
+        keys += [_tag_version_key(tag_id) for tag_id in sorted(set(tag_ids))]
+        if not keys:
             return
-        keys = [LISTINGS, *(_work_version_key(work_id) for work_id in sorted(ids))]
     _bump(keys)
     transaction.on_commit(lambda: _bump(keys))
 
@@ -135,6 +144,14 @@ def listings_version() -> str:
     """What every listing currently depends on, for other caches of listing data (the
     sidebar counts) to put in their keys."""
     return ":".join(str(version) for version in _versions([GLOBAL, LISTINGS]).values())
+
+
+def tag_listings_version(tag_ids: Iterable[int]) -> str:
+    """What a listing of the works found under all of these tags depends on: a change to a
+    work retires the listings of the tags it is, or was, found under (content_changed's
+    `tag_ids`), not every listing's, so a busy archive keeps its other tags' counts."""
+    keys = [GLOBAL, *(_tag_version_key(tag_id) for tag_id in sorted(set(tag_ids)))]
+    return ":".join(str(version) for version in _versions(keys).values())
 
 
 def work_version(work_id: int) -> str | None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
+from fichive.lib.cache import content_changed
 from fichive.tags.models import Tag
 from fichive.tags.relationships import relationship_character_ids
 from fichive.works.models import FilterTagging, Tagging, Work
@@ -73,7 +74,11 @@ def _rebuild_batch(work_ids: list[int]) -> None:
     taggings = list(
         Tagging.objects.filter(work_id__in=work_ids).values_list("work_id", "tag_id")
     )
-    FilterTagging.objects.filter(work_id__in=work_ids).delete()
+    old = FilterTagging.objects.filter(work_id__in=work_ids)
+    # The works leave these tags' listings (those they stay in are told of again by the
+    # services' own content_changed).
+    content_changed(tag_ids=set(old.values_list("tag_id", flat=True)))
+    old.delete()
     _write(work_ids, taggings, new=False)
 
 

@@ -36,7 +36,7 @@ from django.db import connections
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import QueryDict
 
-from fichive.lib.cache import listings_version
+from fichive.lib.cache import listings_version, tag_listings_version
 from fichive.search.query import MAX_QUERY_LENGTH, Query, QueryError, query_parse
 from fichive.search.selectors import RankedWorks, matches_of, scores_of, works_matching
 from fichive.tags.models import CATEGORIES, RATINGS, TAG_NAME_MAX, WARNINGS, Tag, tag_key
@@ -439,7 +439,9 @@ class TaggedWorks:
                  version: str | None = None) -> None:
         self.rows, self.works, self.matching, self.filters = rows, works, matching, filters
         self.fetch = fetch
-        self.version = version  # listings_version(), when the caller has it already
+        # What the kept counts and pages depend on (tag_listings_version of the tags the
+        # rows are under); listings_version() when not given.
+        self.version = version
         self._digest: str | None = None
 
     def key(self) -> str:
@@ -681,9 +683,12 @@ def listing_build(
     object_list: Any
     if rows is not None:  # (never with a search)
         # The works query is built only for a sort the filter taggings don't carry.
+        # Kept under the versions of the tags the works are found under: a change to a work
+        # retires only its tags' kept counts and pages (fichive.lib.cache).
         object_list = TaggedWorks(
             rows, works=works, matching=lambda: works_filter(works, filters, tags, under=under),
-            filters=filters, fetch=fetch, version=listings_version())
+            filters=filters, fetch=fetch,
+            version=tag_listings_version([t.pk for t in _required(tags, under)]))
         counted: QuerySet[Any] = rows
     else:
         counted = matching = works_filter(works, filters, tags, under=under)

@@ -45,6 +45,7 @@ from fichive.works.models import (
     USER_TAGS_MAX,
     Chapter,
     Creatorship,
+    FilterTagging,
     Tagging,
     Work,
 )
@@ -259,6 +260,14 @@ def _set_tags(work: Work, tags: dict[str, list[Tag]]) -> None:
     filter_tags_rebuild(work_ids=[work.pk])
 
 
+def _changed(work_id: int) -> None:
+    """Tell the caches that this work changed: its pages, every listing, and the kept
+    listings of the tags it is found under (filter tags it lost were told of when they went,
+    see filter_tags)."""
+    content_changed(work_ids=[work_id], tag_ids=FilterTagging.objects.filter(
+        work_id=work_id).values_list("tag_id", flat=True))
+
+
 def _refresh_totals(work: Work) -> None:
     """Recount words and chapters and settle the expected count and completeness."""
     totals = work.chapters.aggregate(words=Sum("word_count"))
@@ -373,7 +382,8 @@ def _insert_new(new: list[_Cleaned]) -> None:
                         tag_ids={t.pk for t in n.tags} | filter_tags.get(n.work.pk, set()))
         for n in new
     ])
-    content_changed(work_ids=[n.work.pk for n in new])
+    content_changed(work_ids=[n.work.pk for n in new],
+                    tag_ids={t for found in filter_tags.values() for t in found})
 
 
 @transaction.atomic
@@ -455,7 +465,7 @@ def work_update(*, user: User, work: Work, meta: WorkMeta) -> Work:
     _set_tags(work, tags)
     _refresh_totals(work)
     search_index_works(work_ids=[work.pk], chapters=False)
-    content_changed(work_ids=[work.pk])
+    _changed(work.pk)
     return work
 
 
@@ -474,7 +484,7 @@ def work_post(*, user: User, work: Work) -> Work:
     work.save(update_fields=["state", "published", "updated", "modified_at"])
     work.chapters.filter(published__isnull=True).update(published=work.published)
     filter_taggings_refresh(work_ids=[work.pk])
-    content_changed(work_ids=[work.pk])
+    _changed(work.pk)
     return work
 
 
@@ -483,7 +493,7 @@ def work_delete(*, user: User, work: Work) -> None:
     _require_creator(user=user, work=work)
     tag_ids = Tagging.objects.filter(work=work).values_list("tag_id", flat=True)
     Tag.objects.filter(pk__in=list(tag_ids), uses__gt=0).update(uses=F("uses") - 1)
-    content_changed(work_ids=[work.pk])
+    _changed(work.pk)
     work.delete()
 
 
@@ -501,7 +511,7 @@ def chapter_add(*, user: User, work: Work, text: ChapterText) -> Chapter:
         filter_taggings_refresh(work_ids=[work.pk])
     _refresh_totals(work)
     search_index_chapters(chapter_ids=[chapter.pk])
-    content_changed(work_ids=[work.pk])
+    _changed(work.pk)
     return chapter
 
 
@@ -514,7 +524,7 @@ def chapter_update(*, user: User, chapter: Chapter, text: ChapterText) -> Chapte
     chapter.save(update_fields=[*values, "modified_at"])
     _refresh_totals(chapter.work)
     search_index_chapters(chapter_ids=[chapter.pk])
-    content_changed(work_ids=[chapter.work_id])
+    _changed(chapter.work_id)
     return chapter
 
 
@@ -531,7 +541,7 @@ def chapter_delete(*, user: User, chapter: Chapter) -> None:
         work.expected_chapters -= 1
         work.save(update_fields=["expected_chapters"])
     _refresh_totals(work)
-    content_changed(work_ids=[work.pk])
+    _changed(work.pk)
 
 
 @transaction.atomic
@@ -543,7 +553,7 @@ def chapters_reorder(*, user: User, work: Work, order: list[int]) -> None:
         raise ValidationError("Give every chapter of the work exactly one position.")
     for position, chapter_id in enumerate(order, start=1):
         Chapter.objects.filter(pk=chapter_id, work=work).update(position=position)
-    content_changed(work_ids=[work.pk])
+    _changed(work.pk)
 
 
 @transaction.atomic
@@ -579,5 +589,5 @@ def work_replace(
     filter_taggings_refresh(work_ids=[work.pk])
     # work_update indexed the fields; the new chapters are what is left.
     search_index_chapters(chapter_ids=work.chapters.values_list("id", flat=True))
-    content_changed(work_ids=[work.pk])
+    _changed(work.pk)
     return work
