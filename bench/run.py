@@ -485,6 +485,82 @@ def search_queries() -> list[str]:
     return [q.format(fandom=fandom, creator=creator) for q in SEARCH_QUERIES]
 
 
+# Words of the generated prose's story lists (demo/prose.py), common and rare alike, to make
+# distinct queries of each shape for the uncached measure.
+VARIANT_WORDS = [
+    "lantern", "harbour", "ferryman", "compass", "ledger", "orchard", "lighthouse", "kettle",
+    "honey", "scarf", "ballroom", "crossroads", "ghost", "wolf", "captain", "photograph",
+    "sword", "bread", "blanket", "bells", "snow", "midnight", "library", "bridge", "river",
+    "tower", "bakery", "clock", "crane", "silver",
+]
+VARIANT_PHRASES = [
+    "by the river", "under the bridge", "the night ferry", "the winter garden",
+    "a silver key", "the last train", "the broken clock", "a jar of honey", "the empty ballroom",
+    "the orchard gate", "a paper crane", "the frozen lake", "the youngest witch",
+    "a wool scarf", "the last of the bread", "the wedding ring", "on the roof", "by the fire",
+]
+TITLE_WORDS_FOR_VARIANTS = [
+    "lantern", "harbour", "ember", "orchard", "tide", "storm", "salt", "hollow", "compass",
+    "bridge", "ashes", "honey", "silver", "crown", "ferry", "garden", "midnight", "thread",
+]
+
+
+def search_variants(count: int, asked: list[str]) -> list[list[str]]:
+    """For each of the ten query shapes, `count` distinct queries of that shape (other words,
+    fandoms and creators, none of them among `asked`), so that each is asked once with
+    nothing kept from before."""
+    import itertools
+
+    from django.db.models import Count
+
+    from fichive.accounts.models import Pseud
+    from fichive.tags.models import Tag
+    from fichive.works.models import Creatorship
+
+    fandoms = list(Tag.objects.filter(type="fandom", canonical=True).order_by("-uses")
+                   .values_list("name", flat=True)[:count])
+    pseud_ids = [row["pseud"] for row in Creatorship.objects.values("pseud").annotate(
+        n=Count("id")).order_by("-n")[:count]]
+    creators = [f'"{n}"' if " " in n else n
+                for n in Pseud.objects.filter(pk__in=pseud_ids).values_list("name", flat=True)]
+    words = itertools.cycle(VARIANT_WORDS)
+    pairs = [(a, b) for a, b in zip(VARIANT_WORDS, VARIANT_WORDS[1:] + VARIANT_WORDS[:1],
+                                    strict=True)]
+    shapes = [
+        [next(words) for _ in range(count)],
+        [f'"{p}"' for p in itertools.islice(itertools.cycle(VARIANT_PHRASES), count)],
+        [f"{a} OR {b}" for a, b in pairs[:count]],
+        [f"{a} -{b}" for b, a in pairs[:count]],
+        [f"title:{w}" for w in itertools.islice(itertools.cycle(TITLE_WORDS_FOR_VARIANTS),
+                                                count)],
+        [f'fandom:"{f}" {w}' for f, w in zip(fandoms, itertools.cycle(VARIANT_WORDS),
+                                             strict=False)],
+        [f"words>5000 {w}" for w in VARIANT_WORDS[3:3 + count]],
+        [f"kudos>=100 {w}" for w in VARIANT_WORDS[6:6 + count]],
+        [f"complete:yes {w}" for w in VARIANT_WORDS[9:9 + count]],
+        [f"creator:{c}" for c in creators],
+    ]
+    # Distinct within a shape, and never a benchmark query (asked before).
+    return [list(dict.fromkeys(v for v in shape if v not in asked))[:count] for shape in shapes]
+
+
+def search_uncached(base: str, server: Server, variants: list[list[str]]) -> list[dict]:
+    """Each distinct query asked once (no kept ranking, sidebar counts or snippets of its
+    own to reuse): median and p95 of wall ms per shape, and server CPU ms per request."""
+    results = []
+    for shape in variants:
+        times = []
+        cpu_before = server.cpu_seconds()
+        for q in shape:
+            _, _, ms = fetch(f"{base}/works/search?{urllib.parse.urlencode({'q': q})}")
+            times.append(ms)
+        cpu = server.cpu_seconds() - cpu_before
+        results.append({"queries": shape, "median_ms": round(statistics.median(times), 1),
+                        "p95_ms": round(_percentile(times, 0.95), 1),
+                        "server_cpu_ms_per_request": round(cpu * 1000 / len(shape), 1)})
+    return results
+
+
 def chapter_for_reading() -> tuple[int, int, int]:
     """A chapter of a posted public work with generated prose, near 3,000 words."""
     from fichive.works.models import Chapter
@@ -800,6 +876,9 @@ def run_one(cfg: Config, args: argparse.Namespace) -> dict:
                 search.append({"query": q, "available": True, "status": status,
                                "cold_ms": round(cold, 1), **stats})
             report["search"] = search
+            if args.search_variants:
+                report["search_uncached"] = search_uncached(
+                    base, server, search_variants(args.search_variants, queries))
             shown = [s for s in search if s["available"]]
             log(f"  search: {len(shown)} of {len(search)} query shapes available")
         peak_rss.append(server.worker_peak_rss_mb())
@@ -897,6 +976,9 @@ def markdown(reports: list[dict]) -> str:
             lambda r, i=i: _ms(r["search"][i].get("cold_ms")))
         row(f"{label}, server CPU ms",
             lambda r, i=i: _ms(r["search"][i].get("server_cpu_ms_per_request")))
+        row(f"{label}: other queries of its shape, each asked once (median / p95)",
+            lambda r, i=i: f"{_ms(r['search_uncached'][i]['median_ms'])} / "
+                           f"{_ms(r['search_uncached'][i]['p95_ms'])}")
     row("import plain text (works/s)",
         lambda r: _ms(r["import"]["text"]["works_per_second"]))
     row("import AO3 HTML (works/s)",
@@ -920,7 +1002,8 @@ def markdown(reports: list[dict]) -> str:
 
 # What a report holds per measure (run_one), kept from an earlier run of the same archive
 # when a run measures something else.
-MEASURED = {"chapter": ("chapter",), "listings": ("listings",), "search": ("search",),
+MEASURED = {"chapter": ("chapter",), "listings": ("listings",),
+            "search": ("search", "search_uncached"),
             "import": ("import",), "export": ("export",)}
 
 
@@ -936,8 +1019,8 @@ def write_results(report: dict, results_dir: Path) -> Path:
         earlier = json.loads(path.read_text())
         if earlier.get("corpus_key") == report.get("corpus_key"):
             for measure, keys in MEASURED.items():
-                if measure not in report.get("measures", []) and all(k in earlier for k in keys):
-                    report.update({k: earlier[k] for k in keys})
+                if measure not in report.get("measures", []) and keys[0] in earlier:
+                    report.update({k: earlier[k] for k in keys if k in earlier})
                     when[measure] = earlier.get("measured_when", {}).get(
                         measure, earlier["measured_at"])
     report["measured_when"] = when
@@ -990,6 +1073,9 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=3, help="warm-up per URL, s (3)")
     parser.add_argument("--connections", type=int, default=8,
                         help="concurrent connections for throughput runs (8)")
+    parser.add_argument("--search-variants", type=int, default=20,
+                        help="distinct queries of each search shape, each asked once (20; 0: "
+                             "don't)")
     parser.add_argument("--import-files", type=int, default=200)
     parser.add_argument("--import-words", type=int, default=3000)
     parser.add_argument("--export-words", type=int, default=100_000,

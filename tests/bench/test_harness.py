@@ -23,7 +23,8 @@ def test_bench_runs_at_a_tiny_size_and_writes_results(tmp_path):
         [sys.executable, str(ROOT / "bench" / "run.py"), "--works", "150", "--db", "sqlite",
          "--cache", str(tmp_path / "cache"), "--results", str(results), "--duration", "1",
          "--latency-duration", "1", "--warmup", "0", "--import-files", "2",
-         "--import-words", "300", "--export-words", "2000", "--export-runs", "1"],
+         "--import-words", "300", "--export-words", "2000", "--export-runs", "1",
+         "--search-variants", "3"],
         env=env, capture_output=True, text=True, timeout=400,
     )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
@@ -34,6 +35,11 @@ def test_bench_runs_at_a_tiny_size_and_writes_results(tmp_path):
     assert report["chapter"]["ceiling"]["rps"] > 0
     assert [item["status"] for item in report["listings"]] == [200] * 6
     assert len(report["search"]) == 10
+    # Distinct queries of each shape, each asked once (uncached).
+    assert len(report["search_uncached"]) == 10
+    for shape in report["search_uncached"]:
+        assert len(shape["queries"]) == len(set(shape["queries"])) >= 1
+        assert shape["median_ms"] > 0
     # The rate itself may be missing at this size (two files time no better than one).
     for kind in ("text", "ao3_html"):
         assert report["import"][kind]["failed"] is False
