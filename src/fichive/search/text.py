@@ -82,10 +82,19 @@ def fold(word: str) -> str:
 _fold_word = functools.lru_cache(maxsize=8192)(fold)  # snippets fold the same words often
 
 
+# Characters beyond ASCII, and those of them that can be part of a word: letters, digits
+# (CJK characters among them) and the combining marks that _WORD keeps inside words.
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_NON_ASCII_WORD_CHAR = re.compile(r"[^\W\x00-\x7f]|[\u0300-\u036f]")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
 def words(text: str) -> list[str]:
     """The folded words of a text, in order, as both backends index them."""
-    if text.isascii():  # folding ASCII is lowercasing; one pass for the whole text
-        return _WORD.findall(text.lower())
+    if text.isascii() or not _NON_ASCII_WORD_CHAR.search("".join(_NON_ASCII.findall(text))):
+        # Every word is ASCII (beyond ASCII there are only quotes, dashes, spaces and the
+        # like): folding is lowercasing, one pass for the whole text.
+        return _ASCII_WORD.findall(text.lower())
     folded: dict[str, str] = {}
     result = []
     for word in _WORD.findall(text):

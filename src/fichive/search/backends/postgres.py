@@ -9,7 +9,9 @@ Queries are built as tsquery text from folded words only, passed as parameters.
 
 from __future__ import annotations
 
+import re
 import struct
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -49,6 +51,50 @@ def clear() -> None:
         cursor.execute("DELETE FROM search_workdocument")
 
 
+# to_tsvector's limits: a longer word is left out (taking no position), positions stop at
+# 16383, and a lexeme keeps its first 255 positions.
+MAX_WORD, MAX_POSITION, MAX_POSITIONS = 2047, 16383, 255
+_POSITIONS = [str(p) for p in range(MAX_POSITION + 1)]
+_NOT_PLAIN = re.compile(r"[^a-z0-9 ]")
+_DIGIT_E_DIGIT = re.compile(r"[0-9]e[0-9]")
+# The parser reads a number with an exponent as a float: "3e3e3" is "3e3" and "e3".
+_EXPONENT = re.compile(r"(?<![a-z0-9])[0-9]+e[0-9]")
+
+
+def vector_input(text: str) -> str | None:
+    """tsvector input equal to to_tsvector('simple', text) for index_words' output, built here
+    (the parser is most of the server's work on an import), or None when the parser might read
+    `text` otherwise than as its space-separated words: anything beyond ASCII letters and
+    digits, numbers with an exponent, words too long to index. The tests hold the two equal."""
+    if _NOT_PLAIN.search(text) or (_DIGIT_E_DIGIT.search(text) and _EXPONENT.search(text)):
+        return None
+    words = text.split()
+    if not words:
+        return ""
+    if max(map(len, words)) > MAX_WORD:
+        return None
+    positions: defaultdict[str, list[str]] = defaultdict(list)
+    # Each word's positions in order (as text), without a Python loop per word.
+    any(map(list.append, map(positions.__getitem__, words[:MAX_POSITION]), _POSITIONS[1:]))
+    last = _POSITIONS[MAX_POSITION]
+    for word in set(words[MAX_POSITION:]):  # all of them at the last position
+        if positions[word][-1:] != [last]:
+            positions[word].append(last)
+    return " ".join([f"{word}:{','.join(found[:MAX_POSITIONS])}"
+                     for word, found in positions.items()])
+
+
+def _vector_params(text: str) -> tuple[str | None, str | None]:
+    """The two parameters of VECTOR_SQL for this prepared text."""
+    folded = index_words(text)
+    vector = vector_input(folded)
+    return (vector, None) if vector is not None else (None, folded)
+
+
+# A tsvector from _vector_params: the one built here, or the server's from the words.
+VECTOR_SQL = f"COALESCE(%s::tsvector, to_tsvector('{CONFIG}', %s))"
+
+
 def write_works(rows: list[dict[str, Any]]) -> None:
     """Insert work documents: their vectors, computed from the folded words."""
     if not rows:
@@ -56,7 +102,7 @@ def write_works(rows: list[dict[str, Any]]) -> None:
     inner = ", ".join(
         ["%s::bigint AS id"]
         + [f"%s AS {f}" for f in WORK_FIELDS]
-        + [f"to_tsvector('{CONFIG}', %s) AS v_{f}" for f in WORK_FIELDS]
+        + [f"{VECTOR_SQL} AS v_{f}" for f in WORK_FIELDS]
     )
     weighted = " || ".join(f"setweight(v_{f}, '{WEIGHTS[f]}')" for f in WORK_FIELDS)
     columns = ["work_id", *WORK_FIELDS, *(f"v_{f}" for f in WORK_FIELDS), "vector"]
@@ -66,7 +112,7 @@ def write_works(rows: list[dict[str, Any]]) -> None:
     # Only the vectors are kept: the text columns stay empty, which keeps the rows narrow for
     # the scans a common word's search makes (snippets read the chapters themselves).
     params = [[row["work_id"], *("" for _ in WORK_FIELDS),
-               *(index_words(row[f]) for f in WORK_FIELDS)] for row in rows]
+               *(p for f in WORK_FIELDS for p in _vector_params(row[f]))] for row in rows]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
 
@@ -78,8 +124,8 @@ def write_chapters(rows: list[dict[str, Any]]) -> None:
     with connection.cursor() as cursor:
         cursor.executemany(
             "INSERT INTO search_chapterdocument (chapter_id, work_id, body, vector) "
-            f"VALUES (%s, %s, '', to_tsvector('{CONFIG}', %s))",
-            [[row["chapter_id"], row["work_id"], index_words(row["body"])] for row in rows],
+            f"VALUES (%s, %s, '', {VECTOR_SQL})",
+            [[row["chapter_id"], row["work_id"], *_vector_params(row["body"])] for row in rows],
         )
 
 
