@@ -18,7 +18,7 @@ from typing import Any
 from django.db import connection
 
 from fichive.search.query import Term
-from fichive.search.text import index_words
+from fichive.search.text import words
 
 WORK_FIELDS = ("title", "creators", "summary", "notes", "tags", "fandoms", "characters",
                "relationships")
@@ -66,18 +66,22 @@ def vector_input(text: str) -> str | None:
     (the parser is most of the server's work on an import), or None when the parser might read
     `text` otherwise than as its space-separated words: anything beyond ASCII letters and
     digits, numbers with an exponent, words too long to index. The tests hold the two equal."""
+    return _vector_input(text, text.split())
+
+
+def _vector_input(text: str, folded: list[str]) -> str | None:
+    """vector_input of `text`, whose words (joined by single spaces) are `folded`."""
     if _NOT_PLAIN.search(text) or (_DIGIT_E_DIGIT.search(text) and _EXPONENT.search(text)):
         return None
-    words = text.split()
-    if not words:
+    if not folded:
         return ""
-    if max(map(len, words)) > MAX_WORD:
+    if "" in folded or max(map(len, folded)) > MAX_WORD:
         return None
     positions: defaultdict[str, list[str]] = defaultdict(list)
     # Each word's positions in order (as text), without a Python loop per word.
-    any(map(list.append, map(positions.__getitem__, words[:MAX_POSITION]), _POSITIONS[1:]))
+    any(map(list.append, map(positions.__getitem__, folded[:MAX_POSITION]), _POSITIONS[1:]))
     last = _POSITIONS[MAX_POSITION]
-    for word in set(words[MAX_POSITION:]):  # all of them at the last position
+    for word in set(folded[MAX_POSITION:]):  # all of them at the last position
         if positions[word][-1:] != [last]:
             positions[word].append(last)
     return " ".join([f"{word}:{','.join(found[:MAX_POSITIONS])}"
@@ -86,8 +90,9 @@ def vector_input(text: str) -> str | None:
 
 def _vector_params(text: str) -> tuple[str | None, str | None]:
     """The two parameters of VECTOR_SQL for this prepared text."""
-    folded = index_words(text)
-    vector = vector_input(folded)
+    found = words(text)
+    folded = " ".join(found)  # (index_words)
+    vector = _vector_input(folded, found)
     return (vector, None) if vector is not None else (None, folded)
 
 
