@@ -107,6 +107,7 @@ def test_indexed_vectors_are_postgresqls_own_for_every_kind_of_text(author):
         "<p>“It’s only rain,” she said — and the dragon slept.</p>",
         "<p>Zoë and Renée met at the café in 1990; 3e3e3 is not a word.</p>",
         "<p>東京で会いましょう, said the Straße sign.</p>",
+        "<p>A lone accent \u0301 is a word of nothing, and “quotes” are not words.</p>",
         "<p>" + "lantern " * 17000 + "</p>",
     ]
     work = WorkFactory(author=author, title="Café Lanterns", chapters=chapters,

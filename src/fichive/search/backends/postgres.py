@@ -55,8 +55,9 @@ def clear() -> None:
 # 16383, and a lexeme keeps its first 255 positions.
 MAX_WORD, MAX_POSITION, MAX_POSITIONS = 2047, 16383, 255
 _POSITIONS = [str(p) for p in range(MAX_POSITION + 1)]
-_NOT_PLAIN = re.compile(r"[^a-z0-9 ]")
-_DIGIT_E_DIGIT = re.compile(r"[0-9]e[0-9]")
+# Bytes of words that are plainly themselves to the parser, and digits, which may not be.
+_LETTERS_AND_SPACE = b"abcdefghijklmnopqrstuvwxyz "
+_DIGITS = b"0123456789"
 # The parser reads a number with an exponent as a float: "3e3e3" is "3e3" and "e3".
 _EXPONENT = re.compile(r"(?<![a-z0-9])[0-9]+e[0-9]")
 
@@ -66,16 +67,18 @@ def vector_input(text: str) -> str | None:
     (the parser is most of the server's work on an import), or None when the parser might read
     `text` otherwise than as its space-separated words: anything beyond ASCII letters and
     digits, numbers with an exponent, words too long to index. The tests hold the two equal."""
-    return _vector_input(text, text.split())
+    folded = text.split()
+    return _vector_input(" ".join(folded), folded)
 
 
 def _vector_input(text: str, folded: list[str]) -> str | None:
     """vector_input of `text`, whose words (joined by single spaces) are `folded`."""
-    if _NOT_PLAIN.search(text) or (_DIGIT_E_DIGIT.search(text) and _EXPONENT.search(text)):
-        return None
-    if not folded:
+    if not text:
         return ""
-    if "" in folded or max(map(len, folded)) > MAX_WORD:
+    if not text.isascii() or "  " in text or text[0] == " " or text[-1] == " ":
+        return None  # (an empty word: to_tsvector skips it without a position)
+    others = text.encode("ascii").translate(None, _LETTERS_AND_SPACE)
+    if others and (others.translate(None, _DIGITS) or _EXPONENT.search(text)):
         return None
     positions: defaultdict[str, list[str]] = defaultdict(list)
     # Each word's positions in order (as text), without a Python loop per word.
@@ -84,6 +87,8 @@ def _vector_input(text: str, folded: list[str]) -> str | None:
     for word in set(folded[MAX_POSITION:]):  # all of them at the last position
         if positions[word][-1:] != [last]:
             positions[word].append(last)
+    if max(map(len, positions)) > MAX_WORD:
+        return None
     return " ".join([f"{word}:{','.join(found[:MAX_POSITIONS])}"
                      for word, found in positions.items()])
 
