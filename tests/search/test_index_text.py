@@ -8,6 +8,7 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fichive.search.models import ChapterDocument
 from fichive.search.services import search_index_works
 from fichive.search.text import _WORD, chapter_text, fold, index_words, prepare, words
 from tests.factories import WorkFactory
@@ -72,10 +73,37 @@ def test_vectors_built_in_python_equal_postgresqls(texts):
     assert all(_to_tsvector_equals(texts))
 
 
+@pytest.fixture
+def one_chapter(author):
+    return WorkFactory(author=author).chapters.get()
+
+
+def _written_vector_equals(chapter, text: str) -> bool:
+    """Whether write_chapters indexes `text` as to_tsvector does its folded words."""
+    from fichive.search.backends.postgres import write_chapters
+
+    ChapterDocument.objects.filter(chapter=chapter).delete()
+    write_chapters([{"chapter_id": chapter.pk, "work_id": chapter.work_id, "body": text}])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT vector::text = to_tsvector('simple', %s)::text "
+                       "FROM search_chapterdocument WHERE chapter_id = %s",
+                       [index_words(text), chapter.pk])
+        return cursor.fetchone() == (True,)
+
+
 @postgres_only
 @pytest.mark.django_db
-def test_vectors_keep_postgresqls_limits_on_positions():
-    from fichive.search.backends.postgres import vector_input
+@given(st.lists(st.one_of(WORD, PROSE), max_size=60).map(" ".join))
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_chapter_vectors_written_in_binary_equal_postgresqls(one_chapter, text):
+    assert _written_vector_equals(one_chapter, text)
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_vectors_keep_postgresqls_limits_on_positions(one_chapter):
+    from fichive.search.backends.postgres import vector_binary, vector_input
 
     texts = [
         "",
@@ -84,8 +112,9 @@ def test_vectors_keep_postgresqls_limits_on_positions():
         "x " * 16380 + "y y y q y",
         " ".join(f"w{n % 500}" for n in range(20_000)),
     ]
-    assert all(vector_input(t) is not None for t in texts)
+    assert all(vector_input(t) is not None and vector_binary(t) is not None for t in texts)
     assert all(_to_tsvector_equals(texts))
+    assert all(_written_vector_equals(one_chapter, t) for t in texts)
 
 
 @postgres_only

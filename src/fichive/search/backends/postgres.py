@@ -62,43 +62,74 @@ _DIGITS = b"0123456789"
 _EXPONENT = re.compile(r"(?<![a-z0-9])[0-9]+e[0-9]")
 
 
-def vector_input(text: str) -> str | None:
-    """tsvector input equal to to_tsvector('simple', text) for index_words' output, built here
-    (the parser is most of the server's work on an import), or None when the parser might read
-    `text` otherwise than as its space-separated words: anything beyond ASCII letters and
-    digits, numbers with an exponent, words too long to index. The tests hold the two equal."""
-    folded = text.split()
-    return _vector_input(" ".join(folded), folded)
-
-
-def _vector_input(text: str, folded: list[str]) -> str | None:
-    """vector_input of `text`, whose words (joined by single spaces) are `folded`."""
+def _positions(text: str, folded: list[str]) -> dict[str, list[int]] | None:
+    """Each word's positions as to_tsvector('simple', text) records them, `text` being the
+    words `folded` joined by single spaces (index_words' output); None when the parser might
+    read `text` otherwise than as those words: anything beyond ASCII letters and digits,
+    numbers with an exponent, empty words, words too long to index. Building vectors here
+    spares the server its parser, most of its work on an import; the tests hold the two equal."""
     if not text:
-        return ""
+        return {}
     if not text.isascii() or "  " in text or text[0] == " " or text[-1] == " ":
         return None  # (an empty word: to_tsvector skips it without a position)
     others = text.encode("ascii").translate(None, _LETTERS_AND_SPACE)
     if others and (others.translate(None, _DIGITS) or _EXPONENT.search(text)):
         return None
-    positions: defaultdict[str, list[str]] = defaultdict(list)
-    # Each word's positions in order (as text), without a Python loop per word.
-    any(map(list.append, map(positions.__getitem__, folded[:MAX_POSITION]), _POSITIONS[1:]))
-    last = _POSITIONS[MAX_POSITION]
+    positions: defaultdict[str, list[int]] = defaultdict(list)
+    # Each word's positions in order, without a Python loop per word.
+    any(map(list.append, map(positions.__getitem__, folded[:MAX_POSITION]),
+            range(1, MAX_POSITION + 1)))
     for word in set(folded[MAX_POSITION:]):  # all of them at the last position
-        if positions[word][-1:] != [last]:
-            positions[word].append(last)
+        if positions[word][-1:] != [MAX_POSITION]:
+            positions[word].append(MAX_POSITION)
     if max(map(len, positions)) > MAX_WORD:
         return None
-    return " ".join([f"{word}:{','.join(found[:MAX_POSITIONS])}"
+    return positions
+
+
+def _input(positions: dict[str, list[int]]) -> str:
+    """A vector's text form (tsvector input)."""
+    return " ".join([f"{word}:{','.join(map(_POSITIONS.__getitem__, found[:MAX_POSITIONS]))}"
                      for word, found in positions.items()])
+
+
+def _binary(positions: dict[str, list[int]]) -> bytes:
+    """A vector's binary form, as tsvectorrecv reads it: the count of lexemes, then each
+    lexeme in order, NUL-terminated, with its count of positions and the positions (weight D
+    is 0), all big-endian."""
+    parts = [len(positions).to_bytes(4, "big")]
+    for word in sorted(positions):  # (ASCII: the order of bytes, shorter first on a tie)
+        found = positions[word][:MAX_POSITIONS]
+        parts += (word.encode("ascii"), struct.pack(f">xH{len(found)}H", len(found), *found))
+    return b"".join(parts)
+
+
+def vector_input(text: str) -> str | None:
+    """tsvector input equal to to_tsvector('simple', text), for text of folded words separated
+    by whitespace (index_words' output), or None when only the server's parser can tell."""
+    folded = text.split()
+    positions = _positions(" ".join(folded), folded)
+    return None if positions is None else _input(positions)
+
+
+def vector_binary(text: str) -> bytes | None:
+    """vector_input's vector in binary form (as COPY … (FORMAT BINARY) takes it)."""
+    folded = text.split()
+    positions = _positions(" ".join(folded), folded)
+    return None if positions is None else _binary(positions)
+
+
+def _folded(text: str) -> tuple[str, dict[str, list[int]] | None]:
+    """index_words of this prepared text, and its words' positions (see _positions)."""
+    found = words(text)
+    folded = " ".join(found)
+    return folded, _positions(folded, found)
 
 
 def _vector_params(text: str) -> tuple[str | None, str | None]:
     """The two parameters of VECTOR_SQL for this prepared text."""
-    found = words(text)
-    folded = " ".join(found)  # (index_words)
-    vector = _vector_input(folded, found)
-    return (vector, None) if vector is not None else (None, folded)
+    folded, positions = _folded(text)
+    return (None, folded) if positions is None else (_input(positions), None)
 
 
 # A tsvector from _vector_params: the one built here, or the server's from the words.
@@ -127,16 +158,38 @@ def write_works(rows: list[dict[str, Any]]) -> None:
         cursor.executemany(sql, params)
 
 
+# COPY's binary format: the signature, no flags, no header extension; a row is its count of
+# fields, then each field's length and bytes; -1 ends the data.
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_COPY_END = b"\xff\xff"
+_COPY_CHAPTER = struct.Struct(">hiqiqii")  # 4 fields: chapter id, work id, empty body, vector
+
+
 def write_chapters(rows: list[dict[str, Any]]) -> None:
-    """Insert chapter documents: only the vector is kept (snippets read the chapter)."""
+    """Insert chapter documents: only the vector is kept (snippets read the chapter). Vectors
+    built here are copied in binary form (the server neither parses nor reads them as text);
+    the others are made by to_tsvector from the folded words."""
     if not rows:
         return
+    built: list[bytes] = []
+    by_server: list[list[Any]] = []
+    for row in rows:
+        folded, positions = _folded(row["body"])
+        if positions is None:
+            by_server.append([row["chapter_id"], row["work_id"], folded])
+        else:
+            vector = _binary(positions)
+            built += (_COPY_CHAPTER.pack(4, 8, row["chapter_id"], 8, row["work_id"], 0,
+                                         len(vector)), vector)
     with connection.cursor() as cursor:
-        cursor.executemany(
-            "INSERT INTO search_chapterdocument (chapter_id, work_id, body, vector) "
-            f"VALUES (%s, %s, '', {VECTOR_SQL})",
-            [[row["chapter_id"], row["work_id"], *_vector_params(row["body"])] for row in rows],
-        )
+        if built:
+            with cursor.copy("COPY search_chapterdocument (chapter_id, work_id, body, vector) "
+                             "FROM STDIN (FORMAT BINARY)") as copy:
+                copy.write(b"".join([_COPY_HEADER, *built, _COPY_END]))
+        if by_server:
+            cursor.executemany(
+                "INSERT INTO search_chapterdocument (chapter_id, work_id, body, vector) "
+                f"VALUES (%s, %s, '', to_tsvector('{CONFIG}', %s))", by_server)
 
 
 def _lexeme(word: str) -> str:
