@@ -54,6 +54,7 @@ def clear() -> None:
 # to_tsvector's limits: a longer word is left out (taking no position), positions stop at
 # 16383, and a lexeme keeps its first 255 positions.
 MAX_WORD, MAX_POSITION, MAX_POSITIONS = 2047, 16383, 255
+_ORDINALS = list(range(1, MAX_POSITION + 1))
 _POSITIONS = [str(p) for p in range(MAX_POSITION + 1)]
 # Bytes of words that are plainly themselves to the parser, and digits, which may not be.
 _LETTERS_AND_SPACE = b"abcdefghijklmnopqrstuvwxyz "
@@ -76,9 +77,10 @@ def _positions(text: str, folded: list[str]) -> dict[str, list[int]] | None:
     if others and (others.translate(None, _DIGITS) or _EXPONENT.search(text)):
         return None
     positions: defaultdict[str, list[int]] = defaultdict(list)
-    # Each word's positions in order, without a Python loop per word.
-    any(map(list.append, map(positions.__getitem__, folded[:MAX_POSITION]),
-            range(1, MAX_POSITION + 1)))
+    # Each word's positions in order, without a Python loop per word (nor an int made per word).
+    any(map(list.append, map(positions.__getitem__,
+                             folded[:MAX_POSITION] if len(folded) > MAX_POSITION else folded),
+            _ORDINALS))
     for word in set(folded[MAX_POSITION:]):  # all of them at the last position
         if positions[word][-1:] != [MAX_POSITION]:
             positions[word].append(MAX_POSITION)
