@@ -129,9 +129,6 @@ def test_text_the_parser_may_read_otherwise_is_left_to_postgresql():
 @postgres_only
 @pytest.mark.django_db
 def test_indexed_vectors_are_postgresqls_own_for_every_kind_of_text(author):
-    from fichive.search.backends.postgres import WEIGHTS, WORK_FIELDS
-    from fichive.search.services import _work_rows
-
     chapters = [
         "<p>“It’s only rain,” she said — and the dragon slept.</p>",
         "<p>Zoë and Renée met at the café in 1990; 3e3e3 is not a word.</p>",
@@ -139,31 +136,44 @@ def test_indexed_vectors_are_postgresqls_own_for_every_kind_of_text(author):
         "<p>A lone accent \u0301 is a word of nothing, and “quotes” are not words.</p>",
         "<p>" + "lantern " * 17000 + "</p>",
     ]
-    work = WorkFactory(author=author, title="Café Lanterns", chapters=chapters,
-                       summary="<p>Tea, “mostly”.</p>", freeforms=["Slow Burn", "Straße"])
-    for _ in range(2):  # as created, then as reindexed
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT c.title, c.summary, c.notes, c.content, c.end_notes, d.vector::text "
-                "FROM works_chapter c JOIN search_chapterdocument d ON d.chapter_id = c.id "
-                "WHERE c.work_id = %s ORDER BY c.position", [work.pk])
-            rows = cursor.fetchall()
-            assert len(rows) == len(chapters)
-            for title, summary, notes, content, end_notes, vector in rows:
-                text = index_words(prepare(chapter_text({
-                    "title": title, "summary": summary, "notes": notes, "content": content,
-                    "end_notes": end_notes})))
-                cursor.execute("SELECT to_tsvector('simple', %s)::text", [text])
-                assert vector == cursor.fetchone()[0]
-            [fields] = _work_rows([work.pk])
-            weighted = " || ".join(f"setweight(to_tsvector('simple', %s), '{WEIGHTS[f]}')"
-                                   for f in WORK_FIELDS)
-            fields_equal = ", ".join(f"v_{f}::text = to_tsvector('simple', %s)::text"
-                                     for f in WORK_FIELDS)
-            cursor.execute(
-                f"SELECT ({weighted})::text = vector::text, {fields_equal} "  # noqa: S608
-                "FROM search_workdocument WHERE work_id = %s",
-                [*(index_words(fields[f]) for f in WORK_FIELDS),
-                 *(index_words(fields[f]) for f in WORK_FIELDS), work.pk])
-            assert cursor.fetchone() == (True,) * (1 + len(WORK_FIELDS))
-        search_index_works(work_ids=[work.pk])
+    works = [
+        WorkFactory(author=author, title="Café Lanterns", chapters=chapters,
+                    summary="<p>Tea, “mostly”.</p>", freeforms=["Slow Burn", "Straße"]),
+        WorkFactory(author=author, title="Plain", chapters=["<p>Only plain words.</p>"]),
+        WorkFactory(author=author, title="東京", chapters=["<p>Zoë</p>"], summary="<p>ß</p>",
+                    characters=["Zoë"], relationships=["Zoë/Straße"]),
+    ]
+    for _ in range(2):  # as created, then as reindexed together
+        for work in works:
+            _assert_vectors_are_postgresqls(work)
+        search_index_works(work_ids=[work.pk for work in works])
+
+
+def _assert_vectors_are_postgresqls(work) -> None:
+    from fichive.search.backends.postgres import WEIGHTS, WORK_FIELDS
+    from fichive.search.services import _work_rows
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.title, c.summary, c.notes, c.content, c.end_notes, d.vector::text "
+            "FROM works_chapter c JOIN search_chapterdocument d ON d.chapter_id = c.id "
+            "WHERE c.work_id = %s ORDER BY c.position", [work.pk])
+        rows = cursor.fetchall()
+        assert len(rows) == work.chapter_count
+        for title, summary, notes, content, end_notes, vector in rows:
+            text = index_words(prepare(chapter_text({
+                "title": title, "summary": summary, "notes": notes, "content": content,
+                "end_notes": end_notes})))
+            cursor.execute("SELECT to_tsvector('simple', %s)::text", [text])
+            assert vector == cursor.fetchone()[0]
+        [fields] = _work_rows([work.pk])
+        weighted = " || ".join(f"setweight(to_tsvector('simple', %s), '{WEIGHTS[f]}')"
+                               for f in WORK_FIELDS)
+        fields_equal = ", ".join(f"v_{f}::text = to_tsvector('simple', %s)::text"
+                                 for f in WORK_FIELDS)
+        cursor.execute(
+            f"SELECT ({weighted})::text = vector::text, {fields_equal} "  # noqa: S608
+            "FROM search_workdocument WHERE work_id = %s",
+            [*(index_words(fields[f]) for f in WORK_FIELDS),
+             *(index_words(fields[f]) for f in WORK_FIELDS), work.pk])
+        assert cursor.fetchone() == (True,) * (1 + len(WORK_FIELDS))
