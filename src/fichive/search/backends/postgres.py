@@ -13,7 +13,7 @@ import re
 import struct
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection
 
@@ -54,21 +54,27 @@ def clear() -> None:
 # to_tsvector's limits: a longer word is left out (taking no position), positions stop at
 # 16383, and a lexeme keeps its first 255 positions.
 MAX_WORD, MAX_POSITION, MAX_POSITIONS = 2047, 16383, 255
-_ORDINALS = list(range(1, MAX_POSITION + 1))
-_POSITIONS = [str(p) for p in range(MAX_POSITION + 1)]
+# Positions 1 to MAX_POSITION as the text and the binary forms of a vector write them, made
+# once (taking them from here costs no conversion per word).
+_TEXT_POSITIONS = [str(p) for p in range(1, MAX_POSITION + 1)]
+_BINARY_POSITIONS = [p.to_bytes(2, "big") for p in range(1, MAX_POSITION + 1)]
+_BINARY_COUNTS = [n.to_bytes(2, "big") for n in range(MAX_POSITIONS + 1)]
 # Bytes of words that are plainly themselves to the parser, and digits, which may not be.
 _LETTERS_AND_SPACE = b"abcdefghijklmnopqrstuvwxyz "
 _DIGITS = b"0123456789"
 # The parser reads a number with an exponent as a float: "3e3e3" is "3e3" and "e3".
 _EXPONENT = re.compile(r"(?<![a-z0-9])[0-9]+e[0-9]")
+Position = TypeVar("Position", str, bytes)
 
 
-def _positions(text: str, folded: list[str]) -> dict[str, list[int]] | None:
-    """Each word's positions as to_tsvector('simple', text) records them, `text` being the
-    words `folded` joined by single spaces (index_words' output); None when the parser might
-    read `text` otherwise than as those words: anything beyond ASCII letters and digits,
-    numbers with an exponent, empty words, words too long to index. Building vectors here
-    spares the server its parser, most of its work on an import; the tests hold the two equal."""
+def _positions(text: str, folded: list[str],
+               written: list[Position]) -> dict[str, list[Position]] | None:
+    """Each word's positions as to_tsvector('simple', text) records them (as `written` writes
+    them), `text` being the words `folded` joined by single spaces (index_words' output); None
+    when the parser might read `text` otherwise than as those words: anything beyond ASCII
+    letters and digits, numbers with an exponent, empty words, words too long to index.
+    Building vectors here spares the server its parser, most of its work on an import; the
+    tests hold the two equal."""
     if not text:
         return {}
     if not text.isascii() or "  " in text or text[0] == " " or text[-1] == " ":
@@ -76,33 +82,34 @@ def _positions(text: str, folded: list[str]) -> dict[str, list[int]] | None:
     others = text.encode("ascii").translate(None, _LETTERS_AND_SPACE)
     if others and (others.translate(None, _DIGITS) or _EXPONENT.search(text)):
         return None
-    positions: defaultdict[str, list[int]] = defaultdict(list)
-    # Each word's positions in order, without a Python loop per word (nor an int made per word).
+    positions: defaultdict[str, list[Position]] = defaultdict(list)
+    # Each word's positions in order, without a Python loop per word.
     any(map(list.append, map(positions.__getitem__,
                              folded[:MAX_POSITION] if len(folded) > MAX_POSITION else folded),
-            _ORDINALS))
+            written))
+    last = written[MAX_POSITION - 1]
     for word in set(folded[MAX_POSITION:]):  # all of them at the last position
-        if positions[word][-1:] != [MAX_POSITION]:
-            positions[word].append(MAX_POSITION)
+        if positions[word][-1:] != [last]:
+            positions[word].append(last)
     if max(map(len, positions)) > MAX_WORD:
         return None
     return positions
 
 
-def _input(positions: dict[str, list[int]]) -> str:
+def _input(positions: dict[str, list[str]]) -> str:
     """A vector's text form (tsvector input)."""
-    return " ".join([f"{word}:{','.join(map(_POSITIONS.__getitem__, found[:MAX_POSITIONS]))}"
+    return " ".join([f"{word}:{','.join(found[:MAX_POSITIONS])}"
                      for word, found in positions.items()])
 
 
-def _binary(positions: dict[str, list[int]]) -> bytes:
+def _binary(positions: dict[str, list[bytes]]) -> bytes:
     """A vector's binary form, as tsvectorrecv reads it: the count of lexemes, then each
     lexeme in order, NUL-terminated, with its count of positions and the positions (weight D
     is 0), all big-endian."""
     parts = [len(positions).to_bytes(4, "big")]
     for word in sorted(positions):  # (ASCII: the order of bytes, shorter first on a tie)
         found = positions[word][:MAX_POSITIONS]
-        parts += (word.encode("ascii"), struct.pack(f">xH{len(found)}H", len(found), *found))
+        parts += (word.encode("ascii"), b"\0", _BINARY_COUNTS[len(found)], b"".join(found))
     return b"".join(parts)
 
 
@@ -110,27 +117,28 @@ def vector_input(text: str) -> str | None:
     """tsvector input equal to to_tsvector('simple', text), for text of folded words separated
     by whitespace (index_words' output), or None when only the server's parser can tell."""
     folded = text.split()
-    positions = _positions(" ".join(folded), folded)
+    positions = _positions(" ".join(folded), folded, _TEXT_POSITIONS)
     return None if positions is None else _input(positions)
 
 
 def vector_binary(text: str) -> bytes | None:
     """vector_input's vector in binary form (as COPY … (FORMAT BINARY) takes it)."""
     folded = text.split()
-    positions = _positions(" ".join(folded), folded)
+    positions = _positions(" ".join(folded), folded, _BINARY_POSITIONS)
     return None if positions is None else _binary(positions)
 
 
-def _folded(text: str) -> tuple[str, dict[str, list[int]] | None]:
+def _folded(text: str, written: list[Position]
+            ) -> tuple[str, dict[str, list[Position]] | None]:
     """index_words of this prepared text, and its words' positions (see _positions)."""
     found = words(text)
     folded = " ".join(found)
-    return folded, _positions(folded, found)
+    return folded, _positions(folded, found, written)
 
 
 def _vector_params(text: str) -> tuple[str | None, str | None]:
     """The two parameters of VECTOR_SQL for this prepared text."""
-    folded, positions = _folded(text)
+    folded, positions = _folded(text, _TEXT_POSITIONS)
     return (None, folded) if positions is None else (_input(positions), None)
 
 
@@ -187,7 +195,7 @@ def write_chapters(rows: list[dict[str, Any]]) -> None:
     built: list[bytes] = []
     by_server: list[list[Any]] = []
     for row in rows:
-        folded, positions = _folded(row["body"])
+        folded, positions = _folded(row["body"], _BINARY_POSITIONS)
         if positions is None:
             by_server.append([row["chapter_id"], row["work_id"], folded])
         else:
