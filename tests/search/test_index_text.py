@@ -177,3 +177,44 @@ def _assert_vectors_are_postgresqls(work) -> None:
             [*(index_words(fields[f]) for f in WORK_FIELDS),
              *(index_words(fields[f]) for f in WORK_FIELDS), work.pk])
         assert cursor.fetchone() == (True,) * (1 + len(WORK_FIELDS))
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_chapter_document_the_database_refuses_is_a_database_error(one_chapter):
+    from django.db import IntegrityError, transaction
+
+    from fichive.search.backends.postgres import write_chapters
+
+    row = {"chapter_id": one_chapter.pk, "work_id": one_chapter.work_id, "body": "plain words"}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        write_chapters([row])  # it has one already
+    assert ChapterDocument.objects.filter(chapter=one_chapter).count() == 1
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_a_work_whose_chapter_document_is_refused_leaves_nothing_and_the_others_are_saved(
+        author, monkeypatch):
+    from fichive.search.backends import postgres
+    from fichive.works.models import Chapter, Work
+    from fichive.works.services import ChapterText, NewWork, WorkMeta, works_create
+
+    binary = postgres._binary
+
+    def refused_for_poison(positions):  # a vector the server can't read
+        return b"\x00\x00\x00\x01poison" if "poison" in positions else binary(positions)
+
+    monkeypatch.setattr(postgres, "_binary", refused_for_poison)
+    works = [NewWork(WorkMeta(title=title, creators=[author.default_pseud],
+                              fandoms=["Original Work"]),
+                     [ChapterText(content=f"<p>{text}</p>")], True)
+             for title, text in [("First", "plain words"), ("Second", "a poison pen"),
+                                 ("Third", "more plain words")]]
+
+    first, second, third = works_create(user=author, works=works)
+
+    assert isinstance(first, Work) and isinstance(third, Work)
+    assert not isinstance(second, Work)
+    assert sorted(Work.objects.values_list("title", flat=True)) == ["First", "Third"]
+    assert Chapter.objects.count() == ChapterDocument.objects.count() == 2

@@ -204,8 +204,11 @@ def write_chapters(rows: list[dict[str, Any]]) -> None:
                                          len(vector)), vector)
     with connection.cursor() as cursor:
         if built:
-            with cursor.copy("COPY search_chapterdocument (chapter_id, work_id, body, vector) "
-                             "FROM STDIN (FORMAT BINARY)") as copy:
+            # (Django wraps the errors of execute, not of copy: a refused row is a
+            # DatabaseError like any other, which works_create's fallback catches.)
+            with connection.wrap_database_errors, cursor.copy(
+                    "COPY search_chapterdocument (chapter_id, work_id, body, vector) "
+                    "FROM STDIN (FORMAT BINARY)") as copy:
                 copy.write(b"".join([_COPY_HEADER, *built, _COPY_END]))
         if by_server:
             cursor.executemany(
