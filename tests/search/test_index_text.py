@@ -180,7 +180,7 @@ def _assert_vectors_are_postgresqls(work) -> None:
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_a_chapter_document_the_database_refuses_is_a_database_error(one_chapter):
     from django.db import IntegrityError, transaction
 
