@@ -11,7 +11,9 @@ process, and the machine's load average before and after.
 With --in-process, each import runs as `fichive.cli.main(["import", …])` inside one Python
 process after a one-file warm-up import (so start-up and first-use costs are left out), and
 the line gives milliseconds of that process's CPU (time.process_time) and wall clock per
-work: the steadiest figure on a shared machine (PostgreSQL's own CPU is not in it).
+work: the steadiest figure on a shared machine (PostgreSQL's own CPU is not in it, but when
+the server runs on this machine its backend's CPU per work is given beside it, read from /proc).
+--statements adds the slowest SQL statements (total ms per work; COPY is not among them).
 """
 
 from __future__ import annotations
@@ -69,25 +71,63 @@ def measure(db: str, *, count: int, words: int, database: str) -> dict:
     return result
 
 
-def _in_process_child(files: str, warm: str) -> None:
-    """Run in a child process: the warm-up import, then the measured one; prints JSON."""
+def _server_cpu(connection) -> float | None:
+    """CPU seconds used so far by this connection's PostgreSQL backend, when the server runs
+    on this machine and /proc can tell; None otherwise (and on SQLite, which runs in-process)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        [pid] = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _in_process_child(files: str, warm: str, statements: bool = False) -> None:
+    """Run in a child process: the warm-up import, then the measured one; prints JSON. With
+    `statements`, each SQL statement's total time (by its text, numbers left out)."""
     import contextlib
     import io
+    import re
+    from collections import defaultdict
 
     import django
 
     django.setup()
+    from django.db import connection
+
     from fichive import cli
 
     with contextlib.redirect_stdout(io.StringIO()):
         cli.main(["import", warm, "--author", "warmup", "--fandom", "Original Work"])
+    timings: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
+
+    def timed(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            timing = timings[re.sub(r"\d+|(%s, )+%s", "…", sql)[:120]]
+            timing[0] += 1
+            timing[1] += time.perf_counter() - started
+
     out = io.StringIO()
+    server = _server_cpu(connection)
     started, cpu = time.perf_counter(), time.process_time()
-    with contextlib.redirect_stdout(out):
+    with contextlib.redirect_stdout(out), (
+            connection.execute_wrapper(timed) if statements else contextlib.nullcontext()):
         status = cli.main(["import", files, "--author", "importer", "--fandom", "Original Work"])
     cpu, wall = time.process_time() - cpu, time.perf_counter() - started
+    server_after = _server_cpu(connection)
     print(json.dumps({"status": status, "summary": out.getvalue().splitlines()[-1],
-                      "cpu": cpu, "wall": wall}))
+                      "cpu": cpu, "wall": wall,
+                      "server_cpu": None if server is None or server_after is None
+                      else server_after - server,
+                      "statements": sorted(([sql, n, t] for sql, (n, t) in timings.items()),
+                                           key=lambda row: -row[2])}))
 
 
 def _empty_archive(db: str, data: Path, database: str) -> dict[str, str]:
@@ -104,7 +144,8 @@ def _empty_archive(db: str, data: Path, database: str) -> dict[str, str]:
     return env
 
 
-def measure_in_process(db: str, *, count: int, words: int, database: str) -> dict:
+def measure_in_process(db: str, *, count: int, words: int, database: str,
+                       statements: bool = False) -> dict:
     result: dict = {"database": db, "files": count, "words_per_work": words, "in_process": True,
                     "load_average_before": round(os.getloadavg()[0], 2)}
     scratch = Path(tempfile.mkdtemp(prefix="fichive-import-"))
@@ -119,7 +160,8 @@ def measure_in_process(db: str, *, count: int, words: int, database: str) -> dic
             for path in warm.iterdir():  # not a duplicate of the first measured file
                 path.write_text(path.read_text().replace("900000", "899999") + "\n")
             run = subprocess.run([sys.executable, __file__, "--child", str(files),  # noqa: S603
-                                  str(warm)], env=env, capture_output=True, text=True)
+                                  str(warm), *(["--statements"] if statements else [])],
+                                 env=env, capture_output=True, text=True)
             if run.returncode != 0:
                 raise SystemExit(f"in-process import of {kind} files failed: {run.stderr[-2000:]}")
             child = json.loads(run.stdout.splitlines()[-1])
@@ -127,6 +169,13 @@ def measure_in_process(db: str, *, count: int, words: int, database: str) -> dic
                 raise SystemExit(f"import of {kind} files failed: {child['summary']}")
             result[kind] = {"ms_cpu_per_work": round(child["cpu"] / count * 1000, 2),
                             "ms_wall_per_work": round(child["wall"] / count * 1000, 2)}
+            if child["server_cpu"] is not None:
+                result[kind]["server_ms_cpu_per_work"] = round(
+                    child["server_cpu"] / count * 1000, 2)
+            if statements:  # the slowest, in ms per work (COPY is not among them)
+                result[kind]["statements"] = [
+                    f"{t / count * 1000:.3f} ms/work, {n} calls: {sql}"
+                    for sql, n, t in child["statements"][:8]]
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
         if db == "postgres":
@@ -144,16 +193,22 @@ def main() -> int:
                         help="PostgreSQL scratch database (dropped afterwards)")
     parser.add_argument("--in-process", action="store_true",
                         help="ms of CPU per work inside one process, after a warm-up import")
+    parser.add_argument("--statements", action="store_true",
+                        help="with --in-process: the slowest SQL statements, ms per work")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        _in_process_child(*args.child)
+        _in_process_child(*args.child, statements=args.statements)
         return 0
     sys.path.insert(0, str(bench.ROOT / "src"))
-    how = measure_in_process if args.in_process else measure
     for db in args.db.split(","):
-        print(json.dumps(how(db.strip(), count=args.files, words=args.words,
-                             database=args.database)), flush=True)
+        if args.in_process:
+            result = measure_in_process(db.strip(), count=args.files, words=args.words,
+                                        database=args.database, statements=args.statements)
+        else:
+            result = measure(db.strip(), count=args.files, words=args.words,
+                             database=args.database)
+        print(json.dumps(result), flush=True)
     return 0
 
 

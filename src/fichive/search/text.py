@@ -32,8 +32,11 @@ _SPACES = re.compile(r"[ \t\r\f\v]+")
 
 def html_to_text(value: str) -> str:
     """The readable text of sanitized HTML: tags dropped, blocks on lines of their own."""
-    text = _BLOCK_END.sub("\n", value)
-    text = _SPACES.sub(" ", html.unescape(_TAG.sub("", text)))  # (not newlines)
+    text = html.unescape(_TAG.sub("", _BLOCK_END.sub("\n", value)))
+    # Runs of spaces and tabs become one space (not newlines); most text has none but single
+    # spaces, which a substitution would rewrite one by one.
+    if "  " in text or "\t" in text or "\r" in text or "\f" in text or "\v" in text:
+        text = _SPACES.sub(" ", text)
     lines = (line.strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
@@ -82,10 +85,22 @@ def fold(word: str) -> str:
 _fold_word = functools.lru_cache(maxsize=8192)(fold)  # snippets fold the same words often
 
 
+# ASCII, and the characters beyond it that can be part of a word: letters, digits (CJK
+# characters among them) and the combining marks that _WORD keeps inside words.
+_ASCII = re.compile(r"[\x00-\x7f]+")
+_NON_ASCII_WORD_CHAR = re.compile(r"[^\W\x00-\x7f]|[\u0300-\u036f]")
+# Bytes of ASCII text: letters and digits kept, anything else a space.
+_ASCII_WORD_BYTES = bytes(c if chr(c).isascii() and chr(c).isalnum() else 32 for c in range(256))
+
+
 def words(text: str) -> list[str]:
     """The folded words of a text, in order, as both backends index them."""
-    if text.isascii():  # folding ASCII is lowercasing; one pass for the whole text
-        return _WORD.findall(text.lower())
+    if text.isascii() or not _NON_ASCII_WORD_CHAR.search(_ASCII.sub("", text)):
+        # Every word is ASCII (beyond ASCII there are only quotes, dashes, spaces and the
+        # like): folding is lowercasing, and the words are the runs of letters and digits,
+        # found a whole text at a time on bytes (anything beyond ASCII separates words).
+        return (text.lower().encode("ascii", "replace").translate(_ASCII_WORD_BYTES)
+                .decode("ascii").split())
     folded: dict[str, str] = {}
     result = []
     for word in _WORD.findall(text):

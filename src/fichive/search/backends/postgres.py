@@ -9,14 +9,16 @@ Queries are built as tsquery text from folded words only, passed as parameters.
 
 from __future__ import annotations
 
+import re
 import struct
+from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection
 
 from fichive.search.query import Term
-from fichive.search.text import index_words
+from fichive.search.text import words
 
 WORK_FIELDS = ("title", "creators", "summary", "notes", "tags", "fandoms", "characters",
                "relationships")
@@ -49,38 +51,169 @@ def clear() -> None:
         cursor.execute("DELETE FROM search_workdocument")
 
 
+# to_tsvector's limits: a longer word is left out (taking no position), positions stop at
+# 16383, and a lexeme keeps its first 255 positions.
+MAX_WORD, MAX_POSITION, MAX_POSITIONS = 2047, 16383, 255
+# Positions 1 to MAX_POSITION as the text and the binary forms of a vector write them, made
+# once (taking them from here costs no conversion per word).
+_TEXT_POSITIONS = [str(p) for p in range(1, MAX_POSITION + 1)]
+_BINARY_POSITIONS = [p.to_bytes(2, "big") for p in range(1, MAX_POSITION + 1)]
+_BINARY_COUNTS = [n.to_bytes(2, "big") for n in range(MAX_POSITIONS + 1)]
+# Bytes of words that are plainly themselves to the parser, and digits, which may not be.
+_LETTERS_AND_SPACE = b"abcdefghijklmnopqrstuvwxyz "
+_DIGITS = b"0123456789"
+# The parser reads a number with an exponent as a float: "3e3e3" is "3e3" and "e3".
+_EXPONENT = re.compile(r"(?<![a-z0-9])[0-9]+e[0-9]")
+Position = TypeVar("Position", str, bytes)
+
+
+def _positions(text: str, folded: list[str],
+               written: list[Position]) -> dict[str, list[Position]] | None:
+    """Each word's positions as to_tsvector('simple', text) records them (as `written` writes
+    them), `text` being the words `folded` joined by single spaces (index_words' output); None
+    when the parser might read `text` otherwise than as those words: anything beyond ASCII
+    letters and digits, numbers with an exponent, empty words, words too long to index.
+    Building vectors here spares the server its parser, most of its work on an import; the
+    tests hold the two equal."""
+    if not text:
+        return {}
+    if not text.isascii() or "  " in text or text[0] == " " or text[-1] == " ":
+        return None  # (an empty word: to_tsvector skips it without a position)
+    others = text.encode("ascii").translate(None, _LETTERS_AND_SPACE)
+    if others and (others.translate(None, _DIGITS) or _EXPONENT.search(text)):
+        return None
+    positions: defaultdict[str, list[Position]] = defaultdict(list)
+    # Each word's positions in order, without a Python loop per word.
+    any(map(list.append, map(positions.__getitem__,
+                             folded[:MAX_POSITION] if len(folded) > MAX_POSITION else folded),
+            written))
+    last = written[MAX_POSITION - 1]
+    for word in set(folded[MAX_POSITION:]):  # all of them at the last position
+        if positions[word][-1:] != [last]:
+            positions[word].append(last)
+    if max(map(len, positions)) > MAX_WORD:
+        return None
+    return positions
+
+
+def _input(positions: dict[str, list[str]]) -> str:
+    """A vector's text form (tsvector input)."""
+    return " ".join([f"{word}:{','.join(found[:MAX_POSITIONS])}"
+                     for word, found in positions.items()])
+
+
+def _binary(positions: dict[str, list[bytes]]) -> bytes:
+    """A vector's binary form, as tsvectorrecv reads it: the count of lexemes, then each
+    lexeme in order, NUL-terminated, with its count of positions and the positions (weight D
+    is 0), all big-endian."""
+    parts = [len(positions).to_bytes(4, "big")]
+    for word in sorted(positions):  # (ASCII: the order of bytes, shorter first on a tie)
+        found = positions[word][:MAX_POSITIONS]
+        parts += (word.encode("ascii"), b"\0", _BINARY_COUNTS[len(found)], b"".join(found))
+    return b"".join(parts)
+
+
+def vector_input(text: str) -> str | None:
+    """tsvector input equal to to_tsvector('simple', text), for text of folded words separated
+    by whitespace (index_words' output), or None when only the server's parser can tell."""
+    folded = text.split()
+    positions = _positions(" ".join(folded), folded, _TEXT_POSITIONS)
+    return None if positions is None else _input(positions)
+
+
+def vector_binary(text: str) -> bytes | None:
+    """vector_input's vector in binary form (as COPY … (FORMAT BINARY) takes it)."""
+    folded = text.split()
+    positions = _positions(" ".join(folded), folded, _BINARY_POSITIONS)
+    return None if positions is None else _binary(positions)
+
+
+def _folded(text: str, written: list[Position]
+            ) -> tuple[str, dict[str, list[Position]] | None]:
+    """index_words of this prepared text, and its words' positions (see _positions)."""
+    found = words(text)
+    folded = " ".join(found)
+    return folded, _positions(folded, found, written)
+
+
+def _vector_params(text: str) -> tuple[str | None, str | None]:
+    """The two parameters of VECTOR_SQL for this prepared text."""
+    folded, positions = _folded(text, _TEXT_POSITIONS)
+    return (None, folded) if positions is None else (_input(positions), None)
+
+
+# A tsvector from _vector_params: the one built here, or the server's from the words.
+VECTOR_SQL = f"COALESCE(%s::tsvector, to_tsvector('{CONFIG}', %s))"
+
+
+# Work documents written by one statement (a search_reindex batch is 200).
+WORKS_PER_STATEMENT = 500
+
+
 def write_works(rows: list[dict[str, Any]]) -> None:
-    """Insert work documents: their vectors, computed from the folded words."""
+    """Insert work documents: their vectors, computed from the folded words, a few hundred
+    works to a statement (one VALUES list: the server plans it once)."""
+    for start in range(0, len(rows), WORKS_PER_STATEMENT):
+        _write_works(rows[start:start + WORKS_PER_STATEMENT])
+
+
+def _write_works(rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    inner = ", ".join(
-        ["%s::bigint AS id"]
-        + [f"%s AS {f}" for f in WORK_FIELDS]
-        + [f"to_tsvector('{CONFIG}', %s) AS v_{f}" for f in WORK_FIELDS]
-    )
+    given = ["id", *(f"{kind}_{f}" for f in WORK_FIELDS for kind in ("built", "words"))]
+    vectors = ", ".join(f"COALESCE(built_{f}::tsvector, to_tsvector('{CONFIG}', words_{f})) "
+                        f"AS v_{f}" for f in WORK_FIELDS)
     weighted = " || ".join(f"setweight(v_{f}, '{WEIGHTS[f]}')" for f in WORK_FIELDS)
     columns = ["work_id", *WORK_FIELDS, *(f"v_{f}" for f in WORK_FIELDS), "vector"]
-    sql = (f"INSERT INTO search_workdocument ({', '.join(columns)}) "
-           f"SELECT id, {', '.join(WORK_FIELDS)}, {', '.join(f'v_{f}' for f in WORK_FIELDS)}, "
-           f"{weighted} FROM (SELECT {inner}) AS s")
+    row = f"({', '.join(['%s'] * len(given))})"
     # Only the vectors are kept: the text columns stay empty, which keeps the rows narrow for
     # the scans a common word's search makes (snippets read the chapters themselves).
-    params = [[row["work_id"], *("" for _ in WORK_FIELDS),
-               *(index_words(row[f]) for f in WORK_FIELDS)] for row in rows]
+    sql = (f"INSERT INTO search_workdocument ({', '.join(columns)}) "
+           f"SELECT id::bigint, {', '.join(repr('') for _ in WORK_FIELDS)}, "
+           f"{', '.join(f'v_{f}' for f in WORK_FIELDS)}, {weighted} "
+           f"FROM (SELECT id, {vectors} FROM (VALUES {', '.join([row] * len(rows))}) "
+           f"AS given ({', '.join(given)})) AS s")
+    params = [p for r in rows
+              for p in (r["work_id"], *(v for f in WORK_FIELDS for v in _vector_params(r[f])))]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        cursor.execute(sql, params)
+
+
+# COPY's binary format: the signature, no flags, no header extension; a row is its count of
+# fields, then each field's length and bytes; -1 ends the data.
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_COPY_END = b"\xff\xff"
+_COPY_CHAPTER = struct.Struct(">hiqiqii")  # 4 fields: chapter id, work id, empty body, vector
 
 
 def write_chapters(rows: list[dict[str, Any]]) -> None:
-    """Insert chapter documents: only the vector is kept (snippets read the chapter)."""
+    """Insert chapter documents: only the vector is kept (snippets read the chapter). Vectors
+    built here are copied in binary form (the server neither parses nor reads them as text);
+    the others are made by to_tsvector from the folded words."""
     if not rows:
         return
+    built: list[bytes] = []
+    by_server: list[list[Any]] = []
+    for row in rows:
+        folded, positions = _folded(row["body"], _BINARY_POSITIONS)
+        if positions is None:
+            by_server.append([row["chapter_id"], row["work_id"], folded])
+        else:
+            vector = _binary(positions)
+            built += (_COPY_CHAPTER.pack(4, 8, row["chapter_id"], 8, row["work_id"], 0,
+                                         len(vector)), vector)
     with connection.cursor() as cursor:
-        cursor.executemany(
-            "INSERT INTO search_chapterdocument (chapter_id, work_id, body, vector) "
-            f"VALUES (%s, %s, '', to_tsvector('{CONFIG}', %s))",
-            [[row["chapter_id"], row["work_id"], index_words(row["body"])] for row in rows],
-        )
+        if built:
+            # (Django wraps the errors of execute, not of copy: a refused row is a
+            # DatabaseError like any other, which works_create's fallback catches.)
+            with connection.wrap_database_errors, cursor.copy(
+                    "COPY search_chapterdocument (chapter_id, work_id, body, vector) "
+                    "FROM STDIN (FORMAT BINARY)") as copy:
+                copy.write(b"".join([_COPY_HEADER, *built, _COPY_END]))
+        if by_server:
+            cursor.executemany(
+                "INSERT INTO search_chapterdocument (chapter_id, work_id, body, vector) "
+                f"VALUES (%s, %s, '', to_tsvector('{CONFIG}', %s))", by_server)
 
 
 def _lexeme(word: str) -> str:
