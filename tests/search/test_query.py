@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import unicodedata
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from fichive.search.query import Comparison, QueryError, Term, query_parse
@@ -109,6 +110,7 @@ def test_malformed_queries_say_what_is_wrong(raw, message):
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list('ab -"*:<>=ORé東 \t()'))
                | st.characters(), max_size=60))
+@example("ᬆ")  # folds to a letter and a spacing vowel sign (Balinese), as Indic scripts do
 def test_any_input_parses_or_gives_a_query_error(raw):
     try:
         query = query_parse(raw)
@@ -116,4 +118,9 @@ def test_any_input_parses_or_gives_a_query_error(raw):
         assert str(exc)
     else:
         for term in (*query.positive_terms(), *query.excluded):
-            assert term.words and all(w.isalnum() for w in term.words)
+            # Words are letters and digits, with the marks that belong to them: never
+            # spaces, quotes or other query syntax.
+            assert term.words and all(
+                c.isalnum() or unicodedata.category(c).startswith("M")
+                for w in term.words for c in w)
+            assert all(w[0].isalnum() for w in term.words)
