@@ -691,26 +691,33 @@ class _FastWrites:
                 cursor.execute("PRAGMA synchronous=NORMAL")
 
 
-def after_bulk_load(work_ids_range: range) -> None:
+def after_bulk_load(work_ids_range: range,
+                    progress: Callable[[int, int], None] | None = None) -> None:
     """Called after works were written in bulk (bypassing the services): refresh what the
     database and other subsystems derive from them: the search index (rebuilt whole: the
-    archive was empty) and the planner's statistics."""
+    archive was empty; `progress(done, total)` after each batch) and the planner's
+    statistics."""
     from fichive.search.services import search_reindex
 
     del work_ids_range  # the whole archive is new
 
-    def analyze() -> None:
+    def analyze(*, vacuum: bool = False) -> None:
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute("ANALYZE")
+                # VACUUM also sets the visibility map, without which index-only scans (a
+                # tag's count, its page of ids) read every row from the table: counting a
+                # fandom of 90,000 works at a million took 540 ms instead of 12. (Not
+                # inside a transaction, where PostgreSQL refuses it: ANALYZE alone there.)
+                vacuum = vacuum and not connection.in_atomic_block
+                cursor.execute("VACUUM (ANALYZE)" if vacuum else "ANALYZE")
             elif connection.vendor == "sqlite":
                 cursor.execute("PRAGMA optimize")
 
     # Statistics first: without them PostgreSQL reads the reindex's batches of taggings by
     # scanning the whole table (a million works: 0.8 s a batch instead of a few ms).
     analyze()
-    search_reindex(batch=500)
-    analyze()
+    search_reindex(batch=500, progress=progress)
+    analyze(vacuum=True)
 
 
 def generate(*, works: int, seed: int = 1, text_fraction: float = 0.1, batch: int = 2000,
@@ -750,12 +757,17 @@ def generate(*, works: int, seed: int = 1, text_fraction: float = 0.1, batch: in
             elapsed = time.perf_counter() - started
             progress.update(task, advance=n, rate=f"{done / elapsed:,.0f} works/s")
         summary.last_work_id = maker.next_work - 1
-        finish = progress.add_task("Tag use counts, statistics", total=1, rate="")
         with transaction.atomic():
             writer.update_uses(summary.uses)
             writer.reset_sequences([User, Pseud, Tag, Work])
-        after_bulk_load(range(summary.first_work_id, summary.last_work_id + 1))
-        progress.advance(finish)
+        index = progress.add_task("Search index, statistics", total=works, rate="")
+        indexing = time.perf_counter()
+
+        def indexed(done: int, total: int) -> None:
+            rate = done / max(1e-9, time.perf_counter() - indexing)
+            progress.update(index, completed=done, total=total, rate=f"{rate:,.0f} works/s")
+
+        after_bulk_load(range(summary.first_work_id, summary.last_work_id + 1), indexed)
     summary.users, summary.tags = writers.count, tags.count
     summary.top_fandom = tags.top_fandom
     summary.seconds = time.perf_counter() - started
