@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from fichive.search import selectors
 from fichive.works import listing
@@ -220,3 +222,54 @@ def test_chapter_scores_name_each_works_best_chapter(author):
     for work in works:
         assert scores[work.pk][1] == work.chapters.get(position=2).pk
     assert scores[works[4].pk][0] > scores[works[0].pk][0] > 0
+
+
+def sidebar(client, q: str, **params) -> dict[str, list[tuple[str, int]]]:
+    response = client.get("/works/search", {"q": q, **params})
+    assert response.status_code == 200
+    return {kind: [(f.name, f.count) for f in facets]
+            for kind, facets in response.context["listing"].facets.items()}
+
+
+@pytest.fixture
+def no_kept_counts(monkeypatch):
+    """Every sidebar counted afresh (none kept in the cache between requests)."""
+    monkeypatch.setattr(listing, "FACET_CACHE_FROM", 10**9)
+    monkeypatch.setattr(selectors, "RANKING_CACHE_SECONDS", 0)
+
+
+@pytest.mark.parametrize("q", ["lantern", "lantern -storm", "fandom:naruto rain",
+                               "lantern OR storm", "complete:yes lantern"])
+def test_a_ranked_search_counts_its_sidebar_over_the_works_it_ranked(
+        client, reader, author, lanterns, no_kept_counts, q):
+    """Best Match counts the sidebar over the ranking's own matches; sorted by date, over
+    the works query: the same works, so the same counts, for a guest and for a member
+    (who also finds a restricted work)."""
+    WorkFactory(author=author, title="Locked", restricted=True, fandoms=["Naruto"],
+                complete=True, chapters=["<p>lantern and rain</p>"])
+    guest = sidebar(client, q)
+    assert guest == sidebar(client, q, sort="updated")
+    assert any(count for facets in guest.values() for _, count in facets)
+    client.force_login(reader)
+    member = sidebar(client, q)
+    assert member == sidebar(client, q, sort="updated")
+    assert member != guest  # the restricted work counts for members only
+
+
+def test_the_sidebar_of_a_ranked_search_does_not_search_the_text_again(
+        client, lanterns, no_kept_counts):
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/works/search", {"q": "lantern -storm"})
+    counting = [q["sql"] for q in queries if "PARTITION BY t.type" in q["sql"]]
+    assert len(counting) == 1
+    assert not any(word in counting[0] for word in ("MATCH", "@@", "search_work"))
+
+
+def test_more_matches_than_a_ranking_keeps_are_counted_from_the_works_query(
+        client, lanterns, no_kept_counts, monkeypatch):
+    expected = sidebar(client, "lantern")
+    monkeypatch.setattr(selectors, "MATCHES_KEPT", 3)
+    with CaptureQueriesContext(connection) as queries:
+        assert sidebar(client, "lantern") == expected
+    counting = [q["sql"] for q in queries if "PARTITION BY t.type" in q["sql"]]
+    assert any(word in counting[0] for word in ("MATCH", "@@"))

@@ -124,6 +124,9 @@ CANDIDATES = 200
 MAX_CANDIDATES = 3200
 # How long a ranking (count and ranked ids) is kept in the cache under the listings' version.
 RANKING_CACHE_SECONDS = 300
+# A first ranking keeps the ids of every match when there are at most this many, so that the
+# sidebar's counts are taken over them (matches_sql) rather than by matching the text again.
+MATCHES_KEPT = 100_000
 
 Ranked = list[tuple[int, float, int | None]]
 
@@ -148,7 +151,10 @@ class RankedWorks:
     visitor's works under the filters, and the text conditions), the slice and `version`
     (the listings' version, see fichive.lib.cache), so a repeated search, or paging back,
     doesn't rank again until something in the archive changes; the works shown are still
-    read through the visitor's query."""
+    read through the visitor's query.
+
+    A ranking made for the first pages (not one from the cache) also keeps the ids of every
+    match, up to MATCHES_KEPT, for matches_sql."""
 
     def __init__(self, works: QuerySet[Work], query: Query, *, fetch: QuerySet[Work],
                  version: str | None = None) -> None:
@@ -158,6 +164,7 @@ class RankedWorks:
         self._total: int | None = None
         self._first: Ranked | None = None
         self._digest: str | None = None
+        self._matches: list[int] | None = None
         self.best_known = backend().SCORES_NAME_BEST_CHAPTER
 
     def _cache_key(self, offset: int, limit: int) -> str | None:
@@ -222,11 +229,16 @@ class RankedWorks:
         if getattr(engine, "FIRST_PASS_SQL", False) and body:
             return self._two_pass(offset, limit)
         scores, params = _scores_sql(self.query)
-        fetched = self._statement(scores, params, "s.score DESC, s.id DESC", limit, offset)
+        # From the start, every match (up to MATCHES_KEPT): they are all scored and sorted
+        # anyway, and their ids spare the sidebar's counts the text search.
+        fetched = self._statement(scores, params, "s.score DESC, s.id DESC",
+                                  max(limit, MATCHES_KEPT) if offset == 0 else limit, offset)
         self.best_known = engine.SCORES_NAME_BEST_CHAPTER
         total = int(fetched[0][-1]) if fetched else (0 if offset == 0 else self.count())
+        if offset == 0 and len(fetched) == total <= MATCHES_KEPT:
+            self._matches = [row[0] for row in fetched]
         return total, [(int(i), float(score), None if best is None else int(best))
-                       for i, score, best, _ in fetched]
+                       for i, score, best, _ in fetched[:limit]]
 
     def _two_pass(self, offset: int, limit: int) -> tuple[int, Ranked]:
         """The exact ranking, from as many of the first pass's candidates as it takes."""
@@ -251,6 +263,8 @@ class RankedWorks:
         while True:
             if size >= len(rows) and len(rows) < total:
                 rows = first_pass(total)  # every match, then
+            if self._matches is None and len(rows) == total <= MATCHES_KEPT:
+                self._matches = [row[0] for row in rows]
             candidates = rows[:size]
             new = [int(r[0]) for r in candidates if r[2] and int(r[0]) not in scored]
             chapters.update(engine.chapter_scores(body, new))
@@ -265,6 +279,12 @@ class RankedWorks:
                 self.best_known = True
                 return total, exact[offset:wanted]
             size *= 4
+
+    def matches_sql(self) -> tuple[str, list[Any]] | None:
+        """A SELECT of the ids of every match (for `IN (…)`), when this ranking was made
+        here and kept them; else None (count them from the works query)."""
+        self.count()
+        return None if self._matches is None else backend().ids_sql(self._matches)
 
     def count(self) -> int:
         if self._total is None:

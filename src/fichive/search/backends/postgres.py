@@ -348,6 +348,11 @@ def add_scores(work: float, chapter: float) -> float:
     return float(struct.unpack("f", struct.pack("f", work + chapter))[0])
 
 
+def ids_sql(ids: Sequence[int]) -> tuple[str, list[Any]]:
+    """A SELECT of these ids, for `IN (…)`: one parameter however many there are."""
+    return "SELECT unnest(%s::bigint[])", [list(ids)]
+
+
 def chapter_scores(terms: Sequence[Term], work_ids: Sequence[int]
                    ) -> dict[int, tuple[float, int]]:
     """For each of these works whose chapter text matches: its best chapter's rank (as

@@ -157,6 +157,11 @@ def scores_sql(terms: Sequence[Term]) -> tuple[str, list[Any]]:
     return sql, params
 
 
+def ids_sql(ids: Sequence[int]) -> tuple[str, list[Any]]:
+    """A SELECT of these ids, for `IN (…)`: one parameter however many there are."""
+    return "SELECT value FROM json_each(%s)", [json.dumps(list(ids))]
+
+
 def chapter_scores(terms: Sequence[Term], work_ids: Sequence[int]
                    ) -> dict[int, tuple[float, int]]:
     """For each of these works whose chapter text matches: its best chapter's score (-bm25,
@@ -169,17 +174,16 @@ def chapter_scores(terms: Sequence[Term], work_ids: Sequence[int]
     if not body or not work_ids:
         return {}
     with connection.cursor() as cursor:
+        ids, params = ids_sql(work_ids)
         cursor.execute("SELECT chapter_id, work_id FROM search_chapterdocument "
-                       "INDEXED BY search_work_chapter "
-                       "WHERE work_id IN (SELECT value FROM json_each(%s))",
-                       [json.dumps(list(work_ids))])
+                       f"INDEXED BY search_work_chapter WHERE work_id IN ({ids})", params)
         work_of = dict(cursor.fetchall())
         if not work_of:
             return {}
+        ids, params = ids_sql(list(work_of))
         cursor.execute("SELECT rowid, bm25(search_chapter_fts) AS r FROM search_chapter_fts "
-                       "WHERE search_chapter_fts MATCH %s "
-                       "AND +rowid IN (SELECT value FROM json_each(%s)) ORDER BY r, rowid",
-                       [body, json.dumps(list(work_of))])
+                       f"WHERE search_chapter_fts MATCH %s AND +rowid IN ({ids}) "
+                       "ORDER BY r, rowid", [body, *params])
         best: dict[int, tuple[float, int]] = {}
         for chapter_id, r in cursor.fetchall():
             work_id = work_of[chapter_id]
