@@ -252,7 +252,10 @@ class RankedWorks:
         def first_pass(rows: int) -> list[tuple[Any, ...]]:
             return self._statement(scores, params, order, rows, 0, text_conditions=False)
 
-        rows = first_pass(MAX_CANDIDATES + 1)
+        # From the start, every match (up to MATCHES_KEPT) for the sidebar's counts
+        # (matches_sql): reading them costs less than matching the text again to count.
+        rows = first_pass(max(MATCHES_KEPT, MAX_CANDIDATES + 1) if offset == 0
+                          else MAX_CANDIDATES + 1)
         if not rows:
             return 0, []
         total = int(rows[0][-1])

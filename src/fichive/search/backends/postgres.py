@@ -310,8 +310,12 @@ def first_pass_sql(required: Sequence[Sequence[Term]], excluded: Sequence[Term]
              + " OR ".join(f"({c})" for c, _ in conditions)]
     params: list[Any] = [_tsquery(terms), *flag_params,
                          *(p for _, ps in conditions for p in ps)]
-    chapters = ("SELECT DISTINCT work_id AS id, 0 AS r, {flags}, {in_text} AS in_text "
-                f"FROM search_chapterdocument WHERE vector @@ to_tsquery('{CONFIG}', %s)")
+    # (GROUP BY rather than DISTINCT: for a word in half the chapters, DISTINCT was planned
+    # as a walk of the (work, chapter) index filtering every chapter's vector, 1.4 s at
+    # 300,000 chapters, where the GIN bitmap and a hash takes 70 ms.)
+    chapters = ("SELECT work_id AS id, 0 AS r, {flags}, {in_text} AS in_text "
+                f"FROM search_chapterdocument WHERE vector @@ to_tsquery('{CONFIG}', %s) "
+                "GROUP BY work_id")
     for k, group in enumerate(required):
         body = [t for t in group if t.field is None]
         if body:
