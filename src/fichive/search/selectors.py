@@ -235,8 +235,8 @@ class RankedWorks:
                                   max(limit, MATCHES_KEPT) if offset == 0 else limit, offset)
         self.best_known = engine.SCORES_NAME_BEST_CHAPTER
         total = int(fetched[0][-1]) if fetched else (0 if offset == 0 else self.count())
-        if offset == 0 and len(fetched) == total <= MATCHES_KEPT:
-            self._matches = [row[0] for row in fetched]
+        if offset == 0:
+            self._keep_matches(fetched, total)
         return total, [(int(i), float(score), None if best is None else int(best))
                        for i, score, best, _ in fetched[:limit]]
 
@@ -259,6 +259,7 @@ class RankedWorks:
         if not rows:
             return 0, []
         total = int(rows[0][-1])
+        self._keep_matches(rows, total)
         wanted = offset + limit
         size = max(CANDIDATES, 2 * wanted)
         chapters: dict[int, tuple[float, int]] = {}
@@ -266,8 +267,6 @@ class RankedWorks:
         while True:
             if size >= len(rows) and len(rows) < total:
                 rows = first_pass(total)  # every match, then
-            if self._matches is None and len(rows) == total <= MATCHES_KEPT:
-                self._matches = [row[0] for row in rows]
             candidates = rows[:size]
             new = [int(r[0]) for r in candidates if r[2] and int(r[0]) not in scored]
             chapters.update(engine.chapter_scores(body, new))
@@ -282,6 +281,11 @@ class RankedWorks:
                 self.best_known = True
                 return total, exact[offset:wanted]
             size *= 4
+
+    def _keep_matches(self, rows: list[tuple[Any, ...]], total: int) -> None:
+        """Keep the ids of every match when `rows` (id first, from the first) hold them."""
+        if len(rows) == total <= MATCHES_KEPT:
+            self._matches = [row[0] for row in rows]
 
     def matches_sql(self) -> tuple[str, list[Any]] | None:
         """A SELECT of the ids of every match (for `IN (…)`), when this ranking was made
