@@ -7,7 +7,8 @@ SEARCH_QUERIES), as a guest: median and p95 of wall and CPU (time.process_time) 
 --cold clears the cache before every request (the sidebar counts of large result sets are
 kept there for a few minutes), so each request pays for everything. --profile QUERY (text or
 an index 0-9) prints a profile of that query's requests instead (pyinstrument if installed,
-else cProfile).
+else cProfile). --query Q times other queries; --breadth (SQLite) times single words
+matching from about 100 to 100,000 chapters.
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ def main() -> None:
     parser.add_argument("--phases", action="store_true",
                         help="also print CPU ms per request in each phase of the page")
     parser.add_argument("--only", type=int, nargs="*", help="query indexes to time (0-9)")
+    parser.add_argument("--query", action="append", default=[],
+                        help="time this query instead of the benchmark's (repeatable)")
+    parser.add_argument("--breadth", action="store_true",
+                        help="SQLite: time single words matching ~100 to ~100,000 chapters, "
+                             "to see how a first-time search grows with its matches")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fichive.settings")
     os.environ.setdefault("FICHIVE_PAGE_CACHE", "false")
@@ -84,6 +90,8 @@ def main() -> None:
         print(sampler.output_text(show_all=False, color=False))
         return
     chosen = [queries[i] for i in args.only] if args.only else queries
+    if args.query or args.breadth:
+        chosen = [*args.query, *(_words_by_breadth() if args.breadth else [])]
     print(f"{'query':<40} {'wall med':>9} {'wall p95':>9} {'cpu med':>8} {'cpu p95':>8}")
     for q in chosen:
         status = get(q)  # warm: connection, page cache of the database
@@ -99,6 +107,28 @@ def main() -> None:
             print("    " + ", ".join(f"{name} {total / (args.n + 1):.0f}"
                                      for name, total in phases.items()), flush=True)
             phases.clear()
+
+
+BREADTHS = (100, 300, 1_000, 3_000, 10_000, 30_000, 100_000)
+
+
+def _words_by_breadth() -> list[str]:
+    """Words (letters only, 4+ of them) whose number of matching chapters is nearest each of
+    BREADTHS, from FTS5's own word list (a temporary fts5vocab table: nothing is written)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.chapter_words "
+                       "USING fts5vocab(main, search_chapter_fts, row)")
+        cursor.execute("SELECT term, doc FROM temp.chapter_words")
+        counts = [(term, doc) for term, doc in cursor.fetchall()
+                  if term.isalpha() and len(term) >= 4]
+    chosen = []
+    for breadth in BREADTHS:
+        term, doc = min(counts, key=lambda row: (abs(row[1] - breadth), row[0]))
+        print(f"{term}: {doc:,} chapters")
+        chosen.append(term)
+    return chosen
 
 
 def _instrument(phases: dict[str, float]) -> None:
