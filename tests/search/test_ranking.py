@@ -119,8 +119,17 @@ def test_the_page_of_a_search_shows_the_total(client, lanterns):
     assert "1 - 6 of 6 Search results" in page
 
 
+@pytest.fixture(params=["candidates' chapters", "every matching chapter"])
+def chapter_rounds(request, monkeypatch):
+    """Both ways a two-pass round ranks chapters: the candidates' works' chapters, or (from
+    EVERY_CHAPTER_SHARE of the matches on) every matching chapter at once."""
+    share = float("inf") if request.param == "candidates' chapters" else 0.0
+    monkeypatch.setattr(selectors, "EVERY_CHAPTER_SHARE", share)
+    return request.param
+
+
 def test_a_two_pass_ranking_orders_exactly_as_ranking_every_match(client, lanterns, author,
-                                                                  monkeypatch):
+                                                                  monkeypatch, chapter_rounds):
     WorkFactory(author=author, title="Lantern", summary="<p>The lantern.</p>",
                 chapters=["<p>No light.</p>"])
     WorkFactory(author=author, title="Quiet", chapters=["<p>" + "lantern " * 30 + "</p>"])
@@ -144,7 +153,7 @@ def test_a_two_pass_ranking_orders_exactly_as_ranking_every_match(client, lanter
                                "title:story lantern", "lantern complete:yes", "rain -naruto",
                                "storm OR lantern -bleach", "fandom:naruto rain"])
 def test_both_rankings_give_every_query_the_same_pages(client, lanterns, author, monkeypatch,
-                                                       q):
+                                                       q, chapter_rounds):
     """The two-pass ranking orders, scores and counts exactly as ranking every match."""
     WorkFactory(author=author, title="Lantern", summary="<p>The lantern in the rain.</p>",
                 chapters=["<p>No light.</p>"])
@@ -175,7 +184,8 @@ def test_both_rankings_give_every_query_the_same_pages(client, lanterns, author,
 
 
 def test_a_work_found_by_its_text_alone_can_lead_a_two_pass_ranking(client, author,
-                                                                     monkeypatch):
+                                                                     monkeypatch,
+                                                                     chapter_rounds):
     """Works matching in their fields come first in the first pass; a work whose chapter
     alone holds the word many times still outranks weaker field matches, as when every
     match is ranked: the bound on a chapter's score lets it through."""
@@ -202,6 +212,51 @@ def test_a_work_found_by_its_text_alone_can_lead_a_two_pass_ranking(client, auth
     assert two_pass[0][0] == one_pass[0][0] == "Kitchen"
     assert [t for t, _ in two_pass] == [t for t, _ in one_pass]
     assert [s for _, s in two_pass] == pytest.approx([s for _, s in one_pass])
+
+
+def test_a_word_found_in_text_alone_is_ranked_in_one_round(client, author, monkeypatch,
+                                                          chapter_rounds):
+    """When no work matches in its fields, every work's bound is the same, so no ranking can
+    stop before all are ranked: their chapters are ranked in one statement, not in rounds,
+    and the order is still exact."""
+    for number in range(12):
+        WorkFactory(author=author, title=f"Room {number}",
+                    chapters=["<p>" + "A kettle. " * (number % 5 + 1) + "</p>", "<p>Tea.</p>"])
+    monkeypatch.setattr(listing, "PER_PAGE", 3)
+    monkeypatch.setattr(selectors, "FIRST_ROWS", 3)
+    monkeypatch.setattr(selectors, "CANDIDATES", 1)
+    from fichive.search.backends import backend
+
+    engine = backend()
+    if not getattr(engine, "FIRST_PASS_SQL", False):
+        pytest.skip("this database ranks every match in one pass")
+    with CaptureQueriesContext(connection) as queries:
+        two_pass = [(w["title"], w["score"]) for w in api(client, "kettle")["works"]]
+    rounds = [q["sql"] for q in queries.captured_queries if "DISTINCT ON (work_id)" in q["sql"]]
+    assert len(rounds) == 1, rounds
+    monkeypatch.setattr(engine, "FIRST_PASS_SQL", False)
+    one_pass = [(w["title"], w["score"]) for w in api(client, "kettle")["works"]]
+    assert [t for t, _ in two_pass] == [t for t, _ in one_pass]
+    assert [s for _, s in two_pass] == pytest.approx([s for _, s in one_pass])
+
+
+def test_chapter_scores_of_every_work_are_those_of_each(author):
+    """chapter_scores(terms, None) (PostgreSQL's two-pass ranking) gives every work whose
+    text matches, each as when its id is given."""
+    from fichive.search.backends import backend
+    from fichive.search.query import query_parse
+
+    engine = backend()
+    if not getattr(engine, "FIRST_PASS_SQL", False):
+        pytest.skip("only the two-pass ranking asks for every work's chapters")
+    works = [WorkFactory(author=author, title=f"Room {n}",
+                         chapters=["<p>Tea.</p>", "<p>" + "A kettle. " * (n + 1) + "</p>"])
+             for n in range(4)]
+    WorkFactory(author=author, title="Dry", chapters=["<p>Tea.</p>"])
+    terms = query_parse("kettle").positive_terms()
+    assert engine.chapter_scores(terms, None) == engine.chapter_scores(
+        terms, [w.pk for w in works]) != {}
+    assert set(engine.chapter_scores(terms, None)) == {w.pk for w in works}
 
 
 def test_chapter_scores_name_each_works_best_chapter(author):

@@ -7,6 +7,7 @@ only ever narrow what the visitor may see.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -122,6 +123,11 @@ FIRST_ROWS = 100
 # at first, and how many of the first pass's rows the first statement fetches.
 CANDIDATES = 200
 MAX_CANDIDATES = 3200
+# A round that would rank the chapters of at least this share of the works whose text
+# matches ranks every matching chapter instead: through the text index, which reads only
+# matching chapters, rather than through the candidates' works, which reads all of theirs
+# (a word in 30,000 chapters of 16,000 works at 100,000 full texts: 0.32 s against 0.73 s).
+EVERY_CHAPTER_SHARE = 0.25
 # How long a ranking (count and ranked ids) is kept in the cache under the listings' version.
 RANKING_CACHE_SECONDS = 300
 # A first ranking keeps the ids of every match when there are at most this many, so that the
@@ -252,6 +258,10 @@ class RankedWorks:
         def first_pass(rows: int) -> list[tuple[Any, ...]]:
             return self._statement(scores, params, order, rows, 0, text_conditions=False)
 
+        def lowered(row: tuple[Any, ...]) -> float:
+            """Minus the most the row's work can score: rows ascend by it."""
+            return -(float(row[1]) + (bound if row[2] else 0.0))
+
         # From the start, every match (up to MATCHES_KEPT) for the sidebar's counts
         # (matches_sql): reading them costs less than matching the text again to count.
         rows = first_pass(max(MATCHES_KEPT, MAX_CANDIDATES + 1) if offset == 0
@@ -264,12 +274,30 @@ class RankedWorks:
         size = max(CANDIDATES, 2 * wanted)
         chapters: dict[int, tuple[float, int]] = {}
         scored: set[int] = set()
+        every = False  # every matching chapter ranked
         while True:
-            if size >= len(rows) and len(rows) < total:
-                rows = first_pass(total)  # every match, then
+            while True:
+                if size >= len(rows) and len(rows) < total:
+                    rows = first_pass(total)  # every match, then
+                if len(rows) <= wanted or size >= len(rows):
+                    break
+                # The ranking can't stop before the first row whose bound is below the
+                # wanted-th row's (no exact score is above its own bound): take those at once
+                # rather than in rounds (a word found in text alone bounds every work alike).
+                past = bisect.bisect_right(rows, lowered(rows[wanted - 1]), lo=size,
+                                           key=lowered)
+                if past == size or past < len(rows) or len(rows) == total:
+                    size = past
+                    break
+                size = past
             candidates = rows[:size]
             new = [int(r[0]) for r in candidates if r[2] and int(r[0]) not in scored]
-            chapters.update(engine.chapter_scores(body, new))
+            if new and not every:
+                in_text = sum(1 for r in rows if r[2]) if len(rows) == total else total
+                if len(new) >= EVERY_CHAPTER_SHARE * in_text:
+                    chapters, every = engine.chapter_scores(body, None), True
+                else:
+                    chapters.update(engine.chapter_scores(body, new))
             scored.update(new)
             exact = sorted(
                 ((int(i), engine.add_scores(float(score), chapters.get(int(i), (0.0, None))[0]),
@@ -277,7 +305,7 @@ class RankedWorks:
                 key=lambda row: (-row[1], -row[0]))
             left_out = rows[size] if len(rows) > size else None
             if left_out is None or (len(exact) >= wanted and exact[wanted - 1][1] > (
-                    float(left_out[1]) + (bound if left_out[2] else 0.0))):
+                    -lowered(left_out))):
                 self.best_known = True
                 return total, exact[offset:wanted]
             size *= 4

@@ -357,21 +357,28 @@ def ids_sql(ids: Sequence[int]) -> tuple[str, list[Any]]:
     return "SELECT unnest(%s::bigint[])", [list(ids)]
 
 
-def chapter_scores(terms: Sequence[Term], work_ids: Sequence[int]
+def chapter_scores(terms: Sequence[Term], work_ids: Sequence[int] | None
                    ) -> dict[int, tuple[float, int]]:
     """For each of these works whose chapter text matches: its best chapter's rank (as
-    scores_sql adds it) and that chapter's id."""
+    scores_sql adds it) and that chapter's id. `work_ids` None: every work whose text
+    matches (the two-pass ranking's last resort, see selectors.EVERY_CHAPTER_SHARE).
+
+    A few works' chapters are read through the (work, chapter) index, which reads every
+    chapter of those works; every match is read through the GIN index, which reads only
+    matching chapters, but all of them."""
     body = [t for t in terms if t.field is None]
-    if not body or not work_ids:
+    if not body or work_ids is not None and not work_ids:
         return {}
     query = _tsquery(body)
+    among, params = ("", []) if work_ids is None else ("work_id = ANY(%s) AND ",
+                                                       [list(work_ids)])
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT DISTINCT ON (work_id) work_id, ts_rank(vector, q)::float, chapter_id "
             f"FROM search_chapterdocument, to_tsquery('{CONFIG}', %s) AS q "
-            "WHERE work_id = ANY(%s) AND vector @@ q "
+            f"WHERE {among}vector @@ q "
             "ORDER BY work_id, ts_rank(vector, q) DESC, chapter_id",
-            [query, list(work_ids)],
+            [query, *params],
         )
         return {int(w): (float(r), int(c)) for w, r, c in cursor.fetchall()}
 
