@@ -957,7 +957,9 @@ def markdown(reports: list[dict]) -> str:
         lambda r: " / ".join(f"{r['chapter'][k]['server_cpu_ms_per_request']:.2f}"
                              for k in ("guest", "reader", "ceiling")))
     row("**guest / ceiling by server CPU**", lambda r: f"{r['chapter']['guest_cpu_ratio']:.0%}")
-    first = reports[0].get("listings") or []
+    # Rows of the listings and searches of whichever report measured them (a table may join
+    # runs of other measures).
+    first = next((r["listings"] for r in reports if r.get("listings")), [])
     for i, item in enumerate(first):
         label = f"listing: {item['mix']}, page {item['page']}"
         row(f"{label} (median / p95)",
@@ -966,7 +968,7 @@ def markdown(reports: list[dict]) -> str:
         row(f"{label}, first request", lambda r, i=i: _ms(r["listings"][i]["cold_ms"]))
         row(f"{label}, server CPU ms",
             lambda r, i=i: _ms(r["listings"][i].get("server_cpu_ms_per_request")))
-    for i, _item in enumerate(reports[0].get("search") or []):
+    for i, _item in enumerate(next((r["search"] for r in reports if r.get("search")), [])):
         label = f"search `{SEARCH_QUERIES[i]}`".replace("|", "\\|")
         row(f"{label} (median / p95)",
             lambda r, i=i: (f"{_ms(r['search'][i]['median_ms'])} / "
