@@ -183,6 +183,20 @@ def test_both_rankings_give_every_query_the_same_pages(client, lanterns, author,
     assert [s for _, s in two_pass] == pytest.approx([s for _, s in one_pass])
 
 
+def small_two_pass_pages(monkeypatch):
+    """The two-pass ranking's engine, ranking pages of 3 from one candidate on (skips where
+    every match is ranked in one pass)."""
+    monkeypatch.setattr(listing, "PER_PAGE", 3)
+    monkeypatch.setattr(selectors, "FIRST_ROWS", 3)
+    monkeypatch.setattr(selectors, "CANDIDATES", 1)
+    from fichive.search.backends import backend
+
+    engine = backend()
+    if not getattr(engine, "FIRST_PASS_SQL", False):
+        pytest.skip("this database ranks every match in one pass")
+    return engine
+
+
 def test_a_work_found_by_its_text_alone_can_lead_a_two_pass_ranking(client, author,
                                                                      monkeypatch,
                                                                      chapter_rounds):
@@ -198,14 +212,7 @@ def test_a_work_found_by_its_text_alone_can_lead_a_two_pass_ranking(client, auth
     WorkFactory(author=author, title="Hall", chapters=["<p>A kettle by the door.</p>"])
     for number in range(16):
         WorkFactory(author=author, title=f"Other {number}", chapters=["<p>Tea.</p>"])
-    monkeypatch.setattr(listing, "PER_PAGE", 3)
-    monkeypatch.setattr(selectors, "FIRST_ROWS", 3)
-    monkeypatch.setattr(selectors, "CANDIDATES", 1)
-    from fichive.search.backends import backend
-
-    engine = backend()
-    if not getattr(engine, "FIRST_PASS_SQL", False):
-        pytest.skip("this database ranks every match in one pass")
+    engine = small_two_pass_pages(monkeypatch)
     two_pass = [(w["title"], w["score"]) for w in api(client, "kettle")["works"]]
     monkeypatch.setattr(engine, "FIRST_PASS_SQL", False)
     one_pass = [(w["title"], w["score"]) for w in api(client, "kettle")["works"]]
@@ -222,14 +229,7 @@ def test_a_word_found_in_text_alone_is_ranked_in_one_round(client, author, monke
     for number in range(12):
         WorkFactory(author=author, title=f"Room {number}",
                     chapters=["<p>" + "A kettle. " * (number % 5 + 1) + "</p>", "<p>Tea.</p>"])
-    monkeypatch.setattr(listing, "PER_PAGE", 3)
-    monkeypatch.setattr(selectors, "FIRST_ROWS", 3)
-    monkeypatch.setattr(selectors, "CANDIDATES", 1)
-    from fichive.search.backends import backend
-
-    engine = backend()
-    if not getattr(engine, "FIRST_PASS_SQL", False):
-        pytest.skip("this database ranks every match in one pass")
+    engine = small_two_pass_pages(monkeypatch)
     with CaptureQueriesContext(connection) as queries:
         two_pass = [(w["title"], w["score"]) for w in api(client, "kettle")["works"]]
     rounds = [q["sql"] for q in queries.captured_queries if "DISTINCT ON (work_id)" in q["sql"]]
