@@ -279,7 +279,7 @@ class RankedWorks:
             while True:
                 if size >= len(rows) and len(rows) < total:
                     rows = first_pass(total)  # every match, then
-                if len(rows) <= wanted or size >= len(rows):
+                if not 0 < wanted < len(rows) or size >= len(rows):
                     break
                 # The ranking can't stop before the first row whose bound is below the
                 # wanted-th row's (no exact score is above its own bound): take those at once
