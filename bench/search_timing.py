@@ -123,12 +123,13 @@ def _words_by_breadth() -> list[str]:
         cursor.execute("SELECT term, doc FROM temp.chapter_words")
         counts = [(term, doc) for term, doc in cursor.fetchall()
                   if term.isalpha() and len(term) >= 4]
-    chosen = []
+    chosen: dict[str, int] = {}  # (two breadths may find the same word: timed once)
     for breadth in BREADTHS:
         term, doc = min(counts, key=lambda row: (abs(row[1] - breadth), row[0]))
+        chosen[term] = doc
+    for term, doc in chosen.items():
         print(f"{term}: {doc:,} chapters")
-        chosen.append(term)
-    return chosen
+    return list(chosen)
 
 
 def _instrument(phases: dict[str, float]) -> None:

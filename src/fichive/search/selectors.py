@@ -271,28 +271,34 @@ class RankedWorks:
         total = int(rows[0][-1])
         self._keep_matches(rows, total)
         wanted = offset + limit
+
+        def reach(size: int) -> int:
+            """The fewest candidates, from `size` on, that can end the ranking: none before
+            the first row whose bound is below the wanted-th row's (no exact score is above
+            its own bound), so ties are taken at once rather than in rounds (a word found in
+            text alone bounds every work alike). Fetches every match when they run past the
+            rows fetched."""
+            nonlocal rows
+            while True:
+                if size >= len(rows) and len(rows) < total:
+                    rows = first_pass(total)  # every match, then
+                if not 0 < wanted < len(rows) or size >= len(rows):
+                    return size
+                size = bisect.bisect_right(rows, lowered(rows[wanted - 1]), lo=size,
+                                           key=lowered)
+                if size < len(rows) or len(rows) == total:
+                    return size
+
         size = max(CANDIDATES, 2 * wanted)
         chapters: dict[int, tuple[float, int]] = {}
         scored: set[int] = set()
         every = False  # every matching chapter ranked
         while True:
-            while True:
-                if size >= len(rows) and len(rows) < total:
-                    rows = first_pass(total)  # every match, then
-                if not 0 < wanted < len(rows) or size >= len(rows):
-                    break
-                # The ranking can't stop before the first row whose bound is below the
-                # wanted-th row's (no exact score is above its own bound): take those at once
-                # rather than in rounds (a word found in text alone bounds every work alike).
-                past = bisect.bisect_right(rows, lowered(rows[wanted - 1]), lo=size,
-                                           key=lowered)
-                if past == size or past < len(rows) or len(rows) == total:
-                    size = past
-                    break
-                size = past
+            size = reach(size)
             candidates = rows[:size]
             new = [int(r[0]) for r in candidates if r[2] and int(r[0]) not in scored]
             if new and not every:
+                # (Works whose text matches: counted when the rows hold every match.)
                 in_text = sum(1 for r in rows if r[2]) if len(rows) == total else total
                 if len(new) >= EVERY_CHAPTER_SHARE * in_text:
                     chapters, every = engine.chapter_scores(body, None), True
