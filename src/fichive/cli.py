@@ -98,8 +98,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def gunicorn_argv(*, host: str, port: int, workers: int | None = None,
-                  threads: int | None = None, app: str = "fichive.wsgi:application"
-                  ) -> list[str]:
+                  threads: int | None = None, app: str = "fichive.wsgi:application",
+                  tasks: bool = False) -> list[str]:
     """The production gunicorn command line (the benchmarks serve other apps with it too)."""
     count = str(workers or os.environ.get("FICHIVE_WORKERS") or 2)
     # Threads in each worker (gunicorn's gthread worker when more than one): requests that
@@ -111,6 +111,8 @@ def gunicorn_argv(*, host: str, port: int, workers: int | None = None,
         "--access-logfile", "-", "--max-requests", "10000", "--max-requests-jitter", "500",
         # A PDF of a very long work takes tens of seconds to typeset (then it is cached).
         "--timeout", "120",
+        # The background task worker, started and stopped with gunicorn (fichive/serving.py).
+        *(["--config", "python:fichive.serving"] if tasks else []),
     ]
 
 
@@ -118,10 +120,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve with gunicorn, a production WSGI server; static files come through WhiteNoise."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fichive.settings")
     argv = gunicorn_argv(host=args.host, port=args.port, workers=args.workers,
-                         threads=args.threads)
+                         threads=args.threads, tasks=not args.no_tasks)
     print(f"Fichive is serving on http://{args.host}:{args.port} (Ctrl+C stops it)", flush=True)
     os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
     return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Run background tasks (notifications, mail, fan-out to subscribers) from the queue in
+    the database until stopped; with --batch, run what is due and exit."""
+    _django()
+    from fichive.lib.tasks import run_worker
+
+    return run_worker(batch=args.batch, interval=args.interval)
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
@@ -463,7 +474,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=int(os.environ.get("FICHIVE_PORT", 8000)))
     serve.add_argument("--workers", type=int, default=None)
     serve.add_argument("--threads", type=int, default=None)
+    serve.add_argument("--no-tasks", action="store_true",
+                       help="don't start the task worker (run `fichive worker` on its own)")
     serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run background tasks (mail, notifications)")
+    worker.add_argument("--batch", action="store_true", help="run what is due, then exit")
+    worker.add_argument("--interval", type=float, default=1.0, metavar="S",
+                        help="seconds between looks at an empty queue (default 1)")
+    worker.set_defaults(func=cmd_worker)
 
     setup = sub.add_parser("setup", help="migrate, collect static files, load the demo")
     setup.add_argument("--no-demo", action="store_true", help="don't load demo content")

@@ -76,6 +76,14 @@ INSTALLED_APPS = [
     "fichive.search",
     "fichive.formats",
     "fichive.api",
+    "fichive.kudos",
+    "fichive.comments",
+    "fichive.bookmarks",
+    "fichive.subscriptions",
+    "fichive.inbox",
+    "fichive.readings",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -176,6 +184,10 @@ EMAIL_FILE_PATH = DATA_DIR / "mail"
 DEFAULT_FROM_EMAIL = env_str("FICHIVE_FROM_EMAIL", "Fichive <noreply@localhost>")
 # How long a link to claim an imported account works.
 CLAIM_LINK_HOURS = int(env_str("FICHIVE_CLAIM_LINK_HOURS", "72") or 72)
+
+# Background tasks (fichive/lib/tasks.py): queued in the archive's own database and run by
+# `fichive worker`, which `fichive serve` starts beside gunicorn unless told not to.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The cache: Redis when FICHIVE_REDIS_URL is set (redis://host:6379/0), shared by every worker
 # process and command; else memory local to each process.

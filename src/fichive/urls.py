@@ -14,6 +14,12 @@ urlpatterns = [
     path("", include("fichive.tags.urls")),
     path("", include("fichive.api.urls")),
     path("", include("fichive.formats.urls")),
+    path("", include("fichive.kudos.urls")),
+    path("", include("fichive.comments.urls")),
+    path("", include("fichive.bookmarks.urls")),
+    path("", include("fichive.subscriptions.urls")),
+    path("", include("fichive.inbox.urls")),
+    path("", include("fichive.readings.urls")),
 ]
 
 handler404 = "fichive.views.not_found"

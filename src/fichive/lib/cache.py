@@ -104,7 +104,7 @@ def _tag_version_key(tag_id: int) -> str:
 
 
 def content_changed(*, work_ids: Iterable[int] = (), tag_ids: Iterable[int] = (),
-                    everything: bool = False) -> None:
+                    everything: bool = False, listings: bool = True) -> None:
     """Call from every service that changes what guests' pages show: `work_ids` are works
     whose own pages changed (every listing goes with them); `tag_ids` the tags such works are
     or were found under (whose tag listings' kept counts and pages, see
@@ -120,7 +120,9 @@ def content_changed(*, work_ids: Iterable[int] = (), tag_ids: Iterable[int] = ()
         keys = [GLOBAL]
     else:
         ids = set(work_ids)
-        keys = [LISTINGS] if ids else []
+        # A kudos or comment (listings=False) retires only the work's own pages: listings'
+        # blurb counts catch up when the listing next changes or its page ages out.
+        keys = [LISTINGS] if ids and listings else []
         keys += [_work_version_key(work_id) for work_id in sorted(ids)]
         keys += [_tag_version_key(tag_id) for tag_id in sorted(set(tag_ids))]
         if not keys:

@@ -16,6 +16,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import F, Sum
+from django.dispatch import Signal
 from django.utils import timezone
 
 from fichive.accounts.models import Pseud, User
@@ -31,6 +32,7 @@ from fichive.search.services import (
 )
 from fichive.tags.models import DEFAULT_RATING, DEFAULT_WARNING, Tag, tag_key
 from fichive.tags.services import tags_find_or_create_by_type
+from fichive.works import signals
 from fichive.works.filter_tags import (
     filter_taggings_refresh,
     filter_tags_add_new,
@@ -268,6 +270,11 @@ def _changed(work_id: int) -> None:
         work_id=work_id).values_list("tag_id", flat=True))
 
 
+def _tell_on_commit(signal: Signal, **kwargs: Any) -> None:
+    """Send a works signal (works/signals.py) once the transaction commits."""
+    transaction.on_commit(lambda: signal.send(sender=Work, **kwargs))
+
+
 def _refresh_totals(work: Work) -> None:
     """Recount words and chapters and settle the expected count and completeness."""
     totals = work.chapters.aggregate(words=Sum("word_count"))
@@ -393,6 +400,8 @@ def work_create(
     """Create a work with its chapters, as a draft or posted; all or nothing."""
     new = _clean_new(user=user, meta=meta, chapters=chapters, post=post)
     _insert_new([new])
+    if post:
+        _tell_on_commit(signals.work_published, work=new.work)
     return new.work
 
 
@@ -485,6 +494,7 @@ def work_post(*, user: User, work: Work) -> Work:
     work.chapters.filter(published__isnull=True).update(published=work.published)
     filter_taggings_refresh(work_ids=[work.pk])
     _changed(work.pk)
+    _tell_on_commit(signals.work_published, work=work)
     return work
 
 
@@ -512,6 +522,8 @@ def chapter_add(*, user: User, work: Work, text: ChapterText) -> Chapter:
     _refresh_totals(work)
     search_index_chapters(chapter_ids=[chapter.pk])
     _changed(work.pk)
+    if today:
+        _tell_on_commit(signals.chapter_published, chapter=chapter)
     return chapter
 
 

@@ -1,0 +1,1 @@
+"""Comments on works and chapters: threads, replies, moderation, freezing, hiding."""

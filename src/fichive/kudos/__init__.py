@@ -1,0 +1,1 @@
+"""Kudos: readers' (and guests') one-press thanks on a whole work."""

@@ -1,0 +1,1 @@
+"""What readers read: history, Marked for Later, and hits (buffered, written in batches)."""

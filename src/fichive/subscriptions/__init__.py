@@ -1,0 +1,1 @@
+"""Subscriptions to works (new chapters) and creators (new works), and their fan-out."""
