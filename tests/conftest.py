@@ -112,3 +112,27 @@ def author_client(client, author):
 def reader_client(client, reader):
     client.force_login(reader)
     return client
+
+
+@pytest.fixture
+def run_tasks(db):
+    """Run what services queued, as after a commit: the test transaction's pending on-commit
+    callbacks (which enqueue tasks and send the works signals), then every due task in the
+    database queue, as `fichive worker` would; again until nothing is left. Call it after
+    the action: `run_tasks()`; returns how many tasks ran."""
+    from django.db import connection
+
+    from fichive.lib.tasks import run_pending_tasks
+
+    def run() -> int:
+        ran = 0
+        while True:
+            pending, connection.run_on_commit = connection.run_on_commit, []
+            for _savepoints, callback, _robust in pending:
+                callback()
+            done = run_pending_tasks()
+            ran += done
+            if not done and not pending:
+                return ran
+
+    return run

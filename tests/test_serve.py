@@ -37,3 +37,10 @@ def test_serve_takes_workers_and_threads_from_the_environment_or_options(
     cli.main(["serve", "--workers", "3", "--threads", "8"])
     assert [(_option(a, "--workers"), _option(a, "--threads")) for a in exec_args] == [
         ("5", "4"), ("3", "8")]
+
+
+def test_serve_starts_the_task_worker_unless_told_not_to(exec_args):
+    cli.main(["serve"])
+    cli.main(["serve", "--no-tasks"])
+    assert _option(exec_args[0], "--config") == "python:fichive.serving"
+    assert "--config" not in exec_args[1]
