@@ -98,3 +98,26 @@ class Pseud(models.Model):
         if self.name.lower() == self.user.username.lower():
             return self.name
         return f"{self.name} ({self.user.username})"
+
+
+class Preference(models.Model):
+    """A user's preferences (AO3's "Preferences" page): one row per user, made on first use
+    (`preferences_of`). Each switch defaults to what a new AO3 account has."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="preference")
+    # History (readings app): False pauses it; nothing new is recorded.
+    history_enabled = models.BooleanField(default=True)
+    # Mail (inbox app): which events also arrive by email; the inbox always gets them.
+    email_comments = models.BooleanField(
+        default=True, help_text="Comments on my works.")
+    email_replies = models.BooleanField(
+        default=True, help_text="Replies to my comments.")
+    email_subscriptions = models.BooleanField(
+        default=True, help_text="Updates to works and creators I subscribe to.")
+    email_moderation = models.BooleanField(
+        default=True, help_text="Comments waiting for my approval.")
+    email_kudos = models.BooleanField(
+        default=True, help_text="A daily summary of kudos on my works.")
+
+    def __str__(self) -> str:
+        return f"preferences of {self.user_id}"

@@ -7,7 +7,7 @@ import re
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from fichive.accounts.models import Pseud, User
+from fichive.accounts.models import Preference, Pseud, User
 
 _BYLINE = re.compile(r"^(?P<pseud>.+?)\s*\((?P<user>[^()]+)\)$")
 
@@ -43,3 +43,9 @@ def pseuds_from_names(value: str) -> list[Pseud]:
     if missing:
         raise ValidationError(f"No such user or pseud: {', '.join(missing)}.")
     return found
+
+
+def preferences_of(user: User) -> Preference:
+    """The user's preferences, their defaults saved on first use."""
+    preference, _ = Preference.objects.get_or_create(user=user)
+    return preference
