@@ -78,3 +78,19 @@ class ClaimForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The two passwords don't match.")
         return data
+
+
+class PreferenceForm(forms.Form):
+    """The preferences page: history on or off, and which notifications also come by mail."""
+
+    history_enabled = forms.BooleanField(
+        required=False, label="Keep my history",
+        help_text="Record the works I read (History). Off pauses it.")
+    email_comments = forms.BooleanField(required=False, label="Comments on my works")
+    email_replies = forms.BooleanField(required=False, label="Replies to my comments")
+    email_subscriptions = forms.BooleanField(
+        required=False, label="Updates to works and creators I subscribe to")
+    email_moderation = forms.BooleanField(
+        required=False, label="Comments waiting for my approval")
+    email_kudos = forms.BooleanField(
+        required=False, label="A daily summary of kudos on my works")

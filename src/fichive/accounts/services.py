@@ -17,7 +17,13 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.template.loader import render_to_string
 
-from fichive.accounts.models import PSEUD_VALIDATOR, USERNAME_VALIDATOR, Pseud, User
+from fichive.accounts.models import (
+    PSEUD_VALIDATOR,
+    USERNAME_VALIDATOR,
+    Preference,
+    Pseud,
+    User,
+)
 from fichive.tags.models import WranglingLog
 
 
@@ -195,3 +201,20 @@ def account_claim(*, user: User, password: str, username: str = "") -> User:
     user.claimed = True
     user.save(update_fields=["username", "password", "claimed"])
     return user
+
+
+PREFERENCE_FIELDS = ("history_enabled", "email_comments", "email_replies",
+                     "email_subscriptions", "email_moderation", "email_kudos")
+
+
+@transaction.atomic
+def preferences_update(*, user: User, **values: bool) -> Preference:
+    """Change the user's preferences (any of PREFERENCE_FIELDS); the rest stay as they are."""
+    unknown = set(values) - set(PREFERENCE_FIELDS)
+    if unknown:
+        raise ValidationError(f"No such preference: {', '.join(sorted(unknown))}.")
+    preference, _ = Preference.objects.select_for_update().get_or_create(user=user)
+    for name, value in values.items():
+        setattr(preference, name, bool(value))
+    preference.save(update_fields=list(values) or None)
+    return preference

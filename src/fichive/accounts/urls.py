@@ -54,4 +54,5 @@ urlpatterns = [
     path("users/<str:username>", views.dashboard, name="dashboard"),
     path("users/<str:username>/pseuds", views.pseuds, name="pseuds"),
     path("users/<str:username>/pseuds/new", views.pseud_new, name="pseud-new"),
+    path("users/<str:username>/preferences", views.preferences, name="preferences"),
 ]

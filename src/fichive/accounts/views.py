@@ -15,6 +15,7 @@ from django.urls import reverse
 from fichive.accounts.forms import (
     ClaimForm,
     ClaimRequestForm,
+    PreferenceForm,
     PseudForm,
     SignupForm,
     WranglerRoleForm,
@@ -22,11 +23,12 @@ from fichive.accounts.forms import (
 from fichive.accounts.models import User
 from fichive.accounts.permissions import admin_required
 from fichive.accounts.requests import AuthedRequest
-from fichive.accounts.selectors import user_by_name
+from fichive.accounts.selectors import preferences_of, user_by_name
 from fichive.accounts.services import (
     account_claim,
     claim_request,
     claim_token_user,
+    preferences_update,
     pseud_create,
     user_create,
     wrangler_grant,
@@ -175,3 +177,21 @@ def claim_account(request: HttpRequest, token: str) -> HttpResponse:
         "form": form, "heading": f"Claim “{user.username}”", "button": "Claim the account",
         "intro": "Choose a password. You can keep the user name or choose another.",
     })
+
+
+@login_required
+def preferences(request: AuthedRequest, username: str) -> HttpResponse:
+    """/users/<name>/preferences: the owner's history and mail switches."""
+    owner = user_by_name(username)
+    if owner.pk != request.user.pk:
+        raise PermissionDenied("You can only change your own preferences.")
+    current = preferences_of(owner)
+    initial = {name: getattr(current, name) for name in PreferenceForm.base_fields}
+    form = PreferenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        preferences_update(user=owner, **form.cleaned_data)
+        messages.success(request, "Your preferences were saved.")
+        return redirect("accounts:preferences", username=owner.username)
+    return render(request, "accounts/preferences.html",
+                  {"form": form, "owner": owner, "is_owner": True,
+                   "has_email": bool(owner.email)})

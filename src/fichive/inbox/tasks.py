@@ -1,0 +1,192 @@
+"""Background tasks of the inbox: the fan-out of a new chapter, work or comment into inbox
+items (in batches), the mail for those items, and the daily kudos summaries. Receivers
+(receivers.py) only queue these; `fichive worker` runs them."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+
+from django.core.mail import get_connection
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+
+from fichive.accounts.selectors import preferences_of
+from fichive.inbox import mail
+from fichive.inbox.models import InboxItem, KudosDigest
+from fichive.inbox.selectors import comment_model
+from fichive.inbox.services import Notice, end_of_day, inbox_items_create
+from fichive.lib.tasks import retrying_task
+from fichive.subscriptions.selectors import creator_subscriber_ids, work_subscriber_ids
+from fichive.works.models import Chapter, Creatorship, Work
+
+logger = logging.getLogger("fichive.inbox")
+
+SUMMARY_MAX = 10_000
+
+
+def _byline(work: Work) -> str:
+    names = list(Creatorship.objects.filter(work=work).order_by("position")
+                 .values_list("pseud__name", flat=True))
+    return mail.names_and_guests(names, 0) or "Anonymous"
+
+
+def _creator_ids(work: Work) -> set[int]:
+    return set(Creatorship.objects.filter(work=work).values_list("pseud__user_id", flat=True))
+
+
+@retrying_task()
+def deliver_new_chapter(chapter_id: int) -> int:
+    """A chapter was posted: an item (and mail) for each subscriber of its work."""
+    chapter = Chapter.objects.select_related("work").filter(pk=chapter_id).first()
+    if chapter is None or chapter.work.state != Work.State.POSTED:
+        return 0
+    work = chapter.work
+    notice = Notice(kind=InboxItem.Kind.NEW_CHAPTER, work_id=work.pk, chapter_id=chapter.pk,
+                    url=chapter.get_absolute_url(), actor_name=_byline(work),
+                    summary=chapter.full_title)
+    return inbox_items_create(notice=notice, user_ids=work_subscriber_ids(work).iterator())
+
+
+@retrying_task()
+def deliver_new_work(work_id: int) -> int:
+    """A work was posted: an item (and mail) for each subscriber of any of its creators."""
+    work = Work.objects.filter(pk=work_id, state=Work.State.POSTED).first()
+    if work is None:
+        return 0
+    notice = Notice(kind=InboxItem.Kind.NEW_WORK, work_id=work.pk,
+                    url=work.get_absolute_url(), actor_name=_byline(work),
+                    summary=Truncator(strip_tags(work.summary)).chars(300))
+    return inbox_items_create(notice=notice, user_ids=creator_subscriber_ids(work).iterator())
+
+
+def _comment(comment_id: int):  # noqa: ANN202 - the comments app's model, found at run time
+    model = comment_model()
+    if model is None:
+        return None
+    return (model._default_manager.select_related("work", "parent")
+            .filter(pk=comment_id).first())
+
+
+def _comment_notice(comment, kind: str) -> Notice:  # noqa: ANN001
+    text = strip_tags(str(comment.content)).replace("&nbsp;", " ").strip()
+    return Notice(kind=kind, work_id=comment.work_id,
+                  chapter_id=getattr(comment, "chapter_id", None), comment_id=comment.pk,
+                  url=comment.get_absolute_url(), actor_name=str(comment.author_name),
+                  summary=Truncator(text).chars(SUMMARY_MAX))
+
+
+@retrying_task()
+def deliver_comment(comment_id: int) -> int:
+    """A comment was published: "reply to your comment" for the author of the comment it
+    answers, "comment on your work" for the work's creators (never the commenter)."""
+    comment = _comment(comment_id)
+    if (comment is None or comment.deleted or comment.status != "published"
+            or comment.work.state != Work.State.POSTED):
+        return 0
+    commenter = comment.user_id
+    replied_to = getattr(comment, "replied_to_user", None)
+    if replied_to is None and comment.parent is not None:
+        replied_to = comment.parent.user
+    made = 0
+    addressee = getattr(replied_to, "pk", None)
+    if addressee is not None and addressee != commenter:
+        made += inbox_items_create(notice=_comment_notice(comment, InboxItem.Kind.REPLY),
+                                   user_ids=[addressee])
+    creators = sorted(_creator_ids(comment.work) - {commenter, addressee})
+    if creators:
+        made += inbox_items_create(notice=_comment_notice(comment, InboxItem.Kind.COMMENT),
+                                   user_ids=creators)
+    return made
+
+
+@retrying_task()
+def deliver_comment_awaiting(comment_id: int) -> int:
+    """A comment is held for approval: tell the work's creators (not the commenter)."""
+    comment = _comment(comment_id)
+    if comment is None or comment.deleted or comment.status != "pending":
+        return 0
+    creators = sorted(_creator_ids(comment.work) - {comment.user_id})
+    return inbox_items_create(
+        notice=_comment_notice(comment, InboxItem.Kind.AWAITING_APPROVAL), user_ids=creators)
+
+
+@retrying_task()
+def mail_items(item_ids: list[int]) -> int:
+    """Mail the items whose users want that kind of mail, over one connection. Each sent
+    item is marked, so a retry after a failure sends only what is left."""
+    items = list(InboxItem.objects.filter(pk__in=item_ids, mailed_at__isnull=True)
+                 .select_related("user", "work", "chapter").order_by("pk"))
+    if not items:
+        return 0
+    by_kind: dict[str, set[int]] = defaultdict(set)
+    for item in items:
+        by_kind[item.kind].add(item.user_id)
+    wanting: set[tuple[str, int]] = set()
+    for kind, user_ids in by_kind.items():
+        wanting.update((kind, pk) for pk in mail.users_wanting(
+            user_ids, mail.PREFERENCE_OF[kind]).values_list("pk", flat=True))
+    to_send = [item for item in items if (item.kind, item.user_id) in wanting]
+    sent: list[int] = []
+    failed = 0
+    if to_send:
+        connection = get_connection()
+        try:
+            connection.open()
+            for item in to_send:
+                try:
+                    connection.send_messages([mail.item_message(item)])
+                except Exception:
+                    failed += 1
+                    logger.exception("Mail for inbox item %s to user %s failed", item.pk,
+                                     item.user_id)
+                else:
+                    sent.append(item.pk)
+        finally:
+            connection.close()
+            InboxItem.objects.filter(pk__in=sent).update(mailed_at=timezone.now())
+    if failed:
+        raise RuntimeError(f"{failed} of {len(to_send)} notification mails failed; "
+                           "they will be tried again")
+    return len(sent)
+
+
+@retrying_task()
+def send_kudos_digest(user_id: int, day: str) -> int:
+    """The end of a day (UTC): mail the creator who got kudos that day one line per work,
+    "alice, bob and 3 guests left kudos on “Title”", if they want kudos mail."""
+    date = datetime.date.fromisoformat(day)
+    digest = KudosDigest.objects.select_related("user").filter(
+        user_id=user_id, day=date, sent_at__isnull=True).first()
+    if digest is None:
+        return 0
+    user = digest.user
+    if not user.is_active or not user.email or not preferences_of(user).email_kudos:
+        KudosDigest.objects.filter(pk=digest.pk).update(sent_at=timezone.now())
+        return 0
+    from django.apps import apps
+
+    kudos_model = apps.get_model("kudos", "Kudos")
+    start = end_of_day(date) - datetime.timedelta(days=1)
+    own_works = Creatorship.objects.filter(pseud__user=user).values("work_id")
+    rows = (kudos_model._default_manager
+            .filter(work__in=own_works, work__state=Work.State.POSTED,
+                    created_at__gte=start, created_at__lt=end_of_day(date))
+            .exclude(user_id=user.pk)
+            .select_related("user", "work").order_by("work_id", "created_at", "pk"))
+    per_work: dict[int, tuple[Work, list[str], list[int]]] = {}
+    for kudos in rows:
+        work, names, guests = per_work.setdefault(kudos.work_id, (kudos.work, [], [0]))
+        if kudos.user is None:
+            guests[0] += 1
+        elif kudos.user.username not in names:
+            names.append(kudos.user.username)
+    lines = [(f"{mail.names_and_guests(names, guests[0])} left kudos on “{work.title}”.",
+              work.get_absolute_url()) for work, names, guests in per_work.values()]
+    if lines:
+        message = mail.kudos_message(user, lines)
+        message.send()
+    KudosDigest.objects.filter(pk=digest.pk).update(sent_at=timezone.now())
+    return len(lines)

@@ -1,0 +1,56 @@
+"""Writes to subscriptions: subscribing to a work or a creator, and unsubscribing."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from fichive.accounts.models import User
+from fichive.subscriptions.models import Subscription
+from fichive.works.models import Creatorship, Work
+from fichive.works.selectors import works_listed_for
+
+
+def subscription_create(*, user: User, work: Work | None = None,
+                        creator: User | None = None) -> tuple[Subscription, bool]:
+    """Subscribe `user` to a posted work they may see (its new chapters) or to a creator
+    (their new works). Returns the subscription and whether it is new: subscribing twice
+    changes nothing."""
+    if (work is None) == (creator is None):
+        raise ValidationError("Subscribe to a work or to a creator.")
+    if work is not None:
+        if not works_listed_for(user).filter(pk=work.pk).exists():
+            raise ValidationError("You can only subscribe to posted works you can see.")
+        if Creatorship.objects.filter(work=work, pseud__user=user).exists():
+            raise ValidationError("You can't subscribe to your own work.")
+        existing = Subscription.objects.filter(user=user, work=work).first()
+    else:
+        assert creator is not None
+        if creator.pk == user.pk:
+            raise ValidationError("You can't subscribe to yourself.")
+        if not creator.is_active:
+            raise ValidationError("There is no such user.")
+        existing = Subscription.objects.filter(user=user, creator=creator).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return Subscription.objects.create(user=user, work=work, creator=creator), True
+    except IntegrityError:
+        # Pressed twice at once: the other request made it.
+        found = Subscription.objects.filter(user=user, work=work, creator=creator).first()
+        if found is None:
+            raise
+        return found, False
+
+
+@transaction.atomic
+def subscription_delete(*, user: User, subscription_id: int) -> Subscription | None:
+    """Unsubscribe: remove one of the user's own subscriptions; None if they have no such
+    subscription (already gone, or someone else's)."""
+    subscription = (Subscription.objects.select_related("work", "creator")
+                    .filter(pk=subscription_id, user=user).first())
+    if subscription is None:
+        return None
+    subscription.delete()
+    return subscription

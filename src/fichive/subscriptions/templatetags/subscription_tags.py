@@ -1,0 +1,28 @@
+"""Template tags of the subscriptions app: the visitor's subscription state on a work page or
+a user's page, one query each."""
+
+from __future__ import annotations
+
+from django import template
+
+from fichive.accounts.models import User
+from fichive.subscriptions import selectors
+from fichive.works.models import Work
+
+register = template.Library()
+
+
+@register.simple_tag
+def subscription_to_work(user: User, work: Work) -> int | None:
+    """The id of the logged-in user's subscription to `work`, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return selectors.subscription_to_work(user, work)
+
+
+@register.simple_tag
+def subscription_to_creator(user: User, creator: User) -> int | None:
+    """The id of the logged-in user's subscription to `creator`, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return selectors.subscription_to_creator(user, creator)
