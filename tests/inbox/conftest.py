@@ -77,3 +77,14 @@ def post_chapter(author_client):
                                   {"content": text, "title": title, "fmt": "html"})
 
     return post
+
+
+def commit_now() -> None:
+    """Run the test transaction's pending on-commit callbacks, as a commit would (the works
+    signals, and the enqueueing of tasks) without running any task."""
+    from django.db import connection
+
+    while connection.run_on_commit:
+        pending, connection.run_on_commit = connection.run_on_commit, []
+        for _savepoints, callback, _robust in pending:
+            callback()

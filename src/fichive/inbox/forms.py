@@ -23,7 +23,9 @@ class BulkActionForm(ItemActionForm):
 
     def __init__(self, *args, item_ids: list[int], **kwargs) -> None:  # noqa: ANN002,ANN003
         super().__init__(*args, **kwargs)
-        self.fields["items"].choices = [(str(pk), str(pk)) for pk in item_ids]
+        items = self.fields["items"]
+        assert isinstance(items, forms.TypedMultipleChoiceField)
+        items.choices = [(str(pk), str(pk)) for pk in item_ids]
 
 
 class ReplyForm(forms.Form):

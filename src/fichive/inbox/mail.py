@@ -15,7 +15,7 @@ from fichive.accounts.models import User
 from fichive.inbox.models import InboxItem
 
 # Which preference switches each kind of item's mail.
-PREFERENCE_OF = {
+PREFERENCE_OF: dict[str, str] = {
     InboxItem.Kind.COMMENT: "email_comments",
     InboxItem.Kind.REPLY: "email_replies",
     InboxItem.Kind.NEW_CHAPTER: "email_subscriptions",

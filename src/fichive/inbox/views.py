@@ -50,7 +50,7 @@ def inbox(request: AuthedRequest, username: str) -> HttpResponse:
         else:
             for errors in form.errors.values():
                 for error in errors:
-                    messages.error(request, error)
+                    messages.error(request, str(error))
         return back(request, here)
     show = request.GET.get("show", "all")
     if show not in selectors.FILTERS:
@@ -72,7 +72,7 @@ def item_action(request: AuthedRequest, username: str, item_id: int) -> HttpResp
     here = reverse("inbox:list", args=[owner.username])
     form = ItemActionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form.errors["action"][0])
+        messages.error(request, str(form.errors["action"][0]))
         return back(request, here)
     if not selectors.inbox_items_for(owner).filter(pk=item_id).exists():
         messages.error(request, "That message is gone.")
@@ -89,7 +89,7 @@ def reply(request: AuthedRequest, username: str, item_id: int) -> HttpResponse:
     here = reverse("inbox:list", args=[owner.username])
     form = ReplyForm(request.POST)
     if not form.is_valid():
-        messages.error(request, form.errors["content"][0])
+        messages.error(request, str(form.errors["content"][0]))
         return back(request, here)
     try:
         services.inbox_reply(user=owner, item_id=item_id, content=form.cleaned_data["content"])

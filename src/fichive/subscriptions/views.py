@@ -59,7 +59,7 @@ def _subscribe(request: AuthedRequest, owner: User) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return back(request, mine)
     creator: User | None = form.cleaned_data.get("creator")
     if creator is not None:
