@@ -203,3 +203,21 @@ def test_single_item_actions_need_a_post(reader_client, reader, work, inbox_url)
     (item,) = _items(reader, work, 1)
     assert reader_client.get(f"{inbox_url}/{item.pk}").status_code == 405
     assert reader_client.get(f"{inbox_url}/{item.pk}/reply").status_code == 405
+
+
+def test_a_deleted_chapters_item_leads_to_the_work(reader_client, reader, author, run_tasks):
+    from fichive.subscriptions.models import Subscription
+    from fichive.works.services import ChapterText, chapter_add, chapter_delete
+
+    work = WorkFactory(author=author)
+    Subscription.objects.create(user=reader, work=work)
+    chapter_add(user=author, work=work, text=ChapterText(content="<p>x</p>", title="Soon Gone"))
+    run_tasks()
+    chapter = work.chapters.get(position=2)
+    link = f'href="{chapter.get_absolute_url()}"'
+    assert link in text(reader_client.get(f"/users/{reader.username}/inbox"))
+    chapter_delete(user=author, chapter=chapter)
+    html = text(reader_client.get(f"/users/{reader.username}/inbox"))
+    assert link not in html
+    assert f'href="/works/{work.pk}"' in html
+    assert "Soon Gone" in html

@@ -53,8 +53,11 @@ class InboxItem(models.Model):
         return f"{self.kind} for {self.user_id}"
 
     def get_absolute_url(self) -> str:
-        """Where the item leads: the comment, the new chapter, or the work."""
-        return self.url or reverse("works:detail", args=[self.work_id])
+        """Where the item leads: the comment, the new chapter (the work once the chapter is
+        deleted), or the work."""
+        if self.url and not (self.kind == self.Kind.NEW_CHAPTER and self.chapter_id is None):
+            return self.url
+        return reverse("works:detail", args=[self.work_id])
 
 
 class KudosDigest(models.Model):
