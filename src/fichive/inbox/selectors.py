@@ -32,7 +32,10 @@ def comment_model() -> type[models.Model] | None:
 
 def inbox_items_for(user: User, *, show: str = "all") -> QuerySet[InboxItem]:
     """The user's items they may still see, newest first; `show`: all, unread or read."""
-    items = InboxItem.objects.filter(user=user, work__in=works_visible_to(user))
+    # Per item, a look-up of its work (not the set of every visible work, which a big
+    # archive would build for each page's header count).
+    visible = works_visible_to(user).filter(pk=OuterRef("work_id"))
+    items = InboxItem.objects.filter(Exists(visible), user=user)
     comment = comment_model()
     if comment is None:
         items = items.filter(comment_id__isnull=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime
 import logging
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from django.core.mail import get_connection
 from django.utils import timezone
@@ -153,6 +154,15 @@ def mail_items(item_ids: list[int]) -> int:
     return len(sent)
 
 
+@dataclass
+class _WorkKudos:
+    """One work's kudos of the day: who (user names, in order) and how many guests."""
+
+    work: Work
+    names: list[str] = field(default_factory=list)
+    guests: int = 0
+
+
 @retrying_task()
 def send_kudos_digest(user_id: int, day: str) -> int:
     """The end of a day (UTC): mail the creator who got kudos that day one line per work,
@@ -176,15 +186,15 @@ def send_kudos_digest(user_id: int, day: str) -> int:
                     created_at__gte=start, created_at__lt=end_of_day(date))
             .exclude(user_id=user.pk)
             .select_related("user", "work").order_by("work_id", "created_at", "pk"))
-    per_work: dict[int, tuple[Work, list[str], list[int]]] = {}
+    per_work: dict[int, _WorkKudos] = {}
     for kudos in rows:
-        work, names, guests = per_work.setdefault(kudos.work_id, (kudos.work, [], [0]))
+        entry = per_work.setdefault(kudos.work_id, _WorkKudos(kudos.work))
         if kudos.user is None:
-            guests[0] += 1
-        elif kudos.user.username not in names:
-            names.append(kudos.user.username)
-    lines = [(f"{mail.names_and_guests(names, guests[0])} left kudos on “{work.title}”.",
-              work.get_absolute_url()) for work, names, guests in per_work.values()]
+            entry.guests += 1
+        elif kudos.user.username not in entry.names:
+            entry.names.append(kudos.user.username)
+    lines = [(f"{mail.names_and_guests(e.names, e.guests)} left kudos on “{e.work.title}”.",
+              e.work.get_absolute_url()) for e in per_work.values()]
     if lines:
         message = mail.kudos_message(user, lines)
         message.send()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from fichive.accounts.models import User
 from fichive.subscriptions.models import Subscription
@@ -15,7 +15,8 @@ def subscriptions_of(user: User) -> QuerySet[Subscription]:
     active users), newest first, with what the list shows."""
     return (
         Subscription.objects.filter(user=user)
-        .filter(Q(work__in=works_listed_for(user)) | Q(creator__is_active=True))
+        .filter(Q(Exists(works_listed_for(user).filter(pk=OuterRef("work_id"))))
+                | Q(creator__is_active=True))
         .select_related("work", "creator")
         .prefetch_related(Prefetch(
             "work__creatorships",
