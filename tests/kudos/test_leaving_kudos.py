@@ -78,7 +78,8 @@ def test_guests_get_no_kudos_on_restricted_works_but_users_do(author, reader):
     assert _count(locked) == 1
 
 
-def test_kudos_left_is_sent_once_the_kudos_commits(work, reader, run_tasks):
+def test_kudos_left_is_sent_once_the_kudos_commits(work, reader,
+                                                  django_capture_on_commit_callbacks):
     heard: list[Kudos] = []
 
     def listen(sender, kudos, **kwargs):
@@ -86,11 +87,11 @@ def test_kudos_left_is_sent_once_the_kudos_commits(work, reader, run_tasks):
 
     kudos_left.connect(listen)
     try:
-        left = services.kudos_leave(work=work, user=reader)
-        assert heard == []  # not before the commit
-        with pytest.raises(ValidationError):
+        with django_capture_on_commit_callbacks(execute=True):
+            left = services.kudos_leave(work=work, user=reader)
+            assert heard == []  # not before the commit
+        with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
             services.kudos_leave(work=work, user=reader)
-        run_tasks()
     finally:
         kudos_left.disconnect(listen)
     assert heard == [left]
