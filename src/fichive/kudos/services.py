@@ -48,7 +48,8 @@ def kudos_leave(*, work: Work, user: Viewer = None, guest_hash: str = "") -> Kud
             raise ValidationError(NO_GUEST, code="guest")
     elif is_creator(user=account, work=work):
         raise ValidationError(OWN_WORK, code="own-work")
-    who = {"user": account} if account is not None else {"user": None, "guest_hash": guest_hash}
+    who: dict[str, object] = (
+        {"user": account} if account is not None else {"user": None, "guest_hash": guest_hash})
 
     with transaction.atomic():
         try:

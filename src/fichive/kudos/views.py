@@ -39,8 +39,9 @@ def kudos(request: HttpRequest, work_id: int) -> HttpResponse:
     return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
 
 
-def _not_checked(request: HttpRequest) -> None:
+def _not_checked(request: HttpRequest) -> HttpResponse:
     """Stands for a view without csrf_exempt when the CSRF middleware checks a request."""
+    raise NotImplementedError  # never called
 
 
 def _csrf_refused(request: HttpRequest) -> HttpResponse | None:
