@@ -90,7 +90,7 @@ def _json_answer(request: HttpRequest, work: Work, code: str, message: str) -> J
                    "kudos_state": "left", "is_creator": False}
         body["kudos_count"] = work.kudos_count
         body["button"] = render_to_string("kudos/_kudos_button.html", context)
-        body["kudos"] = render_to_string("kudos/_kudos_sentence.html", context)
+        body["kudos"] = render_to_string("kudos/_kudos_list.html", context)
     return JsonResponse(body, status=status)
 
 
