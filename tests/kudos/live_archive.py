@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -119,7 +120,7 @@ def _database(data_dir: Path) -> Iterator[str]:
     with psycopg.connect(suite_url, autocommit=True) as admin:
         admin.execute(f"CREATE DATABASE {name}")
     try:
-        yield suite_url.rsplit("/", 1)[0] + f"/{name}"
+        yield urllib.parse.urlsplit(suite_url)._replace(path=f"/{name}").geturl()
     finally:
         with psycopg.connect(suite_url, autocommit=True) as admin:
             admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
@@ -130,8 +131,9 @@ def live_archive(*, workers: int = 2, threads: int = 4) -> Iterator[LiveArchive]
     """Migrate a fresh archive and serve it with `fichive serve` until the block ends."""
     import fichive
 
-    data_dir = Path(tempfile.mkdtemp(prefix="fichive-live-"))
-    with _database(data_dir) as url:
+    with tempfile.TemporaryDirectory(prefix="fichive-live-") as temp, \
+            _database(Path(temp)) as url:
+        data_dir = Path(temp)
         src = str(Path(fichive.__file__).resolve().parents[1])
         env = {**os.environ, "FICHIVE_DATA_DIR": str(data_dir), "FICHIVE_DATABASE_URL": url,
                "DJANGO_SETTINGS_MODULE": "fichive.settings",
