@@ -3,6 +3,7 @@ point at), with the work's public bookmark count kept equal to its public bookma
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -41,6 +42,7 @@ _NOTE_CLEANER = nh3.Cleaner(
     link_rel=sanitize.LINK_REL,
     strip_comments=True,
 )
+_EMPTY_PARAGRAPH = re.compile(r"\n?<p>\s*</p>")
 _URL = URLValidator(schemes=["http", "https"],
                     message="Give the story's web address, starting with http:// or https://.")
 
@@ -75,7 +77,8 @@ def clean_notes(value: str, *, limit: int = NOTES_MAX, label: str = "Notes") -> 
     if not typed:
         return ""
     html = sanitize.userstuff_from_input(typed, fmt="html", allow_classes=False)
-    return str(_NOTE_CLEANER.clean(html))
+    # (an image alone in its paragraph leaves the paragraph empty)
+    return _EMPTY_PARAGRAPH.sub("", str(_NOTE_CLEANER.clean(html))).strip()
 
 
 def _bookmarker_tags(names: Iterable[str]) -> list[Tag]:

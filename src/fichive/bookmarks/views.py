@@ -37,7 +37,7 @@ def bookmark_new(request: AuthedRequest, work_id: int) -> HttpResponse:
     if existing is not None:
         messages.info(request, "You have already bookmarked this work; edit your bookmark here.")
         return redirect("bookmarks:edit", bookmark_id=existing)
-    form = BookmarkForm(request.POST or None, user=request.user)
+    form = BookmarkForm(_posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             bookmark = services.bookmark_create(
@@ -50,6 +50,11 @@ def bookmark_new(request: AuthedRequest, work_id: int) -> HttpResponse:
             return redirect(bookmark)
     return render(request, "bookmarks/bookmark_form.html",
                   {"form": form, "blurb": work, "new": True}, status=_status(request, form))
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The form data of a POST (even an empty one, so it gets its messages), else None."""
+    return request.POST if request.method == "POST" else None
 
 
 def _status(request: HttpRequest, form: Any) -> int:
@@ -71,7 +76,7 @@ def bookmark_edit(request: AuthedRequest, bookmark_id: int) -> HttpResponse:
     initial = {"pseud": bookmark.pseud_id, "notes": bookmark.notes, "rec": bookmark.rec,
                "private": bookmark.private,
                "tags": ", ".join(t.name for t in bookmark.tags.order_by("name"))}
-    form = BookmarkForm(request.POST or None, user=request.user, initial=initial)
+    form = BookmarkForm(_posted(request), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.bookmark_update(user=request.user, bookmark=bookmark,
@@ -106,7 +111,7 @@ def bookmark_delete(request: AuthedRequest, bookmark_id: int) -> HttpResponse:
 
 @login_required
 def external_work_new(request: AuthedRequest) -> HttpResponse:
-    form = ExternalBookmarkForm(request.POST or None, user=request.user)
+    form = ExternalBookmarkForm(_posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             bookmark = services.external_work_bookmark_create(
