@@ -9,8 +9,7 @@ import re
 import pytest
 from django.core.cache import cache
 
-from fichive.bookmarks.services import BookmarkData, external_work_bookmark_create
-from fichive.bookmarks.services import ExternalWorkData
+from fichive.bookmarks.services import BookmarkData, ExternalWorkData, external_work_bookmark_create
 from fichive.tags.models import Tag
 from fichive.tags.services import tag_make_canonical, tag_make_synonym
 from fichive.works.models import Work

@@ -79,9 +79,9 @@ def bookmark_for_owner(user: User, bookmark_id: int) -> Bookmark:
 
 def work_bookmarked_by(user: Viewer, work_id: int) -> int | None:
     """The id of the user's bookmark of the work, if they have one (one query)."""
-    if not _logged_in(user):
+    if user is None or not user.is_authenticated:
         return None
-    return (Bookmark.objects.filter(user_id=user.pk, work_id=work_id)  # type: ignore[union-attr]
+    return (Bookmark.objects.filter(user_id=user.pk, work_id=work_id)
             .values_list("pk", flat=True).first())
 
 
@@ -150,7 +150,7 @@ class BookmarkListing:
 
 def _tagged_with(tag: Tag) -> Exists:
     """Bookmarks carrying the tag or one of its synonyms."""
-    through = Bookmark.tags.through
+    through: Any = Bookmark.tags.through
     return Exists(through.objects.filter(
         bookmark_id=OuterRef("pk"),
         tag_id__in=Tag.objects.filter(Q(pk=tag.pk) | Q(merger_id=tag.pk)).values("pk")))

@@ -4,7 +4,7 @@ point at), with the work's public bookmark count kept equal to its public bookma
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import nh3
@@ -140,7 +140,7 @@ def _insert(*, user: User, pseud: Pseud, data: BookmarkData, work: Work | None =
     return bookmark
 
 
-def _clean_field(name: str, clean):  # type: ignore[no-untyped-def]
+def _clean_field(name: str, clean: Callable[[], str]) -> str:
     try:
         return clean()
     except ValidationError as exc:
@@ -218,8 +218,8 @@ def _clean_external(data: ExternalWorkData) -> dict[str, object]:
     if data.rating and data.rating not in RATINGS:
         errors["rating"] = [f"“{data.rating}” is not a rating."]
     tags: list[Tag] = []
-    wanted = {Tag.Type.FANDOM: data.fandoms, Tag.Type.RATING: [data.rating] if data.rating
-              else []}
+    wanted: dict[str, list[str]] = {Tag.Type.FANDOM: data.fandoms,
+                                    Tag.Type.RATING: [data.rating] if data.rating else []}
     if not errors:
         found, problems = tags_find_or_create_by_type(wanted=wanted)
         for name, messages in problems.items():
