@@ -295,7 +295,8 @@ def efiction_import(
 
     Accounts come first (each its own transaction), then each story in its own transaction
     with its reviews (a story that fails leaves nothing behind and never stops the others),
-    then the story favourites (private bookmarks, each its own transaction), then the series. Raises ArchiveError before writing anything if the site URL is unknown.
+    then the story favourites (private bookmarks, each its own transaction), then the series.
+    Raises ArchiveError before writing anything if the site URL is unknown.
     """
     if options.on_duplicate not in ON_DUPLICATE:
         raise ValueError(f"on_duplicate must be one of {ON_DUPLICATE}")
