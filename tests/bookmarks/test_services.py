@@ -230,3 +230,25 @@ def test_many_bookmarks_keep_the_count_equal_to_the_rows(work, make_bookmark):
                         data=BookmarkData(private=not bookmark.private))
     bookmark_delete(user=users[4], bookmark=bookmarks[4])
     assert _count(work) == _public_rows(work)
+
+
+def test_deleting_a_bookmarker_takes_their_public_bookmarks_off_the_count(
+    work, reader, stranger, make_bookmark
+):
+    make_bookmark(reader, work)
+    make_bookmark(stranger, work)
+    other = UserFactory()
+    make_bookmark(other, work, private=True)
+    reader.delete()
+    other.delete()
+    assert _count(work) == 1 == _public_rows(work)
+
+
+def test_a_pseud_with_bookmarks_cannot_be_deleted_alone(work, reader, make_bookmark):
+    from django.db.models import RestrictedError
+
+    pseud = reader.pseuds.create(name="Shelf Name")
+    make_bookmark(reader, work, pseud=pseud)
+    with pytest.raises(RestrictedError), transaction.atomic():
+        pseud.delete()
+    assert _count(work) == 1

@@ -43,7 +43,9 @@ class ExternalWork(models.Model):
 class Bookmark(models.Model):
     """One user's bookmark of a work or of an external work (exactly one of the two)."""
 
-    pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="bookmarks")
+    # A pseud with bookmarks can't be deleted alone (move them first); deleting the user
+    # deletes both.
+    pseud = models.ForeignKey(Pseud, on_delete=models.RESTRICT, related_name="bookmarks")
     # The pseud's user, kept here so a user's bookmarks are one index range.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="bookmarks")

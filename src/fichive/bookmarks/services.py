@@ -182,12 +182,15 @@ def bookmark_update(*, user: User, bookmark: Bookmark, pseud: Pseud,
 def bookmark_delete(*, user: User, bookmark: Bookmark) -> None:
     if bookmark.user_id != user.pk:
         raise PermissionDenied("Only the bookmarker can delete a bookmark.")
-    # A public bookmark's row goes with its count; whichever delete removes the row moves it.
-    _, public = Bookmark.objects.filter(pk=bookmark.pk, private=False).delete()
-    if public.get(Bookmark._meta.label):
+    # The count follows the row (bookmark_deleted): whichever delete removes it moves it.
+    Bookmark.objects.filter(pk=bookmark.pk).delete()
+
+
+def bookmark_deleted(*, bookmark: Bookmark) -> None:
+    """A bookmark row went (deleted by bookmark_delete, or with its user or work): a public
+    one leaves its work's count. Runs in the deleting transaction (a post_delete receiver)."""
+    if not bookmark.private:
         _count(bookmark.work_id, -1)
-    else:
-        Bookmark.objects.filter(pk=bookmark.pk).delete()
 
 
 def _clean_external(data: ExternalWorkData) -> dict[str, object]:
