@@ -265,3 +265,37 @@ def test_bad_external_work_forms_say_what_is_wrong(reader_client, reader, post):
 
 def test_guests_cannot_bookmark_external_works(client):
     assert client.get("/external_works/new").status_code == 302
+
+
+def test_an_external_works_bookmark_is_edited_like_any_other(reader_client, reader):
+    reader_client.post("/external_works/new", {
+        "url": "https://elsewhere.example/9", "title": "Far", "creator": "Quill",
+        "pseud": reader.default_pseud.pk})
+    bookmark = Bookmark.objects.get()
+    form = reader_client.get(f"/bookmarks/{bookmark.pk}/edit").content.decode()
+    assert "(External Work)" in form and 'href="https://elsewhere.example/9"' in form
+    response = reader_client.post(f"/bookmarks/{bookmark.pk}/edit", {
+        "pseud": reader.default_pseud.pk, "notes": "Now with notes", "private": "on"})
+    assert response.status_code == 302
+    assert "Now with notes" in reader_client.get(f"/bookmarks/{bookmark.pk}").content.decode()
+    reader_client.logout()
+    assert reader_client.get(f"/bookmarks/{bookmark.pk}").status_code == 404
+
+
+def test_what_bookmarkers_type_is_escaped_or_sanitized_on_every_page(
+    reader_client, reader, work
+):
+    reader_client.post(f"/works/{work.pk}/bookmarks/new", {
+        "pseud": reader.default_pseud.pk, "notes": '<p onclick="x()">hi</p><script>bad()</script>',
+        "tags": 'Q&A "quoted"'})
+    reader_client.post("/external_works/new", {
+        "url": "https://e.example/1", "title": "<script>t()</script>", "creator": "<i>me</i>",
+        "summary": "<style>x</style>ok", "pseud": reader.default_pseud.pk})
+    assert Bookmark.objects.count() == 2
+    for url in ("/bookmarks", "/users/carol/bookmarks", f"/works/{work.pk}/bookmarks",
+                *(f"/bookmarks/{b.pk}" for b in Bookmark.objects.all())):
+        page = reader_client.get(url).content.decode()
+        assert "<script>" not in page.split("<main", 1)[1]
+        assert "onclick" not in page and "bad()" not in page and "<style>" not in page
+        assert "<i>me</i>" not in page
+    assert "Q&amp;A &quot;quoted&quot;" in reader_client.get("/bookmarks").content.decode()

@@ -171,10 +171,8 @@ def bookmark_update(*, user: User, bookmark: Bookmark, pseud: Pseud,
     bookmark.rec, bookmark.private = data.rec, data.private
     bookmark.save(update_fields=["pseud", "notes", "rec", "updated_at"])
     bookmark.tags.set(tags)
-    if flipped:
+    if flipped:  # (the work's page shows only the count)
         _count(bookmark.work_id, -1 if data.private else +1)
-    elif bookmark.work_id is not None:
-        content_changed(work_ids=[bookmark.work_id], listings=False)
     return bookmark
 
 
