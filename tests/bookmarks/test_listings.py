@@ -291,3 +291,25 @@ def test_the_work_pages_bookmark_action_costs_one_query(
         page = client.get(f"/works/{work.pk}")
     assert "Edit Bookmark" in page.content.decode()
     assert sum("bookmarks_bookmark" in q["sql"] for q in without.captured_queries) == 1
+
+
+def test_a_guests_kept_page_of_a_works_bookmarks_follows_every_change(
+    client, work, reader, stranger, make_bookmark, django_assert_num_queries
+):
+    from fichive.bookmarks.models import Bookmark
+    from fichive.bookmarks.services import bookmark_delete, bookmark_update
+
+    url = f"/works/{work.pk}/bookmarks"
+    assert "No bookmarks here yet." in client.get(url).content.decode()
+    with django_assert_num_queries(0):  # kept
+        assert "No bookmarks here yet." in client.get(url).content.decode()
+    bookmark = make_bookmark(reader, work, notes="first words")
+    assert "first words" in client.get(url).content.decode()
+    bookmark_update(user=reader, bookmark=bookmark, pseud=reader.default_pseud,
+                    data=BookmarkData(notes="second words", tags=["Retold"]))
+    page = client.get(url).content.decode()
+    assert "second words" in page and "Retold" in page
+    make_bookmark(stranger, work, private=True, notes="dave's secret")
+    assert "dave's secret" not in client.get(url).content.decode()
+    bookmark_delete(user=reader, bookmark=Bookmark.objects.get(user=reader))
+    assert "second words" not in client.get(url).content.decode()

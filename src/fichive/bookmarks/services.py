@@ -171,8 +171,11 @@ def bookmark_update(*, user: User, bookmark: Bookmark, pseud: Pseud,
     bookmark.rec, bookmark.private = data.rec, data.private
     bookmark.save(update_fields=["pseud", "notes", "rec", "updated_at"])
     bookmark.tags.set(tags)
-    if flipped:  # (the work's page shows only the count)
+    if flipped:
         _count(bookmark.work_id, -1 if data.private else +1)
+    elif not data.private and bookmark.work_id is not None:
+        # Guests' cached pages of the work's bookmarks show the notes and tags.
+        content_changed(work_ids=[bookmark.work_id], listings=False)
     return bookmark
 
 

@@ -17,6 +17,7 @@ from fichive.accounts.selectors import user_by_name
 from fichive.bookmarks import selectors, services
 from fichive.bookmarks.forms import BookmarkForm, BookmarkListingForm, ExternalBookmarkForm
 from fichive.bookmarks.models import Bookmark
+from fichive.lib.cache import cached_for_guests
 from fichive.works.blurbs import blurbs_of
 from fichive.works.models import Work
 from fichive.works.selectors import works_listed_for
@@ -152,7 +153,11 @@ def user_bookmarks(request: HttpRequest, username: str) -> HttpResponse:
         heading=f"Bookmarks by {owner.username}", owner=owner)
 
 
+@cached_for_guests(work_arg="work_id")
 def work_bookmarks(request: HttpRequest, work_id: int) -> HttpResponse:
+    """/works/<id>/bookmarks: kept for guests with the work's own pages, which every change
+    to the work or to its public bookmarks retires. (The other listings are not kept for
+    guests: a bookmark retires only its work's pages, never every listing.)"""
     work = works_listed_for(request.user).filter(pk=work_id).only("id", "title").first()
     if work is None:
         raise Http404("No such work.")
