@@ -299,3 +299,27 @@ def test_what_bookmarkers_type_is_escaped_or_sanitized_on_every_page(
         assert "onclick" not in page and "bad()" not in page and "<style>" not in page
         assert "<i>me</i>" not in page
     assert "Q&amp;A &quot;quoted&quot;" in reader_client.get("/bookmarks").content.decode()
+
+
+def test_an_external_works_page_lists_the_bookmarks_of_it_one_may_see(
+    client, reader, stranger
+):
+    from fichive.bookmarks.services import (
+        BookmarkData,
+        ExternalWorkData,
+        external_work_bookmark_create,
+    )
+
+    external = ExternalWorkData(title="Far", creator="Quill", url="https://far.example/1")
+    external_work_bookmark_create(user=reader, external=external, pseud=reader.default_pseud,
+                                  data=BookmarkData(notes="carol's public note"))
+    external_work_bookmark_create(user=stranger, external=external,
+                                  pseud=stranger.default_pseud,
+                                  data=BookmarkData(notes="dave's private note", private=True))
+    url = f"/external_works/{ExternalWork.objects.get().pk}"
+    page = client.get(url).content.decode()
+    assert "Bookmarks of Far" in page and "carol's public note" in page
+    assert "dave's private note" not in page
+    client.force_login(stranger)
+    assert "dave's private note" in client.get(url).content.decode()
+    assert client.get("/external_works/999999").status_code == 404

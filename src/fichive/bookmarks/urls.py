@@ -15,4 +15,6 @@ urlpatterns = [
     path("works/<int:work_id>/bookmarks/new", views.bookmark_new, name="new"),
     path("users/<str:username>/bookmarks", views.user_bookmarks, name="user-bookmarks"),
     path("external_works/new", views.external_work_new, name="external-new"),
+    path("external_works/<int:external_work_id>", views.external_work_bookmarks,
+         name="external-work"),
 ]

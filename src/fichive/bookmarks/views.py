@@ -16,7 +16,7 @@ from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import user_by_name
 from fichive.bookmarks import selectors, services
 from fichive.bookmarks.forms import BookmarkForm, BookmarkListingForm, ExternalBookmarkForm
-from fichive.bookmarks.models import Bookmark
+from fichive.bookmarks.models import Bookmark, ExternalWork
 from fichive.lib.cache import cached_for_guests
 from fichive.works.blurbs import blurbs_of
 from fichive.works.models import Work
@@ -164,3 +164,14 @@ def work_bookmarks(request: HttpRequest, work_id: int) -> HttpResponse:
     return _listing_page(
         request, selectors.bookmarks_visible_to(request.user).filter(work_id=work.pk),
         heading=f"Bookmarks of {work.title}", work=work)
+
+
+def external_work_bookmarks(request: HttpRequest, external_work_id: int) -> HttpResponse:
+    """/external_works/<id>: a story hosted elsewhere and the bookmarks of it the visitor
+    may see."""
+    external = ExternalWork.objects.filter(pk=external_work_id).first()
+    if external is None:
+        raise Http404("No such external work.")
+    return _listing_page(
+        request, selectors.bookmarks_visible_to(request.user).filter(external_work=external),
+        heading=f"Bookmarks of {external.title}", external=external)
