@@ -1,6 +1,7 @@
 """Importing an eFiction 3.x archive: authors become unclaimed accounts, stories become works
-(one transaction each, through the works services), and series and reviews are kept in
-ImportedSeries and ImportedReview until Fichive has series and comments.
+(one transaction each, through the works services), story favourites become private
+bookmarks of the account that made them, and series and reviews are kept in ImportedSeries
+and ImportedReview until Fichive has series and comments.
 
 Re-importing finds works by their source URL (<site>/viewstory.php?sid=N), accounts, series
 and reviews by (site, eFiction id), and skips or updates them instead of duplicating.
@@ -14,10 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from fichive.accounts.models import User
 from fichive.accounts.services import user_create_unclaimed
+from fichive.bookmarks.models import NOTES_MAX, Bookmark
+from fichive.bookmarks.services import BookmarkData, bookmark_create
 from fichive.formats.errors import ImportFailed
 from fichive.formats.importers.base import ParsedWork
 from fichive.formats.importers.efiction.archive import ArchiveError, EfictionArchive, Row
@@ -66,6 +70,8 @@ class EfictionReport:
     accounts_created: int = 0
     reviews_kept: int = 0
     series_kept: int = 0
+    bookmarks_made: int = 0  # from story favourites
+    favourites_skipped: int = 0  # of authors or series, or of stories or members not imported
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -87,6 +93,10 @@ class EfictionReport:
         if self.reviews_kept:
             n = self.reviews_kept
             kept.append(f"{n} review{'s' if n != 1 else ''} kept for when comments exist")
+        if self.bookmarks_made or self.favourites_skipped:
+            n, k = self.bookmarks_made, self.favourites_skipped
+            kept.append(f"{n} private bookmark{'s' if n != 1 else ''} made from favourites"
+                        + (f" ({k} favourite{'s' if k != 1 else ''} skipped)" if k else ""))
         if self.series_kept:
             n = self.series_kept
             kept.append(f"{n} series kept for when series exist")
@@ -239,6 +249,44 @@ def _keep_series(mapper: EfictionMapper, *, source: str) -> int:
     return len(kept)
 
 
+FAVOURITE_STORY = "ST"  # eFiction's favorites.type: ST story, AU author, SE series
+
+
+def _favourites(mapper: EfictionMapper, *, source: str) -> tuple[int, int]:
+    """Story favourites as private bookmarks of the favouriter's account, the favourite's
+    comments as notes: (made, skipped). Every member of the authors table has an account
+    already (efiction_author_account), so a favourite is skipped only when it is of an author
+    or a series (no such bookmarks yet), or its member or story wasn't imported (a deleted
+    member, a story that failed, or one still waiting for validation, which is a draft).
+    Favourites bookmarked by an earlier import are neither made again nor counted."""
+    rows = sorted(mapper.archive.rows("favorites"),
+                  key=lambda r: (as_int(r.get("uid")), as_int(r.get("item"))))
+    users = _authors(source, [as_int(r.get("uid")) for r in rows])
+    made = skipped = 0
+    for row in rows:
+        kind = str(row.get("type") or "").strip().upper()
+        user = users.get(as_int(row.get("uid")))
+        work = (find_duplicate(source_url=mapper.source_url(as_int(row.get("item"))),
+                               source_hash="")
+                if kind == FAVOURITE_STORY and user is not None else None)
+        if user is None or work is None or work.is_draft:
+            skipped += 1
+            continue
+        if Bookmark.objects.filter(user=user, work=work).exists():
+            continue
+        notes = text_as_html(str(row.get("comments") or ""))[:NOTES_MAX]
+        try:
+            bookmark_create(user=user, work=work, pseud=user.default_pseud,
+                            data=BookmarkData(notes=notes, private=True))
+        except ValidationError:
+            logger.info("eFiction favourite %s of uid %s not kept", row.get("item"),
+                        row.get("uid"), exc_info=True)
+            skipped += 1
+        else:
+            made += 1
+    return made, skipped
+
+
 def efiction_import(
     *, archive: EfictionArchive, mapping: Mapping, options: EfictionOptions,
     on_result: Callable[[ImportResult], None] | None = None,
@@ -247,7 +295,8 @@ def efiction_import(
 
     Accounts come first (each its own transaction), then each story in its own transaction
     with its reviews (a story that fails leaves nothing behind and never stops the others),
-    then the series. Raises ArchiveError before writing anything if the site URL is unknown.
+    then the story favourites (private bookmarks, each its own transaction), then the series.
+    Raises ArchiveError before writing anything if the site URL is unknown.
     """
     if options.on_duplicate not in ON_DUPLICATE:
         raise ValueError(f"on_duplicate must be one of {ON_DUPLICATE}")
@@ -277,5 +326,6 @@ def efiction_import(
         report.results.append(result)
         if on_result is not None:
             on_result(result)
+    report.bookmarks_made, report.favourites_skipped = _favourites(mapper, source=source)
     report.series_kept = _keep_series(mapper, source=source)
     return report

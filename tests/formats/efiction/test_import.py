@@ -296,3 +296,50 @@ def test_older_schema_with_genre_and_warning_tables_and_names_for_ids(db):
     assert data["rating"] == "Teen And Up Audiences"  # a rating stored by name
     assert data["published"] == "2005-01-01" and data["updated"] == "2005-01-01"
     assert data["chapters"][0]["title"] == ""  # the lone chapter named like the story
+
+
+# Favourites: story favourites become private bookmarks of the favouriter's account.
+
+def test_story_favourites_become_private_bookmarks_with_their_comments(imported):
+    from fichive.bookmarks.models import Bookmark
+    from tests.formats.efiction.dataset import BOOKMARKS_MADE, FAVOURITES_SKIPPED
+
+    assert imported.bookmarks_made == BOOKMARKS_MADE
+    assert imported.favourites_skipped == FAVOURITES_SKIPPED
+    assert Bookmark.objects.count() == BOOKMARKS_MADE
+    assert not Bookmark.objects.filter(private=False).exists()
+    reviewer = User.objects.get(username="Reviewer_Only")
+    kept = Bookmark.objects.get(user=reviewer)
+    assert kept.work == _work(LANTERN)
+    assert kept.pseud == reviewer.default_pseud
+    assert kept.notes == "<p>My favourite <b>ever</b>.</p>"
+    twice = Bookmark.objects.get(work=_work(SIDE))
+    assert twice.notes == "<p>Short and sweet.</p>\n<p>Read it twice.</p>"
+    assert not Bookmark.objects.filter(work=_work(PENDING)).exists()  # a draft
+    # Private bookmarks don't count on the works, and show only to their owner.
+    assert _work(LANTERN).bookmarks_count == 0
+    assert "My favourite" not in Client().get("/bookmarks").content.decode()
+    owner = Client()
+    owner.force_login(account_claim(user=reviewer, password=PASSWORD))  # claimed by email
+    page = owner.get("/users/Reviewer_Only/bookmarks").content.decode()
+    assert LANTERN in page
+    assert "My favourite <b>ever</b>." in page and "Private" in page
+
+
+def test_favourites_are_not_bookmarked_twice_on_reimport(db, archive, story_files):
+    from fichive.bookmarks.models import Bookmark
+    from tests.formats.efiction.dataset import BOOKMARKS_MADE
+
+    _import(archive, story_files=story_files)
+    again = _import(archive, story_files=story_files)
+    assert again.bookmarks_made == 0
+    assert Bookmark.objects.count() == BOOKMARKS_MADE
+
+
+def test_archives_without_a_favourites_table_import_as_before(db, story_files):
+    data = make_dataset()
+    del data.tables["favorites"]
+    report = _import(read_dump_bytes(dump_sql(data).encode(), prefix="fanfiction_"),
+                     story_files=story_files)
+    assert report.bookmarks_made == 0 and report.favourites_skipped == 0
+    assert "favourites" not in report.summary()
