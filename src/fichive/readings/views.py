@@ -23,10 +23,10 @@ from fichive.works.selectors import work_for_viewer
 
 def _own(request: AuthedRequest, username: str) -> User:
     """The named user if it is the reader asking: a history is nobody else's business."""
-    owner = user_by_name(username)
-    if owner.pk != request.user.pk:
-        raise PermissionDenied("Only its owner can see a reading history.")
-    return owner
+    if username.casefold() == request.user.username.casefold():
+        return request.user
+    user_by_name(username)  # 404 for no such user
+    raise PermissionDenied("Only its owner can see a reading history.")
 
 
 def _list_url(owner: User, *, to_read: bool = False) -> str:
