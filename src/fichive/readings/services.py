@@ -101,8 +101,8 @@ def hits_write(*, hits: Iterable[Hit], today: int | None = None) -> int:
         by_increment[increment].append(work_id)
     for increment, work_ids in sorted(by_increment.items()):
         # In id order, so two processes' batches lock the same works in the same order.
-        for chunk in _chunks(sorted(work_ids)):
-            Work.objects.filter(pk__in=chunk).update(hits=F("hits") + increment)
+        for ids in _chunks(sorted(work_ids)):
+            Work.objects.filter(pk__in=ids).update(hits=F("hits") + increment)
     return sum(counted.values())
 
 
