@@ -88,7 +88,7 @@ _READ_OF = "fichive.page_cache.read_of"
 
 # Sent when a stored page of a work's text is served to a guest, by the fast path or by
 # `cached_for_guests`: `meta` is the WSGI environ (or request.META), `work_id` the work read.
-guest_read = Signal()
+guest_read = Signal(use_caching=True)
 
 
 def count_read_on(request: HttpRequest, work_id: int) -> None:

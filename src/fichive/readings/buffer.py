@@ -41,6 +41,7 @@ import threading
 import time
 import weakref
 from collections import defaultdict
+from typing import Any
 
 import redis
 from django.conf import settings
@@ -59,9 +60,10 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_FLUSH_SECONDS = 5.0
 # Held in memory at most (while the database or Redis is down); more are dropped, logged.
-MAX_PENDING = 200_000
-# Hits this process has already buffered lately, not buffered again; emptied when full.
-MAX_SEEN = 200_000
+MAX_PENDING = 100_000
+# Hits this process has already buffered lately, not buffered again; emptied when full
+# (some 200 bytes each).
+MAX_SEEN = 50_000
 # Redis: a drain writes this many queued hits (and visits) per transaction.
 DRAIN_BATCH = 2_000
 DRAIN_LOCK_MS = 60_000
@@ -109,7 +111,7 @@ class _RedisQueue:
         by_day: defaultdict[int, list[str]] = defaultdict(list)
         for hit in hits:
             by_day[hit.day].append(f"{hit.day} {hit.work_id} {hit.visitor}")
-        ttl = (services.KEEP_DAYS + 1) * 86400
+        ttl = services.KEEP_DAYS * 86400  # older hits are dropped by hits_write anyway
         pipe = self.client.pipeline(transaction=False)
         for day, members in by_day.items():
             for start in range(0, len(members), 1000):
@@ -190,7 +192,7 @@ class ReadBuffer:
         self.hits: set[tuple[int, int, str]] = set()
         self.seen: set[tuple[int, int, str]] = set()
         # (user id, work id) -> [count, first, last, work modified]
-        self.visits: dict[tuple[int, int], list[float]] = {}
+        self.visits: dict[tuple[int, int], list[Any]] = {}
         self.dropped = 0
         self.background = False
         self.thread: threading.Thread | None = None
@@ -215,9 +217,10 @@ class ReadBuffer:
         if self.thread is None and self.background:
             self._start()
 
-    def visit(self, user_id: int, work_id: int, work_modified: float,
+    def visit(self, user_id: int, work_id: int, work_modified: int,
               at: float | None = None) -> None:
-        """Add a visit to the reader's history."""
+        """Add a visit to the reader's history (`work_modified`: the work's modified_at as
+        services.microseconds)."""
         moment = time.time() if at is None else at
         with self.lock:
             held = self.visits.get((user_id, work_id))
@@ -253,7 +256,7 @@ class ReadBuffer:
         if dropped:
             logger.warning("%s hits or visits were dropped: the buffer was full", dropped)
         return ([Hit(*key) for key in hits],
-                [Visits(user, work, int(v[0]), v[1], v[2], v[3])
+                [Visits(user, work, v[0], v[1], v[2], v[3])
                  for (user, work), v in visits.items()])
 
     def _put_back(self, hits: list[Hit], visits: list[Visits]) -> None:

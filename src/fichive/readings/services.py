@@ -48,7 +48,7 @@ class Visits:
     count: int
     first: float  # Unix times
     last: float
-    work_modified: float  # the work's modified_at as of the last of these visits
+    work_modified: int  # the work's modified_at as of the last of these visits (microseconds)
 
 
 _EPOCH = datetime.date(1970, 1, 1)
@@ -64,6 +64,20 @@ def day_date(day: int) -> datetime.date:
 
 def _moment(seconds: float) -> datetime.datetime:
     return datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC)
+
+
+_EPOCH_MOMENT = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+_MICROSECOND = datetime.timedelta(microseconds=1)
+
+
+def microseconds(moment: datetime.datetime) -> int:
+    """A moment as whole microseconds since 1970 (exact, unlike a float of seconds: a work's
+    modified time is compared with the one seen, to the microsecond)."""
+    return (moment - _EPOCH_MOMENT) // _MICROSECOND
+
+
+def _exact(value: int) -> datetime.datetime:
+    return _EPOCH_MOMENT + value * _MICROSECOND
 
 
 T = TypeVar("T")
@@ -140,9 +154,12 @@ def visits_write(*, visits: Iterable[Visits]) -> int:
         merged[(visit.user_id, visit.work_id)] = visit
     if not merged:
         return 0
-    existing = set(Work.objects.filter(pk__in={work for _, work in merged})
-                   .values_list("pk", flat=True))
-    rows = [merged[key] for key in sorted(merged) if key[1] in existing]
+    # Works and readers deleted since the visit are left out (their rows couldn't be kept).
+    works = set(Work.objects.filter(pk__in={work for _, work in merged})
+                .values_list("pk", flat=True))
+    users = set(User.objects.filter(pk__in={user for user, _ in merged})
+                .values_list("pk", flat=True))
+    rows = [merged[key] for key in sorted(merged) if key[1] in works and key[0] in users]
     quote = connection.ops.quote_name
     adapt = connection.ops.adapt_datetimefield_value
     names = {"table": quote(Reading._meta.db_table), "user": quote("user_id"),
@@ -156,7 +173,7 @@ def visits_write(*, visits: Iterable[Visits]) -> int:
                     ["(%s, %s, %s, %s, %s, %s, %s)"] * len(chunk))),
                 [value for v in chunk for value in (
                     v.user_id, v.work_id, adapt(_moment(v.first)), adapt(_moment(v.last)),
-                    v.count, adapt(_moment(v.work_modified)), False)],
+                    v.count, adapt(_exact(v.work_modified)), False)],
             )
     return len(rows)
 

@@ -21,6 +21,7 @@ from fichive.accounts.models import Preference
 from fichive.lib.cache import count_read_on, guest_read
 from fichive.lib.visitors import address_hash
 from fichive.readings.buffer import reads
+from fichive.readings.services import microseconds
 from fichive.works.models import Work
 
 
@@ -49,7 +50,7 @@ def read_counted(request: HttpRequest, work: Work, *, is_creator: bool,
     if user.is_authenticated:
         reads.hit(work.pk, user_visitor(user.pk), at)
         if not history_paused(user.pk):
-            reads.visit(user.pk, work.pk, work.modified_at.timestamp(), at)
+            reads.visit(user.pk, work.pk, microseconds(work.modified_at), at)
     else:
         reads.hit(work.pk, guest_visitor(request.META), at)
         count_read_on(request, work.pk)
