@@ -236,3 +236,15 @@ def test_a_reader_on_another_address_sees_the_same_history(tale, reader, flush):
         browser.get(f"/works/{tale.pk}")
     flush()
     assert Reading.objects.get(user=reader, work=tale).visits == 2
+
+
+@pytest.mark.usefixtures("redis_cache")
+def test_visits_go_through_redis_when_configured(tale, reader, reader_client, flush):
+    reader_client.get(f"/works/{tale.pk}")
+    reader_client.get(f"/works/{tale.pk}")
+    flush()
+    reader_client.get(f"/works/{tale.pk}")
+    flush()
+
+    assert "Visited 3 times" in reader_client.get(HISTORY).content.decode()
+    assert Work.objects.get(pk=tale.pk).hits == 1
