@@ -11,6 +11,10 @@ ceiling (bench/ceiling.py). Then it checks what the counting servers wrote once 
 Servers run the production gunicorn command line (2 sync workers, FICHIVE_WORKERS) without
 the task worker, with FICHIVE_BEHIND_TLS_PROXY on so addresses come from X-Forwarded-For
 (bench/wrk_visitors.lua gives each request its own). Archives, Redis and wrk as bench/run.py.
+
+--in-process N skips the servers and times N calls of the fast path in this process instead,
+counting and not counting in alternating rounds (CPU µs per call): what a server's throughput
+on a busy machine is too noisy to show.
 """
 
 # ruff: noqa: S603
@@ -80,6 +84,77 @@ def _measure(cfg: run.Config, app: str, name: str, url_path: str, args: argparse
             base=base + 4_000_000)
 
 
+def _in_process(path: str, calls: int) -> None:
+    """CPU µs per fast-path call, counting and not, one guest and a new visitor each call."""
+    import time
+
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.test import RequestFactory
+
+    from fichive.lib.cache import guest_read, guests_fast_path
+    from fichive.readings.buffer import reads
+    from fichive.readings.tracking import _cached_page_read
+
+    app = guests_fast_path(WSGIHandler())
+    environ = dict(RequestFactory(HTTP_HOST="127.0.0.1").get(path).environ)
+
+    def start_response(status: str, headers: list, exc_info: object = None) -> None:
+        pass
+
+    b"".join(app(dict(environ), start_response))  # rendered and stored
+    b"".join(app(dict(environ), start_response))  # read from Redis and kept in memory
+    if guests_fast_path(lambda e, s: [b"Django"])(dict(environ), start_response) == [b"Django"]:
+        raise SystemExit("the page wasn't stored for the fast path")
+    samples: dict[str, list[float]] = {}
+    for _ in range(5):
+        for label, counting, new_visitors in [("not counting, one guest", False, False),
+                                              ("counting, one guest", True, False),
+                                              ("not counting, a new visitor per call", False,
+                                               True),
+                                              ("counting, a new visitor per call", True, True)]:
+            if not counting:
+                guest_read.disconnect(_cached_page_read)
+            requests = []
+            for number in range(calls):
+                request = dict(environ)
+                if new_visitors:
+                    request["REMOTE_ADDR"] = f"10.{number >> 16 & 255}.{number >> 8 & 255}." \
+                                             f"{number & 255}"
+                requests.append(request)
+            started = time.process_time()
+            for request in requests:
+                app(request, start_response)
+            used = time.process_time() - started
+            if not counting:
+                guest_read.connect(_cached_page_read)
+            reads.discard()
+            samples.setdefault(label, []).append(used / calls * 1e6)
+    print(f"\nIn process, {calls:,} fast-path calls per round, 5 rounds (CPU µs per call, "
+          "median of the rounds):")
+    for label, values in samples.items():
+        print(f"  {label}: {sorted(values)[2]:.1f}")
+    # What the flush thread then spends writing them (Redis, then the database).
+    for number in range(calls):
+        request = dict(environ, REMOTE_ADDR=f"10.{number >> 16 & 255}.{number >> 8 & 255}."
+                                            f"{number & 255}")
+        app(request, start_response)
+    wall, cpu = time.perf_counter(), time.process_time()
+    reads.flush()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(f"  flushing {calls:,} new visitors' hits: {wall:.2f} s, {cpu:.2f} s CPU in this "
+          f"process ({cpu / calls * 1e6:.1f} µs CPU a hit)")
+
+
+def _restore(work_id: int, hits: int) -> None:
+    """Leave the cached archive as it was: the work's hits, no HitDay rows, no Redis keys."""
+    from fichive.readings.models import HitDay
+    from fichive.works.models import Work
+
+    Work.objects.filter(pk=work_id).update(hits=hits)
+    HitDay.objects.all().delete()
+    run.forget_redis_keys()
+
+
 def _row(label: str, result: dict, ceiling: dict) -> str:
     ratio = result["rps"] / ceiling["rps"]
     cpu = result.get("server_cpu_ms_per_request")
@@ -100,6 +175,8 @@ def main() -> int:
     parser.add_argument("--duration", type=float, default=10, help="each run, s (10)")
     parser.add_argument("--warmup", type=float, default=2, help="warm-up per run, s (2)")
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--in-process", type=int, metavar="N",
+                        help="time N fast-path calls in this process instead of servers")
     args = parser.parse_args()
 
     cfg = run.Config(args.db, args.works, args.seed, args.text_fraction, args.cache)
@@ -118,8 +195,14 @@ def main() -> int:
 
     work_id, chapter_id, words = run.chapter_for_reading()
     path = f"/works/{work_id}/chapters/{chapter_id}"
+    before = Work.objects.get(pk=work_id).hits
+    if args.in_process:
+        try:
+            _in_process(path, args.in_process)
+        finally:
+            _restore(work_id, before)
+        return 0
     try:
-        before = Work.objects.get(pk=work_id).hits
         counting = dict(_measure(cfg, "fichive.wsgi:application", "hits-on", path, args))
         counted = Work.objects.get(pk=work_id).hits - before  # written at the servers' exit
         not_counting = dict(_measure(cfg, "hits_off:application", "hits-off", path, args))
@@ -132,7 +215,7 @@ def main() -> int:
             ceiling = run.load(bare.base + "/", seconds=args.duration,
                                connections=args.connections, warmup=args.warmup, server=bare)
     finally:
-        run.forget_redis_keys()
+        _restore(work_id, before)
     results: dict[str, Any] = {"counting": counting, "not counting": not_counting,
                                "ceiling": ceiling}
 
