@@ -310,7 +310,8 @@ class ReadBuffer:
                     services.hit_days_prune(today=today)
                     self.pruned_day = today
             except Exception:
-                logger.exception("Queued hits and history couldn't be written; kept in Redis")
+                logger.exception("Hits and history queued in Redis couldn't be written, or old "
+                                 "hit days pruned; tried again at the next flush")
 
     # -- the daemon thread and the way out
 
