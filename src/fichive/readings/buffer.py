@@ -88,11 +88,8 @@ return 0
 
 
 def flush_seconds() -> float:
-    """FICHIVE_HITS_FLUSH_SECONDS: the setting, else the environment variable, else 5."""
-    configured = getattr(settings, "FICHIVE_HITS_FLUSH_SECONDS", None)
-    if configured is None:
-        configured = os.environ.get("FICHIVE_HITS_FLUSH_SECONDS") or DEFAULT_FLUSH_SECONDS
-    return float(configured)
+    """FICHIVE_HITS_FLUSH_SECONDS (settings.py, from the environment; default 5)."""
+    return float(getattr(settings, "FICHIVE_HITS_FLUSH_SECONDS", DEFAULT_FLUSH_SECONDS))
 
 
 class _RedisQueue:
