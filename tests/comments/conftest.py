@@ -58,3 +58,17 @@ def guest():
     from django.test import Client
 
     return Client()
+
+
+@pytest.fixture
+def login():
+    """login(user) → a Client of its own logged in as `user` (author_client and reader_client
+    share one client, so a test that needs both uses this)."""
+    from django.test import Client
+
+    def make(user: User) -> Client:
+        visitor = Client()
+        visitor.force_login(user)
+        return visitor
+
+    return make

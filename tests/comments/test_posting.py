@@ -208,10 +208,10 @@ def test_a_restricted_work_refuses_guests_in_the_service_too(author):
         comment_post(work=locked, guest_name="G", guest_email="g@example.org", content="x")
 
 
-def test_drafts_take_no_comments(author, author_client, reader_client):
+def test_drafts_take_no_comments(author, reader_client, login):
     draft = WorkFactory(author=author, post=False)
     assert reader_client.get(f"/works/{draft.pk}/comments").status_code == 404
-    response = author_client.post(f"/works/{draft.pk}/comments", {"content": "Note to self"})
+    response = login(author).post(f"/works/{draft.pk}/comments", {"content": "Note to self"})
     assert response.status_code == 400
     assert "Comments can't be left on a draft." in html(response)
     assert not Comment.objects.exists()
@@ -230,10 +230,10 @@ def test_only_logged_in_users_may_comment_when_the_work_says_so(guest, reader_cl
     assert Comment.objects.count() == 1
 
 
-def test_nobody_may_comment_when_comments_are_off(guest, author_client, reader_client, author):
+def test_nobody_may_comment_when_comments_are_off(guest, reader_client, author, login):
     closed = WorkFactory(author=author, comment_permission=Work.CommentPermission.NONE)
     for visitor, data in ((guest, guest_form()), (reader_client, {"content": "Hi"}),
-                          (author_client, {"content": "Hi"})):
+                          (login(author), {"content": "Hi"})):
         response = visitor.post(f"/works/{closed.pk}/comments", data)
         assert response.status_code == 400
         assert "this work doesn't allow comments" in html(response)
