@@ -7,10 +7,10 @@ class CommentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete
+        from django.db.models.signals import pre_delete
 
-        from fichive.comments.receivers import chapter_deleted
+        from fichive.comments.receivers import chapter_deleting
         from fichive.works.models import Chapter
 
-        post_delete.connect(chapter_deleted, sender=Chapter,
-                            dispatch_uid="comments-chapter-deleted")
+        pre_delete.connect(chapter_deleting, sender=Chapter,
+                           dispatch_uid="comments-chapter-deleting")

@@ -21,8 +21,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -87,16 +86,14 @@ def _count(work: Work, delta: int) -> None:
     content_changed(work_ids=[work.pk], listings=False)
 
 
-def comments_recount(*, work_ids: list[int]) -> None:
-    """Set these works' comment counts from their rows (after a cascade removed comments, e.g.
-    a chapter's)."""
-    counted = (Comment.objects.filter(work=OuterRef("pk"), status=Comment.Status.PUBLISHED,
-                                      deleted=False)
-               .values("work").annotate(n=Count("pk")).values("n"))
-    Work.objects.filter(pk__in=work_ids).update(
-        comments_count=Coalesce(Subquery(counted), 0))
-    for work_id in work_ids:
-        content_changed(work_ids=[work_id], listings=False)
+def comments_leaving(*, chapter: Chapter) -> None:
+    """A chapter is about to be deleted with its comments: take those the work's count
+    counts off it."""
+    leaving = Comment.objects.filter(chapter=chapter, status=Comment.Status.PUBLISHED,
+                                     deleted=False).count()
+    if leaving:
+        work = Work(pk=chapter.work_id, comments_count=0)
+        _count(work, -leaving)
 
 
 def _clean_content(content: str) -> str:
@@ -163,6 +160,11 @@ def comment_post(*, work: Work, chapter: Chapter | None = None, parent: Comment 
     ValidationError (RateLimited when over the limit) and changes nothing when refused."""
     account = _account(user)
     if parent is not None:
+        # Read it again, locked: a freeze or delete may have come in since it was read.
+        parent = (Comment.objects.select_for_update(of=("self",)).select_related("chapter")
+                  .filter(pk=parent.pk).first())
+        if parent is None:
+            raise ValidationError("That comment has been deleted.", code="deleted")
         if parent.work_id != work.pk:
             raise ValidationError("That comment is not on this work.", code="wrong_work")
         chapter = parent.chapter
