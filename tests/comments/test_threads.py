@@ -297,3 +297,20 @@ def test_a_deleted_work_takes_its_comments(work, author, reader):
     comment_post(work=work, user=reader, content="Bye")
     work_delete(user=author, work=Work.objects.get(pk=work.pk))
     assert not Comment.objects.exists()
+
+
+def test_editing_the_work_from_an_older_copy_keeps_the_comment_count(author, author_client,
+                                                                     reader):
+    from tests.works.helpers import edit_form
+
+    work = WorkFactory(author=author)
+    stale = Work.objects.get(pk=work.pk)  # read before the comment, as a slow edit would be
+    comment_post(work=work, user=reader, content="Counted while editing")
+    from fichive.works.forms import WorkForm
+    from fichive.works.services import work_update
+
+    form = WorkForm(edit_form(stale, author, title="Renamed"), user=author)
+    assert form.is_valid(), form.errors
+    work_update(user=author, work=stale, meta=form.to_meta())
+    assert stored_count(work) == counted(work) == 1
+    assert Work.objects.get(pk=work.pk).title == "Renamed"

@@ -479,7 +479,9 @@ def work_update(*, user: User, work: Work, meta: WorkMeta) -> Work:
     work.sort_title = sort_title(work.title)
     if meta.published:
         work.published = meta.published
-    work.save()
+    # Only what changed here: the engagement counters (comments, kudos, …) move with F()
+    # elsewhere, and saving this copy's stale values would undo their changes.
+    work.save(update_fields=[*fields, "sort_title", "published", "modified_at"])
     _set_creators(work, meta.creators)
     _set_tags(work, tags)
     _refresh_totals(work)
