@@ -101,6 +101,7 @@ def test_huge_input_is_refused_without_an_error_page(reader_client, work):
     ({"email": ""}, "Please enter your email address."),
     ({"email": "not-an-address"}, "Please enter a valid email address"),
     ({"email": "a@b"}, "Please enter a valid email address"),
+    ({"email": "a" * 250 + "@example.org"}, "Email addresses are at most 254 characters."),
 ])
 def test_guests_must_give_a_name_and_a_valid_email(guest, work, fields, message):
     response = guest.post(f"/works/{work.pk}/comments", guest_form(**fields))
@@ -276,6 +277,14 @@ def test_a_failed_post_sends_nothing_and_counts_nothing(reader, work,
         comment_post(work=work, user=reader, content="")
     assert callbacks == []
     assert stored_count(work) == 0
+
+
+def test_a_comment_by_a_deleted_account_stays_without_a_name(guest, work, reader):
+    comment_post(work=work, user=reader, content="Still here")
+    reader.delete()
+    page = html(guest.get(f"/works/{work.pk}/comments"))
+    assert "Still here" in page and "(Deleted account)" in page and "(Guest)" not in page
+    assert stored_count(work) == counted(work) == 1
 
 
 def test_another_account_posting_does_not_see_the_guest_form(guest, work):

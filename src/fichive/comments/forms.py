@@ -27,7 +27,7 @@ class CommentForm(forms.Form):
     name = forms.CharField(required=False, label="Guest name")
     email = forms.CharField(
         required=False, label="Guest email",
-        help_text="Only the work's creators are told it; it is never shown.",
+        help_text="Never shown on the archive.",
     )
     parent_id = forms.IntegerField(required=False, widget=forms.HiddenInput,
                                    error_messages={"invalid": "That comment does not exist."})

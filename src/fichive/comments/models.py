@@ -74,7 +74,8 @@ class Comment(models.Model):
 
     @property
     def is_guest(self) -> bool:
-        return self.user_id is None and not self.pseud_id
+        """Left by a visitor without an account (not by an account deleted since)."""
+        return self.user_id is None and self.pseud_id is None and bool(self.guest_name)
 
     @property
     def author_name(self) -> str:

@@ -34,6 +34,7 @@ from fichive.lib.sanitize import comment_from_input
 from fichive.works.models import Chapter, Creatorship, Work
 
 GUEST_NAME_MAX = 100
+EMAIL_MAX = 254
 # Input far beyond the limit is refused before it is sanitized.
 _RAW_MAX = CONTENT_MAX * 5
 
@@ -125,6 +126,8 @@ def _author_fields(*, user: User | None, pseud: Pseud | None, guest_name: str,
         errors["name"] = [f"Names are at most {GUEST_NAME_MAX} characters."]
     if not email:
         errors["email"] = ["Please enter your email address."]
+    elif len(email) > EMAIL_MAX:
+        errors["email"] = [f"Email addresses are at most {EMAIL_MAX} characters."]
     else:
         try:
             validate_email(email)
