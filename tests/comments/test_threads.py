@@ -314,3 +314,15 @@ def test_editing_the_work_from_an_older_copy_keeps_the_comment_count(author, aut
     work_update(user=author, work=stale, meta=form.to_meta())
     assert stored_count(work) == counted(work) == 1
     assert Work.objects.get(pk=work.pk).title == "Renamed"
+
+
+def test_acting_on_an_outdated_copy_reads_the_comment_again(work, author, reader):
+    comment = comment_post(work=work, user=reader, content="Twice")
+    first, second = Comment.objects.get(pk=comment.pk), Comment.objects.get(pk=comment.pk)
+    comment_hide(user=author, comment=first)
+    with pytest.raises(ValidationError, match="Only published comments can be hidden."):
+        comment_hide(user=author, comment=second)  # still says "published" in memory
+    assert stored_count(work) == counted(work) == 0
+    comment_delete(user=reader, comment=first)
+    comment_delete(user=reader, comment=second)  # already gone: nothing more to take off
+    assert stored_count(work) == counted(work) == 0

@@ -218,6 +218,18 @@ def comment_post(*, work: Work, chapter: Chapter | None = None, parent: Comment 
     return comment
 
 
+def _lock(comment: Comment) -> bool:
+    """Lock the comment's row and refresh its state from it (a concurrent delete, hide or
+    approval may have changed it since it was read); False if it is gone."""
+    fresh = (Comment.objects.select_for_update(of=("self",))
+             .filter(pk=comment.pk).values("status", "deleted", "frozen", "content").first())
+    if fresh is None:
+        return False
+    for name, value in fresh.items():
+        setattr(comment, name, value)
+    return True
+
+
 def _may_remove(*, user: User | None, comment: Comment) -> bool:
     if user is None:
         return False
@@ -259,6 +271,8 @@ def comment_edit(*, user: Viewer, comment: Comment, content: str) -> Comment:
 def comment_delete(*, user: Viewer, comment: Comment) -> None:
     """Delete a comment: with replies it stays as "(Previous comment deleted.)"; without, it
     goes, and so do deleted comments above it that are left with no replies."""
+    if not _lock(comment):
+        return
     if not may_delete(user=user, comment=comment):
         raise PermissionDenied("Only the comment's author or the work's creators can delete it.")
     was_counted = comment.counted
@@ -317,6 +331,8 @@ def comment_unfreeze(*, user: Viewer, comment: Comment) -> int:
 def comment_hide(*, user: Viewer, comment: Comment) -> Comment:
     """Hide a published comment: only the work's creators and its author still see it."""
     _require_creator(user=user, comment=comment, what="hide comments")
+    if not _lock(comment):
+        raise ValidationError("That comment has been deleted.", code="deleted")
     if comment.deleted or comment.status != Comment.Status.PUBLISHED:
         raise ValidationError("Only published comments can be hidden.", code="not_published")
     comment.status = Comment.Status.HIDDEN
@@ -328,6 +344,8 @@ def comment_hide(*, user: Viewer, comment: Comment) -> Comment:
 @transaction.atomic
 def comment_unhide(*, user: Viewer, comment: Comment) -> Comment:
     _require_creator(user=user, comment=comment, what="unhide comments")
+    if not _lock(comment):
+        raise ValidationError("That comment has been deleted.", code="deleted")
     if comment.status != Comment.Status.HIDDEN:
         raise ValidationError("That comment is not hidden.", code="not_hidden")
     comment.status = Comment.Status.PUBLISHED
@@ -341,6 +359,8 @@ def comment_unhide(*, user: Viewer, comment: Comment) -> Comment:
 def comment_approve(*, user: Viewer, comment: Comment) -> Comment:
     """Approve a held comment on a moderated work: it is published for everyone."""
     _require_creator(user=user, comment=comment, what="approve comments")
+    if not _lock(comment):
+        raise ValidationError("That comment has been deleted.", code="deleted")
     if comment.status != Comment.Status.PENDING:
         raise ValidationError("That comment is not awaiting approval.", code="not_pending")
     comment.status = Comment.Status.PUBLISHED
