@@ -4,6 +4,7 @@ backends (local memory and Redis) and a read replica alias (the data dir: tests/
 from __future__ import annotations
 
 import copy
+import importlib
 from collections.abc import Iterator
 
 import pytest
@@ -25,6 +26,22 @@ def _forget_local() -> None:
     # Only local memory: a Redis the tests share is cleaned by key prefix (cache_backend).
     if isinstance(caches["default"], LocMemCache):
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fixed_tags(request):
+    """A transactional test (live servers, threads that must see committed rows) flushes the
+    database afterwards, which also drops the ratings, warnings and categories the migrations
+    made: put them back for it, whatever ran before."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("live_server", "transactional_db"))
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    importlib.import_module("fichive.tags.migrations.0002_fixed_tags").create(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -36,6 +36,17 @@ def env_int(name: str, default: int) -> int:
         ) from None
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, like {default}; it is “{value}”."
+                         ) from None
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
@@ -188,6 +199,10 @@ CLAIM_LINK_HOURS = int(env_str("FICHIVE_CLAIM_LINK_HOURS", "72") or 72)
 # Background tasks (fichive/lib/tasks.py): queued in the archive's own database and run by
 # `fichive worker`, which `fichive serve` starts beside gunicorn unless told not to.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Hits and reading history are kept in memory (or Redis) and written in batches this often,
+# and when a worker stops (fichive/readings/buffer.py); 0 writes only when a worker stops.
+FICHIVE_HITS_FLUSH_SECONDS = env_float("FICHIVE_HITS_FLUSH_SECONDS", 5.0)
 
 # The cache: Redis when FICHIVE_REDIS_URL is set (redis://host:6379/0), shared by every worker
 # process and command; else memory local to each process.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 from pathlib import Path
 
@@ -40,18 +39,6 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture(autouse=True)
-def _fixed_tags(request):
-    """Browser tests share a live server, so the database is flushed after each one, which
-    also drops the ratings, warnings and categories the migrations made: put them back."""
-    if "live_server" not in request.fixturenames:
-        return
-    request.getfixturevalue("transactional_db")
-    from django.apps import apps
-
-    importlib.import_module("fichive.tags.migrations.0002_fixed_tags").create(apps, None)
 
 
 @pytest.fixture

@@ -131,8 +131,10 @@ def test_queries_per_imported_work_do_not_grow_with_the_batch(
                        options=options)
     files = [(f"{n}.txt", _text_story(f"Story Number {n}")) for n in range(40)]
 
-    # A fixed few statements for the whole batch, whatever its size.
-    with django_assert_max_num_queries(20):
+    # A fixed few statements for the whole batch, whatever its size. (SQLite takes at most
+    # 999 parameters a statement, so Django splits the works' INSERT in two at 40 works of
+    # today's 26 columns: one statement more.)
+    with django_assert_max_num_queries(21):
         results = works_import_files(files=files, user=user, options=options)
 
     assert all(found[0].status == "created" for found in results)

@@ -1,9 +1,12 @@
 """Importing an eFiction 3.x archive: authors become unclaimed accounts, stories become works
-(one transaction each, through the works services), and series and reviews are kept in
-ImportedSeries and ImportedReview until Fichive has series and comments.
+(one transaction each, through the works services), reviews become comments on the right
+chapters (kept as they came in ImportedReview too, with their ratings), story favourites
+become private bookmarks of the account that made them, and series are kept in
+ImportedSeries until Fichive has series.
 
 Re-importing finds works by their source URL (<site>/viewstory.php?sid=N), accounts, series
-and reviews by (site, eFiction id), and skips or updates them instead of duplicating.
+and reviews by (site, eFiction id), and skips or updates them instead of duplicating; a review
+becomes a comment once (reviews kept by an earlier import become comments on the next).
 """
 
 from __future__ import annotations
@@ -14,10 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from fichive.accounts.models import User
 from fichive.accounts.services import user_create_unclaimed
+from fichive.bookmarks.models import NOTES_MAX, Bookmark
+from fichive.bookmarks.services import BookmarkData, bookmark_create
+from fichive.comments.services import comment_import
 from fichive.formats.errors import ImportFailed
 from fichive.formats.importers.base import ParsedWork
 from fichive.formats.importers.efiction.archive import ArchiveError, EfictionArchive, Row
@@ -64,8 +73,12 @@ class EfictionReport:
 
     results: list[ImportResult] = field(default_factory=list)
     accounts_created: int = 0
-    reviews_kept: int = 0
+    reviews_kept: int = 0  # the stories' reviews, as they came (ImportedReview)
+    reviews_as_comments: int = 0  # reviews that became comments in this run
+    reviews_without_text: int = 0  # kept, but with nothing to show as a comment
     series_kept: int = 0
+    bookmarks_made: int = 0  # from story favourites
+    favourites_skipped: int = 0  # of authors or series, or of stories or members not imported
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -84,9 +97,17 @@ class EfictionReport:
             n = self.accounts_created
             kept.append(f"{n} account{'s' if n != 1 else ''} created for authors to claim "
                         "at /claim")
-        if self.reviews_kept:
-            n = self.reviews_kept
-            kept.append(f"{n} review{'s' if n != 1 else ''} kept for when comments exist")
+        if self.reviews_as_comments:
+            n = self.reviews_as_comments
+            kept.append(f"{n} review{'s' if n != 1 else ''} imported as comments")
+        if self.reviews_without_text:
+            n = self.reviews_without_text
+            kept.append(f"{n} review{'s' if n != 1 else ''} without text not shown as "
+                        "comments")
+        if self.bookmarks_made or self.favourites_skipped:
+            n, k = self.bookmarks_made, self.favourites_skipped
+            kept.append(f"{n} private bookmark{'s' if n != 1 else ''} made from favourites"
+                        + (f" ({k} favourite{'s' if k != 1 else ''} skipped)" if k else ""))
         if self.series_kept:
             n = self.series_kept
             kept.append(f"{n} series kept for when series exist")
@@ -205,6 +226,31 @@ def _keep_reviews(mapper: EfictionMapper, story: EfictionStory, *, source: str,
     return kept
 
 
+def reviews_to_comments(reviews: QuerySet[ImportedReview]) -> tuple[int, int]:
+    """Make comments of kept reviews that have none yet, oldest first: on their chapter, by
+    the reviewer's imported account (its default pseud) or under the reviewer's name as a
+    guest, dated as reviewed. Returns (comments made, reviews left out for having no text,
+    or text a comment can't hold)."""
+    made = left_out = 0
+    pending = (reviews.filter(comment__isnull=True)
+               .select_related("work", "chapter", "user").order_by("posted_at", "id"))
+    for review in pending:
+        pseud = review.user.default_pseud if review.user is not None else None
+        try:
+            with transaction.atomic():
+                comment = comment_import(
+                    work=review.work, chapter=review.chapter, content=review.text,
+                    created_at=review.posted_at or timezone.now(), pseud=pseud,
+                    guest_name=review.reviewer_name or "Anonymous")
+        except ValidationError:
+            left_out += 1
+            continue
+        review.comment = comment
+        review.save(update_fields=["comment"])
+        made += 1
+    return made, left_out
+
+
 @transaction.atomic
 def _keep_series(mapper: EfictionMapper, *, source: str) -> int:
     kept: dict[int, ImportedSeries] = {}
@@ -239,6 +285,44 @@ def _keep_series(mapper: EfictionMapper, *, source: str) -> int:
     return len(kept)
 
 
+FAVOURITE_STORY = "ST"  # eFiction's favorites.type: ST story, AU author, SE series
+
+
+def _favourites(mapper: EfictionMapper, *, source: str) -> tuple[int, int]:
+    """Story favourites as private bookmarks of the favouriter's account, the favourite's
+    comments as notes: (made, skipped). Every member of the authors table has an account
+    already (efiction_author_account), so a favourite is skipped only when it is of an author
+    or a series (no such bookmarks yet), or its member or story wasn't imported (a deleted
+    member, a story that failed, or one still waiting for validation, which is a draft).
+    Favourites bookmarked by an earlier import are neither made again nor counted."""
+    rows = sorted(mapper.archive.rows("favorites"),
+                  key=lambda r: (as_int(r.get("uid")), as_int(r.get("item"))))
+    users = _authors(source, [as_int(r.get("uid")) for r in rows])
+    made = skipped = 0
+    for row in rows:
+        kind = str(row.get("type") or "").strip().upper()
+        user = users.get(as_int(row.get("uid")))
+        work = (find_duplicate(source_url=mapper.source_url(as_int(row.get("item"))),
+                               source_hash="")
+                if kind == FAVOURITE_STORY and user is not None else None)
+        if user is None or work is None or work.is_draft:
+            skipped += 1
+            continue
+        if Bookmark.objects.filter(user=user, work=work).exists():
+            continue
+        notes = text_as_html(str(row.get("comments") or ""))[:NOTES_MAX]
+        try:
+            bookmark_create(user=user, work=work, pseud=user.default_pseud,
+                            data=BookmarkData(notes=notes, private=True))
+        except ValidationError:
+            logger.info("eFiction favourite %s of uid %s not kept", row.get("item"),
+                        row.get("uid"), exc_info=True)
+            skipped += 1
+        else:
+            made += 1
+    return made, skipped
+
+
 def efiction_import(
     *, archive: EfictionArchive, mapping: Mapping, options: EfictionOptions,
     on_result: Callable[[ImportResult], None] | None = None,
@@ -246,8 +330,10 @@ def efiction_import(
     """Import a whole eFiction archive; `on_result` hears about each story as it is done.
 
     Accounts come first (each its own transaction), then each story in its own transaction
-    with its reviews (a story that fails leaves nothing behind and never stops the others),
-    then the series. Raises ArchiveError before writing anything if the site URL is unknown.
+    with its reviews, which become comments (a story that fails leaves nothing behind and
+    never stops the others), then the story favourites (private bookmarks, each its own
+    transaction), then the series. Raises ArchiveError before writing anything if the site
+    URL is unknown.
     """
     if options.on_duplicate not in ON_DUPLICATE:
         raise ValueError(f"on_duplicate must be one of {ON_DUPLICATE}")
@@ -255,6 +341,7 @@ def efiction_import(
     mapper = EfictionMapper(archive, mapping=mapping, site_url=source,
                             story_files=options.story_files)
     report = EfictionReport()
+    touched: set[int] = set()  # works whose reviews this run turned into comments
     for row in _author_rows(archive).values():
         _, created = efiction_author_account(source=source, row=row)
         report.accounts_created += created
@@ -268,6 +355,12 @@ def efiction_import(
                 result.name = name
                 report.reviews_kept += _keep_reviews(mapper, story, source=source,
                                                      result=result)
+                if result.work is not None:
+                    made, left_out = reviews_to_comments(
+                        ImportedReview.objects.filter(source=source, work=result.work))
+                    report.reviews_as_comments += made
+                    report.reviews_without_text += left_out
+                    touched.add(result.work.pk)
         except ImportFailed as exc:
             result = ImportResult(name=name, status="failed", reason=str(exc))
         except Exception as exc:  # one broken story must never stop the batch
@@ -277,5 +370,11 @@ def efiction_import(
         report.results.append(result)
         if on_result is not None:
             on_result(result)
+    # Reviews an earlier import kept (before comments existed) whose stories were not touched.
+    made, left_out = reviews_to_comments(
+        ImportedReview.objects.filter(source=source).exclude(work_id__in=touched))
+    report.reviews_as_comments += made
+    report.reviews_without_text += left_out
+    report.bookmarks_made, report.favourites_skipped = _favourites(mapper, source=source)
     report.series_kept = _keep_series(mapper, source=source)
     return report

@@ -62,7 +62,8 @@ class ImportedSeriesPart(models.Model):
 
 
 class ImportedReview(models.Model):
-    """A review from an imported archive, kept until Fichive has comments."""
+    """A review from an imported archive, as it came (with its rating, which comments don't
+    have); `comment` is the comment it became (null: not yet, or it had no text)."""
 
     source = models.CharField(max_length=200)
     source_id = models.PositiveIntegerField(help_text="The review's id there.")
@@ -75,6 +76,8 @@ class ImportedReview(models.Model):
     text = models.TextField(blank=True)  # sanitized HTML
     posted_at = models.DateTimeField(null=True, blank=True)
     rating = models.SmallIntegerField(null=True, blank=True)
+    comment = models.OneToOneField("comments.Comment", null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="imported_review")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "source_id"],

@@ -29,6 +29,12 @@ on a channel the process listens to, and what has arrived is read before a page 
 from memory; a lost subscription empties that memory.
 
 If the cache can't be reached, pages are rendered as if there were none.
+
+A page that shows a work's text to a guest counts a hit on the work (fichive/readings). The
+view counts the first one; it marks the page (`count_read_on`), which is stored with the
+work's id, and every later guest served the page from the cache, by either path, is counted
+through the `guest_read` signal (the readings app buffers it in memory: nothing is written
+while the page is served).
 """
 
 from __future__ import annotations
@@ -58,7 +64,7 @@ from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.core.signals import setting_changed
 from django.db import transaction
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.http import HttpRequest, HttpResponse
 from django.http.cookie import parse_cookie
 from redis.backoff import NoBackoff
@@ -77,6 +83,18 @@ CACHE_HEADER = "X-Fichive-Cache"
 # Set by `cached_for_guests` on a page to store: {version key: version}. In the WSGI environ
 # (request.META), which the middleware that stores the page shares.
 _TO_STORE = "fichive.page_cache.versions"
+# Set by the view on a page whose every view counts as a read of a work: that work's id.
+_READ_OF = "fichive.page_cache.read_of"
+
+# Sent when a stored page of a work's text is served to a guest, by the fast path or by
+# `cached_for_guests`: `meta` is the WSGI environ (or request.META), `work_id` the work read.
+guest_read = Signal(use_caching=True)
+
+
+def count_read_on(request: HttpRequest, work_id: int) -> None:
+    """Mark the page being rendered as a read of the work: if it is stored for guests, each
+    guest it is served to from the cache is counted too (`guest_read`)."""
+    request.META[_READ_OF] = work_id
 
 
 def _work_version_key(work_id: int) -> str:
@@ -178,26 +196,29 @@ def _fresh_enough(versions: Iterable[int]) -> bool:
 
 @dataclass(frozen=True)
 class StoredPage:
-    """A page as Django sent it: status line, headers (but the cache's own) and body."""
+    """A page as Django sent it: status line, headers (but the cache's own) and body, and
+    the work a guest served it reads (count_read_on), if any."""
 
     status: str
     headers: list[tuple[str, str]]
     body: bytes
+    read_of: int | None = None
 
     @classmethod
-    def of(cls, response: HttpResponse) -> StoredPage:
+    def of(cls, response: HttpResponse, read_of: int | None = None) -> StoredPage:
         return cls(f"{response.status_code} {response.reason_phrase}",
                    [(name, value) for name, value in response.items() if name != CACHE_HEADER],
-                   response.content)
+                   response.content, read_of)
 
     def encode(self) -> bytes:
-        return json.dumps([self.status, self.headers]).encode() + b"\n" + self.body
+        return json.dumps([self.status, self.headers, self.read_of]).encode() + b"\n" + self.body
 
     @classmethod
     def decode(cls, data: bytes) -> StoredPage:
         head, body = data.split(b"\n", 1)
-        status, headers = json.loads(head)
-        return cls(status, [(name, value) for name, value in headers], body)
+        status, headers, *rest = json.loads(head)  # pages stored before read_of have none
+        return cls(status, [(name, value) for name, value in headers], body,
+                   rest[0] if rest else None)
 
     def content_type(self) -> str:
         return next((value for name, value in self.headers if name.lower() == "content-type"),
@@ -500,6 +521,8 @@ def cached_for_guests(
             if stored is not None:
                 response = HttpResponse(stored.body, content_type=stored.content_type())
                 response[CACHE_HEADER] = "hit"
+                if stored.read_of is not None and request.method == "GET":
+                    guest_read.send(StoredPage, meta=request.META, work_id=stored.read_of)
                 return response
             scope = _work_version_key(kwargs[work_arg]) if work_arg else LISTINGS
             try:
@@ -528,10 +551,11 @@ class GuestPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         versions = request.META.pop(_TO_STORE, None)
+        read_of = request.META.pop(_READ_OF, None)
         if versions is None or not _storable(request, response):
             return response
         try:
-            _pages().save(_page_key(request), versions, StoredPage.of(response),
+            _pages().save(_page_key(request), versions, StoredPage.of(response, read_of),
                           settings.FICHIVE_PAGE_CACHE_SECONDS)
         except Exception:
             logger.exception("The page cache couldn't be written")
@@ -599,13 +623,18 @@ def _replayable(environ: dict[str, Any]) -> StoredPage | None:
 
 
 def guests_fast_path(application: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
-    """Wrap the WSGI application: guests' pages the cache holds are sent without Django."""
+    """Wrap the WSGI application: guests' pages the cache holds are sent without Django (a
+    page of a work's text counts the guest's read: `guest_read`)."""
 
     def fast_path(environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         page = _replayable(environ)
         if page is None:
             return application(environ, start_response)
         start_response(page.status, [*page.headers, (CACHE_HEADER, "hit")])
-        return [] if environ["REQUEST_METHOD"] == "HEAD" else [page.body]
+        if environ["REQUEST_METHOD"] == "HEAD":
+            return []
+        if page.read_of is not None:
+            guest_read.send(StoredPage, meta=environ, work_id=page.read_of)
+        return [page.body]
 
     return fast_path

@@ -11,7 +11,9 @@ from collections.abc import Iterable
 import nh3
 
 __all__ = [
+    "comment_from_input",
     "html_to_text",
+    "sanitize_comment_html",
     "sanitize_html",
     "text_for_counting",
     "text_to_paragraphs",
@@ -156,12 +158,45 @@ def _make_cleaner(*, allow_classes: bool) -> nh3.Cleaner:
 
 _CLEANERS = {True: _make_cleaner(allow_classes=True), False: _make_cleaner(allow_classes=False)}
 
+# Comments: the text formatting of the allowlist above, without images, tables, figures,
+# ruby, details or classes (a comment is a few paragraphs, not a page layout).
+COMMENT_TAGS = ALLOWED_TAGS - _names(
+    """img table caption col colgroup tbody td tfoot th thead tr details summary figure
+    figcaption rp rt ruby"""
+)
+
+
+def _make_comment_cleaner() -> nh3.Cleaner:
+    attributes = {"*": set(GLOBAL_ATTRIBUTES)} | {
+        tag: set(attrs) for tag, attrs in TAG_ATTRIBUTES.items() if tag in COMMENT_TAGS
+    }
+    return nh3.Cleaner(
+        tags=set(COMMENT_TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes=attributes,
+        attribute_filter=_attribute_filter,
+        url_schemes={"http", "https", "mailto", "ftp"},
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+
+
+_COMMENT_CLEANER = _make_comment_cleaner()
+
 
 def sanitize_html(html: str, *, allow_classes: bool = True) -> str:
     """Clean `html` with AO3's allowlist. `class` survives only when `allow_classes` (chapter
     text and notes) and then only well-formed class names. Control characters are dropped
     and lone surrogates replaced, so the result is also valid XHTML text (EPUB)."""
-    cleaner = _CLEANERS[allow_classes]
+    return _clean_with(_CLEANERS[allow_classes], html)
+
+
+def sanitize_comment_html(html: str) -> str:
+    """Clean `html` with the comments' allowlist (COMMENT_TAGS: no images, no classes)."""
+    return _clean_with(_COMMENT_CLEANER, html)
+
+
+def _clean_with(cleaner: nh3.Cleaner, html: str) -> str:
     if _has_bad_chars(html):
         html = _BAD_CHARS_RE.sub(_replace_bad_char, html)
     cleaned = cleaner.clean(html)
@@ -328,6 +363,17 @@ def userstuff_for_counting(raw: str, *, fmt: str = "html",
     if "<img" in cleaned or visible.replace(_BLOCK_MARK, " ").strip():
         return cleaned, visible
     return "", ""
+
+
+def comment_from_input(raw: str) -> tuple[str, str]:
+    """What a commenter typed (HTML, line breaks becoming paragraphs as for works) → the HTML
+    we store and its visible text; ("", "") when nothing readable is left."""
+    text = _normalize(raw)
+    if not text.strip():
+        return "", ""
+    cleaned = sanitize_comment_html(_paragraphs_around_blocks(text)).strip()
+    visible = html_to_text(cleaned)
+    return (cleaned, visible) if visible else ("", "")
 
 
 # --- HTML back to text ------------------------------------------------------------------------

@@ -74,6 +74,15 @@ class WorkForm(ServiceErrorsForm):
         required=False, min_value=1, label="Expected chapters",
         help_text="Leave blank if you don't know yet (shows as “?”).",
     )
+    comment_permission = forms.ChoiceField(
+        choices=Work.CommentPermission.choices, initial=Work.CommentPermission.EVERYONE,
+        widget=forms.RadioSelect, label="Who can comment on this work", required=False,
+        error_messages={"invalid_choice": "Choose who may comment on the work."},
+    )
+    moderated_comments = forms.BooleanField(
+        required=False, label="Enable comment moderation",
+        help_text="New comments wait until you approve them.",
+    )
     fmt = forms.ChoiceField(choices=FORMAT_CHOICES, initial="html", label="Text format")
 
     def __init__(self, *args, user: User, **kwargs) -> None:
@@ -105,6 +114,9 @@ class WorkForm(ServiceErrorsForm):
             restricted=data["restricted"],
             expected_chapters=data["expected_chapters"],
             fmt=data["fmt"],
+            # Left out of the form (an older client): the work keeps its setting.
+            comment_permission=data["comment_permission"] or None,
+            moderated_comments=data["moderated_comments"],
         )
 
     @classmethod
@@ -132,6 +144,8 @@ class WorkForm(ServiceErrorsForm):
             "language": work.language,
             "restricted": work.restricted,
             "expected_chapters": work.expected_chapters,
+            "comment_permission": work.comment_permission,
+            "moderated_comments": work.moderated_comments,
             "fmt": "html",
         }
 

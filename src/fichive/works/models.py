@@ -23,6 +23,13 @@ class Work(models.Model):
         DRAFT = "draft", "Draft"
         POSTED = "posted", "Posted"
 
+    class CommentPermission(models.TextChoices):
+        """Who may comment on the work (AO3's per-work setting)."""
+
+        EVERYONE = "everyone", "Registered users and guests can comment"
+        USERS = "users", "Only registered users can comment"
+        NONE = "none", "No one can comment"
+
     title = models.CharField(max_length=TITLE_MAX)
     summary = models.TextField(blank=True)
     notes = models.TextField(blank=True)
@@ -48,6 +55,11 @@ class Work(models.Model):
     kudos_count = models.PositiveIntegerField(default=0)
     comments_count = models.PositiveIntegerField(default=0)
     bookmarks_count = models.PositiveIntegerField(default=0)
+    # Comment settings (the comments app enforces them): who may comment, and whether new
+    # comments wait for a creator's approval.
+    comment_permission = models.CharField(
+        max_length=8, choices=CommentPermission.choices, default=CommentPermission.EVERYONE)
+    moderated_comments = models.BooleanField(default=False)
     source_url = models.URLField(max_length=500, blank=True)
     source_hash = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)

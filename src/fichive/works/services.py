@@ -83,6 +83,9 @@ class WorkMeta:
     source_url: str = ""
     source_hash: str = ""
     fmt: str = "html"
+    # Comment settings; None leaves a work's setting as it is (the default for a new work).
+    comment_permission: str | None = None
+    moderated_comments: bool | None = None
 
 
 @dataclass
@@ -167,6 +170,9 @@ def _clean_meta(meta: WorkMeta, *, user: User,
         errors["language"] = [f"“{meta.language}” is not a language the archive knows."]
     if meta.expected_chapters is not None and meta.expected_chapters < 1:
         errors["expected_chapters"] = ["The expected number of chapters must be at least 1."]
+    if (meta.comment_permission is not None
+            and meta.comment_permission not in Work.CommentPermission.values):
+        errors["comment_permission"] = ["Choose who may comment on the work."]
     fields = {
         "title": title,
         "summary": check("summary", lambda: _clean_text(
@@ -181,6 +187,10 @@ def _clean_meta(meta: WorkMeta, *, user: User,
         "source_url": meta.source_url or "",
         "source_hash": meta.source_hash or "",
     }
+    if meta.comment_permission is not None:
+        fields["comment_permission"] = meta.comment_permission
+    if meta.moderated_comments is not None:
+        fields["moderated_comments"] = bool(meta.moderated_comments)
     tags, tag_errors = tags_find_or_create_by_type(wanted=_tag_names(meta), known=known_tags)
     for key, messages in tag_errors.items():
         errors.setdefault(key, []).extend(messages)
@@ -469,7 +479,9 @@ def work_update(*, user: User, work: Work, meta: WorkMeta) -> Work:
     work.sort_title = sort_title(work.title)
     if meta.published:
         work.published = meta.published
-    work.save()
+    # Only what changed here: the engagement counters (comments, kudos, …) move with F()
+    # elsewhere, and saving this copy's stale values would undo their changes.
+    work.save(update_fields=[*fields, "sort_title", "published", "modified_at"])
     _set_creators(work, meta.creators)
     _set_tags(work, tags)
     _refresh_totals(work)

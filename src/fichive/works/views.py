@@ -19,6 +19,7 @@ from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import user_by_name
 from fichive.formats.exporters import download_links
 from fichive.lib.cache import cached_for_guests
+from fichive.readings.tracking import read_counted
 from fichive.tags.models import Tag, tag_from_url, tag_key
 from fichive.works import listing, selectors, services
 from fichive.works.blurbs import blurbs_of
@@ -121,14 +122,20 @@ def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
     chapters = list(work.chapters.all())
     if request.GET.get("view_full_work") not in {"true", "1"}:
         chapters = chapters[:1]
-    return render(request, "works/work.html", _reading_context(request, work, chapters))
+    context = _reading_context(request, work, chapters)
+    response = render(request, "works/work.html", context)
+    read_counted(request, work, is_creator=context["is_creator"])
+    return response
 
 
 @cached_for_guests(work_arg="work_id")
 def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     work = selectors.work_for_viewer(request.user, work_id)
     chapter = selectors.chapter_of(work, chapter_id)
-    return render(request, "works/work.html", _reading_context(request, work, [chapter]))
+    context = _reading_context(request, work, [chapter])
+    response = render(request, "works/work.html", context)
+    read_counted(request, work, is_creator=context["is_creator"])
+    return response
 
 
 @cached_for_guests(work_arg="work_id")

@@ -152,6 +152,13 @@ def schema(*, unix_dates: bool = False) -> dict[str, tuple[list[tuple[str, str]]
             ("respond", "char(1) NOT NULL DEFAULT '0'"),
             ("chapid", "int(11) NOT NULL DEFAULT '0'"),
         ], "reviewid", "utf8mb4"),
+        "favorites": ([
+            ("fav_id", "int(11) NOT NULL AUTO_INCREMENT"),
+            ("uid", "int(11) NOT NULL DEFAULT '0'"),
+            ("item", "int(11) NOT NULL DEFAULT '0'"),
+            ("type", "char(2) NOT NULL DEFAULT ''"),
+            ("comments", "text"),
+        ], "fav_id", "utf8mb4"),
     }
 
 
@@ -186,6 +193,11 @@ FILLERS = 3
 WORK_COUNT = 5 + FILLERS  # stories that import (every one but the broken one)
 STORY_COUNT = WORK_COUNT + 1
 REVIEWS_KEPT = 4  # story reviews (one series review is not kept)
+# Story favourites that become private bookmarks, and those skipped: of an author, of a
+# series, of a story waiting for validation (a draft), of a story that failed, by a uid
+# that is not a member.
+BOOKMARKS_MADE = 4
+FAVOURITES_SKIPPED = 5
 
 _WORDS = ["lantern", "harbour", "quiet", "storm", "letter", "garden", "silver", "winter",
           "river", "candle", "road", "morning", "shadow", "window", "promise"]
@@ -311,6 +323,19 @@ def make_dataset(*, unix_dates: bool = False, seed: int = 5) -> Dataset:
         data.add("reviews", reviewid=reviewid, item=item, type=kind, reviewer=reviewer, uid=uid,
                  review=text, date=when(100 + reviewid), rating=rating, respond="0",
                  chapid=chap)
+
+    for fav_id, (uid, item, kind, comments) in enumerate([
+        (4, 1, "ST", "My favourite <b>ever</b>.<script>alert(1)</script>"),
+        (3, 2, "ST", ""),
+        (1, 6, "ST", "Short and sweet.\n\nRead it twice."),
+        (2, 1, "ST", "Ours!"),  # a co-author's favourite of their own story
+        (2, 3, "ST", "Waiting for it."),  # not validated: a draft, skipped
+        (1, 2, "AU", "Great author."),  # an author favourite, skipped
+        (4, 1, "SE", ""),  # a series favourite, skipped
+        (77, 1, "ST", "Gone member."),  # no such member, skipped
+        (3, 4, "ST", ""),  # the broken story, skipped
+    ], start=1):
+        data.add("favorites", fav_id=fav_id, uid=uid, item=item, type=kind, comments=comments)
     return data
 
 

@@ -9,7 +9,14 @@ import pytest
 
 from fichive.cli import main
 from fichive.works.models import Work
-from tests.formats.efiction.dataset import LANTERN, PLAIN, REVIEWS_KEPT, WORK_COUNT
+from tests.formats.efiction.dataset import (
+    BOOKMARKS_MADE,
+    FAVOURITES_SKIPPED,
+    LANTERN,
+    PLAIN,
+    REVIEWS_KEPT,
+    WORK_COUNT,
+)
 
 
 def _run(capsys, *argv) -> tuple[int, list[str], str]:
@@ -24,8 +31,9 @@ def test_lines_summary_and_failure_exit_status(db, capsys, dump_file, story_file
     assert status == 1
     assert out[-1] == (
         f"Imported {WORK_COUNT} works, 1 failed. 4 accounts created for authors to claim at "
-        f"/claim; {REVIEWS_KEPT} reviews kept for when comments exist; 2 series kept for when "
-        "series exist.")
+        f"/claim; {REVIEWS_KEPT} reviews imported as comments; {BOOKMARKS_MADE} private "
+        f"bookmarks made from favourites ({FAVOURITES_SKIPPED} favourites skipped); 2 series "
+        "kept for when series exist.")
     assert "sid 4 “Broken Story”: error: the story has no chapters" in out
     assert any(line.startswith("sid 3 “Pending Story” → /works/") and line.endswith("(draft)")
                for line in out)
@@ -36,8 +44,10 @@ def test_second_run_skips_and_update_updates(db, capsys, dump_file, story_files)
 
     status, out, _ = _run(capsys, "--dump", dump_file, "--story-files", story_files)
     assert status == 1
-    assert out[-1].startswith(f"Imported 0 works ({WORK_COUNT} skipped), 1 failed. "
-                              f"{REVIEWS_KEPT} reviews kept")
+    # The reviews are comments already and the favourites bookmarks: nothing new is made.
+    assert out[-1] == (f"Imported 0 works ({WORK_COUNT} skipped), 1 failed. 0 private "
+                       f"bookmarks made from favourites ({FAVOURITES_SKIPPED} "
+                       "favourites skipped); 2 series kept for when series exist.")
     assert any(line.startswith("sid 1 “The Lantern Keeper”: skipped: already imported as "
                                "/works/") for line in out)
 

@@ -7,6 +7,7 @@ from django.test import Client
 
 from fichive.accounts.models import User
 from fichive.accounts.services import account_claim
+from fichive.comments.models import Comment
 from fichive.formats.efiction import EfictionOptions, EfictionReport, efiction_import
 from fichive.formats.importers.efiction.archive import ArchiveError, EfictionArchive
 from fichive.formats.importers.efiction.dump import read_dump, read_dump_bytes
@@ -189,6 +190,46 @@ def test_reviews_are_kept_sanitized_with_chapter_and_user(imported):
     assert guest.chapter is not None and guest.chapter.position == 2
 
 
+def test_reviews_become_comments_on_their_chapters_with_their_dates(imported):
+    assert imported.reviews_as_comments == REVIEWS_KEPT
+    assert Comment.objects.count() == REVIEWS_KEPT
+    review = ImportedReview.objects.get(source_id=1)
+    comment = review.comment
+    assert comment.work == review.work and comment.chapter == review.chapter
+    assert comment.pseud == User.objects.get(username="AEtherWriter").default_pseud
+    assert comment.content == "<p><b>Loved</b> it!</p>"
+    assert comment.created_at == review.posted_at
+    assert comment.status == Comment.Status.PUBLISHED and comment.depth == 0
+    guest = ImportedReview.objects.get(source_id=2).comment
+    assert guest.user is None and guest.guest_name == "A Guest"
+    assert guest.chapter.position == 2
+    lantern = _work(LANTERN)
+    assert lantern.comments_count == Comment.objects.filter(work=lantern).count() == 2
+
+
+def test_imported_reviews_show_on_the_chapters_comments_page(imported):
+    work = _work(LANTERN)
+    second = Chapter.objects.get(work=work, position=2)
+    page = Client().get(f"/works/{work.pk}/chapters/{second.pk}/comments").content.decode()
+    assert "More please." in page and "A Guest" in page
+
+
+def test_reviews_kept_by_an_earlier_import_become_comments_once(db, archive, story_files):
+    _import(archive, story_files=story_files)
+    # As an import from before comments existed left them: reviews without comments.
+    Comment.objects.all().delete()
+    Work.objects.update(comments_count=0)
+    assert ImportedReview.objects.filter(comment__isnull=True).count() == REVIEWS_KEPT
+
+    again = _import(archive, story_files=story_files)
+
+    assert again.count("skipped") == WORK_COUNT
+    assert again.reviews_as_comments == REVIEWS_KEPT
+    assert Comment.objects.count() == REVIEWS_KEPT
+    third = _import(archive, story_files=story_files)
+    assert third.reviews_as_comments == 0 and Comment.objects.count() == REVIEWS_KEPT
+
+
 def test_series_are_kept_in_order_with_sub_series(imported):
     assert imported.series_kept == 2
     cycle = ImportedSeries.objects.get(title="The Lantern Cycle")
@@ -202,14 +243,14 @@ def test_series_are_kept_in_order_with_sub_series(imported):
 def test_reimport_skips_without_duplicates(db, archive, story_files):
     _import(archive, story_files=story_files)
     counts = (Work.objects.count(), User.objects.count(), ImportedReview.objects.count(),
-              ImportedSeries.objects.count())
+              ImportedSeries.objects.count(), Comment.objects.count())
 
     again = _import(archive, story_files=story_files)
 
     assert again.count("skipped") == WORK_COUNT and again.count("created") == 0
-    assert again.accounts_created == 0
+    assert again.accounts_created == 0 and again.reviews_as_comments == 0
     assert (Work.objects.count(), User.objects.count(), ImportedReview.objects.count(),
-            ImportedSeries.objects.count()) == counts
+            ImportedSeries.objects.count(), Comment.objects.count()) == counts
 
 
 def test_reimport_with_update_changes_the_works(db, story_files):
@@ -226,6 +267,12 @@ def test_reimport_with_update_changes_the_works(db, story_files):
     assert report.count("updated") == WORK_COUNT and report.count("created") == 0
     work.refresh_from_db()
     assert work.title == "The Lantern Keeper (revised)"
+    # The chapters were replaced: their reviews are comments on the new chapters, once.
+    assert Comment.objects.count() == REVIEWS_KEPT
+    for review in ImportedReview.objects.select_related("comment", "work"):
+        on = review.chapter_id if review.work.is_multichapter else None  # one-shots: the work
+        assert review.comment is not None and review.comment.chapter_id == on
+    assert work.comments_count == Comment.objects.filter(work=work).count()
     assert Work.objects.count() == WORK_COUNT
     assert not _work(PENDING).is_draft
 
@@ -296,3 +343,50 @@ def test_older_schema_with_genre_and_warning_tables_and_names_for_ids(db):
     assert data["rating"] == "Teen And Up Audiences"  # a rating stored by name
     assert data["published"] == "2005-01-01" and data["updated"] == "2005-01-01"
     assert data["chapters"][0]["title"] == ""  # the lone chapter named like the story
+
+
+# Favourites: story favourites become private bookmarks of the favouriter's account.
+
+def test_story_favourites_become_private_bookmarks_with_their_comments(imported):
+    from fichive.bookmarks.models import Bookmark
+    from tests.formats.efiction.dataset import BOOKMARKS_MADE, FAVOURITES_SKIPPED
+
+    assert imported.bookmarks_made == BOOKMARKS_MADE
+    assert imported.favourites_skipped == FAVOURITES_SKIPPED
+    assert Bookmark.objects.count() == BOOKMARKS_MADE
+    assert not Bookmark.objects.filter(private=False).exists()
+    reviewer = User.objects.get(username="Reviewer_Only")
+    kept = Bookmark.objects.get(user=reviewer)
+    assert kept.work == _work(LANTERN)
+    assert kept.pseud == reviewer.default_pseud
+    assert kept.notes == "<p>My favourite <b>ever</b>.</p>"
+    twice = Bookmark.objects.get(work=_work(SIDE))
+    assert twice.notes == "<p>Short and sweet.</p>\n<p>Read it twice.</p>"
+    assert not Bookmark.objects.filter(work=_work(PENDING)).exists()  # a draft
+    # Private bookmarks don't count on the works, and show only to their owner.
+    assert _work(LANTERN).bookmarks_count == 0
+    assert "My favourite" not in Client().get("/bookmarks").content.decode()
+    owner = Client()
+    owner.force_login(account_claim(user=reviewer, password=PASSWORD))  # claimed by email
+    page = owner.get("/users/Reviewer_Only/bookmarks").content.decode()
+    assert LANTERN in page
+    assert "My favourite <b>ever</b>." in page and "Private" in page
+
+
+def test_favourites_are_not_bookmarked_twice_on_reimport(db, archive, story_files):
+    from fichive.bookmarks.models import Bookmark
+    from tests.formats.efiction.dataset import BOOKMARKS_MADE
+
+    _import(archive, story_files=story_files)
+    again = _import(archive, story_files=story_files)
+    assert again.bookmarks_made == 0
+    assert Bookmark.objects.count() == BOOKMARKS_MADE
+
+
+def test_archives_without_a_favourites_table_import_as_before(db, story_files):
+    data = make_dataset()
+    del data.tables["favorites"]
+    report = _import(read_dump_bytes(dump_sql(data).encode(), prefix="fanfiction_"),
+                     story_files=story_files)
+    assert report.bookmarks_made == 0 and report.favourites_skipped == 0
+    assert "favourites" not in report.summary()

@@ -12,7 +12,7 @@ from typing import Any
 REQUIRED_TABLES = ("authors", "stories", "chapters")
 TABLES = (
     *REQUIRED_TABLES, "categories", "characters", "classes", "classtypes", "ratings",
-    "series", "inseries", "reviews", "coauthors", "settings",
+    "series", "inseries", "reviews", "coauthors", "settings", "favorites",
     "genres", "warnings",  # older versions: stories.gid / stories.wid instead of classes
 )
 DEFAULT_PREFIX = "fanfiction_"

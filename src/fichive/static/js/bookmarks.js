@@ -1,0 +1,18 @@
+// Bookmark listing filters: submit only the fields that differ from their defaults, so a
+// filtered listing's address stays short. Without JavaScript the form still works.
+(function () {
+  "use strict";
+  var form = document.getElementById("bookmark-filters");
+  if (!form) { return; }
+  var defaults = new URLSearchParams(form.dataset.defaults || "");
+  form.addEventListener("submit", function (event) {
+    var params = new URLSearchParams();
+    new FormData(form).forEach(function (value, name) {
+      value = String(value).trim();
+      if (value && defaults.get(name) !== value) { params.append(name, value); }
+    });
+    event.preventDefault();
+    var query = params.toString();
+    window.location.assign(form.getAttribute("action") + (query ? "?" + query : ""));
+  });
+})();

@@ -1,0 +1,239 @@
+"""A real archive for tests that need real concurrency: its own database (a SQLite file, or a
+fresh database on the PostgreSQL server the suite runs on), migrated and seeded by the
+`fichive` command, served by `fichive serve` (gunicorn, several workers and threads) on a
+free port; requests fired at it from a thread pool; its counters read back and compared with
+the rows they count.
+
+Used by tests/kudos/test_concurrent_counts.py; other counters (comments, bookmarks) join by
+adding a row to COUNTED and a `Press` builder of their own.
+
+Run as a script (`python -m tests.kudos.live_archive seed|counters …`) it is the archive's
+side: Django set up on the archive's database, answering in JSON on stdout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Each counter on Work and the rows it counts: (field, model, filter on those rows).
+COUNTED: list[tuple[str, str, dict[str, Any]]] = [
+    ("kudos_count", "fichive.kudos.models.Kudos", {}),
+]
+
+
+@dataclass(frozen=True)
+class Press:
+    """One request to fire: a POST of `data` to `path` with these headers (a guest's
+    X-Forwarded-For, a user's session cookie and CSRF token)."""
+
+    path: str
+    headers: dict[str, str] = field(default_factory=dict)
+    data: dict[str, str] = field(default_factory=dict)
+    who: str = ""  # who pressed, for the test's own bookkeeping
+
+
+@dataclass
+class LiveArchive:
+    """A running archive: its base URL and the environment its commands run with."""
+
+    base: str
+    env: dict[str, str]
+    log: Path
+    seeded: int = 0
+
+    def run(self, *args: str) -> Any:
+        """Run this module's archive side with `args`; its JSON answer."""
+        done = subprocess.run(  # noqa: S603 (our own interpreter and module)
+            [sys.executable, "-m", "tests.kudos.live_archive", *args], env=self.env, cwd=ROOT,
+            capture_output=True, text=True, check=False, timeout=120)
+        if done.returncode != 0:
+            raise RuntimeError(f"live_archive {args[0]} failed:\n{done.stderr}")
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    def seed(self, *, readers: int) -> dict[str, Any]:
+        """A new author's posted work and `readers` new logged-in readers (call it once per
+        test): {"work": id, "author": {…}, "readers": [{"name", "cookie", "csrf"}, …]}."""
+        self.seeded += 1
+        return self.run("seed", str(readers), f"t{self.seeded}")
+
+    def counters(self, work_id: int) -> dict[str, dict[str, int]]:
+        """{counter: {"shown": the work's counter, "rows": the rows it counts,
+        "filter_taggings": the copies on its filter taggings (kudos) or -1}}."""
+        return self.run("counters", str(work_id))
+
+    def fire(self, presses: Sequence[Press], *, concurrency: int = 16) -> list[tuple[int, Any]]:
+        """Fire every press at once (as far as `concurrency` threads go); each answer's
+        status and JSON body, in the order of `presses`."""
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            return list(pool.map(self._post, presses))
+
+    def _post(self, press: Press) -> tuple[int, Any]:
+        body = "&".join(f"{k}={v}" for k, v in press.data.items()).encode()
+        request = urllib.request.Request(  # noqa: S310 (our own server's http URL)
+            self.base + press.path, data=body, method="POST",
+            headers={"Accept": "application/json",
+                     "Content-Type": "application/x-www-form-urlencoded", **press.headers})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            text = error.read()
+            try:
+                return error.code, json.loads(text)
+            except ValueError:
+                return error.code, text.decode(errors="replace")
+
+
+def _free_port() -> int:
+    from tests.ports import free_port
+
+    return free_port()
+
+
+@contextlib.contextmanager
+def _database(data_dir: Path) -> Iterator[str]:
+    """A database URL for the archive: beside the suite's own, empty, dropped afterwards."""
+    suite_url = os.environ.get("FICHIVE_DATABASE_URL", "")
+    if not suite_url.startswith("postgres"):
+        yield f"sqlite:///{data_dir / 'archive.sqlite3'}"
+        return
+    import psycopg
+
+    name = f"fichive_live_{secrets.token_hex(4)}"
+    with psycopg.connect(suite_url, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield urllib.parse.urlsplit(suite_url)._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(suite_url, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@contextlib.contextmanager
+def live_archive(*, workers: int = 2, threads: int = 4) -> Iterator[LiveArchive]:
+    """Migrate a fresh archive and serve it with `fichive serve` until the block ends."""
+    import fichive
+
+    with tempfile.TemporaryDirectory(prefix="fichive-live-") as temp, \
+            _database(Path(temp)) as url:
+        data_dir = Path(temp)
+        src = str(Path(fichive.__file__).resolve().parents[1])
+        env = {**os.environ, "FICHIVE_DATA_DIR": str(data_dir), "FICHIVE_DATABASE_URL": url,
+               "DJANGO_SETTINGS_MODULE": "fichive.settings",
+               # Guests are told apart by the last X-Forwarded-For hop, as behind nginx.
+               "FICHIVE_BEHIND_TLS_PROXY": "on", "FICHIVE_PAGE_CACHE": "on",
+               "PYTHONPATH": os.pathsep.join([src, str(ROOT)])}
+        for name in ("FICHIVE_REDIS_URL", "FICHIVE_DATABASE_REPLICA_URLS"):
+            env.pop(name, None)
+        subprocess.run([sys.executable, "-m", "fichive.cli", "manage", "migrate",  # noqa: S603
+                        "--verbosity", "0"], env=env, cwd=ROOT, check=True, timeout=300)
+        port = _free_port()
+        log = data_dir / "server.log"
+        with log.open("ab") as out:
+            server = subprocess.Popen(  # noqa: S603
+                [sys.executable, "-m", "fichive.cli", "serve", "--host", "127.0.0.1",
+                 "--port", str(port), "--workers", str(workers), "--threads", str(threads),
+                 "--no-tasks"], env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        archive = LiveArchive(f"http://127.0.0.1:{port}", env, log)
+        try:
+            _wait_until_up(archive, server)
+            yield archive
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+
+
+def _wait_until_up(archive: LiveArchive, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        if server.poll() is not None:
+            raise RuntimeError(f"the server stopped:\n{archive.log.read_text()}")
+        try:
+            with urllib.request.urlopen(archive.base + "/works", timeout=10) as response:  # noqa: S310
+                response.read()
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+# ------------------------------------------------------------------- the archive's side
+
+
+def _logged_in(user: Any) -> dict[str, str]:
+    """What a browser logged in as `user` sends: its cookies, and the CSRF token for forms
+    (a 32-character secret, which Django takes as cookie and as token alike)."""
+    from django.test import Client
+
+    browser = Client()
+    browser.force_login(user)
+    csrf = secrets.token_hex(16)
+    return {"name": user.username, "csrf": csrf,
+            "cookie": f"sessionid={browser.cookies['sessionid'].value}; csrftoken={csrf}"}
+
+
+def _seed(readers: int, prefix: str) -> dict[str, Any]:
+    from tests.factories import UserFactory, WorkFactory
+
+    author = UserFactory(username=f"{prefix}author")
+    work = WorkFactory(author=author, title="Pressed From Every Side")
+    people = [_logged_in(UserFactory(username=f"{prefix}reader{n}")) for n in range(readers)]
+    return {"work": work.pk, "author": _logged_in(author), "readers": people}
+
+
+def _counters(work_id: int) -> dict[str, dict[str, int]]:
+    from importlib import import_module
+
+    from fichive.works.models import FilterTagging, Work
+
+    work = Work.objects.get(pk=work_id)
+    answer = {}
+    for counter, model_path, where in COUNTED:
+        module, name = model_path.rsplit(".", 1)
+        model = getattr(import_module(module), name)
+        copies = set(FilterTagging.objects.filter(work=work).values_list(counter, flat=True)) \
+            if counter == "kudos_count" else {-1}
+        answer[counter] = {"shown": getattr(work, counter),
+                           "rows": model.objects.filter(work=work, **where).count(),
+                           "filter_taggings": copies.pop() if len(copies) == 1 else -2}
+    return answer
+
+
+def main(argv: list[str]) -> None:
+    import django
+
+    django.setup()
+    command, *args = argv
+    if command == "seed":
+        answer: Any = _seed(int(args[0]), args[1])
+    elif command == "counters":
+        answer = _counters(int(args[0]))
+    else:
+        raise SystemExit(f"unknown command {command!r}")
+    print(json.dumps(answer))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
