@@ -29,10 +29,10 @@ class InboxItem(models.Model):
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+")
     chapter = models.ForeignKey(Chapter, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="+")
-    # The comments app's Comment (comments and replies, comments awaiting approval). A plain
-    # id rather than a foreign key so this app's migrations don't wait on the comments app's;
-    # the selector shows an item only while its comment exists and may be seen.
-    comment_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    # The comment it is about (comments, replies, comments awaiting approval); a comment
+    # removed for good takes its items with it, a deleted one with replies hides them.
+    comment = models.ForeignKey("comments.Comment", on_delete=models.CASCADE, null=True,
+                                blank=True, related_name="+")
     # The path it leads to (the comment, the chapter), taken when it was made.
     url = models.CharField(max_length=500, blank=True)
     actor_name = models.CharField(max_length=100, blank=True)

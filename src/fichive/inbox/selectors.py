@@ -10,11 +10,10 @@ one.
 
 from __future__ import annotations
 
-from django.apps import apps
-from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from fichive.accounts.models import User
+from fichive.comments.models import Comment
 from fichive.inbox.models import InboxItem
 from fichive.works.selectors import works_visible_to
 
@@ -22,30 +21,16 @@ FILTERS = {"all": None, "unread": False, "read": True}
 CREATORS_KINDS = (InboxItem.Kind.COMMENT, InboxItem.Kind.AWAITING_APPROVAL)
 
 
-def comment_model() -> type[models.Model] | None:
-    """The comments app's Comment model, or None while that app has none."""
-    try:
-        return apps.get_model("comments", "Comment")
-    except LookupError:
-        return None
-
-
 def inbox_items_for(user: User, *, show: str = "all") -> QuerySet[InboxItem]:
     """The user's items they may still see, newest first; `show`: all, unread or read."""
     # Per item, a look-up of its work (not the set of every visible work, which a big
     # archive would build for each page's header count).
     visible = works_visible_to(user).filter(pk=OuterRef("work_id"))
-    items = InboxItem.objects.filter(Exists(visible), user=user)
-    comment = comment_model()
-    if comment is None:
-        items = items.filter(comment_id__isnull=True)
-    else:
-        existing = comment._default_manager.filter(pk=OuterRef("comment_id"), deleted=False)
-        items = items.filter(
-            Q(comment_id__isnull=True)
-            | (Q(kind__in=CREATORS_KINDS) & Exists(existing))
-            | (Q(kind=InboxItem.Kind.REPLY) & Exists(existing.filter(status="published")))
-        )
+    items = InboxItem.objects.filter(Exists(visible), user=user).filter(
+        Q(comment__isnull=True)
+        | Q(kind__in=CREATORS_KINDS, comment__deleted=False)
+        | Q(kind=InboxItem.Kind.REPLY, comment__deleted=False,
+            comment__status=Comment.Status.PUBLISHED))
     read = FILTERS.get(show)
     if read is not None:
         items = items.filter(read=read)

@@ -7,7 +7,7 @@ import datetime
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,6 +17,9 @@ from fichive.accounts.models import User
 from fichive.inbox.models import InboxItem, KudosDigest
 from fichive.inbox.selectors import inbox_items_for
 from fichive.lib.tasks import enqueue_on_commit
+
+if TYPE_CHECKING:
+    from fichive.comments.models import Comment
 
 BATCH = 1000
 
@@ -36,28 +39,20 @@ def inbox_delete(*, user: User, item_ids: Iterable[int]) -> int:
 
 
 @transaction.atomic
-def inbox_reply(*, user: User, item_id: int, content: str) -> Any:
+def inbox_reply(*, user: User, item_id: int, content: str) -> Comment:
     """Reply from the inbox to the comment an item is about, through the comments app's
     service (its rules: frozen threads, closed comments, limits, moderation); the item is
     marked read. Returns the new comment."""
-    item = inbox_items_for(user).filter(pk=item_id).select_related("work").first()
+    from fichive.comments.services import comment_post
+
+    item = (inbox_items_for(user).filter(pk=item_id)
+            .select_related("work", "comment__chapter").first())
     if item is None:
         raise ValidationError("That message is gone.")
-    if not item.comment_id:
+    if item.comment is None:
         raise ValidationError("There is no comment to reply to in that message.")
-    from fichive.inbox.selectors import comment_model
-
-    model = comment_model()
-    if model is None:
-        raise ValidationError("Comments aren't available here.")
-    from fichive.comments import services as comment_services  # type: ignore[attr-defined]
-
-    parent = model._default_manager.filter(pk=item.comment_id).first()
-    if parent is None:
-        raise ValidationError("That comment is gone.")
-    comment = comment_services.comment_post(
-        user=user, work=item.work, chapter=getattr(parent, "chapter", None), parent=parent,
-        content=content)
+    comment = comment_post(user=user, work=item.work, chapter=item.comment.chapter,
+                           parent=item.comment, content=content)
     InboxItem.objects.filter(pk=item.pk).update(read=True)
     return comment
 

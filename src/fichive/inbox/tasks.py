@@ -8,6 +8,7 @@ import datetime
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.mail import get_connection
 from django.utils import timezone
@@ -17,11 +18,13 @@ from django.utils.text import Truncator
 from fichive.accounts.selectors import preferences_of
 from fichive.inbox import mail
 from fichive.inbox.models import InboxItem, KudosDigest
-from fichive.inbox.selectors import comment_model
 from fichive.inbox.services import Notice, end_of_day, inbox_items_create
 from fichive.lib.tasks import retrying_task
 from fichive.subscriptions.selectors import creator_subscriber_ids, work_subscriber_ids
 from fichive.works.models import Chapter, Creatorship, Work
+
+if TYPE_CHECKING:
+    from fichive.comments.models import Comment
 
 logger = logging.getLogger("fichive.inbox")
 
@@ -63,20 +66,18 @@ def deliver_new_work(work_id: int) -> int:
     return inbox_items_create(notice=notice, user_ids=creator_subscriber_ids(work).iterator())
 
 
-def _comment(comment_id: int):  # noqa: ANN202 - the comments app's model, found at run time
-    model = comment_model()
-    if model is None:
-        return None
-    return (model._default_manager.select_related("work", "parent")
+def _comment(comment_id: int) -> Comment | None:
+    from fichive.comments.models import Comment
+
+    return (Comment.objects.select_related("work", "pseud__user", "parent__user")
             .filter(pk=comment_id).first())
 
 
-def _comment_notice(comment, kind: str) -> Notice:  # noqa: ANN001
-    text = strip_tags(str(comment.content)).replace("&nbsp;", " ").strip()
-    return Notice(kind=kind, work_id=comment.work_id,
-                  chapter_id=getattr(comment, "chapter_id", None), comment_id=comment.pk,
-                  url=comment.get_absolute_url(), actor_name=str(comment.author_name),
-                  summary=Truncator(text).chars(SUMMARY_MAX))
+def _comment_notice(comment: Comment, kind: str) -> Notice:
+    text = strip_tags(comment.content).replace("&nbsp;", " ").strip()
+    return Notice(kind=kind, work_id=comment.work_id, chapter_id=comment.chapter_id,
+                  comment_id=comment.pk, url=comment.get_absolute_url(),
+                  actor_name=comment.author_name, summary=Truncator(text).chars(SUMMARY_MAX))
 
 
 @retrying_task()
@@ -88,11 +89,9 @@ def deliver_comment(comment_id: int) -> int:
             or comment.work.state != Work.State.POSTED):
         return 0
     commenter = comment.user_id
-    replied_to = getattr(comment, "replied_to_user", None)
-    if replied_to is None and comment.parent is not None:
-        replied_to = comment.parent.user
+    replied_to = comment.replied_to_user
+    addressee = replied_to.pk if replied_to is not None else None
     made = 0
-    addressee = getattr(replied_to, "pk", None)
     if addressee is not None and addressee != commenter:
         made += inbox_items_create(notice=_comment_notice(comment, InboxItem.Kind.REPLY),
                                    user_ids=[addressee])
@@ -176,12 +175,11 @@ def send_kudos_digest(user_id: int, day: str) -> int:
     if not user.is_active or not user.email or not preferences_of(user).email_kudos:
         KudosDigest.objects.filter(pk=digest.pk).update(sent_at=timezone.now())
         return 0
-    from django.apps import apps
+    from fichive.kudos.models import Kudos
 
-    kudos_model = apps.get_model("kudos", "Kudos")
     start = end_of_day(date) - datetime.timedelta(days=1)
     own_works = Creatorship.objects.filter(pseud__user=user).values("work_id")
-    rows = (kudos_model._default_manager
+    rows = (Kudos.objects
             .filter(work__in=own_works, work__state=Work.State.POSTED,
                     created_at__gte=start, created_at__lt=end_of_day(date))
             .exclude(user_id=user.pk)

@@ -60,7 +60,7 @@ def inbox(request: AuthedRequest, username: str) -> HttpResponse:
     return render(request, "inbox/inbox.html", {
         "owner": owner, "is_owner": True, "page": page, "show": show,
         "filters": [("all", "All"), ("unread", "Unread"), ("read", "Read")],
-        "reply_form": ReplyForm(), "comments_on": selectors.comment_model() is not None,
+        "reply_form": ReplyForm(),
     })
 
 
