@@ -132,8 +132,8 @@ def test_the_full_list_runs_a_fixed_number_of_queries(reader_client, work,
     for reader in _users(count):
         services.kudos_leave(work=work, user=reader)
     # session and user, the work with its tags and creators (3), the page's count and rows,
-    # the guests' count
-    with django_assert_num_queries(8):
+    # the guests' count, the header's inbox count
+    with django_assert_num_queries(9):
         response = reader_client.get(f"/works/{work.pk}/kudos")
     assert response.status_code == 200
 

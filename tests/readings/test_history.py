@@ -211,8 +211,8 @@ def test_history_page_runs_a_fixed_number_of_queries(author, reader, reader_clie
                                                      django_assert_num_queries):
     _read_works(author, reader, count)
     # Session, user, history paused?, count, page of readings, blurbs (works; tags and
-    # creators).
-    with django_assert_num_queries(7):
+    # creators), the header's inbox count.
+    with django_assert_num_queries(8):
         response = reader_client.get(HISTORY)
     assert response.content.decode().count('class="reading group"') == count
 

@@ -145,7 +145,8 @@ def test_the_list_runs_a_fixed_number_of_queries(author, reader, reader_client, 
         work = WorkFactory(author=author, title=f"Later Work {number}")
         Reading.objects.create(user=reader, work=work, to_read=True,
                                marked_at=work.created_at)
-    # Session, user, count, page of readings, blurbs (works; tags and creators).
-    with django_assert_num_queries(6):
+    # Session, user, count, page of readings, blurbs (works; tags and creators), the
+    # header's inbox count.
+    with django_assert_num_queries(7):
         response = reader_client.get(TO_READ)
     assert response.content.decode().count('class="reading group"') == count
