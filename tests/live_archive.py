@@ -91,6 +91,16 @@ class LiveArchive:
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             return list(pool.map(self._post, presses))
 
+    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+        """GET a page (as whoever `headers` say): its status and text."""
+        request = urllib.request.Request(  # noqa: S310 (our own server's http URL)
+            self.base + path, headers=headers or {})
+        try:
+            with _OPENER.open(request, timeout=60) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace")
+
     def _post(self, press: Press) -> tuple[int, Any]:
         body = urllib.parse.urlencode(press.data).encode()
         request = urllib.request.Request(  # noqa: S310 (our own server's http URL)

@@ -225,3 +225,13 @@ def test_concurrent_kudos_comments_and_bookmarks_keep_every_counter_equal_to_its
         "kudos_count": len(kudos_people) + len(thanked),
         "comments_count": len(comments) - len(doomed) + len(new_comments),
         "bookmarks_count": len(now_public)})
+
+    # What the author sees on the work's page (theirs is never a cached page): the same.
+    counters = archive.counters(work)
+    status, page = archive.get(f"/works/{work}", author)
+    assert status == 200
+    for name, counter in (("Comments", "comments_count"), ("Kudos", "kudos_count"),
+                          ("Bookmarks", "bookmarks_count")):
+        shown = re.search(rf'<dt class="{name.lower()}">{name}:</dt><dd class="{name.lower()}">'
+                          r'<a href="[^"]*">([\d,]+)</a>', page)
+        assert shown and int(shown.group(1).replace(",", "")) == counters[counter]["rows"], name
