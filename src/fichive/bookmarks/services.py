@@ -183,8 +183,12 @@ def bookmark_update(*, user: User, bookmark: Bookmark, pseud: Pseud,
 def bookmark_delete(*, user: User, bookmark: Bookmark) -> None:
     if bookmark.user_id != user.pk:
         raise PermissionDenied("Only the bookmarker can delete a bookmark.")
-    # The count follows the row (bookmark_deleted): whichever delete removes it moves it.
-    Bookmark.objects.filter(pk=bookmark.pk).delete()
+    # The count follows the row (bookmark_deleted). Django sends post_delete for every row
+    # it read, even one that a delete at the same moment removed meanwhile; so lock the row
+    # first: only the delete that still finds it (private or public as it is now) moves it.
+    current = Bookmark.objects.select_for_update().filter(pk=bookmark.pk).first()
+    if current is not None:
+        current.delete()
 
 
 def bookmark_deleted(*, bookmark: Bookmark) -> None:

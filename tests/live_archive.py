@@ -4,11 +4,11 @@ fresh database on the PostgreSQL server the suite runs on), migrated and seeded 
 free port; requests fired at it from a thread pool; its counters read back and compared with
 the rows they count.
 
-Used by tests/kudos/test_concurrent_counts.py; other counters (comments, bookmarks) join by
-adding a row to COUNTED and a `Press` builder of their own.
+Used by tests/test_concurrent_counts.py (kudos, comments and bookmarks); another counter
+joins by adding a row to COUNTED and building its own `Press`es.
 
-Run as a script (`python -m tests.kudos.live_archive seed|counters …`) it is the archive's
-side: Django set up on the archive's database, answering in JSON on stdout.
+Run as a script (`python -m tests.live_archive seed|counters …`) it is the archive's side:
+Django set up on the archive's database, answering in JSON on stdout.
 """
 
 from __future__ import annotations
@@ -30,11 +30,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 # Each counter on Work and the rows it counts: (field, model, filter on those rows).
+# (What each counts is what its app's services keep it at: every kudos; published comments
+# that are not deleted; public bookmarks.)
 COUNTED: list[tuple[str, str, dict[str, Any]]] = [
     ("kudos_count", "fichive.kudos.models.Kudos", {}),
+    ("comments_count", "fichive.comments.models.Comment",
+     {"status": "published", "deleted": False}),
+    ("bookmarks_count", "fichive.bookmarks.models.Bookmark", {"private": False}),
 ]
 
 
@@ -61,15 +66,16 @@ class LiveArchive:
     def run(self, *args: str) -> Any:
         """Run this module's archive side with `args`; its JSON answer."""
         done = subprocess.run(  # noqa: S603 (our own interpreter and module)
-            [sys.executable, "-m", "tests.kudos.live_archive", *args], env=self.env, cwd=ROOT,
+            [sys.executable, "-m", "tests.live_archive", *args], env=self.env, cwd=ROOT,
             capture_output=True, text=True, check=False, timeout=120)
         if done.returncode != 0:
             raise RuntimeError(f"live_archive {args[0]} failed:\n{done.stderr}")
         return json.loads(done.stdout.strip().splitlines()[-1])
 
     def seed(self, *, readers: int) -> dict[str, Any]:
-        """A new author's posted work and `readers` new logged-in readers (call it once per
-        test): {"work": id, "author": {…}, "readers": [{"name", "cookie", "csrf"}, …]}."""
+        """A new author's posted work of three chapters and `readers` new logged-in readers
+        (call it once per test): {"work": id, "chapters": [id, …], "author": {…},
+        "readers": [{"name", "pseud", "cookie", "csrf"}, …]}."""
         self.seeded += 1
         return self.run("seed", str(readers), f"t{self.seeded}")
 
@@ -80,25 +86,51 @@ class LiveArchive:
 
     def fire(self, presses: Sequence[Press], *, concurrency: int = 16) -> list[tuple[int, Any]]:
         """Fire every press at once (as far as `concurrency` threads go); each answer's
-        status and JSON body, in the order of `presses`."""
+        status and JSON body (a redirect's: its Location; a page's: its text), in the order
+        of `presses`. Redirects are not followed."""
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
             return list(pool.map(self._post, presses))
 
+    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+        """GET a page (as whoever `headers` say): its status and text."""
+        request = urllib.request.Request(  # noqa: S310 (our own server's http URL)
+            self.base + path, headers=headers or {})
+        try:
+            with _OPENER.open(request, timeout=60) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace")
+
     def _post(self, press: Press) -> tuple[int, Any]:
-        body = "&".join(f"{k}={v}" for k, v in press.data.items()).encode()
+        body = urllib.parse.urlencode(press.data).encode()
         request = urllib.request.Request(  # noqa: S310 (our own server's http URL)
             self.base + press.path, data=body, method="POST",
             headers={"Accept": "application/json",
                      "Content-Type": "application/x-www-form-urlencoded", **press.headers})
         try:
-            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-                return response.status, json.loads(response.read() or b"null")
+            with _OPENER.open(request, timeout=60) as response:
+                return response.status, _body(response.read())
         except urllib.error.HTTPError as error:
-            text = error.read()
-            try:
-                return error.code, json.loads(text)
-            except ValueError:
-                return error.code, text.decode(errors="replace")
+            if 300 <= error.code < 400:
+                return error.code, error.headers.get("Location", "")
+            return error.code, _body(error.read())
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Redirects come back as answers (their Location says what was made)."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
+def _body(raw: bytes) -> Any:
+    try:
+        return json.loads(raw or b"null")
+    except ValueError:
+        return raw.decode(errors="replace")
 
 
 def _free_port() -> int:
@@ -190,7 +222,7 @@ def _logged_in(user: Any) -> dict[str, str]:
     browser = Client()
     browser.force_login(user)
     csrf = secrets.token_hex(16)
-    return {"name": user.username, "csrf": csrf,
+    return {"name": user.username, "pseud": user.default_pseud.pk, "csrf": csrf,
             "cookie": f"sessionid={browser.cookies['sessionid'].value}; csrftoken={csrf}"}
 
 
@@ -198,9 +230,11 @@ def _seed(readers: int, prefix: str) -> dict[str, Any]:
     from tests.factories import UserFactory, WorkFactory
 
     author = UserFactory(username=f"{prefix}author")
-    work = WorkFactory(author=author, title="Pressed From Every Side")
+    work = WorkFactory(author=author, title="Pressed From Every Side",
+                       chapters=[f"<p>Chapter {n} of the pressing.</p>" for n in (1, 2, 3)])
     people = [_logged_in(UserFactory(username=f"{prefix}reader{n}")) for n in range(readers)]
-    return {"work": work.pk, "author": _logged_in(author), "readers": people}
+    return {"work": work.pk, "chapters": [c.pk for c in work.chapters.order_by("position")],
+            "author": _logged_in(author), "readers": people}
 
 
 def _counters(work_id: int) -> dict[str, dict[str, int]]:
