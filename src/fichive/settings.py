@@ -192,6 +192,19 @@ EMAIL_BACKEND = env_str(
     "FICHIVE_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"
 )
 EMAIL_FILE_PATH = DATA_DIR / "mail"
+# Mail over SMTP when FICHIVE_EMAIL_HOST is set (notifications, password resets, claims).
+EMAIL_HOST = env_str("FICHIVE_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("FICHIVE_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("FICHIVE_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("FICHIVE_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("FICHIVE_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("FICHIVE_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("FICHIVE_EMAIL_TIMEOUT", 30)
+if env_str("FICHIVE_EMAIL_HOST") and not env_str("FICHIVE_EMAIL_BACKEND"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# The archive's public address, for links in mail: "https://fics.example.org" (without it,
+# http:// and the first of FICHIVE_ALLOWED_HOSTS).
+FICHIVE_SITE_URL = env_str("FICHIVE_SITE_URL")
 DEFAULT_FROM_EMAIL = env_str("FICHIVE_FROM_EMAIL", "Fichive <noreply@localhost>")
 # How long a link to claim an imported account works.
 CLAIM_LINK_HOURS = int(env_str("FICHIVE_CLAIM_LINK_HOURS", "72") or 72)
