@@ -46,10 +46,16 @@ def _fixed_tags(request):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test's database changes are rolled back; the cache forgets them too."""
+    """Each test's database changes are rolled back; the cache forgets them too, and so does
+    the process's buffer of hits and visits not yet written (fichive/readings/buffer.py):
+    another test's hits, of works rolled back, must not be written in this one."""
+    from fichive.readings.buffer import reads
+
     _forget_local()
+    reads.discard()
     yield
     _forget_local()
+    reads.discard()
 
 
 @pytest.fixture(scope="session")
