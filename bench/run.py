@@ -60,7 +60,7 @@ READER = ("benchreader", "bench-reader-password-1")
 # its keys under a prefix of its own, removed at the end.
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 REDIS_PREFIX = f"fichive-bench-{os.getpid()}"
-MEASURES = ("chapter", "listings", "search", "import", "export")
+MEASURES = ("chapter", "listings", "search", "import", "export", "fanout")
 DEFAULT_TEXT_FRACTION = 0.1
 
 # The issue's ten search query shapes; {fandom} and {creator} are filled from the archive.
@@ -740,6 +740,22 @@ def export_timings(words: int, runs: int, log: Any = print) -> dict:
 # ----------------------------------------------------------------------------- one config
 
 
+def fanout_timings(cfg: Config, subscribers: int, log: Any = print) -> dict:
+    """bench/fanout.py on this archive, in a process of its own: posting a chapter to a work
+    with no subscribers and to one with `subscribers` (the request's time must not grow), and
+    what the worker then takes to fill the inboxes and send the mail."""
+    out = cfg.data_dir / "fanout.json"
+    env = {**cfg.env(), "PYTHONPATH": str(ROOT / "src")}
+    if cfg.db == "sqlite":
+        env.pop("FICHIVE_DATABASE_URL", None)
+    subprocess.run([sys.executable, str(BENCH_DIR / "fanout.py"), "--subscribers",  # noqa: S603
+                    str(subscribers), "--json", str(out)], env=env, check=True)
+    result = json.loads(out.read_text())
+    log(f"  fan-out: chapter_add {result['quiet_ms']} ms with no subscribers, "
+        f"{result['busy_ms']} ms with {subscribers:,}")
+    return dict(result)
+
+
 def machine() -> dict:
     cpu = "unknown"
     with contextlib.suppress(OSError):
@@ -888,6 +904,8 @@ def run_one(cfg: Config, args: argparse.Namespace) -> dict:
         log(f"  import: {report['import']}")
     if "export" in args.measure:
         report["export"] = export_timings(args.export_words, args.export_runs, log)
+    if "fanout" in args.measure:
+        report["fanout"] = fanout_timings(cfg, args.fanout_subscribers, log)
     report["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     forget_redis_keys()
     return report
@@ -995,6 +1013,10 @@ def markdown(reports: list[dict]) -> str:
         lambda r: f"{r['export']['epub']['cpu_seconds']} / {r['export']['pdf']['cpu_seconds']}")
     row("HTML / TXT of 100k words (s)",
         lambda r: f"{r['export']['html']['seconds']} / {r['export']['txt']['seconds']}")
+    row("posting a chapter: no subscribers / 10,000 subscribers (median ms)",
+        lambda r: f"{_ms(r['fanout']['quiet_ms'])} / {_ms(r['fanout']['busy_ms'])}")
+    row("fan-out by the worker: 10,000 inbox items / 10,000 mails (s)",
+        lambda r: f"{r['fanout']['items_s']} / {r['fanout']['mail_s']}")
     row("worker peak RSS (MB)", lambda r: _ms(r["worker_peak_rss_mb"]))
     row("machine load average (1 min) before / after",
         lambda r: f"{r['load_average_before'][0]:.1f} / {r['load_average_after'][0]:.1f}")
@@ -1006,7 +1028,7 @@ def markdown(reports: list[dict]) -> str:
 # when a run measures something else.
 MEASURED = {"chapter": ("chapter",), "listings": ("listings",),
             "search": ("search", "search_uncached"),
-            "import": ("import",), "export": ("export",)}
+            "import": ("import",), "export": ("export",), "fanout": ("fanout",)}
 
 
 def write_results(report: dict, results_dir: Path) -> Path:
@@ -1084,6 +1106,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
                         help="words in the work timed as EPUB/PDF/HTML/TXT (100000)")
     parser.add_argument("--export-runs", type=int, default=5,
                         help="builds of each format, after a warm-up (5)")
+    parser.add_argument("--fanout-subscribers", type=int, default=10_000,
+                        help="subscribers of the busy work in the fan-out measure (10,000)")
     parser.add_argument("--measure", default=",".join(MEASURES),
                         help=f"what to measure ({','.join(MEASURES)})")
     parser.add_argument("--one", help=argparse.SUPPRESS)  # db:works, run in a child process
