@@ -90,3 +90,20 @@ def test_demo_load_with_an_existing_demo_account_does_not_crash(db, settings, tm
     UserFactory(username="demo")
 
     demo_load(out=lambda line: None)
+
+
+def test_demo_shows_what_readers_do(loaded, client):
+    """Kudos, a comment thread, a bookmark and a subscription by the demo reader, so counters
+    on a new archive already move."""
+    from fichive.bookmarks.models import Bookmark
+    from fichive.comments.models import Comment
+    from fichive.subscriptions.models import Subscription
+
+    favourite = Work.objects.filter(kudos_count=3).get()
+    assert favourite.comments_count == 2
+    assert favourite.bookmarks_count == 1
+    assert Comment.objects.filter(parent__isnull=False, user__username="demo").exists()
+    assert Bookmark.objects.get().rec
+    assert Subscription.objects.filter(work=favourite).exists()
+    page = _page(client.get(f"/works/{favourite.pk}"))
+    assert re.search(r"demo_reader</a> and 2 guests left kudos on this work!", page)

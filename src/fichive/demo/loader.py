@@ -81,12 +81,52 @@ def demo_load(*, out: Callable[[str], object] = print) -> bool:
         ]
         work_create(user=user, meta=meta, chapters=chapters, post=not item["draft"])
     _wrangle_demo()
+    _demo_community(author=user)
     credentials = settings.DATA_DIR / "demo-credentials.txt"
     credentials.write_text(f"user name: {DEMO_USERNAME}\npassword: {password}\n")
     credentials.chmod(0o600)
     out(f"Loaded {len(DEMO_WORKS)} demo works. Log in as “{DEMO_USERNAME}” with the password "
         f"“{password}” (also kept in {credentials}).")
     return True
+
+
+DEMO_READER = "demo_reader"
+
+
+def _demo_community(*, author: User) -> None:
+    """A reader's traces, so a new archive shows what readers do: kudos from the reader and
+    two guests, a comment and the author's reply, a bookmark with a note, a subscription.
+    The reader's account has no password (nobody logs in as it)."""
+    from fichive.bookmarks.services import BookmarkData, bookmark_create
+    from fichive.comments.services import comment_post
+    from fichive.kudos.services import kudos_leave
+    from fichive.lib.visitors import address_hash
+    from fichive.subscriptions.services import subscription_create
+
+    if User.objects.filter(username__iexact=DEMO_READER).exists():
+        return
+    reader = user_create(username=DEMO_READER, email="")
+    works = list(Work.objects.filter(state=Work.State.POSTED, restricted=False)
+                 .order_by("-chapter_count", "id")[:3])
+    if not works:
+        return
+    favourite = works[0]
+    for work in works:
+        kudos_leave(work=work, user=reader)
+    for address in ("192.0.2.10", "192.0.2.11"):  # documentation addresses: two guests
+        kudos_leave(work=favourite, guest_hash=address_hash({"REMOTE_ADDR": address}))
+    chapter = favourite.chapters.order_by("position").first()
+    comment = comment_post(
+        work=favourite, chapter=chapter if favourite.chapter_count > 1 else None, user=reader,
+        pseud=reader.default_pseud,
+        content="I read this in one sitting. The ending of the chapter got me!")
+    comment_post(work=favourite, chapter=comment.chapter, parent=comment, user=author,
+                 pseud=author.default_pseud,
+                 content="Thank you so much! The next part is my favourite to write.")
+    bookmark_create(user=reader, work=favourite, pseud=reader.default_pseud,
+                    data=BookmarkData(notes="A comfort read for rainy days.",
+                                      tags=["Comfort Read"], rec=True))
+    subscription_create(user=reader, work=favourite)
 
 
 def _wrangle_demo() -> None:
