@@ -1,8 +1,9 @@
-// Work listing filters: submit only the fields that differ from their defaults, so a filtered
-// listing's address stays short enough to read and share. Without JavaScript the form still works.
+// Listing filters (works and bookmarks): submit only the fields that differ from their
+// defaults, so a filtered listing's address stays short enough to read and share. Without
+// JavaScript the form still works.
 (function () {
   "use strict";
-  var form = document.getElementById("work-filters");
+  var form = document.querySelector("form.listing-filters");
   if (!form) { return; }
   var defaults = new URLSearchParams(form.dataset.defaults || "");
   form.addEventListener("submit", function (event) {
