@@ -111,7 +111,8 @@ def test_the_sidebar_is_a_get_form_back_to_the_same_listing(client, author):
 
     for url in ("/works", "/tags/Fluff/works", "/users/alice/works"):
         page = page_html(client.get(url))
-        assert f'<form id="work-filters" class="listing-filters" method="get" action="{url}"' in page
+        assert (f'<form id="work-filters" class="listing-filters" method="get" '
+                f'action="{url}"') in page
         assert '<button type="submit">Sort and Filter</button>' in page
         assert f'<a href="{url}">Clear Filters</a>' in page
 
