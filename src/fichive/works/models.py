@@ -127,6 +127,12 @@ class Work(models.Model):
         ratings = self.tags_of(Tag.Type.RATING)
         return ratings[0] if ratings else None
 
+    def is_created_by(self, user: object) -> bool:
+        """Whether `user` is one of the creators, from prefetched creatorships when present."""
+        user_id = getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
+        return user_id is not None and any(
+            c.pseud.user_id == user_id for c in self.creatorships.all())
+
     def pseuds(self) -> list[Pseud]:
         """Creators in byline order, using prefetched creatorships when present."""
         return [c.pseud for c in sorted(self.creatorships.all(), key=lambda c: c.position)]

@@ -66,7 +66,7 @@ def work_for_viewer(user: Viewer, work_id: int) -> Work:
 def work_for_editing(user: Viewer, work_id: int) -> Work:
     """The work if this visitor is one of its creators; 404 if they may not see it, else 403."""
     work = work_for_viewer(user, work_id)
-    if not any(c.pseud.user_id == getattr(user, "pk", None) for c in work.creatorships.all()):
+    if not work.is_created_by(user):
         raise PermissionDenied("Only the work's creators can change it.")
     return work
 

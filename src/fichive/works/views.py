@@ -102,7 +102,7 @@ def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter]) 
         "work": work,
         "chapters": chapters,
         "all_chapters": all_chapters,
-        "is_creator": services.is_creator(user=request.user, work=work),
+        "is_creator": work.is_created_by(request.user),
         "full_work": len(chapters) == len(all_chapters),
         "show_work_notes": chapters[0].position == 1,
         "show_end_notes": chapters[-1].position == len(all_chapters),
