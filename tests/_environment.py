@@ -114,5 +114,9 @@ def pytest_report_header(config: pytest.Config) -> str:
     url = os.environ.get("FICHIVE_DATABASE_URL", "")
     return f"fichive database: {DATABASE}" + (f" ({url})" if url else "")
 os.environ.setdefault("FICHIVE_PAGE_CACHE", "1")
+# No flush thread for the hits buffer in the test process (a test module that imports
+# fichive/wsgi.py while tests are collected would start one, writing other tests' hits outside
+# their transactions); tests flush by hand, and servers they start set their own interval.
+os.environ.setdefault("FICHIVE_HITS_FLUSH_SECONDS", "0")
 for name in ("FICHIVE_REDIS_URL", "FICHIVE_DATABASE_REPLICA_URLS"):
     os.environ.pop(name, None)

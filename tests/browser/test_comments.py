@@ -32,9 +32,9 @@ def test_a_guest_opens_the_comments_in_place_and_comments(page, tale):
     section.get_by_label("Guest email").fill("wren@example.org")
     section.get_by_role("button", name="Post Comment").click()
     expect(page.get_by_text("Comment posted.")).to_be_visible()
+    # Back on the chapter, the comments shown again at the new one.
+    expect(page).to_have_url(re.compile(rf"/works/{tale.pk}/chapters/{second.pk}#comment_\d+$"))
     expect(page.locator("li.comment blockquote")).to_contain_text("The far bank made me cry.")
-
-    page.goto(f"/works/{tale.pk}/chapters/{second.pk}")
     expect(page.get_by_role("link", name="Comments (1)")).to_be_visible()
 
 

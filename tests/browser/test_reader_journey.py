@@ -99,6 +99,7 @@ def test_a_reader_finds_reads_talks_keeps_and_follows_a_work(browser, live_serve
         section.get_by_label("Comment", exact=True).fill("The lanterns! I could see them.")
         section.get_by_role("button", name="Post Comment").click()
         expect(reader.get_by_text("Comment posted.")).to_be_visible()
+        expect(reader).to_have_url(re.compile(rf"/works/{work.pk}#comment_\d+$"))
         run_pending_tasks()  # the creator's notification
 
         # The creator finds it in the inbox and replies in the thread.
@@ -124,8 +125,8 @@ def test_a_reader_finds_reads_talks_keeps_and_follows_a_work(browser, live_serve
             "[Fichive] Reply to your comment on “River Ledger”")
         assert "Thank you, I painted every one." in to_reader.get_content()
 
-        # The reader, still on the comments page, sees the reply under the comment and one
-        # unread message; back on the work, the count has both.
+        # The reader, back on the work where the comment was posted, sees the reply under the
+        # comment (shown again in place), one unread message, and the count of both.
         reader.reload()
         expect(reader.locator("#header a.inbox-link")).to_have_text("Inbox (1)")
         comment = reader.locator("ol.thread.comments > li.comment")
@@ -133,7 +134,6 @@ def test_a_reader_finds_reads_talks_keeps_and_follows_a_work(browser, live_serve
         reply = comment.locator("li.comment")
         expect(reply.locator("h4")).to_contain_text("ferrywoman")
         expect(reply.locator("blockquote")).to_have_text("Thank you, I painted every one.")
-        reader.locator("main h2").get_by_role("link", name="River Ledger").click()
         expect(reader.get_by_role("link", name="Comments (2)")).to_be_visible()
 
         # A bookmark with a note.

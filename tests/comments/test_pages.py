@@ -192,3 +192,30 @@ def test_the_restricted_and_draft_rules_hold_on_every_comment_page(guest, reader
                 f"/works/{draft.pk}/chapters/{draft.chapters.get().pk}/comments"):
         assert reader_client.get(url).status_code == 404
     assert login(author).get(f"/works/{draft.pk}/comments").status_code == 200
+
+
+@pytest.mark.parametrize("back", ["", "?view_full_work=true"])
+def test_a_comment_posted_under_the_work_comes_back_to_the_work_at_it(
+    reader_client, chaptered, back
+):
+    second = chaptered.chapters.get(position=2)
+    page = f"/works/{chaptered.pk}/chapters/{second.pk}" if not back else (
+        f"/works/{chaptered.pk}{back}")
+    response = reader_client.post(
+        f"/works/{chaptered.pk}/chapters/{second.pk}/comments",
+        {"content": "Back where I was.",
+         "return_to": page})
+    comment = Comment.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"{page}#comment_{comment.pk}"
+
+
+@pytest.mark.parametrize("elsewhere", ["https://evil.example/works/1", "//evil.example/",
+                                       "/works/999999", "/bookmarks", "/works/{pk}/edit"])
+def test_return_to_only_leads_to_the_works_own_reading_pages(reader_client, work, elsewhere):
+    response = reader_client.post(
+        f"/works/{work.pk}/comments",
+        {"content": "Stay here.",
+         "return_to": elsewhere.format(pk=work.pk)})
+    comment = Comment.objects.get()
+    assert response["Location"] == f"/works/{work.pk}/comments#comment_{comment.pk}"

@@ -7,6 +7,7 @@ chapter pages, which are, show only a "Comments (N)" link that leads or loads he
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -152,9 +153,22 @@ def _after_post(request: HttpRequest, comment: Comment) -> HttpResponse:
         return redirect(reverse("comments:detail", args=[comment.parent_id])
                         + f"#comment_{comment.pk}")
     page = selectors.comments_page_number(comment)
+    back = _return_to(request, comment.work)
+    if back and page == 1:
+        # Posted from the comments shown under the work (comments.js): back to the work,
+        # where the script shows the comments again at the new one.
+        return redirect(f"{back}#comment_{comment.pk}")
     url = _list_url(comment.work, comment.chapter)
     return redirect(f"{url}?page={page}#comment_{comment.pk}" if page > 1
                     else f"{url}#comment_{comment.pk}")
+
+
+def _return_to(request: HttpRequest, work: Work) -> str | None:
+    """The work or chapter page the comment form was shown on (comments.js sends it as
+    `return_to`), when it is one of this work's reading pages; None otherwise."""
+    value = request.POST.get("return_to", "")
+    pattern = rf"/works/{work.pk}(/chapters/\d+)?(\?view_full_work=true)?"
+    return value if re.fullmatch(pattern, value) else None
 
 
 def _render_thread(request: HttpRequest, comment: Comment, work: Work, *,

@@ -354,13 +354,16 @@ _exit_registered = False
 
 def flush_in_background() -> None:
     """Flush every FICHIVE_HITS_FLUSH_SECONDS in a daemon thread (started at the first hit in
-    each process) and at exit: for processes that serve pages (fichive/wsgi.py)."""
+    each process; none when it is 0) and at exit: for processes that serve pages
+    (fichive/wsgi.py)."""
     global _exit_registered
     # Not under Django's test environment (setup_test_environment, which gives mail an
     # outbox): a test that imports the WSGI application flushes by hand, in its transaction.
-    if hasattr(mail, "outbox") or flush_seconds() <= 0:
+    # (The suite also sets FICHIVE_HITS_FLUSH_SECONDS=0, for modules imported before that.)
+    if hasattr(mail, "outbox"):
         return
-    reads.background = True
     if not _exit_registered:
         atexit.register(reads.shutdown)
         _exit_registered = True
+    if flush_seconds() > 0:
+        reads.background = True

@@ -17,6 +17,17 @@
         placeholder.innerHTML = html;
         placeholder.removeAttribute("aria-busy");
         hook.classList.add("comments-loaded");
+        // A new comment posted here comes back to this page, at the new comment.
+        placeholder.querySelectorAll("form#add_comment").forEach(function (form) {
+          var back = document.createElement("input");
+          back.type = "hidden";
+          back.name = "return_to";
+          back.value = window.location.pathname + window.location.search;
+          form.appendChild(back);
+        });
+        var target = /^#comment_\d+$/.test(window.location.hash) &&
+          document.getElementById(window.location.hash.slice(1));
+        if (target) { target.scrollIntoView(); }
         // Page links inside the fragment load in place too.
         placeholder.querySelectorAll(".comments-pagination a").forEach(function (link) {
           link.addEventListener("click", function (event) {
@@ -49,7 +60,7 @@
         }
         load(hook, link.dataset.fragmentUrl || link.href);
       });
-      if (window.location.hash === "#comments") {
+      if (window.location.hash === "#comments" || /^#comment_\d+$/.test(window.location.hash)) {
         load(hook, link.dataset.fragmentUrl || link.href);
       }
     });
