@@ -84,11 +84,12 @@ def test_last_expected_chapter_completes_the_work(author, author_client):
 
 
 def test_chapter_past_the_expected_count_raises_the_count(author, author_client):
-    work = WorkFactory(author=author, expected_chapters=1)
+    work = WorkFactory(author=author, expected_chapters=2,
+                       chapters=["<p>One.</p>", "<p>Two.</p>"])
 
     author_client.post(f"/works/{work.pk}/chapters/new", chapter_form())
 
-    assert text_of(author_client.get(f"/works/{work.pk}"), "chapters") == "2/2"
+    assert text_of(author_client.get(f"/works/{work.pk}"), "chapters") == "3/3"
 
 
 def test_new_chapter_form_says_which_chapter_it_is(author_client, work):

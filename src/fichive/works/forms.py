@@ -72,7 +72,8 @@ class WorkForm(ServiceErrorsForm):
     )
     expected_chapters = forms.IntegerField(
         required=False, min_value=1, label="Expected chapters",
-        help_text="Leave blank if you don't know yet (shows as “?”).",
+        help_text="Leave blank for a one-shot (shows as 1/1) or if you don't know yet "
+                  "(a work of several chapters then shows “?”).",
     )
     comment_permission = forms.ChoiceField(
         choices=Work.CommentPermission.choices, initial=Work.CommentPermission.EVERYONE,
@@ -113,6 +114,7 @@ class WorkForm(ServiceErrorsForm):
             language=data["language"],
             restricted=data["restricted"],
             expected_chapters=data["expected_chapters"],
+            one_shot_when_blank=True,
             fmt=data["fmt"],
             # Left out of the form (an older client): the work keeps its setting.
             comment_permission=data["comment_permission"] or None,

@@ -77,6 +77,10 @@ class WorkMeta:
     language: str = "en"
     restricted: bool = False
     expected_chapters: int | None = None
+    # True where a blank count means "no more chapters planned", as in the posting form: a
+    # one-chapter work then is a one-shot, "1/1" and complete (AO3 stores 1 for it). Importers
+    # leave it False: their blank means the source said "?", and "1/?" must stay "1/?".
+    one_shot_when_blank: bool = False
     complete: bool = False
     published: datetime.date | None = None
     updated: datetime.date | None = None
@@ -344,7 +348,8 @@ def _clean_new(*, user: User, meta: WorkMeta, chapters: list[ChapterText], post:
                 errors.setdefault(key, []).extend(prefix + m for m in messages)
     if errors:
         raise ValidationError(errors)
-    if meta.complete and fields["expected_chapters"] is None:
+    if fields["expected_chapters"] is None and (
+            meta.complete or (meta.one_shot_when_blank and len(chapters) == 1)):
         fields["expected_chapters"] = len(chapters)
     creators = list(dict.fromkeys(meta.creators))
     # What _refresh_totals and work_post settle for an existing work, known before writing.
@@ -472,7 +477,8 @@ def work_update(*, user: User, work: Work, meta: WorkMeta) -> Work:
         raise ValidationError({"expected_chapters": [
             f"The work already has {work.chapter_count} chapters; expect at least that many."
         ]})
-    if meta.complete and expected is None:
+    if expected is None and (
+            meta.complete or (meta.one_shot_when_blank and work.chapter_count == 1)):
         fields["expected_chapters"] = work.chapter_count
     for name, value in fields.items():
         setattr(work, name, value)
@@ -521,9 +527,19 @@ def work_delete(*, user: User, work: Work) -> None:
 
 @transaction.atomic
 def chapter_add(*, user: User, work: Work, text: ChapterText) -> Chapter:
-    """Add a chapter at the end; a posted work's update date becomes today."""
+    """Add a chapter at the end; a posted work's update date becomes today.
+
+    The expected count follows AO3: a count below the new number of chapters is raised to
+    it (a complete 3/3 work given an epilogue is 4/4). A one-shot (1/1) is the exception:
+    one-shots get their "1" without the author choosing it (a blank count in the posting
+    form), so a second chapter makes it a work in progress of unknown length, "2/?", until
+    the author gives a count in the work's edit form.
+    """
     _require_creator(user=user, work=work)
     values = _clean_chapter(text)
+    if work.expected_chapters == 1 and work.chapters.count() == 1:
+        work.expected_chapters = None
+        work.save(update_fields=["expected_chapters"])
     position = work.chapters.count() + 1
     today = _today() if work.state == Work.State.POSTED else None
     chapter = Chapter.objects.create(work=work, position=position, published=today, **values)
