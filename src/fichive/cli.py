@@ -164,10 +164,16 @@ def _expand(paths: list[str]) -> list[Path]:
     return files
 
 
+# What to do about a failure that an import option would fix (ImportResult.field), in the
+# command line's words; the web import form marks its own field instead.
+_OPTION_ADVICE = {"fandoms": "give one (--fandom on the command line)"}
+
+
 def _result_line(shown: str, result: ImportResult) -> str:
     """One story's line in an import's report: its new page, or why it was skipped or failed."""
     if result.status == "failed":
-        return f"{shown}: error: {result.reason}"
+        advice = _OPTION_ADVICE.get(result.field)
+        return f"{shown}: error: {result.reason}" + (f": {advice}" if advice else "")
     if result.status == "skipped":
         return f"{shown}: skipped: {result.reason}"
     assert result.work is not None  # noqa: S101 - created and updated results carry the work

@@ -66,6 +66,7 @@ class ImportResult:
     status: str  # "created", "updated", "skipped" or "failed"
     work: Work | None = None
     reason: str = ""
+    field: str = ""  # the import option that would fix a failure (ImportFailed.field)
 
     @property
     def ok(self) -> bool:
@@ -163,8 +164,8 @@ def _work_from_parsed(parsed: ParsedWork, *, user: User, options: ImportOptions,
                       source_hash: str) -> tuple[WorkMeta, list[ChapterText]]:
     meta = _meta_from_parsed(parsed, user=user, options=options, source_hash=source_hash)
     if not meta.fandoms:
-        raise ImportFailed("a work needs at least one fandom and the file names none: give "
-                           "one (--fandom on the command line)")
+        raise ImportFailed("a work needs at least one fandom and the file names none",
+                           field="fandoms")
     chapters = [
         ChapterText(content=c.html, title=c.title, summary=c.summary, notes=c.notes,
                     end_notes=c.end_notes, fmt="html")
@@ -275,7 +276,8 @@ def works_import_files(*, files: Iterable[tuple[str, bytes]], user: User,
                         parsed, user=user, options=options,
                         source_hash=hashlib.sha256(story).hexdigest())
                 except ImportFailed as exc:
-                    found.append(ImportResult(name=name, status="failed", reason=str(exc)))
+                    found.append(ImportResult(name=name, status="failed", reason=str(exc),
+                                             field=exc.field))
                     continue
                 found.append(ImportResult(name=name, status="failed"))  # until it is saved
                 chunk.append(_Story(found, len(found) - 1, name, meta, chapters))
@@ -283,7 +285,8 @@ def works_import_files(*, files: Iterable[tuple[str, bytes]], user: User,
                     _save_chunk(chunk, user=user, options=options)
                     chunk = []
         except ImportFailed as exc:
-            found.append(ImportResult(name=filename, status="failed", reason=str(exc)))
+            found.append(ImportResult(name=filename, status="failed", reason=str(exc),
+                                      field=exc.field))
     _save_chunk(chunk, user=user, options=options)
     return results
 
@@ -329,7 +332,8 @@ def _save_chunk(chunk: list[_Story], *, user: User, options: ImportOptions) -> N
             result = _save_existing(existing, meta=story.meta, chapters=story.chapters,
                                     user=user, options=options, name=story.name)
         except ImportFailed as exc:
-            result = ImportResult(name=story.name, status="failed", reason=str(exc))
+            result = ImportResult(name=story.name, status="failed", reason=str(exc),
+                                  field=exc.field)
         story.results[story.position] = result
     if pending:
         create_pending()

@@ -26,7 +26,11 @@ def import_work(request: AuthedRequest) -> HttpResponse:
                                     user=request.user, options=form.options()))
         if len(results) == 1:
             result = results[0]
-            if result.status == "failed":
+            if result.status == "failed" and result.field in form.fields:
+                # Marked on the form field that fixes it, named by its label.
+                form.add_error(result.field, f"{upload.name}: {result.reason}. Fill in "
+                                             f"“{form[result.field].label}” and import again.")
+            elif result.status == "failed":
                 form.add_error("file", f"{upload.name}: {result.reason}")
             elif result.status == "skipped":
                 form.add_error("file", f"{upload.name}: {result.reason}. Choose “Update "
@@ -40,8 +44,11 @@ def import_work(request: AuthedRequest) -> HttpResponse:
                     return redirect("works:preview", work_id=result.work.pk)
                 return redirect(result.work)
         else:
+            advice = {name: f"fill in “{form[name].label}” and import it again"
+                      for name in form.fields}
+            rows = [(r, advice.get(r.field, "")) for r in results]
             return render(request, "formats/import_results.html",
-                          {"results": results, "filename": upload.name})
+                          {"rows": rows, "filename": upload.name})
     return render(request, "formats/import.html", {"form": form})
 
 
