@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -15,6 +18,7 @@ from fichive.accounts.selectors import user_by_name
 from fichive.gifts import selectors, services
 from fichive.gifts.models import Gift
 from fichive.works.blurbs import blurbs_of
+from fichive.works.models import Work
 
 PER_PAGE = 20
 
@@ -25,7 +29,7 @@ def user_gifts(request: HttpRequest, username: str) -> HttpResponse:
     recipient = user_by_name(username)
     page = Paginator(selectors.works_given_to(request.user, recipient), PER_PAGE).get_page(
         request.GET.get("page"))
-    blurbs = blurbs_of(page.object_list)
+    blurbs = blurbs_of(cast(QuerySet[Work], page.object_list))
     own = request.user.is_authenticated and request.user.pk == recipient.pk
     gifts = selectors.gifts_received(recipient, [b.id for b in blurbs]) if own else {}
     entries = [{"blurb": b, "gift": gifts.get(b.id)} for b in blurbs]
