@@ -13,7 +13,11 @@ from fichive.works.selectors import works_listed_for
 
 
 def gifts_of_work(work: Work) -> list[Gift]:
-    """The work's gifts shown on it (not refused), in the order given; one query."""
+    """The work's gifts shown on it (not refused), in the order given: prefetched by
+    works.selectors.with_blurb_data, else one query."""
+    prefetched = getattr(work, "shown_gifts", None)
+    if prefetched is not None:
+        return list(prefetched)
     return list(Gift.objects.filter(work=work, refused=False).select_related("pseud__user"))
 
 

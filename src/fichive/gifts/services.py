@@ -84,7 +84,7 @@ def gifts_set(*, work: Work, names: str | list[str]) -> list[Gift]:
 @transaction.atomic
 def gift_refuse(*, user: User, gift: Gift) -> None:
     """The recipient refuses the gift: their name disappears from the work."""
-    gift = Gift.objects.select_for_update().select_related("pseud").get(pk=gift.pk)
+    gift = Gift.objects.select_for_update(of=("self",)).select_related("pseud").get(pk=gift.pk)
     if gift.pseud is None or gift.pseud.user_id != user.pk:
         raise PermissionDenied("Only the recipient can refuse a gift.")
     if gift.refused:

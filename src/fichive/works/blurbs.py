@@ -148,6 +148,8 @@ def blurb_of(work: Work) -> Blurb:
     blurb = Blurb(**{name: getattr(work, name) for name in FIELDS})
     blurb.tags = sorted(((t.type, t.name) for t in work.tags.all()), key=lambda t: t[1])
     blurb.creators = [(p.name, p.user.username) for p in work.pseuds()]
+    blurb.gifts = [(g.pseud.name, g.pseud.user.username) if g.pseud else (g.recipient_name, None)
+                   for g in getattr(work, "shown_gifts", ())]
     return blurb
 
 

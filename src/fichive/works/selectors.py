@@ -45,13 +45,18 @@ def taggings_listed_for(user: Viewer) -> QuerySet[FilterTagging]:
 
 
 def with_blurb_data(works: QuerySet[Work]) -> QuerySet[Work]:
-    """What a work's blurb or meta block shows, in a fixed number of queries."""
+    """What a work's blurb or meta block shows, in a fixed number of queries (the gift
+    recipients shown, not refused, as `shown_gifts`)."""
+    from fichive.gifts.models import Gift  # the gifts app builds on works
+
     return works.prefetch_related(
         "tags",
         Prefetch(
             "creatorships",
             queryset=Creatorship.objects.select_related("pseud__user").order_by("position"),
         ),
+        Prefetch("gifts", queryset=Gift.objects.filter(refused=False)
+                 .select_related("pseud__user").order_by("id"), to_attr="shown_gifts"),
     )
 
 
