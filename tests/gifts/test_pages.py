@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from fichive.accounts.models import Pseud
 from fichive.gifts.models import Gift
 from fichive.gifts.services import gifts_set
 from fichive.works.models import Work
@@ -186,3 +187,23 @@ def test_listing_with_gifts_costs_no_extra_query(
     with django_assert_num_queries(len(before)):
         response = client.get("/works?page=1")
     assert _page(response).count("for Sam, Alex") == 3
+
+
+def test_search_results_show_the_recipients(author, reader, client):
+    work = WorkFactory(author=author, title="Harbour Lights")
+    gifts_set(work=work, names="carol, Sam")
+
+    page = _page(client.get("/works/search?q=Harbour"))
+
+    assert "Harbour Lights" in page
+    assert 'for <a href="/users/carol/gifts">carol</a>, Sam' in page
+
+
+def test_a_pseud_recipient_shows_as_pseud_and_user(author, reader, client):
+    Pseud.objects.create(user=reader, name="Nightjar")
+    work = WorkFactory(author=author, title="Night Song")
+    gifts_set(work=work, names="Nightjar (carol)")
+
+    assert 'for <a href="/users/carol/gifts">Nightjar (carol)</a>' in _page(
+        client.get(f"/works/{work.pk}"))
+    assert "Night Song" in _page(client.get("/users/carol/gifts"))
