@@ -45,19 +45,24 @@ def taggings_listed_for(user: Viewer) -> QuerySet[FilterTagging]:
 
 
 def with_blurb_data(works: QuerySet[Work]) -> QuerySet[Work]:
-    """What a work's blurb or meta block shows, in a fixed number of queries (the gift
-    recipients shown, not refused, as `shown_gifts`)."""
-    from fichive.gifts.models import Gift  # the gifts app builds on works
-
+    """What a work's blurb or meta block shows, in a fixed number of queries."""
     return works.prefetch_related(
         "tags",
         Prefetch(
             "creatorships",
             queryset=Creatorship.objects.select_related("pseud__user").order_by("position"),
         ),
-        Prefetch("gifts", queryset=Gift.objects.filter(refused=False)
-                 .select_related("pseud__user").order_by("id"), to_attr="shown_gifts"),
     )
+
+
+def with_gifts(works: QuerySet[Work]) -> QuerySet[Work]:
+    """Blurbs from model instances also show the gift recipients (not refused), prefetched
+    as `shown_gifts` in one query."""
+    from fichive.gifts.models import Gift  # the gifts app builds on works
+
+    return works.prefetch_related(
+        Prefetch("gifts", queryset=Gift.objects.filter(refused=False)
+                 .select_related("pseud__user").order_by("id"), to_attr="shown_gifts"))
 
 
 def work_for_viewer(user: Viewer, work_id: int) -> Work:
