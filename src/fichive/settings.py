@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "fichive.subscriptions",
     "fichive.inbox",
     "fichive.readings",
+    "fichive.gifts",
     "django_tasks",
     "django_tasks_db",
 ]

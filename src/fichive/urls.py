@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("fichive.subscriptions.urls")),
     path("", include("fichive.inbox.urls")),
     path("", include("fichive.readings.urls")),
+    path("", include("fichive.gifts.urls")),
 ]
 
 handler404 = "fichive.views.not_found"

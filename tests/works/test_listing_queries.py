@@ -18,10 +18,11 @@ FILTERS = ("sort=kudos&include=Fluff&exclude=Angst&rating=Mature&complete=no"
 
 # URL → queries for a guest: count, page, tags and creators, sidebar, plus the listing's own
 # tag or user and one query for the tag names in the filters. The API and searches read
-# the page's tags and creators in two queries (prefetched model instances).
+# the page's tags, creators and gift recipients in three queries (prefetched model instances).
 # FILTERS has a search (q): the page's works' scores and their best matching chapters (SQLite
 # reads the works' chapter ids first, to narrow FTS5's match to their ranges).
-SEARCH = 3 if connection.vendor == "sqlite" else 2
+# (+1 in SEARCH and on /api/v1/works: the page's gift recipients, prefetched.)
+SEARCH = 4 if connection.vendor == "sqlite" else 3
 URLS = {
     "/works": 4,
     f"/works?{FILTERS}": 6 + SEARCH,
@@ -29,7 +30,7 @@ URLS = {
     f"/tags/Naruto/works?{FILTERS}": 7 + SEARCH,
     "/users/alice/works": 5,
     f"/users/alice/works?{FILTERS}": 7 + SEARCH,
-    "/api/v1/works": 5,
+    "/api/v1/works": 6,
     f"/api/v1/works?{FILTERS}": 6 + SEARCH,
     f"/api/v1/works?tag=Naruto&{FILTERS}": 7 + SEARCH,
 }

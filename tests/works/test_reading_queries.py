@@ -57,11 +57,12 @@ def test_a_logged_in_readers_page_runs_the_same_queries_with_1_or_12_of_everythi
     assert counts[0] == counts[1]
 
 
-# session, user; the work, its tags, its creators; the chapter; the chapter list; the unread
+# session, user; the work, its tags, its creators, its gift recipients; the chapter; the
+# chapter list; the unread
 # inbox count; the reader's kudos, bookmark, subscription and
 # reading; the kudos givers' count and names; the chapter's comment count; whether history is
 # paused (recording the visit).
-READER_CHAPTER_PAGE = 16
+READER_CHAPTER_PAGE = 17
 
 
 def test_a_logged_in_readers_chapter_page_runs_a_known_number_of_queries(

@@ -66,6 +66,8 @@ class Blurb:
     bookmarks_count: int
     tags: list[tuple[str, str]] = field(default_factory=list)
     creators: list[tuple[str, str]] = field(default_factory=list)
+    # (name, username or None for a plain name) of the recipients, in the order given.
+    gifts: list[tuple[str, str | None]] = field(default_factory=list)
 
     @property
     def pk(self) -> int:
@@ -81,17 +83,20 @@ class Blurb:
 
 def blurbs_of(works: QuerySet[Work]) -> list[Blurb]:
     """The blurbs of these works (a page: sliced, in the order to show), in two queries: the
-    works' fields, then their tags and creators together, as plain rows (no model
-    instances)."""
+    works' fields, then their tags, creators and gift recipients together, as plain rows (no
+    model instances)."""
     blurbs = [Blurb(*row) for row in works.values_list(*FIELDS)]
     if not blurbs:
         return blurbs
     by_id = {b.id: b for b in blurbs}
     creators = []
+    gifts = []
     with connections[works.db].cursor() as cursor:
-        cursor.execute(_tags_and_creators_sql(len(by_id)), [*by_id, *by_id])
+        cursor.execute(_tags_and_creators_sql(len(by_id)), [*by_id, *by_id, False, *by_id])
         for work_id, tag_type, name, username, position, pk in cursor.fetchall():
-            if username is None:
+            if tag_type == GIFT_ROW:
+                gifts.append((pk, work_id, name, username))
+            elif username is None:
                 by_id[work_id].tags.append((tag_type, name))
             else:
                 creators.append((position, pk, work_id, name, username))
@@ -99,10 +104,16 @@ def blurbs_of(works: QuerySet[Work]) -> list[Blurb]:
         blurb.tags.sort(key=lambda t: t[1])
     for _, _, work_id, name, username in sorted(creators):
         by_id[work_id].creators.append((name, username))
+    for _, work_id, name, username in sorted(gifts):
+        by_id[work_id].gifts.append((name, username))
     return blurbs
 
 
-# A page's tags (type, name) and creators (pseud, username, position, id) in one statement.
+# Marks the rows of gift recipients (pseud name or plain name, username or NULL, id).
+GIFT_ROW = "#gift"
+
+# A page's tags (type, name), creators (pseud, username, position, id) and gift recipients
+# in one statement.
 # Plain SQL that SQLite and PostgreSQL run alike: through the ORM these were two queries whose
 # building cost more than running them.
 TAGS_AND_CREATORS_SQL = """
@@ -113,11 +124,18 @@ UNION ALL
 SELECT c.work_id, NULL, p.name, u.username, c.position, c.id
 FROM {creatorship} c JOIN {pseud} p ON p.id = c.pseud_id JOIN {user} u ON u.id = p.user_id
 WHERE c.work_id IN ({ids})
+UNION ALL
+SELECT f.work_id, '#gift', COALESCE(p.name, f.recipient_name), u.username, NULL, f.id
+FROM {gift} f LEFT JOIN {pseud} p ON p.id = f.pseud_id LEFT JOIN {user} u ON u.id = p.user_id
+WHERE f.refused = %s AND f.work_id IN ({ids})
 """
 
 
 def _tags_and_creators_sql(count: int) -> str:
+    from fichive.gifts.models import Gift  # the gifts app builds on works
+
     return TAGS_AND_CREATORS_SQL.format(
+        gift=Gift._meta.db_table,
         tagging=Tagging._meta.db_table, tag=Tag._meta.db_table,
         creatorship=Creatorship._meta.db_table, pseud=Pseud._meta.db_table,
         user=User._meta.db_table,
@@ -130,6 +148,8 @@ def blurb_of(work: Work) -> Blurb:
     blurb = Blurb(**{name: getattr(work, name) for name in FIELDS})
     blurb.tags = sorted(((t.type, t.name) for t in work.tags.all()), key=lambda t: t[1])
     blurb.creators = [(p.name, p.user.username) for p in work.pseuds()]
+    blurb.gifts = [(g.pseud.name, g.pseud.user.username) if g.pseud else (g.recipient_name, None)
+                   for g in getattr(work, "shown_gifts", ())]
     return blurb
 
 
@@ -246,6 +266,24 @@ def completion_symbol(complete: bool) -> SafeString:
     return _COMPLETE if complete else _WIP
 
 
+def gifts_html(recipients: list[tuple[str, str | None]],
+               script_prefix: str | None = None) -> str:
+    """"for A, B": archive users link to their gifts page, plain names are text."""
+    if not recipients:
+        return ""
+    prefix = get_script_prefix() if script_prefix is None else script_prefix
+    return "for " + ", ".join(_gift_link(prefix, name, username)
+                              for name, username in recipients)
+
+
+@lru_cache(maxsize=4096)
+def _gift_link(script_prefix: str, name: str, username: str | None) -> str:
+    if username is None:
+        return escape(name)
+    shown = name if name.lower() == username.lower() else f"{name} ({username})"
+    return f'<a href="{escape(_url("gifts:list", username))}">{escape(shown)}</a>'
+
+
 def byline_html(creators: list[tuple[str, str]], script_prefix: str | None = None) -> str:
     """Creator links, "pseud (user)" where the pseud is not the login name."""
     if not creators:
@@ -296,6 +334,7 @@ def blurb_html(blurb: Blurb, match: Any = None) -> SafeString:
         snippet = (f'<div class="snippet"><p>{passage() if callable(passage) else passage}</p>'
                    f'<p class="found-in"><a href="{escape(match.url)}">Found in '
                    f"{escape(match.chapter.full_title)}</a></p></div>")
+    gifts = f" {gifts_html(b.gifts, prefix)}" if b.gifts else ""
     expected = "?" if b.expected_chapters is None else str(b.expected_chapters)
     comments = (f'<dt class="comments">Comments:</dt>'
                 f"<dd>{number(b.comments_count, language)}</dd>" if b.comments_count else "")
@@ -307,7 +346,7 @@ def blurb_html(blurb: Blurb, match: Any = None) -> SafeString:
         f'<li class="work blurb group" id="work_{b.id}" role="article">\n'
         f'  <div class="header">\n'
         f'    <h4 class="heading"><a href="{work_url(b.id, prefix)}">{escape(b.title)}</a> by '
-        f"{byline_html(b.creators, prefix)}{flags}</h4>\n"
+        f"{byline_html(b.creators, prefix)}{gifts}{flags}</h4>\n"
         f'    <h5 class="fandoms heading"><span class="landmark">Fandoms:</span> '
         f'{", ".join(_tag_link(prefix, name) for name in grouped[Tag.Type.FANDOM])}</h5>\n'
         f'    <ul class="required-tags" aria-label="Required tags">\n'

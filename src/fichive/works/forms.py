@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.selectors import pseuds_from_names
+from fichive.gifts.selectors import gift_names_of_work
+from fichive.gifts.services import gift_names_parse
 from fichive.tags.models import CATEGORIES, DEFAULT_RATING, RATINGS, WARNINGS
 from fichive.tags.services import split_tag_input
 from fichive.works.languages import LANGUAGES
@@ -42,6 +44,10 @@ class WorkForm(ServiceErrorsForm):
     co_creators = forms.CharField(
         required=False, label="Add co-creators",
         help_text="User names, or “pseud (user name)”, separated by commas.",
+    )
+    gifts = forms.CharField(
+        required=False, label="Gift this work to",
+        help_text="User names, “pseud (user name)”, or any other name, separated by commas.",
     )
     rating = forms.ChoiceField(choices=[(r, r) for r in RATINGS], initial=DEFAULT_RATING)
     warnings = forms.MultipleChoiceField(
@@ -96,6 +102,9 @@ class WorkForm(ServiceErrorsForm):
     def clean_co_creators(self) -> list[Pseud]:
         return pseuds_from_names(self.cleaned_data.get("co_creators", ""))
 
+    def clean_gifts(self) -> list[str]:
+        return gift_names_parse(self.cleaned_data.get("gifts", ""))
+
     def to_meta(self) -> WorkMeta:
         data = self.cleaned_data
         return WorkMeta(
@@ -133,6 +142,7 @@ class WorkForm(ServiceErrorsForm):
             "title": work.title,
             "creators": [p.pk for p in own],
             "co_creators": ", ".join(others),
+            "gifts": gift_names_of_work(work),
             "rating": rating.name if rating else DEFAULT_RATING,
             "warnings": [t.name for t in work.tags_of("warning")],
             "categories": [t.name for t in work.tags_of("category")],

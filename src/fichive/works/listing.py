@@ -42,7 +42,7 @@ from fichive.search.selectors import RankedWorks, matches_of, scores_of, works_m
 from fichive.tags.models import CATEGORIES, RATINGS, TAG_NAME_MAX, WARNINGS, Tag, tag_key
 from fichive.works.languages import LANGUAGES
 from fichive.works.models import FilterTagging, Work
-from fichive.works.selectors import with_blurb_data
+from fichive.works.selectors import with_blurb_data, with_gifts
 
 PER_PAGE = 20
 # Reads a page's works from a sliced, sorted works query (listing_build's `fetch`).
@@ -516,7 +516,7 @@ class SortedWorks:
 
 def works_with_blurb_data(works: QuerySet[Work]) -> list[Work]:
     """A page's works as model instances with their tags and creators (the API's fetch)."""
-    return list(with_blurb_data(works))
+    return list(with_gifts(with_blurb_data(works)))
 
 
 def works_sort(works: QuerySet[Work], filters: Filters) -> QuerySet[Work]:
@@ -699,7 +699,7 @@ def listing_build(
         if filters.sort == "relevance" and query.has_text:
             # The ranking keeps to matching works the visitor may see; a page's works are
             # still read through the visitor's works (a kept ranking may be minutes old).
-            object_list = RankedWorks(matching, query, fetch=with_blurb_data(works),
+            object_list = RankedWorks(matching, query, fetch=with_gifts(with_blurb_data(works)),
                                       version=listings_version())
     paginator = Paginator(object_list, PER_PAGE)
     page = paginator.get_page(filters.page)

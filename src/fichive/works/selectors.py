@@ -55,6 +55,16 @@ def with_blurb_data(works: QuerySet[Work]) -> QuerySet[Work]:
     )
 
 
+def with_gifts(works: QuerySet[Work]) -> QuerySet[Work]:
+    """Blurbs from model instances also show the gift recipients (not refused), prefetched
+    as `shown_gifts` in one query."""
+    from fichive.gifts.models import Gift  # the gifts app builds on works
+
+    return works.prefetch_related(
+        Prefetch("gifts", queryset=Gift.objects.filter(refused=False)
+                 .select_related("pseud__user").order_by("id"), to_attr="shown_gifts"))
+
+
 def work_for_viewer(user: Viewer, work_id: int) -> Work:
     """The work if this visitor may see it; 404 otherwise (never 403: don't confirm it exists)."""
     try:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import user_by_name
 from fichive.formats.exporters import download_links
+from fichive.gifts.services import gifts_set
 from fichive.lib.cache import cached_for_guests
 from fichive.readings.tracking import read_counted
 from fichive.tags.models import Tag, tag_from_url, tag_key
@@ -153,11 +154,13 @@ def work_new(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() & chapter_form.is_valid():
         action = request.POST.get("action", "post")
         try:
-            work = services.work_create(
-                user=request.user, meta=form.to_meta(),
-                chapters=[chapter_form.to_text(fmt=form.cleaned_data["fmt"])],
-                post=action == "post",
-            )
+            with transaction.atomic():
+                work = services.work_create(
+                    user=request.user, meta=form.to_meta(),
+                    chapters=[chapter_form.to_text(fmt=form.cleaned_data["fmt"])],
+                    post=action == "post",
+                )
+                gifts_set(work=work, names=form.cleaned_data["gifts"])
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
@@ -189,6 +192,7 @@ def work_edit(request: AuthedRequest, work_id: int) -> HttpResponse:
         try:
             with transaction.atomic():
                 services.work_update(user=request.user, work=work, meta=form.to_meta())
+                gifts_set(work=work, names=form.cleaned_data["gifts"])
                 if action == "post":
                     services.work_post(user=request.user, work=work)
         except ValidationError as exc:
