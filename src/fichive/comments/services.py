@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -327,29 +328,38 @@ def comment_unfreeze(*, user: Viewer, comment: Comment) -> int:
     return comment_freeze(user=user, comment=comment, frozen=False)
 
 
+def _moderate(*, user: Viewer, comment: Comment, what: str,
+              allowed: Callable[[Comment], bool],
+              refusal: tuple[str, str], to: str) -> Comment:
+    """What hiding, unhiding and approving share: only the work's creators, on a comment still
+    there (read again, locked) and in a state `allowed` accepts; then the new status."""
+    _require_creator(user=user, comment=comment, what=what)
+    if not _lock(comment):
+        raise ValidationError("That comment has been deleted.", code="deleted")
+    if not allowed(comment):
+        raise ValidationError(refusal[0], code=refusal[1])
+    comment.status = to
+    comment.save(update_fields=["status"])
+    return comment
+
+
 @transaction.atomic
 def comment_hide(*, user: Viewer, comment: Comment) -> Comment:
     """Hide a published comment: only the work's creators and its author still see it."""
-    _require_creator(user=user, comment=comment, what="hide comments")
-    if not _lock(comment):
-        raise ValidationError("That comment has been deleted.", code="deleted")
-    if comment.deleted or comment.status != Comment.Status.PUBLISHED:
-        raise ValidationError("Only published comments can be hidden.", code="not_published")
-    comment.status = Comment.Status.HIDDEN
-    comment.save(update_fields=["status"])
+    _moderate(user=user, comment=comment, what="hide comments",
+              allowed=lambda c: not c.deleted and c.status == Comment.Status.PUBLISHED,
+              refusal=("Only published comments can be hidden.", "not_published"),
+              to=Comment.Status.HIDDEN)
     _count(comment.work, -1)
     return comment
 
 
 @transaction.atomic
 def comment_unhide(*, user: Viewer, comment: Comment) -> Comment:
-    _require_creator(user=user, comment=comment, what="unhide comments")
-    if not _lock(comment):
-        raise ValidationError("That comment has been deleted.", code="deleted")
-    if comment.status != Comment.Status.HIDDEN:
-        raise ValidationError("That comment is not hidden.", code="not_hidden")
-    comment.status = Comment.Status.PUBLISHED
-    comment.save(update_fields=["status"])
+    _moderate(user=user, comment=comment, what="unhide comments",
+              allowed=lambda c: c.status == Comment.Status.HIDDEN,
+              refusal=("That comment is not hidden.", "not_hidden"),
+              to=Comment.Status.PUBLISHED)
     if not comment.deleted:
         _count(comment.work, +1)
     return comment
@@ -358,13 +368,10 @@ def comment_unhide(*, user: Viewer, comment: Comment) -> Comment:
 @transaction.atomic
 def comment_approve(*, user: Viewer, comment: Comment) -> Comment:
     """Approve a held comment on a moderated work: it is published for everyone."""
-    _require_creator(user=user, comment=comment, what="approve comments")
-    if not _lock(comment):
-        raise ValidationError("That comment has been deleted.", code="deleted")
-    if comment.status != Comment.Status.PENDING:
-        raise ValidationError("That comment is not awaiting approval.", code="not_pending")
-    comment.status = Comment.Status.PUBLISHED
-    comment.save(update_fields=["status"])
+    _moderate(user=user, comment=comment, what="approve comments",
+              allowed=lambda c: c.status == Comment.Status.PENDING,
+              refusal=("That comment is not awaiting approval.", "not_pending"),
+              to=Comment.Status.PUBLISHED)
     if not comment.deleted:
         _count(comment.work, +1)
         _tell_on_commit(signals.comment_published, comment)
