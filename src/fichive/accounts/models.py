@@ -45,6 +45,9 @@ class User(AbstractUser):
                   "them by email; unclaimed accounts can't log in.",
     )
 
+    # The profile's "About me" (sanitized HTML).
+    about_me = models.TextField(blank=True)
+
     objects: ClassVar[CaseInsensitiveUserManager] = CaseInsensitiveUserManager()
 
     class Meta:
@@ -75,6 +78,8 @@ class Pseud(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="pseuds")
     name = models.CharField(max_length=40, validators=[PSEUD_VALIDATOR])
     description = models.TextField(blank=True)
+    # The text an icon would show (AO3's icon alt text); Fichive keeps no images.
+    icon_text = models.CharField(max_length=250, blank=True)
     is_default = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 

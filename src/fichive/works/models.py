@@ -61,6 +61,11 @@ class Work(models.Model):
         max_length=8, choices=CommentPermission.choices, default=CommentPermission.EVERYONE)
     moderated_comments = models.BooleanField(default=False)
     source_url = models.URLField(max_length=500, blank=True)
+    # Posted anonymously: every surface but the creators' own shows "Anonymous" for them.
+    anonymous = models.BooleanField(default=False)
+    # An import by someone who is not the story's creator: the creator's name as the source
+    # gave it ("by X, posted to this archive by Y"); blank for the creators' own works.
+    imported_creator = models.CharField(max_length=255, blank=True)
     source_hash = models.CharField(max_length=64, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
@@ -152,9 +157,30 @@ class Creatorship(models.Model):
         return f"{self.pseud_id} on {self.work_id}"
 
 
+class CreatorInvitation(models.Model):
+    """An invitation to be a work's co-creator: the pseud appears on the work (a Creatorship)
+    only once its user accepts; a declined invitation is deleted."""
+
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="creator_invitations")
+    pseud = models.ForeignKey(Pseud, on_delete=models.CASCADE, related_name="creator_invitations")
+    invited_by = models.ForeignKey("accounts.User", null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["work", "pseud"], name="creator_invitation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pseud_id} invited to {self.work_id}"
+
+
 class Tagging(models.Model):
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="taggings")
     tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="taggings")
+    # The order the author typed the tags in (per work, across types).
+    position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["work", "tag"], name="tagging_unique")]
@@ -217,6 +243,11 @@ class Chapter(models.Model):
     notes = models.TextField(blank=True)
     end_notes = models.TextField(blank=True)
     content = models.TextField()
+    # How the author wrote the text: "html" (or rich text), or "text" (plain text, turned into
+    # `content` by the importers' text function and kept as written in `source_text` so
+    # editing shows it as the author wrote it).
+    text_format = models.CharField(max_length=8, default="html")
+    source_text = models.TextField(blank=True)
     word_count = models.PositiveIntegerField(default=0)
     published = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
