@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "fichive.inbox",
     "fichive.readings",
     "fichive.gifts",
+    "fichive.series",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -41,7 +41,7 @@ class ExternalWork(models.Model):
 
 
 class Bookmark(models.Model):
-    """One user's bookmark of a work or of an external work (exactly one of the two)."""
+    """One user's bookmark of a work, an external work or a series (exactly one of the three)."""
 
     # A pseud with bookmarks can't be deleted alone (move them first); deleting the user
     # deletes both.
@@ -53,6 +53,8 @@ class Bookmark(models.Model):
                              related_name="bookmarks")
     external_work = models.ForeignKey(ExternalWork, null=True, blank=True,
                                       on_delete=models.CASCADE, related_name="bookmarks")
+    series = models.ForeignKey("series.Series", null=True, blank=True,
+                               on_delete=models.CASCADE, related_name="bookmarks")
     notes = models.TextField(blank=True)  # sanitized HTML
     tags: models.ManyToManyField[Tag, models.Model] = models.ManyToManyField(
         Tag, blank=True, related_name="bookmarks")
@@ -64,14 +66,18 @@ class Bookmark(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=(Q(work__isnull=False, external_work__isnull=True)
-                           | Q(work__isnull=True, external_work__isnull=False)),
+                condition=(
+                    Q(work__isnull=False, external_work__isnull=True, series__isnull=True)
+                    | Q(work__isnull=True, external_work__isnull=False, series__isnull=True)
+                    | Q(work__isnull=True, external_work__isnull=True, series__isnull=False)),
                 name="bookmark_of_one_thing"),
             models.UniqueConstraint(fields=["user", "work"], condition=Q(work__isnull=False),
                                     name="bookmark_one_per_user_and_work"),
             models.UniqueConstraint(fields=["user", "external_work"],
                                     condition=Q(external_work__isnull=False),
                                     name="bookmark_one_per_user_and_external_work"),
+            models.UniqueConstraint(fields=["user", "series"], condition=Q(series__isnull=False),
+                                    name="bookmark_one_per_user_and_series"),
         ]
         indexes = [
             models.Index(fields=["user", "created_at"], name="bookmark_by_user"),
