@@ -1,0 +1,156 @@
+"""Writes of series: making one, adding, ordering and removing its works, editing and
+deleting it. The posting form, the importers and the API all call these."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from fichive.accounts.models import Pseud, User
+from fichive.lib.cache import content_changed
+from fichive.lib.sanitize import sanitize_html
+from fichive.series.models import (
+    NOTES_MAX,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    Series,
+    SeriesCreatorship,
+    SeriesPart,
+)
+from fichive.works.models import Creatorship, Work
+
+
+def is_series_creator(*, user: User | None, series: Series) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return SeriesCreatorship.objects.filter(series=series, pseud__user=user).exists()
+
+
+def _require_series_creator(*, user: User, series: Series) -> None:
+    if not is_series_creator(user=user, series=series):
+        raise PermissionDenied("Only the series' creators can change it.")
+
+
+def _require_work_creator(*, user: User, work: Work) -> None:
+    if not Creatorship.objects.filter(work=work, pseud__user=user).exists():
+        raise PermissionDenied("Only the work's creators can add it to a series.")
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if not title:
+        raise ValidationError({"title": "Give the series a title."})
+    if len(title) > TITLE_MAX:
+        raise ValidationError(
+            {"title": f"The title is {len(title):,} characters long; the most is {TITLE_MAX}."})
+    return title
+
+
+def _clean_html(value: str, *, limit: int, field: str, label: str) -> str:
+    typed = (value or "").replace("\r\n", "\n").strip()
+    if len(typed) > limit:
+        raise ValidationError(
+            {field: f"{label} is {len(typed):,} characters long; the most is {limit:,}."})
+    return sanitize_html(typed) if typed else ""
+
+
+def _changed(series: Series) -> None:
+    """Retire the cached pages of the series' works (their "Part N of" lines and neighbours)
+    and the listings that show them."""
+    content_changed(work_ids=list(series.parts.values_list("work_id", flat=True)))
+
+
+@transaction.atomic
+def series_create(*, user: User, title: str, summary: str = "", notes: str = "",
+                  complete: bool = False, pseuds: list[Pseud] | None = None) -> Series:
+    """A new, empty series whose creators are `pseuds` (the user's own; default pseud when
+    none are given)."""
+    chosen = list(dict.fromkeys(pseuds or [user.default_pseud]))
+    if any(p.user_id != user.pk for p in chosen):
+        raise PermissionDenied("A series can only be made under your own pseuds.")
+    series = Series.objects.create(
+        title=_clean_title(title),
+        summary=_clean_html(summary, limit=SUMMARY_MAX, field="summary", label="The summary"),
+        notes=_clean_html(notes, limit=NOTES_MAX, field="notes", label="The notes"),
+        complete=complete)
+    SeriesCreatorship.objects.bulk_create(
+        SeriesCreatorship(series=series, pseud=p, position=i) for i, p in enumerate(chosen))
+    return series
+
+
+@transaction.atomic
+def series_update(*, user: User, series: Series, title: str, summary: str = "",
+                  notes: str = "", complete: bool = False) -> Series:
+    _require_series_creator(user=user, series=series)
+    series.title = _clean_title(title)
+    series.summary = _clean_html(summary, limit=SUMMARY_MAX, field="summary",
+                                 label="The summary")
+    series.notes = _clean_html(notes, limit=NOTES_MAX, field="notes", label="The notes")
+    series.complete = complete
+    series.save(update_fields=["title", "summary", "notes", "complete", "updated_at"])
+    _changed(series)
+    return series
+
+
+@transaction.atomic
+def series_add_work(*, user: User, series: Series, work: Work,
+                    check_creator: bool = True) -> SeriesPart:
+    """Add the work as the series' last part (nothing changes if it is already a part). The
+    user must be a creator of the work and of the series; the work's creators who are not
+    yet creators of the series become ones, as on AO3. `check_creator=False` is for
+    importers acting for an archive (the eFiction import), which own both sides."""
+    if check_creator:
+        _require_work_creator(user=user, work=work)
+        _require_series_creator(user=user, series=series)
+    Series.objects.select_for_update().filter(pk=series.pk).first()
+    part = SeriesPart.objects.filter(series=series, work=work).first()
+    if part is not None:
+        return part
+    last = series.parts.aggregate(last=Max("position"))["last"]
+    part = SeriesPart.objects.create(series=series, work=work,
+                                     position=0 if last is None else last + 1)
+    have = set(series.creatorships.values_list("pseud_id", flat=True))
+    count = len(have)
+    for creatorship in work.creatorships.order_by("position"):
+        if creatorship.pseud_id not in have:
+            SeriesCreatorship.objects.create(series=series, pseud_id=creatorship.pseud_id,
+                                             position=count)
+            have.add(creatorship.pseud_id)
+            count += 1
+    series.save(update_fields=["updated_at"])
+    _changed(series)
+    return part
+
+
+@transaction.atomic
+def series_remove_work(*, user: User, series: Series, work: Work) -> None:
+    """Take the work out of the series (a creator of the work or of the series may); the
+    remaining parts keep their order."""
+    if not is_series_creator(user=user, series=series):
+        _require_work_creator(user=user, work=work)
+    _changed(series)
+    SeriesPart.objects.filter(series=series, work=work).delete()
+    series.save(update_fields=["updated_at"])
+
+
+@transaction.atomic
+def series_reorder(*, user: User, series: Series, work_ids: list[int]) -> None:
+    """Put the series' parts in this order of work ids (every part exactly once)."""
+    _require_series_creator(user=user, series=series)
+    parts = {p.work_id: p for p in series.parts.select_for_update()}
+    if sorted(work_ids) != sorted(parts) or len(set(work_ids)) != len(work_ids):
+        raise ValidationError("Give every work of the series exactly once.")
+    for position, work_id in enumerate(work_ids):
+        parts[work_id].position = position
+    SeriesPart.objects.bulk_update(parts.values(), ["position"])
+    series.save(update_fields=["updated_at"])
+    _changed(series)
+
+
+@transaction.atomic
+def series_delete(*, user: User, series: Series) -> None:
+    """Delete the series; its works stay, no longer part of it."""
+    _require_series_creator(user=user, series=series)
+    _changed(series)
+    series.delete()
