@@ -43,6 +43,9 @@ def work_json(work: Work, request: HttpRequest) -> dict:
             {"pseud": p.name, "user": p.user.username, "byline": p.byline}
             for p in work.pseuds()
         ],
+        # The series the work is part of (prefetched by selectors.with_series).
+        "series": [{"id": p.series_id, "title": p.series.title, "part": p.number}
+                   for p in getattr(work, "shown_series_parts", ())],
         "downloads": {fmt.extension: request.build_absolute_uri(url)
                       for fmt, url in download_links(work)},
     }
@@ -80,6 +83,8 @@ def work_detail(request: HttpRequest, work_id: int) -> JsonResponse:
         work = selectors.work_for_viewer(request.user, work_id)
     except Http404:
         return _not_found("No such work.")
+    work.shown_series_parts = list(  # type: ignore[attr-defined]
+        selectors.numbered_series_parts().filter(work_id=work.pk))
     data = work_json(work, request)
     data["chapters"] = [
         {"id": c.pk, "position": c.position, "title": c.title, "words": c.word_count}

@@ -154,3 +154,32 @@ def series_delete(*, user: User, series: Series) -> None:
     _require_series_creator(user=user, series=series)
     _changed(series)
     series.delete()
+
+
+@transaction.atomic
+def work_series_set(*, user: User, work: Work, join: Series | None = None,
+                    new_title: str = "", leave: list[Series] | None = None) -> Series | None:
+    """The posting and editing form's "Part of a series": take the work out of the series in
+    `leave`, then add it as the last part of `join` (one of the user's series) or of a new
+    series titled `new_title`, made under the user's pseuds on the work. Returns the series
+    it joined, if any. Errors name the form's fields (`series`, `series_title`)."""
+    _require_work_creator(user=user, work=work)
+    new_title = " ".join((new_title or "").split())
+    if join is not None and new_title:
+        raise ValidationError({"series_title": (
+            "Choose one of your series or type a new series title, not both.")})
+    for series in leave or []:
+        series_remove_work(user=user, series=series, work=work)
+    if new_title:
+        mine = [c.pseud for c in work.creatorships.select_related("pseud").order_by("position")
+                if c.pseud.user_id == user.pk]
+        try:
+            join = series_create(user=user, title=new_title, pseuds=mine or None)
+        except ValidationError as exc:
+            raise ValidationError({"series_title": exc.message_dict.get("title", exc.messages)},
+                                  ) from exc
+    elif join is not None and not is_series_creator(user=user, series=join):
+        raise ValidationError({"series": "You can only add works to your own series."})
+    if join is not None:
+        series_add_work(user=user, series=join, work=work)
+    return join

@@ -68,6 +68,8 @@ class Blurb:
     creators: list[tuple[str, str]] = field(default_factory=list)
     # (name, username or None for a plain name) of the recipients, in the order given.
     gifts: list[tuple[str, str | None]] = field(default_factory=list)
+    # (series id, part number, series title) of the series the work is part of, oldest first.
+    series: list[tuple[int, int, str]] = field(default_factory=list)
 
     @property
     def pk(self) -> int:
@@ -83,8 +85,8 @@ class Blurb:
 
 def blurbs_of(works: QuerySet[Work]) -> list[Blurb]:
     """The blurbs of these works (a page: sliced, in the order to show), in two queries: the
-    works' fields, then their tags, creators and gift recipients together, as plain rows (no
-    model instances)."""
+    works' fields, then their tags, creators, gift recipients and series together, as plain
+    rows (no model instances)."""
     blurbs = [Blurb(*row) for row in works.values_list(*FIELDS)]
     if not blurbs:
         return blurbs
@@ -92,10 +94,13 @@ def blurbs_of(works: QuerySet[Work]) -> list[Blurb]:
     creators = []
     gifts = []
     with connections[works.db].cursor() as cursor:
-        cursor.execute(_tags_and_creators_sql(len(by_id)), [*by_id, *by_id, False, *by_id])
+        cursor.execute(_tags_and_creators_sql(len(by_id)),
+                       [*by_id, *by_id, False, *by_id, Work.State.POSTED, *by_id])
         for work_id, tag_type, name, username, position, pk in cursor.fetchall():
             if tag_type == GIFT_ROW:
                 gifts.append((pk, work_id, name, username))
+            elif tag_type == SERIES_ROW:
+                by_id[work_id].series.append((pk, position, name))
             elif username is None:
                 by_id[work_id].tags.append((tag_type, name))
             else:
@@ -106,14 +111,19 @@ def blurbs_of(works: QuerySet[Work]) -> list[Blurb]:
         by_id[work_id].creators.append((name, username))
     for _, work_id, name, username in sorted(gifts):
         by_id[work_id].gifts.append((name, username))
+    for blurb in blurbs:
+        blurb.series.sort()
     return blurbs
 
 
 # Marks the rows of gift recipients (pseud name or plain name, username or NULL, id).
 GIFT_ROW = "#gift"
+# Marks the rows of series (title, NULL, part number, series id). A part's number is one more
+# than the posted parts before it in the series' order (series.selectors numbers them alike).
+SERIES_ROW = "#series"
 
-# A page's tags (type, name), creators (pseud, username, position, id) and gift recipients
-# in one statement.
+# A page's tags (type, name), creators (pseud, username, position, id), gift recipients and
+# series in one statement.
 # Plain SQL that SQLite and PostgreSQL run alike: through the ORM these were two queries whose
 # building cost more than running them.
 TAGS_AND_CREATORS_SQL = """
@@ -128,14 +138,24 @@ UNION ALL
 SELECT f.work_id, '#gift', COALESCE(p.name, f.recipient_name), u.username, NULL, f.id
 FROM {gift} f LEFT JOIN {pseud} p ON p.id = f.pseud_id LEFT JOIN {user} u ON u.id = p.user_id
 WHERE f.refused = %s AND f.work_id IN ({ids})
+UNION ALL
+SELECT sp.work_id, '#series', s.title, NULL,
+       1 + (SELECT COUNT(*) FROM {part} b JOIN {work} w ON w.id = b.work_id
+            WHERE b.series_id = sp.series_id AND w.state = %s
+              AND (b.position < sp.position OR (b.position = sp.position AND b.id < sp.id))),
+       s.id
+FROM {part} sp JOIN {series} s ON s.id = sp.series_id
+WHERE sp.work_id IN ({ids})
 """
 
 
 def _tags_and_creators_sql(count: int) -> str:
-    from fichive.gifts.models import Gift  # the gifts app builds on works
+    from fichive.gifts.models import Gift  # the gifts and series apps build on works
+    from fichive.series.models import Series, SeriesPart
 
     return TAGS_AND_CREATORS_SQL.format(
         gift=Gift._meta.db_table,
+        part=SeriesPart._meta.db_table, series=Series._meta.db_table, work=Work._meta.db_table,
         tagging=Tagging._meta.db_table, tag=Tag._meta.db_table,
         creatorship=Creatorship._meta.db_table, pseud=Pseud._meta.db_table,
         user=User._meta.db_table,
@@ -150,6 +170,9 @@ def blurb_of(work: Work) -> Blurb:
     blurb.creators = [(p.name, p.user.username) for p in work.pseuds()]
     blurb.gifts = [(g.pseud.name, g.pseud.user.username) if g.pseud else (g.recipient_name, None)
                    for g in getattr(work, "shown_gifts", ())]
+    # Prefetched by series.selectors.with_series when the page shows them.
+    blurb.series = sorted((p.series_id, p.number, p.series.title)
+                          for p in getattr(work, "shown_series_parts", ()))
     return blurb
 
 
@@ -181,6 +204,17 @@ def tag_url(name: str) -> str:
 def _work_url_around(script_prefix: str) -> tuple[str, str]:
     before, _, after = reverse("works:detail", args=[987654321]).partition("987654321")
     return before, after
+
+
+@lru_cache(maxsize=8)
+def _series_url_around(script_prefix: str) -> tuple[str, str]:
+    before, _, after = reverse("series:detail", args=[987654321]).partition("987654321")
+    return before, after
+
+
+def _series_url(series_id: int, script_prefix: str) -> str:
+    before, after = _series_url_around(script_prefix)
+    return f"{before}{series_id}{after}"
 
 
 def work_url(work_id: int, script_prefix: str | None = None) -> str:
@@ -335,6 +369,11 @@ def blurb_html(blurb: Blurb, match: Any = None) -> SafeString:
                    f'<p class="found-in"><a href="{escape(match.url)}">Found in '
                    f"{escape(match.chapter.full_title)}</a></p></div>")
     gifts = f" {gifts_html(b.gifts, prefix)}" if b.gifts else ""
+    series = (f'<h6 class="landmark heading">Series</h6><ul class="series">'
+              + "".join(f"<li>Part <strong>{n}</strong> of "
+                        f'<a href="{escape(_series_url(series_id, prefix))}">{escape(title)}</a>'
+                        "</li>" for series_id, n, title in b.series)
+              + "</ul>") if b.series else ""
     expected = "?" if b.expected_chapters is None else str(b.expected_chapters)
     comments = (f'<dt class="comments">Comments:</dt>'
                 f"<dd>{number(b.comments_count, language)}</dd>" if b.comments_count else "")
@@ -359,6 +398,7 @@ def blurb_html(blurb: Blurb, match: Any = None) -> SafeString:
         f"  </div>\n"
         f'  <ul class="tags commas">{listed}</ul>\n'
         f"  {summary}\n"
+        f"  {series}\n"
         f"  {snippet}\n"
         f'  <dl class="stats">\n'
         f'    <dt class="language">Language:</dt><dd lang="{escape(b.language)}">'

@@ -11,6 +11,8 @@ from fichive.accounts.models import Pseud, User
 from fichive.accounts.selectors import pseuds_from_names
 from fichive.gifts.selectors import gift_names_of_work
 from fichive.gifts.services import gift_names_parse
+from fichive.series.models import Series
+from fichive.series.selectors import series_choices_for
 from fichive.tags.models import CATEGORIES, DEFAULT_RATING, RATINGS, WARNINGS
 from fichive.tags.services import split_tag_input
 from fichive.works.languages import LANGUAGES
@@ -48,6 +50,24 @@ class WorkForm(ServiceErrorsForm):
     gifts = forms.CharField(
         required=False, label="Gift this work to",
         help_text="User names, “pseud (user name)”, or any other name, separated by commas.",
+    )
+    series = forms.ModelChoiceField(
+        queryset=Series.objects.none(), required=False, label="Add to one of your series",
+        empty_label="(not in a series)",
+        error_messages={"invalid_choice": "Choose one of your own series for “Add to one of "
+                                          "your series”."},
+    )
+    series_title = forms.CharField(
+        required=False, max_length=255, label="Or start a new series",
+        help_text="Type a series title: the work becomes its first part.",
+        error_messages={"max_length": "The new series title can be at most %(limit_value)d "
+                                      "characters long."},
+    )
+    leave_series = forms.ModelMultipleChoiceField(
+        queryset=Series.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Remove from series",
+        error_messages={"invalid_choice": "Choose only series the work is part of to remove "
+                                          "it from."},
     )
     rating = forms.ChoiceField(choices=[(r, r) for r in RATINGS], initial=DEFAULT_RATING)
     warnings = forms.MultipleChoiceField(
@@ -92,10 +112,16 @@ class WorkForm(ServiceErrorsForm):
     )
     fmt = forms.ChoiceField(choices=FORMAT_CHOICES, initial="html", label="Text format")
 
-    def __init__(self, *args, user: User, **kwargs) -> None:
+    def __init__(self, *args, user: User, work: Work | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         cast(forms.ModelMultipleChoiceField, self.fields["creators"]).queryset = user.pseuds.all()
+        cast(forms.ModelChoiceField, self.fields["series"]).queryset = series_choices_for(user)
+        in_series = work.series.order_by("title", "id") if work is not None else None
+        if in_series is not None and in_series.exists():
+            cast(forms.ModelMultipleChoiceField, self.fields["leave_series"]).queryset = in_series
+        else:
+            del self.fields["leave_series"]
         if not self.is_bound and "creators" not in self.initial:
             self.initial["creators"] = [p.pk for p in user.pseuds.all() if p.is_default]
 
@@ -104,6 +130,19 @@ class WorkForm(ServiceErrorsForm):
 
     def clean_gifts(self) -> list[str]:
         return gift_names_parse(self.cleaned_data.get("gifts", ""))
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("series") is not None and " ".join(data.get("series_title", "").split()):
+            self.add_error("series_title", "Choose one of your series or type a new series "
+                                           "title, not both.")
+        return data
+
+    def series_choices(self) -> dict:
+        """The "Part of a series" answers, as series_services.work_series_set's arguments."""
+        data = self.cleaned_data
+        return {"join": data.get("series"), "new_title": data.get("series_title", ""),
+                "leave": list(data.get("leave_series") or [])}
 
     def to_meta(self) -> WorkMeta:
         data = self.cleaned_data

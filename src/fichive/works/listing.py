@@ -16,6 +16,7 @@ Parameters (flat, repeatable where it makes sense, so a filtered listing is a pl
   words_from, words_to         word-count range, inclusive
   updated_from, updated_to     last-updated range, YYYY-MM-DD, inclusive
   language   a language code (en, de, pt-BR, …)
+  series     a series' id: only the works that are part of it
   q          a full-text search in the query language of search.query (fields, chapter
              text, phrases, OR, exclusions, comparisons); results carry scores and snippets
   page       1-based; past the end shows the last page
@@ -42,7 +43,7 @@ from fichive.search.selectors import RankedWorks, matches_of, scores_of, works_m
 from fichive.tags.models import CATEGORIES, RATINGS, TAG_NAME_MAX, WARNINGS, Tag, tag_key
 from fichive.works.languages import LANGUAGES
 from fichive.works.models import FilterTagging, Work
-from fichive.works.selectors import with_blurb_data, with_gifts
+from fichive.works.selectors import with_blurb_data, with_gifts, with_series
 
 PER_PAGE = 20
 # Reads a page's works from a sliced, sorted works query (listing_build's `fetch`).
@@ -191,6 +192,11 @@ class ListingForm(forms.Form):
         error_messages={"invalid_choice": "“%(value)s” is not a language code the archive "
                         "knows."},
     )
+    series = forms.IntegerField(
+        required=False, min_value=1, widget=forms.HiddenInput,
+        error_messages={"invalid": "The series must be given by its number, like 12.",
+                        "min_value": "Series are numbered from 1."},
+    )
     q = forms.CharField(
         required=False, max_length=MAX_QUERY_LENGTH, label="Search within results",
         widget=forms.TextInput(attrs={"type": "search"}),
@@ -252,6 +258,7 @@ class ListingForm(forms.Form):
             updated_from=data["updated_from"],
             updated_to=data["updated_to"],
             language=data["language"],
+            series=data["series"],
             q=" ".join(data["q"].split()),
             page=data["page"] or 1,
         )
@@ -289,6 +296,7 @@ class Filters:
     updated_from: datetime.date | None = None
     updated_to: datetime.date | None = None
     language: str = ""
+    series: int | None = None
     q: str = ""
     page: int = 1
 
@@ -389,6 +397,8 @@ def _work_conditions(filters: Filters) -> dict[str, Any]:
         conditions["updated__lte"] = filters.updated_to
     if filters.language:
         conditions["language"] = filters.language
+    if filters.series is not None:
+        conditions["series_parts__series_id"] = filters.series  # a work is in it at most once
     return conditions
 
 
@@ -516,7 +526,7 @@ class SortedWorks:
 
 def works_with_blurb_data(works: QuerySet[Work]) -> list[Work]:
     """A page's works as model instances with their tags and creators (the API's fetch)."""
-    return list(with_gifts(with_blurb_data(works)))
+    return list(with_series(with_gifts(with_blurb_data(works))))
 
 
 def works_sort(works: QuerySet[Work], filters: Filters) -> QuerySet[Work]:
@@ -699,7 +709,8 @@ def listing_build(
         if filters.sort == "relevance" and query.has_text:
             # The ranking keeps to matching works the visitor may see; a page's works are
             # still read through the visitor's works (a kept ranking may be minutes old).
-            object_list = RankedWorks(matching, query, fetch=with_gifts(with_blurb_data(works)),
+            object_list = RankedWorks(matching, query,
+                                      fetch=with_series(with_gifts(with_blurb_data(works))),
                                       version=listings_version())
     paginator = Paginator(object_list, PER_PAGE)
     page = paginator.get_page(filters.page)

@@ -6,8 +6,11 @@ also see their own drafts. Every surface (pages, listings, API, downloads) reads
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from fichive.accounts.models import User
@@ -63,6 +66,28 @@ def with_gifts(works: QuerySet[Work]) -> QuerySet[Work]:
     return works.prefetch_related(
         Prefetch("gifts", queryset=Gift.objects.filter(refused=False)
                  .select_related("pseud__user").order_by("id"), to_attr="shown_gifts"))
+
+
+def numbered_series_parts() -> QuerySet[Any]:
+    """SeriesPart rows with their `series` and part `number`: one more than the posted parts
+    before it in the series' order, as blurbs.blurbs_of and series.selectors number them."""
+    from fichive.series.models import SeriesPart  # the series app builds on works
+
+    before = (SeriesPart.objects.filter(series_id=OuterRef("series_id"),
+                                        work__state=Work.State.POSTED)
+              .filter(Q(position__lt=OuterRef("position"))
+                      | Q(position=OuterRef("position"), pk__lt=OuterRef("pk")))
+              .order_by().values("series_id").annotate(n=Count("pk")).values("n")[:1])
+    return (SeriesPart.objects.select_related("series")
+            .annotate(number=Coalesce(Subquery(before, output_field=IntegerField()), 0) + 1)
+            .order_by("series_id"))
+
+
+def with_series(works: QuerySet[Work]) -> QuerySet[Work]:
+    """Blurbs and the API from model instances also show the series each work is part of,
+    prefetched as `shown_series_parts` (numbered_series_parts) in one query."""
+    return works.prefetch_related(Prefetch("series_parts", queryset=numbered_series_parts(),
+                                           to_attr="shown_series_parts"))
 
 
 def work_for_viewer(user: Viewer, work_id: int) -> Work:

@@ -277,11 +277,17 @@ def _set_tags(work: Work, tags: dict[str, list[Tag]]) -> None:
 
 
 def _changed(work_id: int) -> None:
-    """Tell the caches that this work changed: its pages, every listing, and the kept
-    listings of the tags it is found under (filter tags it lost were told of when they went,
-    see filter_tags)."""
-    content_changed(work_ids=[work_id], tag_ids=FilterTagging.objects.filter(
-        work_id=work_id).values_list("tag_id", flat=True))
+    """Tell the caches that this work changed: its pages, the pages of the works that share
+    a series with it (their "Part N of" numbers and previous/next links follow its state),
+    every listing, and the kept listings of the tags it is found under (filter tags it lost
+    were told of when they went, see filter_tags)."""
+    from fichive.series.models import SeriesPart  # the series app builds on works
+
+    siblings = SeriesPart.objects.filter(
+        series_id__in=SeriesPart.objects.filter(work_id=work_id).values("series_id"))
+    content_changed(work_ids={work_id, *siblings.values_list("work_id", flat=True)},
+                    tag_ids=FilterTagging.objects.filter(
+                        work_id=work_id).values_list("tag_id", flat=True))
 
 
 def _tell_on_commit(signal: Signal, **kwargs: Any) -> None:

@@ -21,6 +21,8 @@ from fichive.formats.exporters import download_links
 from fichive.gifts.services import gifts_set
 from fichive.lib.cache import cached_for_guests
 from fichive.readings.tracking import read_counted
+from fichive.series.selectors import series_lines_of_work
+from fichive.series.services import work_series_set
 from fichive.tags.models import Tag, tag_from_url, tag_key
 from fichive.works import listing, selectors, services
 from fichive.works.blurbs import blurbs_of
@@ -108,6 +110,7 @@ def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter]) 
         "show_work_notes": chapters[0].position == 1,
         "show_end_notes": chapters[-1].position == len(all_chapters),
         "downloads": download_links(work),
+        "series_lines": series_lines_of_work(request.user, work),
     }
     if len(chapters) == 1 and len(all_chapters) > 1:
         index = chapters[0].position - 1
@@ -161,6 +164,7 @@ def work_new(request: AuthedRequest) -> HttpResponse:
                     post=action == "post",
                 )
                 gifts_set(work=work, names=form.cleaned_data["gifts"])
+                work_series_set(user=request.user, work=work, **form.series_choices())
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
@@ -184,7 +188,7 @@ def _after_save(
 @login_required
 def work_edit(request: AuthedRequest, work_id: int) -> HttpResponse:
     work = selectors.work_for_editing(request.user, work_id)
-    form = WorkForm(request.POST or None, user=request.user,
+    form = WorkForm(request.POST or None, user=request.user, work=work,
                     initial=WorkForm.initial_for(work, user=request.user))
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "post")
@@ -193,6 +197,7 @@ def work_edit(request: AuthedRequest, work_id: int) -> HttpResponse:
             with transaction.atomic():
                 services.work_update(user=request.user, work=work, meta=form.to_meta())
                 gifts_set(work=work, names=form.cleaned_data["gifts"])
+                work_series_set(user=request.user, work=work, **form.series_choices())
                 if action == "post":
                     services.work_post(user=request.user, work=work)
         except ValidationError as exc:

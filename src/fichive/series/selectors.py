@@ -1,0 +1,229 @@
+"""Reads of series that depend on who is looking: which series and which of their parts a
+visitor may see, and the counts that go with them.
+
+A series' parts are shown through works.selectors (works_visible_to): guests see posted,
+unrestricted works; logged-in users also restricted ones; creators their own drafts too. A
+series none of whose parts the visitor may see is 404 for them, except for the series'
+creators, who see it empty. Counts (works, words) count only the parts the visitor sees;
+bookmarks count the series' public bookmarks.
+
+Parts are numbered as AO3 numbers them, the same for every visitor (so a guest's cached page
+never depends on who else looks): a part's number is one more than the number of posted
+parts before it, in the series' order. A draft part never moves the others' numbers.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+
+from fichive.accounts.models import Pseud, User
+from fichive.accounts.requests import Viewer
+from fichive.bookmarks.models import Bookmark
+from fichive.series.models import Series, SeriesCreatorship, SeriesPart
+from fichive.works.blurbs import Blurb, blurbs_of
+from fichive.works.models import Work
+from fichive.works.selectors import works_visible_to
+
+
+def _logged_in(viewer: Viewer) -> bool:
+    return viewer is not None and viewer.is_authenticated
+
+
+def _with_creators(series: QuerySet[Series]) -> QuerySet[Series]:
+    return series.prefetch_related(Prefetch(
+        "creatorships", queryset=SeriesCreatorship.objects.select_related("pseud__user")
+        .order_by("position", "id")))
+
+
+def creators_of(series: Series) -> list[Pseud]:
+    """The series' creators in byline order (from _with_creators' prefetch when present)."""
+    return [c.pseud for c in sorted(series.creatorships.all(), key=lambda c: (c.position, c.pk))]
+
+
+def created_by(series: Series, viewer: Viewer) -> bool:
+    """Whether the visitor is one of the series' creators (from the prefetch when present)."""
+    if not _logged_in(viewer):
+        return False
+    return any(p.user_id == viewer.pk for p in creators_of(series))  # type: ignore[union-attr]
+
+
+def _public_bookmarks() -> Coalesce:
+    """A series' public bookmarks, counted in the series query (an annotation)."""
+    return Coalesce(Subquery(
+        Bookmark.objects.filter(series_id=OuterRef("pk"), private=False)
+        .order_by().values("series_id").annotate(n=Count("pk")).values("n")[:1],
+        output_field=IntegerField()), 0)
+
+
+@dataclass
+class Part:
+    """One part the visitor may see: its number in the series and its blurb."""
+
+    number: int
+    blurb: Blurb
+
+
+@dataclass
+class SeriesPage:
+    """What the series page shows a visitor."""
+
+    series: Series
+    creators: list[Pseud]
+    parts: list[Part]
+    is_creator: bool
+    bookmarks: int
+    begun: datetime.date | None = None
+    updated: datetime.date | None = None
+
+    @property
+    def words(self) -> int:
+        return sum(p.blurb.word_count for p in self.parts)
+
+    @property
+    def works(self) -> int:
+        return len(self.parts)
+
+
+def _part_rows(viewer: Viewer, series_ids: QuerySet[SeriesPart] | list[int]) -> list[tuple]:
+    """Every part of these series in order: (series id, series title, work id, posted,
+    visible to the visitor, published, updated), in one query."""
+    visible = Exists(works_visible_to(viewer).filter(pk=OuterRef("work_id")))
+    return list(
+        SeriesPart.objects.filter(series_id__in=series_ids)
+        .annotate(visible=visible)
+        .order_by("series_id", "position", "id")
+        .values_list("series_id", "series__title", "work_id", "work__state", "visible",
+                     "work__published", "work__updated"))
+
+
+def _numbers(rows: list[tuple]) -> dict[tuple[int, int], int]:
+    """(series id, work id) → the part's number: 1 + posted parts before it."""
+    numbers: dict[tuple[int, int], int] = {}
+    posted_before: dict[int, int] = {}
+    for series_id, _, work_id, state, *_ in rows:
+        before = posted_before.get(series_id, 0)
+        numbers[(series_id, work_id)] = before + 1
+        if state == Work.State.POSTED:
+            posted_before[series_id] = before + 1
+    return numbers
+
+
+def series_page_for_viewer(viewer: Viewer, series_id: int) -> SeriesPage:
+    """The series with the parts this visitor may see, as blurbs in order; 404 when they may
+    see none of its parts and are not one of its creators."""
+    series = _with_creators(Series.objects.annotate(
+        public_bookmarks=_public_bookmarks())).filter(pk=series_id).first()
+    if series is None:
+        raise Http404("No such series.")
+    is_creator = created_by(series, viewer)
+    rows = _part_rows(viewer, [series.pk])
+    numbers = _numbers(rows)
+    shown = [row for row in rows if row[4]]
+    if not shown and not is_creator:
+        raise Http404("No such series.")
+    blurbs = {b.id: b for b in blurbs_of(Work.objects.filter(pk__in=[r[2] for r in shown]))}
+    parts = [Part(numbers[(series.pk, row[2])], blurbs[row[2]]) for row in shown
+             if row[2] in blurbs]
+    published = [row[5] for row in shown if row[5]]
+    updated = [row[6] for row in shown if row[6]]
+    return SeriesPage(series=series, creators=creators_of(series), parts=parts,
+                      is_creator=is_creator, bookmarks=series.public_bookmarks,  # type: ignore[attr-defined]
+                      begun=min(published) if published else None,
+                      updated=max(updated) if updated else None)
+
+
+def series_for_editing(user: Viewer, series_id: int) -> Series:
+    """The series if this visitor is one of its creators: 404 if they may not see it (no
+    part they may see), 403 if they may."""
+    series = _with_creators(Series.objects.all()).filter(pk=series_id).first()
+    if series is None:
+        raise Http404("No such series.")
+    if not created_by(series, user):
+        visible = works_visible_to(user)
+        if not series.parts.filter(work__in=visible).exists():
+            raise Http404("No such series.")
+        raise PermissionDenied("Only the series' creators can change it.")
+    return series
+
+
+def series_listed_for(viewer: Viewer, *, owner: User) -> QuerySet[Series]:
+    """The series `owner` is a creator of that this visitor may see (at least one part
+    they may see, or they are a creator), newest change first, each annotated with the
+    visitor's counts: `shown_works`, `shown_words`, `shown_updated`, `public_bookmarks`;
+    creators prefetched."""
+    visible = Q(parts__work__in=works_visible_to(viewer))
+    series = (
+        Series.objects.filter(pk__in=SeriesCreatorship.objects.filter(pseud__user=owner)
+                              .values("series_id"))
+        .annotate(shown_works=Count("parts", filter=visible),
+                  shown_words=Coalesce(Sum("parts__work__word_count", filter=visible), 0),
+                  shown_updated=Max("parts__work__updated", filter=visible),
+                  public_bookmarks=_public_bookmarks())
+    )
+    shown = Q(shown_works__gt=0)
+    if _logged_in(viewer):
+        shown |= Q(pk__in=SeriesCreatorship.objects.filter(pseud__user_id=viewer.pk)  # type: ignore[union-attr]
+                   .values("series_id"))
+    return _with_creators(series.filter(shown).order_by("-updated_at", "-id"))
+
+
+@dataclass
+class SeriesLine:
+    """"Part N of <series>" on a work's page, with the neighbouring parts the visitor may see."""
+
+    series_id: int
+    title: str
+    number: int
+    previous_id: int | None = None
+    next_id: int | None = None
+
+
+@dataclass
+class _Run:
+    title: str
+    works: list[tuple[int, bool]] = field(default_factory=list)  # (work id, visible)
+
+
+def series_lines_of_work(viewer: Viewer, work: Work) -> list[SeriesLine]:
+    """Each series the work (which the visitor may see) is part of, oldest series first, in
+    one query."""
+    rows = _part_rows(viewer, SeriesPart.objects.filter(work_id=work.pk).values("series_id"))
+    numbers = _numbers(rows)
+    runs: dict[int, _Run] = {}
+    for series_id, title, work_id, _, visible, *_ in rows:
+        runs.setdefault(series_id, _Run(title)).works.append((work_id, bool(visible)))
+    lines = []
+    for series_id, run in sorted(runs.items()):
+        ids = [work_id for work_id, _ in run.works]
+        if work.pk not in ids:
+            continue
+        here = ids.index(work.pk)
+        before = [w for w, visible in run.works[:here] if visible]
+        after = [w for w, visible in run.works[here + 1:] if visible]
+        lines.append(SeriesLine(series_id, run.title, numbers[(series_id, work.pk)],
+                                before[-1] if before else None, after[0] if after else None))
+    return lines
+
+
+def series_choices_for(user: User) -> QuerySet[Series]:
+    """The series the user may add works to (those they are a creator of), by title."""
+    return Series.objects.filter(
+        pk__in=SeriesCreatorship.objects.filter(pseud__user=user).values("series_id")
+    ).order_by("title", "id")
