@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from fichive.tags.models import Tag
 from fichive.works.models import Chapter, Work
+from fichive.works.selectors import numbered_series_parts
 from fichive.works.templatetags.fichive import tag_url
 
 # Scripts written right to left: the book's pages turn the other way.
@@ -33,6 +34,15 @@ class TagField:
     css: str
     label: str
     tags: list[Link]
+
+
+@dataclass(frozen=True)
+class BookSeries:
+    """A series the work is part of: "Part 2 of <title>"."""
+
+    title: str
+    number: int
+    url: str  # the series' page, absolute
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,7 @@ class Book:
     modified: datetime.datetime
     one_shot: bool  # laid out as AO3 lays out a one-shot: no chapter headings
     subjects: list[str] = field(default_factory=list)
+    series: list[BookSeries] = field(default_factory=list)  # oldest series first
 
     @property
     def direction(self) -> str:
@@ -136,6 +147,12 @@ def book_from_work(work: Work, chapters: list[Chapter], *, site_url: str,
                     content=c.content, url=absolute(c.get_absolute_url()))
         for c in chapters
     ]
+    # The series' titles and part numbers are the same for every visitor (blurbs show them
+    # alike), so the file still doesn't depend on who downloads it.
+    series = [BookSeries(part.series.title, part.number,
+                         absolute(reverse("series:detail", args=[part.series_id])))
+              for part in getattr(work, "shown_series_parts", None)
+              or numbered_series_parts().filter(work_id=work.pk)]
     one_shot = (len(book_chapters) == 1 and not work.is_multichapter
                 and not book_chapters[0].has_preface)
     return Book(
@@ -162,6 +179,7 @@ def book_from_work(work: Work, chapters: list[Chapter], *, site_url: str,
         modified=work.modified_at,
         one_shot=one_shot,
         subjects=subjects,
+        series=series,
     )
 
 

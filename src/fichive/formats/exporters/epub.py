@@ -1,7 +1,8 @@
 """EPUB 3 downloads (with an EPUB 2 NCX for older readers), built with ebooklib: a preface
 page, one XHTML page per chapter, an afterword, navigation and a stylesheet; the OPF says
 title, creators, summary, language, dates, tags as subjects, the archive as publisher and
-the work's address as identifier. Valid for epubcheck."""
+the work's address as identifier, its first series (Calibre's calibre:series and
+EPUB 3's belongs-to-collection). Valid for epubcheck."""
 
 from __future__ import annotations
 
@@ -53,6 +54,18 @@ def build_epub(book: Book) -> bytes:
         ebook.add_metadata("DC", "date", book.published.isoformat())
     for subject in book.subjects:
         ebook.add_metadata("DC", "subject", subject)
+    if book.series:
+        # Calibre's series fields (what most e-reader apps read) and EPUB 3's collection.
+        first = book.series[0]
+        ebook.add_metadata(None, "meta", "", {"name": "calibre:series", "content": first.title})
+        ebook.add_metadata(None, "meta", "", {"name": "calibre:series_index",
+                                              "content": str(first.number)})
+        ebook.add_metadata(None, "meta", first.title,
+                           {"property": "belongs-to-collection", "id": "series-1"})
+        ebook.add_metadata(None, "meta", "series",
+                           {"refines": "#series-1", "property": "collection-type"})
+        ebook.add_metadata(None, "meta", str(first.number),
+                           {"refines": "#series-1", "property": "group-position"})
 
     ebook.add_item(epub.EpubItem(uid="style", file_name="style/book.css",
                                  media_type="text/css",

@@ -81,7 +81,11 @@ def build_txt(book: Book) -> bytes:
                         f"Posted originally on {book.site_name} at {book.url}"]
     tag_lines = [f"{field.label}: {', '.join(t.text for t in field.tags)}"
                  for field in book.tag_fields]
-    tag_lines += [f"Language: {book.language_name}", f"Stats: {book.stats}"]
+    tag_lines.append(f"Language: {book.language_name}")
+    if book.series:
+        tag_lines.append("Series: " + ", ".join(f"Part {entry.number} of {entry.title}"
+                                                for entry in book.series))
+    tag_lines.append(f"Stats: {book.stats}")
     parts.append("\n".join(tag_lines))
     parts += _section("Summary", book.summary)
     parts += _section("Notes", book.notes)
