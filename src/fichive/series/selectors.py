@@ -1,11 +1,12 @@
 """Reads of series that depend on who is looking: which series and which of their parts a
 visitor may see, and the counts that go with them.
 
-A series' parts are shown through works.selectors (works_visible_to): guests see posted,
-unrestricted works; logged-in users also restricted ones; creators their own drafts too. A
-series none of whose parts the visitor may see is 404 for them, except for the series'
-creators, who see it empty. Counts (works, words) count only the parts the visitor sees;
-bookmarks count the series' public bookmarks.
+A series' parts are shown through works.selectors (works_listed_for): posted works the
+visitor may see, so guests see unrestricted ones and logged-in users restricted ones too;
+drafts show in no series until they are posted (as on AO3). A series none of whose parts the
+visitor may see is 404 for them, except for the series' creators, who see it empty.
+Counts (works, words) count only the parts the visitor sees; bookmarks count the series'
+public bookmarks.
 
 Parts are numbered as AO3 numbers them, the same for every visitor (so a guest's cached page
 never depends on who else looks): a part's number is one more than the number of posted
@@ -15,6 +16,7 @@ parts before it, in the series' order. A draft part never moves the others' numb
 from __future__ import annotations
 
 import datetime
+from typing import Any
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
@@ -39,7 +41,7 @@ from fichive.bookmarks.models import Bookmark
 from fichive.series.models import Series, SeriesCreatorship, SeriesPart
 from fichive.works.blurbs import Blurb, blurbs_of
 from fichive.works.models import Work
-from fichive.works.selectors import works_visible_to
+from fichive.works.selectors import works_listed_for, works_visible_to
 
 
 def _logged_in(viewer: Viewer) -> bool:
@@ -101,10 +103,10 @@ class SeriesPage:
         return len(self.parts)
 
 
-def _part_rows(viewer: Viewer, series_ids: QuerySet[SeriesPart] | list[int]) -> list[tuple]:
+def _part_rows(viewer: Viewer, series_ids: QuerySet[Any, Any] | list[int]) -> list[tuple]:
     """Every part of these series in order: (series id, series title, work id, posted,
     visible to the visitor, published, updated), in one query."""
-    visible = Exists(works_visible_to(viewer).filter(pk=OuterRef("work_id")))
+    visible = Exists(works_listed_for(viewer).filter(pk=OuterRef("work_id")))
     return list(
         SeriesPart.objects.filter(series_id__in=series_ids)
         .annotate(visible=visible)
@@ -156,8 +158,7 @@ def series_for_editing(user: Viewer, series_id: int) -> Series:
     if series is None:
         raise Http404("No such series.")
     if not created_by(series, user):
-        visible = works_visible_to(user)
-        if not series.parts.filter(work__in=visible).exists():
+        if not series.parts.filter(work__in=works_listed_for(user)).exists():
             raise Http404("No such series.")
         raise PermissionDenied("Only the series' creators can change it.")
     return series
@@ -168,7 +169,7 @@ def series_listed_for(viewer: Viewer, *, owner: User) -> QuerySet[Series]:
     they may see, or they are a creator), newest change first, each annotated with the
     visitor's counts: `shown_works`, `shown_words`, `shown_updated`, `public_bookmarks`;
     creators prefetched."""
-    visible = Q(parts__work__in=works_visible_to(viewer))
+    visible = Q(parts__work__in=works_listed_for(viewer))
     series = (
         Series.objects.filter(pk__in=SeriesCreatorship.objects.filter(pseud__user=owner)
                               .values("series_id"))
@@ -178,8 +179,8 @@ def series_listed_for(viewer: Viewer, *, owner: User) -> QuerySet[Series]:
                   public_bookmarks=_public_bookmarks())
     )
     shown = Q(shown_works__gt=0)
-    if _logged_in(viewer):
-        shown |= Q(pk__in=SeriesCreatorship.objects.filter(pseud__user_id=viewer.pk)  # type: ignore[union-attr]
+    if isinstance(viewer, User) and viewer.is_authenticated:
+        shown |= Q(pk__in=SeriesCreatorship.objects.filter(pseud__user=viewer)
                    .values("series_id"))
     return _with_creators(series.filter(shown).order_by("-updated_at", "-id"))
 
@@ -227,3 +228,14 @@ def series_choices_for(user: User) -> QuerySet[Series]:
     return Series.objects.filter(
         pk__in=SeriesCreatorship.objects.filter(pseud__user=user).values("series_id")
     ).order_by("title", "id")
+
+
+def parts_for_managing(user: User, series: Series) -> list[dict]:
+    """Every part of the series in order, for its creators' Manage Series page: the work's id,
+    its position (1, 2, …) and its title when the creator may see the work (their own drafts
+    too; another creator's draft stays untitled)."""
+    parts = list(SeriesPart.objects.filter(series=series).order_by("position", "id")
+                 .values_list("work_id", flat=True))
+    titles = dict(works_visible_to(user).filter(pk__in=parts).values_list("pk", "title"))
+    return [{"work_id": work_id, "title": titles.get(work_id), "position": index}
+            for index, work_id in enumerate(parts, start=1)]

@@ -18,7 +18,6 @@ from fichive.series import selectors, services
 from fichive.series.forms import SeriesForm
 from fichive.series.models import SeriesPart
 from fichive.works.models import Work
-from fichive.works.selectors import works_visible_to
 
 PER_PAGE = 20
 
@@ -51,22 +50,12 @@ def series_edit(request: AuthedRequest, series_id: int) -> HttpResponse:
     return render(request, "series/form.html", {"form": form, "series": series})
 
 
-def _manage_rows(request: AuthedRequest, series_id: int) -> list[dict]:
-    """Every part, in order, with its title when the creator may see the work."""
-    parts = list(SeriesPart.objects.filter(series_id=series_id).order_by("position", "id")
-                 .values_list("work_id", flat=True))
-    titles = dict(works_visible_to(request.user).filter(pk__in=parts)
-                  .values_list("pk", "title"))
-    return [{"work_id": work_id, "title": titles.get(work_id), "position": index}
-            for index, work_id in enumerate(parts, start=1)]
-
-
 @login_required
 def series_manage(request: AuthedRequest, series_id: int) -> HttpResponse:
     """Order the parts: each gets a position number; the new order is by those numbers (ties
     keep their old order). Each part can also be taken out of the series here."""
     series = selectors.series_for_editing(request.user, series_id)
-    rows = _manage_rows(request, series.pk)
+    rows = selectors.parts_for_managing(request.user, series)
     error = None
     if request.method == "POST":
         try:

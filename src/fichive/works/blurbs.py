@@ -369,7 +369,7 @@ def blurb_html(blurb: Blurb, match: Any = None) -> SafeString:
                    f'<p class="found-in"><a href="{escape(match.url)}">Found in '
                    f"{escape(match.chapter.full_title)}</a></p></div>")
     gifts = f" {gifts_html(b.gifts, prefix)}" if b.gifts else ""
-    series = (f'<h6 class="landmark heading">Series</h6><ul class="series">'
+    series = ('<h6 class="landmark heading">Series</h6><ul class="series">'
               + "".join(f"<li>Part <strong>{n}</strong> of "
                         f'<a href="{escape(_series_url(series_id, prefix))}">{escape(title)}</a>'
                         "</li>" for series_id, n, title in b.series)
