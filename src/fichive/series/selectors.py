@@ -16,8 +16,8 @@ parts before it, in the series' order. A draft part never moves the others' numb
 from __future__ import annotations
 
 import datetime
-from typing import Any
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
