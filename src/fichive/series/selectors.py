@@ -239,3 +239,12 @@ def parts_for_managing(user: User, series: Series) -> list[dict]:
     titles = dict(works_visible_to(user).filter(pk__in=parts).values_list("pk", "title"))
     return [{"work_id": work_id, "title": titles.get(work_id), "position": index}
             for index, work_id in enumerate(parts, start=1)]
+
+
+def part_of(series: Series, work_id: int) -> Work:
+    """The work if it is a part of the series (for its creators taking it out); 404 if not."""
+    part = SeriesPart.objects.filter(series=series, work_id=work_id).select_related(
+        "work").first()
+    if part is None:
+        raise Http404("That work is not part of the series.")
+    return part.work

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -16,8 +16,6 @@ from fichive.accounts.selectors import user_by_name
 from fichive.lib.cache import cached_for_guests
 from fichive.series import selectors, services
 from fichive.series.forms import SeriesForm
-from fichive.series.models import SeriesPart
-from fichive.works.models import Work
 
 PER_PAGE = 20
 
@@ -82,11 +80,7 @@ def series_manage(request: AuthedRequest, series_id: int) -> HttpResponse:
 @require_POST
 def series_remove_work(request: AuthedRequest, series_id: int, work_id: int) -> HttpResponse:
     series = selectors.series_for_editing(request.user, series_id)
-    part = SeriesPart.objects.filter(series=series, work_id=work_id).select_related(
-        "work").first()
-    if part is None:
-        raise Http404("That work is not part of the series.")
-    work: Work = part.work
+    work = selectors.part_of(series, work_id)
     services.series_remove_work(user=request.user, series=series, work=work)
     messages.success(request, "The work is no longer part of the series.")
     return redirect("series:manage", series_id=series.pk)
