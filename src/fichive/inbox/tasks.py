@@ -32,6 +32,8 @@ SUMMARY_MAX = 10_000
 
 
 def _byline(work: Work) -> str:
+    if work.anonymous:
+        return "Anonymous"
     names = list(Creatorship.objects.filter(work=work).order_by("position")
                  .values_list("pseud__name", flat=True))
     return mail.names_and_guests(names, 0) or "Anonymous"
@@ -56,9 +58,11 @@ def deliver_new_chapter(chapter_id: int) -> int:
 
 @retrying_task()
 def deliver_new_work(work_id: int) -> int:
-    """A work was posted: an item (and mail) for each subscriber of any of its creators."""
+    """A work was posted: an item (and mail) for each subscriber of any of its creators,
+    unless it is anonymous."""
     work = Work.objects.filter(pk=work_id, state=Work.State.POSTED).first()
-    if work is None:
+    if work is None or work.anonymous:
+        # Telling a creator's subscribers of an anonymous work would name its creator.
         return 0
     notice = Notice(kind=InboxItem.Kind.NEW_WORK, work_id=work.pk,
                     url=work.get_absolute_url(), actor_name=_byline(work),
