@@ -13,7 +13,8 @@ from tests.factories import WorkFactory
 WORK_KEYS = {
     "id", "title", "summary", "notes", "end_notes", "rating", "warnings", "categories",
     "fandoms", "relationships", "characters", "freeforms", "language", "words", "complete",
-    "expected_chapters", "restricted", "published", "updated", "creators", "downloads", "chapters",
+    "expected_chapters", "restricted", "published", "updated", "anonymous", "creators",
+    "downloads", "chapters",
 }
 CHAPTER_KEYS = {"position", "title", "summary", "notes", "end_notes", "html", "words"}
 
