@@ -129,3 +129,27 @@ def test_listing_queries_do_not_grow_with_anonymous_works(author, client,
     with django_assert_num_queries(4):  # as test_listing_queries counts /works
         page = html(client.get("/works"))
     assert page.count("by Anonymous</h4>") == 3
+
+
+def test_a_creators_comment_on_their_anonymous_work_is_by_anonymous_creator(
+        author, reader, run_tasks, guest, reader_client, monkeypatch):
+    from fichive.comments import ratelimit
+    from fichive.comments.services import comment_post
+
+    monkeypatch.setattr(ratelimit, "LIMIT", 10_000)
+    work = WorkFactory(author=author, anonymous=True)
+    first = comment_post(work=work, user=reader, content="Who wrote this?")
+    comment_post(work=work, user=author, parent=first, content="Glad you liked it!")
+    run_tasks()
+
+    for visitor, url in [(v, u) for v in (guest, reader_client) for u in (
+            f"/works/{work.pk}/comments", f"/comments/{first.pk}")]:
+        page = html(visitor.get(url))
+        assert "Glad you liked it!" in page
+        assert "Anonymous Creator" in page
+        assert "alice" not in page
+    item = InboxItem.objects.get(user=reader, kind=InboxItem.Kind.REPLY)
+    assert item.actor_name == "Anonymous Creator"
+    to_reader = [m.body for m in mail.outbox if m.to == ["carol@example.org"]]
+    assert to_reader and all("alice" not in body for body in to_reader)
+    assert "Anonymous Creator replied" in to_reader[0]

@@ -79,9 +79,12 @@ def _comment(comment_id: int) -> Comment | None:
 
 def _comment_notice(comment: Comment, kind: str) -> Notice:
     text = strip_tags(comment.content).replace("&nbsp;", " ").strip()
+    actor = comment.author_name
+    if comment.work.anonymous and comment.user_id in _creator_ids(comment.work):
+        actor = "Anonymous Creator"  # a creator of an anonymous work: the name would reveal
     return Notice(kind=kind, work_id=comment.work_id, chapter_id=comment.chapter_id,
                   comment_id=comment.pk, url=comment.get_absolute_url(),
-                  actor_name=comment.author_name, summary=Truncator(text).chars(SUMMARY_MAX))
+                  actor_name=actor, summary=Truncator(text).chars(SUMMARY_MAX))
 
 
 @retrying_task()
