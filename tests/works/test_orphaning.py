@@ -155,6 +155,16 @@ def test_confirming_orphans_the_work_and_takes_away_the_edit_links(author_client
     assert author_client.post(f"/works/{work.pk}/delete").status_code == 403
 
 
+def test_a_draft_is_offered_deletion_instead(author_client, author):
+    draft = WorkFactory(author=author, post=False)
+    page = html(author_client.get(f"/orphans/new?work_id={draft.pk}"))
+    assert "Drafts can't be orphaned" in page
+    assert 'action="/orphans"' not in page
+    response = author_client.post("/orphans", {"work_id": draft.pk, "name": "remove"})
+    assert response.status_code == 400
+    assert _byline(draft) == ["alice"]
+
+
 def test_the_confirmation_without_a_choice_names_the_field(author_client, work):
     response = author_client.post("/orphans", {"work_id": work.pk})
 
