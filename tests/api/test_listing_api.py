@@ -13,7 +13,8 @@ from tests.works.listing_pages import set_counts
 LISTED_WORK_KEYS = {
     "id", "title", "summary", "notes", "end_notes", "rating", "warnings", "categories",
     "fandoms", "relationships", "characters", "freeforms", "language", "words", "complete",
-    "expected_chapters", "restricted", "published", "updated", "creators", "series", "downloads",
+    "expected_chapters", "restricted", "published", "updated", "anonymous", "creators",
+    "series", "downloads",
 }
 FACET_TYPES = ["rating", "warning", "category", "fandom", "relationship", "character",
                "freeform"]

@@ -13,8 +13,8 @@ from tests.factories import WorkFactory
 WORK_KEYS = {
     "id", "title", "summary", "notes", "end_notes", "rating", "warnings", "categories",
     "fandoms", "relationships", "characters", "freeforms", "language", "words", "complete",
-    "expected_chapters", "restricted", "published", "updated", "creators", "series", "downloads",
-    "chapters",
+    "expected_chapters", "restricted", "published", "updated", "anonymous", "creators",
+    "series", "downloads", "chapters",
 }
 CHAPTER_KEYS = {"position", "title", "summary", "notes", "end_notes", "html", "words"}
 

@@ -26,12 +26,27 @@ from fichive.accounts.models import (
 )
 from fichive.tags.models import WranglingLog
 
+# The shared account orphaned works move to (AO3's "orphan_account"): made on first use, no
+# usable password and no email address, so nobody can log in as it.
+ORPHAN_ACCOUNT = "orphan_account"
+# Names no one may sign up or rename an account to.
+RESERVED_USERNAMES = frozenset({ORPHAN_ACCOUNT})
+
+
+def _check_not_reserved(username: str) -> None:
+    if username.lower() in RESERVED_USERNAMES:
+        raise ValidationError({"username": ["That user name is reserved for the archive."]})
+
 
 @transaction.atomic
 def user_create(
-    *, username: str, email: str = "", password: str | None = None, is_staff: bool = False
+    *, username: str, email: str = "", password: str | None = None, is_staff: bool = False,
+    reserved: bool = False,
 ) -> User:
-    """Create an account and its default pseud. No password means an unusable one."""
+    """Create an account and its default pseud. No password means an unusable one.
+    `reserved` lets the archive make its own accounts (orphan_account_user)."""
+    if not reserved:
+        _check_not_reserved(username)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": ["That user name is taken."]})
     user = User(username=username, email=email, is_staff=is_staff)
@@ -111,7 +126,8 @@ def username_for(*, hint: str, fallback: str) -> str:
         base = f"{base}_{fallback}"
     base = base[:40].rstrip("_")
     name, number = base, 1
-    while User.objects.filter(username__iexact=name).exists():
+    while (name.lower() in RESERVED_USERNAMES
+           or User.objects.filter(username__iexact=name).exists()):
         number += 1
         suffix = f"_{number}"
         name = base[: 40 - len(suffix)] + suffix
@@ -185,6 +201,7 @@ def account_claim(*, user: User, password: str, username: str = "") -> User:
     username = (username or "").strip()
     if username and username.lower() != user.username.lower():
         USERNAME_VALIDATOR(username)
+        _check_not_reserved(username)
         if User.objects.filter(username__iexact=username).exclude(pk=user.pk).exists():
             raise ValidationError({"username": ["That user name is taken."]})
         pseud = user.default_pseud
@@ -218,3 +235,26 @@ def preferences_update(*, user: User, **values: bool) -> Preference:
         setattr(preference, name, bool(value))
     preference.save(update_fields=list(values) or None)
     return preference
+
+
+@transaction.atomic
+def orphan_account_user() -> User:
+    """The shared "orphan_account" user, made on first use (no usable password, no email
+    address: nobody logs in as it)."""
+    user = User.objects.filter(username__iexact=ORPHAN_ACCOUNT).first()
+    if user is None:
+        user = user_create(username=ORPHAN_ACCOUNT, reserved=True)
+    return user
+
+
+@transaction.atomic
+def orphan_pseud(*, name: str | None) -> Pseud:
+    """The orphan account's pseud that orphaned works are credited to: its default pseud, or
+    (keeping the author's pseud name as the byline) one named `name`, made when needed."""
+    orphans = orphan_account_user()
+    if name is None or name.lower() == orphans.username.lower():
+        return orphans.default_pseud
+    pseud = orphans.pseuds.filter(name__iexact=name).first()
+    if pseud is None:
+        pseud = Pseud.objects.create(user=orphans, name=name)
+    return pseud

@@ -39,9 +39,11 @@ def work_json(work: Work, request: HttpRequest) -> dict:
         "restricted": work.restricted,
         "published": work.published.isoformat() if work.published else None,
         "updated": work.updated.isoformat() if work.updated else None,
+        # An anonymous work names no creators (for everyone: API answers are shared).
+        "anonymous": work.anonymous,
         "creators": [
             {"pseud": p.name, "user": p.user.username, "byline": p.byline}
-            for p in work.pseuds()
+            for p in work.shown_pseuds()
         ],
         # The series the work is part of (prefetched by selectors.with_series).
         "series": [{"id": p.series_id, "title": p.series.title, "part": p.number}

@@ -29,18 +29,22 @@ THREADS_PER_PAGE = 20
 @dataclass(frozen=True)
 class CommentViewer:
     """Who is reading a work's comments: their account id (None for guests), whether they
-    are one of the work's creators, and whether they are an admin."""
+    are one of the work's creators, and whether they are an admin. `hidden_authors`: on an
+    anonymous work, its creators' accounts, whose comments show as "Anonymous Creator" (to
+    everyone alike, so a guest's cached page and a reader's agree)."""
 
     user_id: int | None
     creator: bool
     admin: bool = False
+    hidden_authors: frozenset[int] = frozenset()
 
     @classmethod
     def of(cls, user: Viewer, work: Work) -> CommentViewer:
+        hidden = frozenset(creator_user_ids(work)) if work.anonymous else frozenset()
         if user is None or not user.is_authenticated:
-            return cls(user_id=None, creator=False)
+            return cls(user_id=None, creator=False, hidden_authors=hidden)
         return cls(user_id=user.pk, creator=user.pk in creator_user_ids(work),
-                   admin=bool(getattr(user, "is_admin", False)))
+                   admin=bool(getattr(user, "is_admin", False)), hidden_authors=hidden)
 
     def may_see(self, comment: Comment) -> bool:
         if comment.deleted:
@@ -72,6 +76,8 @@ class Node:
     can_edit: bool = False
     can_delete: bool = False
     can_moderate: bool = False  # freeze, hide, approve: the work's creators
+    # By a creator of the anonymous work it is on: the byline reads "Anonymous Creator".
+    anonymous_creator: bool = False
 
     @property
     def placeholder(self) -> str:
@@ -93,6 +99,8 @@ def _node(comment: Comment, viewer: CommentViewer, *, may_comment: bool) -> Node
         can_delete=not comment.deleted and (own or viewer.creator or viewer.admin)
         and (visible or viewer.admin),
         can_moderate=visible and viewer.creator,
+        anonymous_creator=comment.user_id is not None
+        and comment.user_id in viewer.hidden_authors,
     )
 
 

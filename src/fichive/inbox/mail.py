@@ -62,6 +62,8 @@ def item_message(item: InboxItem) -> EmailMessage:
     title = f"“{work.title}”"
     link = absolute(item.get_absolute_url())
     actor = item.actor_name or "Someone"
+    if work.anonymous and item.kind in (InboxItem.Kind.NEW_CHAPTER, InboxItem.Kind.NEW_WORK):
+        actor = "Anonymous"  # made anonymous since the item was written: its byline is gone
     if item.kind == InboxItem.Kind.NEW_CHAPTER:
         subject = f"{title}: {item.summary}" if item.summary else f"New chapter of {title}"
         body = (f"{actor} posted a new chapter of {title}: {item.summary}\n\nRead it: {link}"

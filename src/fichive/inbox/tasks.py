@@ -32,6 +32,8 @@ SUMMARY_MAX = 10_000
 
 
 def _byline(work: Work) -> str:
+    if work.anonymous:
+        return "Anonymous"
     names = list(Creatorship.objects.filter(work=work).order_by("position")
                  .values_list("pseud__name", flat=True))
     return mail.names_and_guests(names, 0) or "Anonymous"
@@ -56,9 +58,11 @@ def deliver_new_chapter(chapter_id: int) -> int:
 
 @retrying_task()
 def deliver_new_work(work_id: int) -> int:
-    """A work was posted: an item (and mail) for each subscriber of any of its creators."""
+    """A work was posted: an item (and mail) for each subscriber of any of its creators,
+    unless it is anonymous."""
     work = Work.objects.filter(pk=work_id, state=Work.State.POSTED).first()
-    if work is None:
+    if work is None or work.anonymous:
+        # Telling a creator's subscribers of an anonymous work would name its creator.
         return 0
     notice = Notice(kind=InboxItem.Kind.NEW_WORK, work_id=work.pk,
                     url=work.get_absolute_url(), actor_name=_byline(work),
@@ -75,9 +79,12 @@ def _comment(comment_id: int) -> Comment | None:
 
 def _comment_notice(comment: Comment, kind: str) -> Notice:
     text = strip_tags(comment.content).replace("&nbsp;", " ").strip()
+    actor = comment.author_name
+    if comment.work.anonymous and comment.user_id in _creator_ids(comment.work):
+        actor = "Anonymous Creator"  # a creator of an anonymous work: the name would reveal
     return Notice(kind=kind, work_id=comment.work_id, chapter_id=comment.chapter_id,
                   comment_id=comment.pk, url=comment.get_absolute_url(),
-                  actor_name=comment.author_name, summary=Truncator(text).chars(SUMMARY_MAX))
+                  actor_name=actor, summary=Truncator(text).chars(SUMMARY_MAX))
 
 
 @retrying_task()

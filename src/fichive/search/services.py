@@ -1,7 +1,8 @@
 """Keeping the search index in step: the works services and tag wrangling call these inside
 their own transactions, so a change and its index entries commit together.
 
-A work's document holds its title, creators (pseuds and account names), summary, notes, and
+A work's document holds its title, creators (pseuds and account names; only "Anonymous" for
+an anonymous work, so no search finds it by its creators' names), summary, notes, and
 tag names by type: its own tags, the tags it is found under (canonical tags and meta tags),
 and every synonym of those, so searching any name of a tag finds it. Each chapter's document
 holds its title, summary, notes, text and end notes.
@@ -77,14 +78,22 @@ def _creator_names(pseud: str, user: str) -> list[str]:
     return [pseud] if pseud == user else [pseud, user]
 
 
+# What an anonymous work's document holds for its creators (`creator:anonymous` finds it).
+ANONYMOUS_CREATORS = ["Anonymous"]
+
+
 def _work_rows(work_ids: list[int]) -> list[dict[str, Any]]:
     works: list[dict[str, Any]] = [dict(row) for row in Work.objects.filter(
-        pk__in=work_ids).values("id", "title", "summary", "notes", "end_notes")]
+        pk__in=work_ids).values("id", "title", "summary", "notes", "end_notes", "anonymous")]
     creators: dict[int, list[str]] = defaultdict(list)
-    for work_id, pseud, user in (Creatorship.objects.filter(work_id__in=work_ids)
+    for work_id, pseud, user in (Creatorship.objects.filter(work_id__in=work_ids,
+                                                            work__anonymous=False)
                                  .order_by("position")
                                  .values_list("work_id", "pseud__name", "pseud__user__username")):
         creators[work_id] += _creator_names(pseud, user)
+    for work in works:
+        if work["anonymous"]:
+            creators[work["id"]] = ANONYMOUS_CREATORS
     tag_ids: dict[int, set[int]] = defaultdict(set)
     for model in (Tagging, FilterTagging):
         for work_id, tag_id in model.objects.filter(work_id__in=work_ids).values_list(
@@ -148,7 +157,8 @@ def search_index_new_works(*, works: list[NewWorkDocument]) -> None:
     rows = []
     for new in works:
         work = new.work
-        creators = [n for p in new.creators for n in _creator_names(p.name, p.user.username)]
+        creators = ANONYMOUS_CREATORS if work.anonymous else [
+            n for p in new.creators for n in _creator_names(p.name, p.user.username)]
         rows.append(_work_row({"id": work.pk, "title": work.title, "summary": work.summary,
                                "notes": work.notes, "end_notes": work.end_notes},
                               creators, new.tag_ids, names))

@@ -10,8 +10,7 @@ from django.shortcuts import render
 from fichive.accounts.models import Pseud
 from fichive.search.query import COMPARISONS, TEXT_FIELDS
 from fichive.tags.models import Tag
-from fichive.works.models import Creatorship
-from fichive.works.selectors import works_listed_for
+from fichive.works.selectors import creatorships_credited_for
 
 PER_PAGE = 30
 MAX_WORDS = 8
@@ -27,7 +26,8 @@ def _page(request: HttpRequest, items: QuerySet) -> Page:
 
 def people_search(request: HttpRequest) -> HttpResponse:
     """Pseuds whose name, or whose account's name, has every word typed; with the number of
-    works under each that the visitor may see."""
+    works under each that the visitor may see (anonymous works count only for their
+    creators)."""
     words = _words(request)
     page = None
     if words:
@@ -36,9 +36,9 @@ def people_search(request: HttpRequest) -> HttpResponse:
             pseuds = pseuds.filter(Q(name__icontains=word) | Q(user__username__icontains=word))
         page = _page(request, pseuds)
         ids = [p.pk for p in page.object_list]
-        counts = dict(Creatorship.objects.filter(
-            pseud_id__in=ids, work__in=works_listed_for(request.user))
-            .values_list("pseud_id").annotate(n=Count("work_id")).values_list("pseud_id", "n"))
+        counts = dict(creatorships_credited_for(request.user).filter(pseud_id__in=ids)
+                      .values_list("pseud_id").annotate(n=Count("work_id"))
+                      .values_list("pseud_id", "n"))
         for pseud in page.object_list:
             pseud.visible_works = counts.get(pseud.pk, 0)
     return render(request, "search/people.html", {"q": " ".join(words), "page": page})

@@ -34,7 +34,7 @@ from fichive.works.models import Creatorship, Tagging, Work
 # The work fields a blurb shows.
 FIELDS = ("id", "title", "state", "restricted", "summary", "language", "word_count",
           "chapter_count", "expected_chapters", "complete", "updated", "hits", "kudos_count",
-          "comments_count", "bookmarks_count")
+          "comments_count", "bookmarks_count", "anonymous")
 
 RATING_CODES = {"General Audiences": "G", "Teen And Up Audiences": "T", "Mature": "M",
                 "Explicit": "E", "Not Rated": "NR"}
@@ -47,7 +47,9 @@ CHOSE_NOT_TO_WARN = "Creator Chose Not To Use Archive Warnings"
 @dataclass(slots=True)
 class Blurb:
     """What one work's blurb shows. `tags` are (type, name) sorted by name; `creators` are
-    (pseud name, username) in byline order."""
+    (pseud name, username) in byline order, empty for an anonymous work (the byline reads
+    "Anonymous" for everyone: blurbs are shared between visitors), whose creators are kept in
+    `own_creators` for `blurb_html(own=True)` on its creators' own pages."""
 
     id: int
     title: str
@@ -64,8 +66,10 @@ class Blurb:
     kudos_count: int
     comments_count: int
     bookmarks_count: int
+    anonymous: bool = False
     tags: list[tuple[str, str]] = field(default_factory=list)
     creators: list[tuple[str, str]] = field(default_factory=list)
+    own_creators: list[tuple[str, str]] = field(default_factory=list)
     # (name, username or None for a plain name) of the recipients, in the order given.
     gifts: list[tuple[str, str | None]] = field(default_factory=list)
     # (series id, part number, series title) of the series the work is part of, oldest first.
@@ -108,7 +112,8 @@ def blurbs_of(works: QuerySet[Work]) -> list[Blurb]:
     for blurb in blurbs:
         blurb.tags.sort(key=lambda t: t[1])
     for _, _, work_id, name, username in sorted(creators):
-        by_id[work_id].creators.append((name, username))
+        blurb = by_id[work_id]
+        (blurb.own_creators if blurb.anonymous else blurb.creators).append((name, username))
     for _, work_id, name, username in sorted(gifts):
         by_id[work_id].gifts.append((name, username))
     for blurb in blurbs:
@@ -167,7 +172,9 @@ def blurb_of(work: Work) -> Blurb:
     (selectors.with_blurb_data)."""
     blurb = Blurb(**{name: getattr(work, name) for name in FIELDS})
     blurb.tags = sorted(((t.type, t.name) for t in work.tags.all()), key=lambda t: t[1])
-    blurb.creators = [(p.name, p.user.username) for p in work.pseuds()]
+    blurb.creators = [(p.name, p.user.username) for p in work.shown_pseuds()]
+    if work.anonymous:
+        blurb.own_creators = [(p.name, p.user.username) for p in work.pseuds()]
     blurb.gifts = [(g.pseud.name, g.pseud.user.username) if g.pseud else (g.recipient_name, None)
                    for g in getattr(work, "shown_gifts", ())]
     # Prefetched by series.selectors.with_series when the page shows them.
@@ -326,6 +333,14 @@ def byline_html(creators: list[tuple[str, str]], script_prefix: str | None = Non
     return ", ".join(_creator_link(prefix, name, username) for name, username in creators)
 
 
+def own_anonymous_byline_html(creators: list[tuple[str, str]],
+                              script_prefix: str | None = None) -> str:
+    """An anonymous work's byline as its creators see it: "Anonymous", then their names
+    marked as seen only by them."""
+    return (f'Anonymous <span class="anonymous-own" title="Only you and your co-creators see '
+            f'your names on this anonymous work">[{byline_html(creators, script_prefix)}]</span>')
+
+
 @lru_cache(maxsize=4096)
 def _creator_link(script_prefix: str, name: str, username: str) -> str:
     byline = name if name.lower() == username.lower() else f"{name} ({username})"
@@ -348,8 +363,10 @@ _LISTED = ((Tag.Type.WARNING, "warnings"), (Tag.Type.RELATIONSHIP, "relationship
            (Tag.Type.CHARACTER, "characters"), (Tag.Type.FREEFORM, "freeforms"))
 
 
-def blurb_html(blurb: Blurb, match: Any = None) -> SafeString:
-    """The blurb's <li>; `match` is a search result's passage (search.selectors.Match)."""
+def blurb_html(blurb: Blurb, match: Any = None, *, own: bool = False) -> SafeString:
+    """The blurb's <li>; `match` is a search result's passage (search.selectors.Match).
+    `own`: the page is one of the work's creators' (never stored for guests), and an
+    anonymous work shows them their names beside "Anonymous"."""
     b = blurb
     prefix, language = get_script_prefix(), get_language()
     grouped: dict[str, list[str]] = defaultdict(list)
@@ -374,6 +391,8 @@ def blurb_html(blurb: Blurb, match: Any = None) -> SafeString:
                         f'<a href="{escape(_series_url(series_id, prefix))}">{escape(title)}</a>'
                         "</li>" for series_id, n, title in b.series)
               + "</ul>") if b.series else ""
+    byline = (own_anonymous_byline_html(b.own_creators, prefix) if own and b.own_creators
+              else byline_html(b.creators, prefix))
     expected = "?" if b.expected_chapters is None else str(b.expected_chapters)
     comments = (f'<dt class="comments">Comments:</dt>'
                 f"<dd>{number(b.comments_count, language)}</dd>" if b.comments_count else "")
@@ -385,7 +404,7 @@ def blurb_html(blurb: Blurb, match: Any = None) -> SafeString:
         f'<li class="work blurb group" id="work_{b.id}" role="article">\n'
         f'  <div class="header">\n'
         f'    <h4 class="heading"><a href="{work_url(b.id, prefix)}">{escape(b.title)}</a> by '
-        f"{byline_html(b.creators, prefix)}{gifts}{flags}</h4>\n"
+        f"{byline}{gifts}{flags}</h4>\n"
         f'    <h5 class="fandoms heading"><span class="landmark">Fandoms:</span> '
         f'{", ".join(_tag_link(prefix, name) for name in grouped[Tag.Type.FANDOM])}</h5>\n'
         f'    <ul class="required-tags" aria-label="Required tags">\n'

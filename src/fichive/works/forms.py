@@ -96,6 +96,11 @@ class WorkForm(ServiceErrorsForm):
     restricted = forms.BooleanField(
         required=False, label="Only show to registered users",
     )
+    anonymous = forms.BooleanField(
+        required=False, label="Post anonymously",
+        help_text="Everyone but you and your co-creators sees “Anonymous” as the creator, "
+                  "everywhere on the archive; uncheck it later to reveal your name.",
+    )
     expected_chapters = forms.IntegerField(
         required=False, min_value=1, label="Expected chapters",
         help_text="Leave blank for a one-shot (shows as 1/1) or if you don't know yet "
@@ -161,6 +166,7 @@ class WorkForm(ServiceErrorsForm):
             end_notes=data["end_notes"],
             language=data["language"],
             restricted=data["restricted"],
+            anonymous=data["anonymous"],
             expected_chapters=data["expected_chapters"],
             one_shot_when_blank=True,
             fmt=data["fmt"],
@@ -194,6 +200,7 @@ class WorkForm(ServiceErrorsForm):
             "end_notes": work.end_notes,
             "language": work.language,
             "restricted": work.restricted,
+            "anonymous": work.anonymous,
             "expected_chapters": work.expected_chapters,
             "comment_permission": work.comment_permission,
             "moderated_comments": work.moderated_comments,
@@ -238,3 +245,24 @@ class NewWorkChapterForm(ChapterForm):
     def to_text(self, *, fmt: str = "html") -> ChapterText:
         data = self.cleaned_data
         return ChapterText(content=data["content"], title=data["title"], fmt=fmt)
+
+
+class OrphanForm(forms.Form):
+    """The orphaning confirmation's one choice: take the name off too, or keep it as a byline."""
+
+    KEEP_CHOICES = [
+        ("remove", "Remove my name: the byline becomes “orphan_account”"),
+        ("keep", "Keep my pseud's name as the byline (held by orphan_account, with no link "
+                 "to my account)"),
+    ]
+    name = forms.ChoiceField(
+        choices=KEEP_CHOICES, widget=forms.RadioSelect, initial="remove",
+        label="Your name on the orphaned work",
+        error_messages={"required": "Choose whether your name stays on the orphaned work.",
+                        "invalid_choice": "Choose whether your name stays on the orphaned "
+                                          "work."},
+    )
+
+    @property
+    def keep_pseud_name(self) -> bool:
+        return self.cleaned_data["name"] == "keep"

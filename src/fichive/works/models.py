@@ -142,6 +142,11 @@ class Work(models.Model):
         """Creators in byline order, using prefetched creatorships when present."""
         return [c.pseud for c in sorted(self.creatorships.all(), key=lambda c: c.position)]
 
+    def shown_pseuds(self) -> list[Pseud]:
+        """The creators every surface shows: none for an anonymous work (its byline reads
+        "Anonymous"); only the creators' own pages show them their names (byline tag)."""
+        return [] if self.anonymous else self.pseuds()
+
 
 class Creatorship(models.Model):
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="creatorships")

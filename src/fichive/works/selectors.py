@@ -2,6 +2,11 @@
 
 Guests see posted, unrestricted works; logged-in users also see restricted works; creators
 also see their own drafts. Every surface (pages, listings, API, downloads) reads through here.
+
+An anonymous work is listed like any other, but never connected to its creators for anyone
+but themselves: a creator's listings and counts leave it out (`works_listed_for(owner=…)`,
+`works_by_user`, `creatorships_credited_for`) and its byline reads "Anonymous"
+(`Work.shown_pseuds`, the blurbs).
 """
 
 from __future__ import annotations
@@ -34,7 +39,23 @@ def works_listed_for(user: Viewer, *, owner: User | None = None) -> QuerySet[Wor
         works = works.filter(
             pk__in=Creatorship.objects.filter(pseud__user=owner).values("work_id")
         )
+        if not is_same_user(user, owner):
+            works = works.filter(anonymous=False)
     return works
+
+
+def is_same_user(user: Viewer, owner: User) -> bool:
+    """Whether the visitor is `owner` (who alone sees their anonymous works as theirs)."""
+    return user is not None and user.is_authenticated and user.pk == owner.pk
+
+
+def creatorships_credited_for(user: Viewer) -> QuerySet[Creatorship]:
+    """The creatorships a visitor may connect to their creators (people search counts,
+    per-pseud counts): of works listed for them, and of anonymous works only their own."""
+    rows = Creatorship.objects.filter(work__in=works_listed_for(user))
+    if user is None or not user.is_authenticated:
+        return rows.filter(work__anonymous=False)
+    return rows.filter(Q(work__anonymous=False) | Q(pseud__user=user))
 
 
 def taggings_listed_for(user: Viewer) -> QuerySet[FilterTagging]:
@@ -136,4 +157,6 @@ def works_by_user(viewer: Viewer, owner: User, *, drafts: bool = False) -> Query
     works = works_visible_to(viewer).filter(
         state=state, pk__in=Creatorship.objects.filter(pseud__user=owner).values("work_id")
     )
+    if not is_same_user(viewer, owner):
+        works = works.filter(anonymous=False)
     return with_blurb_data(works.order_by("-updated", "-modified_at", "-id"))

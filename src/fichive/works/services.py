@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.requests import Viewer
+from fichive.accounts.services import ORPHAN_ACCOUNT, orphan_pseud
 from fichive.lib.cache import content_changed
 from fichive.lib.sanitize import userstuff_for_counting
 from fichive.lib.wordcount import count_words_in_text
@@ -90,6 +91,20 @@ class WorkMeta:
     # Comment settings; None leaves a work's setting as it is (the default for a new work).
     comment_permission: str | None = None
     moderated_comments: bool | None = None
+    # Posted anonymously (the posting form's choice); None leaves a work's setting as it is
+    # (a new work is then not anonymous), so importers and the API need not know of it.
+    anonymous: bool | None = None
+
+
+# What listings sort an anonymous work's creator as (its byline reads "Anonymous").
+ANONYMOUS_SORT = "anonymous"
+
+
+def sort_creator_for(*, anonymous: bool, first_pseud: Pseud | None) -> str:
+    """Work.sort_creator: the first creator's name, lowercased, or "anonymous"."""
+    if anonymous:
+        return ANONYMOUS_SORT
+    return first_pseud.name.casefold()[:40] if first_pseud is not None else ""
 
 
 @dataclass
@@ -195,6 +210,8 @@ def _clean_meta(meta: WorkMeta, *, user: User,
         fields["comment_permission"] = meta.comment_permission
     if meta.moderated_comments is not None:
         fields["moderated_comments"] = bool(meta.moderated_comments)
+    if meta.anonymous is not None:
+        fields["anonymous"] = bool(meta.anonymous)
     tags, tag_errors = tags_find_or_create_by_type(wanted=_tag_names(meta), known=known_tags)
     for key, messages in tag_errors.items():
         errors.setdefault(key, []).extend(messages)
@@ -260,7 +277,8 @@ def _set_creators(work: Work, creators: list[Pseud]) -> None:
     Creatorship.objects.bulk_create(
         Creatorship(work=work, pseud=p, position=i) for i, p in enumerate(unique)
     )
-    work.sort_creator = unique[0].name.casefold() if unique else ""
+    work.sort_creator = sort_creator_for(anonymous=work.anonymous,
+                                         first_pseud=unique[0] if unique else None)
     work.save(update_fields=["sort_creator"])
 
 
@@ -371,7 +389,8 @@ def _clean_new(*, user: User, meta: WorkMeta, chapters: list[ChapterText], post:
         **fields, published=published, updated=updated,
         state=Work.State.POSTED if post else Work.State.DRAFT,
         sort_title=sort_title(fields["title"]),
-        sort_creator=creators[0].name.casefold() if creators else "",
+        sort_creator=sort_creator_for(anonymous=bool(fields.get("anonymous")),
+                                      first_pseud=creators[0] if creators else None),
         word_count=sum(values["word_count"] for values in cleaned),
         chapter_count=chapter_count, complete=expected == chapter_count,
     )
@@ -637,3 +656,67 @@ def work_replace(
     search_index_chapters(chapter_ids=work.chapters.values_list("id", flat=True))
     _changed(work.pk)
     return work
+
+
+# ------------------------------------------------------------------------------ orphaning
+
+
+def _orphan(*, user: User, work_ids: list[int], keep_pseud_name: bool) -> None:
+    """Move `user`'s creatorships on these works to the orphan account (its default pseud,
+    or one named like each of the user's pseuds), keeping their places in the byline; the
+    co-creators keep theirs."""
+    if user.username.lower() == ORPHAN_ACCOUNT:
+        raise PermissionDenied("Orphaned works can't be orphaned again.")
+    rows = list(Creatorship.objects.select_for_update().select_related("pseud")
+                .filter(work_id__in=work_ids).order_by("work_id", "position", "id"))
+    targets: dict[str | None, Pseud] = {}
+    by_work: dict[int, list[Creatorship]] = defaultdict(list)
+    for row in rows:
+        by_work[row.work_id].append(row)
+    for work_rows in by_work.values():
+        taken = {row.pseud_id for row in work_rows if row.pseud.user_id != user.pk}
+        for row in work_rows:
+            if row.pseud.user_id != user.pk:
+                continue
+            name = row.pseud.name if keep_pseud_name else None
+            if name not in targets:
+                targets[name] = orphan_pseud(name=name)
+            target = targets[name]
+            if target.pk in taken:  # two of the user's pseuds became one orphan pseud
+                row.delete()
+                continue
+            row.pseud = target
+            row.save(update_fields=["pseud"])
+            taken.add(target.pk)
+    for work in Work.objects.filter(pk__in=work_ids):
+        first = (Creatorship.objects.filter(work=work).select_related("pseud")
+                 .order_by("position", "id").first())
+        work.sort_creator = sort_creator_for(anonymous=work.anonymous,
+                                             first_pseud=first.pseud if first else None)
+        work.save(update_fields=["sort_creator"])
+    search_index_works(work_ids=work_ids, chapters=False)
+    content_changed(work_ids=work_ids, tag_ids=FilterTagging.objects.filter(
+        work_id__in=work_ids).values_list("tag_id", flat=True))
+
+
+@transaction.atomic
+def work_orphan(*, user: User, work: Work, keep_pseud_name: bool) -> Work:
+    """Give up a posted work for good (AO3's orphaning): the user's names on it move to the
+    shared orphan account, by its own name or (`keep_pseud_name`) by a pseud of it named like
+    the user's; the user can no longer edit it. A draft is deleted instead, not orphaned."""
+    _require_creator(user=user, work=work)
+    if work.is_draft:
+        raise ValidationError("Drafts can't be orphaned: delete the draft instead.")
+    _orphan(user=user, work_ids=[work.pk], keep_pseud_name=keep_pseud_name)
+    return work
+
+
+@transaction.atomic
+def works_orphan_all(*, user: User, keep_pseud_name: bool) -> int:
+    """Orphan every posted work of the user's (work_orphan for each; drafts stay theirs);
+    returns how many."""
+    work_ids = sorted(set(Creatorship.objects.filter(
+        pseud__user=user, work__state=Work.State.POSTED).values_list("work_id", flat=True)))
+    if work_ids:
+        _orphan(user=user, work_ids=work_ids, keep_pseud_name=keep_pseud_name)
+    return len(work_ids)

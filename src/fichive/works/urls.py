@@ -23,6 +23,8 @@ urlpatterns = [
          name="chapter-edit"),
     path("works/<int:work_id>/chapters/<int:chapter_id>/delete", views.chapter_delete,
          name="chapter-delete"),
+    path("orphans/new", views.orphan_new, name="orphan-new"),
+    path("orphans", views.orphan_create, name="orphan"),
     path("tags/<str:tag_name>/works", views.tag_works, name="tag-works"),
     path("users/<str:username>/works", views.user_works, name="user-works"),
     path("users/<str:username>/works/drafts", views.user_drafts, name="user-drafts"),

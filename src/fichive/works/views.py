@@ -26,7 +26,7 @@ from fichive.series.services import work_series_set
 from fichive.tags.models import Tag, tag_from_url, tag_key
 from fichive.works import listing, selectors, services
 from fichive.works.blurbs import blurbs_of
-from fichive.works.forms import ChapterForm, NewWorkChapterForm, WorkForm
+from fichive.works.forms import ChapterForm, NewWorkChapterForm, OrphanForm, WorkForm
 from fichive.works.models import Chapter, Work
 
 
@@ -233,6 +233,54 @@ def work_delete(request: AuthedRequest, work_id: int) -> HttpResponse:
         messages.success(request, f"“{title}” was deleted.")
         return redirect("accounts:dashboard", username=request.user.username)
     return render(request, "works/confirm_delete.html", {"work": work, "object": work})
+
+
+@login_required
+def orphan_new(request: AuthedRequest) -> HttpResponse:
+    """/orphans/new?work_id=N (one work) or /orphans/new (all the visitor's posted works): the
+    confirmation, with the choice of keeping the pseud's name; it posts to /orphans."""
+    work = _orphaned_work(request, request.GET.get("work_id"))
+    return _orphan_page(request, OrphanForm(), work)
+
+
+def _orphaned_work(request: AuthedRequest, work_id: str | None) -> Work | None:
+    if not work_id:
+        return None
+    if not work_id.isdigit():
+        raise Http404("No such work.")
+    return selectors.work_for_editing(request.user, int(work_id))
+
+
+def _orphan_page(request: AuthedRequest, form: OrphanForm, work: Work | None,
+                 status: int = 200) -> HttpResponse:
+    count = (None if work is not None
+             else selectors.works_by_user(request.user, request.user).count())
+    return render(request, "works/orphan_confirm.html",
+                  {"form": form, "work": work, "count": count}, status=status)
+
+
+@login_required
+@require_POST
+def orphan_create(request: AuthedRequest) -> HttpResponse:
+    """Orphan the work named by `work_id`, or every posted work of the visitor's."""
+    work = _orphaned_work(request, request.POST.get("work_id"))
+    form = OrphanForm(request.POST)
+    if not form.is_valid():
+        return _orphan_page(request, form, work, status=400)
+    if work is None:
+        count = services.works_orphan_all(user=request.user,
+                                          keep_pseud_name=form.keep_pseud_name)
+        messages.success(request, f"{count} work{'s' if count != 1 else ''} orphaned: "
+                         "they now belong to orphan_account.")
+        return redirect("accounts:dashboard", username=request.user.username)
+    try:
+        services.work_orphan(user=request.user, work=work,
+                             keep_pseud_name=form.keep_pseud_name)
+    except ValidationError as exc:
+        form.add_error(None, exc.messages)
+        return _orphan_page(request, form, work, status=400)
+    messages.success(request, f"“{work.title}” was orphaned: it now belongs to orphan_account.")
+    return redirect(work)
 
 
 @login_required

@@ -140,7 +140,7 @@ def book_from_work(work: Work, chapters: list[Chapter], *, site_url: str,
                                                     for t in tags]))
             subjects.extend(t.name for t in tags)
     creators = [Link(p.byline, absolute(reverse("accounts:dashboard", args=[p.user.username])))
-                for p in work.pseuds()]
+                for p in work.shown_pseuds()]
     book_chapters = [
         BookChapter(position=c.position, title=c.title, heading=c.full_title,
                     summary=c.summary, notes=c.notes, end_notes=c.end_notes,

@@ -24,10 +24,30 @@ def tag_url(tag) -> str:
     return blurbs.tag_url(tag.name)
 
 
-@register.simple_tag
-def byline(work) -> str:
-    """Creator links, "pseud (user)" where the pseud is not the login name."""
-    pseuds = work.pseuds()
+def _viewer_username(context: template.Context) -> str | None:
+    """The logged-in visitor's user name, or None (a guest's page may be stored for every
+    guest, so nothing of a creator's own view reaches it)."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return user.username if user is not None and user.is_authenticated else None
+
+
+def _is_own(context: template.Context, creators: list[tuple[str, str]]) -> bool:
+    username = _viewer_username(context)
+    return username is not None and any(
+        name.lower() == username.lower() for _, name in creators)
+
+
+@register.simple_tag(takes_context=True)
+def byline(context: template.Context, work) -> str:
+    """Creator links, "pseud (user)" where the pseud is not the login name; "Anonymous" for
+    an anonymous work, with the names beside it for its own creators."""
+    if work.anonymous:
+        own = [(p.name, p.user.username) for p in work.pseuds()]
+        if _is_own(context, own):
+            return mark_safe(  # noqa: S308 - byline_html escapes names and URLs
+                blurbs.own_anonymous_byline_html(own))
+    pseuds = work.shown_pseuds()
     if not pseuds:
         return "Anonymous"
     return mark_safe(  # noqa: S308 - byline_html escapes names and URLs
@@ -40,12 +60,14 @@ def tag_list(tags) -> str:
         ", ".join(blurbs.tag_link(t.name) for t in tags))
 
 
-@register.simple_tag
-def blurb(work: Work | Blurb) -> SafeString:
+@register.simple_tag(takes_context=True)
+def blurb(context: template.Context, work: Work | Blurb) -> SafeString:
     """A work's blurb in a listing: from blurbs.blurbs_of, or from a model instance with its
-    blurb data prefetched (selectors.with_blurb_data); a search result's passage with it."""
+    blurb data prefetched (selectors.with_blurb_data); a search result's passage with it.
+    An anonymous work's creators see their names beside "Anonymous"."""
     data = work if isinstance(work, Blurb) else blurb_of(work)
-    return blurb_html(data, getattr(work, "search_match", None))
+    own = bool(data.own_creators) and _is_own(context, data.own_creators)
+    return blurb_html(data, getattr(work, "search_match", None), own=own)
 
 
 @register.filter
