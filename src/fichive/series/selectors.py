@@ -40,7 +40,7 @@ from fichive.accounts.requests import Viewer
 from fichive.bookmarks.models import Bookmark
 from fichive.series.models import Series, SeriesCreatorship, SeriesPart
 from fichive.works.blurbs import Blurb, blurbs_of
-from fichive.works.models import Work
+from fichive.works.models import Creatorship, Work
 from fichive.works.selectors import works_listed_for, works_visible_to
 
 
@@ -48,22 +48,37 @@ def _logged_in(viewer: Viewer) -> bool:
     return viewer is not None and viewer.is_authenticated
 
 
+def _anonymous_part_of_series() -> Exists:
+    """Whether a series creatorship's pseud is a creator of an anonymous part of that series
+    (an annotation on SeriesCreatorship rows)."""
+    return Exists(Creatorship.objects.filter(
+        pseud_id=OuterRef("pseud_id"), work__anonymous=True,
+        work__series_parts__series_id=OuterRef("series_id")))
+
+
 def _with_creators(series: QuerySet[Series]) -> QuerySet[Series]:
+    """Series with their creatorships prefetched, each marked `anonymous` when naming that
+    creator would reveal who made an anonymous part (one query for any number of series)."""
     return series.prefetch_related(Prefetch(
         "creatorships", queryset=SeriesCreatorship.objects.select_related("pseud__user")
-        .order_by("position", "id")))
+        .annotate(anonymous=_anonymous_part_of_series()).order_by("position", "id")))
+
+
+def _creatorships(series: Series) -> list[SeriesCreatorship]:
+    return sorted(series.creatorships.all(), key=lambda c: (c.position, c.pk))
 
 
 def creators_of(series: Series) -> list[Pseud]:
-    """The series' creators in byline order (from _with_creators' prefetch when present)."""
-    return [c.pseud for c in sorted(series.creatorships.all(), key=lambda c: (c.position, c.pk))]
+    """The series' creators as its byline names them, in order: a creator of an anonymous
+    part is left out (the byline reads "Anonymous" when that leaves nobody)."""
+    return [c.pseud for c in _creatorships(series) if not getattr(c, "anonymous", False)]
 
 
 def created_by(series: Series, viewer: Viewer) -> bool:
     """Whether the visitor is one of the series' creators (from the prefetch when present)."""
     if not _logged_in(viewer):
         return False
-    return any(p.user_id == viewer.pk for p in creators_of(series))  # type: ignore[union-attr]
+    return any(c.pseud.user_id == viewer.pk for c in _creatorships(series))  # type: ignore[union-attr]
 
 
 def _public_bookmarks() -> Coalesce:
@@ -179,6 +194,10 @@ def series_listed_for(viewer: Viewer, *, owner: User) -> QuerySet[Series]:
                   public_bookmarks=_public_bookmarks())
     )
     shown = Q(shown_works__gt=0)
+    if not (isinstance(viewer, User) and viewer.pk == owner.pk):
+        # A series listed under the owner's name would reveal the anonymous parts they made.
+        shown &= ~Q(pk__in=Creatorship.objects.filter(
+            pseud__user=owner, work__anonymous=True).values("work__series_parts__series_id"))
     if isinstance(viewer, User) and viewer.is_authenticated:
         shown |= Q(pk__in=SeriesCreatorship.objects.filter(pseud__user=viewer)
                    .values("series_id"))
