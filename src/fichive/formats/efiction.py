@@ -1,8 +1,8 @@
 """Importing an eFiction 3.x archive: authors become unclaimed accounts, stories become works
 (one transaction each, through the works services), reviews become comments on the right
 chapters (kept as they came in ImportedReview too, with their ratings), story favourites
-become private bookmarks of the account that made them, and series are kept in
-ImportedSeries until Fichive has series.
+become private bookmarks of the account that made them, and series become series (their
+sub-series' stories flattened in), kept as they were in ImportedSeries too.
 
 Re-importing finds works by their source URL (<site>/viewstory.php?sid=N), accounts, series
 and reviews by (site, eFiction id), and skips or updates them instead of duplicating; a review
@@ -53,7 +53,10 @@ from fichive.formats.services import (
     save_parsed,
 )
 from fichive.lib.sanitize import userstuff_from_input
+from fichive.series.models import SUMMARY_MAX as SERIES_SUMMARY_MAX
+from fichive.series.services import series_add_work, series_create
 from fichive.tags.models import Tag, tag_key
+from fichive.works.models import Work
 from fichive.works.services import work_post
 
 logger = logging.getLogger("fichive.import")
@@ -110,7 +113,7 @@ class EfictionReport:
                         + (f" ({k} favourite{'s' if k != 1 else ''} skipped)" if k else ""))
         if self.series_kept:
             n = self.series_kept
-            kept.append(f"{n} series kept for when series exist")
+            kept.append(f"{n} series imported")
         return line + (" " + "; ".join(kept) + "." if kept else "")
 
 
@@ -253,6 +256,8 @@ def reviews_to_comments(reviews: QuerySet[ImportedReview]) -> tuple[int, int]:
 
 @transaction.atomic
 def _keep_series(mapper: EfictionMapper, *, source: str) -> int:
+    """Keep each eFiction series as it was (ImportedSeries, with its sub-series), then make
+    or bring up to date the Fichive series standing for it (_make_series)."""
     kept: dict[int, ImportedSeries] = {}
     rows = sorted(mapper.archive.rows("series"), key=lambda r: as_int(r.get("seriesid")))
     for row in rows:
@@ -282,7 +287,49 @@ def _keep_series(mapper: EfictionMapper, *, source: str) -> int:
             position += 1
             ImportedSeriesPart.objects.create(series=series, position=position, work=work,
                                               subseries=subseries)
+    for series in kept.values():
+        _make_series(series)
     return len(kept)
+
+
+def _flattened_works(series: ImportedSeries, seen: set[int] | None = None) -> list[Work]:
+    """The series' works in order, each sub-series' works standing in its place
+    (recursively); each work once, a sub-series that contains itself read once."""
+    seen = set() if seen is None else seen
+    seen.add(series.pk)
+    works: list[Work] = []
+    for part in series.parts.select_related("work", "subseries").order_by("position"):
+        if part.work is not None:
+            works.append(part.work)
+        elif part.subseries is not None and part.subseries.pk not in seen:
+            works.extend(_flattened_works(part.subseries, seen))
+    return list({work.pk: work for work in works}.values())
+
+
+def _make_series(kept: ImportedSeries) -> None:
+    """Make (or, on a re-import, find) the Fichive series of an eFiction series: made by
+    its owner's account (else by its first work's creator), its stories in the eFiction
+    order with the sub-series flattened in; the works' creators join it as creators. Drafts
+    (stories waiting for validation) are parts too, shown once posted. A series whose owner
+    and works were all left out is only kept as it was."""
+    works = _flattened_works(kept)
+    owner = kept.author
+    if owner is None and works:
+        creatorship = works[0].creatorships.select_related("pseud__user").order_by(
+            "position").first()
+        owner = creatorship.pseud.user if creatorship is not None else None
+    if owner is None:
+        return
+    series = kept.series
+    if series is None:
+        series = series_create(user=owner, title=kept.title,
+                               summary=kept.summary[:SERIES_SUMMARY_MAX],
+                               pseuds=[owner.default_pseud])
+        kept.series = series
+        kept.save(update_fields=["series"])
+    for position, work in enumerate(works, start=1):
+        series_add_work(user=owner, series=series, work=work, check_creator=False,
+                        position=position)
 
 
 FAVOURITE_STORY = "ST"  # eFiction's favorites.type: ST story, AU author, SE series
