@@ -191,3 +191,34 @@ def test_a_part_removed_before_the_task_runs_tells_nobody(author, reader, series
     series_remove_work(user=author, series=series, work=later)
     run_tasks()
     assert not InboxItem.objects.filter(work=later).exists()
+
+
+def test_a_new_part_for_500_series_subscribers_is_one_queued_task(
+        author, series, run_tasks, mailoutbox):
+    import time
+
+    from django_tasks_db.models import DBTaskResult
+
+    from fichive.accounts.models import User
+    from tests.inbox.conftest import commit_now
+
+    User.objects.bulk_create([User(username=f"fan{i}", email=f"fan{i}@example.org",
+                                   password="!") for i in range(500)])
+    fans = list(User.objects.filter(username__startswith="fan"))
+    Subscription.objects.bulk_create([Subscription(user=u, series=series) for u in fans])
+    before = set(DBTaskResult.objects.values_list("pk", flat=True))
+    later = WorkFactory(author=author, title="Later")
+    run_tasks()  # its posting alone: nobody subscribes to alice
+    series_add_work(user=author, series=series, work=later)
+    commit_now()
+    queued = list(DBTaskResult.objects.exclude(pk__in=before).filter(status="READY")
+                  .values_list("task_path", flat=True))
+    assert queued == ["fichive.inbox.tasks.deliver_series_part"]
+    assert not InboxItem.objects.filter(work=later).exists()  # never in the request
+
+    started = time.perf_counter()
+    run_tasks()
+    elapsed = time.perf_counter() - started
+    assert InboxItem.objects.filter(work=later, kind="part").count() == 500
+    assert len(mailoutbox) == 500
+    print(f"500 series subscribers: items and mail in {elapsed:.2f} s")

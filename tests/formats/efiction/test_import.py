@@ -388,7 +388,8 @@ def test_older_schema_with_genre_and_warning_tables_and_names_for_ids(db):
     assert data["chapters"][0]["title"] == ""  # the lone chapter named like the story
 
 
-# Favourites: story favourites become private bookmarks of the favouriter's account.
+# Favourites: story and series favourites become private bookmarks of the favouriter's
+# account.
 
 def test_story_favourites_become_private_bookmarks_with_their_comments(imported):
     from fichive.bookmarks.models import Bookmark
@@ -399,8 +400,11 @@ def test_story_favourites_become_private_bookmarks_with_their_comments(imported)
     assert Bookmark.objects.count() == BOOKMARKS_MADE
     assert not Bookmark.objects.filter(private=False).exists()
     reviewer = User.objects.get(username="Reviewer_Only")
-    kept = Bookmark.objects.get(user=reviewer)
+    kept = Bookmark.objects.get(user=reviewer, work__isnull=False)
     assert kept.work == _work(LANTERN)
+    of_series = Bookmark.objects.get(user=reviewer, series__isnull=False)
+    assert of_series.series == ImportedSeries.objects.get(title="The Lantern Cycle").series
+    assert of_series.private and of_series.notes == "<p>The whole cycle.</p>"
     assert kept.pseud == reviewer.default_pseud
     assert kept.notes == "<p>My favourite <b>ever</b>.</p>"
     twice = Bookmark.objects.get(work=_work(SIDE))
@@ -414,6 +418,7 @@ def test_story_favourites_become_private_bookmarks_with_their_comments(imported)
     page = owner.get("/users/Reviewer_Only/bookmarks").content.decode()
     assert LANTERN in page
     assert "My favourite <b>ever</b>." in page and "Private" in page
+    assert "The Lantern Cycle" in page and "The whole cycle." in page
 
 
 def test_favourites_are_not_bookmarked_twice_on_reimport(db, archive, story_files):
