@@ -115,15 +115,19 @@ def test_a_draft_in_a_series_is_told_when_it_is_posted_not_before(
     subscription_create(user=reader, series=series)
     draft = WorkFactory(author=author, title="Still Writing", post=False)
     series_add_work(user=author, series=series, work=draft)
+    # A draft before it is no part to readers: the part after it is told as part 2.
+    after = WorkFactory(author=author, title="After")
+    series_add_work(user=author, series=series, work=after)
     run_tasks()
     assert not InboxItem.objects.filter(work=draft).exists()
-    assert mailoutbox == []
+    assert InboxItem.objects.get(work=after).summary == "Part 2 of “Team Seven”"
+    assert len(mailoutbox) == 1
 
     work_post(user=author, work=draft)
     run_tasks()
     item = InboxItem.objects.get(work=draft)
     assert (item.user, item.kind, item.summary) == (reader, "part", "Part 2 of “Team Seven”")
-    assert len(mailoutbox) == 1
+    assert len(mailoutbox) == 2
 
 
 def test_a_reader_subscribed_to_the_series_and_its_creator_hears_once(

@@ -82,7 +82,9 @@ def _posted_work_locked(work_id: int) -> Work | None:
 
 
 def _part_notice(series: Series, work: Work) -> Notice:
-    ids = list(SeriesPart.objects.filter(series=series).values_list("work_id", flat=True))
+    """"Part N of “Title”", N counting the posted parts (drafts are no part to readers)."""
+    ids = list(SeriesPart.objects.filter(series=series, work__state=Work.State.POSTED)
+               .values_list("work_id", flat=True))
     number = ids.index(work.pk) + 1
     return Notice(kind=InboxItem.Kind.NEW_PART, work_id=work.pk, url=work.get_absolute_url(),
                   actor_name=_byline(work), summary=f"Part {number} of “{series.title}”")
