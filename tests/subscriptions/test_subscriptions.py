@@ -146,8 +146,9 @@ def test_the_work_page_button_takes_one_query(reader_client, reader, work,
 
 
 @pytest.mark.parametrize("data, message", [
-    ({}, "Choose one work or one creator to subscribe to."),
-    ({"work_id": "1", "creator": "alice"}, "Choose one work or one creator to subscribe to."),
+    ({}, "Choose one work, one creator or one series to subscribe to."),
+    ({"work_id": "1", "creator": "alice"},
+     "Choose one work, one creator or one series to subscribe to."),
     ({"work_id": "abc"}, "Enter a whole number."),
     ({"creator": "nobody_here"}, "There is no user named “nobody_here”."),
     ({"creator": "carol"}, "You can't subscribe to yourself."),

@@ -15,6 +15,7 @@ from django.http import Http404
 from fichive.accounts.models import User
 from fichive.accounts.requests import Viewer
 from fichive.bookmarks.models import Bookmark
+from fichive.series.selectors import series_blurbs, series_visible_to
 from fichive.tags.models import Tag
 from fichive.works import listing
 from fichive.works.blurbs import Blurb, blurbs_of
@@ -39,9 +40,11 @@ def _logged_in(viewer: Viewer) -> bool:
 
 def bookmarks_visible_to(viewer: Viewer) -> QuerySet[Bookmark]:
     """Bookmarks this visitor may see: public ones and their own private ones, of external
-    works or of works listed for them (posted; unrestricted for guests)."""
-    of_visible = Q(external_work__isnull=False) | Q(
-        work_id__in=works_listed_for(viewer).values("pk"))
+    works, of works listed for them (posted; unrestricted for guests) or of series with at
+    least one such work."""
+    of_visible = (Q(external_work__isnull=False)
+                  | Q(work_id__in=works_listed_for(viewer).values("pk"))
+                  | Q(series_id__in=series_visible_to(viewer).values("pk")))
     shown = Q(private=False)
     if _logged_in(viewer):
         shown |= Q(user_id=viewer.pk)  # type: ignore[union-attr]
@@ -59,7 +62,7 @@ def bookmark_for_viewer(viewer: Viewer, bookmark_id: int) -> Bookmark:
     bookmark = _with_display_data(bookmarks_visible_to(viewer)).filter(pk=bookmark_id).first()
     if bookmark is None:
         raise Http404("No such bookmark.")
-    attach_blurbs([bookmark])
+    attach_blurbs([bookmark], viewer=viewer)
     return bookmark
 
 
@@ -85,14 +88,27 @@ def work_bookmarked_by(user: Viewer, work_id: int) -> int | None:
             .values_list("pk", flat=True).first())
 
 
-def attach_blurbs(bookmarks: list[Bookmark]) -> None:
-    """Give each bookmark of a work its work's blurb (`blurb`), in two queries for a page."""
+def series_bookmarked_by(user: Viewer, series_id: int) -> int | None:
+    """The id of the user's bookmark of the series, if they have one (one query)."""
+    if user is None or not user.is_authenticated:
+        return None
+    return (Bookmark.objects.filter(user_id=user.pk, series_id=series_id)
+            .values_list("pk", flat=True).first())
+
+
+def attach_blurbs(bookmarks: list[Bookmark], *, viewer: Viewer) -> None:
+    """Give each bookmark of a work its work's blurb (`blurb`), in two queries for a page,
+    and each bookmark of a series its series' blurb (`series_blurb`: counting the works
+    this visitor may see), in two more when the page has any."""
     ids = [b.work_id for b in bookmarks if b.work_id is not None]
     blurbs: dict[int, Blurb] = {}
     if ids:
         blurbs = {b.id: b for b in blurbs_of(Work.objects.filter(pk__in=ids))}
+    shown = series_blurbs(viewer, [b.series_id for b in bookmarks if b.series_id is not None])
     for bookmark in bookmarks:
         bookmark.blurb = blurbs.get(bookmark.work_id)  # type: ignore[attr-defined, arg-type]
+        bookmark.series_blurb = shown.get(  # type: ignore[attr-defined]
+            bookmark.series_id)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -171,7 +187,8 @@ def bookmark_listing_build(
 ) -> BookmarkListing:
     """A page of `bookmarks` (already narrowed to what the visitor may see and to the
     listing's user or work) under the filters: the works' filters of every listing apply to
-    the bookmarked works (bookmarks of external works stay only while none is set), then
+    the bookmarked works (bookmarks of external works and of series stay only while none is
+    set), then
     the bookmarker's tags, recs and notes. A fixed number of queries: tag names (if given,
     one per kind), count, page, its tags, its works' blurbs (two), the sidebar counts."""
     work_tags = listing.tags_resolve(include=works.include, exclude=works.exclude)
@@ -194,7 +211,7 @@ def bookmark_listing_build(
                           listing.PER_PAGE)
     page = paginator.get_page(filters.page)
     page.object_list = list(page.object_list)
-    attach_blurbs(page.object_list)
+    attach_blurbs(page.object_list, viewer=viewer)
     facets: dict[str, Any]
     if paginator.count:
         bookmarked = Work.objects.filter(pk__in=bookmarks.order_by().values("work_id"))

@@ -1,5 +1,6 @@
-"""Writes of bookmarks: making, changing and deleting them (and the external works they may
-point at), with the work's public bookmark count kept equal to its public bookmarks."""
+"""Writes of bookmarks: making, changing and deleting them (of works, of series, and of the
+external works they may point at), with the work's public bookmark count kept equal to its
+public bookmarks."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from fichive.bookmarks.models import (
 )
 from fichive.lib import sanitize
 from fichive.lib.cache import content_changed
+from fichive.series.models import Series
 from fichive.tags.models import RATINGS, Tag, tag_key
 from fichive.tags.services import tag_validate_name, tags_find_or_create_by_type
 from fichive.works.models import Work
@@ -122,15 +124,16 @@ def _count(work_id: int | None, delta: int) -> None:
 
 
 def _insert(*, user: User, pseud: Pseud, data: BookmarkData, work: Work | None = None,
-            external_work: ExternalWork | None = None) -> Bookmark:
+            external_work: ExternalWork | None = None,
+            series: Series | None = None) -> Bookmark:
     _require_own_pseud(user, pseud)
     notes = _clean_field("notes", lambda: clean_notes(data.notes))
     tags = _bookmarker_tags(data.tags)
     try:
         with transaction.atomic():
             bookmark = Bookmark.objects.create(
-                pseud=pseud, user=user, work=work, external_work=external_work, notes=notes,
-                rec=data.rec, private=data.private)
+                pseud=pseud, user=user, work=work, external_work=external_work,
+                series=series, notes=notes, rec=data.rec, private=data.private)
     except IntegrityError:
         raise ValidationError("You have already bookmarked this; edit that bookmark instead.",
                               code="duplicate") from None
@@ -153,6 +156,14 @@ def bookmark_create(*, user: User, work: Work, pseud: Pseud, data: BookmarkData)
     if work.state != Work.State.POSTED:
         raise ValidationError("Only posted works can be bookmarked.", code="draft")
     return _insert(user=user, pseud=pseud, data=data, work=work)
+
+
+@transaction.atomic
+def series_bookmark_create(*, user: User, series: Series, pseud: Pseud,
+                           data: BookmarkData) -> Bookmark:
+    """Bookmark a series the user may see (the caller read it through series.selectors,
+    which asks works.selectors for its works)."""
+    return _insert(user=user, pseud=pseud, data=data, series=series)
 
 
 @transaction.atomic

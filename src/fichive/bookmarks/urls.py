@@ -13,6 +13,8 @@ urlpatterns = [
     path("bookmarks/<int:bookmark_id>/delete", views.bookmark_delete, name="delete"),
     path("works/<int:work_id>/bookmarks", views.work_bookmarks, name="work-bookmarks"),
     path("works/<int:work_id>/bookmarks/new", views.bookmark_new, name="new"),
+    path("series/<int:series_id>/bookmarks", views.series_bookmarks, name="series-bookmarks"),
+    path("series/<int:series_id>/bookmarks/new", views.series_bookmark_new, name="series-new"),
     path("users/<str:username>/bookmarks", views.user_bookmarks, name="user-bookmarks"),
     path("external_works/new", views.external_work_new, name="external-new"),
     path("external_works/<int:external_work_id>", views.external_work_bookmarks,

@@ -1,5 +1,6 @@
-"""Bookmark pages: the bookmark form (new, edit), a bookmark's page, deleting, bookmarks of
-external works, and the listings (everyone's, a user's, a work's)."""
+"""Bookmark pages: the bookmark form (new, edit; of a work or a series), a bookmark's page,
+deleting, bookmarks of external works, and the listings (everyone's, a user's, a work's, a
+series')."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from fichive.bookmarks import selectors, services
 from fichive.bookmarks.forms import BookmarkForm, BookmarkListingForm, ExternalBookmarkForm
 from fichive.bookmarks.models import Bookmark, ExternalWork
 from fichive.lib.cache import cached_for_guests
+from fichive.series.selectors import series_blurbs, series_for_viewer
+from fichive.series.services import is_series_creator
 from fichive.works.blurbs import blurbs_of
 from fichive.works.models import Work
 from fichive.works.selectors import works_listed_for
@@ -53,6 +56,32 @@ def bookmark_new(request: AuthedRequest, work_id: int) -> HttpResponse:
                   {"form": form, "blurb": work, "new": True}, status=_status(request, form))
 
 
+@login_required
+def series_bookmark_new(request: AuthedRequest, series_id: int) -> HttpResponse:
+    """/series/<id>/bookmarks/new: bookmark a series with a work the visitor may see."""
+    series = series_for_viewer(request.user, series_id)
+    existing = selectors.series_bookmarked_by(request.user, series.pk)
+    if existing is not None:
+        messages.info(request,
+                      "You have already bookmarked this series; edit your bookmark here.")
+        return redirect("bookmarks:edit", bookmark_id=existing)
+    form = BookmarkForm(_posted(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            bookmark = services.series_bookmark_create(
+                user=request.user, series=series, pseud=form.cleaned_data["pseud"],
+                data=form.to_data())
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, "Bookmarked.")
+            return redirect(bookmark)
+    blurb = series_blurbs(request.user, [series.pk])[series.pk]
+    return render(request, "bookmarks/bookmark_form.html",
+                  {"form": form, "series_blurb": blurb, "new": True},
+                  status=_status(request, form))
+
+
 def _posted(request: HttpRequest) -> Any:
     """The form data of a POST (even an empty one, so it gets its messages), else None."""
     return request.POST if request.method == "POST" else None
@@ -73,7 +102,7 @@ def bookmark_edit(request: AuthedRequest, bookmark_id: int) -> HttpResponse:
     shown = selectors.bookmarks_visible_to(request.user).filter(pk=bookmark.pk).exists()
     if not shown:
         raise Http404("No such bookmark.")
-    selectors.attach_blurbs([bookmark])
+    selectors.attach_blurbs([bookmark], viewer=request.user)
     initial = {"pseud": bookmark.pseud_id, "notes": bookmark.notes, "rec": bookmark.rec,
                "private": bookmark.private,
                "tags": ", ".join(t.name for t in bookmark.tags.order_by("name"))}
@@ -89,7 +118,8 @@ def bookmark_edit(request: AuthedRequest, bookmark_id: int) -> HttpResponse:
             return redirect(bookmark)
     return render(request, "bookmarks/bookmark_form.html",
                   {"form": form, "bookmark": bookmark,
-                   "blurb": getattr(bookmark, "blurb", None), "new": False},
+                   "blurb": getattr(bookmark, "blurb", None),
+                   "series_blurb": getattr(bookmark, "series_blurb", None), "new": False},
                   status=_status(request, form))
 
 
@@ -104,8 +134,9 @@ def bookmark_delete(request: AuthedRequest, bookmark_id: int) -> HttpResponse:
     shown = selectors.bookmarks_visible_to(request.user).filter(pk=bookmark.pk).exists()
     title = ""
     if shown:
-        title = bookmark.external_work.title if bookmark.external_work else (
-            bookmark.work.title if bookmark.work else "")
+        title = (bookmark.external_work.title if bookmark.external_work else
+                 bookmark.work.title if bookmark.work else
+                 bookmark.series.title if bookmark.series else "")
     return render(request, "bookmarks/confirm_delete.html",
                   {"bookmark": bookmark, "title": title})
 
@@ -164,6 +195,18 @@ def work_bookmarks(request: HttpRequest, work_id: int) -> HttpResponse:
     return _listing_page(
         request, selectors.bookmarks_visible_to(request.user).filter(work_id=work.pk),
         heading=f"Bookmarks of {work.title}", work=work)
+
+
+def series_bookmarks(request: HttpRequest, series_id: int) -> HttpResponse:
+    """/series/<id>/bookmarks: the bookmarks of a series the visitor may see. (Not kept for
+    guests: a bookmark of a series retires no cached page.)"""
+    series = series_for_viewer(request.user, series_id)
+    return _listing_page(
+        request, selectors.bookmarks_visible_to(request.user).filter(series=series),
+        heading=f"Bookmarks of {series.title}", series=series,
+        series_blurb=series_blurbs(request.user, [series.pk])[series.pk],
+        is_creator=request.user.is_authenticated and is_series_creator(
+            user=request.user, series=series))
 
 
 def external_work_bookmarks(request: HttpRequest, external_work_id: int) -> HttpResponse:

@@ -1,8 +1,8 @@
 """Importing an eFiction 3.x archive: authors become unclaimed accounts, stories become works
 (one transaction each, through the works services), reviews become comments on the right
-chapters (kept as they came in ImportedReview too, with their ratings), story favourites
-become private bookmarks of the account that made them, and series are kept in
-ImportedSeries until Fichive has series.
+chapters (kept as they came in ImportedReview too, with their ratings), series become series
+(their sub-series' stories flattened in; kept as they were in ImportedSeries too), and story
+and series favourites become private bookmarks of the account that made them.
 
 Re-importing finds works by their source URL (<site>/viewstory.php?sid=N), accounts, series
 and reviews by (site, eFiction id), and skips or updates them instead of duplicating; a review
@@ -25,7 +25,7 @@ from django.utils import timezone
 from fichive.accounts.models import User
 from fichive.accounts.services import user_create_unclaimed
 from fichive.bookmarks.models import NOTES_MAX, Bookmark
-from fichive.bookmarks.services import BookmarkData, bookmark_create
+from fichive.bookmarks.services import BookmarkData, bookmark_create, series_bookmark_create
 from fichive.comments.services import comment_import
 from fichive.formats.errors import ImportFailed
 from fichive.formats.importers.base import ParsedWork
@@ -53,7 +53,11 @@ from fichive.formats.services import (
     save_parsed,
 )
 from fichive.lib.sanitize import userstuff_from_input
+from fichive.series.models import SUMMARY_MAX as SERIES_SUMMARY_MAX
+from fichive.series.models import Series
+from fichive.series.services import series_add_work, series_create
 from fichive.tags.models import Tag, tag_key
+from fichive.works.models import Work
 from fichive.works.services import work_post
 
 logger = logging.getLogger("fichive.import")
@@ -110,7 +114,7 @@ class EfictionReport:
                         + (f" ({k} favourite{'s' if k != 1 else ''} skipped)" if k else ""))
         if self.series_kept:
             n = self.series_kept
-            kept.append(f"{n} series kept for when series exist")
+            kept.append(f"{n} series imported")
         return line + (" " + "; ".join(kept) + "." if kept else "")
 
 
@@ -253,6 +257,8 @@ def reviews_to_comments(reviews: QuerySet[ImportedReview]) -> tuple[int, int]:
 
 @transaction.atomic
 def _keep_series(mapper: EfictionMapper, *, source: str) -> int:
+    """Keep each eFiction series as it was (ImportedSeries, with its sub-series), then make
+    or bring up to date the Fichive series standing for it (_make_series)."""
     kept: dict[int, ImportedSeries] = {}
     rows = sorted(mapper.archive.rows("series"), key=lambda r: as_int(r.get("seriesid")))
     for row in rows:
@@ -282,38 +288,99 @@ def _keep_series(mapper: EfictionMapper, *, source: str) -> int:
             position += 1
             ImportedSeriesPart.objects.create(series=series, position=position, work=work,
                                               subseries=subseries)
+    for series in kept.values():
+        _make_series(series)
     return len(kept)
 
 
+def _flattened_works(series: ImportedSeries, seen: set[int] | None = None) -> list[Work]:
+    """The series' works in order, each sub-series' works standing in its place
+    (recursively); each work once, a sub-series that contains itself read once."""
+    seen = set() if seen is None else seen
+    seen.add(series.pk)
+    works: list[Work] = []
+    for part in series.parts.select_related("work", "subseries").order_by("position"):
+        if part.work is not None:
+            works.append(part.work)
+        elif part.subseries is not None and part.subseries.pk not in seen:
+            works.extend(_flattened_works(part.subseries, seen))
+    return list({work.pk: work for work in works}.values())
+
+
+def _make_series(kept: ImportedSeries) -> None:
+    """Make (or, on a re-import, find) the Fichive series of an eFiction series: made by
+    its owner's account (else by its first work's creator), its stories in the eFiction
+    order with the sub-series flattened in; the works' creators join it as creators. Drafts
+    (stories waiting for validation) are parts too, shown once posted. A series whose owner
+    and works were all left out is only kept as it was."""
+    works = _flattened_works(kept)
+    owner = kept.author
+    if owner is None and works:
+        creatorship = works[0].creatorships.select_related("pseud__user").order_by(
+            "position").first()
+        owner = creatorship.pseud.user if creatorship is not None else None
+    if owner is None:
+        return
+    series = kept.series
+    if series is None:
+        series = series_create(user=owner, title=kept.title,
+                               summary=kept.summary[:SERIES_SUMMARY_MAX],
+                               pseuds=[owner.default_pseud])
+        kept.series = series
+        kept.save(update_fields=["series"])
+    for position, work in enumerate(works, start=1):
+        series_add_work(user=owner, series=series, work=work, check_creator=False,
+                        position=position)
+
+
 FAVOURITE_STORY = "ST"  # eFiction's favorites.type: ST story, AU author, SE series
+FAVOURITE_SERIES = "SE"
+
+
+def _favourite_target(mapper: EfictionMapper, row: Row, *,
+                      source: str) -> tuple[Work | None, Series | None]:
+    """The imported work or series a favourite is of (None, None: neither)."""
+    kind = str(row.get("type") or "").strip().upper()
+    item = as_int(row.get("item"))
+    if kind == FAVOURITE_STORY:
+        return find_duplicate(source_url=mapper.source_url(item), source_hash=""), None
+    if kind == FAVOURITE_SERIES:
+        kept = ImportedSeries.objects.filter(source=source, source_id=item).first()
+        return None, kept.series if kept is not None else None
+    return None, None
 
 
 def _favourites(mapper: EfictionMapper, *, source: str) -> tuple[int, int]:
-    """Story favourites as private bookmarks of the favouriter's account, the favourite's
-    comments as notes: (made, skipped). Every member of the authors table has an account
-    already (efiction_author_account), so a favourite is skipped only when it is of an author
-    or a series (no such bookmarks yet), or its member or story wasn't imported (a deleted
-    member, a story that failed, or one still waiting for validation, which is a draft).
-    Favourites bookmarked by an earlier import are neither made again nor counted."""
+    """Story and series favourites as private bookmarks of the favouriter's account, the
+    favourite's comments as notes: (made, skipped). Every member of the authors table has
+    an account already (efiction_author_account), so a favourite is skipped only when it is
+    of an author (no such bookmarks), or its member, story or series wasn't imported (a
+    deleted member, a story that failed, or one still waiting for validation, which is a
+    draft). Favourites bookmarked by an earlier import are neither made again nor
+    counted."""
     rows = sorted(mapper.archive.rows("favorites"),
                   key=lambda r: (as_int(r.get("uid")), as_int(r.get("item"))))
     users = _authors(source, [as_int(r.get("uid")) for r in rows])
     made = skipped = 0
     for row in rows:
-        kind = str(row.get("type") or "").strip().upper()
         user = users.get(as_int(row.get("uid")))
-        work = (find_duplicate(source_url=mapper.source_url(as_int(row.get("item"))),
-                               source_hash="")
-                if kind == FAVOURITE_STORY and user is not None else None)
-        if user is None or work is None or work.is_draft:
+        work, series = (_favourite_target(mapper, row, source=source) if user is not None
+                        else (None, None))
+        if user is None or (work is None and series is None) or (
+                work is not None and work.is_draft):
             skipped += 1
             continue
-        if Bookmark.objects.filter(user=user, work=work).exists():
+        if Bookmark.objects.filter(user=user, work=work, series=series).exists():
             continue
         notes = text_as_html(str(row.get("comments") or ""))[:NOTES_MAX]
+        data = BookmarkData(notes=notes, private=True)
         try:
-            bookmark_create(user=user, work=work, pseud=user.default_pseud,
-                            data=BookmarkData(notes=notes, private=True))
+            if work is not None:
+                bookmark_create(user=user, work=work, pseud=user.default_pseud, data=data)
+            else:
+                assert series is not None
+                series_bookmark_create(user=user, series=series, pseud=user.default_pseud,
+                                       data=data)
         except ValidationError:
             logger.info("eFiction favourite %s of uid %s not kept", row.get("item"),
                         row.get("uid"), exc_info=True)
@@ -375,6 +442,6 @@ def efiction_import(
         ImportedReview.objects.filter(source=source).exclude(work_id__in=touched))
     report.reviews_as_comments += made
     report.reviews_without_text += left_out
-    report.bookmarks_made, report.favourites_skipped = _favourites(mapper, source=source)
     report.series_kept = _keep_series(mapper, source=source)
+    report.bookmarks_made, report.favourites_skipped = _favourites(mapper, source=source)
     return report

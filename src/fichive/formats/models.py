@@ -1,5 +1,6 @@
 """What imports keep beyond works: which account stands for an imported archive's author,
-and an eFiction archive's series and reviews, kept until Fichive has series and comments."""
+and an eFiction archive's series (mapped to Fichive series) and reviews (with their ratings,
+mapped to comments)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ class ImportedAuthor(models.Model):
 
 
 class ImportedSeries(models.Model):
-    """An imported archive's series, kept as it was until Fichive has series."""
+    """An imported archive's series as it was (its sub-series included), and the Fichive
+    series made of it (`series`: its stories flattened in order), so a re-import finds it."""
 
     source = models.CharField(max_length=200)
     source_id = models.PositiveIntegerField()
@@ -33,6 +35,8 @@ class ImportedSeries(models.Model):
     summary = models.TextField(blank=True)  # sanitized HTML
     author = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="imported_series")
+    series = models.ForeignKey("series.Series", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="imported_from")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -174,6 +174,29 @@ def _work_from_parsed(parsed: ParsedWork, *, user: User, options: ImportOptions,
     return meta, chapters
 
 
+def place_in_series(work: Work, series: list[tuple[str, int]], *, user: User,
+                    options: ImportOptions) -> None:
+    """Put an imported work in the series its file names ("Part 3 of Title"): the
+    importer's own series of that title (any letter case), made under the importing pseud
+    if they have none, at the file's part number, so parts imported in any order stand in
+    the order of their numbers. A title a series can't have is passed over."""
+    from fichive.series.models import Series
+    from fichive.series.services import series_add_work, series_create
+
+    pseud = options.pseud or user.default_pseud
+    for title, number in series:
+        name = " ".join(title.split())
+        found = (Series.objects.filter(title__iexact=name, creatorships__pseud__user=user)
+                 .order_by("pk").first())
+        try:
+            with transaction.atomic():
+                if found is None:
+                    found = series_create(user=user, title=name, pseuds=[pseud])
+                series_add_work(user=user, series=found, work=work, position=max(number, 0))
+        except ValidationError:
+            continue
+
+
 def _save_existing(existing: Work, *, meta: WorkMeta, chapters: list[ChapterText],
                    user: User, options: ImportOptions, name: str) -> ImportResult:
     """Skip or update (options.on_duplicate) the work imported before."""
@@ -198,12 +221,16 @@ def save_parsed(parsed: ParsedWork, *, user: User, options: ImportOptions,
                                        source_hash=source_hash)
     existing = find_duplicate(source_url=meta.source_url, source_hash=source_hash)
     if existing is not None:
-        return _save_existing(existing, meta=meta, chapters=chapters, user=user,
-                              options=options, name=name)
+        result = _save_existing(existing, meta=meta, chapters=chapters, user=user,
+                                options=options, name=name)
+        if result.status == "updated" and result.work is not None:
+            place_in_series(result.work, parsed.series, user=user, options=options)
+        return result
     try:
         work = work_create(user=user, meta=meta, chapters=chapters, post=not options.draft)
     except ValidationError as exc:
         raise ImportFailed(_one_line(exc)) from exc
+    place_in_series(work, parsed.series, user=user, options=options)
     return ImportResult(name=name, status="created", work=work)
 
 
@@ -238,6 +265,7 @@ class _Story:
     name: str
     meta: WorkMeta
     chapters: list[ChapterText]
+    series: list[tuple[str, int]] = field(default_factory=list)  # (title, part number)
 
     @property
     def sources(self) -> set[str]:
@@ -280,7 +308,8 @@ def works_import_files(*, files: Iterable[tuple[str, bytes]], user: User,
                                              field=exc.field))
                     continue
                 found.append(ImportResult(name=name, status="failed"))  # until it is saved
-                chunk.append(_Story(found, len(found) - 1, name, meta, chapters))
+                chunk.append(_Story(found, len(found) - 1, name, meta, chapters,
+                                    list(parsed.series)))
                 if len(chunk) >= CHUNK_STORIES:
                     _save_chunk(chunk, user=user, options=options)
                     chunk = []
@@ -315,6 +344,8 @@ def _save_chunk(chunk: list[_Story], *, user: User, options: ImportOptions) -> N
                 ImportResult(name=story.name, status="created", work=outcome)
                 if isinstance(outcome, Work) else
                 ImportResult(name=story.name, status="failed", reason=_one_line(outcome)))
+            if isinstance(outcome, Work):
+                place_in_series(outcome, story.series, user=user, options=options)
         pending.clear()
 
     for story in chunk:
@@ -334,6 +365,8 @@ def _save_chunk(chunk: list[_Story], *, user: User, options: ImportOptions) -> N
         except ImportFailed as exc:
             result = ImportResult(name=story.name, status="failed", reason=str(exc),
                                   field=exc.field)
+        if result.status == "updated" and result.work is not None:
+            place_in_series(result.work, story.series, user=user, options=options)
         story.results[story.position] = result
     if pending:
         create_pending()

@@ -20,6 +20,7 @@ PREFERENCE_OF: dict[str, str] = {
     InboxItem.Kind.REPLY: "email_replies",
     InboxItem.Kind.NEW_CHAPTER: "email_subscriptions",
     InboxItem.Kind.NEW_WORK: "email_subscriptions",
+    InboxItem.Kind.NEW_PART: "email_subscriptions",
     InboxItem.Kind.AWAITING_APPROVAL: "email_moderation",
 }
 
@@ -72,6 +73,11 @@ def item_message(item: InboxItem) -> EmailMessage:
         subject = f"{actor} posted {title}"
         body = (f"{actor} posted a new work, {title}.\n\nRead it: {link}\n\n"
                 f"You get this because you subscribed to {actor}.")
+    elif item.kind == InboxItem.Kind.NEW_PART:
+        # (the summary says which part of which series: "Part 2 of “Team Seven”")
+        subject = f"{item.summary}: {title}" if item.summary else f"New part: {title}"
+        body = (f"{actor} posted {title}, {item.summary[:1].lower()}{item.summary[1:]}.\n\n"
+                f"Read it: {link}\n\nYou get this because you subscribed to the series.")
     elif item.kind == InboxItem.Kind.COMMENT:
         subject = f"Comment on {title}"
         body = f"{actor} left a comment on {title}:\n\n{item.summary}\n\nRead and reply: {link}"

@@ -21,6 +21,7 @@ class InboxItem(models.Model):
         REPLY = "reply", "Reply to your comment"
         NEW_CHAPTER = "chapter", "New chapter"
         NEW_WORK = "work", "New work"
+        NEW_PART = "part", "New part of a series"
         AWAITING_APPROVAL = "moderation", "Comment awaiting your approval"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="inbox_items")

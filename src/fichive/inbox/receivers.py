@@ -23,6 +23,10 @@ def on_work_published(sender: Any, work: Any, **kwargs: Any) -> None:
     enqueue_on_commit(tasks.deliver_new_work, work.pk)
 
 
+def on_series_part_added(sender: Any, series: Any, work: Any, **kwargs: Any) -> None:
+    enqueue_on_commit(tasks.deliver_series_part, series.pk, work.pk)
+
+
 def on_comment_published(sender: Any, comment: Any, **kwargs: Any) -> None:
     enqueue_on_commit(tasks.deliver_comment, comment.pk)
 
@@ -45,11 +49,14 @@ def connect() -> None:
     """Connect the receivers (InboxConfig.ready)."""
     from fichive.comments import signals as comment_signals
     from fichive.kudos import signals as kudos_signals
+    from fichive.series import signals as series_signals
     from fichive.works import signals as work_signals
 
     uid = "fichive.inbox"
     work_signals.chapter_published.connect(on_chapter_published, dispatch_uid=f"{uid}.chapter")
     work_signals.work_published.connect(on_work_published, dispatch_uid=f"{uid}.work")
+    series_signals.series_part_added.connect(on_series_part_added,
+                                             dispatch_uid=f"{uid}.series_part")
     comment_signals.comment_published.connect(on_comment_published,
                                               dispatch_uid=f"{uid}.comment")
     comment_signals.comment_awaiting_approval.connect(on_comment_awaiting_approval,

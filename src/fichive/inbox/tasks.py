@@ -8,9 +8,11 @@ import datetime
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -20,7 +22,12 @@ from fichive.inbox import mail
 from fichive.inbox.models import InboxItem, KudosDigest
 from fichive.inbox.services import Notice, end_of_day, inbox_items_create
 from fichive.lib.tasks import retrying_task
-from fichive.subscriptions.selectors import creator_subscriber_ids, work_subscriber_ids
+from fichive.series.models import Series, SeriesPart
+from fichive.subscriptions.selectors import (
+    creator_subscriber_ids,
+    series_subscriber_ids,
+    work_subscriber_ids,
+)
 from fichive.works.models import Chapter, Creatorship, Work
 
 if TYPE_CHECKING:
@@ -56,18 +63,73 @@ def deliver_new_chapter(chapter_id: int) -> int:
     return inbox_items_create(notice=notice, user_ids=work_subscriber_ids(work).iterator())
 
 
+# Kinds of item that tell a subscriber a work was posted: a reader gets one of them per work,
+# whether they subscribed to its creator, to one of its series, or to several of those.
+_NEW_WORK_KINDS = (InboxItem.Kind.NEW_WORK, InboxItem.Kind.NEW_PART)
+
+
+def _not_yet_told(work: Work, user_ids: QuerySet[Any, int]) -> QuerySet[Any, int]:
+    """`user_ids` less the users who already have an item saying this work was posted."""
+    told = InboxItem.objects.filter(work=work, kind__in=_NEW_WORK_KINDS).values("user_id")
+    return user_ids.exclude(user_id__in=told)
+
+
+def _posted_work_locked(work_id: int) -> Work | None:
+    """The posted work, its row locked until the caller's transaction ends, so two fan-outs
+    of the same work (its posting, and its joining a series) take turns and the second
+    sees whom the first told."""
+    return Work.objects.select_for_update().filter(pk=work_id, state=Work.State.POSTED).first()
+
+
+def _part_notice(series: Series, work: Work) -> Notice:
+    """"Part N of “Title”", N counting the posted parts (drafts are no part to readers)."""
+    ids = list(SeriesPart.objects.filter(series=series, work__state=Work.State.POSTED)
+               .values_list("work_id", flat=True))
+    number = ids.index(work.pk) + 1
+    return Notice(kind=InboxItem.Kind.NEW_PART, work_id=work.pk, url=work.get_absolute_url(),
+                  actor_name=_byline(work), summary=f"Part {number} of “{series.title}”")
+
+
+def _tell_series_subscribers(series: Series, work: Work) -> int:
+    return inbox_items_create(
+        notice=_part_notice(series, work),
+        user_ids=_not_yet_told(work, series_subscriber_ids(series, work)).iterator())
+
+
 @retrying_task()
+@transaction.atomic
 def deliver_new_work(work_id: int) -> int:
-    """A work was posted: an item (and mail) for each subscriber of any of its creators,
-    unless it is anonymous."""
-    work = Work.objects.filter(pk=work_id, state=Work.State.POSTED).first()
-    if work is None or work.anonymous:
-        # Telling a creator's subscribers of an anonymous work would name its creator.
+    """A work was posted: an item (and mail) for each subscriber of any of its series (a new
+    part), then for each subscriber of any of its creators (a new work; not for a work
+    posted anonymously: that would name its creator) not told already: each reader hears of
+    a work once."""
+    work = _posted_work_locked(work_id)
+    if work is None:
         return 0
+    made = 0
+    for part in SeriesPart.objects.filter(work=work).select_related("series").order_by(
+            "created_at", "pk"):
+        made += _tell_series_subscribers(part.series, work)
+    if work.anonymous:
+        return made
     notice = Notice(kind=InboxItem.Kind.NEW_WORK, work_id=work.pk,
                     url=work.get_absolute_url(), actor_name=_byline(work),
                     summary=Truncator(strip_tags(work.summary)).chars(300))
-    return inbox_items_create(notice=notice, user_ids=creator_subscriber_ids(work).iterator())
+    return made + inbox_items_create(
+        notice=notice, user_ids=_not_yet_told(work, creator_subscriber_ids(work)).iterator())
+
+
+@retrying_task()
+@transaction.atomic
+def deliver_series_part(series_id: int, work_id: int) -> int:
+    """A work joined a series: if it is posted (and still a part), an item (and mail) for
+    each subscriber of the series not told of the work already. A draft's part is told
+    when the draft is posted (deliver_new_work)."""
+    work = _posted_work_locked(work_id)
+    series = Series.objects.filter(pk=series_id, parts__work_id=work_id).first()
+    if work is None or series is None:
+        return 0
+    return _tell_series_subscribers(series, work)
 
 
 def _comment(comment_id: int) -> Comment | None:

@@ -34,12 +34,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
 
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.requests import Viewer
 from fichive.bookmarks.models import Bookmark
 from fichive.series.models import Series, SeriesCreatorship, SeriesPart
-from fichive.works.blurbs import Blurb, blurbs_of
+from fichive.works.blurbs import Blurb, blurbs_of, byline_html
 from fichive.works.models import Creatorship, Work
 from fichive.works.selectors import works_listed_for, works_visible_to
 
@@ -267,3 +269,80 @@ def part_of(series: Series, work_id: int) -> Work:
     if part is None:
         raise Http404("That work is not part of the series.")
     return part.work
+
+
+# ------------------------------------------------- series in bookmarks and subscriptions
+
+
+def series_path(series_id: int) -> str:
+    """A series' page, /series/<id> (AO3's shape)."""
+    return reverse("series:detail", args=[series_id])
+
+
+def series_visible_to(viewer: Viewer) -> QuerySet[Series]:
+    """Series with at least one work listed for this visitor (posted; unrestricted for
+    guests)."""
+    return Series.objects.filter(Exists(SeriesPart.objects.filter(
+        series_id=OuterRef("pk"), work__in=works_listed_for(viewer).values("pk"))))
+
+
+def series_for_viewer(viewer: Viewer, series_id: int) -> Series:
+    """The series if the visitor may see it; 404 otherwise."""
+    series = series_visible_to(viewer).filter(pk=series_id).first()
+    if series is None:
+        raise Http404("No such series.")
+    return series
+
+
+@dataclass
+class SeriesBlurb:
+    """What a series' blurb shows: `creators` are (pseud name, username) in byline order;
+    `works` and `words` count only the works the visitor may see."""
+
+    id: int
+    title: str
+    summary: str
+    complete: bool
+    updated_at: object
+    works: int
+    words: int
+    creators: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def url(self) -> str:
+        return series_path(self.id)
+
+    def byline(self) -> SafeString:
+        """Creator links (byline_html escapes names and URLs)."""
+        return mark_safe(byline_html(self.creators))  # noqa: S308
+
+
+def series_blurbs(viewer: Viewer, series_ids: list[int]) -> dict[int, SeriesBlurb]:
+    """Blurbs of the series among `series_ids` the visitor may see, by id: two queries (the
+    series with their counts, their creators but those of anonymous parts), none for no
+    ids."""
+    if not series_ids:
+        return {}
+    listed = Q(parts__work__in=works_listed_for(viewer).values("pk"))
+    rows = (Series.objects.filter(pk__in=series_ids)
+            .annotate(works_shown=Count("parts", filter=listed),
+                      words_shown=Coalesce(Sum("parts__work__word_count", filter=listed), 0,
+                                           output_field=IntegerField()))
+            .filter(works_shown__gt=0))
+    blurbs = {s.pk: SeriesBlurb(id=s.pk, title=s.title, summary=s.summary,
+                                complete=s.complete, updated_at=s.updated_at,
+                                works=s.works_shown,
+                                words=s.words_shown)
+              for s in rows}
+    if blurbs:
+        for name, username, series_id in (
+                SeriesCreatorship.objects.filter(series_id__in=list(blurbs))
+                .annotate(anonymous=_anonymous_part_of_series()).filter(anonymous=False)
+                .order_by("series_id", "position", "id")
+                .values_list("pseud__name", "pseud__user__username", "series_id")):
+            blurbs[series_id].creators.append((name, username))
+    return blurbs

@@ -10,6 +10,7 @@ from django.db.models import Max
 from fichive.accounts.models import Pseud, User
 from fichive.lib.cache import content_changed
 from fichive.lib.sanitize import sanitize_html
+from fichive.series import signals
 from fichive.series.models import (
     NOTES_MAX,
     SUMMARY_MAX,
@@ -94,22 +95,38 @@ def series_update(*, user: User, series: Series, title: str, summary: str = "",
 
 
 @transaction.atomic
-def series_add_work(*, user: User, series: Series, work: Work,
-                    check_creator: bool = True) -> SeriesPart:
-    """Add the work as the series' last part (nothing changes if it is already a part). The
-    user must be a creator of the work and of the series; the work's creators who are not
-    yet creators of the series become ones, as on AO3. `check_creator=False` is for
-    importers acting for an archive (the eFiction import), which own both sides."""
+def series_add_work(*, user: User, series: Series, work: Work, check_creator: bool = True,
+                    position: int | None = None) -> SeriesPart:
+    """Add the work as the series' last part (nothing changes if it is already a part, but
+    for its `position` when one is given). The user must be a creator of the work and of
+    the series; the work's creators who are not yet creators of the series become ones, as
+    on AO3. `check_creator=False` is for importers acting for an archive (the eFiction
+    import), which own both sides.
+
+    `position` is the part's sort key instead of "after the last": an importer that knows a
+    work is "Part 3" passes 3, so parts imported in any order end up ordered by their
+    numbers (parts are numbered 1, 2, … in position order, whatever the keys' gaps).
+
+    Once committed, a new part is announced (signals.series_part_added): the series'
+    subscribers hear of it if the work is posted, or when it is."""
     if check_creator:
         _require_work_creator(user=user, work=work)
         _require_series_creator(user=user, series=series)
+    if position is not None and position < 0:
+        raise ValidationError({"position": "A part's position can't be negative."})
     Series.objects.select_for_update().filter(pk=series.pk).first()
     part = SeriesPart.objects.filter(series=series, work=work).first()
     if part is not None:
+        if position is not None and part.position != position:
+            part.position = position
+            part.save(update_fields=["position"])
+            series.save(update_fields=["updated_at"])
+            _changed(series)
         return part
-    last = series.parts.aggregate(last=Max("position"))["last"]
-    part = SeriesPart.objects.create(series=series, work=work,
-                                     position=0 if last is None else last + 1)
+    if position is None:
+        last = series.parts.aggregate(last=Max("position"))["last"]
+        position = 0 if last is None else last + 1
+    part = SeriesPart.objects.create(series=series, work=work, position=position)
     have = set(series.creatorships.values_list("pseud_id", flat=True))
     count = len(have)
     for creatorship in work.creatorships.order_by("position"):
@@ -120,6 +137,8 @@ def series_add_work(*, user: User, series: Series, work: Work,
             count += 1
     series.save(update_fields=["updated_at"])
     _changed(series)
+    transaction.on_commit(lambda: signals.series_part_added.send(
+        sender=Series, series=series, work=work))
     return part
 
 

@@ -1,4 +1,4 @@
-"""Forms of the subscriptions app: the Subscribe buttons (a work or a creator)."""
+"""Forms of the subscriptions app: the Subscribe buttons (a work, a creator or a series)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from fichive.accounts.models import User
 
 
 class SubscribeForm(forms.Form):
-    """What a Subscribe button posts: a work's id or a creator's user name (one of them)."""
+    """What a Subscribe button posts: a work's id, a creator's user name or a series' id (one
+    of them)."""
 
     work_id = forms.IntegerField(required=False, min_value=1)
+    series_id = forms.IntegerField(required=False, min_value=1)
     creator = forms.CharField(required=False, max_length=40)
 
     def clean_creator(self) -> User | None:
@@ -26,6 +28,7 @@ class SubscribeForm(forms.Form):
         data = super().clean() or {}
         if self.errors:
             return data
-        if bool(data.get("work_id")) == bool(data.get("creator")):
-            raise forms.ValidationError("Choose one work or one creator to subscribe to.")
+        if sum(bool(data.get(name)) for name in ("work_id", "creator", "series_id")) != 1:
+            raise forms.ValidationError(
+                "Choose one work, one creator or one series to subscribe to.")
         return data

@@ -1,4 +1,4 @@
-"""Writes to subscriptions: subscribing to a work or a creator, and unsubscribing."""
+"""Writes to subscriptions: subscribing to a work, a creator or a series, and unsubscribing."""
 
 from __future__ import annotations
 
@@ -6,19 +6,28 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from fichive.accounts.models import User
+from fichive.series.models import Series, SeriesPart
+from fichive.series.services import is_series_creator
 from fichive.subscriptions.models import Subscription
 from fichive.works.models import Creatorship, Work
 from fichive.works.selectors import works_listed_for
 
 
-def subscription_create(*, user: User, work: Work | None = None,
-                        creator: User | None = None) -> tuple[Subscription, bool]:
-    """Subscribe `user` to a posted work they may see (its new chapters) or to a creator
-    (their new works). Returns the subscription and whether it is new: subscribing twice
-    changes nothing."""
-    if (work is None) == (creator is None):
-        raise ValidationError("Subscribe to a work or to a creator.")
-    if work is not None:
+def subscription_create(*, user: User, work: Work | None = None, creator: User | None = None,
+                        series: Series | None = None) -> tuple[Subscription, bool]:
+    """Subscribe `user` to a posted work they may see (its new chapters), to a creator
+    (their new works) or to a series with a work they may see (its new parts). Returns the
+    subscription and whether it is new: subscribing twice changes nothing."""
+    if sum(target is not None for target in (work, creator, series)) != 1:
+        raise ValidationError("Subscribe to a work, a creator or a series.")
+    if series is not None:
+        if not SeriesPart.objects.filter(
+                series=series, work__in=works_listed_for(user).values("pk")).exists():
+            raise ValidationError("You can only subscribe to series you can see.")
+        if is_series_creator(user=user, series=series):
+            raise ValidationError("You can't subscribe to your own series.")
+        existing = Subscription.objects.filter(user=user, series=series).first()
+    elif work is not None:
         if not works_listed_for(user).filter(pk=work.pk).exists():
             raise ValidationError("You can only subscribe to posted works you can see.")
         if Creatorship.objects.filter(work=work, pseud__user=user).exists():
@@ -35,10 +44,12 @@ def subscription_create(*, user: User, work: Work | None = None,
         return existing, False
     try:
         with transaction.atomic():
-            return Subscription.objects.create(user=user, work=work, creator=creator), True
+            return Subscription.objects.create(user=user, work=work, creator=creator,
+                                               series=series), True
     except IntegrityError:
         # Pressed twice at once: the other request made it.
-        found = Subscription.objects.filter(user=user, work=work, creator=creator).first()
+        found = Subscription.objects.filter(user=user, work=work, creator=creator,
+                                            series=series).first()
         if found is None:
             raise
         return found, False
@@ -48,7 +59,7 @@ def subscription_create(*, user: User, work: Work | None = None,
 def subscription_delete(*, user: User, subscription_id: int) -> Subscription | None:
     """Unsubscribe: remove one of the user's own subscriptions; None if they have no such
     subscription (already gone, or someone else's)."""
-    subscription = (Subscription.objects.select_related("work", "creator")
+    subscription = (Subscription.objects.select_related("work", "creator", "series")
                     .filter(pk=subscription_id, user=user).first())
     if subscription is None:
         return None

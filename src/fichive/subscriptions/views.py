@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from fichive.accounts.models import User
 from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import user_by_name
+from fichive.series.selectors import series_for_viewer, series_path
 from fichive.subscriptions import selectors, services
 from fichive.subscriptions.forms import SubscribeForm
 from fichive.works.selectors import work_for_viewer
@@ -62,7 +63,15 @@ def _subscribe(request: AuthedRequest, owner: User) -> HttpResponse:
                 messages.error(request, str(error))
         return back(request, mine)
     creator: User | None = form.cleaned_data.get("creator")
-    if creator is not None:
+    if form.cleaned_data.get("series_id"):
+        series = series_for_viewer(owner, form.cleaned_data["series_id"])
+        target, name = series_path(series.pk), f"the series “{series.title}”"
+        try:
+            _, created = services.subscription_create(user=owner, series=series)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return back(request, target)
+    elif creator is not None:
         target = reverse("accounts:dashboard", args=[creator.username])
         name = creator.username
         try:
@@ -100,4 +109,6 @@ def unsubscribe(request: AuthedRequest, username: str, subscription_id: int) -> 
         messages.success(request, f"You have unsubscribed from “{gone.work.title}”.")
     elif gone.creator is not None:
         messages.success(request, f"You have unsubscribed from {gone.creator.username}.")
+    elif gone.series is not None:
+        messages.success(request, f"You have unsubscribed from the series “{gone.series.title}”.")
     return back(request, mine)

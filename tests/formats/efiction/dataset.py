@@ -193,11 +193,11 @@ FILLERS = 3
 WORK_COUNT = 5 + FILLERS  # stories that import (every one but the broken one)
 STORY_COUNT = WORK_COUNT + 1
 REVIEWS_KEPT = 4  # story reviews (one series review is not kept)
-# Story favourites that become private bookmarks, and those skipped: of an author, of a
-# series, of a story waiting for validation (a draft), of a story that failed, by a uid
-# that is not a member.
-BOOKMARKS_MADE = 4
-FAVOURITES_SKIPPED = 5
+# Story and series favourites that become private bookmarks, and those skipped: of an
+# author, of a story waiting for validation (a draft), of a story that failed, by a uid that
+# is not a member.
+BOOKMARKS_MADE = 5
+FAVOURITES_SKIPPED = 4
 
 _WORDS = ["lantern", "harbour", "quiet", "storm", "letter", "garden", "silver", "winter",
           "river", "candle", "road", "morning", "shadow", "window", "promise"]
@@ -331,7 +331,7 @@ def make_dataset(*, unix_dates: bool = False, seed: int = 5) -> Dataset:
         (2, 1, "ST", "Ours!"),  # a co-author's favourite of their own story
         (2, 3, "ST", "Waiting for it."),  # not validated: a draft, skipped
         (1, 2, "AU", "Great author."),  # an author favourite, skipped
-        (4, 1, "SE", ""),  # a series favourite, skipped
+        (4, 1, "SE", "The whole cycle."),  # a series favourite: a series bookmark
         (77, 1, "ST", "Gone member."),  # no such member, skipped
         (3, 4, "ST", ""),  # the broken story, skipped
     ], start=1):

@@ -33,7 +33,7 @@ def test_lines_summary_and_failure_exit_status(db, capsys, dump_file, story_file
         f"Imported {WORK_COUNT} works, 1 failed. 4 accounts created for authors to claim at "
         f"/claim; {REVIEWS_KEPT} reviews imported as comments; {BOOKMARKS_MADE} private "
         f"bookmarks made from favourites ({FAVOURITES_SKIPPED} favourites skipped); 2 series "
-        "kept for when series exist.")
+        "imported.")
     assert "sid 4 “Broken Story”: error: the story has no chapters" in out
     assert any(line.startswith("sid 3 “Pending Story” → /works/") and line.endswith("(draft)")
                for line in out)
@@ -47,7 +47,7 @@ def test_second_run_skips_and_update_updates(db, capsys, dump_file, story_files)
     # The reviews are comments already and the favourites bookmarks: nothing new is made.
     assert out[-1] == (f"Imported 0 works ({WORK_COUNT} skipped), 1 failed. 0 private "
                        f"bookmarks made from favourites ({FAVOURITES_SKIPPED} "
-                       "favourites skipped); 2 series kept for when series exist.")
+                       "favourites skipped); 2 series imported.")
     assert any(line.startswith("sid 1 “The Lantern Keeper”: skipped: already imported as "
                                "/works/") for line in out)
 

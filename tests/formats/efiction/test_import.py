@@ -240,6 +240,49 @@ def test_series_are_kept_in_order_with_sub_series(imported):
     assert [p.work.title for p in parts[2].subseries.parts.all() if p.work] == [SIDE]
 
 
+def test_series_become_series_with_sub_series_flattened_in(imported, archive, story_files):
+    from fichive.series.models import Series
+
+    cycle = ImportedSeries.objects.get(title="The Lantern Cycle").series
+    side = ImportedSeries.objects.get(title="Side Stories").series
+    assert cycle is not None and side is not None
+    assert cycle.summary == "<p>All the lantern tales.</p>"
+    # The sub-series' story stands where the sub-series stood.
+    assert list(cycle.parts.values_list("work__title", flat=True)) == [LANTERN, PLAIN, SIDE]
+    assert list(side.parts.values_list("work__title", flat=True)) == [SIDE]
+    # The owner's account pseud made it; the sub-series' author joined with their story.
+    owners = list(cycle.creatorships.order_by("position")
+                  .values_list("pseud__user__username", flat=True))
+    assert owners[0] == "Moonlit_Quill" and len(owners) == 2
+    assert list(side.creatorships.values_list("pseud__user_id", flat=True)) == [
+        ImportedSeries.objects.get(title="Side Stories").author_id]
+    # Readers find it: its bookmarks page shows its blurb.
+    page = Client().get(f"/series/{cycle.pk}/bookmarks").content.decode()
+    assert "The Lantern Cycle" in page and '<dd class="works">3</dd>' in page
+    # A re-import finds the series again: no new series, no new parts.
+    _import(archive, story_files=story_files)
+    _import(archive, story_files=story_files, on_duplicate="update")
+    assert Series.objects.count() == 2
+    assert list(cycle.parts.values_list("work__title", flat=True)) == [LANTERN, PLAIN, SIDE]
+
+
+def test_a_sub_series_holding_its_parent_is_read_once(db):
+    from fichive.formats.efiction import _flattened_works
+    from fichive.formats.models import ImportedSeriesPart
+    from tests.factories import UserFactory, WorkFactory
+
+    user = UserFactory()
+    one, two = WorkFactory(author=user, title="One"), WorkFactory(author=user, title="Two")
+    outer = ImportedSeries.objects.create(source="x", source_id=1, title="Outer")
+    inner = ImportedSeries.objects.create(source="x", source_id=2, title="Inner")
+    ImportedSeriesPart.objects.create(series=outer, position=1, work=one)
+    ImportedSeriesPart.objects.create(series=outer, position=2, subseries=inner)
+    ImportedSeriesPart.objects.create(series=inner, position=1, work=two)
+    ImportedSeriesPart.objects.create(series=inner, position=2, subseries=outer)
+    ImportedSeriesPart.objects.create(series=inner, position=3, work=one)
+    assert [w.title for w in _flattened_works(outer)] == ["One", "Two"]
+
+
 def test_reimport_skips_without_duplicates(db, archive, story_files):
     _import(archive, story_files=story_files)
     counts = (Work.objects.count(), User.objects.count(), ImportedReview.objects.count(),
@@ -345,7 +388,8 @@ def test_older_schema_with_genre_and_warning_tables_and_names_for_ids(db):
     assert data["chapters"][0]["title"] == ""  # the lone chapter named like the story
 
 
-# Favourites: story favourites become private bookmarks of the favouriter's account.
+# Favourites: story and series favourites become private bookmarks of the favouriter's
+# account.
 
 def test_story_favourites_become_private_bookmarks_with_their_comments(imported):
     from fichive.bookmarks.models import Bookmark
@@ -356,8 +400,11 @@ def test_story_favourites_become_private_bookmarks_with_their_comments(imported)
     assert Bookmark.objects.count() == BOOKMARKS_MADE
     assert not Bookmark.objects.filter(private=False).exists()
     reviewer = User.objects.get(username="Reviewer_Only")
-    kept = Bookmark.objects.get(user=reviewer)
+    kept = Bookmark.objects.get(user=reviewer, work__isnull=False)
     assert kept.work == _work(LANTERN)
+    of_series = Bookmark.objects.get(user=reviewer, series__isnull=False)
+    assert of_series.series == ImportedSeries.objects.get(title="The Lantern Cycle").series
+    assert of_series.private and of_series.notes == "<p>The whole cycle.</p>"
     assert kept.pseud == reviewer.default_pseud
     assert kept.notes == "<p>My favourite <b>ever</b>.</p>"
     twice = Bookmark.objects.get(work=_work(SIDE))
@@ -371,6 +418,7 @@ def test_story_favourites_become_private_bookmarks_with_their_comments(imported)
     page = owner.get("/users/Reviewer_Only/bookmarks").content.decode()
     assert LANTERN in page
     assert "My favourite <b>ever</b>." in page and "Private" in page
+    assert "The Lantern Cycle" in page and "The whole cycle." in page
 
 
 def test_favourites_are_not_bookmarked_twice_on_reimport(db, archive, story_files):

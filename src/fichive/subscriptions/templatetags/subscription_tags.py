@@ -1,11 +1,12 @@
-"""Template tags of the subscriptions app: the visitor's subscription state on a work page or
-a user's page, one query each."""
+"""Template tags of the subscriptions app: the visitor's subscription state on a work page, a
+user's page or a series page, one query each."""
 
 from __future__ import annotations
 
 from django import template
 
 from fichive.accounts.models import User
+from fichive.series.models import Series
 from fichive.subscriptions import selectors
 from fichive.works.models import Work
 
@@ -26,3 +27,11 @@ def subscription_to_creator(user: User, creator: User) -> int | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return selectors.subscription_to_creator(user, creator)
+
+
+@register.simple_tag
+def subscription_to_series(user: User, series: Series) -> int | None:
+    """The id of the logged-in user's subscription to `series`, or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return selectors.subscription_to_series(user, series)
