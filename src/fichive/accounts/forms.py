@@ -94,3 +94,5 @@ class PreferenceForm(forms.Form):
         required=False, label="Comments waiting for my approval")
     email_kudos = forms.BooleanField(
         required=False, label="A daily summary of kudos on my works")
+    email_creator_invitations = forms.BooleanField(
+        required=False, label="Invitations to be a co-creator of a work")

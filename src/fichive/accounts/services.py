@@ -204,7 +204,8 @@ def account_claim(*, user: User, password: str, username: str = "") -> User:
 
 
 PREFERENCE_FIELDS = ("history_enabled", "email_comments", "email_replies",
-                     "email_subscriptions", "email_moderation", "email_kudos")
+                     "email_subscriptions", "email_moderation", "email_kudos",
+                     "email_creator_invitations")
 
 
 @transaction.atomic
