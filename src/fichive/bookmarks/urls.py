@@ -14,6 +14,8 @@ urlpatterns = [
     path("works/<int:work_id>/bookmarks", views.work_bookmarks, name="work-bookmarks"),
     path("works/<int:work_id>/bookmarks/new", views.bookmark_new, name="new"),
     path("users/<str:username>/bookmarks", views.user_bookmarks, name="user-bookmarks"),
+    path("users/<str:username>/pseuds/<str:pseud_name>/bookmarks", views.pseud_bookmarks,
+         name="pseud-bookmarks"),
     path("external_works/new", views.external_work_new, name="external-new"),
     path("external_works/<int:external_work_id>", views.external_work_bookmarks,
          name="external-work"),

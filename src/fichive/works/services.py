@@ -255,8 +255,10 @@ def sort_title(title: str) -> str:
     return (stripped or title).casefold()[:TITLE_MAX]
 
 
-def _split_creators(creators: list[Pseud], *, user: User, invite: bool,
-                    current: set[int] = frozenset()) -> tuple[list[Pseud], list[Pseud]]:
+def _split_creators(
+    creators: list[Pseud], *, user: User, invite: bool,
+    current: frozenset[int] | set[int] = frozenset(),
+) -> tuple[list[Pseud], list[Pseud]]:
     """(who becomes a creator now, who is invited): with `invite`, pseuds of other users
     who are not creators already are invited; the poster's own pseuds are added directly."""
     unique = list(dict.fromkeys(creators))

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from fichive.accounts.requests import AuthedRequest
-from fichive.accounts.selectors import user_by_name
+from fichive.accounts.selectors import pseud_by_name, user_by_name
 from fichive.formats.exporters import download_links
 from fichive.gifts.services import gifts_set
 from fichive.lib.cache import cached_for_guests
@@ -82,7 +82,18 @@ def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
 def user_works(request: HttpRequest, username: str) -> HttpResponse:
     owner = user_by_name(username)
     return _listing_page(request, selectors.works_listed_for(request.user, owner=owner),
-                         heading=f"Works by {owner.username}", everything=False, owner=owner)
+                         heading=f"Works by {owner.username}", everything=False, owner=owner,
+                         tab="works")
+
+
+@cached_for_guests()
+def pseud_works(request: HttpRequest, username: str, pseud_name: str) -> HttpResponse:
+    """/users/<name>/pseuds/<pseud>/works: the works posted under one pseud."""
+    owner = user_by_name(username)
+    pseud = pseud_by_name(owner, pseud_name)
+    return _listing_page(request, selectors.works_listed_for(request.user, pseud=pseud),
+                         heading=f"Works by {pseud.byline}", everything=False, owner=owner,
+                         pseud=pseud, tab="works")
 
 
 @login_required
