@@ -21,7 +21,6 @@ from fichive.bookmarks.models import Bookmark
 from fichive.bookmarks.services import BookmarkData, bookmark_create
 from fichive.comments.services import comment_post
 from fichive.gifts.models import Gift
-from fichive.gifts.services import gifts_set
 from fichive.works.models import Creatorship
 from tests.factories import WorkFactory
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import escape
 
 from fichive.accounts.selectors import preferences_of
-from fichive.accounts.services import preferences_update, pseud_create, pseud_delete
+from fichive.accounts.services import pseud_create, pseud_delete
 from fichive.inbox.models import InboxItem
 from fichive.works.models import CreatorInvitation, Creatorship, Work
 from fichive.works.services import (
@@ -20,8 +20,7 @@ from fichive.works.services import (
     work_update,
 )
 from tests.factories import WorkFactory
-from tests.inbox.conftest import smtp_server  # noqa: F401 - a fixture
-from tests.works.helpers import edit_form, work_form
+from tests.works.helpers import edit_form
 
 
 def _page(response) -> str:
@@ -83,34 +82,6 @@ def test_an_invitee_cannot_edit_the_work_before_accepting(bob_client, invited_wo
     assert bob_client.get(f"/works/{invited_work.pk}/edit").status_code == 403
     assert bob_client.get(f"/works/{invited_work.pk}/chapters/new").status_code == 403
     assert "Edit work" not in _page(bob_client.get(f"/works/{invited_work.pk}"))
-
-
-def test_the_invitee_gets_an_inbox_item_and_a_mail(smtp_server, invited_work, bob_client,
-                                                   run_tasks):
-    run_tasks()
-
-    (item,) = InboxItem.objects.filter(user__username="bob")
-    assert item.kind == InboxItem.Kind.CREATOR_INVITATION
-    inbox = _page(bob_client.get("/users/bob/inbox"))
-    assert escape("alice invited bob to be a co-creator of “Two Hands”") in inbox
-    assert 'href="/users/bob/creatorships"' in inbox
-    (message,) = smtp_server.to("bob@example.org")
-    assert message["Subject"].strip() == (
-        "[Fichive] alice invited you to be a co-creator of “Two Hands”")
-    assert "/users/bob/creatorships" in message.get_content()
-    assert not smtp_server.to("alice@example.org")
-
-
-def test_no_invitation_mail_when_the_invitee_turned_it_off(smtp_server, author, co_author,
-                                                           run_tasks):
-    preferences_update(user=co_author, email_creator_invitations=False)
-
-    WorkFactory(author=author, creators=[author.default_pseud, co_author.default_pseud],
-                invite=True)
-    run_tasks()
-
-    assert InboxItem.objects.filter(user=co_author).count() == 1
-    assert smtp_server.messages == []
 
 
 def test_the_preferences_page_has_the_invitation_mail_switch(bob_client, co_author):
