@@ -29,7 +29,8 @@ class WorkFactory(factory.Factory):
     """A posted one-chapter work unless told otherwise.
 
     Pass `chapters=["text one", "text two"]` for several chapters, `post=False` for a draft,
-    and any WorkMeta field (title, fandoms, restricted, …) by name.
+    and any WorkMeta field (title, fandoms, restricted, …) by name. Other users' pseuds in
+    `creators` are on the work at once (as after they accepted); `invite=True` invites them.
     """
 
     class Meta:
@@ -45,7 +46,8 @@ class WorkFactory(factory.Factory):
     def _create(cls, model_class, *args, author, chapters, post, **kwargs) -> Work:
         kwargs.setdefault("creators", [author.default_pseud])
         chapter_titles = kwargs.pop("chapter_titles", None) or [""] * len(chapters)
+        invite = kwargs.pop("invite", False)
         meta = WorkMeta(**kwargs)
         texts = [ChapterText(content=c, title=t) for c, t in zip(chapters, chapter_titles,
                                                                    strict=True)]
-        return work_create(user=author, meta=meta, chapters=texts, post=post)
+        return work_create(user=author, meta=meta, chapters=texts, post=post, invite=invite)

@@ -18,7 +18,7 @@ def _page(response) -> str:
 def test_pseuds_page_lists_the_default_pseud(client, author):
     page = _page(client.get("/users/alice/pseuds"))
 
-    assert "<strong>alice</strong> (default)" in page
+    assert '<a href="/users/alice/pseuds/alice">alice</a></strong> (default)' in page
     assert "New pseud" not in page
 
 
@@ -31,7 +31,8 @@ def test_adding_a_pseud(author_client):
     assert response["Location"] == "/users/alice/pseuds"
     page = _page(author_client.get(response["Location"]))
     assert escape("Pseud “Night Owl” created.") in page
-    assert "<strong>Night Owl</strong> — Late-night fic." in page
+    assert ">Night Owl</a></strong>" in page
+    assert '<div class="userstuff"><p>Late-night fic.</p></div>' in page
 
 
 def test_pseud_names_are_unique_per_user_in_any_case(author_client, author):
@@ -69,7 +70,7 @@ def test_work_posted_under_a_pseud_shows_pseud_and_user_in_the_byline(author, au
     response = author_client.post("/works/new", work_form(author, creators=[pseud.pk]))
 
     page = _page(author_client.get(response["Location"]))
-    assert '<a rel="author" href="/users/alice">Night Owl (alice)</a>' in page
+    assert '<a rel="author" href="/users/alice/pseuds/Night%20Owl">Night Owl (alice)</a>' in page
     assert "Night Owl (alice)" in _page(author_client.get("/works"))
 
 
@@ -94,24 +95,27 @@ def test_cannot_post_under_someone_elses_pseud(author, co_author, author_client)
     assert counts() == before
 
 
-def test_co_creator_added_by_user_name(author, co_author, author_client):
+def test_co_creator_named_by_user_name_is_invited_not_added(author, co_author, author_client):
     response = author_client.post("/works/new", work_form(author, co_creators="bob"))
 
     work = Work.objects.get()
     page = _page(author_client.get(response["Location"]))
-    assert '<a rel="author" href="/users/alice">alice</a>, ' \
-           '<a rel="author" href="/users/bob">bob</a>' in page
-    assert work.title in _page(author_client.get("/users/bob/works"))
+    assert '<a rel="author" href="/users/alice/pseuds/alice">alice</a>' in page
+    assert "/users/bob" not in page
+    assert work.title not in _page(author_client.get("/users/bob/works"))
+    assert work.creator_invitations.get().pseud == co_author.default_pseud
 
 
-def test_co_creator_added_by_pseud_and_user_name(author, co_author, author_client):
+def test_co_creator_named_by_pseud_and_user_name_is_invited_under_that_pseud(
+        author, co_author, author_client):
     pseud_create(user=co_author, name="Bobby Tables")
 
     response = author_client.post("/works/new", work_form(
         author, co_creators="Bobby Tables (bob)",
     ))
 
-    assert "Bobby Tables (bob)" in _page(author_client.get(response["Location"]))
+    assert "Bobby Tables (bob)" not in _page(author_client.get(response["Location"]))
+    assert Work.objects.get().creator_invitations.get().pseud.name == "Bobby Tables"
 
 
 @pytest.mark.parametrize("entry", ["nobody", "Ghost (bob)"])
@@ -127,6 +131,6 @@ def test_unknown_co_creator_is_refused_and_nothing_is_posted(author, co_author, 
 
 
 def test_co_creator_names_are_case_insensitive(author, co_author, author_client):
-    response = author_client.post("/works/new", work_form(author, co_creators="BOB"))
+    author_client.post("/works/new", work_form(author, co_creators="BOB"))
 
-    assert "/users/bob" in _page(author_client.get(response["Location"]))
+    assert Work.objects.get().creator_invitations.get().pseud == co_author.default_pseud

@@ -42,7 +42,7 @@ def test_signup_creates_a_default_pseud_named_like_the_user(client, db):
     _signup(client, username="Erin_W")
 
     page = _page(client.get("/users/Erin_W/pseuds"))
-    assert "<strong>Erin_W</strong> (default)" in page
+    assert ">Erin_W</a></strong> (default)" in page
 
 
 def test_new_user_can_log_in_again_with_their_password(client, db):

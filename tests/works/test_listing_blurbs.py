@@ -111,8 +111,8 @@ def test_a_blurb_reads_the_same_on_every_listing(client, rich_work):
 
     assert len(set(blurbs.values())) == 1, blurbs
     blurb = blurbs["/works"]
-    assert ('<a rel="author" href="/users/alice">alice</a>, '
-            '<a rel="author" href="/users/bob">Quill (bob)</a>') in blurb
+    assert ('<a rel="author" href="/users/alice/pseuds/alice">alice</a>, '
+            '<a rel="author" href="/users/bob/pseuds/Quill">Quill (bob)</a>') in blurb
     assert ('<a class="tag" href="/tags/Naruto/works">Naruto</a>, '
             '<a class="tag" href="/tags/Sherlock%20Holmes/works">Sherlock Holmes</a>') in blurb
     assert ('<li class="freeforms"><a class="tag" href="/tags/Q*a*A%20&#x27;Session&#x27;'

@@ -25,13 +25,14 @@ FILTERS = ("sort=kudos&include=Fluff&exclude=Angst&rating=Mature&complete=no"
 # series the page's works are part of, prefetched. Pages of blurbs read both in the tags and
 # creators query.)
 SEARCH = (4 if connection.vendor == "sqlite" else 3) + 1
+TABS = 4  # a user's pages count their works, series, bookmarks and gifts for the tabs
 URLS = {
     "/works": 4,
     f"/works?{FILTERS}": 6 + SEARCH,
     "/tags/Naruto/works": 5,
     f"/tags/Naruto/works?{FILTERS}": 7 + SEARCH,
-    "/users/alice/works": 5,
-    f"/users/alice/works?{FILTERS}": 7 + SEARCH,
+    "/users/alice/works": 5 + TABS,
+    f"/users/alice/works?{FILTERS}": 7 + SEARCH + TABS,
     "/api/v1/works": 7,
     f"/api/v1/works?{FILTERS}": 6 + SEARCH,
     f"/api/v1/works?tag=Naruto&{FILTERS}": 7 + SEARCH,

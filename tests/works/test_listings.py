@@ -48,7 +48,8 @@ def test_blurb_shows_title_byline_fandom_tags_and_stats(author, client):
 
     page = html(client.get("/works"))
 
-    for shown in ("Blurb Story", 'href="/users/alice"', "Naruto", "Hatake Kakashi/Umino Iruka",
+    for shown in ("Blurb Story", 'href="/users/alice/pseuds/alice"', "Naruto",
+                  "Hatake Kakashi/Umino Iruka",
                   "Fluff", "A summary for the blurb.", "Mature"):
         assert shown in page
     assert "<dd>2</dd>" in page

@@ -39,8 +39,24 @@ class SignupForm(forms.Form):
 
 
 class PseudForm(forms.Form):
-    name = forms.CharField(max_length=40)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    name = forms.CharField(max_length=40, error_messages={"required": "A pseud needs a name."})
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Up to 500 characters; some HTML is allowed.")
+    icon_text = forms.CharField(
+        required=False, max_length=250, label="Icon text",
+        help_text="What the pseud's icon would say to someone who can't see it.")
+
+
+class PseudEditForm(PseudForm):
+    is_default = forms.BooleanField(required=False, label="Make this name default",
+                                    help_text="New works and bookmarks start with it.")
+
+
+class ProfileForm(forms.Form):
+    about_me = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 8}), label="About me",
+        help_text="Up to 2,000 characters; some HTML is allowed.")
 
 
 class WranglerRoleForm(forms.Form):
@@ -94,3 +110,5 @@ class PreferenceForm(forms.Form):
         required=False, label="Comments waiting for my approval")
     email_kudos = forms.BooleanField(
         required=False, label="A daily summary of kudos on my works")
+    email_creator_invitations = forms.BooleanField(
+        required=False, label="Invitations to be a co-creator of a work")

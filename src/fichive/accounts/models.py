@@ -123,6 +123,8 @@ class Preference(models.Model):
         default=True, help_text="Comments waiting for my approval.")
     email_kudos = models.BooleanField(
         default=True, help_text="A daily summary of kudos on my works.")
+    email_creator_invitations = models.BooleanField(
+        default=True, help_text="Invitations to be a co-creator of a work.")
 
     def __str__(self) -> str:
         return f"preferences of {self.user_id}"

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from fichive.accounts.models import Preference, Pseud, User
+from fichive.accounts.requests import Viewer
 
 _BYLINE = re.compile(r"^(?P<pseud>.+?)\s*\((?P<user>[^()]+)\)$")
 
@@ -49,3 +52,44 @@ def preferences_of(user: User) -> Preference:
     """The user's preferences, their defaults saved on first use."""
     preference, _ = Preference.objects.get_or_create(user=user)
     return preference
+
+
+def pseud_by_name(owner: User, name: str) -> Pseud:
+    """The user's pseud of that name (any case); 404 if there is none."""
+    pseud = owner.pseuds.filter(name__iexact=name).first()
+    if pseud is None:
+        raise Http404("No such pseud.")
+    return pseud
+
+
+@dataclass(frozen=True)
+class UserPageCounts:
+    """The counts on a user's tabs, of what the viewer may see."""
+
+    works: int
+    series: int
+    bookmarks: int
+    gifts: int
+
+
+def user_page_counts(viewer: Viewer, owner: User) -> UserPageCounts:
+    """The user's works, series, bookmarks and gifts that `viewer` may see, counted through
+    the apps' visibility selectors: posted works (unrestricted ones for guests); series with
+    at least one such work; public bookmarks (the user's own private ones too on their own
+    pages) of works the viewer may see; gifts not refused, of works the viewer may see."""
+    from fichive.bookmarks.selectors import bookmarks_visible_to
+    from fichive.gifts.selectors import works_given_to
+    from fichive.series.models import Series, SeriesPart
+    from fichive.works.selectors import works_listed_for
+
+    listed = works_listed_for(viewer)
+    series = Series.objects.filter(
+        Exists(SeriesPart.objects.filter(series=OuterRef("pk"),
+                                         work__in=listed.values("pk"))),
+        pk__in=Series.objects.filter(creatorships__pseud__user=owner).values("pk"))
+    return UserPageCounts(
+        works=works_listed_for(viewer, owner=owner).count(),
+        series=series.count(),
+        bookmarks=bookmarks_visible_to(viewer).filter(user=owner).count(),
+        gifts=works_given_to(viewer, owner).order_by().count(),
+    )

@@ -61,14 +61,169 @@ def user_create(
 
 
 @transaction.atomic
-def pseud_create(*, user: User, name: str, description: str = "") -> Pseud:
+def pseud_create(*, user: User, name: str, description: str = "",
+                 icon_text: str = "") -> Pseud:
+    """Another name for the user to write under; the description is sanitized HTML."""
     name = " ".join((name or "").split())
     PSEUD_VALIDATOR(name)
     if len(name) > 40:
         raise ValidationError({"name": ["Pseuds are at most 40 characters."]})
     if user.pseuds.filter(name__iexact=name).exists():
         raise ValidationError({"name": [f"You already have a pseud called “{name}”."]})
-    return Pseud.objects.create(user=user, name=name, description=description)
+    description = _clean_userstuff(description, limit=PSEUD_DESCRIPTION_MAX,
+                                   field="description", label="The description")
+    icon_text = " ".join((icon_text or "").split())
+    if len(icon_text) > ICON_TEXT_MAX:
+        raise ValidationError({"icon_text": [
+            f"The icon text is at most {ICON_TEXT_MAX} characters."]})
+    return Pseud.objects.create(user=user, name=name, description=description,
+                                icon_text=icon_text)
+
+
+PSEUD_DESCRIPTION_MAX = 500
+ICON_TEXT_MAX = 250
+ABOUT_ME_MAX = 2000
+
+
+def _own_pseud(*, user: User, pseud: Pseud) -> None:
+    if pseud.user_id != user.pk:
+        raise PermissionDenied("You can only change your own pseuds.")
+
+
+def _clean_userstuff(value: str, *, limit: int, field: str, label: str) -> str:
+    """Sanitized HTML of a profile text; the limit counts what the person typed."""
+    from fichive.lib.sanitize import userstuff_from_input
+
+    typed = (value or "").replace("\r\n", "\n").strip()
+    if len(typed) > limit:
+        raise ValidationError({field: [
+            f"{label} is {len(typed):,} characters long; the most is {limit:,}."]})
+    return userstuff_from_input(typed, fmt="html", allow_classes=False)
+
+
+def _bylines_changed(pseud_ids: list[int]) -> None:
+    """A pseud's name changed or its works moved: reindex the works it is on (their creator
+    names are searched) and retire every cached page (its bylines, comments and bookmarks
+    show on pages of many works, as when tags are wrangled)."""
+    from fichive.lib.cache import content_changed
+    from fichive.search.services import search_index_works
+    from fichive.works.models import Creatorship
+
+    work_ids = list(Creatorship.objects.filter(pseud_id__in=pseud_ids)
+                    .values_list("work_id", flat=True))
+    if work_ids:
+        search_index_works(work_ids=work_ids, chapters=False)
+    content_changed(everything=True)
+
+
+@transaction.atomic
+def pseud_update(*, user: User, pseud: Pseud, name: str, description: str = "",
+                 icon_text: str = "") -> Pseud:
+    """Change one of the user's pseuds: its name (unique for the user in any case), its
+    description (sanitized HTML) and its icon text."""
+    _own_pseud(user=user, pseud=pseud)
+    errors: dict[str, list[str]] = {}
+    name = " ".join((name or "").split())
+    try:
+        PSEUD_VALIDATOR(name)
+    except ValidationError as exc:
+        errors["name"] = exc.messages
+    if user.pseuds.filter(name__iexact=name).exclude(pk=pseud.pk).exists():
+        errors["name"] = [f"You already have a pseud called “{name}”."]
+    try:
+        description = _clean_userstuff(description, limit=PSEUD_DESCRIPTION_MAX,
+                                       field="description", label="The description")
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    icon_text = " ".join((icon_text or "").split())
+    if len(icon_text) > ICON_TEXT_MAX:
+        errors["icon_text"] = [f"The icon text is at most {ICON_TEXT_MAX} characters."]
+    if errors:
+        raise ValidationError(errors)
+    renamed = name != pseud.name
+    pseud.name, pseud.description, pseud.icon_text = name, description, icon_text
+    pseud.save(update_fields=["name", "description", "icon_text"])
+    if renamed:
+        from fichive.works.models import Creatorship, Work
+
+        # The sort key of works this pseud heads.
+        for work in Work.objects.filter(creatorships__pseud=pseud).distinct():
+            first = (Creatorship.objects.filter(work=work).order_by("position", "id")
+                     .values_list("pseud__name", flat=True).first())
+            if first is not None and work.sort_creator != first.casefold():
+                work.sort_creator = first.casefold()
+                work.save(update_fields=["sort_creator"])
+        _bylines_changed([pseud.pk])
+    return pseud
+
+
+@transaction.atomic
+def pseud_make_default(*, user: User, pseud: Pseud) -> Pseud:
+    """Make one of the user's pseuds their default (the one new works, bookmarks and
+    comments start with); the user has exactly one default."""
+    _own_pseud(user=user, pseud=pseud)
+    Pseud.objects.filter(user=user, is_default=True).exclude(pk=pseud.pk).update(
+        is_default=False)
+    if not pseud.is_default:
+        pseud.is_default = True
+        pseud.save(update_fields=["is_default"])
+    return pseud
+
+
+def _move_unique(model: type, *, field: str, pseud: Pseud, to: Pseud) -> None:
+    """Move `model` rows of `pseud` to `to`, dropping those `to` already has for the same
+    `field` (a work, a series) so the unique constraints hold."""
+    taken = model.objects.filter(pseud=to).values(field)  # type: ignore[attr-defined]
+    model.objects.filter(pseud=pseud, **{f"{field}__in": taken}).delete()  # type: ignore[attr-defined]
+    model.objects.filter(pseud=pseud).update(pseud=to)  # type: ignore[attr-defined]
+
+
+@transaction.atomic
+def pseud_delete(*, user: User, pseud: Pseud) -> Pseud:
+    """Delete one of the user's pseuds; its works, series, bookmarks, comments, gifts and
+    invitations move to the default pseud (returned). The default pseud can't be deleted."""
+    from fichive.bookmarks.models import Bookmark
+    from fichive.comments.models import Comment
+    from fichive.gifts.models import Gift
+    from fichive.series.models import SeriesCreatorship
+    from fichive.works.models import CreatorInvitation, Creatorship
+
+    _own_pseud(user=user, pseud=pseud)
+    pseud = Pseud.objects.select_for_update().get(pk=pseud.pk)
+    if pseud.is_default:
+        raise ValidationError("You can't delete your default pseud; make another pseud the "
+                              "default first.")
+    default = Pseud.objects.get(user=user, is_default=True)
+    work_ids = list(Creatorship.objects.filter(pseud=pseud).values_list("work_id", flat=True))
+    _move_unique(Creatorship, field="work", pseud=pseud, to=default)
+    # An invitation for a work the default pseud is on, or is invited to, is answered.
+    CreatorInvitation.objects.filter(pseud=pseud, work_id__in=Creatorship.objects.filter(
+        pseud=default).values("work_id")).delete()
+    _move_unique(CreatorInvitation, field="work", pseud=pseud, to=default)
+    _move_unique(SeriesCreatorship, field="series", pseud=pseud, to=default)
+    Bookmark.objects.filter(pseud=pseud).update(pseud=default)
+    Comment.objects.filter(pseud=pseud).update(pseud=default)
+    Gift.objects.filter(pseud=pseud).update(pseud=default)
+    pseud.delete()
+    if work_ids:
+        from fichive.works.models import Work
+
+        for work in Work.objects.filter(pk__in=work_ids):
+            first = (Creatorship.objects.filter(work=work).order_by("position", "id")
+                     .values_list("pseud__name", flat=True).first())
+            work.sort_creator = (first or "").casefold()
+            work.save(update_fields=["sort_creator"])
+    _bylines_changed([default.pk])
+    return default
+
+
+@transaction.atomic
+def profile_update(*, user: User, about_me: str) -> User:
+    """Change the user's profile: "About me" (sanitized HTML)."""
+    user.about_me = _clean_userstuff(about_me, limit=ABOUT_ME_MAX, field="about_me",
+                                     label="About me")
+    user.save(update_fields=["about_me"])
+    return user
 
 
 def user_get_or_create_for_import(*, username: str) -> tuple[User, bool]:
@@ -221,7 +376,8 @@ def account_claim(*, user: User, password: str, username: str = "") -> User:
 
 
 PREFERENCE_FIELDS = ("history_enabled", "email_comments", "email_replies",
-                     "email_subscriptions", "email_moderation", "email_kudos")
+                     "email_subscriptions", "email_moderation", "email_kudos",
+                     "email_creator_invitations")
 
 
 @transaction.atomic

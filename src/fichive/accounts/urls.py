@@ -54,5 +54,12 @@ urlpatterns = [
     path("users/<str:username>", views.dashboard, name="dashboard"),
     path("users/<str:username>/pseuds", views.pseuds, name="pseuds"),
     path("users/<str:username>/pseuds/new", views.pseud_new, name="pseud-new"),
+    path("users/<str:username>/pseuds/<str:pseud_name>", views.pseud_detail, name="pseud"),
+    path("users/<str:username>/pseuds/<str:pseud_name>/edit", views.pseud_edit,
+         name="pseud-edit"),
+    path("users/<str:username>/pseuds/<str:pseud_name>/delete", views.pseud_remove,
+         name="pseud-delete"),
+    path("users/<str:username>/profile", views.profile, name="profile"),
+    path("users/<str:username>/profile/edit", views.profile_edit, name="profile-edit"),
     path("users/<str:username>/preferences", views.preferences, name="preferences"),
 ]

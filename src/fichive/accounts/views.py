@@ -3,10 +3,13 @@ admins' wrangler role page."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +19,8 @@ from fichive.accounts.forms import (
     ClaimForm,
     ClaimRequestForm,
     PreferenceForm,
+    ProfileForm,
+    PseudEditForm,
     PseudForm,
     SignupForm,
     WranglerRoleForm,
@@ -23,20 +28,26 @@ from fichive.accounts.forms import (
 from fichive.accounts.models import User
 from fichive.accounts.permissions import admin_required
 from fichive.accounts.requests import AuthedRequest
-from fichive.accounts.selectors import preferences_of, user_by_name
+from fichive.accounts.selectors import preferences_of, pseud_by_name, user_by_name
 from fichive.accounts.services import (
     account_claim,
     claim_request,
     claim_token_user,
     preferences_update,
+    profile_update,
     pseud_create,
+    pseud_delete,
+    pseud_make_default,
+    pseud_update,
     user_create,
     wrangler_grant,
     wrangler_revoke,
 )
-from fichive.works.selectors import works_by_user
+from fichive.works.selectors import with_blurb_data, works_by_user, works_listed_for
 
 AUTH_BACKEND = "fichive.accounts.backends.ClaimedModelBackend"
+# How many works and bookmarks a pseud's page shows before "all of them" links.
+PSEUD_PAGE_ITEMS = 20
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -96,11 +107,117 @@ def pseud_new(request: AuthedRequest, username: str) -> HttpResponse:
         try:
             pseud = pseud_create(user=owner, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error("name", exc.messages)
+            _form_errors(form, exc, default="name")
         else:
             messages.success(request, f"Pseud “{pseud.name}” created.")
             return redirect("accounts:pseuds", username=owner.username)
     return render(request, "accounts/pseud_form.html", {"form": form, "owner": owner})
+
+
+def _form_errors(form: Any, exc: ValidationError, *, default: str | None = None) -> None:
+    """A service's ValidationError on the form's matching fields (the rest on `default`)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else default, errors)
+    else:
+        form.add_error(default, exc.messages)
+
+
+def _own_page(request: HttpRequest, owner: User, message: str) -> None:
+    if not (request.user.is_authenticated and request.user.pk == owner.pk):
+        raise PermissionDenied(message)
+
+
+def pseud_detail(request: HttpRequest, username: str, pseud_name: str) -> HttpResponse:
+    """/users/<name>/pseuds/<pseud>: the pseud's description, its latest works and
+    bookmarks the visitor may see, and links to all of them."""
+    from fichive.bookmarks.selectors import attach_blurbs, bookmarks_visible_to
+
+    owner = user_by_name(username)
+    pseud = pseud_by_name(owner, pseud_name)
+    works = with_blurb_data(works_listed_for(request.user, pseud=pseud)
+                            .order_by("-updated", "-id"))[:PSEUD_PAGE_ITEMS]
+    bookmarks = list(bookmarks_visible_to(request.user).filter(pseud=pseud)
+                     .select_related("pseud__user", "external_work")
+                     .prefetch_related("tags", "external_work__tags")
+                     .order_by("-created_at", "-id")[:PSEUD_PAGE_ITEMS])
+    attach_blurbs(bookmarks, viewer=request.user)
+    return render(request, "accounts/pseud.html", {
+        "owner": owner, "pseud": pseud, "works": works, "bookmarks": bookmarks,
+        "is_owner": request.user.is_authenticated and request.user.pk == owner.pk})
+
+
+@login_required
+def pseud_edit(request: AuthedRequest, username: str, pseud_name: str) -> HttpResponse:
+    owner = user_by_name(username)
+    _own_page(request, owner, "You can only change your own pseuds.")
+    pseud = pseud_by_name(owner, pseud_name)
+    form = PseudEditForm(request.POST or None, initial={
+        "name": pseud.name, "description": pseud.description, "icon_text": pseud.icon_text,
+        "is_default": pseud.is_default})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                pseud_update(user=owner, pseud=pseud, name=data["name"],
+                             description=data["description"], icon_text=data["icon_text"])
+                if data["is_default"]:
+                    pseud_make_default(user=owner, pseud=pseud)
+        except ValidationError as exc:
+            pseud.refresh_from_db()
+            _form_errors(form, exc, default="name")
+        else:
+            messages.success(request, f"Pseud “{pseud.name}” updated.")
+            return redirect("accounts:pseud", username=owner.username, pseud_name=pseud.name)
+    return render(request, "accounts/pseud_form.html",
+                  {"form": form, "owner": owner, "pseud": pseud},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def pseud_remove(request: AuthedRequest, username: str, pseud_name: str) -> HttpResponse:
+    """Delete a pseud after asking; its works and bookmarks move to the default pseud."""
+    owner = user_by_name(username)
+    _own_page(request, owner, "You can only delete your own pseuds.")
+    pseud = pseud_by_name(owner, pseud_name)
+    if request.method == "POST":
+        try:
+            default = pseud_delete(user=owner, pseud=pseud)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect("accounts:pseuds", username=owner.username)
+        messages.success(request, f"Pseud “{pseud.name}” deleted; its works and bookmarks "
+                                  f"are under “{default.name}” now.")
+        return redirect("accounts:pseuds", username=owner.username)
+    return render(request, "accounts/pseud_confirm_delete.html",
+                  {"owner": owner, "pseud": pseud,
+                   "default": owner.pseuds.filter(is_default=True).first()})
+
+
+def profile(request: HttpRequest, username: str) -> HttpResponse:
+    """/users/<name>/profile: about me, join date and pseuds, with the user's tabs."""
+    owner = user_by_name(username)
+    return render(request, "accounts/profile.html", {
+        "owner": owner, "pseuds": owner.pseuds.all(),
+        "is_owner": request.user.is_authenticated and request.user.pk == owner.pk})
+
+
+@login_required
+def profile_edit(request: AuthedRequest, username: str) -> HttpResponse:
+    owner = user_by_name(username)
+    _own_page(request, owner, "You can only change your own profile.")
+    form = ProfileForm(request.POST or None, initial={"about_me": owner.about_me})
+    if request.method == "POST" and form.is_valid():
+        try:
+            profile_update(user=owner, about_me=form.cleaned_data["about_me"])
+        except ValidationError as exc:
+            _form_errors(form, exc, default="about_me")
+        else:
+            messages.success(request, "Your profile was updated.")
+            return redirect("accounts:profile", username=owner.username)
+    return render(request, "accounts/form_page.html", {
+        "form": form, "heading": "Edit my profile", "button": "Update",
+        "intro": "Tell readers about yourself."}, status=400 if form.errors else 200)
 
 
 @admin_required

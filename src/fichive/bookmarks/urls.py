@@ -16,6 +16,8 @@ urlpatterns = [
     path("series/<int:series_id>/bookmarks", views.series_bookmarks, name="series-bookmarks"),
     path("series/<int:series_id>/bookmarks/new", views.series_bookmark_new, name="series-new"),
     path("users/<str:username>/bookmarks", views.user_bookmarks, name="user-bookmarks"),
+    path("users/<str:username>/pseuds/<str:pseud_name>/bookmarks", views.pseud_bookmarks,
+         name="pseud-bookmarks"),
     path("external_works/new", views.external_work_new, name="external-new"),
     path("external_works/<int:external_work_id>", views.external_work_bookmarks,
          name="external-work"),

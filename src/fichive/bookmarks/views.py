@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from fichive.accounts.requests import AuthedRequest
-from fichive.accounts.selectors import user_by_name
+from fichive.accounts.selectors import pseud_by_name, user_by_name
 from fichive.bookmarks import selectors, services
 from fichive.bookmarks.forms import BookmarkForm, BookmarkListingForm, ExternalBookmarkForm
 from fichive.bookmarks.models import Bookmark, ExternalWork
@@ -181,7 +181,16 @@ def user_bookmarks(request: HttpRequest, username: str) -> HttpResponse:
     owner = user_by_name(username)
     return _listing_page(
         request, selectors.bookmarks_visible_to(request.user).filter(user=owner),
-        heading=f"Bookmarks by {owner.username}", owner=owner)
+        heading=f"Bookmarks by {owner.username}", owner=owner, tab="bookmarks")
+
+
+def pseud_bookmarks(request: HttpRequest, username: str, pseud_name: str) -> HttpResponse:
+    """/users/<name>/pseuds/<pseud>/bookmarks: the bookmarks made under one pseud."""
+    owner = user_by_name(username)
+    pseud = pseud_by_name(owner, pseud_name)
+    return _listing_page(
+        request, selectors.bookmarks_visible_to(request.user).filter(pseud=pseud),
+        heading=f"Bookmarks by {pseud.byline}", owner=owner, pseud=pseud, tab="bookmarks")
 
 
 @cached_for_guests(work_arg="work_id")

@@ -194,7 +194,9 @@ def _save_story(story: EfictionStory, *, source: str, on_duplicate: str) -> Impo
         raise ImportFailed(f"its author (uid {story.uid}) is not in the authors table")
     _disambiguate(story.parsed)
     co_creators = [users[u].default_pseud for u in story.coauthor_uids if u in users]
+    # The archive's own records say who wrote the story together: no invitations.
     options = ImportOptions(pseud=user.default_pseud, co_creators=co_creators,
+                            invite_co_creators=False,
                             draft=not story.validated, on_duplicate=on_duplicate)
     result = save_parsed(story.parsed, user=user, options=options, source_hash="",
                          name=f"sid {story.sid}")

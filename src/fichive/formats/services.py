@@ -54,6 +54,9 @@ class ImportOptions:
     draft: bool = False
     pseud: Pseud | None = None
     co_creators: list[Pseud] = field(default_factory=list)
+    # False adds co-creators of other users at once instead of inviting them: an import made
+    # for a whole archive (eFiction) whose authors wrote the story together.
+    invite_co_creators: bool = True
     split_chapters: bool = False
     on_duplicate: str = "skip"
 
@@ -207,7 +210,8 @@ def _save_existing(existing: Work, *, meta: WorkMeta, chapters: list[ChapterText
         raise ImportFailed(f"already imported as /works/{existing.pk} by someone else; "
                            "only its creators can update it")
     try:
-        work = work_replace(user=user, work=existing, meta=meta, chapters=chapters)
+        work = work_replace(user=user, work=existing, meta=meta, chapters=chapters,
+                            invite=options.invite_co_creators)
     except ValidationError as exc:
         raise ImportFailed(_one_line(exc)) from exc
     return ImportResult(name=name, status="updated", work=work)
@@ -227,7 +231,8 @@ def save_parsed(parsed: ParsedWork, *, user: User, options: ImportOptions,
             place_in_series(result.work, parsed.series, user=user, options=options)
         return result
     try:
-        work = work_create(user=user, meta=meta, chapters=chapters, post=not options.draft)
+        work = work_create(user=user, meta=meta, chapters=chapters, post=not options.draft,
+                           invite=options.invite_co_creators)
     except ValidationError as exc:
         raise ImportFailed(_one_line(exc)) from exc
     place_in_series(work, parsed.series, user=user, options=options)
@@ -338,7 +343,8 @@ def _save_chunk(chunk: list[_Story], *, user: User, options: ImportOptions) -> N
 
     def create_pending() -> None:
         created = works_create(user=user, works=[
-            NewWork(s.meta, s.chapters, not options.draft) for s in pending])
+            NewWork(s.meta, s.chapters, not options.draft) for s in pending],
+            invite=options.invite_co_creators)
         for story, outcome in zip(pending, created, strict=True):
             story.results[story.position] = (
                 ImportResult(name=story.name, status="created", work=outcome)

@@ -22,6 +22,7 @@ PREFERENCE_OF: dict[str, str] = {
     InboxItem.Kind.NEW_WORK: "email_subscriptions",
     InboxItem.Kind.NEW_PART: "email_subscriptions",
     InboxItem.Kind.AWAITING_APPROVAL: "email_moderation",
+    InboxItem.Kind.CREATOR_INVITATION: "email_creator_invitations",
 }
 
 
@@ -81,6 +82,10 @@ def item_message(item: InboxItem) -> EmailMessage:
     elif item.kind == InboxItem.Kind.COMMENT:
         subject = f"Comment on {title}"
         body = f"{actor} left a comment on {title}:\n\n{item.summary}\n\nRead and reply: {link}"
+    elif item.kind == InboxItem.Kind.CREATOR_INVITATION:
+        subject = f"{actor} invited you to be a co-creator of {title}"
+        body = (f"{actor} invited you ({item.summary}) to be a co-creator of {title}. Your "
+                f"name appears on the work only if you accept.\n\nAccept or decline: {link}")
     elif item.kind == InboxItem.Kind.REPLY:
         subject = f"Reply to your comment on {title}"
         body = (f"{actor} replied to your comment on {title}:\n\n{item.summary}\n\n"

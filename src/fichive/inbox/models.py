@@ -23,6 +23,7 @@ class InboxItem(models.Model):
         NEW_WORK = "work", "New work"
         NEW_PART = "part", "New part of a series"
         AWAITING_APPROVAL = "moderation", "Comment awaiting your approval"
+        CREATOR_INVITATION = "invitation", "Invitation to be a co-creator"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="inbox_items")
     kind = models.CharField(max_length=12, choices=Kind.choices)

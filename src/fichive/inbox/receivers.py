@@ -35,6 +35,11 @@ def on_comment_awaiting_approval(sender: Any, comment: Any, **kwargs: Any) -> No
     enqueue_on_commit(tasks.deliver_comment_awaiting, comment.pk)
 
 
+def on_creators_invited(sender: Any, work_id: int, pseud_ids: list[int],
+                        **kwargs: Any) -> None:
+    enqueue_on_commit(tasks.deliver_creator_invitations, work_id, list(pseud_ids))
+
+
 def on_kudos_left(sender: Any, kudos: Any, **kwargs: Any) -> None:
     """Queue the work's creators' kudos summaries of today (UTC), once per creator a day."""
     when = getattr(kudos, "created_at", None) or timezone.now()
@@ -61,4 +66,5 @@ def connect() -> None:
                                               dispatch_uid=f"{uid}.comment")
     comment_signals.comment_awaiting_approval.connect(on_comment_awaiting_approval,
                                                       dispatch_uid=f"{uid}.awaiting")
+    work_signals.creators_invited.connect(on_creators_invited, dispatch_uid=f"{uid}.invited")
     kudos_signals.kudos_left.connect(on_kudos_left, dispatch_uid=f"{uid}.kudos")

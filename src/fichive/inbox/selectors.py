@@ -5,7 +5,7 @@ An item is shown only while its work is visible to the user (a deleted work take
 with it; a work made a draft again hides them from everyone but its creators) and, for an
 item about a comment, while the comment exists, is not deleted, and may be seen: creators
 see comments on their works that are held or hidden; a reply's addressee only a published
-one.
+one. An invitation to be a co-creator shows while it waits for the invitee's answer.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from fichive.accounts.models import User
 from fichive.comments.models import Comment
 from fichive.inbox.models import InboxItem
+from fichive.works.models import CreatorInvitation
 from fichive.works.selectors import works_visible_to
 
 FILTERS = {"all": None, "unread": False, "read": True}
@@ -26,7 +27,12 @@ def inbox_items_for(user: User, *, show: str = "all") -> QuerySet[InboxItem]:
     # Per item, a look-up of its work (not the set of every visible work, which a big
     # archive would build for each page's header count).
     visible = works_visible_to(user).filter(pk=OuterRef("work_id"))
-    items = InboxItem.objects.filter(Exists(visible), user=user).filter(
+    # An invitation to be a co-creator shows while it waits for an answer, even for a work
+    # the invitee may not see yet (a draft).
+    invited = CreatorInvitation.objects.filter(work_id=OuterRef("work_id"), pseud__user=user)
+    items = InboxItem.objects.filter(
+        Exists(visible) | Q(Exists(invited), kind=InboxItem.Kind.CREATOR_INVITATION),
+        user=user).filter(
         Q(comment__isnull=True)
         | Q(kind__in=CREATORS_KINDS, comment__deleted=False)
         | Q(kind=InboxItem.Kind.REPLY, comment__deleted=False,

@@ -183,6 +183,27 @@ def deliver_comment_awaiting(comment_id: int) -> int:
 
 
 @retrying_task()
+def deliver_creator_invitations(work_id: int, pseud_ids: list[int]) -> int:
+    """Pseuds were invited to be a work's co-creators: an item (and mail) for each invitee
+    whose invitation still waits, leading to their Co-Creator Requests page."""
+    from django.urls import reverse
+
+    from fichive.works.models import CreatorInvitation
+
+    made = 0
+    for invitation in (CreatorInvitation.objects.filter(work_id=work_id, pseud_id__in=pseud_ids)
+                       .select_related("pseud__user", "invited_by", "work").order_by("id")):
+        invitee = invitation.pseud.user
+        inviter = invitation.invited_by
+        notice = Notice(kind=InboxItem.Kind.CREATOR_INVITATION, work_id=work_id,
+                        url=reverse("works:creatorships", args=[invitee.username]),
+                        actor_name=inviter.username if inviter else "A creator",
+                        summary=invitation.pseud.byline)
+        made += inbox_items_create(notice=notice, user_ids=[invitee.pk])
+    return made
+
+
+@retrying_task()
 def mail_items(item_ids: list[int]) -> int:
     """Mail the items whose users want that kind of mail, over one connection. Each sent
     item is marked, so a retry after a failure sends only what is left."""

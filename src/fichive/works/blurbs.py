@@ -344,8 +344,8 @@ def own_anonymous_byline_html(creators: list[tuple[str, str]],
 @lru_cache(maxsize=4096)
 def _creator_link(script_prefix: str, name: str, username: str) -> str:
     byline = name if name.lower() == username.lower() else f"{name} ({username})"
-    return (f'<a rel="author" href="{escape(_url("accounts:dashboard", username))}">'
-            f"{escape(byline)}</a>")
+    href = f"{_url('accounts:pseuds', username)}/{quote(name, safe=RFC3986_SUBDELIMS + '~:@')}"
+    return f'<a rel="author" href="{escape(href)}">{escape(byline)}</a>'
 
 
 @lru_cache(maxsize=4096)

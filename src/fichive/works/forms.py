@@ -45,7 +45,8 @@ class WorkForm(ServiceErrorsForm):
     )
     co_creators = forms.CharField(
         required=False, label="Add co-creators",
-        help_text="User names, or “pseud (user name)”, separated by commas.",
+        help_text="User names, or “pseud (user name)”, separated by commas. Other users are "
+                  "invited: their names appear on the work once they accept.",
     )
     gifts = forms.CharField(
         required=False, label="Gift this work to",
@@ -129,6 +130,14 @@ class WorkForm(ServiceErrorsForm):
             del self.fields["leave_series"]
         if not self.is_bound and "creators" not in self.initial:
             self.initial["creators"] = [p.pk for p in user.pseuds.all() if p.is_default]
+
+    def note_invited(self, bylines: list[str]) -> None:
+        """Say on the form who was invited and hasn't answered yet (the work doesn't show
+        them)."""
+        if bylines:
+            field = self.fields["co_creators"]
+            field.help_text = (f"{field.help_text} Invited, waiting for their answer: "
+                               f"{', '.join(bylines)}.")
 
     def clean_co_creators(self) -> list[Pseud]:
         return pseuds_from_names(self.cleaned_data.get("co_creators", ""))

@@ -18,9 +18,9 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from fichive.accounts.models import User
+from fichive.accounts.models import Pseud, User
 from fichive.accounts.requests import Viewer
-from fichive.works.models import Chapter, Creatorship, FilterTagging, Work
+from fichive.works.models import Chapter, CreatorInvitation, Creatorship, FilterTagging, Work
 
 
 def works_visible_to(user: Viewer) -> QuerySet[Work]:
@@ -31,15 +31,20 @@ def works_visible_to(user: Viewer) -> QuerySet[Work]:
     return Work.objects.filter(posted | own)
 
 
-def works_listed_for(user: Viewer, *, owner: User | None = None) -> QuerySet[Work]:
+def works_listed_for(user: Viewer, *, owner: User | None = None,
+                     pseud: Pseud | None = None) -> QuerySet[Work]:
     """What a listing covers for this visitor: the posted works they may see, optionally only
-    those `owner` created (under any pseud, alone or with others)."""
+    those `owner` created (under any pseud, alone or with others), or under one `pseud`."""
     works = works_visible_to(user).filter(state=Work.State.POSTED)
     if owner is not None:
         works = works.filter(
             pk__in=Creatorship.objects.filter(pseud__user=owner).values("work_id")
         )
         if not is_same_user(user, owner):
+            works = works.filter(anonymous=False)
+    if pseud is not None:
+        works = works.filter(pk__in=Creatorship.objects.filter(pseud=pseud).values("work_id"))
+        if not is_same_user(user, pseud.user):
             works = works.filter(anonymous=False)
     return works
 
@@ -160,3 +165,20 @@ def works_by_user(viewer: Viewer, owner: User, *, drafts: bool = False) -> Query
     if not is_same_user(viewer, owner):
         works = works.filter(anonymous=False)
     return with_blurb_data(works.order_by("-updated", "-modified_at", "-id"))
+
+
+def creator_invitations_for(user: User) -> QuerySet[CreatorInvitation]:
+    """The user's pending invitations to be a co-creator, newest first, with what the
+    "Co-Creator Requests" page shows (the work's title and byline, who invited them). Only
+    the invitee reads these: the works' pages never show pending invitees."""
+    return (CreatorInvitation.objects.filter(pseud__user=user)
+            .select_related("pseud", "invited_by", "work")
+            .prefetch_related(Prefetch(
+                "work__creatorships",
+                queryset=Creatorship.objects.select_related("pseud__user").order_by("position")))
+            .order_by("-created_at", "-id"))
+
+
+def creator_invitations_of_work(work: Work) -> QuerySet[CreatorInvitation]:
+    """A work's pending invitations, for its creators' edit form."""
+    return CreatorInvitation.objects.filter(work=work).select_related("pseud__user").order_by("id")

@@ -47,6 +47,7 @@ from fichive.works.models import (
     TITLE_MAX,
     USER_TAGS_MAX,
     Chapter,
+    CreatorInvitation,
     Creatorship,
     FilterTagging,
     Tagging,
@@ -271,15 +272,53 @@ def sort_title(title: str) -> str:
     return (stripped or title).casefold()[:TITLE_MAX]
 
 
-def _set_creators(work: Work, creators: list[Pseud]) -> None:
-    Creatorship.objects.filter(work=work).delete()
+def _split_creators(
+    creators: list[Pseud], *, user: User, invite: bool,
+    current: frozenset[int] | set[int] = frozenset(),
+) -> tuple[list[Pseud], list[Pseud]]:
+    """(who becomes a creator now, who is invited): with `invite`, pseuds of other users
+    who are not creators already are invited; the poster's own pseuds are added directly."""
     unique = list(dict.fromkeys(creators))
+    if not invite:
+        return unique, []
+    direct = [p for p in unique if p.user_id == user.pk or p.pk in current]
+    invited = [p for p in unique if p not in direct]
+    return direct, invited
+
+
+def _set_creators(work: Work, creators: list[Pseud], *, user: User, invite: bool) -> None:
+    """Make `creators` the work's byline: the poster's pseuds and those already on it stay
+    or join; other users' pseuds are invited (see creator_invitations_send) unless `invite`
+    is False (an archive import acting for everyone)."""
+    current = set(Creatorship.objects.filter(work=work).values_list("pseud_id", flat=True))
+    direct, invited = _split_creators(creators, user=user, invite=invite, current=current)
+    Creatorship.objects.filter(work=work).delete()
     Creatorship.objects.bulk_create(
-        Creatorship(work=work, pseud=p, position=i) for i, p in enumerate(unique)
+        Creatorship(work=work, pseud=p, position=i) for i, p in enumerate(direct)
     )
+    # Whoever is on the work now needs no invitation any more.
+    CreatorInvitation.objects.filter(work=work, pseud__in=direct).delete()
     work.sort_creator = sort_creator_for(anonymous=work.anonymous,
-                                         first_pseud=unique[0] if unique else None)
+                                         first_pseud=direct[0] if direct else None)
     work.save(update_fields=["sort_creator"])
+    creator_invitations_send(work=work, pseuds=invited, invited_by=user)
+
+
+def creator_invitations_send(*, work: Work, pseuds: list[Pseud], invited_by: User) -> list[
+        CreatorInvitation]:
+    """Invite pseuds to be the work's co-creators (those not invited already); each invitee
+    hears of it in their inbox (and by mail) once the transaction commits. Part of the
+    posting and editing services, which check that `invited_by` is a creator."""
+    already = set(CreatorInvitation.objects.filter(work=work, pseud__in=pseuds)
+                  .values_list("pseud_id", flat=True))
+    made = CreatorInvitation.objects.bulk_create(
+        CreatorInvitation(work=work, pseud=p, invited_by=invited_by)
+        for p in pseuds if p.pk not in already)
+    if made:
+        pseud_ids = [p.pk for p in pseuds if p.pk not in already]
+        transaction.on_commit(lambda: signals.creators_invited.send(
+            sender=Work, work_id=work.pk, pseud_ids=pseud_ids))
+    return made
 
 
 def _set_tags(work: Work, tags: dict[str, list[Tag]]) -> None:
@@ -349,10 +388,13 @@ class _Cleaned:
     creators: list[Pseud]
     tags: list[Tag]
     chapters: list[Chapter]
+    poster: User
+    # Other users' pseuds invited to be co-creators (not on the work until they accept).
+    invited: list[Pseud] = field(default_factory=list)
 
 
 def _clean_new(*, user: User, meta: WorkMeta, chapters: list[ChapterText], post: bool,
-               known_tags: dict[str, Tag] | None = None) -> _Cleaned:
+               known_tags: dict[str, Tag] | None = None, invite: bool = True) -> _Cleaned:
     """Validate and sanitize a new work (creating its new tags); raise ValidationError with
     every problem, or return its unsaved rows with totals and posting dates settled."""
     if not chapters:
@@ -375,7 +417,7 @@ def _clean_new(*, user: User, meta: WorkMeta, chapters: list[ChapterText], post:
     if fields["expected_chapters"] is None and (
             meta.complete or (meta.one_shot_when_blank and len(chapters) == 1)):
         fields["expected_chapters"] = len(chapters)
-    creators = list(dict.fromkeys(meta.creators))
+    creators, invited = _split_creators(meta.creators, user=user, invite=invite)
     # What _refresh_totals and work_post settle for an existing work, known before writing.
     chapter_count = len(cleaned)
     expected = fields["expected_chapters"]
@@ -396,7 +438,7 @@ def _clean_new(*, user: User, meta: WorkMeta, chapters: list[ChapterText], post:
     )
     chapter_published = meta.published or (published if post else None)
     return _Cleaned(
-        work=work, creators=creators,
+        work=work, creators=creators, invited=invited, poster=user,
         tags=list(dict.fromkeys(t for group in tags.values() for t in group)),
         chapters=[Chapter(position=i, published=chapter_published, **values)
                   for i, values in enumerate(cleaned, start=1)],
@@ -424,6 +466,9 @@ def _insert_new(new: list[_Cleaned]) -> None:
         for chapter in n.chapters:
             chapter.work = n.work
     Chapter.objects.bulk_create([c for n in new for c in n.chapters])
+    for n in new:
+        if n.invited:
+            creator_invitations_send(work=n.work, pseuds=n.invited, invited_by=n.poster)
     search_index_new_works(works=[
         NewWorkDocument(work=n.work, creators=n.creators, chapters=n.chapters,
                         tag_ids={t.pk for t in n.tags} | filter_tags.get(n.work.pk, set()))
@@ -435,10 +480,13 @@ def _insert_new(new: list[_Cleaned]) -> None:
 
 @transaction.atomic
 def work_create(
-    *, user: User, meta: WorkMeta, chapters: list[ChapterText], post: bool
+    *, user: User, meta: WorkMeta, chapters: list[ChapterText], post: bool,
+    invite: bool = True,
 ) -> Work:
-    """Create a work with its chapters, as a draft or posted; all or nothing."""
-    new = _clean_new(user=user, meta=meta, chapters=chapters, post=post)
+    """Create a work with its chapters, as a draft or posted; all or nothing. Other users'
+    pseuds among the creators are invited (they join once they accept); `invite=False`
+    adds them at once (an import made for a whole archive, whose authors wrote together)."""
+    new = _clean_new(user=user, meta=meta, chapters=chapters, post=post, invite=invite)
     _insert_new([new])
     if post:
         _tell_on_commit(signals.work_published, work=new.work)
@@ -446,7 +494,8 @@ def work_create(
 
 
 @transaction.atomic
-def works_create(*, user: User, works: list[NewWork]) -> list[Work | ValidationError]:
+def works_create(*, user: User, works: list[NewWork],
+                 invite: bool = True) -> list[Work | ValidationError]:
     """Create several works at once (importing a batch of files): each is validated exactly
     as work_create does, and the valid ones are written together. Returns, in order, each
     new work or the ValidationError that refused it; a refused work leaves nothing behind
@@ -465,7 +514,7 @@ def works_create(*, user: User, works: list[NewWork]) -> list[Work | ValidationE
         try:
             with transaction.atomic() if needs_savepoint else nullcontext():
                 cleaned.append(_clean_new(user=user, meta=item.meta, chapters=item.chapters,
-                                          post=item.post, known_tags=known))
+                                          post=item.post, known_tags=known, invite=invite))
             results.append(cleaned[-1].work)
         except ValidationError as exc:
             results.append(exc)
@@ -483,7 +532,8 @@ def works_create(*, user: User, works: list[NewWork]) -> list[Work | ValidationE
                 if isinstance(results[index], Work):
                     try:
                         results[index] = work_create(user=user, meta=item.meta,
-                                                     chapters=item.chapters, post=item.post)
+                                                     chapters=item.chapters, post=item.post,
+                                                     invite=invite)
                     except ValidationError as exc:
                         results[index] = exc
                     except DatabaseError as exc:
@@ -493,8 +543,9 @@ def works_create(*, user: User, works: list[NewWork]) -> list[Work | ValidationE
 
 
 @transaction.atomic
-def work_update(*, user: User, work: Work, meta: WorkMeta) -> Work:
-    """Change a work's fields, creators and tags (chapters are edited one by one)."""
+def work_update(*, user: User, work: Work, meta: WorkMeta, invite: bool = True) -> Work:
+    """Change a work's fields, creators and tags (chapters are edited one by one). New
+    co-creators of other users are invited, as in work_create."""
     _require_creator(user=user, work=work)
     fields, tags = _clean_meta(meta, user=user)
     expected = fields["expected_chapters"]
@@ -513,7 +564,7 @@ def work_update(*, user: User, work: Work, meta: WorkMeta) -> Work:
     # Only what changed here: the engagement counters (comments, kudos, …) move with F()
     # elsewhere, and saving this copy's stale values would undo their changes.
     work.save(update_fields=[*fields, "sort_title", "published", "modified_at"])
-    _set_creators(work, meta.creators)
+    _set_creators(work, meta.creators, user=user, invite=invite)
     _set_tags(work, tags)
     _refresh_totals(work)
     search_index_works(work_ids=[work.pk], chapters=False)
@@ -623,7 +674,8 @@ def chapters_reorder(*, user: User, work: Work, order: list[int]) -> None:
 
 @transaction.atomic
 def work_replace(
-    *, user: User, work: Work, meta: WorkMeta, chapters: list[ChapterText]
+    *, user: User, work: Work, meta: WorkMeta, chapters: list[ChapterText],
+    invite: bool = True,
 ) -> Work:
     """Replace a work's fields and all its chapters at once (re-importing a newer copy).
 
@@ -645,7 +697,7 @@ def work_replace(
         Chapter(work=work, position=i, published=meta.published or work.published, **values)
         for i, values in enumerate(cleaned, start=1)
     )
-    work_update(user=user, work=work, meta=meta)
+    work_update(user=user, work=work, meta=meta, invite=invite)
     if meta.updated:
         work.updated = meta.updated
     elif work.state == Work.State.POSTED and old_text != [v["content"] for v in cleaned]:
@@ -711,6 +763,48 @@ def work_orphan(*, user: User, work: Work, keep_pseud_name: bool) -> Work:
     return work
 
 
+# Co-creators: answering an invitation, and leaving a work.
+
+
+def _invitation_of(*, user: User, invitation_id: int) -> CreatorInvitation:
+    """The user's own invitation, locked; ValidationError if it is gone (answered already,
+    withdrawn, or its work deleted), PermissionDenied if it is someone else's."""
+    invitation = (CreatorInvitation.objects.select_for_update().select_related("pseud", "work")
+                  .filter(pk=invitation_id).first())
+    if invitation is None:
+        raise ValidationError("That invitation is gone: it was answered already, or its work "
+                              "was deleted.")
+    if invitation.pseud.user_id != user.pk:
+        raise PermissionDenied("Only the invited user can answer an invitation.")
+    return invitation
+
+
+def _creators_changed(work: Work) -> None:
+    """The byline changed: its sort key, its search document and its pages."""
+    first = (Creatorship.objects.filter(work=work).select_related("pseud")
+             .order_by("position", "id").first())
+    work.sort_creator = sort_creator_for(anonymous=work.anonymous,
+                                         first_pseud=first.pseud if first else None)
+    work.save(update_fields=["sort_creator"])
+    search_index_works(work_ids=[work.pk], chapters=False)
+    _changed(work.pk)
+
+
+@transaction.atomic
+def creator_invitation_accept(*, user: User, invitation_id: int) -> Work:
+    """Accept an invitation: the invited pseud joins the work's byline, last."""
+    invitation = _invitation_of(user=user, invitation_id=invitation_id)
+    work = invitation.work
+    if not Creatorship.objects.filter(work=work, pseud=invitation.pseud).exists():
+        last = (Creatorship.objects.filter(work=work).order_by("-position")
+                .values_list("position", flat=True).first())
+        Creatorship.objects.create(work=work, pseud=invitation.pseud,
+                                   position=0 if last is None else last + 1)
+    invitation.delete()
+    _creators_changed(work)
+    return work
+
+
 @transaction.atomic
 def works_orphan_all(*, user: User, keep_pseud_name: bool) -> int:
     """Orphan every posted work of the user's (work_orphan for each; drafts stay theirs);
@@ -720,3 +814,24 @@ def works_orphan_all(*, user: User, keep_pseud_name: bool) -> int:
     if work_ids:
         _orphan(user=user, work_ids=work_ids, keep_pseud_name=keep_pseud_name)
     return len(work_ids)
+
+
+@transaction.atomic
+def creator_invitation_decline(*, user: User, invitation_id: int) -> Work:
+    """Decline an invitation: it is deleted and the work stays as it was."""
+    invitation = _invitation_of(user=user, invitation_id=invitation_id)
+    invitation.delete()
+    return invitation.work
+
+
+@transaction.atomic
+def creator_remove_self(*, user: User, work: Work) -> Work:
+    """A co-creator leaves the work: every pseud of theirs comes off the byline. The last
+    creator can't leave (they delete the work instead)."""
+    _require_creator(user=user, work=work)
+    mine = Creatorship.objects.filter(work=work, pseud__user=user)
+    if not Creatorship.objects.filter(work=work).exclude(pseud__user=user).exists():
+        raise ValidationError("You are the work's only creator; delete the work instead.")
+    mine.delete()
+    _creators_changed(work)
+    return work

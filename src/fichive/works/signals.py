@@ -9,3 +9,5 @@ from django.dispatch import Signal
 work_published = Signal()
 # kwargs: chapter (a Chapter of a posted work)
 chapter_published = Signal()
+# kwargs: work_id, pseud_ids (pseuds of other users invited to be the work's co-creators)
+creators_invited = Signal()

@@ -28,4 +28,9 @@ urlpatterns = [
     path("tags/<str:tag_name>/works", views.tag_works, name="tag-works"),
     path("users/<str:username>/works", views.user_works, name="user-works"),
     path("users/<str:username>/works/drafts", views.user_drafts, name="user-drafts"),
+    path("users/<str:username>/pseuds/<str:pseud_name>/works", views.pseud_works,
+         name="pseud-works"),
+    path("users/<str:username>/creatorships", views.creatorships, name="creatorships"),
+    path("works/<int:work_id>/creatorships/leave", views.creatorship_leave,
+         name="creatorship-leave"),
 ]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import QuerySet
@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from fichive.accounts.requests import AuthedRequest
-from fichive.accounts.selectors import user_by_name
+from fichive.accounts.selectors import pseud_by_name, user_by_name
 from fichive.formats.exporters import download_links
 from fichive.gifts.services import gifts_set
 from fichive.lib.cache import cached_for_guests
@@ -84,7 +84,65 @@ def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
 def user_works(request: HttpRequest, username: str) -> HttpResponse:
     owner = user_by_name(username)
     return _listing_page(request, selectors.works_listed_for(request.user, owner=owner),
-                         heading=f"Works by {owner.username}", everything=False, owner=owner)
+                         heading=f"Works by {owner.username}", everything=False, owner=owner,
+                         tab="works")
+
+
+@cached_for_guests()
+def pseud_works(request: HttpRequest, username: str, pseud_name: str) -> HttpResponse:
+    """/users/<name>/pseuds/<pseud>/works: the works posted under one pseud."""
+    owner = user_by_name(username)
+    pseud = pseud_by_name(owner, pseud_name)
+    return _listing_page(request, selectors.works_listed_for(request.user, pseud=pseud),
+                         heading=f"Works by {pseud.byline}", everything=False, owner=owner,
+                         pseud=pseud, tab="works")
+
+
+@login_required
+def creatorships(request: AuthedRequest, username: str) -> HttpResponse:
+    """/users/<name>/creatorships: the user's Co-Creator Requests, each with Accept and
+    Decline (a POST with `invitation` and `action`)."""
+    owner = user_by_name(username)
+    if owner.pk != request.user.pk:
+        raise PermissionDenied("Only the invited user can see their co-creator requests.")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            invitation_id = int(request.POST.get("invitation", ""))
+        except ValueError:
+            invitation_id = 0
+        try:
+            if action == "accept":
+                work = services.creator_invitation_accept(user=owner,
+                                                          invitation_id=invitation_id)
+                messages.success(request, f"You are now a co-creator of “{work.title}”.")
+            elif action == "decline":
+                work = services.creator_invitation_decline(user=owner,
+                                                           invitation_id=invitation_id)
+                messages.success(request, f"You declined to be a co-creator of “{work.title}”.")
+            else:
+                messages.error(request, "Choose Accept or Decline.")
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("works:creatorships", username=owner.username)
+    return render(request, "works/creatorships.html", {
+        "owner": owner, "is_owner": True,
+        "invitations": selectors.creator_invitations_for(owner)})
+
+
+@login_required
+def creatorship_leave(request: AuthedRequest, work_id: int) -> HttpResponse:
+    """Remove me as co-creator: asks first (GET), then takes the user off the work."""
+    work = selectors.work_for_editing(request.user, work_id)
+    if request.method == "POST":
+        try:
+            services.creator_remove_self(user=request.user, work=work)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(work)
+        messages.success(request, f"You are no longer a co-creator of “{work.title}”.")
+        return redirect("accounts:dashboard", username=request.user.username)
+    return render(request, "works/creatorship_leave.html", {"work": work})
 
 
 @login_required
@@ -190,6 +248,7 @@ def work_edit(request: AuthedRequest, work_id: int) -> HttpResponse:
     work = selectors.work_for_editing(request.user, work_id)
     form = WorkForm(request.POST or None, user=request.user, work=work,
                     initial=WorkForm.initial_for(work, user=request.user))
+    form.note_invited([i.pseud.byline for i in selectors.creator_invitations_of_work(work)])
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "post")
         was_posted = not work.is_draft

@@ -62,8 +62,9 @@ def make_work(author, *, title: str, chapters: list[ChapterText], **meta) -> Wor
     meta.setdefault("fandoms", ["Original Work"])
     meta.setdefault("creators", [author.default_pseud])
     post = meta.pop("post", True)
+    # Co-creators are on the work at once, as after they accepted their invitations.
     return work_create(user=author, meta=WorkMeta(title=title, **meta), chapters=chapters,
-                       post=post)
+                       post=post, invite=False)
 
 
 @pytest.fixture
