@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("fichive.inbox.urls")),
     path("", include("fichive.readings.urls")),
     path("", include("fichive.gifts.urls")),
+    path("", include("fichive.stats.urls")),
 ]
 
 handler404 = "fichive.views.not_found"

@@ -1,4 +1,5 @@
-"""Writes to subscriptions: subscribing to a work or a creator, and unsubscribing."""
+"""Writes to subscriptions: subscribing to a work or a creator, and unsubscribing (a work's
+subscriptions move its daily stats)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from fichive.accounts.models import User
+from fichive.stats.services import work_stat_add
 from fichive.subscriptions.models import Subscription
 from fichive.works.models import Creatorship, Work
 from fichive.works.selectors import works_listed_for
@@ -35,7 +37,10 @@ def subscription_create(*, user: User, work: Work | None = None,
         return existing, False
     try:
         with transaction.atomic():
-            return Subscription.objects.create(user=user, work=work, creator=creator), True
+            made = Subscription.objects.create(user=user, work=work, creator=creator)
+            if work is not None:
+                work_stat_add(work_id=work.pk, subscriptions=1)
+            return made, True
     except IntegrityError:
         # Pressed twice at once: the other request made it.
         found = Subscription.objects.filter(user=user, work=work, creator=creator).first()
@@ -48,9 +53,20 @@ def subscription_create(*, user: User, work: Work | None = None,
 def subscription_delete(*, user: User, subscription_id: int) -> Subscription | None:
     """Unsubscribe: remove one of the user's own subscriptions; None if they have no such
     subscription (already gone, or someone else's)."""
-    subscription = (Subscription.objects.select_related("work", "creator")
+    # Locked first: of two unsubscribes at once only the one that still finds the row deletes
+    # it (Django sends post_delete, which records the change, for every row it read).
+    subscription = (Subscription.objects.select_for_update(of=("self",))
+                    .select_related("work", "creator")
                     .filter(pk=subscription_id, user=user).first())
     if subscription is None:
         return None
     subscription.delete()
     return subscription
+
+
+def subscription_deleted(*, subscription: Subscription) -> None:
+    """A subscription row went (unsubscribed, or with its user or work): one fewer
+    subscriber in the work's daily stats. Runs in the deleting transaction (a post_delete
+    receiver)."""
+    if subscription.work_id is not None:
+        work_stat_add(work_id=subscription.work_id, subscriptions=-1)

@@ -1,0 +1,195 @@
+"""Reads of the stats app: an author's statistics, per work and in total, for one year (from
+the daily rows) or for all years (from the works' counters), and the chart's series.
+
+Only the author's own posted works count (every pseud, anonymous works too: they are the
+author's; drafts are left out), read through works.selectors. The page takes a fixed number
+of queries however many works the author has.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Count,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+
+from fichive.accounts.models import User
+from fichive.comments.models import Comment
+from fichive.stats.models import WorkStatDay
+from fichive.stats.services import COLUMNS, today
+from fichive.subscriptions.models import Subscription
+from fichive.works.models import Work
+from fichive.works.selectors import works_listed_for
+
+# sort name (in the URL) → (column of the query, label); numbers run largest first by
+# default, title and date A–Z and oldest first.
+SORTS: dict[str, tuple[str, str]] = {
+    "title": ("sort_title", "Title"),
+    "date": ("published", "Posted"),
+    "words": ("word_count", "Word count"),
+    "hits": ("hits_n", "Hits"),
+    "kudos": ("kudos_n", "Kudos"),
+    "comment_threads": ("comment_threads_n", "Comment threads"),
+    "bookmarks": ("bookmarks_n", "Bookmarks"),
+    "subscriptions": ("subscriptions_n", "Subscriptions"),
+}
+ASCENDING_FIRST = {"title", "date"}
+DEFAULT_SORT = "hits"
+# The all-years chart has a bar per month up to this many months, else a bar per year.
+MONTHS_MAX = 36
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+               "Dec")
+
+
+@dataclass(frozen=True, slots=True)
+class WorkStats:
+    work_id: int
+    title: str
+    published: datetime.date | None
+    anonymous: bool
+    words: int
+    hits: int
+    kudos: int
+    comment_threads: int
+    bookmarks: int
+    subscriptions: int
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One period of the chart: its label, its full name (for screen readers) and counts."""
+
+    label: str
+    name: str
+    hits: int
+    kudos: int
+
+
+@dataclass
+class AuthorStats:
+    year: int | None  # None: all years
+    sort: str
+    order: str  # "asc" | "desc"
+    works: list[WorkStats]
+    totals: dict[str, int]
+    years: list[int]
+    bars: list[Bar] = field(default_factory=list)
+    period: str = "month"  # "month" | "year": what a bar of the chart covers
+
+
+def default_order(sort: str) -> str:
+    return "asc" if sort in ASCENDING_FIRST else "desc"
+
+
+def _count_of(queryset: QuerySet[Any]) -> Coalesce:
+    """The number of `queryset`'s rows for the outer work (a correlated COUNT)."""
+    return Coalesce(Subquery(queryset.filter(work=OuterRef("pk")).order_by().values("work")
+                             .annotate(n=Count("pk")).values("n")[:1],
+                             output_field=IntegerField()), Value(0))
+
+
+def _year_range(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
+
+
+def author_works(owner: User) -> QuerySet[Work]:
+    """The author's posted works, anonymous ones too (the owner sees their own)."""
+    return works_listed_for(owner, owner=owner)
+
+
+def _works_with_counts(owner: User, year: int | None) -> QuerySet[Work]:
+    works = author_works(owner)
+    if year is None:
+        return works.annotate(
+            hits_n=Coalesce("hits", Value(0)), kudos_n=Coalesce("kudos_count", Value(0)),
+            bookmarks_n=Coalesce("bookmarks_count", Value(0)),
+            comment_threads_n=_count_of(Comment.objects.filter(
+                parent__isnull=True, status=Comment.Status.PUBLISHED, deleted=False)),
+            subscriptions_n=_count_of(Subscription.objects.all()))
+    start, end = _year_range(year)
+    works = works.annotate(in_year=FilteredRelation(
+        "stat_days", condition=Q(stat_days__day__gte=start, stat_days__day__lt=end)))
+    return works.annotate(**{f"{column}_n": Coalesce(Sum(f"in_year__{column}"), Value(0))
+                             for column in COLUMNS})
+
+
+def author_stats(owner: User, *, year: int | None, sort: str = DEFAULT_SORT,
+                 order: str | None = None) -> AuthorStats:
+    """The author's stats for `year` (None: all years), sorted by `sort` (a SORTS key) in
+    `order` ("asc"/"desc", else the sort's usual direction). Three queries."""
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    order = order if order in ("asc", "desc") else default_order(sort)
+    column = SORTS[sort][0]
+    first = f"-{column}" if order == "desc" else column
+    tie = "sort_title" if sort != "title" else "id"
+    works = [
+        WorkStats(work_id=w["pk"], title=w["title"], published=w["published"],
+                  anonymous=w["anonymous"], words=w["word_count"],
+                  **{c: w[f"{c}_n"] for c in COLUMNS})
+        for w in _works_with_counts(owner, year).order_by(first, tie, "id").values(
+            "pk", "title", "published", "anonymous", "word_count",
+            *(f"{c}_n" for c in COLUMNS))
+    ]
+    totals = {c: sum(getattr(w, c) for w in works) for c in ("words", *COLUMNS)}
+    days = WorkStatDay.objects.filter(work__in=author_works(owner).values("pk"))
+    # The years there are daily counts for, and this one.
+    years = sorted({d.year for d in days.dates("day", "year")} | {today().year},
+                   reverse=True)
+    stats = AuthorStats(year=year, sort=sort, order=order, works=works, totals=totals,
+                        years=years)
+    _chart(stats, days)
+    return stats
+
+
+def _chart(stats: AuthorStats, days: QuerySet[WorkStatDay]) -> None:
+    """The chart's bars: each month of the year; for all years, each month from the first
+    with counts to this one (or each year, when that is more than MONTHS_MAX months)."""
+    now = today()
+    if stats.year is not None:
+        start, end = _year_range(stats.year)
+        days = days.filter(day__gte=start, day__lt=end)
+    monthly: dict[datetime.date, tuple[int, int]] = {
+        row["month"]: (row["hits"] or 0, row["kudos"] or 0)
+        for row in days.annotate(month=TruncMonth("day")).values("month").annotate(
+            hits=Sum("hits"), kudos=Sum("kudos")).order_by("month")
+    }
+    monthly = {(m.date() if isinstance(m, datetime.datetime) else m): v
+               for m, v in monthly.items()}
+    if stats.year is not None:
+        months = [datetime.date(stats.year, n, 1) for n in range(1, 13)]
+    else:
+        first = min(monthly, default=now.replace(day=1))
+        last = max(max(monthly, default=first), now.replace(day=1))
+        months = []
+        month = first
+        while month <= last:
+            months.append(month)
+            month = (month + datetime.timedelta(days=32)).replace(day=1)
+        if len(months) > MONTHS_MAX:
+            stats.period = "year"
+            yearly: dict[int, list[int]] = {}
+            for month in months:
+                held = yearly.setdefault(month.year, [0, 0])
+                hits, kudos = monthly.get(month, (0, 0))
+                held[0] += hits
+                held[1] += kudos
+            stats.bars = [Bar(str(y), str(y), h, k) for y, (h, k) in yearly.items()]
+            return
+    stats.bars = [
+        Bar(MONTH_NAMES[m.month - 1] if stats.year is not None
+            else f"{MONTH_NAMES[m.month - 1]} {m.year % 100:02d}",
+            f"{MONTH_NAMES[m.month - 1]} {m.year}", *monthly.get(m, (0, 0)))
+        for m in months
+    ]
