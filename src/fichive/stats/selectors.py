@@ -16,6 +16,7 @@ from django.db.models import (
     Count,
     FilteredRelation,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -23,7 +24,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Coalesce
 
 from fichive.accounts.models import User
 from fichive.comments.models import Comment
@@ -144,9 +145,11 @@ def author_stats(owner: User, *, year: int | None, sort: str = DEFAULT_SORT,
     ]
     totals = {c: sum(getattr(w, c) for w in works) for c in ("words", *COLUMNS)}
     days = WorkStatDay.objects.filter(work__in=author_works(owner).values("pk"))
-    # The years there are daily counts for, and this one.
-    years = sorted({d.year for d in days.dates("day", "year")} | {today().year},
-                   reverse=True)
+    # The years from the first daily counts to this one, newest first.
+    span = days.aggregate(first=Min("day"))
+    now = today()
+    first_year = span["first"].year if span["first"] is not None else now.year
+    years = list(range(max(now.year, first_year), min(now.year, first_year) - 1, -1))
     stats = AuthorStats(year=year, sort=sort, order=order, works=works, totals=totals,
                         years=years)
     _chart(stats, days)
@@ -155,18 +158,19 @@ def author_stats(owner: User, *, year: int | None, sort: str = DEFAULT_SORT,
 
 def _chart(stats: AuthorStats, days: QuerySet[WorkStatDay]) -> None:
     """The chart's bars: each month of the year; for all years, each month from the first
-    with counts to this one (or each year, when that is more than MONTHS_MAX months)."""
+    with counts to this one (or each year, when that is more than MONTHS_MAX months). The
+    rows are summed per day by the database (plain GROUP BY, no date functions: SQLite's
+    are Python callbacks) and per month here."""
     now = today()
     if stats.year is not None:
         start, end = _year_range(stats.year)
         days = days.filter(day__gte=start, day__lt=end)
-    monthly: dict[datetime.date, tuple[int, int]] = {
-        row["month"]: (row["hits"] or 0, row["kudos"] or 0)
-        for row in days.annotate(month=TruncMonth("day")).values("month").annotate(
-            hits=Sum("hits"), kudos=Sum("kudos")).order_by("month")
-    }
-    monthly = {(m.date() if isinstance(m, datetime.datetime) else m): v
-               for m, v in monthly.items()}
+    monthly: dict[datetime.date, list[int]] = {}
+    for day, hits, kudos in (days.values("day").annotate(h=Sum("hits"), k=Sum("kudos"))
+                             .order_by().values_list("day", "h", "k")):
+        held = monthly.setdefault(day.replace(day=1), [0, 0])
+        held[0] += hits or 0
+        held[1] += kudos or 0
     if stats.year is not None:
         months = [datetime.date(stats.year, n, 1) for n in range(1, 13)]
     else:
