@@ -14,11 +14,9 @@ from typing import Any
 
 from django.db.models import (
     Count,
-    FilteredRelation,
     IntegerField,
     Min,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -34,17 +32,17 @@ from fichive.subscriptions.models import Subscription
 from fichive.works.models import Work
 from fichive.works.selectors import works_listed_for
 
-# sort name (in the URL) → (column of the query, label); numbers run largest first by
+# sort name (in the URL) → (WorkStats attribute, label); numbers run largest first by
 # default, title and date A–Z and oldest first.
 SORTS: dict[str, tuple[str, str]] = {
     "title": ("sort_title", "Title"),
     "date": ("published", "Posted"),
-    "words": ("word_count", "Word count"),
-    "hits": ("hits_n", "Hits"),
-    "kudos": ("kudos_n", "Kudos"),
-    "comment_threads": ("comment_threads_n", "Comment threads"),
-    "bookmarks": ("bookmarks_n", "Bookmarks"),
-    "subscriptions": ("subscriptions_n", "Subscriptions"),
+    "words": ("words", "Word count"),
+    "hits": ("hits", "Hits"),
+    "kudos": ("kudos", "Kudos"),
+    "comment_threads": ("comment_threads", "Comment threads"),
+    "bookmarks": ("bookmarks", "Bookmarks"),
+    "subscriptions": ("subscriptions", "Subscriptions"),
 }
 ASCENDING_FIRST = {"title", "date"}
 DEFAULT_SORT = "hits"
@@ -58,6 +56,7 @@ MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "O
 class WorkStats:
     work_id: int
     title: str
+    sort_title: str
     published: datetime.date | None
     anonymous: bool
     words: int
@@ -110,39 +109,55 @@ def author_works(owner: User) -> QuerySet[Work]:
     return works_listed_for(owner, owner=owner)
 
 
-def _works_with_counts(owner: User, year: int | None) -> QuerySet[Work]:
-    works = author_works(owner)
-    if year is None:
-        return works.annotate(
-            hits_n=Coalesce("hits", Value(0)), kudos_n=Coalesce("kudos_count", Value(0)),
-            bookmarks_n=Coalesce("bookmarks_count", Value(0)),
-            comment_threads_n=_count_of(Comment.objects.filter(
-                parent__isnull=True, status=Comment.Status.PUBLISHED, deleted=False)),
-            subscriptions_n=_count_of(Subscription.objects.all()))
+def _works_with_counts(owner: User) -> QuerySet[Work]:
+    """The author's works with their counters now (all years)."""
+    return author_works(owner).annotate(
+        hits_n=Coalesce("hits", Value(0)), kudos_n=Coalesce("kudos_count", Value(0)),
+        bookmarks_n=Coalesce("bookmarks_count", Value(0)),
+        comment_threads_n=_count_of(Comment.objects.filter(
+            parent__isnull=True, status=Comment.Status.PUBLISHED, deleted=False)),
+        subscriptions_n=_count_of(Subscription.objects.all()))
+
+
+def _year_counts(owner: User, year: int) -> dict[int, dict[str, int]]:
+    """{work id: {column: the sum of its daily rows in the year}}: one GROUP BY over the
+    year's rows (twice as fast as a join or a correlated sum per work and column)."""
     start, end = _year_range(year)
-    works = works.annotate(in_year=FilteredRelation(
-        "stat_days", condition=Q(stat_days__day__gte=start, stat_days__day__lt=end)))
-    return works.annotate(**{f"{column}_n": Coalesce(Sum(f"in_year__{column}"), Value(0))
-                             for column in COLUMNS})
+    return {row["work_id"]: {c: row[f"{c}_n"] or 0 for c in COLUMNS} for row in
+            WorkStatDay.objects.filter(work__in=author_works(owner).values("pk"),
+                                       day__gte=start, day__lt=end)
+            .values("work_id").annotate(**{f"{c}_n": Sum(c) for c in COLUMNS}).order_by()}
+
+
+def _sorted(works: list[WorkStats], sort: str, order: str) -> list[WorkStats]:
+    """By the column, ties by title (A–Z) then id; sorted here, a few hundred rows."""
+    works = sorted(works, key=lambda w: (w.sort_title, w.work_id))
+    attribute = SORTS[sort][0]
+    if attribute == "published":
+        return sorted(works, key=lambda w: w.published or datetime.date.min,
+                      reverse=order == "desc")
+    return sorted(works, key=lambda w: getattr(w, attribute), reverse=order == "desc")
 
 
 def author_stats(owner: User, *, year: int | None, sort: str = DEFAULT_SORT,
                  order: str | None = None) -> AuthorStats:
     """The author's stats for `year` (None: all years), sorted by `sort` (a SORTS key) in
-    `order` ("asc"/"desc", else the sort's usual direction). Three queries."""
+    `order` ("asc"/"desc", else the sort's usual direction). Three or four queries."""
     sort = sort if sort in SORTS else DEFAULT_SORT
     order = order if order in ("asc", "desc") else default_order(sort)
-    column = SORTS[sort][0]
-    first = f"-{column}" if order == "desc" else column
-    tie = "sort_title" if sort != "title" else "id"
-    works = [
-        WorkStats(work_id=w["pk"], title=w["title"], published=w["published"],
-                  anonymous=w["anonymous"], words=w["word_count"],
-                  **{c: w[f"{c}_n"] for c in COLUMNS})
-        for w in _works_with_counts(owner, year).order_by(first, tie, "id").values(
-            "pk", "title", "published", "anonymous", "word_count",
-            *(f"{c}_n" for c in COLUMNS))
-    ]
+    fields_ = ("pk", "title", "sort_title", "published", "anonymous", "word_count")
+    if year is None:
+        rows = list(_works_with_counts(owner).values(*fields_, *(f"{c}_n" for c in COLUMNS)))
+        counts = {w["pk"]: {c: w[f"{c}_n"] for c in COLUMNS} for w in rows}
+    else:
+        rows = list(author_works(owner).values(*fields_))
+        counts = _year_counts(owner, year)
+    zero = dict.fromkeys(COLUMNS, 0)
+    works = _sorted([
+        WorkStats(work_id=w["pk"], title=w["title"], sort_title=w["sort_title"],
+                  published=w["published"], anonymous=w["anonymous"], words=w["word_count"],
+                  **counts.get(w["pk"], zero))
+        for w in rows], sort, order)
     totals = {c: sum(getattr(w, c) for w in works) for c in ("words", *COLUMNS)}
     days = WorkStatDay.objects.filter(work__in=author_works(owner).values("pk"))
     # The years from the first daily counts to this one, newest first.
