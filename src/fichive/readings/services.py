@@ -4,7 +4,8 @@ reader's own changes to their history and Marked for Later list.
 Batches are written with one plain SQL statement per chunk that SQLite (3.35+) and PostgreSQL
 run alike: hits as `INSERT … ON CONFLICT DO NOTHING RETURNING`, which returns only the rows
 really inserted, so a hit another process already wrote (or a batch written twice) is not
-counted again; visits as an upsert that adds to the visit count.
+counted again; visits as an upsert that adds to the visit count. The hits counted also go to
+the works' daily stats (fichive.stats), one row per work and day, in the same transaction.
 """
 
 from __future__ import annotations
