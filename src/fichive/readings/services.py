@@ -138,7 +138,8 @@ def hits_write(*, hits: Iterable[Hit], today: int | None = None) -> int:
     # The works' daily stats, one row per work and day, in the same transaction. Works
     # deleted before the flush (rarely: only when an update found fewer works than it
     # counted) are left out.
-    there = (set(Work.objects.filter(pk__in=list(counted)).values_list("pk", flat=True))
+    there = ({pk for ids in _chunks(sorted(counted))
+              for pk in Work.objects.filter(pk__in=ids).values_list("pk", flat=True)}
              if missing else None)
     work_stats_add(rows=[(work_id, day_date(day), Counts(hits=hits))
                          for day, by_work in counted_on.items()
