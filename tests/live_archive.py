@@ -255,6 +255,46 @@ def _counters(work_id: int) -> dict[str, dict[str, int]]:
     return answer
 
 
+def _stats(work_id: int) -> dict[str, dict[str, int]]:
+    """{column: {"days": the sum of the work's daily rows, "rows": what it counts now}} for
+    the author's stats (fichive.stats)."""
+    from django.db.models import Sum
+
+    from fichive.bookmarks.models import Bookmark
+    from fichive.comments.models import Comment
+    from fichive.kudos.models import Kudos
+    from fichive.stats.models import WorkStatDay
+    from fichive.subscriptions.models import Subscription
+    from fichive.works.models import Work
+
+    now = {"hits": Work.objects.get(pk=work_id).hits,
+           "kudos": Kudos.objects.filter(work_id=work_id).count(),
+           "comment_threads": Comment.objects.filter(
+               work_id=work_id, parent__isnull=True, status="published", deleted=False).count(),
+           "bookmarks": Bookmark.objects.filter(work_id=work_id, private=False).count(),
+           "subscriptions": Subscription.objects.filter(work_id=work_id).count()}
+    days = WorkStatDay.objects.filter(work_id=work_id).aggregate(
+        **{column: Sum(column) for column in now})
+    return {column: {"days": days[column] or 0, "rows": rows} for column, rows in now.items()}
+
+
+def _hits(work_id: int, visitors: list[str]) -> int:
+    """Hits from `visitors` on the work, buffered and flushed as a serving process does."""
+    from fichive.readings.buffer import reads
+
+    for visitor in visitors:
+        reads.hit(work_id, visitor)
+    reads.flush()
+    return len(visitors)
+
+
+def _subscriptions(work_id: int) -> dict[str, int]:
+    from fichive.subscriptions.models import Subscription
+
+    return {s.user.username: s.pk for s in
+            Subscription.objects.filter(work_id=work_id).select_related("user")}
+
+
 def main(argv: list[str]) -> None:
     import django
 
@@ -264,6 +304,12 @@ def main(argv: list[str]) -> None:
         answer: Any = _seed(int(args[0]), args[1])
     elif command == "counters":
         answer = _counters(int(args[0]))
+    elif command == "stats":
+        answer = _stats(int(args[0]))
+    elif command == "hits":
+        answer = _hits(int(args[0]), args[1:])
+    elif command == "subscriptions":
+        answer = _subscriptions(int(args[0]))
     else:
         raise SystemExit(f"unknown command {command!r}")
     print(json.dumps(answer))

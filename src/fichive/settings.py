@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "fichive.readings",
     "fichive.gifts",
     "fichive.series",
+    "fichive.stats",
     "django_tasks",
     "django_tasks_db",
 ]

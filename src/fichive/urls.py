@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("fichive.readings.urls")),
     path("", include("fichive.gifts.urls")),
     path("", include("fichive.series.urls")),
+    path("", include("fichive.stats.urls")),
 ]
 
 handler404 = "fichive.views.not_found"

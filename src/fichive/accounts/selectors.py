@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 
 from fichive.accounts.models import Preference, Pseud, User
@@ -79,17 +78,14 @@ def user_page_counts(viewer: Viewer, owner: User) -> UserPageCounts:
     pages) of works the viewer may see; gifts not refused, of works the viewer may see."""
     from fichive.bookmarks.selectors import bookmarks_visible_to
     from fichive.gifts.selectors import works_given_to
-    from fichive.series.models import Series, SeriesPart
+    from fichive.series.selectors import series_listed_for
     from fichive.works.selectors import works_listed_for
 
-    listed = works_listed_for(viewer)
-    series = Series.objects.filter(
-        Exists(SeriesPart.objects.filter(series=OuterRef("pk"),
-                                         work__in=listed.values("pk"))),
-        pk__in=Series.objects.filter(creatorships__pseud__user=owner).values("pk"))
     return UserPageCounts(
         works=works_listed_for(viewer, owner=owner).count(),
-        series=series.count(),
+        # As /users/<name>/series lists them (series with an anonymous part of the owner's
+        # are not listed for others).
+        series=series_listed_for(viewer, owner=owner).order_by().count(),
         bookmarks=bookmarks_visible_to(viewer).filter(user=owner).count(),
         gifts=works_given_to(viewer, owner).order_by().count(),
     )

@@ -28,6 +28,7 @@ from fichive.bookmarks.models import (
 from fichive.lib import sanitize
 from fichive.lib.cache import content_changed
 from fichive.series.models import Series
+from fichive.stats.services import work_stat_add
 from fichive.tags.models import RATINGS, Tag, tag_key
 from fichive.tags.services import tag_validate_name, tags_find_or_create_by_type
 from fichive.works.models import Work
@@ -115,11 +116,12 @@ def _require_own_pseud(user: User, pseud: Pseud) -> None:
 
 
 def _count(work_id: int | None, delta: int) -> None:
-    """Move a work's public bookmark count by delta, in the caller's transaction, and retire
-    the work's cached pages (its stats show the count)."""
+    """Move a work's public bookmark count by delta (and its daily stats), in the caller's
+    transaction, and retire the work's cached pages (its stats show the count)."""
     if work_id is None or delta == 0:
         return
     Work.objects.filter(pk=work_id).update(bookmarks_count=F("bookmarks_count") + delta)
+    work_stat_add(work_id=work_id, bookmarks=delta)
     content_changed(work_ids=[work_id], listings=False)
 
 

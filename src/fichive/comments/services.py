@@ -22,7 +22,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -32,6 +32,7 @@ from fichive.comments import ratelimit, signals
 from fichive.comments.models import CONTENT_MAX, Comment
 from fichive.lib.cache import content_changed
 from fichive.lib.sanitize import comment_from_input
+from fichive.stats.services import work_stat_add
 from fichive.works.models import Chapter, Creatorship, Work
 
 GUEST_NAME_MAX = 100
@@ -78,24 +79,33 @@ def _tell_on_commit(signal: Signal, comment: Comment) -> None:
     transaction.on_commit(lambda: signal.send(sender=Comment, comment=comment))
 
 
-def _count(work: Work, delta: int) -> None:
-    """Move the work's comment count by `delta` (in the caller's transaction) and retire the
-    work's cached pages, which show the count."""
+def _count(work: Work, delta: int, *, threads: int = 0) -> None:
+    """Move the work's comment count by `delta` (in the caller's transaction), and its
+    comment threads (counted top-level comments) in its daily stats by `threads`, and retire
+    the work's cached pages, which show the count."""
     if not delta:
         return
     Work.objects.filter(pk=work.pk).update(comments_count=F("comments_count") + delta)
     work.comments_count = (work.comments_count or 0) + delta
+    if threads:
+        work_stat_add(work_id=work.pk, comment_threads=threads)
     content_changed(work_ids=[work.pk], listings=False)
+
+
+def _thread(comment: Comment) -> int:
+    """1 for a top-level comment (a comment thread in the author's stats), else 0."""
+    return 1 if comment.parent_id is None else 0
 
 
 def comments_leaving(*, chapter: Chapter) -> None:
     """A chapter is about to be deleted with its comments: take those the work's count
     counts off it."""
     leaving = Comment.objects.filter(chapter=chapter, status=Comment.Status.PUBLISHED,
-                                     deleted=False).count()
-    if leaving:
+                                     deleted=False).aggregate(
+        comments=Count("pk"), threads=Count("pk", filter=Q(parent__isnull=True)))
+    if leaving["comments"]:
         work = Work(pk=chapter.work_id, comments_count=0)
-        _count(work, -leaving)
+        _count(work, -leaving["comments"], threads=-leaving["threads"])
 
 
 def _clean_content(content: str) -> str:
@@ -214,7 +224,7 @@ def comment_post(*, work: Work, chapter: Chapter | None = None, parent: Comment 
     if held:
         _tell_on_commit(signals.comment_awaiting_approval, comment)
     else:
-        _count(work, +1)
+        _count(work, +1, threads=_thread(comment))
         _tell_on_commit(signals.comment_published, comment)
     return comment
 
@@ -291,7 +301,7 @@ def comment_delete(*, user: Viewer, comment: Comment) -> None:
             parent_id = parent.parent_id
             parent.delete()
     if was_counted:
-        _count(comment.work, -1)
+        _count(comment.work, -1, threads=-_thread(comment))
 
 
 def subtree_ids(comment: Comment) -> list[int]:
@@ -350,7 +360,7 @@ def comment_hide(*, user: Viewer, comment: Comment) -> Comment:
               allowed=lambda c: not c.deleted and c.status == Comment.Status.PUBLISHED,
               refusal=("Only published comments can be hidden.", "not_published"),
               to=Comment.Status.HIDDEN)
-    _count(comment.work, -1)
+    _count(comment.work, -1, threads=-_thread(comment))
     return comment
 
 
@@ -361,7 +371,7 @@ def comment_unhide(*, user: Viewer, comment: Comment) -> Comment:
               refusal=("That comment is not hidden.", "not_hidden"),
               to=Comment.Status.PUBLISHED)
     if not comment.deleted:
-        _count(comment.work, +1)
+        _count(comment.work, +1, threads=_thread(comment))
     return comment
 
 
@@ -373,7 +383,7 @@ def comment_approve(*, user: Viewer, comment: Comment) -> Comment:
               refusal=("That comment is not awaiting approval.", "not_pending"),
               to=Comment.Status.PUBLISHED)
     if not comment.deleted:
-        _count(comment.work, +1)
+        _count(comment.work, +1, threads=_thread(comment))
         _tell_on_commit(signals.comment_published, comment)
     return comment
 
@@ -403,5 +413,5 @@ def comment_import(*, work: Work, chapter: Chapter | None, content: str,
     if parent is None:
         comment.thread = comment
         comment.save(update_fields=["thread"])
-    _count(work, +1)
+    _count(work, +1, threads=_thread(comment))
     return comment

@@ -19,6 +19,7 @@ from fichive.accounts.requests import Viewer
 from fichive.kudos.models import Kudos
 from fichive.kudos.signals import kudos_left
 from fichive.lib.cache import content_changed
+from fichive.stats.services import work_stat_add
 from fichive.works.filter_tags import filter_taggings_refresh
 from fichive.works.models import Work
 from fichive.works.services import is_creator
@@ -60,6 +61,7 @@ def kudos_leave(*, work: Work, user: Viewer = None, guest_hash: str = "") -> Kud
                 raise ValidationError(ALREADY_LEFT, code="already") from None
             raise  # not a second press (the work went away meanwhile): a real error
         Work.objects.filter(pk=work.pk).update(kudos_count=F("kudos_count") + 1)
+        work_stat_add(work_id=work.pk, kudos=1)
         filter_taggings_refresh(work_ids=[work.pk])
         content_changed(work_ids=[work.pk], listings=False)
         transaction.on_commit(lambda: kudos_left.send(sender=Kudos, kudos=kudos))

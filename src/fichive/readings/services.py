@@ -4,7 +4,8 @@ reader's own changes to their history and Marked for Later list.
 Batches are written with one plain SQL statement per chunk that SQLite (3.35+) and PostgreSQL
 run alike: hits as `INSERT … ON CONFLICT DO NOTHING RETURNING`, which returns only the rows
 really inserted, so a hit another process already wrote (or a batch written twice) is not
-counted again; visits as an upsert that adds to the visit count.
+counted again; visits as an upsert that adds to the visit count. The hits counted also go to
+the works' daily stats (fichive.stats), one row per work and day, in the same transaction.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.utils import timezone
 
 from fichive.accounts.models import User
 from fichive.readings.models import HitDay, Reading
+from fichive.stats.services import Counts, work_stats_add
 from fichive.works.models import Work
 
 # HitDay rows are kept this many days back from today (UTC): a hit buffered late on one day
@@ -88,6 +90,15 @@ def _chunks(items: Sequence[T]) -> Iterable[Sequence[T]]:
         yield items[start:start + _CHUNK]
 
 
+def _day_chunks(hits: Sequence[Hit]) -> Iterable[Sequence[Hit]]:
+    """Chunks of sorted hits, each of one day."""
+    start = 0
+    for end in range(1, len(hits) + 1):
+        if end == len(hits) or hits[end].day != hits[start].day or end - start == _CHUNK:
+            yield hits[start:end]
+            start = end
+
+
 @transaction.atomic
 def hits_write(*, hits: Iterable[Hit], today: int | None = None) -> int:
     """Count each hit not counted before (one per visitor per work per day) onto its work's
@@ -100,8 +111,11 @@ def hits_write(*, hits: Iterable[Hit], today: int | None = None) -> int:
     table = quote(HitDay._meta.db_table)
     adapt = connection.ops.adapt_datefield_value
     counted: Counter[int] = Counter()
+    # Per day too, for the works' daily stats; a chunk holds one day's hits, so the rows it
+    # returns are that day's.
+    counted_on: defaultdict[int, Counter[int]] = defaultdict(Counter)
     with connection.cursor() as cursor:
-        for chunk in _chunks(rows):
+        for chunk in _day_chunks(rows):
             cursor.execute(
                 f"INSERT INTO {table} ({quote('day')}, {quote('work_id')}, {quote('visitor')}) "  # noqa: S608 - names from the model
                 f"VALUES {', '.join(['(%s, %s, %s)'] * len(chunk))} "
@@ -109,14 +123,28 @@ def hits_write(*, hits: Iterable[Hit], today: int | None = None) -> int:
                 [value for hit in chunk
                  for value in (adapt(day_date(hit.day)), hit.work_id, hit.visitor)],
             )
-            counted.update(work_id for (work_id,) in cursor.fetchall())
+            inserted = [work_id for (work_id,) in cursor.fetchall()]
+            counted.update(inserted)
+            counted_on[chunk[0].day].update(inserted)
     by_increment: defaultdict[int, list[int]] = defaultdict(list)
     for work_id, increment in counted.items():
         by_increment[increment].append(work_id)
+    missing = False
     for increment, work_ids in sorted(by_increment.items()):
         # In id order, so two processes' batches lock the same works in the same order.
         for ids in _chunks(sorted(work_ids)):
-            Work.objects.filter(pk__in=ids).update(hits=F("hits") + increment)
+            updated = Work.objects.filter(pk__in=ids).update(hits=F("hits") + increment)
+            missing = missing or updated < len(ids)
+    # The works' daily stats, one row per work and day, in the same transaction. Works
+    # deleted before the flush (rarely: only when an update found fewer works than it
+    # counted) are left out.
+    there = ({pk for ids in _chunks(sorted(counted))
+              for pk in Work.objects.filter(pk__in=ids).values_list("pk", flat=True)}
+             if missing else None)
+    work_stats_add(rows=[(work_id, day_date(day), Counts(hits=hits))
+                         for day, by_work in counted_on.items()
+                         for work_id, hits in by_work.items()
+                         if there is None or work_id in there])
     return sum(counted.values())
 
 

@@ -1,4 +1,5 @@
-"""Writes to subscriptions: subscribing to a work, a creator or a series, and unsubscribing."""
+"""Writes to subscriptions: subscribing to a work, a creator or a series, and unsubscribing
+(a work's subscriptions move its daily stats)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.db import IntegrityError, transaction
 from fichive.accounts.models import User
 from fichive.series.models import Series, SeriesPart
 from fichive.series.services import is_series_creator
+from fichive.stats.services import work_stat_add
 from fichive.subscriptions.models import Subscription
 from fichive.works.models import Creatorship, Work
 from fichive.works.selectors import works_listed_for
@@ -44,8 +46,11 @@ def subscription_create(*, user: User, work: Work | None = None, creator: User |
         return existing, False
     try:
         with transaction.atomic():
-            return Subscription.objects.create(user=user, work=work, creator=creator,
-                                               series=series), True
+            made = Subscription.objects.create(user=user, work=work, creator=creator,
+                                               series=series)
+            if work is not None:
+                work_stat_add(work_id=work.pk, subscriptions=1)
+            return made, True
     except IntegrityError:
         # Pressed twice at once: the other request made it.
         found = Subscription.objects.filter(user=user, work=work, creator=creator,
@@ -59,9 +64,20 @@ def subscription_create(*, user: User, work: Work | None = None, creator: User |
 def subscription_delete(*, user: User, subscription_id: int) -> Subscription | None:
     """Unsubscribe: remove one of the user's own subscriptions; None if they have no such
     subscription (already gone, or someone else's)."""
-    subscription = (Subscription.objects.select_related("work", "creator", "series")
+    # Locked first: of two unsubscribes at once only the one that still finds the row deletes
+    # it (Django sends post_delete, which records the change, for every row it read).
+    subscription = (Subscription.objects.select_for_update(of=("self",))
+                    .select_related("work", "creator", "series")
                     .filter(pk=subscription_id, user=user).first())
     if subscription is None:
         return None
     subscription.delete()
     return subscription
+
+
+def subscription_deleted(*, subscription: Subscription) -> None:
+    """A subscription row went (unsubscribed, or with its user or work): one fewer
+    subscriber in the work's daily stats. Runs in the deleting transaction (a post_delete
+    receiver)."""
+    if subscription.work_id is not None:
+        work_stat_add(work_id=subscription.work_id, subscriptions=-1)
