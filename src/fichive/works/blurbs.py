@@ -46,8 +46,8 @@ CHOSE_NOT_TO_WARN = "Creator Chose Not To Use Archive Warnings"
 
 @dataclass(slots=True)
 class Blurb:
-    """What one work's blurb shows. `tags` are (type, name) sorted by name; `creators` are
-    (pseud name, username) in byline order."""
+    """What one work's blurb shows. `tags` are (type, name) in the order the author typed
+    them; `creators` are (pseud name, username) in byline order."""
 
     id: int
     title: str
@@ -91,17 +91,18 @@ def blurbs_of(works: QuerySet[Work]) -> list[Blurb]:
     by_id = {b.id: b for b in blurbs}
     creators = []
     gifts = []
+    tags = []
     with connections[works.db].cursor() as cursor:
         cursor.execute(_tags_and_creators_sql(len(by_id)), [*by_id, *by_id, False, *by_id])
         for work_id, tag_type, name, username, position, pk in cursor.fetchall():
             if tag_type == GIFT_ROW:
                 gifts.append((pk, work_id, name, username))
             elif username is None:
-                by_id[work_id].tags.append((tag_type, name))
+                tags.append((position, name, work_id, tag_type))
             else:
                 creators.append((position, pk, work_id, name, username))
-    for blurb in blurbs:
-        blurb.tags.sort(key=lambda t: t[1])
+    for _, name, work_id, tag_type in sorted(tags):  # in the order the author typed them
+        by_id[work_id].tags.append((tag_type, name))
     for _, _, work_id, name, username in sorted(creators):
         by_id[work_id].creators.append((name, username))
     for _, work_id, name, username in sorted(gifts):
@@ -117,7 +118,7 @@ GIFT_ROW = "#gift"
 # Plain SQL that SQLite and PostgreSQL run alike: through the ORM these were two queries whose
 # building cost more than running them.
 TAGS_AND_CREATORS_SQL = """
-SELECT g.work_id, t.type, t.name, NULL, NULL, NULL
+SELECT g.work_id, t.type, t.name, NULL, g.position, NULL
 FROM {tagging} g JOIN {tag} t ON t.id = g.tag_id
 WHERE g.work_id IN ({ids})
 UNION ALL
@@ -146,7 +147,8 @@ def blurb_of(work: Work) -> Blurb:
     """A model instance's blurb, from its prefetched tags and creatorships when it has them
     (selectors.with_blurb_data)."""
     blurb = Blurb(**{name: getattr(work, name) for name in FIELDS})
-    blurb.tags = sorted(((t.type, t.name) for t in work.tags.all()), key=lambda t: t[1])
+    blurb.tags = [(t.type, t.name) for t in sorted(
+        work.tags.all(), key=lambda t: (getattr(t, "tagging_position", 0), t.name))]
     blurb.creators = [(p.name, p.user.username) for p in work.pseuds()]
     blurb.gifts = [(g.pseud.name, g.pseud.user.username) if g.pseud else (g.recipient_name, None)
                    for g in getattr(work, "shown_gifts", ())]

@@ -266,11 +266,21 @@ def _set_creators(work: Work, creators: list[Pseud]) -> None:
 
 def _set_tags(work: Work, tags: dict[str, list[Tag]]) -> None:
     """Replace the work's tags, keep each tag's use count, and rebuild its filter tags."""
-    old = set(Tagging.objects.filter(work=work).values_list("tag_id", flat=True))
+    kept = {tag_id: (pk, position) for pk, tag_id, position in
+            Tagging.objects.filter(work=work).values_list("pk", "tag_id", "position")}
+    old = set(kept)
     all_tags = list(dict.fromkeys(t for group in tags.values() for t in group))
-    new = {t.pk for t in all_tags}
+    # Positions follow the order the author typed the tags in (types in the form's order);
+    # a tag kept in the same place keeps its row untouched.
+    position = {t.pk: i for i, t in enumerate(all_tags)}
+    new = set(position)
     Tagging.objects.filter(work=work, tag_id__in=old - new).delete()
-    Tagging.objects.bulk_create(Tagging(work=work, tag=t) for t in all_tags if t.pk not in old)
+    Tagging.objects.bulk_create(Tagging(work=work, tag=t, position=position[t.pk])
+                                for t in all_tags if t.pk not in old)
+    moved = [Tagging(pk=pk, position=position[tag_id])
+             for tag_id, (pk, was) in kept.items() if tag_id in new and was != position[tag_id]]
+    if moved:
+        Tagging.objects.bulk_update(moved, ["position"])
     Tag.objects.filter(pk__in=new - old).update(uses=F("uses") + 1)
     Tag.objects.filter(pk__in=old - new, uses__gt=0).update(uses=F("uses") - 1)
     filter_tags_rebuild(work_ids=[work.pk])
@@ -387,7 +397,8 @@ def _insert_new(new: list[_Cleaned]) -> None:
         Creatorship(work=n.work, pseud=p, position=i)
         for n in new for i, p in enumerate(n.creators)
     )
-    Tagging.objects.bulk_create(Tagging(work=n.work, tag=t) for n in new for t in n.tags)
+    Tagging.objects.bulk_create(Tagging(work=n.work, tag=t, position=i)
+                                for n in new for i, t in enumerate(n.tags))
     uses = Counter(t.pk for n in new for t in n.tags)
     by_increment: dict[int, list[int]] = defaultdict(list)
     for tag_id, increment in uses.items():
