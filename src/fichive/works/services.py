@@ -241,6 +241,10 @@ def _clean_chapter(text: ChapterText) -> dict[str, Any]:
         errors["content"] = ["The chapter has no text."]
     if errors:
         raise ValidationError(errors)
+    # Plain text is kept as the author typed it, so editing shows it that way again.
+    values["text_format"] = "text" if text.fmt == "text" else "html"
+    values["source_text"] = (
+        (text.content or "").replace("\r\n", "\n").strip() if text.fmt == "text" else "")
     return values
 
 

@@ -250,9 +250,7 @@ def chapter_new(request: AuthedRequest, work_id: int) -> HttpResponse:
 def chapter_edit(request: AuthedRequest, work_id: int, chapter_id: int) -> HttpResponse:
     work = selectors.work_for_editing(request.user, work_id)
     chapter = selectors.chapter_of(work, chapter_id)
-    initial = {name: getattr(chapter, name) for name in
-               ("title", "summary", "notes", "content", "end_notes")}
-    form = ChapterForm(request.POST or None, initial=initial)
+    form = ChapterForm(request.POST or None, initial=ChapterForm.initial_for(chapter))
     if request.method == "POST" and form.is_valid():
         try:
             services.chapter_update(user=request.user, chapter=chapter, text=form.to_text())
