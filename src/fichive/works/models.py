@@ -108,6 +108,12 @@ class Work(models.Model):
         return self.state == self.State.DRAFT
 
     @property
+    def source_link(self) -> str:
+        """The address the work was imported from, when it is safe to link (http or https)."""
+        url = self.source_url or ""
+        return url if url.split(":", 1)[0].lower() in ("http", "https") else ""
+
+    @property
     def is_multichapter(self) -> bool:
         return self.chapter_count > 1 or (self.expected_chapters or 1) > 1
 

@@ -84,8 +84,11 @@ class WorkMeta:
     complete: bool = False
     published: datetime.date | None = None
     updated: datetime.date | None = None
-    source_url: str = ""
+    source_url: str = ""  # blank when editing keeps the work's own
     source_hash: str = ""
+    # The story's creator as the source names them, for an import by someone else ("by X,
+    # posted to this archive by Y"); None leaves a work's as it is.
+    imported_creator: str | None = None
     fmt: str = "html"
     # Comment settings; None leaves a work's setting as it is (the default for a new work).
     comment_permission: str | None = None
@@ -148,6 +151,16 @@ def _tag_names(meta: WorkMeta) -> dict[str, list[str]]:
     }
 
 
+def _safe_source_url(url: str | None) -> str:
+    """Where an imported work came from, kept only as an http(s) address that fits (the work
+    page links to it)."""
+    url = (url or "").strip()
+    scheme = url.split(":", 1)[0].lower()
+    if scheme not in ("http", "https") or len(url) > 500 or any(c.isspace() for c in url):
+        return ""
+    return url
+
+
 def _clean_meta(meta: WorkMeta, *, user: User,
                 known_tags: dict[str, Tag] | None = None) -> tuple[dict, dict[str, list[Tag]]]:
     """Validate and sanitize a WorkMeta; return model fields and tags by type, or raise.
@@ -188,9 +201,11 @@ def _clean_meta(meta: WorkMeta, *, user: User,
         "language": meta.language,
         "restricted": bool(meta.restricted),
         "expected_chapters": meta.expected_chapters,
-        "source_url": meta.source_url or "",
+        "source_url": _safe_source_url(meta.source_url),
         "source_hash": meta.source_hash or "",
     }
+    if meta.imported_creator is not None:
+        fields["imported_creator"] = " ".join(meta.imported_creator.split())[:255]
     if meta.comment_permission is not None:
         fields["comment_permission"] = meta.comment_permission
     if meta.moderated_comments is not None:
@@ -495,6 +510,9 @@ def work_update(*, user: User, work: Work, meta: WorkMeta) -> Work:
     if expected is None and (
             meta.complete or (meta.one_shot_when_blank and work.chapter_count == 1)):
         fields["expected_chapters"] = work.chapter_count
+    for name in ("source_url", "source_hash"):
+        if not fields[name]:  # the edit form doesn't carry them: keep the work's own
+            del fields[name]
     for name, value in fields.items():
         setattr(work, name, value)
     work.sort_title = sort_title(work.title)

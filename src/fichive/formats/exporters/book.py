@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 
 from django.urls import reverse
 
+from fichive.formats.own import work_urn
 from fichive.tags.models import Tag
 from fichive.works.models import Chapter, Work
 from fichive.works.templatetags.fichive import tag_url
@@ -75,6 +76,11 @@ class Book:
     modified: datetime.datetime
     one_shot: bool  # laid out as AO3 lays out a one-shot: no chapter headings
     subjects: list[str] = field(default_factory=list)
+    # Someone else's story imported here: its creator as the source named them, and where it
+    # was first posted (an http(s) address).
+    imported_creator: str = ""
+    source_url: str = ""
+    urn: str = ""  # marks our own downloads (formats/own.py)
 
     @property
     def direction(self) -> str:
@@ -162,6 +168,9 @@ def book_from_work(work: Work, chapters: list[Chapter], *, site_url: str,
         modified=work.modified_at,
         one_shot=one_shot,
         subjects=subjects,
+        imported_creator=work.imported_creator,
+        source_url=work.source_link,
+        urn=work_urn(work.pk),
     )
 
 
