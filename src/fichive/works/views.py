@@ -184,7 +184,8 @@ def _after_save(
 
 def _save_or_preview(
     request: AuthedRequest, work: Work, form: ServiceErrorsForm, *, save: Callable[[], Any],
-    saved: Callable[[Any], HttpResponse], form_template: str, **context: Any,
+    saved: Callable[[Any], HttpResponse], form_template: str, default_action: str = "post",
+    **context: Any,
 ) -> HttpResponse | None:
     """Submit an edit form of `work` (edit work, add or edit a chapter) the way the new-work
     form does: on a draft, Preview and Save as draft save it as a draft and show it (the
@@ -192,8 +193,9 @@ def _save_or_preview(
     Preview shows the page as it would read without saving anything (below it the form,
     still filled in) and anything else saves. `save` calls the services and returns what
     `saved` (the posted-work answer) needs. None when the services refused: the form then
-    carries their errors."""
-    action = request.POST.get("action", "post")
+    carries their errors. A form sent without a button's action (an older client) does
+    `default_action`."""
+    action = request.POST.get("action", default_action)
     draft = work.is_draft
     try:
         if action == "preview" and not draft:
@@ -292,8 +294,10 @@ def chapter_new(request: AuthedRequest, work_id: int) -> HttpResponse:
             messages.success(request, f"{chapter.full_title} added.")
             return redirect(chapter)
 
+        # A chapter sent without a button's action keeps a draft a draft, as it always did.
         response = _save_or_preview(request, work, form, save=save, saved=saved,
-                                    form_template="works/_chapter_form.html", **context)
+                                    form_template="works/_chapter_form.html",
+                                    default_action="draft", **context)
         if response is not None:
             return response
     return render(request, "works/chapter_form.html", {"form": form, "work": work, **context})
@@ -314,8 +318,10 @@ def chapter_edit(request: AuthedRequest, work_id: int, chapter_id: int) -> HttpR
             messages.success(request, f"{chapter.full_title} updated.")
             return redirect(chapter)
 
+        # A chapter sent without a button's action keeps a draft a draft, as it always did.
         response = _save_or_preview(request, work, form, save=save, saved=saved,
-                                    form_template="works/_chapter_form.html", **context)
+                                    form_template="works/_chapter_form.html",
+                                    default_action="draft", **context)
         if response is not None:
             return response
     return render(request, "works/chapter_form.html", {"form": form, "work": work, **context})
