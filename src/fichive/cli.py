@@ -171,6 +171,9 @@ _OPTION_ADVICE = {"fandoms": "give one (--fandom on the command line)"}
 
 def _result_line(shown: str, result: ImportResult) -> str:
     """One story's line in an import's report: its new page, or why it was skipped or failed."""
+    if result.copy_of is not None:
+        return (f"{shown}: refused: this file is a download of /works/{result.copy_of} on this "
+                "archive; pass --allow-copy to import a copy anyway")
     if result.status == "failed":
         advice = _OPTION_ADVICE.get(result.field)
         return f"{shown}: error: {result.reason}" + (f": {advice}" if advice else "")
@@ -214,7 +217,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                             pseud=user.default_pseud,
                             restricted=args.restricted, draft=args.draft,
                             split_chapters=args.split_chapters,
-                            on_duplicate=args.on_duplicate)
+                            on_duplicate=args.on_duplicate, allow_copy=args.allow_copy)
     files = _expand(args.paths)
     counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
 
@@ -511,6 +514,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--on-duplicate", choices=["skip", "update"], default="skip",
                      help="a story imported before (same AO3 work, story URL or file): "
                           "skip it (default) or update that work")
+    imp.add_argument("--allow-copy", action="store_true",
+                     help="import this archive's own downloads too (a copy of the work), "
+                          "instead of refusing them")
     imp.set_defaults(func=cmd_import)
 
     reindex = sub.add_parser("reindex", help="rebuild the full-text search index")

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fichive.lib.plaintext import SPACE, is_separator
 from fichive.lib.sanitize import (
     ALLOWED_TAGS,
     html_to_text,
@@ -280,8 +281,22 @@ def test_plain_text_blank_line_starts_paragraph():
     assert text_to_paragraphs("one\n\ntwo") == "<p>one</p>\n<p>two</p>"
 
 
-def test_plain_text_single_newline_becomes_br():
-    assert text_to_paragraphs("one\ntwo") == "<p>one<br />\ntwo</p>"
+def test_plain_text_single_newline_in_a_paragraph_becomes_br():
+    # Blank lines part the paragraphs here, so a single line break is a line break.
+    assert text_to_paragraphs("one\ntwo\n\nthree\n\nfour") == (
+        "<p>one<br />two</p>\n<p>three</p>\n<p>four</p>")
+
+
+def test_plain_text_without_blank_lines_is_a_paragraph_per_line():
+    # (Behaviour changed on purpose: pasted text reads as an imported .txt does.)
+    assert text_to_paragraphs("one\ntwo") == "<p>one</p>\n<p>two</p>"
+
+
+def test_plain_text_scene_breaks_become_rules():
+    assert text_to_paragraphs(
+        "One.\n\n* * *\n\nTwo.\n\n~~~\n\nThree.\n\n\n\nFour.\n\nFive.") == (
+        "<p>One.</p>\n<hr />\n<p>Two.</p>\n<hr />\n<p>Three.</p>\n<hr />\n"
+        "<p>Four.</p>\n<p>Five.</p>")
 
 
 def test_plain_text_several_blank_lines_are_one_break():
@@ -289,7 +304,7 @@ def test_plain_text_several_blank_lines_are_one_break():
 
 
 def test_plain_text_windows_and_old_mac_line_endings():
-    assert text_to_paragraphs("a\r\nb\r\n\r\nc\rd") == "<p>a<br />\nb</p>\n<p>c<br />\nd</p>"
+    assert text_to_paragraphs("a\r\nb\r\n\r\nc\rd") == "<p>a<br />b</p>\n<p>c<br />d</p>"
 
 
 def test_plain_text_html_escaped():
@@ -308,8 +323,8 @@ def test_plain_text_empty():
 
 
 def test_text_format_escapes_and_makes_paragraphs():
-    out = userstuff_from_input("I <3 you\nsaid <b>she</b>\n\nEnd", fmt="text")
-    assert out == "<p>I &lt;3 you<br>\nsaid &lt;b&gt;she&lt;/b&gt;</p>\n<p>End</p>"
+    out = userstuff_from_input("I <3 you\nsaid <b>she</b>\n\nEnd\n\nmore", fmt="text")
+    assert out == "<p>I &lt;3 you<br>said &lt;b&gt;she&lt;/b&gt;</p>\n<p>End</p>\n<p>more</p>"
 
 
 def test_html_without_blocks_gets_paragraphs():
@@ -588,7 +603,10 @@ _TYPED_TEXT = st.text(
 @given(_TYPED_TEXT)
 def test_plain_text_words_survive_the_pipeline(raw):
     stored = userstuff_from_input(raw, fmt="text")
-    assert html_to_text(stored).split() == raw.split()
+    # Every word but those of scene-break lines ("* * *", "°"), which become <hr>.
+    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    kept = [w for line in lines if not is_separator(line.strip(SPACE)) for w in line.split()]
+    assert html_to_text(stored).split() == kept
 
 
 @given(st.lists(st.sampled_from(

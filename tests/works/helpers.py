@@ -8,7 +8,7 @@ from django.utils.html import escape
 
 from fichive.accounts.models import User
 from fichive.tags.models import Tag
-from fichive.works.models import Chapter, Work
+from fichive.works.models import Chapter, Tagging, Work
 
 STORY = "<p>The lantern burned low while she wrote the last letter home.</p>"
 
@@ -45,8 +45,9 @@ def work_form(user: User, **fields) -> dict:
 
 def edit_form(work: Work, user: User, **fields) -> dict:
     """The edit form as it comes pre-filled for `work`, with some fields changed."""
-    def names(tag_type: str) -> str:
-        return ", ".join(t.name for t in work.tags.filter(type=tag_type).order_by("name"))
+    def names(tag_type: str) -> str:  # in the order the form shows them: as typed
+        return ", ".join(t.tag.name for t in Tagging.objects.filter(
+            work=work, tag__type=tag_type).select_related("tag").order_by("position", "tag__name"))
 
     rating = work.tags.filter(type=Tag.Type.RATING).first()
     data = work_form(

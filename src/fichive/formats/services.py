@@ -25,6 +25,7 @@ from fichive.formats.importers.epub import is_epub, parse_epub
 from fichive.formats.importers.html import parse_html
 from fichive.formats.importers.text import MAX_TEXT_BYTES, parse_text
 from fichive.formats.importers.zipped import iter_zip_texts
+from fichive.formats.own import own_download_of
 from fichive.tags.models import DEFAULT_RATING, DEFAULT_WARNING
 from fichive.works.languages import language_code
 from fichive.works.models import Creatorship, Work
@@ -59,6 +60,8 @@ class ImportOptions:
     invite_co_creators: bool = True
     split_chapters: bool = False
     on_duplicate: str = "skip"
+    # Import a download of a work on this archive anyway (a copy under the importer's name).
+    allow_copy: bool = False
 
 
 @dataclass
@@ -70,6 +73,9 @@ class ImportResult:
     work: Work | None = None
     reason: str = ""
     field: str = ""  # the import option that would fix a failure (ImportFailed.field)
+    # Refused as this archive's own download of that work (formats/own.py): callers say
+    # which work only to someone who may see it.
+    copy_of: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -140,8 +146,32 @@ def _meta_from_parsed(parsed: ParsedWork, *, user: User, options: ImportOptions,
         updated=parsed.updated,
         source_url=parsed.source_url,
         source_hash=source_hash,
+        imported_creator=imported_creator(parsed.creators, user=user),
         fmt="html",
     )
+
+
+def _own_names(user: User) -> set[str]:
+    """The importer's user name and pseud names, casefolded (kept on the user for a batch)."""
+    names: set[str] | None = getattr(user, "_fichive_own_names", None)
+    if names is None:
+        names = {user.username.casefold(), *(name.casefold() for name in
+                                             user.pseuds.values_list("name", flat=True))}
+        user._fichive_own_names = names  # type: ignore[attr-defined]
+    return names
+
+
+def imported_creator(byline: list[str], *, user: User) -> str:
+    """The byline a file names, kept on the work when it is someone else's story; blank when
+    the file names none or names one of the importer's own pseuds (as "pseud" or AO3's
+    "pseud (user)"), case aside."""
+    names = [" ".join(name.split()) for name in byline if name.strip()]
+    own = _own_names(user)
+    for name in names:
+        pseud, _, user_part = name.partition(" (")
+        if {name.casefold(), pseud.casefold(), user_part.rstrip(")").casefold()} & own:
+            return ""
+    return ", ".join(names)[:255]
 
 
 def _one_line(exc: ValidationError) -> str:
@@ -277,6 +307,9 @@ class _Story:
         return {self.meta.source_url, self.meta.source_hash} - {""}
 
 
+OWN_DOWNLOAD = "this file is a download of a work on this archive, so it was not copied"
+
+
 # Stories parsed, checked for duplicates and written together; bounds the memory a batch
 # (or a zip of many stories) holds at once.
 CHUNK_STORIES = 50
@@ -302,6 +335,11 @@ def works_import_files(*, files: Iterable[tuple[str, bytes]], user: User,
         results.append(found)
         try:
             for name, story in _stories(data, filename=filename):
+                copy_of = None if options.allow_copy else own_download_of(story)
+                if copy_of is not None:
+                    found.append(ImportResult(name=name, status="failed", reason=OWN_DOWNLOAD,
+                                              copy_of=copy_of))
+                    continue
                 try:
                     parsed = parse_file(story, filename=name.rsplit(":", 1)[-1],
                                         options=options)

@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 
 from fichive.accounts.requests import AuthedRequest
 from fichive.formats import exporters
 from fichive.formats.downloads import download_file
 from fichive.formats.forms import ImportForm
-from fichive.formats.services import works_import
+from fichive.formats.services import ImportResult, works_import
 from fichive.works import selectors
 
 
@@ -24,9 +25,12 @@ def import_work(request: AuthedRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         results = list(works_import(data=upload.read(), filename=upload.name,
                                     user=request.user, options=form.options()))
+        copies = _copies_shown(request, results)
         if len(results) == 1:
             result = results[0]
-            if result.status == "failed" and result.field in form.fields:
+            if result.copy_of is not None:
+                form.add_error("file", format_html("{}: {}", upload.name, copies[0]))
+            elif result.status == "failed" and result.field in form.fields:
                 # Marked on the form field that fixes it, named by its label.
                 form.add_error(result.field, f"{upload.name}: {result.reason}. Fill in "
                                              f"“{form[result.field].label}” and import again.")
@@ -46,10 +50,33 @@ def import_work(request: AuthedRequest) -> HttpResponse:
         else:
             advice = {name: f"fill in “{form[name].label}” and import it again"
                       for name in form.fields}
-            rows = [(r, advice.get(r.field, "")) for r in results]
+            rows = [(r, copies[i] if r.copy_of is not None else advice.get(r.field, ""))
+                    for i, r in enumerate(results)]
             return render(request, "formats/import_results.html",
                           {"rows": rows, "filename": upload.name})
     return render(request, "formats/import.html", {"form": form})
+
+
+def _copies_shown(request: AuthedRequest, results: list[ImportResult]) -> dict[int, str]:
+    """What to say of results refused as this archive's own downloads, by index: a link to
+    the work for someone who may see it, else only that it is a download of a work here
+    (never which: a draft or restricted work stays unknown)."""
+    ids = {r.copy_of for r in results if r.copy_of is not None}
+    visible = {w.pk: w for w in selectors.works_visible_to(request.user).filter(pk__in=ids)
+               .only("id", "title")} if ids else {}
+    said = {}
+    for index, result in enumerate(results):
+        if result.copy_of is None:
+            continue
+        work = visible.get(result.copy_of)
+        if work is None:
+            said[index] = ("this file is a download of a work on this archive; it was not "
+                           "imported again")
+        else:
+            said[index] = format_html(
+                'this file is a download of <a href="{}">{}</a>, a work on this archive; it '
+                "was not imported again", work.get_absolute_url(), work.title)
+    return said
 
 
 def download(request: HttpRequest, work_id: int, filename: str) -> HttpResponse:

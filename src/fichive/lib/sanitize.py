@@ -10,6 +10,8 @@ from collections.abc import Iterable
 
 import nh3
 
+from fichive.lib import plaintext
+
 __all__ = [
     "comment_from_input",
     "html_to_text",
@@ -257,10 +259,10 @@ def _lines_to_paragraphs(lines: Iterable[str]) -> str:
 
 
 def text_to_paragraphs(text: str) -> str:
-    """AO3's plain text → HTML step: escape, then a blank line starts a new <p> and a single
-    line break becomes <br />."""
-    escaped = htmllib.escape(_normalize(text), quote=False)
-    return _lines_to_paragraphs(escaped.split("\n"))
+    """Plain text → HTML, read exactly as a plain-text import reads a story
+    (lib/plaintext.py): escaped; paragraphs by blank lines (or one per line, or hard-wrapped
+    lines joined), scene-break lines and wider gaps become <hr />."""
+    return plaintext.text_to_html(_normalize(text))
 
 
 def _html_line_breaks_to_paragraphs(html: str) -> str:

@@ -46,10 +46,11 @@ CHOSE_NOT_TO_WARN = "Creator Chose Not To Use Archive Warnings"
 
 @dataclass(slots=True)
 class Blurb:
-    """What one work's blurb shows. `tags` are (type, name) sorted by name; `creators` are
-    (pseud name, username) in byline order, empty for an anonymous work (the byline reads
-    "Anonymous" for everyone: blurbs are shared between visitors), whose creators are kept in
-    `own_creators` for `blurb_html(own=True)` on its creators' own pages."""
+    """What one work's blurb shows. `tags` are (type, name) in the order the author typed
+    them; `creators` are (pseud name, username) in byline order, empty for an anonymous work
+    (the byline reads "Anonymous" for everyone: blurbs are shared between visitors), whose
+    creators are kept in `own_creators` for `blurb_html(own=True)` on its creators' own
+    pages."""
 
     id: int
     title: str
@@ -97,6 +98,7 @@ def blurbs_of(works: QuerySet[Work]) -> list[Blurb]:
     by_id = {b.id: b for b in blurbs}
     creators = []
     gifts = []
+    tags = []
     with connections[works.db].cursor() as cursor:
         cursor.execute(_tags_and_creators_sql(len(by_id)),
                        [*by_id, *by_id, False, *by_id, Work.State.POSTED, *by_id])
@@ -106,11 +108,11 @@ def blurbs_of(works: QuerySet[Work]) -> list[Blurb]:
             elif tag_type == SERIES_ROW:
                 by_id[work_id].series.append((pk, position, name))
             elif username is None:
-                by_id[work_id].tags.append((tag_type, name))
+                tags.append((position, name, work_id, tag_type))
             else:
                 creators.append((position, pk, work_id, name, username))
-    for blurb in blurbs:
-        blurb.tags.sort(key=lambda t: t[1])
+    for _, name, work_id, tag_type in sorted(tags):  # in the order the author typed them
+        by_id[work_id].tags.append((tag_type, name))
     for _, _, work_id, name, username in sorted(creators):
         blurb = by_id[work_id]
         (blurb.own_creators if blurb.anonymous else blurb.creators).append((name, username))
@@ -132,7 +134,7 @@ SERIES_ROW = "#series"
 # Plain SQL that SQLite and PostgreSQL run alike: through the ORM these were two queries whose
 # building cost more than running them.
 TAGS_AND_CREATORS_SQL = """
-SELECT g.work_id, t.type, t.name, NULL, NULL, NULL
+SELECT g.work_id, t.type, t.name, NULL, g.position, NULL
 FROM {tagging} g JOIN {tag} t ON t.id = g.tag_id
 WHERE g.work_id IN ({ids})
 UNION ALL
@@ -171,7 +173,8 @@ def blurb_of(work: Work) -> Blurb:
     """A model instance's blurb, from its prefetched tags and creatorships when it has them
     (selectors.with_blurb_data)."""
     blurb = Blurb(**{name: getattr(work, name) for name in FIELDS})
-    blurb.tags = sorted(((t.type, t.name) for t in work.tags.all()), key=lambda t: t[1])
+    blurb.tags = [(t.type, t.name) for t in sorted(
+        work.tags.all(), key=lambda t: (getattr(t, "tagging_position", 0), t.name))]
     blurb.creators = [(p.name, p.user.username) for p in work.shown_pseuds()]
     if work.anonymous:
         blurb.own_creators = [(p.name, p.user.username) for p in work.pseuds()]

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.selectors import pseuds_from_names
+from fichive.formats.exporters.txt import html_to_plain
 from fichive.gifts.selectors import gift_names_of_work
 from fichive.gifts.services import gift_names_parse
 from fichive.series.models import Series
@@ -16,7 +17,7 @@ from fichive.series.selectors import series_choices_for
 from fichive.tags.models import CATEGORIES, DEFAULT_RATING, RATINGS, WARNINGS
 from fichive.tags.services import split_tag_input
 from fichive.works.languages import LANGUAGES
-from fichive.works.models import Work
+from fichive.works.models import Chapter, Work
 from fichive.works.services import ChapterText, WorkMeta
 
 FORMAT_CHOICES = [("html", "HTML (line breaks become paragraphs)"), ("text", "Plain text")]
@@ -186,12 +187,16 @@ class WorkForm(ServiceErrorsForm):
 
     @classmethod
     def initial_for(cls, work: Work, *, user: User) -> dict:
-        """The form's initial values for editing `work` (stored HTML is edited as HTML)."""
+        """The form's initial values for editing `work`: in plain text when its first
+        chapter was posted as plain text (the work's fields were typed with it), else the
+        stored HTML."""
         own = [c.pseud for c in work.creatorships.all() if c.pseud.user_id == user.pk]
         others = [c.pseud.byline for c in work.creatorships.all() if c.pseud.user_id != user.pk]
         names = {t: ", ".join(tag.name for tag in work.tags_of(t)) for t in
                  ("fandom", "relationship", "character", "freeform")}
         rating = work.rating
+        first = work.chapters.only("text_format").first()
+        fmt = first.text_format if first else "html"
         return {
             "title": work.title,
             "creators": [p.pk for p in own],
@@ -204,17 +209,23 @@ class WorkForm(ServiceErrorsForm):
             "relationships": names["relationship"],
             "characters": names["character"],
             "freeforms": names["freeform"],
-            "summary": work.summary,
-            "notes": work.notes,
-            "end_notes": work.end_notes,
+            **_texts_in_format(work, ("summary", "notes", "end_notes"), fmt=fmt),
             "language": work.language,
             "restricted": work.restricted,
             "anonymous": work.anonymous,
             "expected_chapters": work.expected_chapters,
             "comment_permission": work.comment_permission,
             "moderated_comments": work.moderated_comments,
-            "fmt": "html",
+            "fmt": fmt,
         }
+
+
+def _texts_in_format(obj: Work | Chapter, names: tuple[str, ...], *, fmt: str) -> dict:
+    """Stored HTML fields as the form shows them: as they are, or as plain text (paragraphs
+    parted by blank lines) when the author writes in plain text."""
+    if fmt != "text":
+        return {name: getattr(obj, name) for name in names}
+    return {name: html_to_plain(getattr(obj, name)) for name in names}
 
 
 class ChapterForm(ServiceErrorsForm):
@@ -240,6 +251,17 @@ class ChapterForm(ServiceErrorsForm):
             content=data["content"], title=data["title"], summary=data["summary"],
             notes=data["notes"], end_notes=data["end_notes"], fmt=data["fmt"],
         )
+
+    @staticmethod
+    def initial_for(chapter: Chapter) -> dict:
+        """The form's initial values for editing `chapter`: as the author wrote it, plain
+        text (the typed text kept when it was posted) or HTML."""
+        fmt = chapter.text_format if chapter.text_format == "text" else "html"
+        content = chapter.content
+        if fmt == "text":
+            content = chapter.source_text or html_to_plain(chapter.content)
+        return {"title": chapter.title, "content": content, "fmt": fmt,
+                **_texts_in_format(chapter, ("summary", "notes", "end_notes"), fmt=fmt)}
 
 
 class NewWorkChapterForm(ChapterForm):

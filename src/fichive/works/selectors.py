@@ -20,7 +20,15 @@ from django.http import Http404
 
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.requests import Viewer
-from fichive.works.models import Chapter, CreatorInvitation, Creatorship, FilterTagging, Work
+from fichive.tags.models import Tag
+from fichive.works.models import (
+    Chapter,
+    CreatorInvitation,
+    Creatorship,
+    FilterTagging,
+    Work,
+    tags_with_position,
+)
 
 
 def works_visible_to(user: Viewer) -> QuerySet[Work]:
@@ -76,7 +84,7 @@ def taggings_listed_for(user: Viewer) -> QuerySet[FilterTagging]:
 def with_blurb_data(works: QuerySet[Work]) -> QuerySet[Work]:
     """What a work's blurb or meta block shows, in a fixed number of queries."""
     return works.prefetch_related(
-        "tags",
+        Prefetch("tags", queryset=tags_with_position(Tag.objects.all())),
         Prefetch(
             "creatorships",
             queryset=Creatorship.objects.select_related("pseud__user").order_by("position"),

@@ -86,8 +86,11 @@ class WorkMeta:
     complete: bool = False
     published: datetime.date | None = None
     updated: datetime.date | None = None
-    source_url: str = ""
+    source_url: str = ""  # blank when editing keeps the work's own
     source_hash: str = ""
+    # The story's creator as the source names them, for an import by someone else ("by X,
+    # posted to this archive by Y"); None leaves a work's as it is.
+    imported_creator: str | None = None
     fmt: str = "html"
     # Comment settings; None leaves a work's setting as it is (the default for a new work).
     comment_permission: str | None = None
@@ -164,6 +167,16 @@ def _tag_names(meta: WorkMeta) -> dict[str, list[str]]:
     }
 
 
+def _safe_source_url(url: str | None) -> str:
+    """Where an imported work came from, kept only as an http(s) address that fits (the work
+    page links to it)."""
+    url = (url or "").strip()
+    scheme = url.split(":", 1)[0].lower()
+    if scheme not in ("http", "https") or len(url) > 500 or any(c.isspace() for c in url):
+        return ""
+    return url
+
+
 def _clean_meta(meta: WorkMeta, *, user: User,
                 known_tags: dict[str, Tag] | None = None) -> tuple[dict, dict[str, list[Tag]]]:
     """Validate and sanitize a WorkMeta; return model fields and tags by type, or raise.
@@ -204,9 +217,11 @@ def _clean_meta(meta: WorkMeta, *, user: User,
         "language": meta.language,
         "restricted": bool(meta.restricted),
         "expected_chapters": meta.expected_chapters,
-        "source_url": meta.source_url or "",
+        "source_url": _safe_source_url(meta.source_url),
         "source_hash": meta.source_hash or "",
     }
+    if meta.imported_creator is not None:
+        fields["imported_creator"] = " ".join(meta.imported_creator.split())[:255]
     if meta.comment_permission is not None:
         fields["comment_permission"] = meta.comment_permission
     if meta.moderated_comments is not None:
@@ -259,6 +274,10 @@ def _clean_chapter(text: ChapterText) -> dict[str, Any]:
         errors["content"] = ["The chapter has no text."]
     if errors:
         raise ValidationError(errors)
+    # Plain text is kept as the author typed it, so editing shows it that way again.
+    values["text_format"] = "text" if text.fmt == "text" else "html"
+    values["source_text"] = (
+        (text.content or "").replace("\r\n", "\n").strip() if text.fmt == "text" else "")
     return values
 
 
@@ -323,11 +342,21 @@ def creator_invitations_send(*, work: Work, pseuds: list[Pseud], invited_by: Use
 
 def _set_tags(work: Work, tags: dict[str, list[Tag]]) -> None:
     """Replace the work's tags, keep each tag's use count, and rebuild its filter tags."""
-    old = set(Tagging.objects.filter(work=work).values_list("tag_id", flat=True))
+    kept = {tag_id: (pk, position) for pk, tag_id, position in
+            Tagging.objects.filter(work=work).values_list("pk", "tag_id", "position")}
+    old = set(kept)
     all_tags = list(dict.fromkeys(t for group in tags.values() for t in group))
-    new = {t.pk for t in all_tags}
+    # Positions follow the order the author typed the tags in (types in the form's order);
+    # a tag kept in the same place keeps its row untouched.
+    position = {t.pk: i for i, t in enumerate(all_tags)}
+    new = set(position)
     Tagging.objects.filter(work=work, tag_id__in=old - new).delete()
-    Tagging.objects.bulk_create(Tagging(work=work, tag=t) for t in all_tags if t.pk not in old)
+    Tagging.objects.bulk_create(Tagging(work=work, tag=t, position=position[t.pk])
+                                for t in all_tags if t.pk not in old)
+    moved = [Tagging(pk=pk, position=position[tag_id])
+             for tag_id, (pk, was) in kept.items() if tag_id in new and was != position[tag_id]]
+    if moved:
+        Tagging.objects.bulk_update(moved, ["position"])
     Tag.objects.filter(pk__in=new - old).update(uses=F("uses") + 1)
     Tag.objects.filter(pk__in=old - new, uses__gt=0).update(uses=F("uses") - 1)
     filter_tags_rebuild(work_ids=[work.pk])
@@ -454,7 +483,8 @@ def _insert_new(new: list[_Cleaned]) -> None:
         Creatorship(work=n.work, pseud=p, position=i)
         for n in new for i, p in enumerate(n.creators)
     )
-    Tagging.objects.bulk_create(Tagging(work=n.work, tag=t) for n in new for t in n.tags)
+    Tagging.objects.bulk_create(Tagging(work=n.work, tag=t, position=i)
+                                for n in new for i, t in enumerate(n.tags))
     uses = Counter(t.pk for n in new for t in n.tags)
     by_increment: dict[int, list[int]] = defaultdict(list)
     for tag_id, increment in uses.items():
@@ -556,6 +586,9 @@ def work_update(*, user: User, work: Work, meta: WorkMeta, invite: bool = True) 
     if expected is None and (
             meta.complete or (meta.one_shot_when_blank and work.chapter_count == 1)):
         fields["expected_chapters"] = work.chapter_count
+    for name in ("source_url", "source_hash"):
+        if not fields[name]:  # the edit form doesn't carry them: keep the work's own
+            del fields[name]
     for name, value in fields.items():
         setattr(work, name, value)
     work.sort_title = sort_title(work.title)

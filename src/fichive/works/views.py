@@ -3,6 +3,7 @@ index), posting, editing and deleting."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -26,7 +27,13 @@ from fichive.series.services import work_series_set
 from fichive.tags.models import Tag, tag_from_url, tag_key
 from fichive.works import listing, selectors, services
 from fichive.works.blurbs import blurbs_of
-from fichive.works.forms import ChapterForm, NewWorkChapterForm, OrphanForm, WorkForm
+from fichive.works.forms import (
+    ChapterForm,
+    NewWorkChapterForm,
+    OrphanForm,
+    ServiceErrorsForm,
+    WorkForm,
+)
 from fichive.works.models import Chapter, Work
 
 
@@ -243,6 +250,56 @@ def _after_save(
     return redirect(work)
 
 
+def _save_or_preview(
+    request: AuthedRequest, work: Work, form: ServiceErrorsForm, *, save: Callable[[], Any],
+    saved: Callable[[Any], HttpResponse], form_template: str, default_action: str = "post",
+    **context: Any,
+) -> HttpResponse | None:
+    """Submit an edit form of `work` (edit work, add or edit a chapter) the way the new-work
+    form does: on a draft, Preview and Save as draft save it as a draft and show it (the
+    draft is visible only to its creators) and Post saves and posts it; on a posted work,
+    Preview shows the page as it would read without saving anything (below it the form,
+    still filled in) and anything else saves. `save` calls the services and returns what
+    `saved` (the posted-work answer) needs. None when the services refused: the form then
+    carries their errors. A form sent without a button's action (an older client) does
+    `default_action`."""
+    action = request.POST.get("action", default_action)
+    draft = work.is_draft
+    try:
+        if action == "preview" and not draft:
+            return _preview_unsaved(request, work, save=save, form=form,
+                                    form_template=form_template, **context)
+        with transaction.atomic():
+            result = save()
+            if draft and action == "post":
+                services.work_post(user=request.user, work=work)
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return None
+    if draft:
+        return _after_save(request, work, action)
+    return saved(result)
+
+
+def _preview_unsaved(request: AuthedRequest, work: Work, *, save: Callable[[], Any],
+                     form: ServiceErrorsForm, form_template: str,
+                     **context: Any) -> HttpResponse:
+    """The work page as it would read once `save` ran, with nothing saved: the services run
+    in a savepoint (validating, sanitizing and counting exactly as saving does), the page is
+    rendered from what they wrote, and the savepoint is rolled back. A Chapter from `save` is
+    the one shown, else every chapter (as the draft preview shows them)."""
+    with transaction.atomic():
+        result = save()
+        shown = selectors.work_for_editing(request.user, work.pk)
+        chapters = ([selectors.chapter_of(shown, result.pk)] if isinstance(result, Chapter)
+                    else list(shown.chapters.all()))
+        page = _reading_context(request, shown, chapters)
+        page.update(context, preview=True, unsaved=True, form=form, preview_form=form_template)
+        response = render(request, "works/work.html", page)
+        transaction.set_rollback(True)
+    return response
+
+
 @login_required
 def work_edit(request: AuthedRequest, work_id: int) -> HttpResponse:
     work = selectors.work_for_editing(request.user, work_id)
@@ -250,19 +307,19 @@ def work_edit(request: AuthedRequest, work_id: int) -> HttpResponse:
                     initial=WorkForm.initial_for(work, user=request.user))
     form.note_invited([i.pseud.byline for i in selectors.creator_invitations_of_work(work)])
     if request.method == "POST" and form.is_valid():
-        action = request.POST.get("action", "post")
-        was_posted = not work.is_draft
-        try:
-            with transaction.atomic():
-                services.work_update(user=request.user, work=work, meta=form.to_meta())
-                gifts_set(work=work, names=form.cleaned_data["gifts"])
-                work_series_set(user=request.user, work=work, **form.series_choices())
-                if action == "post":
-                    services.work_post(user=request.user, work=work)
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            return _after_save(request, work, action, updated=was_posted)
+        def save() -> Work:
+            services.work_update(user=request.user, work=work, meta=form.to_meta())
+            gifts_set(work=work, names=form.cleaned_data["gifts"])
+            work_series_set(user=request.user, work=work, **form.series_choices())
+            return work
+
+        def saved(_: Work) -> HttpResponse:
+            return _after_save(request, work, "post", updated=True)
+
+        response = _save_or_preview(request, work, form, save=save, saved=saved,
+                                    form_template="works/_work_form.html", new=False)
+        if response is not None:
+            return response
     return render(request, "works/work_form.html", {"form": form, "work": work, "new": False})
 
 
@@ -346,35 +403,46 @@ def orphan_create(request: AuthedRequest) -> HttpResponse:
 def chapter_new(request: AuthedRequest, work_id: int) -> HttpResponse:
     work = selectors.work_for_editing(request.user, work_id)
     form = ChapterForm(request.POST or None)
+    context = {"position": work.chapter_count + 1}
     if request.method == "POST" and form.is_valid():
-        try:
-            chapter = services.chapter_add(user=request.user, work=work, text=form.to_text())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
+        def save() -> Chapter:
+            return services.chapter_add(user=request.user, work=work, text=form.to_text())
+
+        def saved(chapter: Chapter) -> HttpResponse:
             messages.success(request, f"{chapter.full_title} added.")
             return redirect(chapter)
-    return render(request, "works/chapter_form.html",
-                  {"form": form, "work": work, "position": work.chapter_count + 1})
+
+        # A chapter sent without a button's action keeps a draft a draft, as it always did.
+        response = _save_or_preview(request, work, form, save=save, saved=saved,
+                                    form_template="works/_chapter_form.html",
+                                    default_action="draft", **context)
+        if response is not None:
+            return response
+    return render(request, "works/chapter_form.html", {"form": form, "work": work, **context})
 
 
 @login_required
 def chapter_edit(request: AuthedRequest, work_id: int, chapter_id: int) -> HttpResponse:
     work = selectors.work_for_editing(request.user, work_id)
     chapter = selectors.chapter_of(work, chapter_id)
-    initial = {name: getattr(chapter, name) for name in
-               ("title", "summary", "notes", "content", "end_notes")}
-    form = ChapterForm(request.POST or None, initial=initial)
+    form = ChapterForm(request.POST or None, initial=ChapterForm.initial_for(chapter))
+    context = {"chapter": chapter, "position": chapter.position}
     if request.method == "POST" and form.is_valid():
-        try:
-            services.chapter_update(user=request.user, chapter=chapter, text=form.to_text())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
+        def save() -> Chapter:
+            return services.chapter_update(user=request.user, chapter=chapter,
+                                           text=form.to_text())
+
+        def saved(_: Chapter) -> HttpResponse:
             messages.success(request, f"{chapter.full_title} updated.")
             return redirect(chapter)
-    return render(request, "works/chapter_form.html",
-                  {"form": form, "work": work, "chapter": chapter, "position": chapter.position})
+
+        # A chapter sent without a button's action keeps a draft a draft, as it always did.
+        response = _save_or_preview(request, work, form, save=save, saved=saved,
+                                    form_template="works/_chapter_form.html",
+                                    default_action="draft", **context)
+        if response is not None:
+            return response
+    return render(request, "works/chapter_form.html", {"form": form, "work": work, **context})
 
 
 @login_required

@@ -54,7 +54,7 @@ def test_plain_text_download_reads_like_the_work(full_work, db):
     text = exporters.export(book_of(full_work), "txt").decode("utf-8")
 
     assert text.startswith("The Lighthouse Ledger\n\nby alice, Harbourmaster (bob)\n")
-    assert "Fandoms: Lighthouses (Anthology), Original Work" in text
+    assert "Fandoms: Original Work, Lighthouses (Anthology)" in text  # as typed
     assert "Stats: Published: 2024-03-02 Updated: 2024-05-06 Words: " in text
     assert "Chapters: 3/4" in text
     assert ("Chapter 1: Counting\n\nChapter Summary:\n\nShe counts.\n\nChapter Notes:\n\n"

@@ -38,9 +38,15 @@ def test_download_imports_back_to_the_same_work(extension, fixture, request, db)
     assert parsed.format == "ao3"
     assert parsed.creators == [p.name for p in original.pseuds()]
     importer = UserFactory(username="importer")
+    # Our own download: imported only when a copy is asked for (else it points at the work).
+    [refused] = works_import(data=data, filename=f"work.{extension}", user=importer,
+                             options=ImportOptions())
+    assert refused.copy_of == original.pk
     [result] = works_import(data=data, filename=f"work.{extension}", user=importer,
-                            options=ImportOptions())
+                            options=ImportOptions(allow_copy=True))
     assert result.status == "created", result.reason
+    # Someone else's work: its creators are kept as the byline named them.
+    assert result.work.imported_creator == ", ".join(parsed.creators)
 
     assert _fields(result.work) == _fields(original)
 

@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 
 from django.urls import reverse
 
+from fichive.formats.own import work_urn
 from fichive.tags.models import Tag
 from fichive.works.models import Chapter, Work
 from fichive.works.selectors import numbered_series_parts
@@ -86,6 +87,11 @@ class Book:
     one_shot: bool  # laid out as AO3 lays out a one-shot: no chapter headings
     subjects: list[str] = field(default_factory=list)
     series: list[BookSeries] = field(default_factory=list)  # oldest series first
+    # Someone else's story imported here: its creator as the source named them, and where it
+    # was first posted (an http(s) address).
+    imported_creator: str = ""
+    source_url: str = ""
+    urn: str = ""  # marks our own downloads (formats/own.py)
 
     @property
     def direction(self) -> str:
@@ -180,6 +186,9 @@ def book_from_work(work: Work, chapters: list[Chapter], *, site_url: str,
         one_shot=one_shot,
         subjects=subjects,
         series=series,
+        imported_creator=work.imported_creator,
+        source_url=work.source_link,
+        urn=work_urn(work.pk),
     )
 
 

@@ -50,6 +50,9 @@ def build_epub(book: Book) -> bytes:
         ebook.add_metadata("DC", "description", summary)
     ebook.add_metadata("DC", "publisher", book.site_name)
     ebook.add_metadata("DC", "source", book.url)
+    # Our own download, recognised if it is imported here again (formats/own.py).
+    ebook.add_metadata(None, "meta", "", {"name": "generator", "content": "Fichive"})
+    ebook.add_metadata(None, "meta", "", {"name": "fichive-work", "content": book.urn})
     if book.published:
         ebook.add_metadata("DC", "date", book.published.isoformat())
     for subject in book.subjects:

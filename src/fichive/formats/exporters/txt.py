@@ -77,8 +77,13 @@ def _section(label: str, html: str) -> list[str]:
 
 
 def build_txt(book: Book) -> bytes:
-    parts: list[str] = [book.title, "by " + ", ".join(book.creator_names),
+    byline = ", ".join(book.creator_names)
+    if book.imported_creator:
+        byline = f"{book.imported_creator}, posted to this archive by {byline}"
+    parts: list[str] = [book.title, "by " + byline,
                         f"Posted originally on {book.site_name} at {book.url}"]
+    if book.source_url:
+        parts.append(f"Originally posted at {book.source_url}")
     tag_lines = [f"{field.label}: {', '.join(t.text for t in field.tags)}"
                  for field in book.tag_fields]
     tag_lines.append(f"Language: {book.language_name}")

@@ -32,21 +32,16 @@ from lxml import etree
 from fichive.formats.errors import ImportFailed
 from fichive.formats.importers.base import ParsedChapter, ParsedWork
 from fichive.formats.importers.text import (
-    AN_LABEL,
     MAX_TEXT_BYTES,
-    PAREN_NOTE,
-    SPACE,
-    Para,
     byline_author,
     chapter_heading_title,
     decode_text,
-    is_separator,
     notes_html,
-    render_items,
     take_end_notes,
     take_start_notes,
     title_from_filename,
 )
+from fichive.lib.plaintext import AN_LABEL, PAREN_NOTE, SPACE, Para, is_separator, render_items
 from fichive.lib.sanitize import DROPPED_WITH_CONTENT
 
 __all__ = [

@@ -9,26 +9,38 @@ from __future__ import annotations
 import codecs
 import contextlib
 import gc
-import html
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fichive.formats.errors import ImportFailed
 from fichive.formats.importers.base import ParsedChapter, ParsedWork
+from fichive.lib.plaintext import (
+    AN_LABEL,
+    END_NOTE_WINDOW,
+    NOTE_BREAK_WINDOW,
+    PAREN_NOTE,
+    SPACE,
+    Item,
+    Para,
+    Row,
+    Rows,
+    is_sign_off,
+    make_para,
+    paragraphs_of,
+    render_items,
+    speaks_as_author,
+    split_rows,
+    starts_dialogue,
+    starts_note,
+    talks_to_reader,
+    tidy,
+)
 
 MAX_TEXT_BYTES = 10 * 1024 * 1024
 
 _NOT_TEXT = "not UTF-8 or Windows-1252 text"
 
-# Whitespace (everything str.isspace knows) plus invisible characters that editors leave behind.
-# str.strip(chars) with an explicit set stays linear even on one enormous line.
-SPACE = (
-    " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u180e"
-    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-    "\u200b\u200c\u200d\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
-)
 _NEWLINES = re.compile("\r\n?|[\x0b\x0c\u2028\u2029]")
 _NEWLINE_CHARS = "\r\x0b\x0c\u2028\u2029"
 # U+0080–U+009F in decoded text are Windows-1252 bytes that went through a Latin-1 decoder
@@ -105,71 +117,6 @@ def decode_text(data: bytes) -> str:
     return text
 
 
-# --------------------------------------------------------------------------------------------
-# Recognising kinds of lines
-
-_SEPARATOR_SYMBOLS = (
-    "-_=*~#+^|/\\<>:§¤•·°◦○●◎◇◆◈◊♦♢♥♡❤❥★☆✦✧✩✪✫✬✭✮✯✰✱✲✳✴✵✶✷✸✹✺✻✼✽✾✿❀❁❂❃❄❅❆❇❈❉❊❋❖※–—―‒─━═┄┅┈┉"
-)
-_SEPARATOR_LETTERS = "oOxX0"
-_DOTS = ".…"
-_SEPARATOR_LINE = re.compile(
-    "[" + re.escape(_SEPARATOR_SYMBOLS + _SEPARATOR_LETTERS + _DOTS) + r"\s]+"
-)
-_BREAK_WORDS = re.compile(
-    r"[\W_]*(?:line|scene|page|section)\s*(?:break|change)[\W_]*", re.IGNORECASE
-)
-# Letters and digits a separator line may start with ("oOo", "xXx", "0o0", "line break").
-_SEPARATOR_STARTS = frozenset("oOxX0lLsSpP")
-
-# The ways authors label an author's note. Shared by the start, the end and parentheticals.
-_AN_WORDS = (
-    r"(?:a\s?/\s?n(?![a-z])"  # A/N, a/n, A / N
-    r"|a\.\s?n\.(?![a-z])"  # A.N.
-    r"|(?-i:AN)\s+[-–—]"  # "AN - ", only in capitals: "An" is a word
-    r"|an\s*:"  # AN:
-    r"|authors?['’]?s?\s+notes?(?=\s*[-–—:]|\s*$)"  # Author's Note, Authors Note
-    r"|notes?\s*:)"  # Note:, Notes:
-)
-_DECOR = r"[*_~]{0,3}"
-AN_LABEL = re.compile(_DECOR + _AN_WORDS + _DECOR + r"\s*[-–—:]*" + _DECOR + r"\s*", re.I)
-PAREN_NOTE = re.compile(r"[(\[]\s*" + _DECOR + _AN_WORDS, re.IGNORECASE)
-
-# Labelled lines that belong in notes but keep their label (it says what the line is).
-_NOTE_LABEL = re.compile(
-    _DECOR + r"(?:disclaimers?|warnings?|tw|cw|content\s+warnings?|trigger\s+warnings?"
-    r"|beta(?:s|'d\s+by|ed\s+by|\s+by|[-\s]?read(?:ers?)?(?:\s+by)?)?"
-    r"|dedicat(?:ion|ions|ed\s+to)|pairings?|ships?|ratings?|summary|spoilers?|fandoms?"
-    r"|characters?|setting|timeline|prompts?|word\s?count|genres?|status|categor(?:y|ies)"
-    r"|edit(?:ed)?|updated?|authors?|series|length|credits?|thanks\s+to)"
-    + _DECOR
-    + r"(?:\s*\([^()\n]{0,40}\))?\s*[-–—:]"
-    r"|rated\s+(?:g|pg|pg-13|t|k|k\+|m|ma|r|nc-17|e|teen|mature|explicit)\b"
-    r"|p\.?\s?(?:p\.?\s?)?s\.?(?=[\s:]|$)",  # P.S., PS, P.P.S.
-    re.IGNORECASE,
-)
-_NOTE_START = re.compile(
-    "|".join(f"(?:{p.pattern})" for p in (AN_LABEL, PAREN_NOTE, _NOTE_LABEL)), re.IGNORECASE
-)
-# Short paragraphs that talk to the reader rather than tell the story.
-_READER_TALK = re.compile(
-    r"\b(?:enjoy(?:ed)?|on\s+with\s+the\s+(?:story|fic|show|chapter)|without\s+further\s+ado"
-    r"|happy\s+reading|read\s+on|here\s+(?:it\s+is|we\s+go|you\s+go)|let'?s\s+(?:begin|go|start)"
-    r"|reviews?|reviewed|reviewing|reviewers?|readers?|reading|thanks|thank\s+you|thx|kudos"
-    r"|comments?|feedback|updates?|updating|fics?|fanfic(?:tion)?s?|chapters?"
-    r"|beta(?:ed|'d|s)?|disclaim\w*|favou?rites?|r\s?&\s?r|one-?shots?|drabbles?|prompts?)\b",
-    re.IGNORECASE,
-)
-# Unlabelled sign-offs that make a closing paragraph an end note.
-_SIGN_OFF = re.compile(
-    r"\b(?:thanks?(?:\s+you)?(?:\s+so\s+much|\s+all)?\s+for\s+reading"
-    r"|please\s+(?:review|comment|leave)|read\s+(?:and|&)\s+review|r\s?&\s?r"
-    r"|reviews?\s+(?:are|would\s+be|make|please)|let\s+me\s+know\s+what\s+you\s+think"
-    r"|leave\s+(?:a\s+|some\s+)?(?:review|comment|kudos))\b",
-    re.IGNORECASE,
-)
-_READER_TALK_MAX = 300
-_FIRST_OR_SECOND_PERSON = re.compile(r"\bI\b|\b(?i:me|my|mine|myself|we|us|our|you|your|yours)\b")
 
 _TITLE_LABEL = re.compile(r"title\s*:\s*", re.IGNORECASE)
 _BYLINE = re.compile(
@@ -193,9 +140,7 @@ _CHAPTER_HEADING = re.compile(
     r"(?:\s*(?:[-–—:.]\s*(?P<sub>.*)|$))",
     re.IGNORECASE,
 )
-_FIRST_WORD = re.compile(r"\S+")
 
-_OPENING_QUOTES = "\"“”„«»‘’'‚`"
 _SENTENCE_ENDS = ".!?…,;:\"”’'»"
 _TITLE_DECOR = "*_~=#<>|[]" + SPACE
 _DASHES = "-–—"
@@ -205,288 +150,6 @@ _BYLINE_MAX_CHARS = 60
 _SHORT_BLOCK_ROWS = 6
 
 
-def is_separator(text: str) -> bool:
-    """A scene-break line: only separator characters ("* * *", "~*~", "-oOo-", "_____")."""
-    if not _SEPARATOR_LINE.fullmatch(text):
-        return len(text) <= 40 and _BREAK_WORDS.fullmatch(text) is not None
-    core = "".join(text.split())
-    letters = sum(core.count(c) for c in _SEPARATOR_LETTERS)
-    dots = sum(core.count(c) for c in _DOTS)
-    has_symbols = letters + dots < len(core)
-    if not letters:
-        return has_symbols  # "...", "…" are text
-    if dots:
-        return False  # "Ooo..." is a sound, not a break
-    if has_symbols:
-        return True  # "-oOo-", "~x~"
-    if len(core) < 3:
-        return False  # "x", "xx"
-    upper = [c in "OX0" for c in core]
-    if all(a != b for a, b in zip(upper, upper[1:], strict=False)):
-        return True  # "oOo", "xXx", "OoOoO"
-    return len(core) >= 5 and set(core) <= set("xX")  # "xxxxx"
-
-
-def _starts_dialogue(text: str) -> bool:
-    return text[:1] in _OPENING_QUOTES if text else False
-
-
-def _starts_note(text: str) -> bool:
-    """Whether a paragraph starting with this text opens a block of notes."""
-    return _NOTE_START.match(text) is not None
-
-
-def _talks_to_reader(text: str) -> bool:
-    return (
-        len(text) <= _READER_TALK_MAX
-        and not _starts_dialogue(text)
-        and _READER_TALK.search(text) is not None
-    )
-
-
-def _speaks_as_author(text: str) -> bool:
-    """Written in the first or second person and not dialogue: how notes talk to readers."""
-    return not _starts_dialogue(text) and _FIRST_OR_SECOND_PERSON.search(text) is not None
-
-
-def _is_sign_off(text: str) -> bool:
-    return (
-        len(text) <= _READER_TALK_MAX
-        and not _starts_dialogue(text)
-        and _SIGN_OFF.search(text) is not None
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Lines and paragraphs
-
-
-@dataclass(slots=True)
-class _Row:
-    """One non-blank line of the file."""
-
-    text: str  # trimmed
-    width: int  # width of the raw line, indentation included
-    indented: bool
-    gap: int  # blank lines before it
-    separator: bool
-
-
-@dataclass(slots=True)
-class _Rows:
-    """The file's non-blank lines as parallel lists: one object per line is too slow on a
-    file of a million short lines."""
-
-    text: list[str]
-    width: list[int]
-    indented: list[bool]
-    gap: list[int]
-    separator: list[bool]
-
-    def __len__(self) -> int:
-        return len(self.text)
-
-    def __getitem__(self, i: int) -> _Row:
-        return _Row(self.text[i], self.width[i], self.indented[i], self.gap[i], self.separator[i])
-
-    def after(self, start: int) -> _Rows:
-        return _Rows(
-            self.text[start:],
-            self.width[start:],
-            self.indented[start:],
-            self.gap[start:],
-            self.separator[start:],
-        )
-
-
-@dataclass(slots=True)
-class Para:
-    """A paragraph: its lines and what joins them (" " for wrapped text, "<br />" otherwise)."""
-
-    lines: list[str]
-    joins: list[str]
-
-    @property
-    def first(self) -> str:
-        return self.lines[0]
-
-    def text(self) -> str:
-        return " ".join(self.lines)
-
-
-_Item = Para | None  # None is a scene break
-
-
-def render_items(items: list[_Item]) -> str:
-    """<p> per paragraph and <hr /> per scene break, one per line of HTML."""
-    # One escape over all the text is much faster than one per line on huge files; lines
-    # never contain "\n", so splitting the escaped text gives the lines back in order.
-    lines = [line for item in items if item is not None for line in item.lines]
-    escaped = iter(html.escape("\n".join(lines), quote=False).split("\n"))
-    out = []
-    for item in items:
-        if item is None:
-            out.append("<hr />")
-        elif not item.joins:
-            out.append("<p>" + next(escaped) + "</p>")
-        else:
-            parts = [next(escaped)]
-            for join in item.joins:
-                parts.append(join)
-                parts.append(next(escaped))
-            out.append("<p>" + "".join(parts) + "</p>")
-    return "\n".join(out)
-
-
-def _make_para(lines: list[str], joins: list[str]) -> Para | None:
-    """A paragraph from lines, dropping lines left empty (by removing a label, say)."""
-    kept = [k for k, line in enumerate(lines) if line.strip(SPACE)]
-    if not kept:
-        return None
-    return Para(
-        [lines[k].strip(SPACE) for k in kept],
-        [joins[kept[j + 1] - 1] for j in range(len(kept) - 1)],
-    )
-
-
-def _split_rows(text: str) -> _Rows:
-    raw = text.split("\n")
-    trimmed = [line.strip(SPACE) for line in raw]
-    kept = [i for i, line in enumerate(trimmed) if line]
-    texts = [trimmed[i] for i in kept]
-    raw = [raw[i] for i in kept]
-    starts = _SEPARATOR_STARTS
-    return _Rows(
-        text=texts,
-        width=[len(line.rstrip(SPACE).expandtabs(8)) for line in raw],
-        indented=[line.startswith(("\t", "  ", "\u3000", "\xa0")) for line in raw],
-        gap=[b - a - 1 for a, b in zip([-1, *kept], kept, strict=False)],
-        separator=[
-            (not line[0].isalnum() or line[0] in starts) and is_separator(line) for line in texts
-        ],
-    )
-
-
-# --------------------------------------------------------------------------------------------
-# Layout: how this file separates paragraphs
-
-
-@dataclass(slots=True)
-class _Layout:
-    mode: str  # "blocks": blank lines part paragraphs; "lines": one line each; "wrapped"
-    normal_gap: int  # blank lines between paragraphs; more than this is a scene break
-    wrap_width: int = 0  # the hard-wrap width, 0 when lines are not hard-wrapped
-    indents_start_paragraphs: bool = False
-
-
-def _first_word_length(text: str) -> int:
-    match = _FIRST_WORD.match(text)
-    return len(match.group()) if match else 0
-
-
-def _deliberate_break(rows: _Rows, i: int, width: int) -> bool:
-    """In hard-wrapped text: the word starting row i would have fit on the row before it,
-    so the author pressed Enter there."""
-    return rows.width[i - 1] + 1 + _first_word_length(rows.text[i]) <= 0.85 * width
-
-
-def _wrap_width(rows: _Rows, pairs: list[int]) -> int:
-    """The hard-wrap width if most non-final lines of blocks have similar width ≤ 80, else 0."""
-    if len(pairs) < 2:
-        return 0
-    widths = sorted(rows.width[i - 1] for i in pairs)
-    width = widths[(len(widths) - 1) * 9 // 10]
-    if not 40 <= width <= 80:
-        return 0
-    near = [i for i in pairs if rows.width[i - 1] >= 0.75 * width]
-    if len(near) < 0.6 * len(pairs):
-        return 0
-    # Wrapped prose carries on mid-sentence; verse and lists start each line with a capital.
-    if sum(rows.text[i][0].islower() for i in near) < 0.4 * len(near):
-        return 0
-    # Unwrapped paragraphs are long lines; a wrapped file has almost none wider than the wrap.
-    if sum(w > width + 10 for w in rows.width) > 0.05 * len(rows):
-        return 0
-    return width
-
-
-def _analyse(rows: _Rows) -> _Layout:
-    single: list[int] = []  # indices of rows that follow the previous row with no blank line
-    blank: list[int] = []  # indices of rows that follow a blank line (not next to a break)
-    texts, separator = rows.text, rows.separator
-    for i, gap in enumerate(rows.gap):
-        if i and not (separator[i - 1] or separator[i]):
-            (blank if gap else single).append(i)
-    # Notes sit at the start and the end: the gaps after and before them say nothing about
-    # the story's paragraphs.
-    around_notes = {i for i in blank[:_NOTE_BREAK_WINDOW] if _starts_note(texts[i])}
-    around_notes |= {i for i in blank[-_END_NOTE_WINDOW:] if _starts_note(texts[i])}
-    if blank and _starts_note(texts[0]):
-        # The gap that ends the first block, unless a scene break ended it first.
-        first_end = next((i for i in range(1, len(rows)) if rows.gap[i] or separator[i]), 0)
-        if first_end == blank[0]:
-            around_notes.add(first_end)
-    gaps: Counter[int] = Counter(rows.gap[i] for i in blank if i not in around_notes)
-    between = sum(gaps.values())
-    usual_gap = max(gaps, key=lambda g: (gaps[g], -g)) if gaps else 1
-
-    width = _wrap_width(rows, single)
-    if width:
-        indents = sum(rows.indented[i] for i in single) >= 2
-        ends = sum(
-            (indents and rows.indented[i]) or _deliberate_break(rows, i, width) for i in single
-        )
-        if between == 0 or ends > between:
-            return _Layout("wrapped", 0, width, indents)
-        return _Layout("blocks", usual_gap, width)
-    if single and between * 8 <= len(single) + between:
-        return _Layout("lines", 0)  # (almost) no blank lines between paragraphs
-    return _Layout("blocks", usual_gap)
-
-
-def _paragraphs(rows: _Rows, layout: _Layout) -> list[_Item]:
-    items: list[_Item] = []
-    append = items.append
-    para: Para | None = None
-    width = layout.wrap_width
-    normal_gap = layout.normal_gap
-    joins_lines = layout.mode != "lines"
-    wrapped = layout.mode == "wrapped"
-    indents = layout.indents_start_paragraphs
-    for i, (text, gap, separator) in enumerate(
-        zip(rows.text, rows.gap, rows.separator, strict=True)
-    ):
-        if separator:
-            append(None)
-            para = None
-            continue
-        if para is not None and gap == 0 and joins_lines:
-            deliberate = bool(width) and _deliberate_break(rows, i, width)
-            if not wrapped:
-                para.lines.append(text)
-                para.joins.append(" " if width and not deliberate else "<br />")
-                continue
-            if not (deliberate or (indents and rows.indented[i])):
-                para.lines.append(text)
-                para.joins.append(" ")
-                continue
-        elif gap > normal_gap and i:
-            append(None)
-        para = Para([text], [])
-        append(para)
-    return items
-
-
-def _tidy(items: list[_Item]) -> list[_Item]:
-    """Collapse runs of scene breaks into one and drop breaks at either end."""
-    out: list[_Item] = []
-    for item in items:
-        if item is None and (not out or out[-1] is None):
-            continue
-        out.append(item)
-    while out and out[-1] is None:
-        out.pop()
-    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -497,7 +160,7 @@ def _fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _title_candidate(row: _Row, following: _Row | None, block_rows: int | None) -> str | None:
+def _title_candidate(row: Row, following: Row | None, block_rows: int | None) -> str | None:
     """The title if the first line looks like one: short, a few words, not a sentence.
 
     ``block_rows`` counts the lines of the first block when a blank line or break ends it.
@@ -505,7 +168,7 @@ def _title_candidate(row: _Row, following: _Row | None, block_rows: int | None) 
     text = row.text
     if following is None or row.separator or len(text) > _TITLE_MAX_CHARS:
         return None
-    if _starts_note(text) or _BYLINE.fullmatch(text):
+    if starts_note(text) or _BYLINE.fullmatch(text):
         return None
     label = _TITLE_LABEL.match(text)
     if label:
@@ -513,7 +176,7 @@ def _title_candidate(row: _Row, following: _Row | None, block_rows: int | None) 
     # "~*~ Title ~*~", "-=Title=-": decoration on both sides; "She was-" ends in a dash.
     decorated = text[0] in _TITLE_DECOR + _DASHES
     core = text.strip(_TITLE_DECOR + _DASHES if decorated else _TITLE_DECOR)
-    if not core or len(core.split()) > _TITLE_MAX_WORDS or _starts_dialogue(core):
+    if not core or len(core.split()) > _TITLE_MAX_WORDS or starts_dialogue(core):
         return None
     if core[-1] in _SENTENCE_ENDS + _DASHES or (core[0] == "(" and core[-1] == ")"):
         return None
@@ -571,12 +234,12 @@ class _Heading:
     chapter_title: str = ""
 
 
-def _take_heading(rows: _Rows, title: str | None) -> tuple[_Heading, _Rows]:
+def _take_heading(rows: Rows, title: str | None) -> tuple[_Heading, Rows]:
     """Remove the title line, a "by" line after it, and a chapter heading from the top."""
     heading = _Heading()
     i = 0
 
-    def text_row(k: int) -> _Row | None:
+    def text_row(k: int) -> Row | None:
         if k + 1 < len(rows) and not rows.separator[k]:
             return rows[k]
         return None  # the last line is never heading, there must be a story after it
@@ -609,13 +272,11 @@ def _take_heading(rows: _Rows, title: str | None) -> tuple[_Heading, _Rows]:
 # --------------------------------------------------------------------------------------------
 # Author's notes
 
-_NOTE_BREAK_WINDOW = 5  # a scene break this close after a note's start ends the notes
 _PAREN_WINDOW = 8  # a parenthetical note may run over this many paragraphs
-_END_NOTE_WINDOW = 6  # an end note starts among the last this-many paragraphs
 _SIGN_OFF_MAX = 3
 
 
-def _split_paren(items: list[_Item]) -> tuple[list[Para], Para | None, list[_Item]] | None:
+def _split_paren(items: list[Item]) -> tuple[list[Para], Para | None, list[Item]] | None:
     """Cut at the bracket that closes the one opening items[0]; None if it never closes.
 
     Returns the bracketed paragraphs (closing bracket removed), the rest of the paragraph the
@@ -640,8 +301,8 @@ def _split_paren(items: list[_Item]) -> tuple[list[Para], Para | None, list[_Ite
                 if depth:
                     continue
                 cut = match.start()
-                before = _make_para([*item.lines[:k], line[:cut]], item.joins[:k])
-                after = _make_para([line[cut + 1 :], *item.lines[k + 1 :]], item.joins[k:])
+                before = make_para([*item.lines[:k], line[:cut]], item.joins[:k])
+                after = make_para([line[cut + 1 :], *item.lines[k + 1 :]], item.joins[k:])
                 notes = [i for i in items[:p] if i is not None]
                 if before is not None:
                     notes.append(before)
@@ -660,7 +321,7 @@ def _strip_label(para: Para) -> list[Para]:
     label = AN_LABEL.match(first)
     if label:
         first = first[label.end() :]
-    cleaned = _make_para([first, *para.lines[1:]], para.joins)
+    cleaned = make_para([first, *para.lines[1:]], para.joins)
     return [cleaned] if cleaned is not None else []
 
 
@@ -669,9 +330,9 @@ def notes_html(paras: list[Para]) -> str:
     return render_items(list(cleaned))
 
 
-def take_start_notes(items: list[_Item]) -> tuple[list[Para], list[_Item]]:
+def take_start_notes(items: list[Item]) -> tuple[list[Para], list[Item]]:
     """Split an author's note (and its neighbours: disclaimer, warnings…) off the start."""
-    if not items or items[0] is None or not _starts_note(items[0].first):
+    if not items or items[0] is None or not starts_note(items[0].first):
         return [], items
     if PAREN_NOTE.match(items[0].first):
         split = _split_paren(items)
@@ -690,13 +351,13 @@ def take_start_notes(items: list[_Item]) -> tuple[list[Para], list[_Item]]:
     )
     # A scene break soon after the label ends the notes, as long as what comes before it
     # reads like the author talking (a story's opening scene is kept as story).
-    for i in range(1, min(len(items), _NOTE_BREAK_WINDOW + 1)):
+    for i in range(1, min(len(items), NOTE_BREAK_WINDOW + 1)):
         item = items[i]
         if item is None:
             if i > last_story:
                 break
             return [p for p in items[:i] if p is not None], items[i + 1 :]
-        if not (_is_note_like(item) or _speaks_as_author(item.text())):
+        if not (_is_note_like(item) or speaks_as_author(item.text())):
             break
     end = 1
     while (
@@ -709,15 +370,15 @@ def take_start_notes(items: list[_Item]) -> tuple[list[Para], list[_Item]]:
 def _is_note_like(para: Para) -> bool:
     if len(para.lines) == 1 and chapter_heading_title(para.first) is not None:
         return False  # "Chapter 1" after a disclaimer starts the story
-    return _starts_note(para.first) or _talks_to_reader(para.text())
+    return starts_note(para.first) or talks_to_reader(para.text())
 
 
-def take_end_notes(items: list[_Item]) -> tuple[list[_Item], list[Para]]:
+def take_end_notes(items: list[Item]) -> tuple[list[Item], list[Para]]:
     """Split an author's note (or an unlabelled "thanks for reading") off the end."""
     indices = [i for i, item in enumerate(items) if item is not None]
     if len(indices) < 2:
         return items, []
-    for i in indices[1:][-_END_NOTE_WINDOW:]:
+    for i in indices[1:][-END_NOTE_WINDOW:]:
         item = items[i]
         assert item is not None
         if AN_LABEL.match(item.first) or PAREN_NOTE.match(item.first):
@@ -731,7 +392,7 @@ def take_end_notes(items: list[_Item]) -> tuple[list[_Item], list[Para]]:
     k = len(indices)
     while k > 1 and len(indices) - k < _SIGN_OFF_MAX:
         item = items[indices[k - 1]]
-        if item is None or not _is_sign_off(item.text()):
+        if item is None or not is_sign_off(item.text()):
             break
         k -= 1
     if k == len(indices):
@@ -781,11 +442,11 @@ def parse_text(data: bytes, *, filename: str, title: str | None = None) -> Parse
 def _parse_text(data: bytes, *, filename: str, title: str | None) -> ParsedWork:
     if title is not None and not title.strip(SPACE):
         title = None
-    rows = _split_rows(decode_text(data))
+    rows = split_rows(decode_text(data))
     heading, rows = _take_heading(rows, title)
-    items = _tidy(_paragraphs(rows, _analyse(rows)))
+    items = paragraphs_of(rows)
     notes, items = take_start_notes(items)
-    items = _tidy(items)
+    items = tidy(items)
     if notes and not heading.chapter_title and items and items[0] is not None:
         # A chapter heading after the notes ("Disclaimer: …", then "Chapter 1").
         first = items[0]
@@ -793,8 +454,8 @@ def _parse_text(data: bytes, *, filename: str, title: str | None) -> ParsedWork:
         if chapter is not None and len(items) > 1:
             heading.chapter_title = chapter
             items = items[1:]
-    items, end_notes = take_end_notes(_tidy(items))
-    items = _tidy(items)
+    items, end_notes = take_end_notes(tidy(items))
+    items = tidy(items)
     if not items:
         raise ImportFailed("no story text found")
     body = render_items(items)
