@@ -57,7 +57,8 @@ def test_the_series_page_shows_details_stats_and_parts_in_order(client, reader, 
     assert "Unposted Draft" not in page
     assert '<dd class="works">3</dd>' in page
     assert '<dd class="words">6</dd>' in page
-    assert f'href="/users/{works[0].pseuds()[0].user.username}"' in page
+    pseud = works[0].pseuds()[0]
+    assert f'href="/users/{pseud.user.username}/pseuds/{pseud.name}"' in page
 
 
 def test_guests_see_neither_restricted_nor_draft_parts_and_counts_leave_them_out(guest, mixed):
