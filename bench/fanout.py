@@ -24,26 +24,9 @@ import tempfile
 import time
 from pathlib import Path
 
-BENCH_DIR = Path(__file__).resolve().parent
+from inprocess import django_setup, ms
+
 PREFIX = "fanout_"
-
-
-def _setup(data_dir: Path | None) -> None:
-    if data_dir is not None:
-        os.environ["FICHIVE_DATA_DIR"] = str(data_dir)
-    os.environ.setdefault("FICHIVE_ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fichive.settings")
-    sys.path.insert(0, str(BENCH_DIR.parent / "src"))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def _ms(seconds: float) -> float:
-    return round(seconds * 1000, 2)
 
 
 def main() -> int:
@@ -58,7 +41,7 @@ def main() -> int:
         temp = Path(tempfile.mkdtemp(prefix="fichive-fanout-"))
     mail_dir = Path(tempfile.mkdtemp(prefix="fichive-fanout-mail-"))
     try:
-        _setup(temp)
+        django_setup(temp)
         from django.conf import settings
 
         settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
@@ -138,8 +121,8 @@ def _measure(subscribers: int, runs: int) -> dict:
     _cleanup()
     return {
         "database": connection.vendor, "subscribers": subscribers, "runs": runs,
-        "quiet_ms": _ms(statistics.median(quiet_runs)),
-        "busy_ms": _ms(statistics.median(busy_runs)),
+        "quiet_ms": ms(statistics.median(quiet_runs)),
+        "busy_ms": ms(statistics.median(busy_runs)),
         "items_s": round(items_s, 2), "mail_s": round(mail_s, 2),
         "delivered": delivered, "mailed": mailed,
     }

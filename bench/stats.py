@@ -30,28 +30,15 @@ import tempfile
 import time
 from pathlib import Path
 
-BENCH_DIR = Path(__file__).resolve().parent
+from inprocess import django_setup, ms
+
 PREFIX = "statsbench_"
 
 
 def _setup(data_dir: Path | None) -> None:
-    if data_dir is not None:
-        os.environ["FICHIVE_DATA_DIR"] = str(data_dir)
-    os.environ.setdefault("FICHIVE_ALLOWED_HOSTS", "testserver")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fichive.settings")
     os.environ["FICHIVE_HITS_FLUSH_SECONDS"] = "0"
     os.environ.pop("FICHIVE_REDIS_URL", None)  # the flush straight to the database
-    sys.path.insert(0, str(BENCH_DIR.parent / "src"))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def _ms(seconds: float) -> float:
-    return round(seconds * 1000, 2)
+    django_setup(data_dir)
 
 
 def main() -> int:
@@ -130,7 +117,7 @@ def _measure(works_wanted: int, hits: int, rounds: int) -> dict:
             samples[label].append(spent)
             if label == "with daily rows":
                 samples["of which the daily rows"].append(sum(spent_on_rows))
-    flush = {label: _ms(statistics.median(values)) for label, values in samples.items()}
+    flush = {label: ms(statistics.median(values)) for label, values in samples.items()}
 
     # 2. The page, with a year of daily rows for every work.
     year = today().year
@@ -157,7 +144,7 @@ def _measure(works_wanted: int, hits: int, rounds: int) -> dict:
             assert response.status_code == 200
         with CaptureQueriesContext(connection) as queries:
             client.get(path, query)
-        pages[label] = {"median_ms": _ms(statistics.median(times)), "queries": len(queries)}
+        pages[label] = {"median_ms": ms(statistics.median(times)), "queries": len(queries)}
     rows = WorkStatDay.objects.filter(work_id__in=ids).count()
     _cleanup()
     return {"database": connection.vendor, "works": len(ids),

@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import expect
 
 from fichive.lib.tasks import run_pending_tasks
 from fichive.readings.buffer import reads
-from tests.factories import PASSWORD, UserFactory
+from tests.browser.helpers import log_in, post_work
+from tests.factories import UserFactory
 
 
 @pytest.fixture
@@ -25,49 +26,17 @@ def people(transactional_db):
     reads.discard()
 
 
-def _log_in(browser: Browser, base_url: str, username: str) -> tuple[BrowserContext, Page]:
-    context = browser.new_context(base_url=base_url)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name=re.compile("Log out"))).to_be_visible()
-    return context, page
-
-
-def _post(page: Page, title: str, *, new_series: str = "", series: str = "",
-          co_creators: str = "", gift_to: str = "") -> int:
-    page.goto("/works/new")
-    page.get_by_label("Title", exact=True).fill(title)
-    page.get_by_label("No Archive Warnings Apply").check()
-    page.get_by_label("Fandoms").fill("Original Work")
-    if new_series:
-        page.get_by_label("Or start a new series").fill(new_series)
-    if series:
-        page.get_by_label("Add to one of your series").select_option(label=series)
-    if co_creators:
-        page.get_by_label("Add co-creators").fill(co_creators)
-    if gift_to:
-        page.get_by_label("Gift this work to").fill(gift_to)
-    page.get_by_label("Chapter text").fill(f"The text of {title}, where the estuary widens.")
-    page.get_by_role("button", name="Post", exact=True).click()
-    expect(page.get_by_text("Work posted.")).to_be_visible()
-    return int(re.search(r"/works/(\d+)", page.url).group(1))
-
-
 def test_an_author_posts_a_series_gifts_a_work_and_shares_it_with_a_co_creator(
         browser, live_server, people):
-    author_context, author = _log_in(browser, live_server.url, "tidewriter")
-    co_context, co_creator = _log_in(browser, live_server.url, "marshwren")
+    author_context, author = log_in(browser, live_server.url, "tidewriter")
+    co_context, co_creator = log_in(browser, live_server.url, "marshwren")
     guest_context = browser.new_context(base_url=live_server.url)
     guest_context.set_default_timeout(15_000)
     guest = guest_context.new_page()
     try:
         # Two works as a series; the second a gift, with a co-creator invited.
-        _post(author, "Low Tide", new_series="The Estuary")
-        second = _post(author, "High Tide", series="The Estuary", co_creators="marshwren",
+        post_work(author, "Low Tide", new_series="The Estuary")
+        second = post_work(author, "High Tide", series="The Estuary", co_creators="marshwren",
                        gift_to="harbourlight, Old Ferryman")
         expect(author.locator("dd.series")).to_contain_text("Part 2 of The Estuary")
         expect(author.locator("p.gifts")).to_contain_text("harbourlight")

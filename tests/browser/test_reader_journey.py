@@ -10,11 +10,12 @@ from collections.abc import Iterator
 
 import pytest
 from aiosmtpd.controller import Controller
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import expect
 
 from fichive.lib.tasks import run_pending_tasks
 from fichive.readings.buffer import reads
-from tests.factories import PASSWORD, UserFactory, WorkFactory
+from tests.browser.helpers import log_in
+from tests.factories import UserFactory, WorkFactory
 from tests.inbox.conftest import Mailbox
 from tests.ports import free_port
 
@@ -53,23 +54,11 @@ def archive(live_server):
     reads.discard()
 
 
-def _log_in(browser: Browser, base_url: str, username: str) -> tuple[BrowserContext, Page]:
-    context = browser.new_context(base_url=base_url)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main").get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name=re.compile("Log out"))).to_be_visible()
-    return context, page
-
-
 def test_a_reader_finds_reads_talks_keeps_and_follows_a_work(browser, live_server, archive,
                                                             mailbox):
     work = archive
-    reader_context, reader = _log_in(browser, live_server.url, "wren")
-    creator_context, creator = _log_in(browser, live_server.url, "ferrywoman")
+    reader_context, reader = log_in(browser, live_server.url, "wren")
+    creator_context, creator = log_in(browser, live_server.url, "ferrywoman")
     try:
         expect(reader.locator("#header a.inbox-link")).to_have_text("Inbox")
 

@@ -8,21 +8,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.browser.helpers import post_work
 from tests.factories import PASSWORD, UserFactory
-
-
-def _post(page, title: str, *, new_series: str = "", series: str = "") -> None:
-    page.goto("/works/new")
-    page.get_by_label("Title", exact=True).fill(title)
-    page.get_by_label("No Archive Warnings Apply").check()
-    page.get_by_label("Fandoms").fill("Original Work")
-    if new_series:
-        page.get_by_label("Or start a new series").fill(new_series)
-    if series:
-        page.get_by_label("Add to one of your series").select_option(label=series)
-    page.get_by_label("Chapter text").fill(f"The text of {title}, told plainly.")
-    page.get_by_role("button", name="Post", exact=True).click()
-    expect(page.get_by_text("Work posted.")).to_be_visible()
 
 
 def test_post_a_series_read_it_and_reorder_it(page, transactional_db):
@@ -32,8 +19,8 @@ def test_post_a_series_read_it_and_reorder_it(page, transactional_db):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
 
-    _post(page, "Low Tide", new_series="The Tide Tables")
-    _post(page, "High Tide", series="The Tide Tables")
+    post_work(page, "Low Tide", new_series="The Tide Tables")
+    post_work(page, "High Tide", series="The Tide Tables")
     expect(page.locator("dd.series")).to_contain_text("Part 2 of The Tide Tables")
     expect(page.locator("#series")).to_contain_text("Series this work belongs to:")
 
