@@ -49,9 +49,12 @@ def test_the_header_counts_unread_items(reader_client, reader, work, inbox_url):
     assert "Inbox (3)" in text(reader_client.get("/"))
 
 
-def test_the_unread_count_is_one_query(reader, work, django_assert_num_queries):
-    _items(reader, work, 4)
+def test_the_unread_count_is_one_small_query_with_nothing_unread_and_two_otherwise(
+        reader, work, django_assert_num_queries):
     with django_assert_num_queries(1):
+        assert inbox_unread_count(reader) == 0
+    _items(reader, work, 4)
+    with django_assert_num_queries(2):
         assert inbox_unread_count(reader) == 4
 
 
