@@ -7,6 +7,7 @@ import re
 
 from django.core import mail
 
+from fichive.accounts.services import pseud_update
 from fichive.inbox.models import InboxItem
 from fichive.subscriptions.services import subscription_create
 from fichive.works.models import Work
@@ -62,6 +63,17 @@ def test_an_anonymous_work_sorts_as_anonymous_and_back_by_name_when_revealed(aut
         anonymous=False))
 
     assert Work.objects.get(pk=work.pk).sort_creator == "alice"
+
+
+def test_renaming_the_creators_pseud_keeps_an_anonymous_work_sorted_as_anonymous(author):
+    anonymous = WorkFactory(author=author, anonymous=True)
+    named = WorkFactory(author=author)
+
+    pseud_update(user=author, pseud=author.default_pseud, name="Zephyr",
+                 description="", icon_text="")
+
+    assert Work.objects.get(pk=anonymous.pk).sort_creator == "anonymous"
+    assert Work.objects.get(pk=named.pk).sort_creator == "zephyr"
 
 
 def test_search_finds_it_by_anonymous_not_by_name_until_the_reveal(author, guest):

@@ -144,15 +144,12 @@ def pseud_update(*, user: User, pseud: Pseud, name: str, description: str = "",
     pseud.name, pseud.description, pseud.icon_text = name, description, icon_text
     pseud.save(update_fields=["name", "description", "icon_text"])
     if renamed:
-        from fichive.works.models import Creatorship, Work
+        from fichive.works.models import Creatorship
+        from fichive.works.services import works_sort_creator_refresh
 
         # The sort key of works this pseud heads.
-        for work in Work.objects.filter(creatorships__pseud=pseud).distinct():
-            first = (Creatorship.objects.filter(work=work).order_by("position", "id")
-                     .values_list("pseud__name", flat=True).first())
-            if first is not None and work.sort_creator != first.casefold():
-                work.sort_creator = first.casefold()
-                work.save(update_fields=["sort_creator"])
+        works_sort_creator_refresh(
+            Creatorship.objects.filter(pseud=pseud).values_list("work_id", flat=True))
         _bylines_changed([pseud.pk])
     return pseud
 
@@ -206,13 +203,9 @@ def pseud_delete(*, user: User, pseud: Pseud) -> Pseud:
     Gift.objects.filter(pseud=pseud).update(pseud=default)
     pseud.delete()
     if work_ids:
-        from fichive.works.models import Work
+        from fichive.works.services import works_sort_creator_refresh
 
-        for work in Work.objects.filter(pk__in=work_ids):
-            first = (Creatorship.objects.filter(work=work).order_by("position", "id")
-                     .values_list("pseud__name", flat=True).first())
-            work.sort_creator = (first or "").casefold()
-            work.save(update_fields=["sort_creator"])
+        works_sort_creator_refresh(work_ids)
     _bylines_changed([default.pk])
     return default
 

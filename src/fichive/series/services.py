@@ -19,7 +19,8 @@ from fichive.series.models import (
     SeriesCreatorship,
     SeriesPart,
 )
-from fichive.works.models import Creatorship, Work
+from fichive.works.models import Work
+from fichive.works.services import is_creator
 
 
 def is_series_creator(*, user: User | None, series: Series) -> bool:
@@ -34,7 +35,7 @@ def _require_series_creator(*, user: User, series: Series) -> None:
 
 
 def _require_work_creator(*, user: User, work: Work) -> None:
-    if not Creatorship.objects.filter(work=work, pseud__user=user).exists():
+    if not is_creator(user=user, work=work):
         raise PermissionDenied("Only the work's creators can add it to a series.")
 
 

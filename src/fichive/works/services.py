@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -109,6 +110,19 @@ def sort_creator_for(*, anonymous: bool, first_pseud: Pseud | None) -> str:
     if anonymous:
         return ANONYMOUS_SORT
     return first_pseud.name.casefold()[:40] if first_pseud is not None else ""
+
+
+def works_sort_creator_refresh(work_ids: Iterable[int]) -> None:
+    """Recompute these works' Work.sort_creator from their bylines (after a byline or a
+    pseud's name changed): the first creator's name, or "anonymous" for anonymous works."""
+    for work in Work.objects.filter(pk__in=list(work_ids)):
+        first = (Creatorship.objects.filter(work=work).select_related("pseud")
+                 .order_by("position", "id").first())
+        key = sort_creator_for(anonymous=work.anonymous,
+                               first_pseud=first.pseud if first else None)
+        if key != work.sort_creator:
+            work.sort_creator = key
+            work.save(update_fields=["sort_creator"])
 
 
 @dataclass
@@ -773,12 +787,7 @@ def _orphan(*, user: User, work_ids: list[int], keep_pseud_name: bool) -> None:
             row.pseud = target
             row.save(update_fields=["pseud"])
             taken.add(target.pk)
-    for work in Work.objects.filter(pk__in=work_ids):
-        first = (Creatorship.objects.filter(work=work).select_related("pseud")
-                 .order_by("position", "id").first())
-        work.sort_creator = sort_creator_for(anonymous=work.anonymous,
-                                             first_pseud=first.pseud if first else None)
-        work.save(update_fields=["sort_creator"])
+    works_sort_creator_refresh(work_ids)
     search_index_works(work_ids=work_ids, chapters=False)
     content_changed(work_ids=work_ids, tag_ids=FilterTagging.objects.filter(
         work_id__in=work_ids).values_list("tag_id", flat=True))
@@ -814,11 +823,7 @@ def _invitation_of(*, user: User, invitation_id: int) -> CreatorInvitation:
 
 def _creators_changed(work: Work) -> None:
     """The byline changed: its sort key, its search document and its pages."""
-    first = (Creatorship.objects.filter(work=work).select_related("pseud")
-             .order_by("position", "id").first())
-    work.sort_creator = sort_creator_for(anonymous=work.anonymous,
-                                         first_pseud=first.pseud if first else None)
-    work.save(update_fields=["sort_creator"])
+    works_sort_creator_refresh([work.pk])
     search_index_works(work_ids=[work.pk], chapters=False)
     _changed(work.pk)
 
