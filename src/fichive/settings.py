@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "fichive.gifts",
     "fichive.series",
     "fichive.stats",
+    "fichive.blocking",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -127,6 +128,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "fichive.accounts.preferences.preferences_context",
             ],
         },
     }

@@ -8,7 +8,17 @@ from django.contrib.auth.backends import ModelBackend
 
 
 class ClaimedModelBackend(ModelBackend):
-    """Accounts made for an imported archive's authors can't log in until claimed (/claim)."""
+    """Accounts made for an imported archive's authors can't log in until claimed (/claim).
+    The logged-in user is read with their preferences (one query for both)."""
 
     def user_can_authenticate(self, user: Any) -> bool:
         return super().user_can_authenticate(user) and getattr(user, "claimed", True)
+
+    def get_user(self, user_id: Any) -> Any:
+        from fichive.accounts.models import User
+
+        try:
+            user = User.objects.select_related("preference").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None

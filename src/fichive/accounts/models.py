@@ -48,6 +48,21 @@ class User(AbstractUser):
     # The profile's "About me" (sanitized HTML).
     about_me = models.TextField(blank=True)
 
+    # Moderation (the moderation app): moderators work the reports queue; a suspended user
+    # can read but not post, comment, bookmark or report until `suspended_until`; a banned
+    # user can't log in. The reasons are shown to them when they try.
+    is_moderator = models.BooleanField(
+        default=False, help_text="May work the reports queue: hide works, suspend users.")
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.TextField(blank=True)
+    banned = models.BooleanField(default=False)
+    ban_reason = models.TextField(blank=True)
+    # Copies kept by the services, read by every listing without a query: the ids of the
+    # users this user mutes (blocking.services keeps it in step with Mute rows) and of the
+    # tags they keep out of every listing (saved exclusions, tags.TagExclusion rows).
+    muted_ids = models.JSONField(default=list, blank=True)
+    excluded_tag_ids = models.JSONField(default=list, blank=True)
+
     objects: ClassVar[CaseInsensitiveUserManager] = CaseInsensitiveUserManager()
 
     class Meta:
@@ -66,6 +81,18 @@ class User(AbstractUser):
     @property
     def is_admin(self) -> bool:
         return self.is_staff or self.is_superuser
+
+    @property
+    def can_moderate(self) -> bool:
+        """Moderators, and admins (who are moderators without being granted the role)."""
+        return self.is_moderator or self.is_staff or self.is_superuser
+
+    @property
+    def is_suspended(self) -> bool:
+        """Suspended now: may read, may not post, comment, bookmark or report."""
+        from django.utils import timezone
+
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
 
     @property
     def default_pseud(self) -> Pseud:
@@ -125,6 +152,34 @@ class Preference(models.Model):
         default=True, help_text="A daily summary of kudos on my works.")
     email_creator_invitations = models.BooleanField(
         default=True, help_text="Invitations to be a co-creator of a work.")
+
+    # Display (accounts/preferences.py reads these for every page; guests keep `skin` and
+    # `view_adult` in a cookie instead).
+    class Skin(models.TextChoices):
+        AUTO = "auto", "Follow my device"
+        LIGHT = "light", "Light"
+        DARK = "dark", "Dark"
+
+    class FontFamily(models.TextChoices):
+        SERIF = "serif", "Serif"
+        SANS = "sans", "Sans-serif"
+
+    skin = models.CharField(max_length=8, choices=Skin.choices, default=Skin.AUTO)
+    # Reading text size in percent of the default, and the longest line in characters.
+    font_size = models.PositiveSmallIntegerField(default=100)
+    font_family = models.CharField(max_length=8, choices=FontFamily.choices,
+                                   default=FontFamily.SERIF)
+    line_width = models.PositiveSmallIntegerField(default=70)
+    # An IANA zone name ("Europe/Berlin"); dates and times are shown in it.
+    time_zone = models.CharField(max_length=64, default="UTC")
+    view_adult = models.BooleanField(
+        default=False, help_text="Show me adult content without asking.")
+    hide_warnings = models.BooleanField(
+        default=False, help_text="Hide archive warnings (behind a \"Show warnings\" control).")
+    hide_freeform = models.BooleanField(
+        default=False, help_text="Hide additional tags (behind a \"Show tags\" control).")
+    hide_work_skins = models.BooleanField(
+        default=False, help_text="Hide work skins (show every work in the site's own style).")
 
     def __str__(self) -> str:
         return f"preferences of {self.user_id}"

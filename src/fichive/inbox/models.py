@@ -24,6 +24,8 @@ class InboxItem(models.Model):
         NEW_PART = "part", "New part of a series"
         AWAITING_APPROVAL = "moderation", "Comment awaiting your approval"
         CREATOR_INVITATION = "invitation", "Invitation to be a co-creator"
+        WORK_HIDDEN = "hidden", "Your work was hidden by a moderator"
+        WORK_UNHIDDEN = "unhidden", "Your work is visible again"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="inbox_items")
     kind = models.CharField(max_length=12, choices=Kind.choices)

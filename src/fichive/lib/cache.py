@@ -10,12 +10,14 @@ only while every one of them still holds that value; old entries are never serve
 age out. Versions are random, never counters, so a version key lost to eviction can't come back
 to a value old pages were stored under.
 
-Pages are served from two places, with one key (scheme, host, path and query string) and one
-stored entry (the status, headers and body Django sent):
+Pages are served from two places, with one key (scheme, host, path and query string, and
+the variant of the guest's preferences cookie, lib/guestprefs.py) and one stored entry (the
+status, headers and body Django sent):
 - `guests_fast_path` wraps the WSGI application: a GET or HEAD with no cookie but the CSRF
-  one is answered from Redis before Django runs, in one round trip (a Lua script checks the
-  versions and returns the page). It declines whatever Django would answer differently: a
-  Host outside ALLOWED_HOSTS, a plain-HTTP request that SECURE_SSL_REDIRECT would redirect.
+  one and the guest's preferences is answered from Redis before Django runs, in one round
+  trip (a Lua script checks the versions and returns the page). It declines whatever Django
+  would answer differently: a Host outside ALLOWED_HOSTS, a plain-HTTP request that
+  SECURE_SSL_REDIRECT would redirect.
 - `cached_for_guests` (a view decorator) serves every other guest, e.g. one with a session or
   a flash message cookie, from the same entries, and decides what may be stored: only guests'
   GET requests, with pages that nothing about the visitor went into (no flash messages, no
@@ -71,6 +73,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from fichive.lib import db_router
+from fichive.lib.guestprefs import GUEST_COOKIE, guest_variant
 
 logger = logging.getLogger(__name__)
 
@@ -226,8 +229,13 @@ class StoredPage:
 
 
 def _page_key(request: HttpRequest) -> str:
-    """The cache key of the page this request asks for (DisallowedHost for a bad Host)."""
+    """The cache key of the page this request asks for (DisallowedHost for a bad Host): the
+    URL, and the variant of the guest's preferences cookie (skin, adult content), so a page
+    made for one guest's choices is never served to another's."""
     url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    variant = guest_variant(request.COOKIES.get(GUEST_COOKIE))
+    if variant:
+        url += f" {variant}"
     return f"{PREFIX}:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
@@ -583,10 +591,10 @@ def _forget_keys(**kwargs: Any) -> None:
     _keys_for.clear()
 
 
-def _wsgi_page_key(environ: dict[str, Any]) -> str | None:
+def _wsgi_page_key(environ: dict[str, Any], variant: str = "") -> str | None:
     proxy_header = settings.SECURE_PROXY_SSL_HEADER
     fields = tuple(environ.get(name) for name in _KEY_FIELDS) + (
-        (environ.get(proxy_header[0]),) if proxy_header else ())
+        (environ.get(proxy_header[0]),) if proxy_header else ()) + (variant,)
     try:
         return _keys_for[fields]
     except KeyError:
@@ -610,15 +618,18 @@ def _replayable(environ: dict[str, Any]) -> StoredPage | None:
     """The stored page for a request Django would answer with it, else None."""
     if environ.get("REQUEST_METHOD") not in {"GET", "HEAD"} or not settings.FICHIVE_PAGE_CACHE:
         return None
-    cookies = environ.get("HTTP_COOKIE")
-    # Any cookie but the CSRF one could be a session, a flash message or a replica pin.
-    if cookies and parse_cookie(cookies).keys() - {settings.CSRF_COOKIE_NAME}:
+    raw = environ.get("HTTP_COOKIE")
+    cookies = parse_cookie(raw) if raw else {}
+    # Any cookie but the CSRF one and the guest's preferences could be a session, a flash
+    # message or a replica pin.
+    if cookies.keys() - {settings.CSRF_COOKIE_NAME, GUEST_COOKIE}:
         return None
+    variant = guest_variant(cookies.get(GUEST_COOKIE))
     if "HTTP_AUTHORIZATION" in environ or settings.DISALLOWED_USER_AGENTS:
         return None
     if not _pages().fast:
         return None
-    key = _wsgi_page_key(environ)
+    key = _wsgi_page_key(environ, variant)
     return None if key is None else _load(key)
 
 

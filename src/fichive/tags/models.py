@@ -173,3 +173,21 @@ class WranglingLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.tag_name}"
+
+
+class TagExclusion(models.Model):
+    """A tag a reader keeps out of every listing, search and feed they see (saved
+    exclusions): works found under it (synonyms and sub tags included, through the filter
+    taggings) are left out. `User.excluded_tag_ids` is a copy the listings read."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE,
+                             related_name="tag_exclusions")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "tag"],
+                                               name="tag_exclusion_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} excludes {self.tag_id}"

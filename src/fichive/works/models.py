@@ -22,6 +22,10 @@ class Work(models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", "Draft"
         POSTED = "posted", "Posted"
+        # Hidden by a moderator (the moderation app): a posted work taken off every surface
+        # for everyone but its creators and moderators (works.selectors), counts included.
+        # Being its own state, everything that lists or counts posted works leaves it out.
+        HIDDEN = "hidden", "Hidden by a moderator"
 
     class CommentPermission(models.TextChoices):
         """Who may comment on the work (AO3's per-work setting)."""
@@ -67,6 +71,11 @@ class Work(models.Model):
     # gave it ("by X, posted to this archive by Y"); blank for the creators' own works.
     imported_creator = models.CharField(max_length=255, blank=True)
     source_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # Why a moderator hid the work (state HIDDEN), shown to its creators.
+    hidden_reason = models.TextField(blank=True)
+    # The author's work skin: CSS already filtered by lib/css.py and scoped to the work's
+    # text; empty for none.
+    work_skin = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
 
@@ -106,6 +115,10 @@ class Work(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.state == self.State.DRAFT
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.state == self.State.HIDDEN
 
     @property
     def source_link(self) -> str:

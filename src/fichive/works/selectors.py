@@ -3,6 +3,11 @@
 Guests see posted, unrestricted works; logged-in users also see restricted works; creators
 also see their own drafts. Every surface (pages, listings, API, downloads) reads through here.
 
+A work a moderator hid (state HIDDEN) is seen only by its creators and moderators, and never
+listed or counted. A user's mutes (`User.muted_ids`) take the muted users' works out of
+every listing and count they see (`works_listed_for`, `taggings_listed_for`); a direct link
+still opens the work. Anonymous works stay (leaving them out would tell who wrote them).
+
 An anonymous work is listed like any other, but never connected to its creators for anyone
 but themselves: a creator's listings and counts leave it out (`works_listed_for(owner=…)`,
 `works_by_user`, `creatorships_credited_for`) and its byline reads "Anonymous"
@@ -35,15 +40,34 @@ def works_visible_to(user: Viewer) -> QuerySet[Work]:
     posted = Q(state=Work.State.POSTED)
     if user is None or not user.is_authenticated:
         return Work.objects.filter(posted, restricted=False)
-    own = Q(pk__in=Creatorship.objects.filter(pseud__user=user).values("work_id"))
-    return Work.objects.filter(posted | own)
+    seen = posted | Q(pk__in=Creatorship.objects.filter(pseud__user=user).values("work_id"))
+    if user.can_moderate:
+        seen |= Q(state=Work.State.HIDDEN)
+    return Work.objects.filter(seen)
+
+
+def muted_ids(user: Viewer) -> list[int]:
+    """The ids of the users this visitor mutes (none for guests), from the copy on the user
+    row: no query."""
+    if user is None or not user.is_authenticated:
+        return []
+    return list(user.muted_ids or ())
+
+
+def without_muted(works: QuerySet[Work], user: Viewer) -> QuerySet[Work]:
+    """`works` less those credited to a user the visitor mutes (never anonymous ones)."""
+    muted = muted_ids(user)
+    if not muted:
+        return works
+    return works.exclude(anonymous=False, pk__in=Creatorship.objects.filter(
+        pseud__user_id__in=muted).values("work_id"))
 
 
 def works_listed_for(user: Viewer, *, owner: User | None = None,
                      pseud: Pseud | None = None) -> QuerySet[Work]:
     """What a listing covers for this visitor: the posted works they may see, optionally only
     those `owner` created (under any pseud, alone or with others), or under one `pseud`."""
-    works = works_visible_to(user).filter(state=Work.State.POSTED)
+    works = without_muted(works_visible_to(user).filter(state=Work.State.POSTED), user)
     if owner is not None:
         works = works.filter(
             pk__in=Creatorship.objects.filter(pseud__user=owner).values("work_id")
@@ -77,7 +101,11 @@ def taggings_listed_for(user: Viewer) -> QuerySet[FilterTagging]:
     carry: posted works, and for guests only unrestricted ones."""
     rows = FilterTagging.objects.filter(listed=True)
     if user is None or not user.is_authenticated:
-        rows = rows.filter(restricted=False)
+        return rows.filter(restricted=False)
+    muted = muted_ids(user)
+    if muted:
+        rows = rows.exclude(work_id__in=Creatorship.objects.filter(
+            pseud__user_id__in=muted, work__anonymous=False).values("work_id"))
     return rows
 
 

@@ -1,0 +1,74 @@
+"""What a visitor's preferences make of every page: `prefs_for(request)`.
+
+Logged-in users keep theirs in `Preference` (read with the user on every request by
+accounts.backends, so no query). Guests keep the two that matter to them, the site skin and
+"view adult content without asking", in one cookie (lib/guestprefs.py), whose normalised
+value the guests' page cache keys its pages on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django.http import HttpRequest
+
+from fichive.accounts.models import Preference
+from fichive.lib.guestprefs import GUEST_COOKIE, guest_cookie_parse
+
+
+@dataclass(frozen=True)
+class ViewerPrefs:
+    """The display preferences a page honours (defaults: a new account's)."""
+
+    skin: str = Preference.Skin.AUTO
+    font_size: int = 100
+    font_family: str = Preference.FontFamily.SERIF
+    line_width: int = 70
+    time_zone: str = "UTC"
+    view_adult: bool = False
+    hide_warnings: bool = False
+    hide_freeform: bool = False
+    hide_work_skins: bool = False
+    history_enabled: bool = True
+
+    @classmethod
+    def of(cls, preference: Preference | None) -> ViewerPrefs:
+        if preference is None:
+            return cls()
+        return cls(**{f.name: getattr(preference, f.name) for f in fields(cls)})
+
+
+DEFAULTS = ViewerPrefs()
+
+
+def guest_prefs(raw: str | None) -> ViewerPrefs:
+    """A guest's preferences from their cookie (lib/guestprefs.py)."""
+    skin, adult = guest_cookie_parse(raw)
+    return ViewerPrefs(skin=skin, view_adult=adult)
+
+
+def prefs_for(request: HttpRequest) -> ViewerPrefs:
+    """The visitor's preferences, worked out once per request."""
+    cached: ViewerPrefs | None = getattr(request, "_fichive_prefs", None)
+    if cached is not None:
+        return cached
+    user: Any = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        try:
+            preference = user.preference
+        except Preference.DoesNotExist:
+            preference = None
+        prefs = ViewerPrefs.of(preference)
+    else:
+        prefs = guest_prefs(request.COOKIES.get(GUEST_COOKIE))
+    request._fichive_prefs = prefs  # type: ignore[attr-defined]
+    return prefs
+
+
+def preferences_context(request: HttpRequest) -> dict[str, Any]:
+    """Template context processor: `prefs`, read lazily (pages that don't use it pay
+    nothing)."""
+    from django.utils.functional import SimpleLazyObject
+
+    return {"prefs": SimpleLazyObject(lambda: prefs_for(request))}
