@@ -18,6 +18,7 @@ import bisect
 import datetime
 import html
 import itertools
+import json
 import math
 import random
 import sys
@@ -138,6 +139,8 @@ class Writer:
                 value: Any = self.now
             else:
                 value = f.get_default()
+                if isinstance(f, models.JSONField):  # as text: both COPY and SQLite take it
+                    value = json.dumps(value)
             extra_fields.append(f)
             extra.append(value)
         fields = given + extra_fields
