@@ -60,17 +60,19 @@ class _Refused(Exception):
 
 # --- Values --------------------------------------------------------------------------------
 
+def _words(spaced: str) -> frozenset[str]:
+    return frozenset(spaced.split())
+
+
 _IDENT = re.compile(r"-?[A-Za-z_][A-Za-z0-9_-]*\Z")
-_LENGTH_UNITS = frozenset(
-    "px em rem ex ch pt pc cm mm in q vw vh vmin vmax lh rlh cap ic".split())
-_ANGLE_UNITS = frozenset("deg rad grad turn".split())
+_LENGTH_UNITS = _words("px em rem ex ch pt pc cm mm in q vw vh vmin vmax lh rlh cap ic")
+_ANGLE_UNITS = _words("deg rad grad turn")
 _GLOBAL_KEYWORDS = frozenset({"inherit", "initial", "unset", "revert"})
 _COLOUR_FUNCTIONS = frozenset({"rgb", "rgba", "hsl", "hsla"})
 _GRADIENTS = frozenset({"linear-gradient", "radial-gradient", "repeating-linear-gradient",
                         "repeating-radial-gradient"})
-_GRADIENT_WORDS = frozenset(
-    """to top bottom left right center circle ellipse closest-side closest-corner
-    farthest-side farthest-corner at""".split())
+_GRADIENT_WORDS = _words("""to top bottom left right center circle ellipse closest-side
+    closest-corner farthest-side farthest-corner at""")
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class _Spec:
 
 def _spec(kinds: str, keywords: str = "", *, negative: bool = True,
           separators: str = "") -> _Spec:
-    return _Spec(frozenset(kinds.split()), frozenset(keywords.split()), negative, separators)
+    return _Spec(_words(kinds), _words(keywords), negative, separators)
 
 
 _BORDER_STYLES = "none hidden dotted dashed solid double groove ridge inset outset"
@@ -351,10 +353,9 @@ def _shown(text: str, limit: int = 60) -> str:
 
 # --- Selectors -----------------------------------------------------------------------------
 
-_PSEUDO_CLASSES = frozenset(
-    """first-child last-child only-child first-of-type last-of-type only-of-type empty hover
-    focus active focus-within""".split())
-_PSEUDO_ELEMENTS = frozenset("before after first-letter first-line marker selection".split())
+_PSEUDO_CLASSES = _words("""first-child last-child only-child first-of-type last-of-type
+    only-of-type empty hover focus active focus-within""")
+_PSEUDO_ELEMENTS = _words("before after first-letter first-line marker selection")
 _NTH = frozenset({"nth-child", "nth-last-child", "nth-of-type", "nth-last-of-type"})
 _ROOTS = frozenset({"html", "body"})
 _ATTRIBUTE_MATCHES = frozenset({"=", "~=", "|=", "^=", "$=", "*="})
@@ -504,9 +505,7 @@ def _attribute(block: ast.SquareBracketsBlock) -> str:
     if operator not in _ATTRIBUTE_MATCHES or not rest:
         raise _Refused("an attribute test must read like [lang=\"fr\"]")
     value = rest.pop(0)
-    if value.type == "ident" and _IDENT.match(value.value):
-        text = _string(value.value)
-    elif value.type == "string":
+    if value.type == "string" or (value.type == "ident" and _IDENT.match(value.value)):
         text = _string(value.value)
     else:
         raise _Refused("an attribute test must read like [lang=\"fr\"]")
@@ -546,9 +545,8 @@ def _scoped(compounds: list[tuple[str, _Compound]]) -> str:
 
 
 _MEDIA_WORDS = frozenset({"screen", "print", "all", "and", "not", "only", "or"})
-_MEDIA_FEATURES = frozenset(
-    """width min-width max-width height min-height max-height orientation
-    prefers-color-scheme prefers-reduced-motion prefers-contrast hover pointer""".split())
+_MEDIA_FEATURES = _words("""width min-width max-width height min-height max-height orientation
+    prefers-color-scheme prefers-reduced-motion prefers-contrast hover pointer""")
 _MEDIA_SPEC = _spec("length number", "portrait landscape light dark reduce no-preference "
                                      "more less hover none fine coarse", negative=False)
 
