@@ -272,7 +272,7 @@ def test_comments_hide_nothing():
 
 
 def test_an_empty_or_comment_only_skin_is_empty_without_messages():
-    assert filter_css("") .css == ""
+    assert filter_css("").css == ""
     assert filter_css("  /* nothing yet */  ").css == ""
     assert filter_css("  /* nothing yet */  ").messages == []
 

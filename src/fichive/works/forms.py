@@ -11,8 +11,8 @@ from fichive.accounts.models import Pseud, User
 from fichive.accounts.selectors import pseuds_from_names
 from fichive.formats.exporters.txt import html_to_plain
 from fichive.gifts.selectors import gift_names_of_work
-from fichive.lib.css import CSS_MAX, filter_css
 from fichive.gifts.services import gift_names_parse
+from fichive.lib.css import CSS_MAX, filter_css
 from fichive.series.models import Series
 from fichive.series.selectors import series_choices_for
 from fichive.tags.models import CATEGORIES, DEFAULT_RATING, RATINGS, WARNINGS
