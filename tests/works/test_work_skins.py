@@ -11,10 +11,13 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from fichive.accounts.models import Preference
+from fichive.formats import exporters
+from fichive.formats.services import ImportOptions, works_import
 from fichive.lib.css import CSS_MAX
 from fichive.works.models import Work
 from fichive.works.services import ChapterText, WorkMeta, work_create, work_replace, work_update
 from tests.factories import UserFactory, WorkFactory
+from tests.formats.exporters.conftest import book_of
 from tests.works.helpers import edit_form, html, shows, work_form
 
 CHAT = ".chat { color: #336; font-family: monospace; }"
@@ -259,3 +262,13 @@ def test_the_html_download_carries_the_skin_around_the_work(guest, skinned):
 def test_a_download_without_a_skin_has_no_scope(guest, work):
     page = guest.get(f"/downloads/{work.pk}/x.html").content.decode()
     assert "workskin" not in page
+
+
+def test_a_skinned_html_download_still_imports_back(skinned):
+    data = exporters.export(book_of(skinned), "html")
+    [result] = works_import(data=data, filename="work.html",
+                            user=UserFactory(username="importer"),
+                            options=ImportOptions(allow_copy=True))
+    assert result.status == "created", result.reason
+    assert ([c.content for c in result.work.chapters.order_by("position")]
+            == [c.content for c in skinned.chapters.order_by("position")])
