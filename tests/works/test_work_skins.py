@@ -272,3 +272,13 @@ def test_a_skinned_html_download_still_imports_back(skinned):
     assert result.status == "created", result.reason
     assert ([c.content for c in result.work.chapters.order_by("position")]
             == [c.content for c in skinned.chapters.order_by("position")])
+
+
+def test_a_skin_stored_around_the_services_is_not_served_if_it_could_close_the_style(
+    guest, skinned
+):
+    Work.objects.filter(pk=skinned.pk).update(
+        work_skin="p { color: red } </style><script>alert(1)</script>")
+    page = html(guest.get(f"/works/{skinned.pk}"))
+    assert "<script>" not in page
+    assert 'id="work-skin"' not in page

@@ -195,7 +195,9 @@ def _skin_context(request: HttpRequest, work: Work) -> dict:
     """The work skin for this visit: shown unless the reader turned it off, for this page
     with ?style=disable (AO3's URL) or always with the "hide work skins" preference (then
     ?style=creator shows it); and the link that turns it the other way."""
-    if not work.work_skin:
+    # Skins are stored filtered by the works services, which never leave a "<" in one; a
+    # skin written some other way that holds one is not served (it could close the <style>).
+    if not work.work_skin or "<" in work.work_skin:
         return {}
     hidden_by_preference = prefs_for(request).hide_work_skins
     style = request.GET.get("style")
