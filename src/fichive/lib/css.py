@@ -26,7 +26,7 @@ What is refused and why:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import tinycss2
@@ -583,6 +583,16 @@ def _media_query(prelude: Sequence[ast.Node]) -> str:
     return text
 
 
+class _Lazy:
+    """Text for a message, worked out when a message is written with it."""
+
+    def __init__(self, make: Callable[[], str]) -> None:
+        self.make = make
+
+    def __str__(self) -> str:
+        return self.make()
+
+
 class _Filter:
     def __init__(self) -> None:
         self.messages: list[str] = []
@@ -628,7 +638,8 @@ class _Filter:
         return [f"@media {query} {{\n{body}\n}}"]
 
     def qualified_rule(self, node: ast.QualifiedRule) -> str:
-        shown_selector = _shown(tinycss2.serialize(node.prelude))
+        # Quoted in messages only, so worked out only for one.
+        shown_selector = _Lazy(lambda: _shown(tinycss2.serialize(node.prelude)))
         selectors: list[str] = []
         for group in _selector_list(node.prelude):
             try:
@@ -656,9 +667,9 @@ class _Filter:
             return ""
         return f"{', '.join(dict.fromkeys(selectors))} {{ {' '.join(declarations)} }}"
 
-    def declaration(self, item: ast.Declaration, shown_selector: str) -> str:
+    def declaration(self, item: ast.Declaration, shown_selector: _Lazy) -> str:
         name = item.lower_name
-        shown = f"{_shown(name)}: {_shown(tinycss2.serialize(item.value).strip())}"
+        shown = _Lazy(lambda: f"{_shown(name)}: {_shown(tinycss2.serialize(item.value).strip())}")
         if name not in PROPERTIES:
             self.drop(f"In “{shown_selector}”, dropped “{shown}”: the property "
                       f"{_shown(name)} is not allowed in work skins.")
