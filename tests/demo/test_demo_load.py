@@ -34,6 +34,15 @@ def test_demo_loads_twelve_works(loaded):
     assert "Loaded 12 demo works." in loaded[0]
 
 
+def test_one_demo_work_reads_on_letter_paper_through_its_work_skin(loaded, client):
+    work = Work.objects.get(title="Letters by Hawk")
+    assert work.work_skin.startswith("#workskin .userstuff { background-color: #fbf6e9;")
+    page = _page(client.get(f"/works/{work.pk}"))
+    assert '<style id="work-skin">' in page
+    assert "Hide creator’s style" in page
+    assert Work.objects.exclude(work_skin="").count() == 1
+
+
 def test_demo_has_one_restricted_work_one_draft_and_several_multichapter_works(loaded):
     assert Work.objects.filter(restricted=True).count() == 1
     assert Work.objects.filter(state=Work.State.DRAFT).count() == 1

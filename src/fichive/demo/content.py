@@ -1190,6 +1190,14 @@ DEMO_WORKS: list[dict] = [
         "restricted": False,
         "draft": False,
         "expected_chapters": 5,
+        # A work skin (lib/css.py scopes it to the work): each chapter's text on letter paper.
+        "work_skin": dedent("""
+            .userstuff { background-color: #fbf6e9; color: #3b2f1e; border: 1px solid #e2d6b8;
+                         border-radius: 4px; padding: 1.5em 2em; box-shadow: 0 1px 4px rgba(0, 0, 0, 0.15);
+                         font-family: Georgia, "Times New Roman", serif; }
+            .userstuff p:first-of-type { font-style: italic; }
+            .userstuff hr { border: none; border-top: 1px dashed #c9b98f; }
+        """).strip(),
         "chapters": [
             {
                 "title": "Spring",

@@ -73,6 +73,7 @@ def demo_load(*, out: Callable[[str], object] = print) -> bool:
             summary=item["summary"], notes=item["notes"], end_notes=item["end_notes"],
             language=item["language"], restricted=item["restricted"],
             expected_chapters=item["expected_chapters"], fmt="text",
+            work_skin=item.get("work_skin"),
         )
         chapters = [
             ChapterText(content=_html(c["text"]), title=c["title"], summary=c["summary"],

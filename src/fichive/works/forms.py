@@ -12,6 +12,7 @@ from fichive.accounts.selectors import pseuds_from_names
 from fichive.formats.exporters.txt import html_to_plain
 from fichive.gifts.selectors import gift_names_of_work
 from fichive.gifts.services import gift_names_parse
+from fichive.lib.css import CSS_MAX, filter_css
 from fichive.series.models import Series
 from fichive.series.selectors import series_choices_for
 from fichive.tags.models import CATEGORIES, DEFAULT_RATING, RATINGS, WARNINGS
@@ -22,6 +23,8 @@ from fichive.works.services import ChapterText, WorkMeta
 
 FORMAT_CHOICES = [("html", "HTML (line breaks become paragraphs)"), ("text", "Plain text")]
 TAG_HELP = "Separate tags with commas."
+# How many of the work skin filter's messages the form and the page after saving show.
+SKIN_MESSAGES_SHOWN = 10
 
 
 class ServiceErrorsForm(forms.Form):
@@ -95,6 +98,18 @@ class WorkForm(ServiceErrorsForm):
         required=False, widget=forms.Textarea(attrs={"rows": 4}), label="End notes"
     )
     language = forms.ChoiceField(choices=LANGUAGES, initial="en")
+    work_skin = forms.CharField(
+        required=False, max_length=CSS_MAX, label="Work skin (CSS)",
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false",
+                                     "class": "code"}),
+        help_text="Styles for this work's text only, e.g. “.chat { font-family: monospace; "
+                  "color: #336; }”. Every rule applies inside the work; colours, "
+                  "backgrounds (colours and gradients, no images), borders, margins, padding, "
+                  "fonts, text and list styles and simple layout are kept, anything else is "
+                  "left out. Readers can turn the skin off.",
+        error_messages={"max_length": "The work skin can be at most %(limit_value)d "
+                                      "characters long (it has %(show_value)d)."},
+    )
     restricted = forms.BooleanField(
         required=False, label="Only show to registered users",
     )
@@ -122,6 +137,7 @@ class WorkForm(ServiceErrorsForm):
     def __init__(self, *args, user: User, work: Work | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.skin_messages: list[str] = []
         cast(forms.ModelMultipleChoiceField, self.fields["creators"]).queryset = user.pseuds.all()
         cast(forms.ModelChoiceField, self.fields["series"]).queryset = series_choices_for(user)
         in_series = work.series.order_by("title", "id") if work is not None else None
@@ -142,6 +158,17 @@ class WorkForm(ServiceErrorsForm):
 
     def clean_co_creators(self) -> list[Pseud]:
         return pseuds_from_names(self.cleaned_data.get("co_creators", ""))
+
+    def clean_work_skin(self) -> str:
+        """The skin as typed (the service filters it again when saving); its filtering's
+        messages in `skin_messages`; an error when nothing of it could be kept."""
+        source = self.cleaned_data.get("work_skin", "")
+        filtered = filter_css(source)
+        if not filtered.css and filtered.messages:
+            raise ValidationError(["Nothing in the work skin could be kept:",
+                                   *filtered.messages[:SKIN_MESSAGES_SHOWN]])
+        self.skin_messages = filtered.messages
+        return source
 
     def clean_gifts(self) -> list[str]:
         return gift_names_parse(self.cleaned_data.get("gifts", ""))
@@ -183,6 +210,7 @@ class WorkForm(ServiceErrorsForm):
             # Left out of the form (an older client): the work keeps its setting.
             comment_permission=data["comment_permission"] or None,
             moderated_comments=data["moderated_comments"],
+            work_skin=data["work_skin"],
         )
 
     @classmethod
@@ -216,6 +244,7 @@ class WorkForm(ServiceErrorsForm):
             "expected_chapters": work.expected_chapters,
             "comment_permission": work.comment_permission,
             "moderated_comments": work.moderated_comments,
+            "work_skin": work.work_skin,
             "fmt": fmt,
         }
 

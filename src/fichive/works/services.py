@@ -24,6 +24,7 @@ from fichive.accounts.models import Pseud, User
 from fichive.accounts.requests import Viewer
 from fichive.accounts.services import ORPHAN_ACCOUNT, orphan_pseud
 from fichive.lib.cache import content_changed
+from fichive.lib.css import CSS_MAX, filter_css
 from fichive.lib.sanitize import userstuff_for_counting
 from fichive.lib.wordcount import count_words_in_text
 from fichive.search.services import (
@@ -99,6 +100,9 @@ class WorkMeta:
     # Posted anonymously (the posting form's choice); None leaves a work's setting as it is
     # (a new work is then not anonymous), so importers and the API need not know of it.
     anonymous: bool | None = None
+    # The work skin as the author wrote it (CSS); it is filtered (lib/css.py) and stored
+    # scoped to the work's text. None leaves a work's skin as it is (a new work has none).
+    work_skin: str | None = None
 
 
 # What listings sort an anonymous work's creator as (its byline reads "Anonymous").
@@ -167,6 +171,16 @@ def _clean_text_and_words(value: str, *, fmt: str, limit: int, label: str,
         )
     html, visible = userstuff_for_counting(typed, fmt=fmt, allow_classes=classes)
     return html, count_words_in_text(visible)
+
+
+def work_skin_clean(source: str) -> str:
+    """A work skin as stored: the author's CSS filtered and scoped (lib/css.py), or a
+    ValidationError when it is too long to take."""
+    typed = source.replace("\r\n", "\n").strip()
+    if len(typed) > CSS_MAX:
+        raise ValidationError(f"The work skin is {len(typed):,} characters long; the most is "
+                              f"{CSS_MAX:,}.", code="too_long")
+    return filter_css(typed).css
 
 
 def _tag_names(meta: WorkMeta) -> dict[str, list[str]]:
@@ -242,6 +256,10 @@ def _clean_meta(meta: WorkMeta, *, user: User,
         fields["moderated_comments"] = bool(meta.moderated_comments)
     if meta.anonymous is not None:
         fields["anonymous"] = bool(meta.anonymous)
+    if meta.work_skin is not None:
+        skin = check("work_skin", lambda: work_skin_clean(meta.work_skin or ""))
+        if skin is not None:
+            fields["work_skin"] = skin
     tags, tag_errors = tags_find_or_create_by_type(wanted=_tag_names(meta), known=known_tags)
     for key, messages in tag_errors.items():
         errors.setdefault(key, []).extend(messages)

@@ -12,10 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from fichive.accounts.preferences import prefs_for
 from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import pseud_by_name, user_by_name
 from fichive.formats.exporters import download_links
@@ -28,6 +29,7 @@ from fichive.tags.models import Tag, tag_from_url, tag_key
 from fichive.works import listing, selectors, services
 from fichive.works.blurbs import blurbs_of
 from fichive.works.forms import (
+    SKIN_MESSAGES_SHOWN,
     ChapterForm,
     NewWorkChapterForm,
     OrphanForm,
@@ -176,12 +178,41 @@ def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter]) 
         "show_end_notes": chapters[-1].position == len(all_chapters),
         "downloads": download_links(work),
         "series_lines": series_lines_of_work(request.user, work),
+        **_skin_context(request, work),
     }
     if len(chapters) == 1 and len(all_chapters) > 1:
         index = chapters[0].position - 1
         context["previous"] = all_chapters[index - 1] if index > 0 else None
         context["next"] = all_chapters[index + 1] if index + 1 < len(all_chapters) else None
     return context
+
+
+# The reading pages' parameters the creator's-style link keeps.
+_KEPT_PARAMETERS = ("view_full_work", "view_adult")
+
+
+def _skin_context(request: HttpRequest, work: Work) -> dict:
+    """The work skin for this visit: shown unless the reader turned it off, for this page
+    with ?style=disable (AO3's URL) or always with the "hide work skins" preference (then
+    ?style=creator shows it); and the link that turns it the other way."""
+    # Skins are stored filtered by the works services, which never leave a "<" in one; a
+    # skin written some other way that holds one is not served (it could close the <style>).
+    if not work.work_skin or "<" in work.work_skin:
+        return {}
+    hidden_by_preference = prefs_for(request).hide_work_skins
+    style = request.GET.get("style")
+    shown = style == "creator" if hidden_by_preference else style != "disable"
+    params = QueryDict(mutable=True)
+    for name in _KEPT_PARAMETERS:
+        if name in request.GET:
+            params[name] = request.GET[name]
+    if shown:
+        params["style"] = "disable"
+    elif hidden_by_preference:
+        params["style"] = "creator"
+    query = params.urlencode()
+    return {"work_skin": work.work_skin if shown else "", "skin_shown": shown,
+            "skin_toggle_url": f"{request.path}?{query}" if query else request.path}
 
 
 @cached_for_guests(work_arg="work_id")
@@ -220,6 +251,7 @@ def work_new(request: AuthedRequest) -> HttpResponse:
     form = WorkForm(request.POST or None, user=request.user)
     chapter_form = NewWorkChapterForm(request.POST or None)
     if request.method == "POST" and form.is_valid() & chapter_form.is_valid():
+        _skin_notes(request, form)
         action = request.POST.get("action", "post")
         try:
             with transaction.atomic():
@@ -236,6 +268,19 @@ def work_new(request: AuthedRequest) -> HttpResponse:
             return _after_save(request, work, action)
     return render(request, "works/work_form.html",
                   {"form": form, "chapter_form": chapter_form, "new": True})
+
+
+def _skin_notes(request: HttpRequest, form: WorkForm) -> None:
+    """Tell the author what of their work skin was left out (it is saved without it)."""
+    notes = form.skin_messages
+    if not notes:
+        return
+    messages.warning(request, "Parts of the work skin were left out (what is kept shows in "
+                              "the form when you edit the work):")
+    for note in notes[:SKIN_MESSAGES_SHOWN]:
+        messages.warning(request, note)
+    if len(notes) > SKIN_MESSAGES_SHOWN:
+        messages.warning(request, f"…and {len(notes) - SKIN_MESSAGES_SHOWN} more.")
 
 
 def _after_save(
@@ -307,6 +352,8 @@ def work_edit(request: AuthedRequest, work_id: int) -> HttpResponse:
                     initial=WorkForm.initial_for(work, user=request.user))
     form.note_invited([i.pseud.byline for i in selectors.creator_invitations_of_work(work)])
     if request.method == "POST" and form.is_valid():
+        _skin_notes(request, form)
+
         def save() -> Work:
             services.work_update(user=request.user, work=work, meta=form.to_meta())
             gifts_set(work=work, names=form.cleaned_data["gifts"])

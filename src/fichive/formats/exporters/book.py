@@ -92,6 +92,7 @@ class Book:
     imported_creator: str = ""
     source_url: str = ""
     urn: str = ""  # marks our own downloads (formats/own.py)
+    work_skin: str = ""  # the creator's CSS, filtered and scoped to #workskin (lib/css.py)
 
     @property
     def direction(self) -> str:
@@ -189,6 +190,7 @@ def book_from_work(work: Work, chapters: list[Chapter], *, site_url: str,
         imported_creator=work.imported_creator,
         source_url=work.source_link,
         urn=work_urn(work.pk),
+        work_skin=work.work_skin,
     )
 
 
