@@ -1,0 +1,49 @@
+"""Forms of sign-ups: the queue, the admins' settings and buttons, users' requests."""
+
+from __future__ import annotations
+
+from django import forms
+
+from fichive.signups.models import InvitationRequest, Policy
+from fichive.signups.services import PER_DAY_MAX, REASON_MAX, SEND_MAX
+
+
+class QueueForm(forms.Form):
+    email = forms.EmailField(error_messages={
+        "required": "Enter your email address.",
+        "invalid": "Enter an email address, like name@example.org."})
+
+
+class SignupSettingsForm(forms.Form):
+    policy = forms.ChoiceField(
+        label="Who may sign up", required=False,
+        choices=[("", "As the server is configured (FICHIVE_SIGNUP)"), *Policy.choices])
+    invitations_per_day = forms.IntegerField(
+        label="Invitations sent from the queue each day", required=False, min_value=0,
+        max_value=PER_DAY_MAX,
+        help_text="Leave it empty to use the server's setting (FICHIVE_INVITATIONS_PER_DAY).")
+
+
+class SendNowForm(forms.Form):
+    count = forms.IntegerField(label="How many", min_value=1, max_value=SEND_MAX)
+
+
+class AdminInviteForm(forms.Form):
+    email = forms.EmailField(label="Invite by email", error_messages={
+        "invalid": "Enter an email address, like name@example.org."})
+
+
+class InvitationRequestForm(forms.Form):
+    quantity = forms.IntegerField(label="How many invitations", min_value=1,
+                                  max_value=InvitationRequest.MAX_QUANTITY, initial=1)
+    reason = forms.CharField(
+        label="Who are they for?", max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="A line or two for the admins, e.g. “my writing group (3 people)”.",
+        error_messages={"required": "Say briefly who the invitations are for."})
+
+
+class FriendInviteForm(forms.Form):
+    invitation = forms.IntegerField(widget=forms.HiddenInput)
+    email = forms.EmailField(label="Friend's email", error_messages={
+        "invalid": "Enter an email address, like name@example.org."})
