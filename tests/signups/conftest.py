@@ -25,10 +25,10 @@ def moderator(db):
 
 
 @pytest.fixture
-def invite_only(settings):
+def invite_only(settings, db):
     settings.FICHIVE_SIGNUP = "invite"
 
 
 @pytest.fixture
-def closed(settings):
+def closed(settings, db):
     settings.FICHIVE_SIGNUP = "closed"
