@@ -9,7 +9,8 @@ from fichive.signups.services import PER_DAY_MAX, REASON_MAX, SEND_MAX
 
 
 class QueueForm(forms.Form):
-    email = forms.EmailField(error_messages={
+    email = forms.EmailField(max_length=254, error_messages={
+        "max_length": "Enter an email address, like name@example.org.",
         "required": "Enter your email address.",
         "invalid": "Enter an email address, like name@example.org."})
 
@@ -29,7 +30,7 @@ class SendNowForm(forms.Form):
 
 
 class AdminInviteForm(forms.Form):
-    email = forms.EmailField(label="Invite by email", error_messages={
+    email = forms.EmailField(label="Invite by email", max_length=254, error_messages={
         "invalid": "Enter an email address, like name@example.org."})
 
 
@@ -45,5 +46,5 @@ class InvitationRequestForm(forms.Form):
 
 class FriendInviteForm(forms.Form):
     invitation = forms.IntegerField(widget=forms.HiddenInput)
-    email = forms.EmailField(label="Friend's email", error_messages={
+    email = forms.EmailField(label="Friend's email", max_length=254, error_messages={
         "invalid": "Enter an email address, like name@example.org."})

@@ -44,6 +44,7 @@ logger = logging.getLogger("fichive.signups")
 SEND_MAX = 1000
 PER_DAY_MAX = 10_000
 REASON_MAX = 2000
+EMAIL_MAX = 254
 
 
 def _check_admin(actor: User | None) -> None:
@@ -54,6 +55,8 @@ def _check_admin(actor: User | None) -> None:
 def _clean_email(email: str, field: str = "email") -> str:
     email = (email or "").strip()
     try:
+        if len(email) > EMAIL_MAX:
+            raise ValidationError("too long")
         validate_email(email)
     except ValidationError:
         raise ValidationError({field: ["Enter an email address, like name@example.org."]}
