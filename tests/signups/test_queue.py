@@ -264,3 +264,14 @@ def test_the_cli_sends_invitations(invite_only, smtp_server, capsys):
     assert cli.main(["invitations", "send", "-3"]) == 1
     assert "Send between 1 and" in capsys.readouterr().err
     assert len(smtp_server.messages) == 2
+
+
+def test_one_address_may_add_only_a_few_people_at_a_time(client, invite_only):
+    for n in range(3):
+        assert _join(client, f"p{n}@example.org").status_code == 200
+
+    response = _join(client, "p3@example.org")
+
+    assert response.status_code == 400
+    assert "Too many requests from your address" in _text(response)
+    assert InviteRequest.objects.count() == 3

@@ -15,6 +15,8 @@ from django.shortcuts import redirect, render
 from fichive.accounts.permissions import admin_required
 from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import user_by_name
+from fichive.comments import ratelimit
+from fichive.lib.visitors import address_hash
 from fichive.signups.forms import (
     AdminInviteForm,
     FriendInviteForm,
@@ -55,12 +57,18 @@ def queue(request: HttpRequest) -> HttpResponse:
     """/invite_requests: join the queue by email (invitation mode)."""
     policy = signup_policy()
     form = QueueForm(request.POST or None)
+    # The comments' counter (3 in 15 minutes) per visitor address, under keys of its own.
+    limit_keys = [f"fichive:signups:queue:{address_hash(request.META)}"]
     if request.method == "POST" and form.is_valid():
         try:
+            if ratelimit.over_limit(limit_keys):
+                raise ValidationError({"email": [
+                    "Too many requests from your address; try again in 15 minutes."]})
             entry = invite_request_join(email=form.cleaned_data["email"])
         except ValidationError as exc:
             _errors(form, exc)
         else:
+            ratelimit.record(limit_keys)
             place = queue_place(entry.email)
             return render(request, "signups/queue_joined.html",
                           {"place": place, "per_day": invitations_per_day()})
