@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
 
 from fichive.signups.models import InvitationRequest, Policy
 from fichive.signups.services import PER_DAY_MAX, REASON_MAX, SEND_MAX
@@ -16,13 +19,21 @@ class QueueForm(forms.Form):
 
 
 class SignupSettingsForm(forms.Form):
-    policy = forms.ChoiceField(
-        label="Who may sign up", required=False,
-        choices=[("", "As the server is configured (FICHIVE_SIGNUP)"), *Policy.choices])
+    policy = forms.ChoiceField(label="Who may sign up", required=False)
     invitations_per_day = forms.IntegerField(
         label="Invitations sent from the queue each day", required=False, min_value=0,
-        max_value=PER_DAY_MAX,
-        help_text="Leave it empty to use the server's setting (FICHIVE_INVITATIONS_PER_DAY).")
+        max_value=PER_DAY_MAX)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        configured = str(settings.FICHIVE_SIGNUP)
+        policy = self.fields["policy"]
+        assert isinstance(policy, forms.ChoiceField)
+        policy.choices = [("", f"As the server is configured (FICHIVE_SIGNUP: {configured})"),
+                          *Policy.choices]
+        self.fields["invitations_per_day"].help_text = (
+            f"Leave it empty to use the server's setting (FICHIVE_INVITATIONS_PER_DAY: "
+            f"{settings.FICHIVE_INVITATIONS_PER_DAY}).")
 
 
 class SendNowForm(forms.Form):
