@@ -443,6 +443,49 @@ def cmd_tag(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_invitations(args: argparse.Namespace) -> int:
+    """Send invitations from the queue now (`send [N]`, N defaulting to the daily number),
+    or say how the queue stands (`status`)."""
+    _django()
+    from django.core.exceptions import ValidationError
+
+    from fichive.signups.selectors import (
+        invitations_per_day,
+        sent_from_queue_today,
+        signup_policy,
+        waiting,
+    )
+    from fichive.signups.services import invitations_send
+
+    if args.invitations_command == "status":
+        print(f"Sign-ups: {signup_policy()}; {waiting()} waiting in the queue; "
+              f"{sent_from_queue_today()} sent today of {invitations_per_day()} a day.")
+        return 0
+    count = invitations_per_day() if args.count is None else args.count
+    try:
+        result = invitations_send(count=count)
+    except ValidationError as exc:
+        print(f"error: {' '.join(exc.messages)}", file=sys.stderr)
+        return 1
+    print(f"Sent {result.sent} invitation{'' if result.sent == 1 else 's'}; "
+          f"{result.waiting} waiting in the queue.")
+    if result.failed:
+        print("error: a mail couldn't be sent; check the mail settings (the rest wait).",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+def _add_invitations_parser(sub: argparse._SubParsersAction) -> None:
+    invitations = sub.add_parser("invitations", help="send invitations from the sign-up queue")
+    actions = invitations.add_subparsers(dest="invitations_command", required=True,
+                                         metavar="ACTION")
+    send = actions.add_parser("send", help="send N invitations now (default: the daily number)")
+    send.add_argument("count", type=int, nargs="?", default=None, metavar="N")
+    actions.add_parser("status", help="how many wait, and how many were sent today")
+    invitations.set_defaults(func=cmd_invitations)
+
+
 def _add_tag_parser(sub: argparse._SubParsersAction) -> None:
     tag = sub.add_parser("tag", help="wrangle tags: canonical, synonyms, fandoms, meta, media")
     actions = tag.add_subparsers(dest="tag_command", required=True, metavar="ACTION")
@@ -533,6 +576,7 @@ def build_parser() -> argparse.ArgumentParser:
     gen.set_defaults(func=cmd_generate)
 
     _add_tag_parser(sub)
+    _add_invitations_parser(sub)
 
     efi = sub.add_parser(
         "import-efiction", help="import an eFiction 3.x archive (database or mysqldump file)",

@@ -51,6 +51,15 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}; it is “{value}”.")
+    return value
+
+
 DATA_DIR = Path(env_str("FICHIVE_DATA_DIR", "var")).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -97,6 +106,8 @@ INSTALLED_APPS = [
     "fichive.series",
     "fichive.stats",
     "fichive.blocking",
+    "fichive.pages",
+    "fichive.signups",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -246,6 +257,15 @@ FICHIVE_PAGE_CACHE_SECONDS = env_int("FICHIVE_PAGE_CACHE_SECONDS", 3600)
 # With Redis, each worker also keeps the pages it served lately in its own memory, up to this
 # many megabytes, and serves them again without a round trip until Redis announces a change.
 FICHIVE_PAGE_CACHE_LOCAL_MB = env_int("FICHIVE_PAGE_CACHE_LOCAL_MB", 64)
+# Who may sign up (fichive/signups): "open" (anyone), "invite" (with an invitation code, from
+# the queue at /invite_requests or from a user) or "closed". Admins can override it at
+# /admin/signups. Every sign-up accepts the terms of service and confirms this minimum age.
+FICHIVE_SIGNUP = env_choice("FICHIVE_SIGNUP", "open", ("open", "invite", "closed"))
+FICHIVE_MIN_AGE = env_int("FICHIVE_MIN_AGE", 13)
+# In invitation mode, how many people from the queue get an invitation each day (UTC), and
+# how many days an invitation code works once sent.
+FICHIVE_INVITATIONS_PER_DAY = env_int("FICHIVE_INVITATIONS_PER_DAY", 20)
+FICHIVE_INVITATION_DAYS = env_int("FICHIVE_INVITATION_DAYS", 14)
 # The archive's name, as downloads say where a work was posted (and their publisher).
 FICHIVE_SITE_NAME = env_str("FICHIVE_SITE_NAME", "Fichive")
 

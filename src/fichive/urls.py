@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("fichive.gifts.urls")),
     path("", include("fichive.series.urls")),
     path("", include("fichive.stats.urls")),
+    path("", include("fichive.pages.urls")),
+    path("", include("fichive.signups.urls")),
 ]
 
 handler404 = "fichive.views.not_found"

@@ -12,7 +12,7 @@ PASSWORD = "lantern-harbour-37"
 
 def _signup(client, **fields):
     data = {"username": "erin", "email": "erin@example.org", "password1": PASSWORD,
-            "password2": PASSWORD}
+            "password2": PASSWORD, "accept_terms": "on", "confirm_age": "on"}
     data.update(fields)
     return client.post("/signup", data)
 
@@ -24,7 +24,7 @@ def _page(response) -> str:
 def test_signup_form_is_shown(client, db):
     page = _page(client.get("/signup"))
 
-    for name in ("username", "email", "password1", "password2"):
+    for name in ("username", "email", "password1", "password2", "accept_terms", "confirm_age"):
         assert f'name="{name}"' in page
 
 

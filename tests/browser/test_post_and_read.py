@@ -14,6 +14,8 @@ def test_sign_up_post_two_chapters_and_read_them(page):
     page.get_by_label("Email").fill("lanternlight@example.org")
     page.get_by_label("Password", exact=True).fill("paper-boats-at-dusk")
     page.get_by_label("Confirm password").fill("paper-boats-at-dusk")
+    page.get_by_label("I have read and accept the Terms of Service").check()
+    page.get_by_label("I am at least 13 years old").check()
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_text("Welcome to the archive, lanternlight!")).to_be_visible()
 

@@ -119,7 +119,8 @@ def test_nobody_can_log_in_as_or_sign_up_as_the_orphan_account(db):
 
 def test_signing_up_as_orphan_account_says_the_name_is_reserved(client, db):
     response = client.post("/signup", {"username": "orphan_account", "email": "x@example.org",
-                                       "password1": PASSWORD, "password2": PASSWORD})
+                                       "password1": PASSWORD, "password2": PASSWORD,
+                                       "accept_terms": "on", "confirm_age": "on"})
     assert response.status_code == 200
     assert "reserved" in html(response)
     assert not User.objects.filter(username__iexact="orphan_account").exists()

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
+from django.urls import reverse
+from django.utils.html import format_html
 
 from fichive.accounts.models import USERNAME_VALIDATOR, User
 
@@ -16,6 +21,18 @@ class SignupForm(forms.Form):
     email = forms.EmailField(help_text="Used only to reset your password.")
     password1 = forms.CharField(widget=forms.PasswordInput, label="Password", strip=False)
     password2 = forms.CharField(widget=forms.PasswordInput, label="Confirm password", strip=False)
+    accept_terms = forms.BooleanField(error_messages={
+        "required": "You need to accept the Terms of Service to sign up."})
+    confirm_age = forms.BooleanField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["accept_terms"].label = format_html(
+            'I have read and accept the <a href="{}">Terms of Service</a>', reverse("pages:tos"))
+        age = max(0, int(settings.FICHIVE_MIN_AGE))
+        self.fields["confirm_age"].label = f"I am at least {age} years old"
+        self.fields["confirm_age"].error_messages["required"] = (
+            f"You need to be at least {age} years old to sign up.")
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]

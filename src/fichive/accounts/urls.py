@@ -10,6 +10,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("signup", views.signup, name="signup"),
+    path("signup/<str:code>", views.signup, name="signup-invited"),
     path("login", auth_views.LoginView.as_view(template_name="accounts/login.html"),
          name="login"),
     path("logout", auth_views.LogoutView.as_view(), name="logout"),

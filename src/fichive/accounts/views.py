@@ -39,7 +39,6 @@ from fichive.accounts.services import (
     pseud_delete,
     pseud_make_default,
     pseud_update,
-    user_create,
     wrangler_grant,
     wrangler_revoke,
 )
@@ -50,23 +49,41 @@ AUTH_BACKEND = "fichive.accounts.backends.ClaimedModelBackend"
 PSEUD_PAGE_ITEMS = 20
 
 
-def signup(request: HttpRequest) -> HttpResponse:
+def signup(request: HttpRequest, code: str = "") -> HttpResponse:
+    """/signup (and /signup/<code>, an invitation's link): the form when the policy lets this
+    visitor sign up (fichive/signups); else what to do instead: join the queue, or nothing
+    while sign-ups are closed."""
+    from fichive.signups.models import Policy
+    from fichive.signups.selectors import invitation_by_code, signup_policy
+    from fichive.signups.services import signup_create
+
     if request.user.is_authenticated:
         return redirect("accounts:dashboard", username=request.user.username)
-    form = SignupForm(request.POST or None)
+    policy = signup_policy()
+    invitation = invitation_by_code(code) if code else None
+    if invitation is not None and policy == Policy.CLOSED and invitation.source != "admin":
+        invitation = None
+    if invitation is None and policy != Policy.OPEN:
+        return render(request, "signups/signup_unavailable.html",
+                      {"policy": policy, "bad_code": bool(code)}, status=400 if code else 200)
+    form = SignupForm(request.POST or None,
+                      initial={"email": invitation.email} if invitation else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = user_create(
-                username=data["username"], email=data["email"], password=data["password1"]
-            )
+            user = signup_create(
+                username=data["username"], email=data["email"], password=data["password1"],
+                accepted_terms=data["accept_terms"], age_confirmed=data["confirm_age"],
+                code=invitation.code if invitation else "")
         except ValidationError as exc:
-            form.add_error("username", exc.messages)
+            _form_errors(form, exc, default=None)
         else:
             login(request, user, backend=AUTH_BACKEND)
             messages.success(request, f"Welcome to the archive, {user.username}!")
             return redirect("accounts:dashboard", username=user.username)
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup.html", {
+        "form": form, "invitation": invitation, "expired_code": bool(code) and not invitation,
+    })
 
 
 def dashboard(request: HttpRequest, username: str) -> HttpResponse:
