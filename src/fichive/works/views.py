@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,19 +15,30 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import pseud_by_name, user_by_name
+from fichive.accounts.services import preferences_update
 from fichive.formats.exporters import download_links
 from fichive.gifts.services import gifts_set
 from fichive.lib.cache import cached_for_guests
+from fichive.lib.guestprefs import (
+    GUEST_COOKIE,
+    GUEST_COOKIE_MAX_AGE,
+    guest_cookie_parse,
+    guest_cookie_value,
+)
 from fichive.readings.tracking import read_counted
 from fichive.series.selectors import series_lines_of_work
 from fichive.series.services import work_series_set
 from fichive.tags.models import Tag, tag_from_url, tag_key
-from fichive.works import listing, selectors, services
+from fichive.works import adult, listing, selectors, services
 from fichive.works.blurbs import blurbs_of
 from fichive.works.forms import (
     ChapterForm,
@@ -175,6 +188,8 @@ def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter]) 
         "show_work_notes": chapters[0].position == 1,
         "show_end_notes": chapters[-1].position == len(all_chapters),
         "downloads": download_links(work),
+        # Consent to this work's adult content given on this link, kept on its links.
+        "consent": adult.consent_query(request),
         "series_lines": series_lines_of_work(request.user, work),
     }
     if len(chapters) == 1 and len(all_chapters) > 1:
@@ -188,6 +203,9 @@ def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter]) 
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
     """/works/<id>: the first chapter, or the whole work with ?view_full_work=true."""
     work = selectors.work_for_viewer(request.user, work_id)
+    notice = adult.adult_notice(request, work)
+    if notice is not None:
+        return notice
     chapters = list(work.chapters.all())
     if request.GET.get("view_full_work") not in {"true", "1"}:
         chapters = chapters[:1]
@@ -201,6 +219,9 @@ def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
 def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     work = selectors.work_for_viewer(request.user, work_id)
     chapter = selectors.chapter_of(work, chapter_id)
+    notice = adult.adult_notice(request, work)
+    if notice is not None:
+        return notice
     context = _reading_context(request, work, [chapter])
     response = render(request, "works/work.html", context)
     read_counted(request, work, is_creator=context["is_creator"])
@@ -211,7 +232,73 @@ def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpR
 def work_navigate(request: HttpRequest, work_id: int) -> HttpResponse:
     work = selectors.work_for_viewer(request.user, work_id)
     return render(request, "works/navigate.html",
-                  {"work": work, "chapters": work.chapters.defer("content")})
+                  {"work": work, "chapters": work.chapters.defer("content"),
+                   "consent": adult.consent_query(request)})
+
+
+@csrf_exempt  # guests' notice pages are cached and shared: see adult_always
+@require_POST
+def adult_always(request: HttpRequest, work_id: int) -> HttpResponse:
+    """The adult-content notice's "Yes, always": logged-in users' preference (their form
+    carries a CSRF token, checked here), or for guests the preferences cookie (their notice
+    is a cached page without a token, so the post must come from this site's own page);
+    then back to the page the notice stood in front of."""
+    if request.user.is_authenticated:
+        refused = _csrf_refused(request)
+        if refused is not None:
+            return refused
+    elif not _same_origin(request):
+        raise PermissionDenied("Choose “Yes, always” on the notice page of a work on this "
+                               "archive: this request didn't come from one.")
+    target = _consent_target(request, work_id)
+    if request.user.is_authenticated:
+        preferences_update(user=request.user, view_adult=True)
+    messages.success(request, "Works that could have adult content will now open without "
+                              "asking.")
+    response = redirect(target)
+    if not request.user.is_authenticated:
+        skin, _ = guest_cookie_parse(request.COOKIES.get(GUEST_COOKIE))
+        response.set_cookie(GUEST_COOKIE, guest_cookie_value(skin, True),
+                            max_age=GUEST_COOKIE_MAX_AGE, samesite="Lax",
+                            secure=request.is_secure())
+    return response
+
+
+def _csrf_refused(request: HttpRequest) -> HttpResponse | None:
+    """Django's CSRF check, for a view exempt from the middleware's: the 403 page when it
+    fails."""
+    return CsrfViewMiddleware(lambda request: HttpResponse()).process_view(
+        request, _csrf_checked, (), {})
+
+
+def _csrf_checked(request: HttpRequest) -> HttpResponse:
+    """Stands for a view without csrf_exempt when the CSRF middleware checks a request."""
+    raise NotImplementedError  # never called
+
+
+def _same_origin(request: HttpRequest) -> bool:
+    """Whether a guest's post came from a page of this site: its Origin header (which
+    browsers send with every form post), else its Referer."""
+    origin = request.headers.get("Origin")
+    if origin:
+        return (origin == f"{request.scheme}://{request.get_host()}"
+                or origin in settings.CSRF_TRUSTED_ORIGINS)
+    referer = request.headers.get("Referer", "")
+    return bool(referer) and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+
+
+def _consent_target(request: HttpRequest, work_id: int) -> str:
+    """Where "Yes, always" goes on to: the page of the work or its download the notice stood
+    in front of (`next`), else the work."""
+    target = request.POST.get("next", "")
+    work_url = reverse("works:detail", args=[work_id])
+    downloads = reverse("formats:download", args=[work_id, "x"]).rpartition("/")[0] + "/"
+    path = urlsplit(target).path
+    ours = path == work_url or path.startswith((f"{work_url}/", downloads))
+    if ours and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return work_url
 
 
 @login_required
