@@ -30,6 +30,8 @@ class RestrictedWorkLoginMiddleware:
                           exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, RestrictedWork):
             return None
+        if "application/json" in request.headers.get("Accept", ""):
+            return None  # a script's request (kudos.js) keeps its 404
         messages.error(request, RESTRICTED_MESSAGE)
         # A form's POST (kudos, a comment) comes back to the page it was sent from.
         target = request.get_full_path() if request.method in {"GET", "HEAD"} else (

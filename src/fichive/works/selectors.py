@@ -181,8 +181,7 @@ def work_for_viewer(user: Viewer, work_id: int) -> Work:
         return with_blurb_data(works_visible_to(user)).get(pk=work_id)
     except Work.DoesNotExist:
         if restricted_for_guest(user, work_id):
-            raise RestrictedWork("This work is only available to registered users of the "
-                                 "archive.") from None
+            raise RestrictedWork("No such work.") from None
         raise Http404("No such work.") from None
 
 
