@@ -12,6 +12,8 @@ and the work are then always different cached entries.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,6 +25,8 @@ from fichive.works.models import Work
 CONSENT_PARAM = "view_adult"
 CONSENT_QUERY = f"{CONSENT_PARAM}=true"
 
+T = TypeVar("T")
+
 
 def url_consents(request: HttpRequest) -> bool:
     """Whether this link carries consent for the work it opens (`?view_adult=true`)."""
@@ -33,6 +37,16 @@ def consent_query(request: HttpRequest) -> str:
     """What the links from this page to the same work's pages carry: "view_adult=true" when
     this page was opened with it, else ""."""
     return CONSENT_QUERY if url_consents(request) else ""
+
+
+def with_consent_kept(request: HttpRequest,
+                      links: list[tuple[T, str]]) -> list[tuple[T, str]]:
+    """(label, URL) links to this work's other pages or downloads, carrying this page's
+    consent (consent_query) when it has one."""
+    consent = consent_query(request)
+    if not consent:
+        return links
+    return [(label, f"{url}{'&' if '?' in url else '?'}{consent}") for label, url in links]
 
 
 def with_consent(request: HttpRequest) -> str:

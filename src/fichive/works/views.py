@@ -187,7 +187,7 @@ def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter]) 
         "full_work": len(chapters) == len(all_chapters),
         "show_work_notes": chapters[0].position == 1,
         "show_end_notes": chapters[-1].position == len(all_chapters),
-        "downloads": download_links(work),
+        "downloads": adult.with_consent_kept(request, download_links(work)),
         # Consent to this work's adult content given on this link, kept on its links.
         "consent": adult.consent_query(request),
         "series_lines": series_lines_of_work(request.user, work),
