@@ -405,3 +405,56 @@ def test_logged_in_users_get_restricted_works_and_a_plain_404_for_others_drafts(
 def test_a_restricted_adult_work_asks_logged_in_readers_after_login(author, reader_client):
     locked = WorkFactory(author=author, restricted=True, rating="Explicit", chapters=[FIRST])
     assert _is_notice(reader_client.get(f"/works/{locked.pk}"))
+
+
+# --- The WSGI fast path (Redis): the same keys, so the same answers ---------------------------
+
+
+@pytest.mark.usefixtures("redis_cache")
+def test_the_fast_path_never_serves_the_work_to_a_guest_who_has_not_consented(explicit):
+    from tests.lib.test_guests_fast_path import call
+
+    url = f"/works/{explicit.pk}"
+    consenting = f"{GUEST_COOKIE}=adult=1"
+    assert "first chapter" in call(url, cookie=consenting).text()
+    again = call(url, cookie=consenting)
+    assert not again.django_ran and "first chapter" in again.text()  # a cache hit
+
+    for cookie in ("", f"{GUEST_COOKIE}=skin=dark", f"{GUEST_COOKIE}=adult=0"):
+        for _ in range(2):
+            page = call(url, cookie=cookie) if cookie else call(url)
+            assert page.status.startswith("200")
+            assert NOTICE in page.text().replace("&#x27;", "'"), cookie
+            assert "first chapter" not in page.text(), cookie
+    assert not call(url).django_ran  # the notice itself is served from the cache
+
+
+@pytest.mark.usefixtures("redis_cache")
+def test_the_fast_path_serves_consenting_guests_from_the_cache(explicit):
+    from tests.lib.test_guests_fast_path import call
+
+    for url in (f"/works/{explicit.pk}?view_adult=true",
+                f"{_chapter_url(explicit, 2)}?view_adult=true"):
+        first = call(url)
+        assert first.django_ran and first.header(CACHE_HEADER) == "miss"
+        second = call(url)
+        assert not second.django_ran and second.header(CACHE_HEADER) == "hit"
+        assert "chapter's words" in second.text()
+    assert NOTICE not in call(f"/works/{explicit.pk}?view_adult=true").text()
+    assert "chapter's words" not in call(f"/works/{explicit.pk}").text()
+
+
+@pytest.mark.usefixtures("redis_cache")
+def test_yes_always_then_the_fast_path_serves_the_cookies_variant(explicit):
+    from tests.lib.test_guests_fast_path import call
+
+    url = f"/works/{explicit.pk}"
+    call(url)
+    answer = call(f"{url}/adult_content", method="POST", origin=ORIGIN)
+    assert answer.status.startswith("302")
+    # The value as the browser will send it back (quoted, as Django writes it).
+    sent = answer.header("Set-Cookie").strip().split(";")[0]
+    assert sent == f'{GUEST_COOKIE}="adult=1"'
+    call(url, cookie=sent)
+    page = call(url, cookie=sent)
+    assert not page.django_ran and "first chapter" in page.text()
