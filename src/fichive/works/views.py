@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,10 +13,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -28,12 +23,6 @@ from fichive.accounts.services import preferences_update
 from fichive.formats.exporters import download_links
 from fichive.gifts.services import gifts_set
 from fichive.lib.cache import cached_for_guests
-from fichive.lib.guestprefs import (
-    GUEST_COOKIE,
-    GUEST_COOKIE_MAX_AGE,
-    guest_cookie_parse,
-    guest_cookie_value,
-)
 from fichive.readings.tracking import read_counted
 from fichive.series.selectors import series_lines_of_work
 from fichive.series.services import work_series_set
@@ -236,69 +225,19 @@ def work_navigate(request: HttpRequest, work_id: int) -> HttpResponse:
                    "consent": adult.consent_query(request)})
 
 
-@csrf_exempt  # guests' notice pages are cached and shared: see adult_always
+@csrf_exempt  # guests' notice pages are cached and shared: see adult.always_refused
 @require_POST
 def adult_always(request: HttpRequest, work_id: int) -> HttpResponse:
-    """The adult-content notice's "Yes, always": logged-in users' preference (their form
-    carries a CSRF token, checked here), or for guests the preferences cookie (their notice
-    is a cached page without a token, so the post must come from this site's own page);
-    then back to the page the notice stood in front of."""
-    if request.user.is_authenticated:
-        refused = _csrf_refused(request)
-        if refused is not None:
-            return refused
-    elif not _same_origin(request):
-        raise PermissionDenied("Choose “Yes, always” on the notice page of a work on this "
-                               "archive: this request didn't come from one.")
-    target = _consent_target(request, work_id)
+    """The adult-content notice's "Yes, always": a logged-in user's preference, a guest's
+    preferences cookie; then on to the page the notice stood in front of."""
+    refused = adult.always_refused(request)
+    if refused is not None:
+        return refused
     if request.user.is_authenticated:
         preferences_update(user=request.user, view_adult=True)
     messages.success(request, "Works that could have adult content will now open without "
                               "asking.")
-    response = redirect(target)
-    if not request.user.is_authenticated:
-        skin, _ = guest_cookie_parse(request.COOKIES.get(GUEST_COOKIE))
-        response.set_cookie(GUEST_COOKIE, guest_cookie_value(skin, True),
-                            max_age=GUEST_COOKIE_MAX_AGE, samesite="Lax",
-                            secure=request.is_secure())
-    return response
-
-
-def _csrf_refused(request: HttpRequest) -> HttpResponse | None:
-    """Django's CSRF check, for a view exempt from the middleware's: the 403 page when it
-    fails."""
-    return CsrfViewMiddleware(lambda request: HttpResponse()).process_view(
-        request, _csrf_checked, (), {})
-
-
-def _csrf_checked(request: HttpRequest) -> HttpResponse:
-    """Stands for a view without csrf_exempt when the CSRF middleware checks a request."""
-    raise NotImplementedError  # never called
-
-
-def _same_origin(request: HttpRequest) -> bool:
-    """Whether a guest's post came from a page of this site: its Origin header (which
-    browsers send with every form post), else its Referer."""
-    origin = request.headers.get("Origin")
-    if origin:
-        return (origin == f"{request.scheme}://{request.get_host()}"
-                or origin in settings.CSRF_TRUSTED_ORIGINS)
-    referer = request.headers.get("Referer", "")
-    return bool(referer) and url_has_allowed_host_and_scheme(
-        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure())
-
-
-def _consent_target(request: HttpRequest, work_id: int) -> str:
-    """Where "Yes, always" goes on to: the page of the work or its download the notice stood
-    in front of (`next`), else the work."""
-    target = request.POST.get("next", "")
-    work_url = reverse("works:detail", args=[work_id])
-    downloads = reverse("formats:download", args=[work_id, "x"]).rpartition("/")[0] + "/"
-    path = urlsplit(target).path
-    ours = path == work_url or path.startswith((f"{work_url}/", downloads))
-    if ours and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return work_url
+    return adult.guest_consent_kept(request, redirect(adult.consent_target(request, work_id)))
 
 
 @login_required
