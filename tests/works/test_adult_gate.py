@@ -458,3 +458,22 @@ def test_yes_always_then_the_fast_path_serves_the_cookies_variant(explicit):
     call(url, cookie=sent)
     page = call(url, cookie=sent)
     assert not page.django_ran and "first chapter" in page.text()
+
+
+# --- What it costs ---------------------------------------------------------------------------
+
+
+def test_the_notice_reads_only_the_work_with_its_tags_and_creators(
+        explicit, client, settings, django_assert_num_queries):
+    settings.FICHIVE_PAGE_CACHE = False  # rendered each time, not served from the cache
+    with django_assert_num_queries(3):
+        assert _is_notice(client.get(f"/works/{explicit.pk}"))
+    with django_assert_num_queries(3):
+        assert _is_notice(client.get(f"/downloads/{explicit.pk}/Night_Harbour.txt"))
+
+
+def test_a_missing_work_costs_a_guest_one_more_query_than_before(client, settings,
+                                                                  django_assert_num_queries):
+    settings.FICHIVE_PAGE_CACHE = False
+    with django_assert_num_queries(2):  # the work, then whether it is a restricted one
+        assert client.get("/works/987654").status_code == 404
