@@ -472,7 +472,7 @@ def test_the_notice_reads_only_the_work_with_its_tags_and_creators(
         assert _is_notice(client.get(f"/downloads/{explicit.pk}/Night_Harbour.txt"))
 
 
-def test_a_missing_work_costs_a_guest_one_more_query_than_before(client, settings,
+def test_a_missing_work_costs_a_guest_one_more_query_than_before(db, client, settings,
                                                                   django_assert_num_queries):
     settings.FICHIVE_PAGE_CACHE = False
     with django_assert_num_queries(2):  # the work, then whether it is a restricted one
