@@ -31,6 +31,8 @@ class WorkFactory(factory.Factory):
     Pass `chapters=["text one", "text two"]` for several chapters, `post=False` for a draft,
     and any WorkMeta field (title, fandoms, restricted, …) by name. Other users' pseuds in
     `creators` are on the work at once (as after they accepted); `invite=True` invites them.
+    Rated General Audiences unless told otherwise (the form's default, Not Rated, puts the
+    adult-content notice in front of it: pass `rating="Not Rated"` for that).
     """
 
     class Meta:
@@ -40,6 +42,7 @@ class WorkFactory(factory.Factory):
     title = factory.Sequence(lambda n: f"A Story Numbered {n}")
     fandoms = factory.LazyFunction(lambda: ["Original Work"])
     chapters = factory.LazyFunction(lambda: ["<p>The lantern burned low while she wrote.</p>"])
+    rating = "General Audiences"
     post = True
 
     @classmethod

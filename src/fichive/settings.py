@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "fichive.lib.db_router.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Guests following a link to a restricted work go to the login page (works/selectors.py).
+    "fichive.works.middleware.RestrictedWorkLoginMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

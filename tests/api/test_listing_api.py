@@ -67,7 +67,7 @@ def test_filters_and_sorts_work_as_on_the_pages(client, shelf):
     assert _titles(client.get("/api/v1/works?sort=kudos&order=asc").json()) == [
         "Harbour Lights", "Storm Ledger"]
     assert _titles(client.get("/api/v1/works?include=Fluff").json()) == ["Harbour Lights"]
-    assert _titles(client.get("/api/v1/works?exclude=Fluff&rating=Not Rated").json()) == [
+    assert _titles(client.get("/api/v1/works?exclude=Fluff&rating=General Audiences").json()) == [
         "Storm Ledger"]
 
 
@@ -77,8 +77,8 @@ def test_facets_count_the_matching_works(client, shelf):
     assert facets["fandom"] == [{"name": "Naruto", "count": 2}]
     assert facets["character"] == [{"name": "Haruno Sakura", "count": 1},
                                    {"name": "Uzumaki Naruto", "count": 1}]
-    assert facets["rating"] == [{"name": "Mature", "count": 1},
-                                {"name": "Not Rated", "count": 1}]
+    assert facets["rating"] == [{"name": "General Audiences", "count": 1},
+                                {"name": "Mature", "count": 1}]
     assert facets["relationship"] == []
 
 

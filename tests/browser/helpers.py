@@ -24,10 +24,13 @@ def log_in(browser: Browser, base_url: str, username: str) -> tuple[BrowserConte
 
 
 def post_work(page: Page, title: str, *, new_series: str = "", series: str = "",
-              co_creators: str = "", gift_to: str = "") -> int:
-    """Post a one-chapter Original Work from /works/new; its id."""
+              co_creators: str = "", gift_to: str = "",
+              rating: str = "General Audiences") -> int:
+    """Post a one-chapter Original Work from /works/new; its id. General Audiences unless
+    told: the form's default, Not Rated, shows guests the adult-content notice first."""
     page.goto("/works/new")
     page.get_by_label("Title", exact=True).fill(title)
+    page.get_by_label("Rating").select_option(rating)
     page.get_by_label("No Archive Warnings Apply").check()
     page.get_by_label("Fandoms").fill("Original Work")
     if new_series:

@@ -21,6 +21,8 @@ def test_sign_up_post_two_chapters_and_read_them(page):
 
     page.get_by_role("link", name="Post new work").click()
     page.get_by_label("Title", exact=True).fill("The Ferryman's Ledger")
+    # Not Rated (the default) would put the adult-content notice before the guest's reading.
+    page.get_by_label("Rating").select_option("General Audiences")
     page.get_by_label("No Archive Warnings Apply").check()
     page.get_by_label("Fandoms").fill("Original Work")
     page.get_by_label("Characters").fill("The Ferryman, Wren")

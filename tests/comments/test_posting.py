@@ -13,6 +13,7 @@ from fichive.comments.services import comment_post
 from fichive.works.models import Work
 from tests.comments.helpers import counted, guest_form, html, stored_count
 from tests.factories import UserFactory, WorkFactory
+from tests.works.helpers import sent_to_log_in
 
 pytestmark = pytest.mark.usefixtures("no_rate_limit")
 
@@ -196,8 +197,8 @@ def test_a_one_shots_comments_are_the_works(reader_client, work):
 
 def test_a_restricted_works_comments_are_404_for_guests(guest, reader_client, author):
     locked = WorkFactory(author=author, restricted=True)
-    assert guest.get(f"/works/{locked.pk}/comments").status_code == 404
-    assert guest.post(f"/works/{locked.pk}/comments", guest_form()).status_code == 404
+    assert sent_to_log_in(guest.get(f"/works/{locked.pk}/comments"))
+    assert sent_to_log_in(guest.post(f"/works/{locked.pk}/comments", guest_form()))
     assert reader_client.post(f"/works/{locked.pk}/comments",
                               {"content": "Members only"}).status_code == 302
     assert Comment.objects.count() == 1

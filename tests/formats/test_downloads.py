@@ -10,7 +10,7 @@ import pytest
 from fichive.formats.exporters import FORMATS
 from fichive.works.services import WorkMeta, work_update
 from tests.factories import WorkFactory
-from tests.works.helpers import html
+from tests.works.helpers import html, sent_to_log_in
 
 EXTENSIONS = list(FORMATS)
 CONTENT_TYPES = {"epub": "application/epub+zip", "pdf": "application/pdf",
@@ -74,8 +74,8 @@ def draft(author):
 def test_restricted_work_downloads_are_404_for_guests_and_served_to_users(
         extension, restricted, client, reader):
     url = f"/downloads/{restricted.pk}/Members_Only.{extension}"
-    assert client.get(url).status_code == 404
-    assert client.get(f"/works/{restricted.pk}").status_code == 404  # as its page
+    assert sent_to_log_in(client.get(url))
+    assert sent_to_log_in(client.get(f"/works/{restricted.pk}"))  # as its page
     client.force_login(reader)
     assert client.get(url).status_code == 200
 
@@ -94,7 +94,8 @@ def test_download_shows_the_latest_edit(work, author, client):
     url = f"/downloads/{work.pk}/story.txt"
     assert "The lantern burned low" in client.get(url).content.decode()
     work_update(user=author, work=work, meta=WorkMeta(
-        title="Renamed Tale", creators=[author.default_pseud], fandoms=["Original Work"]))
+        title="Renamed Tale", creators=[author.default_pseud], fandoms=["Original Work"],
+        rating="General Audiences"))
     text = client.get(url).content.decode()
     assert text.startswith("Renamed Tale\n")
     page = html(client.get(f"/works/{work.pk}"))
@@ -130,7 +131,8 @@ def test_cached_pdf_is_rebuilt_after_an_edit(cache_backend, work, author, client
     again = client.get(url)
     assert again["X-Fichive-Cache"] == "hit" and again.content == first.content
     work_update(user=author, work=work, meta=WorkMeta(
-        title="Renamed Tale", creators=[author.default_pseud], fandoms=["Original Work"]))
+        title="Renamed Tale", creators=[author.default_pseud], fandoms=["Original Work"],
+        rating="General Audiences"))
     edited = client.get(url)
     assert edited["X-Fichive-Cache"] == "miss"
     assert "Renamed Tale" in _pdf_text(edited.content)
@@ -143,4 +145,4 @@ def test_a_restricted_works_cached_pdf_never_reaches_guests(cache_backend, restr
     assert "Only for members." in _pdf_text(client.get(url).content)
     assert client.get(url)["X-Fichive-Cache"] == "hit"
     client.logout()
-    assert client.get(url).status_code == 404
+    assert sent_to_log_in(client.get(url))

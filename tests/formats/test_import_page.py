@@ -9,6 +9,7 @@ from django.utils.html import escape
 
 from fichive.tags.models import Tag
 from fichive.works.models import Chapter, Work
+from tests.works.helpers import sent_to_log_in
 
 STORY = """The Quiet Harbour
 
@@ -62,7 +63,7 @@ def test_imported_text_file_is_posted_with_title_notes_and_scene_break(author, a
 
     work = Work.objects.get()
     assert response["Location"] == f"/works/{work.pk}"
-    page = _page(Client().get(response["Location"]))
+    page = _page(Client().get(response["Location"] + "?view_adult=true"))  # Not Rated
     assert "The Quiet Harbour" in page
     assert "This one is for my sister, who loves boats." in page
     assert '<div class="notes module">' in page
@@ -118,7 +119,7 @@ def test_import_as_restricted_is_hidden_from_guests(author, author_client):
     _upload(author_client, author, restricted=True)
 
     work = Work.objects.get()
-    assert Client().get(f"/works/{work.pk}").status_code == 404
+    assert sent_to_log_in(Client().get(f"/works/{work.pk}"))
     assert author_client.get(f"/works/{work.pk}").status_code == 200
 
 

@@ -18,7 +18,7 @@ from fichive.kudos import services
 from fichive.kudos.selectors import NAMES_SHOWN
 from fichive.works.models import Work
 from tests.factories import UserFactory, WorkFactory
-from tests.works.helpers import html
+from tests.works.helpers import html, sent_to_log_in
 
 
 def _sentence(page: str) -> str:
@@ -120,7 +120,7 @@ def test_the_full_list_of_a_work_without_kudos_says_so(client, work):
 
 def test_the_full_list_of_a_work_the_visitor_cannot_see_is_404(client, author, reader):
     locked = WorkFactory(author=author, restricted=True)
-    assert client.get(f"/works/{locked.pk}/kudos").status_code == 404
+    assert sent_to_log_in(client.get(f"/works/{locked.pk}/kudos"))
     client.force_login(reader)
     assert client.get(f"/works/{locked.pk}/kudos").status_code == 200
     assert client.get("/works/987654/kudos").status_code == 404

@@ -15,7 +15,7 @@ from fichive.kudos.models import Kudos
 from fichive.kudos.signals import kudos_left
 from fichive.works.models import FilterTagging, Work
 from tests.factories import UserFactory, WorkFactory
-from tests.works.helpers import html, shows
+from tests.works.helpers import html, sent_to_log_in, shows
 
 ALREADY = "You have already left kudos here. :)"
 GUEST_A = "a" * 64
@@ -246,7 +246,7 @@ def test_other_methods_than_get_and_post_are_405(reader_client, work, method):
 def test_a_work_the_viewer_cannot_see_is_404(author, reader_client):
     locked = WorkFactory(author=author, restricted=True)
     draft = WorkFactory(author=author, post=False)
-    assert Client().post(f"/works/{locked.pk}/kudos").status_code == 404
+    assert sent_to_log_in(Client().post(f"/works/{locked.pk}/kudos"))
     assert reader_client.post(f"/works/{draft.pk}/kudos").status_code == 404
     assert _count(locked) == _count(draft) == 0
 

@@ -74,7 +74,8 @@ def test_what_each_visitor_sees_of_the_kudos_button(people, author, co_author, k
     work = _work(kind, author, co_author)
     response = _browser(people[role]).get(f"/works/{work.pk}")
     if role == "guest" and kind == "restricted":
-        assert response.status_code == 404  # guests never see it: no page, no button
+        assert response.status_code == 302  # guests never see it: log in first, no button
+        assert response["Location"].startswith("/login?next=")
         return
     assert response.status_code == 200
     assert shown in response.content.decode()

@@ -113,3 +113,10 @@ def text_of(response, css_class: str) -> str:
 
 def blurb_count(response) -> int:
     return html(response).count('class="work blurb group"')
+
+
+def sent_to_log_in(response) -> bool:
+    """Whether a guest was sent to the login page (a restricted work's answer to guests),
+    coming back to the page they asked for."""
+    location = response.get("Location", "") if response.status_code == 302 else ""
+    return location.startswith("/login?next=")

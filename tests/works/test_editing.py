@@ -6,7 +6,15 @@ import datetime
 
 from fichive.works.models import Work
 from tests.factories import WorkFactory
-from tests.works.helpers import counts, edit_form, has_field_error, html, shows, text_of
+from tests.works.helpers import (
+    counts,
+    edit_form,
+    has_field_error,
+    html,
+    sent_to_log_in,
+    shows,
+    text_of,
+)
 
 
 def test_edit_form_comes_filled_in_with_the_work(author_client, author):
@@ -96,7 +104,7 @@ def test_making_a_work_restricted_hides_it_from_guests(author_client, author, gu
 
     author_client.post(f"/works/{work.pk}/edit", edit_form(work, author, restricted=True))
 
-    assert guest.get(f"/works/{work.pk}").status_code == 404
+    assert sent_to_log_in(guest.get(f"/works/{work.pk}"))
     assert author_client.get(f"/works/{work.pk}").status_code == 200
 
 

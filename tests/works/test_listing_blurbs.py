@@ -50,7 +50,7 @@ def test_symbols_when_no_warnings_apply_and_several_categories(client, author):
 
 
 def test_symbols_when_the_creator_chose_not_to_warn_and_gave_no_category(client, author):
-    WorkFactory(author=author)
+    WorkFactory(author=author, rating="Not Rated")
 
     assert _symbols(page_html(client.get("/works"))) == [
         ("rating", "Not Rated", "NR"),

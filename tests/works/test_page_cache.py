@@ -16,7 +16,7 @@ from fichive.tags.services import tag_add_meta, tag_make_canonical, tag_make_syn
 from fichive.works import listing
 from fichive.works.models import Work
 from tests.factories import UserFactory, WorkFactory
-from tests.works.helpers import chapter_form, edit_form, html, shows, work_form
+from tests.works.helpers import chapter_form, edit_form, html, sent_to_log_in, shows, work_form
 
 pytestmark = pytest.mark.usefixtures("cache_backend")
 
@@ -229,7 +229,7 @@ def test_a_restricted_work_is_never_served_to_guests(guest, author, reader_clien
     for url in [f"/works/{locked.pk}", "/works", "/users/alice/works"]:
         assert shows(reader_client.get(url), "Members Only")
 
-    assert guest.get(f"/works/{locked.pk}").status_code == 404
+    assert sent_to_log_in(guest.get(f"/works/{locked.pk}"))
     for url in ["/works", "/users/alice/works", "/"]:
         assert not shows(guest.get(url), "Members Only")
 
@@ -240,7 +240,7 @@ def test_a_work_made_restricted_disappears_for_guests_at_once(guest, author, aut
 
     author_client.post(f"/works/{work.pk}/edit", edit_form(work, author, restricted="on"))
 
-    assert guest.get(f"/works/{work.pk}").status_code == 404
+    assert sent_to_log_in(guest.get(f"/works/{work.pk}"))
     assert not shows(guest.get("/works"), work.title)
 
 

@@ -7,7 +7,15 @@ from django.utils import timezone
 
 from fichive.works.models import Chapter, Work
 from tests.factories import WorkFactory
-from tests.works.helpers import counts, has_field_error, html, shows, text_of, work_form
+from tests.works.helpers import (
+    counts,
+    has_field_error,
+    html,
+    sent_to_log_in,
+    shows,
+    text_of,
+    work_form,
+)
 
 
 def _today() -> str:
@@ -266,7 +274,7 @@ def test_restricted_checkbox_posts_a_restricted_work(author, author_client, gues
     response = author_client.post("/works/new", work_form(author, restricted=True))
 
     assert "Restricted" in html(author_client.get(response["Location"]))
-    assert guest.get(response["Location"]).status_code == 404
+    assert sent_to_log_in(guest.get(response["Location"]))
 
 
 def test_title_with_markup_is_shown_as_text(author, author_client):

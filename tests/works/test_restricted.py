@@ -6,7 +6,7 @@ import pytest
 
 from fichive.works.models import Work
 from tests.factories import WorkFactory
-from tests.works.helpers import html
+from tests.works.helpers import html, sent_to_log_in
 
 
 @pytest.fixture
@@ -32,9 +32,14 @@ LISTINGS = ["/", "/works", "/users/alice/works", "/users/alice",
             "/tags/Keeper*s*Lamplighter/works", "/tags/Original Work/works"]
 
 
-def test_restricted_work_is_404_for_guests(restricted, client):
+def test_restricted_work_sends_guests_to_log_in_and_is_a_404_in_the_api(restricted, client):
     for url in _pages(restricted):
-        assert client.get(url).status_code == 404, url
+        response = client.get(url)
+        if url.startswith("/api/"):
+            assert response.status_code == 404, url
+            assert response.json() == {"error": "No such work."}, url
+        else:
+            assert sent_to_log_in(response), url
 
 
 def test_restricted_work_is_missing_from_listings_for_guests(restricted, client):

@@ -75,7 +75,7 @@ def test_adding_a_tag_keeps_the_others_in_place(author, guest):
     work = WorkFactory(author=author, freeforms=TYPED)
     before = dict(Tagging.objects.filter(work=work).values_list("tag__name", "position"))
 
-    meta = WorkMeta(title=work.title, creators=[author.default_pseud],
+    meta = WorkMeta(title=work.title, creators=[author.default_pseud], rating="General Audiences",
                     fandoms=["Original Work"], freeforms=[*TYPED, "Brand New"])
     work_update(user=author, work=work, meta=meta)
 

@@ -370,7 +370,7 @@ def account_claim(*, user: User, password: str, username: str = "") -> User:
 
 PREFERENCE_FIELDS = ("history_enabled", "email_comments", "email_replies",
                      "email_subscriptions", "email_moderation", "email_kudos",
-                     "email_creator_invitations")
+                     "email_creator_invitations", "view_adult")
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from fichive.formats.downloads import download_file
 from fichive.formats.forms import ImportForm
 from fichive.formats.services import ImportResult, works_import
 from fichive.works import selectors
+from fichive.works.adult import adult_notice
 
 
 @login_required
@@ -81,13 +82,18 @@ def _copies_shown(request: AuthedRequest, results: list[ImportResult]) -> dict[i
 
 def download(request: HttpRequest, work_id: int, filename: str) -> HttpResponse:
     """/downloads/<id>/<Title_slug>.<ext>: the work as a file, for whoever may read it (the
-    same rule as its page: restricted works and drafts are 404 to those who can't see them).
-    The name before the extension is only for the reader's file system; any name serves."""
+    same rule as its page: restricted works and drafts are 404 to those who can't see them,
+    and a work that could have adult content shows the notice first, whose "Yes, continue"
+    comes back here with `?view_adult=true`). The name before the extension is only for the
+    reader's file system; any name serves."""
     extension = filename.rpartition(".")[2].lower()
     download_format = exporters.FORMATS.get(extension)
     if download_format is None or "." not in filename:
         raise Http404("No such download format.")
     work = selectors.work_for_viewer(request.user, work_id)
+    notice = adult_notice(request, work)
+    if notice is not None:
+        return notice
     data, cached = download_file(work=work, extension=extension,
                          site_url=request.build_absolute_uri("/"))
     name = f"{exporters.title_slug(work.title, work_id=work.pk)}.{extension}"

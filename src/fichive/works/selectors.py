@@ -3,6 +3,15 @@
 Guests see posted, unrestricted works; logged-in users also see restricted works; creators
 also see their own drafts. Every surface (pages, listings, API, downloads) reads through here.
 
+A guest who follows a link to a restricted work is told to log in rather than shown a bare
+404 (`RestrictedWork`, raised by `work_for_viewer`; works/middleware.py sends them to the
+login page): only posted restricted works, so drafts, hidden works and missing ids all stay
+the same 404 and a guest can't tell them apart.
+
+Works rated Mature, Explicit or Not Rated (or with no rating) may have adult content: guests
+and users who haven't chosen to see it get a notice first (`adult_notice_needed`, which
+works/adult.py applies to the reading pages and downloads).
+
 A work a moderator hid (state HIDDEN) is seen only by its creators and moderators, and never
 listed or counted. A user's mutes (`User.muted_ids`) take the muted users' works out of
 every listing and count they see (`works_listed_for`, `taggings_listed_for`); a direct link
@@ -152,12 +161,47 @@ def with_series(works: QuerySet[Work]) -> QuerySet[Work]:
                                            to_attr="shown_series_parts"))
 
 
+class RestrictedWork(Http404):
+    """A 404 for a guest that is a posted restricted work: works/middleware.py sends them to
+    log in instead (anything that catches Http404, like the API, still sees a 404)."""
+
+
+def restricted_for_guest(user: Viewer, work_id: int) -> bool:
+    """Whether a work this visitor can't see is a posted restricted work they would see once
+    logged in (only ever true for guests; never for drafts, hidden works or missing ids)."""
+    if user is not None and user.is_authenticated:
+        return False
+    return Work.objects.filter(pk=work_id, state=Work.State.POSTED, restricted=True).exists()
+
+
 def work_for_viewer(user: Viewer, work_id: int) -> Work:
-    """The work if this visitor may see it; 404 otherwise (never 403: don't confirm it exists)."""
+    """The work if this visitor may see it; 404 otherwise (never 403: don't confirm it exists),
+    RestrictedWork (a 404) when a guest would see it by logging in."""
     try:
         return with_blurb_data(works_visible_to(user)).get(pk=work_id)
     except Work.DoesNotExist:
+        if restricted_for_guest(user, work_id):
+            raise RestrictedWork("No such work.") from None
         raise Http404("No such work.") from None
+
+
+# Ratings that need no notice; every other one (Mature, Explicit, Not Rated), or none at all,
+# may be adult content.
+NOTICE_FREE_RATINGS = frozenset({"General Audiences", "Teen And Up Audiences"})
+
+
+def work_may_be_adult(work: Work) -> bool:
+    """Whether the work is rated Mature, Explicit or Not Rated, or has no rating (from its
+    prefetched tags, with_blurb_data: no query)."""
+    ratings = [t.name for t in work.tags.all() if t.type == Tag.Type.RATING]
+    return not ratings or any(name not in NOTICE_FREE_RATINGS for name in ratings)
+
+
+def adult_notice_needed(user: Viewer, work: Work, *, consented: bool) -> bool:
+    """Whether this visitor sees the adult-content notice before the work: when it may be
+    adult, they haven't `consented` (their preference or cookie, or `?view_adult=true` on this
+    link) and they aren't one of its creators."""
+    return not consented and work_may_be_adult(work) and not work.is_created_by(user)
 
 
 def work_for_editing(user: Viewer, work_id: int) -> Work:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("works/search", views.work_search, name="search"),
     path("works/<int:work_id>", views.work_detail, name="detail"),
     path("works/<int:work_id>/navigate", views.work_navigate, name="navigate"),
+    path("works/<int:work_id>/adult_content", views.adult_always, name="adult-always"),
     path("works/<int:work_id>/edit", views.work_edit, name="edit"),
     path("works/<int:work_id>/preview", views.work_preview, name="preview"),
     path("works/<int:work_id>/post", views.work_post, name="post"),

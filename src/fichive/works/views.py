@@ -14,11 +14,13 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from fichive.accounts.preferences import prefs_for
 from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import pseud_by_name, user_by_name
+from fichive.accounts.services import preferences_update
 from fichive.formats.exporters import download_links
 from fichive.gifts.services import gifts_set
 from fichive.lib.cache import cached_for_guests
@@ -26,7 +28,7 @@ from fichive.readings.tracking import read_counted
 from fichive.series.selectors import series_lines_of_work
 from fichive.series.services import work_series_set
 from fichive.tags.models import Tag, tag_from_url, tag_key
-from fichive.works import listing, selectors, services
+from fichive.works import adult, listing, selectors, services
 from fichive.works.blurbs import blurbs_of
 from fichive.works.forms import (
     SKIN_MESSAGES_SHOWN,
@@ -176,7 +178,9 @@ def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter]) 
         "full_work": len(chapters) == len(all_chapters),
         "show_work_notes": chapters[0].position == 1,
         "show_end_notes": chapters[-1].position == len(all_chapters),
-        "downloads": download_links(work),
+        "downloads": adult.with_consent_kept(request, download_links(work)),
+        # Consent to this work's adult content given on this link, kept on its links.
+        "consent": adult.consent_query(request),
         "series_lines": series_lines_of_work(request.user, work),
         **_skin_context(request, work),
     }
@@ -219,6 +223,9 @@ def _skin_context(request: HttpRequest, work: Work) -> dict:
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
     """/works/<id>: the first chapter, or the whole work with ?view_full_work=true."""
     work = selectors.work_for_viewer(request.user, work_id)
+    notice = adult.adult_notice(request, work)
+    if notice is not None:
+        return notice
     chapters = list(work.chapters.all())
     if request.GET.get("view_full_work") not in {"true", "1"}:
         chapters = chapters[:1]
@@ -232,6 +239,9 @@ def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
 def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     work = selectors.work_for_viewer(request.user, work_id)
     chapter = selectors.chapter_of(work, chapter_id)
+    notice = adult.adult_notice(request, work)
+    if notice is not None:
+        return notice
     context = _reading_context(request, work, [chapter])
     response = render(request, "works/work.html", context)
     read_counted(request, work, is_creator=context["is_creator"])
@@ -242,7 +252,23 @@ def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpR
 def work_navigate(request: HttpRequest, work_id: int) -> HttpResponse:
     work = selectors.work_for_viewer(request.user, work_id)
     return render(request, "works/navigate.html",
-                  {"work": work, "chapters": work.chapters.defer("content")})
+                  {"work": work, "chapters": work.chapters.defer("content"),
+                   "consent": adult.consent_query(request)})
+
+
+@csrf_exempt  # guests' notice pages are cached and shared: see adult.always_refused
+@require_POST
+def adult_always(request: HttpRequest, work_id: int) -> HttpResponse:
+    """The adult-content notice's "Yes, always": a logged-in user's preference, a guest's
+    preferences cookie; then on to the page the notice stood in front of."""
+    refused = adult.always_refused(request)
+    if refused is not None:
+        return refused
+    if request.user.is_authenticated:
+        preferences_update(user=request.user, view_adult=True)
+    messages.success(request, "Works that could have adult content will now open without "
+                              "asking.")
+    return adult.guest_consent_kept(request, redirect(adult.consent_target(request, work_id)))
 
 
 @login_required
