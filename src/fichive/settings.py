@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "fichive.series",
     "fichive.stats",
     "fichive.blocking",
+    "fichive.moderation",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -112,6 +113,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "fichive.lib.db_router.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A suspended or banned user's refused post gets a page saying why (moderation app).
+    "fichive.moderation.middleware.AccountRestrictedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

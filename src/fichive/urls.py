@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("fichive.gifts.urls")),
     path("", include("fichive.series.urls")),
     path("", include("fichive.stats.urls")),
+    path("", include("fichive.moderation.urls")),
 ]
 
 handler404 = "fichive.views.not_found"
