@@ -10,8 +10,8 @@ import unicodedata
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth import password_validation
+from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -254,7 +254,7 @@ def ensure_may_post(user: User | AnonymousUser | None) -> None:
     and chapters, comments, bookmarks, series, kudos, reports. Guests pass."""
     if user is None or not user.is_authenticated:
         return
-    message = restriction_message(user)  # type: ignore[arg-type]
+    message = restriction_message(user)
     if message:
         raise AccountRestricted(message, code="restricted")
 

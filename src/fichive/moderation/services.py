@@ -31,7 +31,7 @@ class RateLimited(ValidationError):
 
 
 def _account(user: Viewer) -> User | None:
-    return user if user is not None and user.is_authenticated else None  # type: ignore[return-value]
+    return user if user is not None and user.is_authenticated else None
 
 
 # ------------------------------------------------------------------------------ reports
