@@ -53,9 +53,16 @@ def report_target(viewer: Viewer, kind: str, pk: int) -> Any:
 
 def _with_targets(reports: QuerySet[Report]) -> QuerySet[Report]:
     return reports.select_related(
-        "work", "chapter", "comment__pseud__user", "comment__work", "bookmark__pseud__user",
+        "work", "chapter__work", "comment__pseud__user", "comment__work", "bookmark__pseud__user",
         "bookmark__work", "bookmark__series", "bookmark__external_work", "series",
         "reported_user", "reporter", "closed_by")
+
+
+def shown_work(report: Report) -> Work | None:
+    """The work a report is about (a chapter's work for a chapter), if it still exists."""
+    if report.work is not None:
+        return report.work
+    return report.chapter.work if report.chapter is not None else None
 
 
 def reports_for_queue(status: str = "open") -> QuerySet[Report]:
@@ -70,7 +77,7 @@ def reports_for_queue(status: str = "open") -> QuerySet[Report]:
 def work_blurbs_for(reports: list[Report]) -> dict[int, Blurb]:
     """The blurbs of the works these reports are about (moderators see hidden works too),
     in the blurbs' fixed few queries."""
-    ids = {r.work_id for r in reports if r.work_id}
+    ids = {w.pk for w in map(shown_work, reports) if w is not None}
     if not ids:
         return {}
     return {b.id: b for b in blurbs_of(Work.objects.filter(pk__in=ids).order_by("id"))}

@@ -142,10 +142,10 @@ def _log(*, actor: User | None, action: str, target: str, reason: str,
         target=target[:300], reason=reason, report=report, work_id=work_id,
         target_user=target_user)
     if report is not None and close and report.is_open:
-        report.status = close
-        report.closed_at = timezone.now()
-        report.closed_by = actor
-        report.save(update_fields=["status", "closed_at", "closed_by"])
+        # An update, not save(): the reported comment or bookmark may be gone by now.
+        report.status, report.closed_at, report.closed_by = close, timezone.now(), actor
+        Report.objects.filter(pk=report.pk).update(
+            status=close, closed_at=report.closed_at, closed_by=actor)
     return entry
 
 

@@ -77,6 +77,8 @@ def queue(request: AuthedRequest) -> HttpResponse:
     page = Paginator(selectors.reports_for_queue(status), PAGE_SIZE).get_page(
         request.GET.get("page"))
     reports = list(page.object_list)
+    for report in reports:
+        report.shown_work = selectors.shown_work(report)  # type: ignore[attr-defined]
     return render(request, "moderation/queue.html", {
         "page": page, "reports": reports, "status": status,
         "filters": list(selectors.QUEUE_FILTERS),
@@ -92,7 +94,7 @@ def _act(request: AuthedRequest, form: ActionForm, *, report: Report | None = No
     data = form.cleaned_data
     action, reason, actor = data["action"], data["reason"], request.user
     if report is not None:
-        work = work or report.work or (report.chapter.work if report.chapter else None)
+        work = work or selectors.shown_work(report)
         user = user or report.reported_user
     try:
         if action in ("hide", "unhide"):
@@ -152,7 +154,7 @@ def report_detail(request: AuthedRequest, report_id: int) -> HttpResponse:
         if done is not None:
             messages.success(request, done)
             return redirect("moderation:report", report_id=report.pk)
-    work = report.work or (report.chapter.work if report.chapter else None)
+    work = selectors.shown_work(report)
     return render(request, "moderation/report.html", {
         "report": report, "form": form, "work": work,
         "blurbs": selectors.work_blurbs_for([report]),
