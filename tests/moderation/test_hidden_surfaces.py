@@ -146,7 +146,8 @@ READERS_OWN = {
 COUNTS = [
     ("all works count", "/works", _listing_count, "3", "2"),
     ("tag listing count", "/tags/Lighthouses/works", _listing_count, "3", "2"),
-    ("search count", "/works/search?q=Lighthouses", _listing_count, "3", "2"),
+    ("search count", "/works/search?q=Lighthouses", _count(r"of (\d+) Search results"),
+     "3", "2"),
     ("creator's works tab", f"/users/{CREATOR}/profile", _count(r"Works \((\d+)\)"), "3", "2"),
     ("people search", f"/people/search?q={CREATOR}", _count(r"· (\d+) works?"), "3", "2"),
     ("second work's part number", "/works/{w2}", _part_number, "2", "1"),
