@@ -261,3 +261,13 @@ def test_the_api_listing_counts_leave_it_out(world):
     work_hide(actor=world.moderator, work=world.work, reason="x")
     after = json.loads(_text(Client(), "/api/v1/works"))
     assert TITLE in json.dumps(before) and TITLE not in json.dumps(after)
+
+
+def test_a_moderator_reading_a_hidden_work_counts_no_hit(world):
+    from fichive.readings.buffer import reads
+
+    work_hide(actor=world.moderator, work=world.work, reason="x")
+    hits = Work.objects.get(pk=world.work.pk).hits
+    assert world.clients["moderator"].get(f"/works/{world.work.pk}").status_code == 200
+    reads.flush()
+    assert Work.objects.get(pk=world.work.pk).hits == hits
