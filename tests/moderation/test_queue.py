@@ -250,3 +250,26 @@ def test_admins_grant_and_revoke_the_role_and_it_is_logged(login, admin, reader)
         "grant_mod", "revoke_mod"]
     response = client.post("/admin/moderators", {"username": "nobody", "action": "grant"})
     assert "There is no user named “nobody”" in _page(response)
+
+
+def test_the_audit_log_reads_a_fixed_number_of_queries(login, moderator, author,
+                                                       django_assert_num_queries):
+    client = login(moderator)
+    work = WorkFactory(author=author)
+    from fichive.moderation.services import work_hide, work_unhide
+
+    work_hide(actor=moderator, work=work, reason="one")
+    client.get("/moderation/log")
+    with django_assert_num_queries(5) as first:
+        client.get("/moderation/log")
+    for n in range(5):
+        work_unhide(actor=moderator, work=work, reason=f"back {n}")
+        work_hide(actor=moderator, work=work, reason=f"again {n}")
+    with django_assert_num_queries(len(first.captured_queries)):
+        page = _page(client.get("/moderation/log"))
+    assert "again 4" in page
+
+
+def test_drafts_have_no_moderation_page(login, moderator, author):
+    draft = WorkFactory(author=author, post=False)
+    assert login(moderator).get(f"/moderation/works/{draft.pk}").status_code == 404
