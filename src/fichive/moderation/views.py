@@ -78,7 +78,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
         request.GET.get("page"))
     reports = list(page.object_list)
     for report in reports:
-        report.shown_work = selectors.shown_work(report)  # type: ignore[attr-defined]
+        report.shown_work = selectors.shown_work(report)
     return render(request, "moderation/queue.html", {
         "page": page, "reports": reports, "status": status,
         "filters": list(selectors.QUEUE_FILTERS),
