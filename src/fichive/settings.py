@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "fichive.blocking",
     "fichive.pages",
     "fichive.signups",
+    "fichive.moderation",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -125,6 +126,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Guests following a link to a restricted work go to the login page (works/selectors.py).
     "fichive.works.middleware.RestrictedWorkLoginMiddleware",
+    # A suspended or banned user's refused post gets a page saying why (moderation app).
+    "fichive.moderation.middleware.AccountRestrictedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("fichive.stats.urls")),
     path("", include("fichive.pages.urls")),
     path("", include("fichive.signups.urls")),
+    path("", include("fichive.moderation.urls")),
 ]
 
 handler404 = "fichive.views.not_found"

@@ -1,4 +1,4 @@
-"""Forms for signing up, adding pseuds, and granting the wrangler role."""
+"""Forms for signing up, logging in, adding pseuds, and granting the wrangler role."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -53,6 +54,25 @@ class SignupForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data
+
+
+class LoginForm(AuthenticationForm):
+    """Django's log-in form; a banned account (with its right password) is told it is banned
+    and why, instead of "wrong name or password"."""
+
+    def clean(self) -> dict:
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            username = self.cleaned_data.get("username") or ""
+            password = self.cleaned_data.get("password") or ""
+            user = User.objects.filter(username__iexact=username, banned=True).first()
+            if user is not None and password and user.check_password(password):
+                reason = f" Reason: {user.ban_reason}" if user.ban_reason else ""
+                raise forms.ValidationError(
+                    f"This account is banned and can't log in.{reason}", code="banned",
+                ) from None
+            raise
 
 
 class PseudForm(forms.Form):

@@ -1,5 +1,5 @@
-"""Role checks for views: tag wranglers and admins. Guests are sent to log in; logged-in users
-without the role get a 403 page that says which role the page needs."""
+"""Role checks for views: tag wranglers, moderators and admins. Guests are sent to log in;
+logged-in users without the role get a 403 page that says which role the page needs."""
 
 from __future__ import annotations
 
@@ -33,4 +33,8 @@ wrangler_required = _role_required(
 )
 admin_required = _role_required(
     lambda user: user.is_admin, "Only admins can use this page."
+)
+moderator_required = _role_required(
+    lambda user: user.can_moderate,
+    "Only moderators can use this page. An admin can grant you the moderator role.",
 )

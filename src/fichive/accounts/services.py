@@ -1,5 +1,6 @@
-"""Writes to accounts: signing up, managing pseuds, granting the tag wrangler role, and
-accounts made for imported authors, claimed by email."""
+"""Writes to accounts: signing up, managing pseuds, granting the tag wrangler role, accounts
+made for imported authors (claimed by email), and the check every posting service makes that
+its user is not suspended or banned (`ensure_may_post`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -225,6 +227,36 @@ def user_get_or_create_for_import(*, username: str) -> tuple[User, bool]:
     if existing:
         return existing, False
     return user_create(username=username), True
+
+
+class AccountRestricted(ValidationError):
+    """A suspended or banned user tried to post, comment, bookmark or report. Views that
+    don't show it on a form get a 403 page with its message (moderation.middleware)."""
+
+
+def restriction_message(user: User) -> str:
+    """Why this user may not post now ("" if they may): the suspension's end and reason, or
+    the ban's reason."""
+    if user.banned:
+        reason = f" Reason: {user.ban_reason}" if user.ban_reason else ""
+        return f"Your account is banned, so it can't post, comment, bookmark or report.{reason}"
+    if user.is_suspended and user.suspended_until is not None:
+        until = user.suspended_until.strftime("%d %B %Y, %H:%M UTC")
+        reason = f" Reason: {user.suspension_reason}" if user.suspension_reason else ""
+        return (f"Your account is suspended until {until}: you can read, but not post, "
+                f"comment, bookmark or report until then.{reason}")
+    return ""
+
+
+def ensure_may_post(user: User | AnonymousUser | None) -> None:
+    """Raise AccountRestricted (a ValidationError naming the end date and reason) if `user`
+    is suspended or banned. Every service that makes something others see calls it: works
+    and chapters, comments, bookmarks, series, kudos, reports. Guests pass."""
+    if user is None or not user.is_authenticated:
+        return
+    message = restriction_message(user)
+    if message:
+        raise AccountRestricted(message, code="restricted")
 
 
 def _wrangler_change(*, actor: User | None, user: User, wrangler: bool) -> User:

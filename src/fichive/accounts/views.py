@@ -95,6 +95,7 @@ def dashboard(request: HttpRequest, username: str) -> HttpResponse:
         "is_owner": is_owner,
         "works": works_by_user(request.user, owner)[:20],
         "drafts": works_by_user(request.user, owner, drafts=True) if is_owner else [],
+        "hidden": works_by_user(request.user, owner, hidden=True) if is_owner else [],
         "pseuds": owner.pseuds.all(),
     }
     return render(request, "accounts/dashboard.html", context)

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from fichive.accounts.models import Pseud, User
+from fichive.accounts.services import ensure_may_post
 from fichive.bookmarks.models import (
     BOOKMARK_TAGS_MAX,
     EXTERNAL_CREATOR_MAX,
@@ -155,6 +156,7 @@ def _clean_field(name: str, clean: Callable[[], str]) -> str:
 @transaction.atomic
 def bookmark_create(*, user: User, work: Work, pseud: Pseud, data: BookmarkData) -> Bookmark:
     """Bookmark a posted work the user may see (the caller read it through works.selectors)."""
+    ensure_may_post(user)
     if work.state != Work.State.POSTED:
         raise ValidationError("Only posted works can be bookmarked.", code="draft")
     return _insert(user=user, pseud=pseud, data=data, work=work)
@@ -165,12 +167,14 @@ def series_bookmark_create(*, user: User, series: Series, pseud: Pseud,
                            data: BookmarkData) -> Bookmark:
     """Bookmark a series the user may see (the caller read it through series.selectors,
     which asks works.selectors for its works)."""
+    ensure_may_post(user)
     return _insert(user=user, pseud=pseud, data=data, series=series)
 
 
 @transaction.atomic
 def bookmark_update(*, user: User, bookmark: Bookmark, pseud: Pseud,
                     data: BookmarkData) -> Bookmark:
+    ensure_may_post(user)
     if bookmark.user_id != user.pk:
         raise PermissionDenied("Only the bookmarker can change a bookmark.")
     _require_own_pseud(user, pseud)
@@ -194,8 +198,8 @@ def bookmark_update(*, user: User, bookmark: Bookmark, pseud: Pseud,
 
 @transaction.atomic
 def bookmark_delete(*, user: User, bookmark: Bookmark) -> None:
-    if bookmark.user_id != user.pk:
-        raise PermissionDenied("Only the bookmarker can delete a bookmark.")
+    if bookmark.user_id != user.pk and not user.can_moderate:
+        raise PermissionDenied("Only the bookmarker (or a moderator) can delete a bookmark.")
     # The count follows the row (bookmark_deleted). Django sends post_delete for every row
     # it read, even one that a delete at the same moment removed meanwhile; so lock the row
     # first: only the delete that still finds it (private or public as it is now) moves it.
@@ -256,6 +260,7 @@ def external_work_bookmark_create(*, user: User, external: ExternalWorkData, pse
                                   data: BookmarkData) -> Bookmark:
     """Bookmark a story hosted elsewhere; a second bookmark of the same address (by anyone)
     shares its external work, whose details stay as the first bookmarker gave them."""
+    ensure_may_post(user)
     _require_own_pseud(user, pseud)
     cleaned = _clean_external(external)
     tags = cleaned.pop("tags")

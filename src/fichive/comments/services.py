@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.requests import Viewer
+from fichive.accounts.services import ensure_may_post
 from fichive.comments import ratelimit, signals
 from fichive.comments.models import CONTENT_MAX, Comment
 from fichive.lib.cache import content_changed
@@ -172,6 +173,7 @@ def comment_post(*, work: Work, chapter: Chapter | None = None, parent: Comment 
                  guest_email: str = "", content: str, address_hash: str = "") -> Comment:
     """Post a comment on the work (or its `chapter`), or a reply to `parent`. Raises
     ValidationError (RateLimited when over the limit) and changes nothing when refused."""
+    ensure_may_post(user)
     account = _account(user)
     if parent is not None:
         # Read it again, locked: a freeze or delete may have come in since it was read.
@@ -244,7 +246,7 @@ def _lock(comment: Comment) -> bool:
 def _may_remove(*, user: User | None, comment: Comment) -> bool:
     if user is None:
         return False
-    return (comment.user_id == user.pk or user.is_admin
+    return (comment.user_id == user.pk or user.can_moderate
             or user.pk in creator_user_ids(comment.work))
 
 
@@ -261,6 +263,7 @@ def may_delete(*, user: Viewer, comment: Comment) -> bool:
 @transaction.atomic
 def comment_edit(*, user: Viewer, comment: Comment, content: str) -> Comment:
     """Change your own comment's text; it shows "Last edited" with the time."""
+    ensure_may_post(user)
     account = _account(user)
     if account is None or comment.user_id != account.pk:
         raise PermissionDenied("Only the comment's author can edit it.")

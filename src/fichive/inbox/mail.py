@@ -23,6 +23,9 @@ PREFERENCE_OF: dict[str, str] = {
     InboxItem.Kind.NEW_PART: "email_subscriptions",
     InboxItem.Kind.AWAITING_APPROVAL: "email_moderation",
     InboxItem.Kind.CREATOR_INVITATION: "email_creator_invitations",
+    # A moderator hiding or unhiding your work: always mailed (no switch turns it off).
+    InboxItem.Kind.WORK_HIDDEN: "",
+    InboxItem.Kind.WORK_UNHIDDEN: "",
 }
 
 
@@ -43,8 +46,10 @@ def absolute(path: str) -> str:
 def users_wanting(user_ids: Iterable[int], preference: str) -> QuerySet[User]:
     """The users among `user_ids` with an address who haven't turned this kind of mail off
     (no preferences row yet means the defaults: on)."""
-    return (User.objects.filter(pk__in=list(user_ids), is_active=True).exclude(email="")
-            .exclude(**{f"preference__{preference}": False}))
+    users = User.objects.filter(pk__in=list(user_ids), is_active=True).exclude(email="")
+    if not preference:  # a kind no switch turns off
+        return users
+    return users.exclude(**{f"preference__{preference}": False})
 
 
 def _site_name() -> str:
@@ -86,6 +91,14 @@ def item_message(item: InboxItem) -> EmailMessage:
         subject = f"{actor} invited you to be a co-creator of {title}"
         body = (f"{actor} invited you ({item.summary}) to be a co-creator of {title}. Your "
                 f"name appears on the work only if you accept.\n\nAccept or decline: {link}")
+    elif item.kind == InboxItem.Kind.WORK_HIDDEN:
+        subject = f"A moderator hid your work {title}"
+        body = (f"A moderator hid your work {title}: only you and the archive's moderators "
+                f"can see it now.\n\nReason: {item.summary}\n\nThe work: {link}")
+    elif item.kind == InboxItem.Kind.WORK_UNHIDDEN:
+        subject = f"Your work {title} is visible again"
+        body = (f"A moderator made your work {title} visible again.\n\nReason: "
+                f"{item.summary}\n\nThe work: {link}")
     elif item.kind == InboxItem.Kind.REPLY:
         subject = f"Reply to your comment on {title}"
         body = (f"{actor} replied to your comment on {title}:\n\n{item.summary}\n\n"

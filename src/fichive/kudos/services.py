@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from fichive.accounts.requests import Viewer
+from fichive.accounts.services import ensure_may_post
 from fichive.kudos.models import Kudos
 from fichive.kudos.signals import kudos_left
 from fichive.lib.cache import content_changed
@@ -39,6 +40,7 @@ def kudos_leave(*, work: Work, user: Viewer = None, guest_hash: str = "") -> Kud
     Raises ValidationError (code "already", "own-work", "draft", "restricted" or "guest")
     with a message for the person, and then changes nothing.
     """
+    ensure_may_post(user)
     account = user if user is not None and user.is_authenticated else None
     if work.state != Work.State.POSTED:
         raise ValidationError(DRAFT, code="draft")

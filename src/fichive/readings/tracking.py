@@ -43,8 +43,9 @@ def history_paused(user_id: int) -> bool:
 def read_counted(request: HttpRequest, work: Work, *, is_creator: bool,
                  at: float | None = None) -> None:
     """Count this request's read of `work`, once its page has rendered: call it from the
-    views that show a work's text (the work read through works.selectors)."""
-    if request.method != "GET" or is_creator or work.is_draft:
+    views that show a work's text (the work read through works.selectors). A hidden work
+    (seen only by its creators and moderators) counts no hits and enters no history."""
+    if request.method != "GET" or is_creator or work.is_draft or work.is_hidden:
         return
     user = request.user
     if user.is_authenticated:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from fichive.accounts.models import Pseud, User
+from fichive.accounts.services import ensure_may_post
 from fichive.lib.cache import content_changed
 from fichive.lib.sanitize import sanitize_html
 from fichive.series import signals
@@ -68,6 +69,7 @@ def series_create(*, user: User, title: str, summary: str = "", notes: str = "",
                   complete: bool = False, pseuds: list[Pseud] | None = None) -> Series:
     """A new, empty series whose creators are `pseuds` (the user's own; default pseud when
     none are given)."""
+    ensure_may_post(user)
     chosen = list(dict.fromkeys(pseuds or [user.default_pseud]))
     if any(p.user_id != user.pk for p in chosen):
         raise PermissionDenied("A series can only be made under your own pseuds.")
@@ -84,6 +86,7 @@ def series_create(*, user: User, title: str, summary: str = "", notes: str = "",
 @transaction.atomic
 def series_update(*, user: User, series: Series, title: str, summary: str = "",
                   notes: str = "", complete: bool = False) -> Series:
+    ensure_may_post(user)
     _require_series_creator(user=user, series=series)
     series.title = _clean_title(title)
     series.summary = _clean_html(summary, limit=SUMMARY_MAX, field="summary",
@@ -110,6 +113,7 @@ def series_add_work(*, user: User, series: Series, work: Work, check_creator: bo
 
     Once committed, a new part is announced (signals.series_part_added): the series'
     subscribers hear of it if the work is posted, or when it is."""
+    ensure_may_post(user)
     if check_creator:
         _require_work_creator(user=user, work=work)
         _require_series_creator(user=user, series=series)

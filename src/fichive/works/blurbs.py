@@ -376,6 +376,8 @@ def blurb_html(blurb: Blurb, match: Any = None, *, own: bool = False) -> SafeStr
     for tag_type, name in b.tags:
         grouped[tag_type].append(name)
     flags = (' <span class="draft-label">Draft</span>' if b.is_draft else "") + (
+        ' <span class="hidden-label">Hidden by a moderator</span>'
+        if b.state == Work.State.HIDDEN else "") + (
         ' <span class="lock" title="Restricted: only logged-in users can see it">🔒</span>'
         if b.restricted else "")
     listed = "".join(f'<li class="{css}">{_tag_link(prefix, name)}</li>'

@@ -237,8 +237,12 @@ def recent_works(user: Viewer, *, limit: int = 20) -> QuerySet[Work]:
     )[:limit]
 
 
-def works_by_user(viewer: Viewer, owner: User, *, drafts: bool = False) -> QuerySet[Work]:
-    state = Work.State.DRAFT if drafts else Work.State.POSTED
+def works_by_user(viewer: Viewer, owner: User, *, drafts: bool = False,
+                  hidden: bool = False) -> QuerySet[Work]:
+    """The owner's posted works (or drafts, or works a moderator hid) this visitor may see:
+    drafts and hidden works only the owner (and moderators) see."""
+    state = (Work.State.DRAFT if drafts else Work.State.HIDDEN if hidden
+             else Work.State.POSTED)
     works = works_visible_to(viewer).filter(
         state=state, pk__in=Creatorship.objects.filter(pseud__user=owner).values("work_id")
     )

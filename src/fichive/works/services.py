@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.requests import Viewer
-from fichive.accounts.services import ORPHAN_ACCOUNT, orphan_pseud
+from fichive.accounts.services import ORPHAN_ACCOUNT, ensure_may_post, orphan_pseud
 from fichive.lib.cache import content_changed
 from fichive.lib.css import CSS_MAX, filter_css
 from fichive.lib.sanitize import userstuff_for_counting
@@ -548,6 +548,7 @@ def work_create(
     """Create a work with its chapters, as a draft or posted; all or nothing. Other users'
     pseuds among the creators are invited (they join once they accept); `invite=False`
     adds them at once (an import made for a whole archive, whose authors wrote together)."""
+    ensure_may_post(user)
     new = _clean_new(user=user, meta=meta, chapters=chapters, post=post, invite=invite)
     _insert_new([new])
     if post:
@@ -562,6 +563,7 @@ def works_create(*, user: User, works: list[NewWork],
     as work_create does, and the valid ones are written together. Returns, in order, each
     new work or the ValidationError that refused it; a refused work leaves nothing behind
     (not even the tags it would have created)."""
+    ensure_may_post(user)
     results: list[Work | ValidationError] = []
     cleaned: list[_Cleaned] = []
     # The batch's existing tags, looked up at once; a work whose tags all exist writes
@@ -608,6 +610,7 @@ def works_create(*, user: User, works: list[NewWork],
 def work_update(*, user: User, work: Work, meta: WorkMeta, invite: bool = True) -> Work:
     """Change a work's fields, creators and tags (chapters are edited one by one). New
     co-creators of other users are invited, as in work_create."""
+    ensure_may_post(user)
     _require_creator(user=user, work=work)
     fields, tags = _clean_meta(meta, user=user)
     expected = fields["expected_chapters"]
@@ -639,9 +642,12 @@ def work_update(*, user: User, work: Work, meta: WorkMeta, invite: bool = True) 
 
 @transaction.atomic
 def work_post(*, user: User, work: Work) -> Work:
-    """Post a draft: it becomes visible, dated today unless it carries its own dates."""
+    """Post a draft: it becomes visible, dated today unless it carries its own dates. A work
+    posted already, or hidden by a moderator, stays as it is (only work_unhide, in the
+    moderation app, brings a hidden work back)."""
+    ensure_may_post(user)
     _require_creator(user=user, work=work)
-    if work.state == Work.State.POSTED:
+    if work.state != Work.State.DRAFT:
         return work
     today = _today()
     work.state = Work.State.POSTED
@@ -676,13 +682,16 @@ def chapter_add(*, user: User, work: Work, text: ChapterText) -> Chapter:
     form), so a second chapter makes it a work in progress of unknown length, "2/?", until
     the author gives a count in the work's edit form.
     """
+    ensure_may_post(user)
     _require_creator(user=user, work=work)
     values = _clean_chapter(text)
     if work.expected_chapters == 1 and work.chapters.count() == 1:
         work.expected_chapters = None
         work.save(update_fields=["expected_chapters"])
     position = work.chapters.count() + 1
-    today = _today() if work.state == Work.State.POSTED else None
+    # A chapter added to a work a moderator hid is dated like a posted one (the work stays
+    # hidden; no one is told of the chapter).
+    today = _today() if work.state in (Work.State.POSTED, Work.State.HIDDEN) else None
     chapter = Chapter.objects.create(work=work, position=position, published=today, **values)
     if today:
         work.updated = today
@@ -691,13 +700,14 @@ def chapter_add(*, user: User, work: Work, text: ChapterText) -> Chapter:
     _refresh_totals(work)
     search_index_chapters(chapter_ids=[chapter.pk])
     _changed(work.pk)
-    if today:
+    if today and work.state == Work.State.POSTED:
         _tell_on_commit(signals.chapter_published, chapter=chapter)
     return chapter
 
 
 @transaction.atomic
 def chapter_update(*, user: User, chapter: Chapter, text: ChapterText) -> Chapter:
+    ensure_may_post(user)
     _require_creator(user=user, work=chapter.work)
     values = _clean_chapter(text)
     for name, value in values.items():
@@ -747,6 +757,7 @@ def work_replace(
     Dates from `meta` win; otherwise a posted work's update date becomes today when its text
     changed. All or nothing, like work_create.
     """
+    ensure_may_post(user)
     _require_creator(user=user, work=work)
     if not chapters:
         raise ValidationError({"content": ["A work needs at least one chapter."]})
@@ -765,7 +776,8 @@ def work_replace(
     work_update(user=user, work=work, meta=meta, invite=invite)
     if meta.updated:
         work.updated = meta.updated
-    elif work.state == Work.State.POSTED and old_text != [v["content"] for v in cleaned]:
+    elif (work.state in (Work.State.POSTED, Work.State.HIDDEN)
+          and old_text != [v["content"] for v in cleaned]):
         work.updated = _today()
     work.save(update_fields=["updated"])
     filter_taggings_refresh(work_ids=[work.pk])
