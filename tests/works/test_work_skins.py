@@ -229,7 +229,8 @@ def test_a_changed_skin_reaches_guests_next_request(author, skinned):
     url = f"/works/{skinned.pk}"
     assert SCOPED_CHAT in style_of(Client().get(url))
     meta = WorkMeta(title="Group Chat", creators=[author.default_pseud],
-                    fandoms=["Original Work"], work_skin=".sms { color: green }")
+                    fandoms=["Original Work"], rating="General Audiences",
+                    work_skin=".sms { color: green }")
     work_update(user=author, work=skinned, meta=meta)
     assert style_of(Client().get(url)).endswith("#workskin .sms { color: green; }\n")
 
