@@ -1,11 +1,13 @@
-"""Forms for signing up, adding pseuds, and granting the wrangler role."""
+"""Forms for signing up, adding pseuds, granting the wrangler role, preferences and the
+footer's site skin control."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import password_validation
 
-from fichive.accounts.models import USERNAME_VALIDATOR, User
+from fichive.accounts.models import USERNAME_VALIDATOR, Preference, User
+from fichive.accounts.services import FONT_SIZE_RANGE, LINE_WIDTH_RANGE, time_zone_names
 
 
 class SignupForm(forms.Form):
@@ -96,9 +98,52 @@ class ClaimForm(forms.Form):
         return data
 
 
-class PreferenceForm(forms.Form):
-    """The preferences page: history on or off, and which notifications also come by mail."""
+def _time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(time_zone_names())]
 
+
+def _range_field(label: str, low: int, high: int, unit: str, help_text: str) -> forms.IntegerField:
+    message = f"Choose a whole number from {low} to {high}{unit}."
+    return forms.IntegerField(
+        label=label, min_value=low, max_value=high, help_text=help_text,
+        error_messages={"required": message, "invalid": message, "min_value": message,
+                        "max_value": message})
+
+
+class PreferenceForm(forms.Form):
+    """The preferences page: the site skin, reading settings, time zone, what to show,
+    history on or off, and which notifications also come by mail."""
+
+    skin = forms.ChoiceField(
+        label="Site skin", choices=Preference.Skin.choices, widget=forms.RadioSelect,
+        help_text="“Follow my device” is light or dark as your device's setting is.",
+        error_messages={"required": "Choose a site skin.",
+                        "invalid_choice": "Choose light, dark, or follow my device."})
+    font_size = _range_field("Text size (%)", *FONT_SIZE_RANGE, " %",
+                             "The size of a work's text, 100 is the usual size.")
+    font_family = forms.ChoiceField(
+        label="Font", choices=Preference.FontFamily.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choose a font.",
+                        "invalid_choice": "Choose serif or sans-serif."})
+    line_width = _range_field("Line width (characters)", *LINE_WIDTH_RANGE, " characters",
+                              "The longest line of a work's text.")
+    time_zone = forms.ChoiceField(
+        label="Time zone", choices=_time_zone_choices,
+        help_text="Dates and times (comments, inbox, history) are shown in it.",
+        error_messages={"required": "Choose a time zone.",
+                        "invalid_choice": "Choose a time zone from the list, such as "
+                                          "Europe/Berlin or UTC."})
+    view_adult = forms.BooleanField(
+        required=False, label="Show me adult content without asking")
+    hide_warnings = forms.BooleanField(
+        required=False, label="Hide archive warnings",
+        help_text="They stay behind a “Show warnings” control on blurbs and work pages.")
+    hide_freeform = forms.BooleanField(
+        required=False, label="Hide additional tags",
+        help_text="They stay behind a “Show tags” control on blurbs and work pages.")
+    hide_work_skins = forms.BooleanField(
+        required=False, label="Hide work skins",
+        help_text="Show every work in the site's own style.")
     history_enabled = forms.BooleanField(
         required=False, label="Keep my history",
         help_text="Record the works I read (History). Off pauses it.")
@@ -112,3 +157,25 @@ class PreferenceForm(forms.Form):
         required=False, label="A daily summary of kudos on my works")
     email_creator_invitations = forms.BooleanField(
         required=False, label="Invitations to be a co-creator of a work")
+
+    # The page's fieldsets: (legend, field names).
+    GROUPS = (
+        ("Site skin", ("skin",)),
+        ("Reading", ("font_size", "font_family", "line_width")),
+        ("Dates and times", ("time_zone",)),
+        ("What to show", ("view_adult", "hide_warnings", "hide_freeform", "hide_work_skins")),
+        ("History", ("history_enabled",)),
+        ("Email me about", ("email_comments", "email_replies", "email_subscriptions",
+                            "email_moderation", "email_kudos", "email_creator_invitations")),
+    )
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(legend, [self[name] for name in names]) for legend, names in self.GROUPS]
+
+
+class SkinForm(forms.Form):
+    """The footer's site skin control: a skin, and the page to go back to."""
+
+    skin = forms.ChoiceField(choices=Preference.Skin.choices,
+                             error_messages={"invalid_choice": "There is no such skin."})
+    next = forms.CharField(required=False, max_length=2000)

@@ -17,20 +17,37 @@ from fichive.accounts.models import Preference
 from fichive.lib.guestprefs import GUEST_COOKIE, guest_cookie_parse
 
 
+DEFAULT_FONT_SIZE = 100
+DEFAULT_LINE_WIDTH = 70
+
+
 @dataclass(frozen=True)
 class ViewerPrefs:
     """The display preferences a page honours (defaults: a new account's)."""
 
     skin: str = Preference.Skin.AUTO
-    font_size: int = 100
+    font_size: int = DEFAULT_FONT_SIZE
     font_family: str = Preference.FontFamily.SERIF
-    line_width: int = 70
+    line_width: int = DEFAULT_LINE_WIDTH
     time_zone: str = "UTC"
     view_adult: bool = False
     hide_warnings: bool = False
     hide_freeform: bool = False
     hide_work_skins: bool = False
     history_enabled: bool = True
+
+    @property
+    def reading_style(self) -> str:
+        """CSS custom properties for a work's text (static/css/fichive.css reads them), ""
+        for the defaults: every guest has those, so their cached pages stay shared."""
+        parts = []
+        if self.font_size != DEFAULT_FONT_SIZE:
+            parts.append(f"--read-scale: {int(self.font_size) / 100:g}")
+        if self.font_family != Preference.FontFamily.SERIF:
+            parts.append("--read-font: var(--font-sans)")
+        if self.line_width != DEFAULT_LINE_WIDTH:
+            parts.append(f"--read-width: {int(self.line_width)}ch")
+        return "; ".join(parts)
 
     @classmethod
     def of(cls, preference: Preference | None) -> ViewerPrefs:
