@@ -106,8 +106,10 @@ def _range_field(label: str, low: int, high: int, unit: str, help_text: str) -> 
     message = f"Choose a whole number from {low} to {high}{unit}."
     return forms.IntegerField(
         label=label, min_value=low, max_value=high, help_text=help_text,
-        error_messages={"required": message, "invalid": message, "min_value": message,
-                        "max_value": message})
+        # Django fills in the limit with "%" formatting: its messages need "%%" for "%".
+        error_messages={"required": message, "invalid": message,
+                        "min_value": message.replace("%", "%%"),
+                        "max_value": message.replace("%", "%%")})
 
 
 class PreferenceForm(forms.Form):
