@@ -8,7 +8,6 @@ from html import unescape
 from fichive.accounts.models import Preference
 from fichive.accounts.selectors import preferences_of
 
-
 # The page's other (display) fields, as a browser sends them unchanged.
 DISPLAY = {"skin": "auto", "font_size": "100", "font_family": "serif", "line_width": "70",
            "time_zone": "UTC"}

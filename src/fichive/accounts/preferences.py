@@ -21,7 +21,6 @@ from django.utils import timezone
 from fichive.accounts.models import Preference
 from fichive.lib.guestprefs import GUEST_COOKIE, guest_cookie_parse
 
-
 DEFAULT_FONT_SIZE = 100
 DEFAULT_LINE_WIDTH = 70
 

@@ -372,7 +372,7 @@ _LISTED = ((Tag.Type.WARNING, "warnings"), (Tag.Type.RELATIONSHIP, "relationship
 
 
 # What the "Show …" control of a tag type a reader hides says (AO3's spoiler preferences).
-SHOW_HIDDEN = {Tag.Type.WARNING: "Show warnings", Tag.Type.FREEFORM: "Show tags"}
+SHOW_HIDDEN: dict[str, str] = {Tag.Type.WARNING: "Show warnings", Tag.Type.FREEFORM: "Show tags"}
 
 
 def spoiler_html(summary: str, links: str) -> str:
