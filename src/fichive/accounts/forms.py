@@ -117,7 +117,7 @@ class PreferenceForm(forms.Form):
     history on or off, and which notifications also come by mail."""
 
     skin = forms.ChoiceField(
-        label="Site skin", choices=Preference.Skin.choices, widget=forms.RadioSelect,
+        label="Colours", choices=Preference.Skin.choices, widget=forms.RadioSelect,
         help_text="“Follow my device” is light or dark as your device's setting is.",
         error_messages={"required": "Choose a site skin.",
                         "invalid_choice": "Choose light, dark, or follow my device."})
