@@ -129,3 +129,12 @@ def test_guests_are_sent_to_log_in(client, author):
     response = client.get(url(author))
     assert response.status_code == 302
     assert "/login" in response["Location"]
+
+
+def test_fields_a_request_does_not_send_keep_their_values(reader_client, reader):
+    preferences_update(user=reader, skin="dark", time_zone="Asia/Tokyo", font_size=130)
+    response = reader_client.post(url(reader), {"email_kudos": "on"}, follow=True)
+    assert "Your preferences were saved." in text(response)
+    saved = preferences_of(reader)
+    assert (saved.skin, saved.time_zone, saved.font_size) == ("dark", "Asia/Tokyo", 130)
+    assert saved.email_kudos and not saved.email_comments

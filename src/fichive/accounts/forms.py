@@ -3,6 +3,8 @@ footer's site skin control."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import password_validation
 
@@ -170,6 +172,16 @@ class PreferenceForm(forms.Form):
         ("Email me about", ("email_comments", "email_replies", "email_subscriptions",
                             "email_moderation", "email_kudos", "email_creator_invitations")),
     )
+
+    def __init__(self, data: Any = None, *, initial: dict[str, Any]) -> None:
+        # A field the request didn't send at all (an older form, a script) keeps its value;
+        # one sent empty or wrong is an error. (A checkbox not sent is off, as always.)
+        if data is not None:
+            data = data.copy()
+            for name, field in self.base_fields.items():
+                if not isinstance(field, forms.BooleanField) and name not in data:
+                    data[name] = initial[name]
+        super().__init__(data, initial=initial)
 
     def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
         return [(legend, [self[name] for name in names]) for legend, names in self.GROUPS]
