@@ -122,6 +122,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A logged-in user's dates and times in their time zone (accounts.Preference).
+    "fichive.accounts.preferences.TimeZoneMiddleware",
     "fichive.lib.db_router.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Guests following a link to a restricted work go to the login page (works/selectors.py).

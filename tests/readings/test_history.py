@@ -210,9 +210,9 @@ def _read_works(author, reader, count: int) -> None:
 def test_history_page_runs_a_fixed_number_of_queries(author, reader, reader_client, count,
                                                      django_assert_num_queries):
     _read_works(author, reader, count)
-    # Session, user, history paused?, count, page of readings, blurbs (works; tags and
-    # creators), the header's inbox count.
-    with django_assert_num_queries(8):
+    # Session, user (with their preferences: whether history is paused), count, page of
+    # readings, blurbs (works; tags and creators), the header's inbox count.
+    with django_assert_num_queries(7):
         response = reader_client.get(HISTORY)
     assert response.content.decode().count('class="reading group"') == count
 

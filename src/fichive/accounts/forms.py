@@ -1,4 +1,5 @@
-"""Forms for signing up, logging in, adding pseuds, and granting the wrangler role."""
+"""Forms for signing up, logging in, adding pseuds, granting the wrangler role, preferences
+and the footer's site skin control."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.urls import reverse
 from django.utils.html import format_html
 
-from fichive.accounts.models import USERNAME_VALIDATOR, User
+from fichive.accounts.models import USERNAME_VALIDATOR, Preference, User
+from fichive.accounts.services import FONT_SIZE_RANGE, LINE_WIDTH_RANGE, time_zone_names
 
 
 class SignupForm(forms.Form):
@@ -133,9 +135,54 @@ class ClaimForm(forms.Form):
         return data
 
 
-class PreferenceForm(forms.Form):
-    """The preferences page: history on or off, and which notifications also come by mail."""
+def _time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name.replace("_", " ")) for name in sorted(time_zone_names())]
 
+
+def _range_field(label: str, low: int, high: int, unit: str, help_text: str) -> forms.IntegerField:
+    message = f"Choose a whole number from {low} to {high}{unit}."
+    return forms.IntegerField(
+        label=label, min_value=low, max_value=high, help_text=help_text,
+        # Django fills in the limit with "%" formatting: its messages need "%%" for "%".
+        error_messages={"required": message, "invalid": message,
+                        "min_value": message.replace("%", "%%"),
+                        "max_value": message.replace("%", "%%")})
+
+
+class PreferenceForm(forms.Form):
+    """The preferences page: the site skin, reading settings, time zone, what to show,
+    history on or off, and which notifications also come by mail."""
+
+    skin = forms.ChoiceField(
+        label="Colours", choices=Preference.Skin.choices, widget=forms.RadioSelect,
+        help_text="“Follow my device” is light or dark as your device's setting is.",
+        error_messages={"required": "Choose a site skin.",
+                        "invalid_choice": "Choose light, dark, or follow my device."})
+    font_size = _range_field("Text size (%)", *FONT_SIZE_RANGE, " %",
+                             "The size of a work's text, 100 is the usual size.")
+    font_family = forms.ChoiceField(
+        label="Font", choices=Preference.FontFamily.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choose a font.",
+                        "invalid_choice": "Choose serif or sans-serif."})
+    line_width = _range_field("Line width (characters)", *LINE_WIDTH_RANGE, " characters",
+                              "The longest line of a work's text.")
+    time_zone = forms.ChoiceField(
+        label="Time zone", choices=_time_zone_choices,
+        help_text="Dates and times (comments, inbox, history) are shown in it.",
+        error_messages={"required": "Choose a time zone.",
+                        "invalid_choice": "Choose a time zone from the list, such as "
+                                          "Europe/Berlin or UTC."})
+    view_adult = forms.BooleanField(
+        required=False, label="Show me adult content without asking")
+    hide_warnings = forms.BooleanField(
+        required=False, label="Hide archive warnings",
+        help_text="They stay behind a “Show warnings” control on blurbs and work pages.")
+    hide_freeform = forms.BooleanField(
+        required=False, label="Hide additional tags",
+        help_text="They stay behind a “Show tags” control on blurbs and work pages.")
+    hide_work_skins = forms.BooleanField(
+        required=False, label="Hide work skins",
+        help_text="Show every work in the site's own style.")
     history_enabled = forms.BooleanField(
         required=False, label="Keep my history",
         help_text="Record the works I read (History). Off pauses it.")
@@ -149,3 +196,35 @@ class PreferenceForm(forms.Form):
         required=False, label="A daily summary of kudos on my works")
     email_creator_invitations = forms.BooleanField(
         required=False, label="Invitations to be a co-creator of a work")
+
+    # The page's fieldsets: (legend, field names).
+    GROUPS = (
+        ("Site skin", ("skin",)),
+        ("Reading", ("font_size", "font_family", "line_width")),
+        ("Dates and times", ("time_zone",)),
+        ("What to show", ("view_adult", "hide_warnings", "hide_freeform", "hide_work_skins")),
+        ("History", ("history_enabled",)),
+        ("Email me about", ("email_comments", "email_replies", "email_subscriptions",
+                            "email_moderation", "email_kudos", "email_creator_invitations")),
+    )
+
+    def __init__(self, data: Any = None, *, initial: dict[str, Any]) -> None:
+        # A field the request didn't send at all (an older form, a script) keeps its value;
+        # one sent empty or wrong is an error. (A checkbox not sent is off, as always.)
+        if data is not None:
+            data = data.copy()
+            for name, field in self.base_fields.items():
+                if not isinstance(field, forms.BooleanField) and name not in data:
+                    data[name] = initial[name]
+        super().__init__(data, initial=initial)
+
+    def groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(legend, [self[name] for name in names]) for legend, names in self.GROUPS]
+
+
+class SkinForm(forms.Form):
+    """The footer's site skin control: a skin, and the page to go back to."""
+
+    skin = forms.ChoiceField(choices=Preference.Skin.choices,
+                             error_messages={"invalid_choice": "There is no such skin."})
+    next = forms.CharField(required=False, max_length=2000)

@@ -5,9 +5,12 @@ its user is not suspended or banned (`ensure_may_post`)."""
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 import unicodedata
+import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -402,19 +405,62 @@ def account_claim(*, user: User, password: str, username: str = "") -> User:
 
 PREFERENCE_FIELDS = ("history_enabled", "email_comments", "email_replies",
                      "email_subscriptions", "email_moderation", "email_kudos",
-                     "email_creator_invitations", "view_adult")
+                     "email_creator_invitations", "skin", "font_size", "font_family",
+                     "line_width", "time_zone", "view_adult", "hide_warnings",
+                     "hide_freeform", "hide_work_skins")
+# The reading settings' ranges: text size in percent, line width in characters.
+FONT_SIZE_RANGE = (80, 200)
+LINE_WIDTH_RANGE = (40, 120)
+
+
+def valid_time_zone(name: str) -> bool:
+    """An IANA time zone this machine knows ("Europe/Berlin", "UTC")."""
+    return name in time_zone_names()
+
+
+@functools.cache
+def time_zone_names() -> frozenset[str]:
+    """Every IANA time zone name this machine knows (read once)."""
+    return frozenset(zoneinfo.available_timezones() | {"UTC"})
+
+
+def _preference_value(name: str, value: Any) -> Any:
+    """`value` checked for the preference `name`; a ValidationError on that field says what
+    is allowed."""
+    if name == "skin":
+        if value not in Preference.Skin.values:
+            raise ValidationError({name: "Choose light, dark, or follow my device."})
+        return value
+    if name == "font_family":
+        if value not in Preference.FontFamily.values:
+            raise ValidationError({name: "Choose serif or sans-serif."})
+        return value
+    if name in ("font_size", "line_width"):
+        low, high = FONT_SIZE_RANGE if name == "font_size" else LINE_WIDTH_RANGE
+        unit = "%" if name == "font_size" else " characters"
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValidationError({name: f"Choose a whole number from {low} to {high}{unit}."})
+        return value
+    if name == "time_zone":
+        if not isinstance(value, str) or not valid_time_zone(value):
+            raise ValidationError(
+                {name: "Choose a time zone from the list, such as Europe/Berlin or UTC."})
+        return value
+    return bool(value)
 
 
 @transaction.atomic
-def preferences_update(*, user: User, **values: bool) -> Preference:
-    """Change the user's preferences (any of PREFERENCE_FIELDS); the rest stay as they are."""
+def preferences_update(*, user: User, **values: Any) -> Preference:
+    """Change the user's preferences (any of PREFERENCE_FIELDS); the rest stay as they are.
+    Every value is checked before anything is saved (a ValidationError names the field)."""
     unknown = set(values) - set(PREFERENCE_FIELDS)
     if unknown:
         raise ValidationError(f"No such preference: {', '.join(sorted(unknown))}.")
+    checked = {name: _preference_value(name, value) for name, value in values.items()}
     preference, _ = Preference.objects.select_for_update().get_or_create(user=user)
-    for name, value in values.items():
-        setattr(preference, name, bool(value))
-    preference.save(update_fields=list(values) or None)
+    for name, value in checked.items():
+        setattr(preference, name, value)
+    preference.save(update_fields=list(checked) or None)
     return preference
 
 

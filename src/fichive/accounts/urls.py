@@ -65,4 +65,5 @@ urlpatterns = [
     path("users/<str:username>/profile", views.profile, name="profile"),
     path("users/<str:username>/profile/edit", views.profile_edit, name="profile-edit"),
     path("users/<str:username>/preferences", views.preferences, name="preferences"),
+    path("preferences/skin", views.skin_choose, name="skin"),
 ]

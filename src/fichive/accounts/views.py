@@ -1,5 +1,5 @@
-"""Account pages: sign up, claiming an imported account, a user's dashboard, pseuds, and the
-admins' wrangler role page."""
+"""Account pages: sign up, claiming an imported account, a user's dashboard, pseuds,
+preferences and the footer's site skin control, and the admins' wrangler role page."""
 
 from __future__ import annotations
 
@@ -14,6 +14,9 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
 
 from fichive.accounts.forms import (
     ClaimForm,
@@ -23,10 +26,12 @@ from fichive.accounts.forms import (
     PseudEditForm,
     PseudForm,
     SignupForm,
+    SkinForm,
     WranglerRoleForm,
 )
 from fichive.accounts.models import User
 from fichive.accounts.permissions import admin_required
+from fichive.accounts.preferences import guest_prefs
 from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import preferences_of, pseud_by_name, user_by_name
 from fichive.accounts.services import (
@@ -42,6 +47,7 @@ from fichive.accounts.services import (
     wrangler_grant,
     wrangler_revoke,
 )
+from fichive.lib.guestprefs import GUEST_COOKIE, GUEST_COOKIE_MAX_AGE, guest_cookie_value
 from fichive.works.selectors import with_blurb_data, works_by_user, works_listed_for
 
 AUTH_BACKEND = "fichive.accounts.backends.ClaimedModelBackend"
@@ -316,7 +322,8 @@ def claim_account(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def preferences(request: AuthedRequest, username: str) -> HttpResponse:
-    """/users/<name>/preferences: the owner's history and mail switches."""
+    """/users/<name>/preferences: the owner's skin, reading settings, time zone, what to
+    show, history and mail switches."""
     owner = user_by_name(username)
     if owner.pk != request.user.pk:
         raise PermissionDenied("You can only change your own preferences.")
@@ -324,9 +331,65 @@ def preferences(request: AuthedRequest, username: str) -> HttpResponse:
     initial = {name: getattr(current, name) for name in PreferenceForm.base_fields}
     form = PreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        preferences_update(user=owner, **form.cleaned_data)
-        messages.success(request, "Your preferences were saved.")
-        return redirect("accounts:preferences", username=owner.username)
+        try:
+            preferences_update(user=owner, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Your preferences were saved.")
+            return redirect("accounts:preferences", username=owner.username)
     return render(request, "accounts/preferences.html",
                   {"form": form, "owner": owner, "is_owner": True,
-                   "has_email": bool(owner.email)})
+                   "has_email": bool(owner.email)},
+                  status=400 if form.errors else 200)
+
+
+def _safe_next(request: HttpRequest, target: str | None) -> str:
+    """`target` if it is a page of this site, else the home page."""
+    if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("home")
+
+
+@csrf_exempt
+@require_POST
+def skin_choose(request: HttpRequest) -> HttpResponse:
+    """/preferences/skin (the footer's control): a logged-in user's choice is saved in their
+    preferences, a guest's in the preferences cookie (keeping its other choices); then back
+    to the page they were on.
+
+    A guest's form carries no CSRF token: a token on every page would keep guests' pages out
+    of the shared cache, and all a forged request could do is change the look of the site
+    for that browser. A logged-in user's request is checked as every other form is."""
+    if request.user.is_authenticated:
+        return _skin_choose_for_user(request)
+    form = SkinForm(request.POST)
+    if not form.is_valid():
+        return _skin_refused(request, form)
+    response = redirect(_safe_next(request, form.cleaned_data["next"]))
+    current = guest_prefs(request.COOKIES.get(GUEST_COOKIE))
+    value = guest_cookie_value(form.cleaned_data["skin"], current.view_adult)
+    if value:
+        response.set_cookie(GUEST_COOKIE, value, max_age=GUEST_COOKIE_MAX_AGE,
+                            samesite="Lax", secure=request.is_secure(), httponly=True)
+    else:
+        response.delete_cookie(GUEST_COOKIE, samesite="Lax")
+    return response
+
+
+@csrf_protect
+def _skin_choose_for_user(request: HttpRequest) -> HttpResponse:
+    form = SkinForm(request.POST)
+    if not form.is_valid():
+        return _skin_refused(request, form)
+    preferences_update(user=request.user, skin=form.cleaned_data["skin"])  # type: ignore[arg-type]
+    return redirect(_safe_next(request, form.cleaned_data["next"]))
+
+
+def _skin_refused(request: HttpRequest, form: SkinForm) -> HttpResponse:
+    return render(request, "accounts/message.html", {
+        "heading": "That skin can't be chosen",
+        "message": "Choose light, dark, or follow my device.",
+        "link": _safe_next(request, request.POST.get("next")), "link_text": "Go back",
+    }, status=400)

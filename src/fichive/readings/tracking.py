@@ -18,6 +18,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from fichive.accounts.models import Preference
+from fichive.accounts.preferences import prefs_for
 from fichive.lib.cache import count_read_on, guest_read
 from fichive.lib.visitors import address_hash
 from fichive.readings.buffer import reads
@@ -36,7 +37,8 @@ def user_visitor(user_id: int) -> str:
 
 def history_paused(user_id: int) -> bool:
     """The reader paused their history (accounts' Preference.history_enabled is off). Read,
-    never created: no row means the default, recording."""
+    never created: no row means the default, recording. (A request's own reader is read
+    from prefs_for(request) instead, without a query.)"""
     return Preference.objects.filter(user_id=user_id, history_enabled=False).exists()
 
 
@@ -50,7 +52,8 @@ def read_counted(request: HttpRequest, work: Work, *, is_creator: bool,
     user = request.user
     if user.is_authenticated:
         reads.hit(work.pk, user_visitor(user.pk), at)
-        if not history_paused(user.pk):
+        # The preference came with the user (accounts.backends): no query.
+        if prefs_for(request).history_enabled:
             reads.visit(user.pk, work.pk, microseconds(work.modified_at), at)
     else:
         reads.hit(work.pk, guest_visitor(request.META), at)

@@ -13,10 +13,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from fichive.accounts.models import User
+from fichive.accounts.preferences import prefs_for
 from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import user_by_name
 from fichive.readings import selectors, services
-from fichive.readings.tracking import history_paused
 from fichive.works.models import Work
 from fichive.works.selectors import work_for_viewer
 
@@ -43,7 +43,8 @@ def reading_list(request: AuthedRequest, username: str) -> HttpResponse:
                                             page=request.GET.get("page"))
     return render(request, "readings/index.html", {
         "owner": owner, "is_owner": True, "to_read": to_read, "page": page,
-        "entries": entries, "paused": not to_read and history_paused(owner.pk),
+        # The owner is the reader asking: their preference came with them (no query).
+        "entries": entries, "paused": not to_read and not prefs_for(request).history_enabled,
     })
 
 

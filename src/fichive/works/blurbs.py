@@ -284,10 +284,15 @@ def _warning_symbol(names: tuple[str, ...]) -> SafeString:
     return _symbol("warnings yes", ", ".join(n for n in names if n != NO_WARNINGS), "!")
 
 
-def warning_symbol(names: list[str]) -> SafeString:
+def warning_symbol(names: list[str], *, hidden: bool = False) -> SafeString:
     """"!" when the work carries archive warnings, "?" when its creator chose not to warn,
-    nothing when none apply; the title names them."""
-    return _warning_symbol(tuple(names))
+    nothing when none apply; the title names them. `hidden`: the reader hides archive
+    warnings, so the symbol says nothing of them."""
+    return _HIDDEN_WARNINGS if hidden else _warning_symbol(tuple(names))
+
+
+_HIDDEN_WARNINGS = _symbol("warnings hidden", "Archive warnings hidden by your preferences",
+                           "W")
 
 
 @lru_cache(maxsize=256)
@@ -366,10 +371,45 @@ _LISTED = ((Tag.Type.WARNING, "warnings"), (Tag.Type.RELATIONSHIP, "relationship
            (Tag.Type.CHARACTER, "characters"), (Tag.Type.FREEFORM, "freeforms"))
 
 
-def blurb_html(blurb: Blurb, match: Any = None, *, own: bool = False) -> SafeString:
+# What the "Show …" control of a tag type a reader hides says (AO3's spoiler preferences).
+SHOW_HIDDEN: dict[str, str] = {Tag.Type.WARNING: "Show warnings", Tag.Type.FREEFORM: "Show tags"}
+
+
+def spoiler_html(summary: str, links: str) -> str:
+    """Tags a reader chose to hide, behind a control that opens without JavaScript."""
+    return (f'<details class="spoiler"><summary>{escape(summary)}</summary>{links}'
+            "</details>")
+
+
+def _listed_html(prefix: str, grouped: dict[str, list[str]], hidden: frozenset[str]) -> str:
+    items = []
+    for tag_type, css in _LISTED:
+        names = grouped[tag_type]
+        if tag_type in hidden and names:
+            links = ", ".join(_tag_link(prefix, name) for name in names)
+            items.append(f'<li class="{css} hidden-tags">'
+                         f"{spoiler_html(SHOW_HIDDEN[tag_type], links)}</li>")
+        else:
+            items.extend(f'<li class="{css}">{_tag_link(prefix, name)}</li>' for name in names)
+    return "".join(items)
+
+
+def hidden_tag_types(*, hide_warnings: bool, hide_freeform: bool) -> frozenset[str]:
+    """The tag types a reader's preferences keep behind a "Show …" control."""
+    return frozenset(([Tag.Type.WARNING] if hide_warnings else [])
+                     + ([Tag.Type.FREEFORM] if hide_freeform else []))
+
+
+NOTHING_HIDDEN: frozenset[str] = frozenset()
+
+
+def blurb_html(blurb: Blurb, match: Any = None, *, own: bool = False,
+               hidden: frozenset[str] = NOTHING_HIDDEN) -> SafeString:
     """The blurb's <li>; `match` is a search result's passage (search.selectors.Match).
     `own`: the page is one of the work's creators' (never stored for guests), and an
-    anonymous work shows them their names beside "Anonymous"."""
+    anonymous work shows them their names beside "Anonymous". `hidden`: the tag types the
+    reader keeps behind a "Show warnings" / "Show tags" control (hidden_tag_types; only
+    logged-in readers set them, so guests' shared pages never differ)."""
     b = blurb
     prefix, language = get_script_prefix(), get_language()
     grouped: dict[str, list[str]] = defaultdict(list)
@@ -380,8 +420,8 @@ def blurb_html(blurb: Blurb, match: Any = None, *, own: bool = False) -> SafeStr
         if b.state == Work.State.HIDDEN else "") + (
         ' <span class="lock" title="Restricted: only logged-in users can see it">🔒</span>'
         if b.restricted else "")
-    listed = "".join(f'<li class="{css}">{_tag_link(prefix, name)}</li>'
-                     for tag_type, css in _LISTED for name in grouped[tag_type])
+    listed = _listed_html(prefix, grouped, hidden)
+    warnings = warning_symbol(grouped[Tag.Type.WARNING], hidden=Tag.Type.WARNING in hidden)
     summary = (f'<blockquote class="userstuff summary">{b.summary}</blockquote>'
                if b.summary else "")
     snippet = ""
@@ -414,7 +454,7 @@ def blurb_html(blurb: Blurb, match: Any = None, *, own: bool = False) -> SafeStr
         f'{", ".join(_tag_link(prefix, name) for name in grouped[Tag.Type.FANDOM])}</h5>\n'
         f'    <ul class="required-tags" aria-label="Required tags">\n'
         f"      <li>{rating_symbol(grouped[Tag.Type.RATING])}</li>\n"
-        f"      <li>{warning_symbol(grouped[Tag.Type.WARNING])}</li>\n"
+        f"      <li>{warnings}</li>\n"
         f"      <li>{category_symbol(grouped[Tag.Type.CATEGORY])}</li>\n"
         f"      <li>{completion_symbol(b.complete)}</li>\n"
         f"    </ul>\n"

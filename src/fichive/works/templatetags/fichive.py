@@ -9,6 +9,7 @@ from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString, mark_safe
 
+from fichive.accounts.preferences import prefs_for
 from fichive.tags.models import Tag
 from fichive.works import blurbs
 from fichive.works.blurbs import Blurb, blurb_html, blurb_of, escape, number
@@ -67,7 +68,29 @@ def blurb(context: template.Context, work: Work | Blurb) -> SafeString:
     An anonymous work's creators see their names beside "Anonymous"."""
     data = work if isinstance(work, Blurb) else blurb_of(work)
     own = bool(data.own_creators) and _is_own(context, data.own_creators)
-    return blurb_html(data, getattr(work, "search_match", None), own=own)
+    return blurb_html(data, getattr(work, "search_match", None), own=own,
+                      hidden=_hidden_tag_types(context))
+
+
+def _hidden_tag_types(context: template.Context) -> frozenset[str]:
+    """The tag types the visitor keeps behind "Show warnings" / "Show tags" (a logged-in
+    reader's preferences; a guest's are the defaults: nothing hidden)."""
+    request = context.get("request")
+    if request is None:
+        return blurbs.NOTHING_HIDDEN
+    prefs = prefs_for(request)
+    return blurbs.hidden_tag_types(hide_warnings=prefs.hide_warnings,
+                                   hide_freeform=prefs.hide_freeform)
+
+
+@register.simple_tag(takes_context=True)
+def spoiler_tag_list(context: template.Context, tags: Any, tag_type: str) -> str:
+    """A work page's tags of one type, behind a "Show warnings" / "Show tags" control when
+    the visitor's preferences hide that type."""
+    links = ", ".join(blurbs.tag_link(t.name) for t in tags)
+    if links and tag_type in _hidden_tag_types(context):
+        links = blurbs.spoiler_html(blurbs.SHOW_HIDDEN[tag_type], links)
+    return mark_safe(links)  # noqa: S308 - blurbs escapes names and URLs
 
 
 @register.filter
