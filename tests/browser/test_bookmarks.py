@@ -24,7 +24,7 @@ def test_bookmark_a_work_with_a_note_then_find_and_delete_it(page: Page, shelf):
     page.goto(f"/works/{shelf.pk}")
     page.locator("#feedback").get_by_role("link", name="Bookmark").click()
     expect(page).to_have_url(re.compile(r"/login\?next="))
-    page.get_by_label("Username").fill("wren")
+    page.get_by_label("User name").fill("wren")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
 

@@ -32,7 +32,7 @@ def test_sign_up_post_two_chapters_and_read_them(page):
     )
     page.get_by_role("button", name="Post", exact=True).click()
     expect(page.get_by_text("Work posted.")).to_be_visible()
-    expect(page.locator("h2.title")).to_have_text("The Ferryman's Ledger")
+    expect(page.locator("h1.title")).to_have_text("The Ferryman's Ledger")
 
     page.get_by_role("link", name="Add chapter").click()
     page.get_by_label("Chapter title").fill("The Far Bank")

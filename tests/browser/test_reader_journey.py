@@ -72,7 +72,7 @@ def test_a_reader_finds_reads_talks_keeps_and_follows_a_work(browser, live_serve
 
         # Read it.
         expect(reader).to_have_url(re.compile(rf"/works/{work.pk}$"))
-        expect(reader.locator("h2.title")).to_have_text("River Ledger")
+        expect(reader.locator("h1.title")).to_have_text("River Ledger")
         expect(reader.locator("#chapters")).to_contain_text("The ferry crossed at dusk")
 
         # Kudos, in place.

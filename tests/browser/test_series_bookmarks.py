@@ -34,7 +34,7 @@ def _shot(page: Page, name: str) -> None:
 
 def test_bookmark_and_subscribe_to_a_series(page: Page, series):
     page.goto(f"/login?next=/series/{series.pk}/bookmarks")
-    page.get_by_label("Username").fill("wren")
+    page.get_by_label("User name").fill("wren")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(rf"/series/{series.pk}/bookmarks$"))

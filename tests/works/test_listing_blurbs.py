@@ -13,10 +13,16 @@ from tests.works.listing_pages import page_html, set_counts
 
 
 def _symbols(page: str) -> list[tuple[str, str, str]]:
-    """(kind, title, text) of each required-tag symbol on the page, in order."""
+    """(kind, title, text alternative) of each required-tag symbol on the page, in order;
+    each is drawn by our SVG sprite."""
     block = re.search(r'<ul class="required-tags"[^>]*>(.*?)</ul>', page, re.S)
     assert block, "no required tags on the page"
-    return re.findall(r'<span class="([a-z ]+)" title="([^"]*)">([^<]*)</span>', block.group(1))
+    symbols = re.findall(r'<span class="symbol ([a-z ]+)" title="([^"]*)">'
+                         r'<svg[^>]*aria-hidden="true"[^>]*><use href="[^"]*required-tags\.svg#'
+                         r'[a-z-]+"></use></svg><span class="visually-hidden">([^<]*)</span>',
+                         block.group(1))
+    assert len(symbols) == 4, block.group(1)
+    return symbols
 
 
 def _stats(page: str) -> dict[str, str]:
@@ -30,10 +36,11 @@ def test_symbols_for_a_warned_complete_work(client, author):
                 warnings=["Graphic Depictions Of Violence", "Major Character Death"])
 
     assert _symbols(page_html(client.get("/works"))) == [
-        ("rating", "Explicit", "E"),
-        ("warnings yes", "Graphic Depictions Of Violence, Major Character Death", "!"),
-        ("category", "F/M", "F/M"),
-        ("iswip complete", "Complete Work", "✓"),
+        ("rating", "Explicit", "Rating: Explicit"),
+        ("warnings yes", "Graphic Depictions Of Violence, Major Character Death",
+         "Archive warnings: Graphic Depictions Of Violence, Major Character Death"),
+        ("category", "F/M", "Category: F/M"),
+        ("iswip complete", "Complete Work", "Complete Work"),
     ]
 
 
@@ -42,10 +49,11 @@ def test_symbols_when_no_warnings_apply_and_several_categories(client, author):
                 warnings=["No Archive Warnings Apply"], expected_chapters=4)
 
     assert _symbols(page_html(client.get("/works"))) == [
-        ("rating", "General Audiences", "G"),
-        ("warnings none", "No Archive Warnings Apply", "–"),
-        ("category", "Gen, M/M", "Multi"),
-        ("iswip wip", "Work in Progress", "…"),
+        ("rating", "General Audiences", "Rating: General Audiences"),
+        ("warnings none", "No Archive Warnings Apply",
+         "Archive warnings: No Archive Warnings Apply"),
+        ("category", "Gen, M/M", "Categories: Gen, M/M"),
+        ("iswip wip", "Work in Progress", "Work in Progress"),
     ]
 
 
@@ -53,10 +61,11 @@ def test_symbols_when_the_creator_chose_not_to_warn_and_gave_no_category(client,
     WorkFactory(author=author)
 
     assert _symbols(page_html(client.get("/works"))) == [
-        ("rating", "Not Rated", "NR"),
-        ("warnings choosenotto", "Creator Chose Not To Use Archive Warnings", "?"),
-        ("category none", "No category", "–"),
-        ("iswip wip", "Work in Progress", "…"),
+        ("rating", "Not Rated", "Rating: Not Rated"),
+        ("warnings choosenotto", "Creator Chose Not To Use Archive Warnings",
+         "Archive warnings: Creator Chose Not To Use Archive Warnings"),
+        ("category none", "No category", "Category: none"),
+        ("iswip wip", "Work in Progress", "Work in Progress"),
     ]
 
 

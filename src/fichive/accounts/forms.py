@@ -1,9 +1,10 @@
-"""Forms for signing up, adding pseuds, and granting the wrangler role."""
+"""Forms for signing up, logging in, adding pseuds, and granting the wrangler role."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
 
 from fichive.accounts.models import USERNAME_VALIDATOR, User
 
@@ -36,6 +37,20 @@ class SignupForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data
+
+
+class LoginForm(AuthenticationForm):
+    """Django's log-in form, with the archive's spelling: "User name" everywhere."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Please enter a correct user name and password (the password "
+                         "is case-sensitive, the user name is not).",
+    }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "User name"
 
 
 class PseudForm(forms.Form):

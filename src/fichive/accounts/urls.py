@@ -5,13 +5,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from fichive.accounts import views
+from fichive.accounts.forms import LoginForm
 
 app_name = "accounts"
 
 urlpatterns = [
     path("signup", views.signup, name="signup"),
-    path("login", auth_views.LoginView.as_view(template_name="accounts/login.html"),
-         name="login"),
+    path("login", auth_views.LoginView.as_view(template_name="accounts/login.html",
+                                               authentication_form=LoginForm), name="login"),
     path("logout", auth_views.LogoutView.as_view(), name="logout"),
     path("password/change", auth_views.PasswordChangeView.as_view(
         template_name="accounts/form_page.html",

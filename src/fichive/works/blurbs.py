@@ -18,9 +18,11 @@ from typing import Any
 from urllib.parse import quote
 
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.conf import settings
 from django.db import connections
 from django.db.models import QuerySet
 from django.template.defaultfilters import date as date_filter
+from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
@@ -36,10 +38,6 @@ FIELDS = ("id", "title", "state", "restricted", "summary", "language", "word_cou
           "chapter_count", "expected_chapters", "complete", "updated", "hits", "kudos_count",
           "comments_count", "bookmarks_count", "anonymous")
 
-RATING_CODES = {"General Audiences": "G", "Teen And Up Audiences": "T", "Mature": "M",
-                "Explicit": "E", "Not Rated": "NR"}
-CATEGORY_CODES = {"F/F": "F/F", "F/M": "F/M", "Gen": "Gen", "M/M": "M/M", "Multi": "Multi",
-                  "Other": "Other"}
 NO_WARNINGS = "No Archive Warnings Apply"
 CHOSE_NOT_TO_WARN = "Creator Chose Not To Use Archive Warnings"
 
@@ -258,56 +256,94 @@ def escape(text: str) -> str:
     return html.escape(text)
 
 
-def _symbol(kind: str, title: str, text: str) -> SafeString:
+@lru_cache(maxsize=8)
+def _sprite_url(static_url: str) -> str:
+    return static("img/required-tags.svg")
+
+
+def _symbol(kind: str, title: str, symbol_id: str, label: str) -> SafeString:
+    """One required-tag symbol: our SVG drawing (static/img/required-tags.svg, `symbol_id`)
+    for the eye, `label` as visually hidden text for screen readers and copy-paste, and
+    `title` as the tooltip naming the tags."""
+    href = f"{_sprite_url(settings.STATIC_URL)}#{symbol_id}"
     return mark_safe(  # noqa: S308 - escaped here
-        f'<span class="{escape(kind)}" title="{escape(title)}">{escape(text)}</span>')
+        f'<span class="symbol {escape(kind)}" title="{escape(title)}">'
+        f'<svg class="symbol-img" aria-hidden="true" focusable="false" width="24" height="24">'
+        f'<use href="{escape(href)}"></use></svg>'
+        f'<span class="visually-hidden">{escape(label)}</span></span>')
+
+
+RATING_SYMBOLS = {"General Audiences": "rating-g", "Teen And Up Audiences": "rating-t",
+                  "Mature": "rating-m", "Explicit": "rating-e", "Not Rated": "rating-nr"}
+CATEGORY_SYMBOLS = {"F/F": "category-ff", "F/M": "category-fm", "Gen": "category-gen",
+                    "M/M": "category-mm", "Multi": "category-multi", "Other": "category-other"}
 
 
 # The symbols are cached by the tag names they show: a handful of combinations in all.
 @lru_cache(maxsize=256)
 def _rating_symbol(ratings: tuple[str, ...]) -> SafeString:
     name = ratings[0] if ratings else "Not Rated"
-    return _symbol("rating", name, RATING_CODES.get(name, "?"))
+    return _symbol("rating", name, RATING_SYMBOLS.get(name, "rating-nr"), f"Rating: {name}")
 
 
 def rating_symbol(ratings: list[str]) -> SafeString:
-    """The rating's short label for blurbs."""
+    """The rating's symbol for blurbs and work pages."""
     return _rating_symbol(tuple(ratings))
 
 
 @lru_cache(maxsize=256)
 def _warning_symbol(names: tuple[str, ...]) -> SafeString:
     if not names or names == (NO_WARNINGS,):
-        return _symbol("warnings none", NO_WARNINGS, "–")
+        return _symbol("warnings none", NO_WARNINGS, "warnings-none",
+                       f"Archive warnings: {NO_WARNINGS}")
     if names == (CHOSE_NOT_TO_WARN,):
-        return _symbol("warnings choosenotto", CHOSE_NOT_TO_WARN, "?")
-    return _symbol("warnings yes", ", ".join(n for n in names if n != NO_WARNINGS), "!")
+        return _symbol("warnings choosenotto", CHOSE_NOT_TO_WARN, "warnings-choosenotto",
+                       f"Archive warnings: {CHOSE_NOT_TO_WARN}")
+    listed = ", ".join(n for n in names if n != NO_WARNINGS)
+    return _symbol("warnings yes", listed, "warnings-yes", f"Archive warnings: {listed}")
 
 
 def warning_symbol(names: list[str]) -> SafeString:
-    """"!" when the work carries archive warnings, "?" when its creator chose not to warn,
-    nothing when none apply; the title names them."""
+    """A warning triangle when the work carries archive warnings, a question mark when its
+    creator chose not to warn, an empty outline when none apply; the title names them."""
     return _warning_symbol(tuple(names))
 
 
 @lru_cache(maxsize=256)
 def _category_symbol(names: tuple[str, ...]) -> SafeString:
     if not names:
-        return _symbol("category none", "No category", "–")
-    text = CATEGORY_CODES.get(names[0], "?") if len(names) == 1 else "Multi"
-    return _symbol("category", ", ".join(names), text)
+        return _symbol("category none", "No category", "category-none", "Category: none")
+    symbol_id = CATEGORY_SYMBOLS.get(names[0], "category-other") if len(names) == 1 \
+        else "category-multi"
+    listed = ", ".join(names)
+    return _symbol("category", listed, symbol_id,
+                   f"Categor{'y' if len(names) == 1 else 'ies'}: {listed}")
 
 
 def category_symbol(names: list[str]) -> SafeString:
     return _category_symbol(tuple(names))
 
 
-_COMPLETE = _symbol("iswip complete", "Complete Work", "✓")
-_WIP = _symbol("iswip wip", "Work in Progress", "…")
+@lru_cache(maxsize=2)
+def _completion_symbol(complete: bool) -> SafeString:
+    if complete:
+        return _symbol("iswip complete", "Complete Work", "iswip-complete", "Complete Work")
+    return _symbol("iswip wip", "Work in Progress", "iswip-wip", "Work in Progress")
 
 
 def completion_symbol(complete: bool) -> SafeString:
-    return _COMPLETE if complete else _WIP
+    return _completion_symbol(complete)
+
+
+def required_tags_html(ratings: list[str], warnings: list[str], categories: list[str],
+                       complete: bool) -> str:
+    """The four symbols as a list, the same on blurbs and work pages."""
+    return (f'<ul class="required-tags" aria-label="Required tags">\n'
+            f"      <li>{rating_symbol(ratings)}</li>\n"
+            f"      <li>{warning_symbol(warnings)}</li>\n"
+            f"      <li>{category_symbol(categories)}</li>\n"
+            f"      <li>{completion_symbol(complete)}</li>\n"
+            f"    </ul>")
 
 
 def gifts_html(recipients: list[tuple[str, str | None]],
@@ -410,12 +446,7 @@ def blurb_html(blurb: Blurb, match: Any = None, *, own: bool = False) -> SafeStr
         f"{byline}{gifts}{flags}</h4>\n"
         f'    <h5 class="fandoms heading"><span class="landmark">Fandoms:</span> '
         f'{", ".join(_tag_link(prefix, name) for name in grouped[Tag.Type.FANDOM])}</h5>\n'
-        f'    <ul class="required-tags" aria-label="Required tags">\n'
-        f"      <li>{rating_symbol(grouped[Tag.Type.RATING])}</li>\n"
-        f"      <li>{warning_symbol(grouped[Tag.Type.WARNING])}</li>\n"
-        f"      <li>{category_symbol(grouped[Tag.Type.CATEGORY])}</li>\n"
-        f"      <li>{completion_symbol(b.complete)}</li>\n"
-        f"    </ul>\n"
+        f"    {required_tags_html(grouped[Tag.Type.RATING], grouped[Tag.Type.WARNING], grouped[Tag.Type.CATEGORY], b.complete)}\n"
         f'    <p class="datetime">{_day(language, b.updated)}</p>\n'
         f"  </div>\n"
         f'  <ul class="tags commas">{listed}</ul>\n'

@@ -71,8 +71,17 @@ def blurb(context: template.Context, work: Work | Blurb) -> SafeString:
 
 
 @register.filter
+def required_tags(work) -> SafeString:
+    """The four required-tag symbols, as the work's blurb shows them."""
+    return mark_safe(blurbs.required_tags_html(  # noqa: S308 - built from escaped parts
+        [t.name for t in work.tags_of(Tag.Type.RATING)],
+        [t.name for t in work.tags_of(Tag.Type.WARNING)],
+        [t.name for t in work.tags_of(Tag.Type.CATEGORY)], work.complete))
+
+
+@register.filter
 def required_symbol(work) -> str:
-    """The rating's short label for blurbs."""
+    """The rating's symbol."""
     return blurbs.rating_symbol([t.name for t in work.tags_of(Tag.Type.RATING)])
 
 
