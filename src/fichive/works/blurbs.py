@@ -17,8 +17,8 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
-from django.contrib.humanize.templatetags.humanize import intcomma
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import connections
 from django.db.models import QuerySet
 from django.template.defaultfilters import date as date_filter
@@ -432,6 +432,8 @@ def blurb_html(blurb: Blurb, match: Any = None, *, own: bool = False) -> SafeStr
               + "</ul>") if b.series else ""
     byline = (own_anonymous_byline_html(b.own_creators, prefix) if own and b.own_creators
               else byline_html(b.creators, prefix))
+    required = required_tags_html(grouped[Tag.Type.RATING], grouped[Tag.Type.WARNING],
+                                  grouped[Tag.Type.CATEGORY], b.complete)
     expected = "?" if b.expected_chapters is None else str(b.expected_chapters)
     comments = (f'<dt class="comments">Comments:</dt>'
                 f"<dd>{number(b.comments_count, language)}</dd>" if b.comments_count else "")
@@ -446,7 +448,7 @@ def blurb_html(blurb: Blurb, match: Any = None, *, own: bool = False) -> SafeStr
         f"{byline}{gifts}{flags}</h4>\n"
         f'    <h5 class="fandoms heading"><span class="landmark">Fandoms:</span> '
         f'{", ".join(_tag_link(prefix, name) for name in grouped[Tag.Type.FANDOM])}</h5>\n'
-        f"    {required_tags_html(grouped[Tag.Type.RATING], grouped[Tag.Type.WARNING], grouped[Tag.Type.CATEGORY], b.complete)}\n"
+        f"    {required}\n"
         f'    <p class="datetime">{_day(language, b.updated)}</p>\n'
         f"  </div>\n"
         f'  <ul class="tags commas">{listed}</ul>\n'
