@@ -442,7 +442,7 @@ def blurb_html(blurb: Blurb, match: Any = None, *, own: bool = False) -> SafeStr
     bookmarks = (f'<dt class="bookmarks">Bookmarks:</dt>'
                  f"<dd>{number(b.bookmarks_count, language)}</dd>" if b.bookmarks_count else "")
     return mark_safe(  # noqa: S308 - every value above is escaped or stored sanitized
-        f'<li class="work blurb group" id="work_{b.id}" role="article">\n'
+        f'<li class="work blurb group" id="work_{b.id}">\n'
         f'  <div class="header">\n'
         f'    <h4 class="heading"><a href="{work_url(b.id, prefix)}">{escape(b.title)}</a> by '
         f"{byline}{gifts}{flags}</h4>\n"
