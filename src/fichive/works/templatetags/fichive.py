@@ -70,6 +70,26 @@ def blurb(context: template.Context, work: Work | Blurb) -> SafeString:
     return blurb_html(data, getattr(work, "search_match", None), own=own)
 
 
+# A listing's heading names many things; one thing reads "1 - 1 of 1 Work in Fandom".
+_ONE = {"Works": "Work", "Bookmarks": "Bookmark", "Drafts": "Draft",
+        "Search results": "Search result"}
+
+
+@register.simple_tag
+def listing_heading(page: Any, heading: str) -> str:
+    """"1 - 20 of 345 Works in X", "1 - 1 of 1 Work in X", or the bare heading when there is
+    nothing to count (or the page is past the last one)."""
+    count = getattr(getattr(page, "paginator", None), "count", 0)
+    if not count or getattr(page, "past_end", False):
+        return heading
+    if count == 1:
+        for many, one in _ONE.items():
+            if heading == many or heading.startswith(many + " "):
+                heading = one + heading[len(many):]
+                break
+    return f"{page.start_index()} - {page.end_index()} of {number(count)} {heading}"
+
+
 @register.filter
 def required_tags(work) -> SafeString:
     """The four required-tag symbols, as the work's blurb shows them."""
