@@ -137,5 +137,8 @@ def test_required_tag_symbols_are_drawn_and_named(page, archive):
     assert sprite.ok and "<symbol" in sprite.text()
     favicon = page.locator("link[rel=icon][type='image/svg+xml']").get_attribute("href")
     assert page.request.get(favicon).ok
-    assert page.request.get(page.locator("#header img.logo").get_attribute("src")).ok
+    logo = page.locator("#header .brand").evaluate(
+        "el => getComputedStyle(el, '::before').backgroundImage")
+    assert "logo.svg" in logo
+    assert page.request.get(logo.split('"')[1]).ok
 
