@@ -125,14 +125,14 @@ def test_the_work_page_works_from_the_keyboard(page, archive):
 def test_required_tag_symbols_are_drawn_and_named(page, archive):
     page.goto("/works")
     blurb = page.locator("li.blurb", has_text="Salt")
-    symbols = blurb.locator("ul.required-tags svg.symbol-img")
+    symbols = blurb.locator("ul.required-tags svg.symbol")
     expect(symbols).to_have_count(4)
     # The sprite loaded: each symbol has a size and the <use> resolves to a drawing.
     box = symbols.first.bounding_box()
     assert box and box["width"] >= 20 and box["height"] >= 20
-    expect(blurb.locator("ul.required-tags")).to_contain_text("Rating: Explicit")
-    expect(blurb.locator("ul.required-tags")).to_contain_text(
-        "Archive warnings: Major Character Death")
+    expect(blurb.get_by_role("img", name="Rating: Explicit")).to_be_visible()
+    expect(blurb.get_by_role("img", name="Archive warnings: Major Character Death")
+           ).to_be_visible()
     sprite = page.request.get(symbols.first.locator("use").get_attribute("href").split("#")[0])
     assert sprite.ok and "<symbol" in sprite.text()
     favicon = page.locator("link[rel=icon][type='image/svg+xml']").get_attribute("href")

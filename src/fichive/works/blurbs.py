@@ -261,16 +261,14 @@ def _sprite_url(static_url: str) -> str:
     return static("img/required-tags.svg")
 
 
-def _symbol(kind: str, title: str, symbol_id: str, label: str) -> SafeString:
-    """One required-tag symbol: our SVG drawing (static/img/required-tags.svg, `symbol_id`)
-    for the eye, `label` as visually hidden text for screen readers and copy-paste, and
-    `title` as the tooltip naming the tags."""
+def _symbol(kind: str, symbol_id: str, label: str) -> SafeString:
+    """One required-tag symbol: our SVG drawing (static/img/required-tags.svg, `symbol_id`),
+    an image whose <title> names it for screen readers and as the tooltip. (One copy of the
+    words: a listing shows eighty of these.)"""
     href = f"{_sprite_url(settings.STATIC_URL)}#{symbol_id}"
     return mark_safe(  # noqa: S308 - escaped here
-        f'<span class="symbol {escape(kind)}" title="{escape(title)}">'
-        f'<svg class="symbol-img" aria-hidden="true" focusable="false" width="24" height="24">'
-        f'<use href="{escape(href)}"></use></svg>'
-        f'<span class="visually-hidden">{escape(label)}</span></span>')
+        f'<svg class="symbol {escape(kind)}" role="img" width="24" height="24">'
+        f'<title>{escape(label)}</title><use href="{escape(href)}"/></svg>')
 
 
 RATING_SYMBOLS = {"General Audiences": "rating-g", "Teen And Up Audiences": "rating-t",
@@ -283,7 +281,7 @@ CATEGORY_SYMBOLS = {"F/F": "category-ff", "F/M": "category-fm", "Gen": "category
 @lru_cache(maxsize=256)
 def _rating_symbol(ratings: tuple[str, ...]) -> SafeString:
     name = ratings[0] if ratings else "Not Rated"
-    return _symbol("rating", name, RATING_SYMBOLS.get(name, "rating-nr"), f"Rating: {name}")
+    return _symbol("rating", RATING_SYMBOLS.get(name, "rating-nr"), f"Rating: {name}")
 
 
 def rating_symbol(ratings: list[str]) -> SafeString:
@@ -294,13 +292,12 @@ def rating_symbol(ratings: list[str]) -> SafeString:
 @lru_cache(maxsize=256)
 def _warning_symbol(names: tuple[str, ...]) -> SafeString:
     if not names or names == (NO_WARNINGS,):
-        return _symbol("warnings none", NO_WARNINGS, "warnings-none",
-                       f"Archive warnings: {NO_WARNINGS}")
+        return _symbol("warnings none", "warnings-none", f"Archive warnings: {NO_WARNINGS}")
     if names == (CHOSE_NOT_TO_WARN,):
-        return _symbol("warnings choosenotto", CHOSE_NOT_TO_WARN, "warnings-choosenotto",
+        return _symbol("warnings choosenotto", "warnings-choosenotto",
                        f"Archive warnings: {CHOSE_NOT_TO_WARN}")
     listed = ", ".join(n for n in names if n != NO_WARNINGS)
-    return _symbol("warnings yes", listed, "warnings-yes", f"Archive warnings: {listed}")
+    return _symbol("warnings yes", "warnings-yes", f"Archive warnings: {listed}")
 
 
 def warning_symbol(names: list[str]) -> SafeString:
@@ -312,12 +309,11 @@ def warning_symbol(names: list[str]) -> SafeString:
 @lru_cache(maxsize=256)
 def _category_symbol(names: tuple[str, ...]) -> SafeString:
     if not names:
-        return _symbol("category none", "No category", "category-none", "Category: none")
+        return _symbol("category none", "category-none", "Category: none")
     symbol_id = CATEGORY_SYMBOLS.get(names[0], "category-other") if len(names) == 1 \
         else "category-multi"
     listed = ", ".join(names)
-    return _symbol("category", listed, symbol_id,
-                   f"Categor{'y' if len(names) == 1 else 'ies'}: {listed}")
+    return _symbol("category", symbol_id, f"Categor{'y' if len(names) == 1 else 'ies'}: {listed}")
 
 
 def category_symbol(names: list[str]) -> SafeString:
@@ -327,8 +323,8 @@ def category_symbol(names: list[str]) -> SafeString:
 @lru_cache(maxsize=2)
 def _completion_symbol(complete: bool) -> SafeString:
     if complete:
-        return _symbol("iswip complete", "Complete Work", "iswip-complete", "Complete Work")
-    return _symbol("iswip wip", "Work in Progress", "iswip-wip", "Work in Progress")
+        return _symbol("iswip complete", "iswip-complete", "Complete Work")
+    return _symbol("iswip wip", "iswip-wip", "Work in Progress")
 
 
 def completion_symbol(complete: bool) -> SafeString:
@@ -338,12 +334,9 @@ def completion_symbol(complete: bool) -> SafeString:
 def required_tags_html(ratings: list[str], warnings: list[str], categories: list[str],
                        complete: bool) -> str:
     """The four symbols as a list, the same on blurbs and work pages."""
-    return (f'<ul class="required-tags" aria-label="Required tags">\n'
-            f"      <li>{rating_symbol(ratings)}</li>\n"
-            f"      <li>{warning_symbol(warnings)}</li>\n"
-            f"      <li>{category_symbol(categories)}</li>\n"
-            f"      <li>{completion_symbol(complete)}</li>\n"
-            f"    </ul>")
+    return (f'<ul class="required-tags" aria-label="Required tags">'
+            f"<li>{rating_symbol(ratings)}</li><li>{warning_symbol(warnings)}</li>"
+            f"<li>{category_symbol(categories)}</li><li>{completion_symbol(complete)}</li></ul>")
 
 
 def gifts_html(recipients: list[tuple[str, str | None]],
