@@ -9,13 +9,16 @@ import logging
 import re
 import sys
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from fichive.bookmarks.services import BookmarkData, bookmark_create
 from fichive.lib.logfilters import NoTracebackForClientErrors
 from fichive.series.services import series_add_work, series_create
 from fichive.tags.models import Tag
+from fichive.works import blurbs
 from tests.factories import WorkFactory
 
 
@@ -227,3 +230,14 @@ def test_the_drafts_page_does_not_link_to_itself(client, author, site):
 def test_a_guest_sees_no_drafts_link(client, site):
     assert "/works/drafts" not in client.get("/users/alice/works").content.decode()
 
+
+
+def test_every_symbol_a_blurb_uses_is_drawn_in_the_sprite():
+    sprite = (Path(settings.BASE_DIR) / "static" / "img" / "required-tags.svg").read_text()
+    used = {*blurbs.RATING_SYMBOLS.values(), *blurbs.CATEGORY_SYMBOLS.values(), "rating-nr",
+            "category-none", "category-multi", "category-other", "warnings-none",
+            "warnings-yes", "warnings-choosenotto", "iswip-complete", "iswip-wip"}
+    missing = [name for name in sorted(used) if f'<symbol id="{name}"' not in sprite]
+    assert not missing
+    for url in ("img/favicon.svg", "img/favicon-32.png", "img/favicon-180.png", "img/logo.svg"):
+        assert (Path(settings.BASE_DIR) / "static" / url).is_file()
