@@ -310,6 +310,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"no_4xx_tracebacks": {"()": "fichive.lib.logfilters.NoTracebackForClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("FICHIVE_LOG_LEVEL", "WARNING")},
+    # A 403 or 404 is logged as one line ("Forbidden (Permission denied): /path").
+    "loggers": {"django.request": {"filters": ["no_4xx_tracebacks"]}},
 }

@@ -16,7 +16,7 @@ def log_in(browser: Browser, base_url: str, username: str) -> tuple[BrowserConte
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.goto("/login")
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("User name").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Log in").click()
     expect(page.get_by_role("button", name=re.compile("Log out"))).to_be_visible()

@@ -42,7 +42,7 @@ def test_an_author_posts_a_series_gifts_a_work_and_shares_it_with_a_co_creator(
         expect(author.locator("p.gifts")).to_contain_text("harbourlight")
         expect(author.locator("p.gifts")).to_contain_text("Old Ferryman")
         # The invitee is not on the work until they accept.
-        expect(author.locator("h3.byline")).not_to_contain_text("marshwren")
+        expect(author.locator("h2.byline")).not_to_contain_text("marshwren")
 
         # The co-creator finds the invitation in their inbox and accepts it.
         run_pending_tasks()  # what the worker beside the server does: the invitation's notice
@@ -52,15 +52,15 @@ def test_an_author_posts_a_series_gifts_a_work_and_shares_it_with_a_co_creator(
         expect(co_creator.get_by_text("High Tide")).to_be_visible()
         co_creator.get_by_role("button", name="Accept").click()
         co_creator.goto(f"/works/{second}")
-        expect(co_creator.locator("h3.byline")).to_contain_text("marshwren")
-        expect(co_creator.locator("h3.byline")).to_contain_text("tidewriter")
+        expect(co_creator.locator("h2.byline")).to_contain_text("marshwren")
+        expect(co_creator.locator("h2.byline")).to_contain_text("tidewriter")
 
         # A guest reads the series, follows "Part 2" and leaves kudos there.
         guest.goto(f"/works/{second}")
         guest.locator("dd.series").get_by_role("link", name="The Estuary", exact=True).click()
-        expect(guest.locator("section.part > h4")).to_have_text(["Part 1", "Part 2"])
+        expect(guest.locator("section.part > h3")).to_have_text(["Part 1", "Part 2"])
         guest.locator("section.part").nth(1).get_by_role("link", name="High Tide").click()
-        expect(guest.locator("h3.byline")).to_contain_text("marshwren")
+        expect(guest.locator("h2.byline")).to_contain_text("marshwren")
         guest.get_by_role("button", name=re.compile("Kudos")).click()
         expect(guest.locator("#kudos")).to_contain_text("1 guest")
 

@@ -24,7 +24,7 @@ def test_bookmark_a_work_with_a_note_then_find_and_delete_it(page: Page, shelf):
     page.goto(f"/works/{shelf.pk}")
     page.locator("#feedback").get_by_role("link", name="Bookmark").click()
     expect(page).to_have_url(re.compile(r"/login\?next="))
-    page.get_by_label("Username").fill("wren")
+    page.get_by_label("User name").fill("wren")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
 
@@ -42,7 +42,7 @@ def test_bookmark_a_work_with_a_note_then_find_and_delete_it(page: Page, shelf):
     expect(page.locator("dd.bookmarks")).to_have_text("1")
 
     page.goto("/users/wren/bookmarks")
-    expect(page.locator("#listing-heading")).to_have_text("1 - 1 of 1 Bookmarks by wren")
+    expect(page.locator("#listing-heading")).to_have_text("1 - 1 of 1 Bookmark by wren")
     page.get_by_label("Bookmarker's tags to include").fill("Storms")
     page.get_by_label("Recs only").check()
     page.get_by_role("button", name="Sort and Filter").click()

@@ -20,7 +20,7 @@ def test_subscribe_then_a_new_chapter_arrives_in_the_inbox(page):
     run_pending_tasks()
 
     page.goto("/login")
-    page.get_by_label("Username").fill("wren")
+    page.get_by_label("User name").fill("wren")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("link", name="Inbox", exact=True)).to_be_visible()

@@ -20,7 +20,7 @@ def story(transactional_db):
 
 def _log_in(page, username: str) -> None:
     page.goto("/login")
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("User name").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.locator("main").get_by_role("button", name=re.compile("Log in")).click()
     expect(page.get_by_role("button", name=re.compile("Log out"))).to_be_visible()

@@ -36,7 +36,7 @@ def test_sign_up_post_two_chapters_and_read_them(page):
     )
     page.get_by_role("button", name="Post", exact=True).click()
     expect(page.get_by_text("Work posted.")).to_be_visible()
-    expect(page.locator("h2.title")).to_have_text("The Ferryman's Ledger")
+    expect(page.locator("h1.title")).to_have_text("The Ferryman's Ledger")
 
     page.get_by_role("link", name="Add chapter").click()
     page.get_by_label("Chapter title").fill("The Far Bank")
@@ -58,11 +58,11 @@ def test_sign_up_post_two_chapters_and_read_them(page):
 
     page.get_by_role("link", name="Next Chapter →").first.click()
     expect(page).to_have_url(re.compile(r"/works/\d+/chapters/\d+$"))
-    expect(page.locator("#chapters h3.title")).to_have_text("Chapter 2: The Far Bank")
+    expect(page.locator("#chapters h2.title")).to_have_text("Chapter 2: The Far Bank")
     expect(page.get_by_text("She kept the last button.")).to_be_visible()
 
     page.get_by_role("link", name="← Previous Chapter").first.click()
-    expect(page.locator("#chapters h3.title")).to_have_text("Chapter 1: The Near Bank")
+    expect(page.locator("#chapters h2.title")).to_have_text("Chapter 1: The Near Bank")
 
     page.get_by_role("link", name="Chapter Index").first.click()
     expect(page.locator("ol.chapter.index li")).to_have_count(2)

@@ -72,7 +72,7 @@ def test_a_reader_finds_reads_talks_keeps_and_follows_a_work(browser, live_serve
 
         # Read it.
         expect(reader).to_have_url(re.compile(rf"/works/{work.pk}$"))
-        expect(reader.locator("h2.title")).to_have_text("River Ledger")
+        expect(reader.locator("h1.title")).to_have_text("River Ledger")
         expect(reader.locator("#chapters")).to_contain_text("The ferry crossed at dusk")
 
         # Kudos, in place.
@@ -121,7 +121,7 @@ def test_a_reader_finds_reads_talks_keeps_and_follows_a_work(browser, live_serve
         comment = reader.locator("ol.thread.comments > li.comment")
         expect(comment.locator("> blockquote")).to_have_text("The lanterns! I could see them.")
         reply = comment.locator("li.comment")
-        expect(reply.locator("h4")).to_contain_text("ferrywoman")
+        expect(reply.locator("h3")).to_contain_text("ferrywoman")
         expect(reply.locator("blockquote")).to_have_text("Thank you, I painted every one.")
         expect(reader.get_by_role("link", name="Comments (2)")).to_be_visible()
 
@@ -170,7 +170,7 @@ def test_a_reader_finds_reads_talks_keeps_and_follows_a_work(browser, live_serve
         chapter_link = f"{live_server.url}/works/{work.pk}/chapters/{chapter.pk}"
         assert chapter_link in re.findall(r"https?://\S+", message.get_content())
         reader.goto(chapter_link)
-        expect(reader.locator("#chapters h3.title")).to_have_text("Chapter 2: The Far Bank")
+        expect(reader.locator("#chapters h2.title")).to_have_text("Chapter 2: The Far Bank")
         expect(reader.get_by_text("The far bank was quiet.")).to_be_visible()
 
         # The visits are in the reader's history once the hits buffer is flushed.

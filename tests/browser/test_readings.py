@@ -23,7 +23,7 @@ def story(live_server):
 
 def test_a_reader_marks_a_work_for_later_and_finds_it_in_history(page, story):
     page.goto("/login")
-    page.get_by_label("Username").fill("wren")
+    page.get_by_label("User name").fill("wren")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
 

@@ -15,7 +15,7 @@ from tests.factories import PASSWORD, UserFactory
 def test_post_a_series_read_it_and_reorder_it(page, transactional_db):
     UserFactory(username="tidewriter")
     page.goto("/login")
-    page.get_by_label("Username").fill("tidewriter")
+    page.get_by_label("User name").fill("tidewriter")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
 
@@ -25,10 +25,10 @@ def test_post_a_series_read_it_and_reorder_it(page, transactional_db):
     expect(page.locator("#series")).to_contain_text("Series this work belongs to:")
 
     page.locator("dd.series a.previous").click()
-    expect(page.locator("h2.title")).to_have_text("Low Tide")
+    expect(page.locator("h1.title")).to_have_text("Low Tide")
     page.locator("dd.series").get_by_role("link", name="The Tide Tables", exact=True).click()
-    expect(page.locator("h2.heading").first).to_have_text("The Tide Tables")
-    expect(page.locator("section.part > h4")).to_have_text(["Part 1", "Part 2"])
+    expect(page.locator("h1.heading")).to_have_text("The Tide Tables")
+    expect(page.locator("section.part > h3")).to_have_text(["Part 1", "Part 2"])
     expect(page.locator("dd.works")).to_have_text("2")
     if os.environ.get("FICHIVE_SCREENSHOTS"):
         page.screenshot(path=os.path.join(os.environ["FICHIVE_SCREENSHOTS"], "series.png"),

@@ -34,7 +34,7 @@ def _shot(page: Page, name: str) -> None:
 
 def test_bookmark_and_subscribe_to_a_series(page: Page, series):
     page.goto(f"/login?next=/series/{series.pk}/bookmarks")
-    page.get_by_label("Username").fill("wren")
+    page.get_by_label("User name").fill("wren")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(re.compile(rf"/series/{series.pk}/bookmarks$"))
@@ -49,7 +49,7 @@ def test_bookmark_and_subscribe_to_a_series(page: Page, series):
     expect(page.locator("li.series h4.heading > a").first).to_have_text("Lighthouse Year")
 
     page.goto("/users/wren/bookmarks")
-    expect(page.locator("#listing-heading")).to_have_text("1 - 1 of 1 Bookmarks by wren")
+    expect(page.locator("#listing-heading")).to_have_text("1 - 1 of 1 Bookmark by wren")
     expect(page.locator("blockquote.notes")).to_have_text("A year I read twice.")
     expect(page.locator("li.series blockquote.summary")).to_have_text(
         "Twelve months on the rock.")

@@ -35,7 +35,7 @@ def test_an_author_reads_sorts_and_downloads_their_stats_without_javascript(brow
         page.get_by_role("button", name="Kudos ♥").click()
 
         page.goto("/login")
-        page.get_by_label("Username").fill(author.username)
+        page.get_by_label("User name").fill(author.username)
         page.get_by_label("Password").fill(PASSWORD)
         page.locator("main").get_by_role("button", name=re.compile("Log in")).click()
         page.get_by_role("link", name="Dashboard").click()

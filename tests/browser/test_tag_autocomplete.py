@@ -21,7 +21,7 @@ def tags(live_server):
 
 def _log_in(page, username: str) -> None:
     page.goto("/login")
-    page.get_by_label("Username").fill(username)
+    page.get_by_label("User name").fill(username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
 

@@ -47,7 +47,7 @@ def test_the_series_page_shows_details_stats_and_parts_in_order(client, reader, 
     series, works = mixed
     client.force_login(reader)
     page = _text(client.get(f"/series/{series.pk}"))
-    assert "<h2 class=\"heading\">Team Seven Chronicles</h2>" in page
+    assert "<h1 class=\"heading\">Team Seven Chronicles</h1>" in page
     assert "Missions, in order." in page and "Series notes." in page
     assert "Complete:</dt><dd class=\"complete\">No" in page
     assert "Series Begun:" in page and "Series Updated:" in page

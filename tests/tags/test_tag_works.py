@@ -61,7 +61,7 @@ def test_fandom_page_lists_its_works_and_not_others(client, author):
 
     assert "In Naruto" in page
     assert "In Holmes" not in page
-    assert "1 - 1 of 1 Works in Naruto" in page
+    assert "1 - 1 of 1 Work in Naruto" in page
 
 
 def test_tag_urls_ignore_case_and_extra_spaces(client, author):

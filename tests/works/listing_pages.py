@@ -25,7 +25,7 @@ def titles(response) -> list[str]:
 
 def heading(response) -> str:
     """The listing heading, e.g. "1 - 20 of 4,213 Works in Fluff"."""
-    match = re.search(r'<h2 class="heading" id="listing-heading">(.*?)</h2>',
+    match = re.search(r'<h1 class="heading" id="listing-heading">(.*?)</h1>',
                       page_html(response), re.S)
     assert match, "no listing heading on the page"
     return " ".join(_text(match.group(1)).split())

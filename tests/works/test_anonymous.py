@@ -29,7 +29,7 @@ def test_posting_anonymously_hides_the_name_from_guests(author_client, author, g
     assert work.anonymous
     page = html(guest.get(f"/works/{work.pk}"))
     byline = page[page.index('class="byline heading"'):]
-    assert byline[:byline.index("</h3>")].endswith(">Anonymous")
+    assert byline[:byline.index("</h2>")].endswith(">Anonymous")
     assert "alice" not in page
 
 

@@ -206,7 +206,7 @@ def test_every_surface_names_the_creator_again_after_the_reveal(world):
 def test_the_creator_sees_their_names_beside_anonymous_on_the_work_page(world):
     page = html(world.clients["creator"].get(f"/works/{world.work.pk}"))
     byline = page[page.index('class="byline heading"'):]
-    byline = byline[:byline.index("</h3>")]
+    byline = byline[:byline.index("</h2>")]
     assert "Anonymous" in byline and f"{PSEUD} ({USERNAME})" in byline
     assert "Edit work" in page
 

@@ -43,7 +43,7 @@ def test_previewing_a_posted_works_edit_shows_it_and_saves_nothing(author_client
     assert response.status_code == 200
     page = html(response)
     assert "Nothing is saved yet" in page
-    assert '<h2 class="title heading">Previewed Title' in page
+    assert '<h1 class="title heading">Previewed Title' in page
     assert ">Fresh Tag</a>" in page and "A summary only in the preview." in page
     # The form below keeps what was typed, ready to save or change.
     assert 'value="Previewed Title"' in page and 'value="Fresh Tag"' in page

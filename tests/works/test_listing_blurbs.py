@@ -13,10 +13,14 @@ from tests.works.listing_pages import page_html, set_counts
 
 
 def _symbols(page: str) -> list[tuple[str, str, str]]:
-    """(kind, title, text) of each required-tag symbol on the page, in order."""
+    """(kind, text alternative, drawing) of each required-tag symbol on the page, in order:
+    an SVG image from our sprite, named by its <title>."""
     block = re.search(r'<ul class="required-tags"[^>]*>(.*?)</ul>', page, re.S)
     assert block, "no required tags on the page"
-    return re.findall(r'<span class="([a-z ]+)" title="([^"]*)">([^<]*)</span>', block.group(1))
+    symbols = re.findall(r'<svg class="symbol ([a-z ]+)" role="img"[^>]*><title>([^<]*)</title>'
+                         r'<use href="[^"]*required-tags\.svg#([a-z-]+)"/></svg>', block.group(1))
+    assert len(symbols) == 4, block.group(1)
+    return symbols
 
 
 def _stats(page: str) -> dict[str, str]:
@@ -30,10 +34,12 @@ def test_symbols_for_a_warned_complete_work(client, author):
                 warnings=["Graphic Depictions Of Violence", "Major Character Death"])
 
     assert _symbols(page_html(client.get("/works"))) == [
-        ("rating", "Explicit", "E"),
-        ("warnings yes", "Graphic Depictions Of Violence, Major Character Death", "!"),
-        ("category", "F/M", "F/M"),
-        ("iswip complete", "Complete Work", "✓"),
+        ("rating", "Rating: Explicit", "rating-e"),
+        ("warnings yes",
+         "Archive warnings: Graphic Depictions Of Violence, Major Character Death",
+         "warnings-yes"),
+        ("category", "Category: F/M", "category-fm"),
+        ("iswip complete", "Complete Work", "iswip-complete"),
     ]
 
 
@@ -42,10 +48,10 @@ def test_symbols_when_no_warnings_apply_and_several_categories(client, author):
                 warnings=["No Archive Warnings Apply"], expected_chapters=4)
 
     assert _symbols(page_html(client.get("/works"))) == [
-        ("rating", "General Audiences", "G"),
-        ("warnings none", "No Archive Warnings Apply", "–"),
-        ("category", "Gen, M/M", "Multi"),
-        ("iswip wip", "Work in Progress", "…"),
+        ("rating", "Rating: General Audiences", "rating-g"),
+        ("warnings none", "Archive warnings: No Archive Warnings Apply", "warnings-none"),
+        ("category", "Categories: Gen, M/M", "category-multi"),
+        ("iswip wip", "Work in Progress", "iswip-wip"),
     ]
 
 
@@ -53,10 +59,11 @@ def test_symbols_when_the_creator_chose_not_to_warn_and_gave_no_category(client,
     WorkFactory(author=author, rating="Not Rated")
 
     assert _symbols(page_html(client.get("/works"))) == [
-        ("rating", "Not Rated", "NR"),
-        ("warnings choosenotto", "Creator Chose Not To Use Archive Warnings", "?"),
-        ("category none", "No category", "–"),
-        ("iswip wip", "Work in Progress", "…"),
+        ("rating", "Rating: Not Rated", "rating-nr"),
+        ("warnings choosenotto",
+         "Archive warnings: Creator Chose Not To Use Archive Warnings", "warnings-choosenotto"),
+        ("category none", "Category: none", "category-none"),
+        ("iswip wip", "Work in Progress", "iswip-wip"),
     ]
 
 

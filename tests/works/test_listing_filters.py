@@ -238,15 +238,17 @@ def test_pages_keep_the_filters_in_their_links(client, author):
     assert 'href="?include=Fluff&amp;sort=title&amp;page=1"' in page_html(second)
 
 
-def test_a_page_past_the_end_shows_the_last_page(client, author):
+def test_a_page_past_the_end_says_so_and_links_to_the_last_page(client, author):
     for i in range(21):
         WorkFactory(author=author, title=f"Story {i:02d}")
 
     response = client.get("/works?sort=title&page=9")
 
     assert response.status_code == 200
-    assert titles(response) == ["Story 20"]
-    assert heading(response) == "21 - 21 of 21 Works"
+    assert titles(response) == []
+    assert heading(response) == "Works"
+    assert "There are no works on page 9." in response.content.decode()
+    assert 'href="?sort=title&amp;page=2"' in response.content.decode()
 
 
 def test_no_works_at_all_says_so_without_mentioning_filters(client, db):
@@ -282,5 +284,5 @@ def test_filters_apply_to_a_users_works_too(client, shelf, co_author):
     response = client.get("/users/alice/works?include=Fluff&exclude=Slow Burn")
 
     assert titles(response) == ["The Winter Orchard"]
-    assert heading(response) == "1 - 1 of 1 Works by alice"
+    assert heading(response) == "1 - 1 of 1 Work by alice"
 

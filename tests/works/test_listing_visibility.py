@@ -32,7 +32,7 @@ def test_guests_see_and_count_only_open_works(client, mixed, url):
     response = client.get(url)
 
     assert titles(response) == ["Open Story"]
-    assert heading(response).startswith("1 - 1 of 1 Works")
+    assert heading(response).startswith("1 - 1 of 1 Work")
     groups = sidebar(response)
     assert groups["Fandoms"] == [("Naruto", 1)]
     assert "Characters" not in groups

@@ -72,13 +72,14 @@ def test_works_index_pages_20_works_at_a_time(author, client):
     assert 'rel="prev" href="?page=1"' in html(second)
 
 
-def test_works_index_out_of_range_page_shows_the_last_page(author, client):
+def test_works_index_out_of_range_page_says_there_are_no_works_there(author, client):
     WorkFactory(author=author)
 
     response = client.get("/works?page=99")
 
     assert response.status_code == 200
-    assert blurb_count(response) == 1
+    assert blurb_count(response) == 0
+    assert "There are no works on page 99." in html(response)
 
 
 def test_user_works_lists_only_that_users_works(author, co_author, client):

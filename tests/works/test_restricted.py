@@ -69,7 +69,7 @@ def test_guests_still_see_the_unrestricted_works(restricted, author, client):
 
     assert "Open To All" in page
     assert "Members Only Tale" not in page
-    assert "1 - 1 of 1 Works" in page
+    assert "1 - 1 of 1 Work" in page
 
 
 def test_api_says_the_work_is_restricted_to_logged_in_users(restricted, reader_client):

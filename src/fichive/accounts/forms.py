@@ -59,8 +59,19 @@ class SignupForm(forms.Form):
 
 
 class LoginForm(AuthenticationForm):
-    """Django's log-in form; a banned account (with its right password) is told it is banned
-    and why, instead of "wrong name or password"."""
+    """Django's log-in form, with the archive's spelling ("User name"); a banned account
+    (with its right password) is told it is banned and why, instead of "wrong name or
+    password"."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Please enter a correct user name and password (the password "
+                         "is case-sensitive, the user name is not).",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "User name"
 
     def clean(self) -> dict:
         try:

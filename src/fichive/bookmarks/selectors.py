@@ -209,7 +209,7 @@ def bookmark_listing_build(
         bookmarks = bookmarks.exclude(notes="")
     paginator = Paginator(_with_display_data(bookmarks_sort(bookmarks, filters)),
                           listing.PER_PAGE)
-    page = paginator.get_page(filters.page)
+    page = listing.page_of(paginator, filters.page)
     page.object_list = list(page.object_list)
     attach_blurbs(page.object_list, viewer=viewer)
     facets: dict[str, Any]

@@ -17,10 +17,12 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import connections
 from django.db.models import QuerySet
 from django.template.defaultfilters import date as date_filter
+from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
@@ -36,10 +38,6 @@ FIELDS = ("id", "title", "state", "restricted", "summary", "language", "word_cou
           "chapter_count", "expected_chapters", "complete", "updated", "hits", "kudos_count",
           "comments_count", "bookmarks_count", "anonymous")
 
-RATING_CODES = {"General Audiences": "G", "Teen And Up Audiences": "T", "Mature": "M",
-                "Explicit": "E", "Not Rated": "NR"}
-CATEGORY_CODES = {"F/F": "F/F", "F/M": "F/M", "Gen": "Gen", "M/M": "M/M", "Multi": "Multi",
-                  "Other": "Other"}
 NO_WARNINGS = "No Archive Warnings Apply"
 CHOSE_NOT_TO_WARN = "Creator Chose Not To Use Archive Warnings"
 
@@ -258,61 +256,94 @@ def escape(text: str) -> str:
     return html.escape(text)
 
 
-def _symbol(kind: str, title: str, text: str) -> SafeString:
+@lru_cache(maxsize=8)
+def _sprite_url(static_url: str) -> str:
+    return static("img/required-tags.svg")
+
+
+def _symbol(kind: str, symbol_id: str, label: str) -> SafeString:
+    """One required-tag symbol: our SVG drawing (static/img/required-tags.svg, `symbol_id`),
+    an image whose <title> names it for screen readers and as the tooltip. (One copy of the
+    words: a listing shows eighty of these.)"""
+    href = f"{_sprite_url(settings.STATIC_URL)}#{symbol_id}"
     return mark_safe(  # noqa: S308 - escaped here
-        f'<span class="{escape(kind)}" title="{escape(title)}">{escape(text)}</span>')
+        f'<svg class="symbol {escape(kind)}" role="img" width="24" height="24">'
+        f'<title>{escape(label)}</title><use href="{escape(href)}"/></svg>')
+
+
+RATING_SYMBOLS = {"General Audiences": "rating-g", "Teen And Up Audiences": "rating-t",
+                  "Mature": "rating-m", "Explicit": "rating-e", "Not Rated": "rating-nr"}
+CATEGORY_SYMBOLS = {"F/F": "category-ff", "F/M": "category-fm", "Gen": "category-gen",
+                    "M/M": "category-mm", "Multi": "category-multi", "Other": "category-other"}
 
 
 # The symbols are cached by the tag names they show: a handful of combinations in all.
 @lru_cache(maxsize=256)
 def _rating_symbol(ratings: tuple[str, ...]) -> SafeString:
     name = ratings[0] if ratings else "Not Rated"
-    return _symbol("rating", name, RATING_CODES.get(name, "?"))
+    return _symbol("rating", RATING_SYMBOLS.get(name, "rating-nr"), f"Rating: {name}")
 
 
 def rating_symbol(ratings: list[str]) -> SafeString:
-    """The rating's short label for blurbs."""
+    """The rating's symbol for blurbs and work pages."""
     return _rating_symbol(tuple(ratings))
 
 
 @lru_cache(maxsize=256)
 def _warning_symbol(names: tuple[str, ...]) -> SafeString:
     if not names or names == (NO_WARNINGS,):
-        return _symbol("warnings none", NO_WARNINGS, "–")
+        return _symbol("warnings none", "warnings-none", f"Archive warnings: {NO_WARNINGS}")
     if names == (CHOSE_NOT_TO_WARN,):
-        return _symbol("warnings choosenotto", CHOSE_NOT_TO_WARN, "?")
-    return _symbol("warnings yes", ", ".join(n for n in names if n != NO_WARNINGS), "!")
+        return _symbol("warnings choosenotto", "warnings-choosenotto",
+                       f"Archive warnings: {CHOSE_NOT_TO_WARN}")
+    listed = ", ".join(n for n in names if n != NO_WARNINGS)
+    return _symbol("warnings yes", "warnings-yes", f"Archive warnings: {listed}")
 
 
 def warning_symbol(names: list[str], *, hidden: bool = False) -> SafeString:
-    """"!" when the work carries archive warnings, "?" when its creator chose not to warn,
-    nothing when none apply; the title names them. `hidden`: the reader hides archive
-    warnings, so the symbol says nothing of them."""
+    """A warning triangle when the work carries archive warnings, a question mark when its
+    creator chose not to warn, an empty outline when none apply; the title names them.
+    `hidden`: the reader hides archive warnings, so the symbol says nothing of them."""
     return _HIDDEN_WARNINGS if hidden else _warning_symbol(tuple(names))
 
 
-_HIDDEN_WARNINGS = _symbol("warnings hidden", "Archive warnings hidden by your preferences",
-                           "W")
+_HIDDEN_WARNINGS = _symbol("warnings hidden", "warnings-hidden",
+                           "Archive warnings hidden by your preferences")
 
 
 @lru_cache(maxsize=256)
 def _category_symbol(names: tuple[str, ...]) -> SafeString:
     if not names:
-        return _symbol("category none", "No category", "–")
-    text = CATEGORY_CODES.get(names[0], "?") if len(names) == 1 else "Multi"
-    return _symbol("category", ", ".join(names), text)
+        return _symbol("category none", "category-none", "Category: none")
+    symbol_id = CATEGORY_SYMBOLS.get(names[0], "category-other") if len(names) == 1 \
+        else "category-multi"
+    listed = ", ".join(names)
+    return _symbol("category", symbol_id, f"Categor{'y' if len(names) == 1 else 'ies'}: {listed}")
 
 
 def category_symbol(names: list[str]) -> SafeString:
     return _category_symbol(tuple(names))
 
 
-_COMPLETE = _symbol("iswip complete", "Complete Work", "✓")
-_WIP = _symbol("iswip wip", "Work in Progress", "…")
+@lru_cache(maxsize=2)
+def _completion_symbol(complete: bool) -> SafeString:
+    if complete:
+        return _symbol("iswip complete", "iswip-complete", "Complete Work")
+    return _symbol("iswip wip", "iswip-wip", "Work in Progress")
 
 
 def completion_symbol(complete: bool) -> SafeString:
-    return _COMPLETE if complete else _WIP
+    return _completion_symbol(complete)
+
+
+def required_tags_html(ratings: list[str], warnings: list[str], categories: list[str],
+                       complete: bool, *, hide_warnings: bool = False) -> str:
+    """The four symbols as a list, the same on blurbs and work pages (`hide_warnings`: the
+    reader hides archive warnings)."""
+    return (f'<ul class="required-tags" aria-label="Required tags">'
+            f"<li>{rating_symbol(ratings)}</li>"
+            f"<li>{warning_symbol(warnings, hidden=hide_warnings)}</li>"
+            f"<li>{category_symbol(categories)}</li><li>{completion_symbol(complete)}</li></ul>")
 
 
 def gifts_html(recipients: list[tuple[str, str | None]],
@@ -421,7 +452,6 @@ def blurb_html(blurb: Blurb, match: Any = None, *, own: bool = False,
         ' <span class="lock" title="Restricted: only logged-in users can see it">🔒</span>'
         if b.restricted else "")
     listed = _listed_html(prefix, grouped, hidden)
-    warnings = warning_symbol(grouped[Tag.Type.WARNING], hidden=Tag.Type.WARNING in hidden)
     summary = (f'<blockquote class="userstuff summary">{b.summary}</blockquote>'
                if b.summary else "")
     snippet = ""
@@ -438,6 +468,9 @@ def blurb_html(blurb: Blurb, match: Any = None, *, own: bool = False,
               + "</ul>") if b.series else ""
     byline = (own_anonymous_byline_html(b.own_creators, prefix) if own and b.own_creators
               else byline_html(b.creators, prefix))
+    required = required_tags_html(grouped[Tag.Type.RATING], grouped[Tag.Type.WARNING],
+                                  grouped[Tag.Type.CATEGORY], b.complete,
+                                  hide_warnings=Tag.Type.WARNING in hidden)
     expected = "?" if b.expected_chapters is None else str(b.expected_chapters)
     comments = (f'<dt class="comments">Comments:</dt>'
                 f"<dd>{number(b.comments_count, language)}</dd>" if b.comments_count else "")
@@ -446,18 +479,13 @@ def blurb_html(blurb: Blurb, match: Any = None, *, own: bool = False,
     bookmarks = (f'<dt class="bookmarks">Bookmarks:</dt>'
                  f"<dd>{number(b.bookmarks_count, language)}</dd>" if b.bookmarks_count else "")
     return mark_safe(  # noqa: S308 - every value above is escaped or stored sanitized
-        f'<li class="work blurb group" id="work_{b.id}" role="article">\n'
+        f'<li class="work blurb group" id="work_{b.id}">\n'
         f'  <div class="header">\n'
         f'    <h4 class="heading"><a href="{work_url(b.id, prefix)}">{escape(b.title)}</a> by '
         f"{byline}{gifts}{flags}</h4>\n"
         f'    <h5 class="fandoms heading"><span class="landmark">Fandoms:</span> '
         f'{", ".join(_tag_link(prefix, name) for name in grouped[Tag.Type.FANDOM])}</h5>\n'
-        f'    <ul class="required-tags" aria-label="Required tags">\n'
-        f"      <li>{rating_symbol(grouped[Tag.Type.RATING])}</li>\n"
-        f"      <li>{warnings}</li>\n"
-        f"      <li>{category_symbol(grouped[Tag.Type.CATEGORY])}</li>\n"
-        f"      <li>{completion_symbol(b.complete)}</li>\n"
-        f"    </ul>\n"
+        f"    {required}\n"
         f'    <p class="datetime">{_day(language, b.updated)}</p>\n'
         f"  </div>\n"
         f'  <ul class="tags commas">{listed}</ul>\n'

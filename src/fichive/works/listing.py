@@ -19,7 +19,7 @@ Parameters (flat, repeatable where it makes sense, so a filtered listing is a pl
   series     a series' id: only the works that are part of it
   q          a full-text search in the query language of search.query (fields, chapter
              text, phrases, OR, exclusions, comparisons); results carry scores and snippets
-  page       1-based; past the end shows the last page
+  page       1-based; past the last page, an empty page that says so (page_of)
 """
 
 from __future__ import annotations
@@ -46,6 +46,28 @@ from fichive.works.models import FilterTagging, Work
 from fichive.works.selectors import with_blurb_data, with_gifts, with_series
 
 PER_PAGE = 20
+
+
+class PastEndPage(Page):
+    """A page number past the last page: no items, and the template says so, linking to the
+    last page (`paginator.num_pages`), rather than showing page 1 or the last page's items
+    under the wrong number."""
+
+    past_end = True
+
+
+def page_of(paginator: Paginator, number: int | str | None) -> Page:
+    """Page `number` of the paginator (1 when missing or not a number); past the last page,
+    a PastEndPage. Counting the items is the only query a page past the end costs."""
+    try:
+        wanted = max(1, int(number or 1))
+    except (TypeError, ValueError):
+        wanted = 1
+    if wanted > 1 and wanted > paginator.num_pages:
+        return PastEndPage([], wanted, paginator)
+    return paginator.get_page(wanted)
+
+
 # Reads a page's works from a sliced, sorted works query (listing_build's `fetch`).
 Fetch = Callable[[QuerySet[Work]], list[Any]]
 FACET_SIZE = 10
@@ -713,7 +735,7 @@ def listing_build(
                                       fetch=with_series(with_gifts(with_blurb_data(works))),
                                       version=listings_version())
     paginator = Paginator(object_list, PER_PAGE)
-    page = paginator.get_page(filters.page)
+    page = page_of(paginator, filters.page)
     facets = (facets_count(counted, total=paginator.count,
                            key=object_list.key() if rows is not None else None,
                            matches=object_list.matches_sql

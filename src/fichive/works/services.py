@@ -616,7 +616,8 @@ def work_update(*, user: User, work: Work, meta: WorkMeta, invite: bool = True) 
     expected = fields["expected_chapters"]
     if expected is not None and expected < work.chapter_count:
         raise ValidationError({"expected_chapters": [
-            f"The work already has {work.chapter_count} chapters; expect at least that many."
+            f"The work already has {work.chapter_count} "
+            f"chapter{'' if work.chapter_count == 1 else 's'}; expect at least that many."
         ]})
     if expected is None and (
             meta.complete or (meta.one_shot_when_blank and work.chapter_count == 1)):

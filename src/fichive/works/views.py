@@ -163,8 +163,8 @@ def user_drafts(request: AuthedRequest, username: str) -> HttpResponse:
         return redirect("works:user-works", username=owner.username)
     page = Paginator(selectors.works_by_user(request.user, owner, drafts=True), listing.PER_PAGE)
     return render(request, "works/index.html", {
-        "page": page.get_page(request.GET.get("page")), "heading": "Your drafts",
-        "owner": owner,
+        "page": listing.page_of(page, request.GET.get("page")), "heading": "Drafts",
+        "owner": owner, "drafts": True,
     })
 
 

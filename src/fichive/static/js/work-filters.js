@@ -3,6 +3,11 @@
 // JavaScript the form still works.
 (function () {
   "use strict";
+  // Browsers without ::details-content can't show a closed <details>' contents with CSS:
+  // open the "Filters" fold on wide screens, where it is a sidebar rather than a fold.
+  var fold = document.querySelector("details.filters-toggle");
+  if (fold && !(window.CSS && CSS.supports("selector(::details-content)")) &&
+      window.matchMedia("(min-width: 52.01rem)").matches) { fold.open = true; }
   var form = document.querySelector("form.listing-filters");
   if (!form) { return; }
   var defaults = new URLSearchParams(form.dataset.defaults || "");

@@ -93,9 +93,40 @@ def spoiler_tag_list(context: template.Context, tags: Any, tag_type: str) -> str
     return mark_safe(links)  # noqa: S308 - blurbs escapes names and URLs
 
 
+# A listing's heading names many things; one thing reads "1 - 1 of 1 Work in Fandom".
+_ONE = {"Works": "Work", "Bookmarks": "Bookmark", "Drafts": "Draft",
+        "Search results": "Search result"}
+
+
+@register.simple_tag
+def listing_heading(page: Any, heading: str) -> str:
+    """"1 - 20 of 345 Works in X", "1 - 1 of 1 Work in X", or the bare heading when there is
+    nothing to count (or the page is past the last one)."""
+    count = getattr(getattr(page, "paginator", None), "count", 0)
+    if not count or getattr(page, "past_end", False):
+        return heading
+    if count == 1:
+        for many, one in _ONE.items():
+            if heading == many or heading.startswith(many + " "):
+                heading = one + heading[len(many):]
+                break
+    return f"{page.start_index()} - {page.end_index()} of {number(count)} {heading}"
+
+
+@register.simple_tag(takes_context=True)
+def required_tags(context: template.Context, work: Any) -> SafeString:
+    """The four required-tag symbols, as the work's blurb shows them (the warnings' one says
+    nothing of them when the visitor hides archive warnings)."""
+    return mark_safe(blurbs.required_tags_html(  # noqa: S308 - built from escaped parts
+        [t.name for t in work.tags_of(Tag.Type.RATING)],
+        [t.name for t in work.tags_of(Tag.Type.WARNING)],
+        [t.name for t in work.tags_of(Tag.Type.CATEGORY)], work.complete,
+        hide_warnings=Tag.Type.WARNING in _hidden_tag_types(context)))
+
+
 @register.filter
 def required_symbol(work) -> str:
-    """The rating's short label for blurbs."""
+    """The rating's symbol."""
     return blurbs.rating_symbol([t.name for t in work.tags_of(Tag.Type.RATING)])
 
 
