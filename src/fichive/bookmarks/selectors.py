@@ -20,7 +20,7 @@ from fichive.tags.models import Tag
 from fichive.works import listing
 from fichive.works.blurbs import Blurb, blurbs_of
 from fichive.works.models import Work
-from fichive.works.selectors import works_listed_for
+from fichive.works.selectors import muted_ids, works_listed_for
 
 # sort name → (the column the bookmarks are ordered by, runs descending by default).
 SORTS: dict[str, tuple[str, bool]] = {
@@ -40,15 +40,19 @@ def _logged_in(viewer: Viewer) -> bool:
 
 def bookmarks_visible_to(viewer: Viewer) -> QuerySet[Bookmark]:
     """Bookmarks this visitor may see: public ones and their own private ones, of external
-    works, of works listed for them (posted; unrestricted for guests) or of series with at
-    least one such work."""
+    works, of works listed for them (posted; unrestricted for guests; not by users they
+    mute) or of series with at least one such work; none by users they mute."""
     of_visible = (Q(external_work__isnull=False)
                   | Q(work_id__in=works_listed_for(viewer).values("pk"))
                   | Q(series_id__in=series_visible_to(viewer).values("pk")))
     shown = Q(private=False)
     if _logged_in(viewer):
         shown |= Q(user_id=viewer.pk)  # type: ignore[union-attr]
-    return Bookmark.objects.filter(of_visible, shown)
+    bookmarks = Bookmark.objects.filter(of_visible, shown)
+    muted = muted_ids(viewer)
+    if muted:  # bookmarks by users the visitor mutes (those of their works went above)
+        bookmarks = bookmarks.exclude(user_id__in=muted)
+    return bookmarks
 
 
 def _with_display_data(bookmarks: QuerySet[Bookmark]) -> QuerySet[Bookmark]:

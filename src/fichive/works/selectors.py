@@ -189,7 +189,7 @@ def chapter_at(work: Work, position: int) -> Chapter:
 
 def recent_works(user: Viewer, *, limit: int = 20) -> QuerySet[Work]:
     return with_blurb_data(
-        works_visible_to(user).filter(state=Work.State.POSTED).order_by("-updated", "-id")
+        works_listed_for(user).order_by("-updated", "-id")
     )[:limit]
 
 
@@ -199,7 +199,7 @@ def works_by_user(viewer: Viewer, owner: User, *, drafts: bool = False) -> Query
         state=state, pk__in=Creatorship.objects.filter(pseud__user=owner).values("work_id")
     )
     if not is_same_user(viewer, owner):
-        works = works.filter(anonymous=False)
+        works = without_muted(works.filter(anonymous=False), viewer)
     return with_blurb_data(works.order_by("-updated", "-modified_at", "-id"))
 
 
