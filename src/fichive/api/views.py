@@ -124,7 +124,7 @@ def work_list(request: HttpRequest) -> JsonResponse:
         tag = tag.merger or tag
     result = listing.listing_build(
         works=selectors.works_listed_for(request.user), filters=form.filters(), under=tag,
-        taggings=selectors.taggings_listed_for(request.user),
+        taggings=selectors.taggings_listed_for(request.user), viewer=request.user,
     )
     page = result.page
     return _json({
@@ -138,4 +138,7 @@ def work_list(request: HttpRequest) -> JsonResponse:
         "facets": {tag_type: [{"name": f.name, "count": f.count} for f in facets]
                    for tag_type, facets in result.facets.items()},
         "notices": result.messages(),
+        # Works the logged-in reader's saved tag exclusions left out (saved_filters=off
+        # shows them).
+        "hidden_by_saved_filters": result.hidden_by_saved,
     })

@@ -12,7 +12,7 @@ from fichive.blocking.models import Block, Mute
 
 
 def _account(user: Viewer) -> User | None:
-    return user if user is not None and user.is_authenticated else None  # type: ignore[return-value]
+    return user if user is not None and user.is_authenticated else None
 
 
 def is_blocked(*, blocker: User | int, user: Viewer) -> bool:

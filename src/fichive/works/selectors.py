@@ -54,6 +54,15 @@ def muted_ids(user: Viewer) -> list[int]:
     return list(user.muted_ids or ())
 
 
+def excluded_tag_ids(user: Viewer) -> list[int]:
+    """The tags this visitor keeps out of every listing (saved exclusions; canonical tags,
+    found under through the filter taggings with their synonyms and sub tags), from the copy
+    on the user row: no query. None for guests."""
+    if user is None or not user.is_authenticated:
+        return []
+    return list(getattr(user, "excluded_tag_ids", None) or ())
+
+
 def without_muted(works: QuerySet[Work], user: Viewer) -> QuerySet[Work]:
     """`works` less those credited to a user the visitor mutes (never anonymous ones)."""
     muted = muted_ids(user)
