@@ -15,12 +15,13 @@ def _account(user: Viewer) -> User | None:
     return user if user is not None and user.is_authenticated else None
 
 
-def is_blocked(*, blocker: User | int, user: Viewer) -> bool:
-    """Whether `blocker` blocks `user` (never a guest: guests can't be blocked)."""
+def is_blocked(*, blocker: Viewer | int, user: Viewer) -> bool:
+    """Whether `blocker` blocks `user` (never a guest: guests neither block nor are
+    blocked)."""
     account = _account(user)
-    if account is None:
+    blocker_id = blocker if isinstance(blocker, int) else getattr(_account(blocker), "pk", None)
+    if account is None or blocker_id is None:
         return False
-    blocker_id = blocker if isinstance(blocker, int) else blocker.pk
     return Block.objects.filter(blocker_id=blocker_id, blocked_id=account.pk).exists()
 
 
