@@ -755,9 +755,25 @@ def listing_build(
         # saved exclusions shares it).
         unsaved, _ = _object_list(works=works, filters=filters, tags=tags.without_saved(),
                                   under=under, taggings=taggings, fetch=fetch, ranked=False)
-        hidden = max(0, unsaved.count() - paginator.count)
+        hidden = max(0, _kept_count(unsaved) - paginator.count)
     return Listing(filters=filters, tags=tags, page=page, facets=facets,
                    hidden_by_saved=hidden, has_saved=bool(saved))
+
+
+def _kept_count(object_list: TaggedWorks | SortedWorks | RankedWorks) -> int:
+    """The object list's count, kept for FACET_CACHE_SECONDS under its exact query and the
+    listings' version (TaggedWorks keeps its own): the count of a listing without the
+    reader's saved exclusions is the same for every reader with the same mutes."""
+    if not isinstance(object_list, SortedWorks):
+        return object_list.count()
+    sql, params = object_list.works.order_by().query.sql_with_params()
+    key = "listing-count:" + hashlib.sha256(
+        repr((sql, params, listings_version())).encode()).hexdigest()
+    total = cache.get(key)
+    if total is None:
+        total = object_list.count()
+        cache.set(key, total, FACET_CACHE_SECONDS)
+    return total
 
 
 def _object_list(*, works: QuerySet[Work], filters: Filters, tags: ResolvedTags,
