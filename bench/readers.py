@@ -3,9 +3,9 @@ fandom's tag page for a logged-in reader with no mutes or exclusions, 20 muted u
 archive's most prolific creators, so the mutes really remove works), 20 saved exclusions
 (the most used freeform and character tags), the same 20 tags typed into the listing's
 exclude filter instead (what saved exclusions are measured against), and both. Each URL is
-timed once with empty
-caches (cold), then repeatedly (median and p95 in ms), with the queries of the cold request
-and the result count. It measures; it never fails on a slow figure.
+timed once with empty caches (cold), then repeatedly (median and p95 in ms), with the
+queries of the cold request and the result count. It measures; it never fails on a slow
+figure.
 
     .venv/bin/python bench/readers.py                      # generates 10,000 works in a temp dir
     .venv/bin/python bench/readers.py --data-dir /tmp/c --keep   # keep (and later reuse) it
