@@ -292,3 +292,22 @@ def test_only_the_owner_sees_their_muted_list(author, muter, stranger, login):
     assert "alice" in page and "/users/alice/unmute?next=" in page
     assert login(stranger).get("/users/carol/muted").status_code == 403
     assert login(author).get("/users/carol/muted").status_code == 403
+
+
+# Inbox -----------------------------------------------------------------------------------
+
+
+def test_no_notifications_from_muted_users_comments(work, author, co_author, reader,
+                                                    run_tasks, monkeypatch):
+    from fichive.comments import ratelimit
+    from fichive.inbox.models import InboxItem
+
+    monkeypatch.setattr(ratelimit, "LIMIT", 10_000)
+    mine = comment_post(work=work, user=author, content="Author's note")
+    user_mute(user=author, muted=reader)
+    comment_post(work=work, user=reader, content="On your work")
+    comment_post(work=work, user=reader, parent=mine, content="A reply to you")
+    comment_post(work=work, user=co_author, content="From someone not muted")
+    run_tasks()
+    assert list(InboxItem.objects.filter(user=author).values_list("kind", flat=True)) == [
+        InboxItem.Kind.COMMENT]
