@@ -110,7 +110,8 @@ def _json(data: dict, status: int = 200) -> JsonResponse:
 
 def work_list(request: HttpRequest) -> JsonResponse:
     """/api/v1/works?<a listing's query string>[&tag=<name>]: one page of works with the total,
-    the sidebar's tag counts, and notices about tag names that match nothing."""
+    the sidebar's tag counts, notices about tag names that match nothing, and how many works
+    the logged-in reader's saved tag exclusions hid."""
     form = listing.ListingForm.from_query(request.GET)
     if not form.is_valid():
         return _json({"errors": {name: [str(m) for m in messages]
