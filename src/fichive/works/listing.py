@@ -473,7 +473,10 @@ class TaggedWorks:
     listings' version (see facets_count), so paging and repeat visits don't count a large
     tag's works again, nor walk a deep page's index range and probes again, until something
     in the archive changes. Whatever the cache says, the works shown are read through
-    `works`, so a work the visitor may not see is never shown.
+    `works`, so a work the visitor may not see is never shown. The rows' query carries the
+    visitor's muted users and saved exclusions as parameters (taggings_listed_for,
+    ResolvedTags.saved), so what is kept for one reader's mutes or exclusions is never
+    another's.
     """
 
     def __init__(self, rows: QuerySet[FilterTagging], *, works: QuerySet[Work],
