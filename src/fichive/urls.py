@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("fichive.search.urls")),
     path("", include("fichive.works.urls")),
     path("", include("fichive.accounts.urls")),
+    path("", include("fichive.blocking.urls")),
     path("", include("fichive.tags.urls")),
     path("", include("fichive.api.urls")),
     path("", include("fichive.formats.urls")),

@@ -46,7 +46,8 @@ def test_the_listing_has_its_documented_shape(client, shelf):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     data = response.json()
-    assert set(data) == {"total", "page", "pages", "per_page", "works", "facets", "notices"}
+    assert set(data) == {"total", "page", "pages", "per_page", "works", "facets", "notices",
+                         "hidden_by_saved_filters"}
     assert (data["total"], data["page"], data["pages"], data["per_page"]) == (2, 1, 1, 20)
     assert all(set(work) == LISTED_WORK_KEYS for work in data["works"])
     assert list(data["facets"]) == FACET_TYPES

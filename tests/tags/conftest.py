@@ -58,3 +58,16 @@ def make_tag(db):
 
     return make
 
+
+
+@pytest.fixture
+def login():
+    """login(user) → a Client logged in as that user (None: a guest)."""
+
+    def make(user) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

@@ -97,3 +97,36 @@ def test_large_result_sets_reuse_their_sidebar_counts_across_pages_and_sorts(
     with django_assert_num_queries(4):
         response = client.get("/works?sort=title")
     assert b'<span class="name">Fluff</span> <span class="count">(4)</span>' in response.content
+
+
+@pytest.mark.parametrize("url", list(URLS))
+@pytest.mark.parametrize("kind", ["mutes", "exclusions"])
+def test_queries_are_the_same_with_1_and_12_mutes_or_saved_exclusions(
+    client, author, reader, django_assert_num_queries, url, kind
+):
+    """Mutes and saved exclusions are read from the user row (no query) and go into the
+    listing's own statements; saved exclusions add one count: the listing without them, for
+    "N works hidden by your saved filters"."""
+    from fichive.blocking.services import user_mute
+    from fichive.tags.services import tag_exclusion_add, tags_find_or_create
+
+    client.force_login(reader)
+    _works(author, 3)
+    tags_find_or_create(tag_type=Tag.Type.FREEFORM, names=[f"Unwanted {i}" for i in range(12)])
+    expected = URLS[url] + LOGGED_IN + (0 if url.startswith("/api/") else INBOX_COUNT) + (
+        1 if kind == "exclusions" else 0)
+
+    def add(first: int, n: int) -> None:
+        for i in range(first, first + n):
+            if kind == "mutes":
+                user_mute(user=reader, muted=UserFactory())
+            else:
+                tag_exclusion_add(user=reader, name=f"Unwanted {i}")
+
+    for first, n in ((0, 1), (1, 11)):
+        add(first, n)
+        cache.clear()  # (the count without saved exclusions would be kept from the last run)
+        with django_assert_num_queries(expected):
+            response = client.get(url)
+        assert response.status_code == 200
+        assert b"A Story 2" in response.content

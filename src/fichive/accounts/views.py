@@ -47,6 +47,7 @@ from fichive.accounts.services import (
     wrangler_grant,
     wrangler_revoke,
 )
+from fichive.blocking.selectors import is_blocked, is_muted
 from fichive.lib.guestprefs import GUEST_COOKIE, GUEST_COOKIE_MAX_AGE, guest_cookie_value
 from fichive.works.selectors import with_blurb_data, works_by_user, works_listed_for
 
@@ -221,9 +222,15 @@ def pseud_remove(request: AuthedRequest, username: str, pseud_name: str) -> Http
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     """/users/<name>/profile: about me, join date and pseuds, with the user's tabs."""
     owner = user_by_name(username)
+    is_owner = request.user.is_authenticated and request.user.pk == owner.pk
+    other = request.user.is_authenticated and not is_owner
     return render(request, "accounts/profile.html", {
-        "owner": owner, "pseuds": owner.pseuds.all(),
-        "is_owner": request.user.is_authenticated and request.user.pk == owner.pk})
+        "owner": owner, "pseuds": owner.pseuds.all(), "is_owner": is_owner,
+        # The Block and Mute buttons, for a logged-in visitor on someone else's profile.
+        "show_block": other and not owner.can_moderate,
+        "blocks_them": other and is_blocked(blocker=request.user, user=owner),
+        "mutes_them": other and is_muted(muter=request.user, user=owner),
+        "show_mute": other})
 
 
 @login_required

@@ -110,7 +110,8 @@ def _json(data: dict, status: int = 200) -> JsonResponse:
 
 def work_list(request: HttpRequest) -> JsonResponse:
     """/api/v1/works?<a listing's query string>[&tag=<name>]: one page of works with the total,
-    the sidebar's tag counts, and notices about tag names that match nothing."""
+    the sidebar's tag counts, notices about tag names that match nothing, and how many works
+    the logged-in reader's saved tag exclusions hid."""
     form = listing.ListingForm.from_query(request.GET)
     if not form.is_valid():
         return _json({"errors": {name: [str(m) for m in messages]
@@ -124,7 +125,7 @@ def work_list(request: HttpRequest) -> JsonResponse:
         tag = tag.merger or tag
     result = listing.listing_build(
         works=selectors.works_listed_for(request.user), filters=form.filters(), under=tag,
-        taggings=selectors.taggings_listed_for(request.user),
+        taggings=selectors.taggings_listed_for(request.user), viewer=request.user,
     )
     page = result.page
     return _json({
@@ -138,4 +139,7 @@ def work_list(request: HttpRequest) -> JsonResponse:
         "facets": {tag_type: [{"name": f.name, "count": f.count} for f in facets]
                    for tag_type, facets in result.facets.items()},
         "notices": result.messages(),
+        # Works the logged-in reader's saved tag exclusions left out (saved_filters=off
+        # shows them).
+        "hidden_by_saved_filters": result.hidden_by_saved,
     })

@@ -112,7 +112,8 @@ class BookmarkListingForm(listing.ListingForm):
             exclude=tuple(data["exclude"]), complete=data["complete"] or "all",
             crossover=data["crossover"] or "include", words_from=data["words_from"],
             words_to=data["words_to"], updated_from=data["updated_from"],
-            updated_to=data["updated_to"], language=data["language"], page=data["page"] or 1)
+            updated_to=data["updated_to"], language=data["language"], page=data["page"] or 1,
+            saved_filters=data.get("saved_filters") != "off")
 
     def bookmark_filters(self) -> BookmarkFilters:
         data = self.cleaned_data

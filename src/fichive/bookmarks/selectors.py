@@ -19,8 +19,8 @@ from fichive.series.selectors import series_blurbs, series_visible_to
 from fichive.tags.models import Tag
 from fichive.works import listing
 from fichive.works.blurbs import Blurb, blurbs_of
-from fichive.works.models import Work
-from fichive.works.selectors import works_listed_for
+from fichive.works.models import FilterTagging, Work
+from fichive.works.selectors import excluded_tag_ids, muted_ids, works_listed_for
 
 # sort name → (the column the bookmarks are ordered by, runs descending by default).
 SORTS: dict[str, tuple[str, bool]] = {
@@ -40,15 +40,19 @@ def _logged_in(viewer: Viewer) -> bool:
 
 def bookmarks_visible_to(viewer: Viewer) -> QuerySet[Bookmark]:
     """Bookmarks this visitor may see: public ones and their own private ones, of external
-    works, of works listed for them (posted; unrestricted for guests) or of series with at
-    least one such work."""
+    works, of works listed for them (posted; unrestricted for guests; not by users they
+    mute) or of series with at least one such work; none by users they mute."""
     of_visible = (Q(external_work__isnull=False)
                   | Q(work_id__in=works_listed_for(viewer).values("pk"))
                   | Q(series_id__in=series_visible_to(viewer).values("pk")))
     shown = Q(private=False)
     if _logged_in(viewer):
         shown |= Q(user_id=viewer.pk)  # type: ignore[union-attr]
-    return Bookmark.objects.filter(of_visible, shown)
+    bookmarks = Bookmark.objects.filter(of_visible, shown)
+    muted = muted_ids(viewer)
+    if muted:  # bookmarks by users the visitor mutes (those of their works went above)
+        bookmarks = bookmarks.exclude(user_id__in=muted)
+    return bookmarks
 
 
 def _with_display_data(bookmarks: QuerySet[Bookmark]) -> QuerySet[Bookmark]:
@@ -193,10 +197,15 @@ def bookmark_listing_build(
     one per kind), count, page, its tags, its works' blurbs (two), the sidebar counts."""
     work_tags = listing.tags_resolve(include=works.include, exclude=works.exclude)
     own_tags = listing.tags_resolve(include=filters.include, exclude=filters.exclude)
-    plain = listing.Filters(sort=works.sort, descending=works.descending, page=works.page)
+    plain = listing.Filters(sort=works.sort, descending=works.descending, page=works.page,
+                            saved_filters=works.saved_filters)
     if works != plain or work_tags.unknown_include:
         matching = listing.works_filter(works_listed_for(viewer), works, work_tags)
         bookmarks = bookmarks.filter(work_id__in=matching.values("pk"))
+    saved = excluded_tag_ids(viewer) if works.saved_filters else []
+    if saved:  # the reader's saved exclusions: bookmarks of works found under them go
+        bookmarks = bookmarks.exclude(work_id__in=FilterTagging.objects.filter(
+            tag_id__in=saved).values("work_id"))
     if own_tags.unknown_include:
         bookmarks = bookmarks.none()
     for tag in own_tags.include:

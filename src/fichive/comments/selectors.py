@@ -6,6 +6,7 @@ for everyone; held (pending) and hidden ones only for the work's creators and th
 a deleted comment, or one the viewer may not see, shows as a placeholder only where replies
 the viewer may see hang below it. Pages show 20 threads, oldest first, nested MAX_DEPTH
 levels deep; deeper replies continue on the thread page of the comment above them.
+A logged-in viewer never sees the comments of users they mute, nor the replies below them.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ class CommentViewer:
     creator: bool
     admin: bool = False
     hidden_authors: frozenset[int] = frozenset()
+    # The accounts the viewer mutes: their comments, and the replies below them, are left
+    # out (the whole thread under a muted comment goes, as on AO3).
+    muted: frozenset[int] = frozenset()
 
     @classmethod
     def of(cls, user: Viewer, work: Work) -> CommentViewer:
@@ -44,10 +48,15 @@ class CommentViewer:
         if user is None or not user.is_authenticated:
             return cls(user_id=None, creator=False, hidden_authors=hidden)
         return cls(user_id=user.pk, creator=user.pk in creator_user_ids(work),
-                   admin=bool(getattr(user, "is_admin", False)), hidden_authors=hidden)
+                   admin=bool(getattr(user, "is_admin", False)), hidden_authors=hidden,
+                   # An anonymous work's creators stay unnamed: muting them doesn't tell.
+                   muted=frozenset(getattr(user, "muted_ids", None) or ()) - hidden)
+
+    def is_muted(self, comment: Comment) -> bool:
+        return comment.user_id is not None and comment.user_id in self.muted
 
     def may_see(self, comment: Comment) -> bool:
-        if comment.deleted:
+        if comment.deleted or self.is_muted(comment):
             return False
         if comment.status == Comment.Status.PUBLISHED or self.creator:
             return True
@@ -55,12 +64,13 @@ class CommentViewer:
 
     def visible(self) -> Q:
         """Q for the comments may_see admits."""
+        not_muted = ~Q(user_id__in=self.muted) if self.muted else Q()
         if self.creator:
-            return Q(deleted=False)
+            return Q(deleted=False) & not_muted
         shown = Q(status=Comment.Status.PUBLISHED)
         if self.user_id is not None:
             shown |= Q(user_id=self.user_id)
-        return shown & Q(deleted=False)
+        return shown & Q(deleted=False) & not_muted
 
 
 @dataclass
@@ -113,6 +123,8 @@ def _trees(comments: list[Comment], tops: list[Comment], viewer: CommentViewer, 
         by_parent[comment.parent_id].append(comment)
 
     def build(comment: Comment, level: int) -> Node | None:
+        if viewer.is_muted(comment):
+            return None  # with the replies below it
         node = _node(comment, viewer, may_comment=may_comment)
         children = [child for reply in by_parent.get(comment.pk, [])
                     if (child := build(reply, level + 1)) is not None]
@@ -151,6 +163,8 @@ def comments_page(*, work: Work, chapter: Chapter | None, viewer: CommentViewer,
         roots = roots.filter(chapter=chapter)
     has_replies = Exists(Comment.objects.filter(parent=OuterRef("pk")))
     roots = roots.filter(viewer.visible() | Q(deleted=True) | Q(has_replies))
+    if viewer.muted:
+        roots = roots.exclude(user_id__in=viewer.muted)
     paginator = Paginator(roots.order_by("created_at", "id").only("id"), THREADS_PER_PAGE)
     page = paginator.get_page(page_number)
     root_ids = [root.pk for root in page.object_list]

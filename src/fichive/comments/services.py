@@ -29,6 +29,7 @@ from django.utils import timezone
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.requests import Viewer
 from fichive.accounts.services import ensure_may_post
+from fichive.blocking.selectors import blockers_among
 from fichive.comments import ratelimit, signals
 from fichive.comments.models import CONTENT_MAX, Comment
 from fichive.lib.cache import content_changed
@@ -160,6 +161,20 @@ def _reply_refusal(parent: Comment) -> str:
     return ""
 
 
+def _block_refusal(*, work: Work, parent: Comment | None, account: User) -> str:
+    """Why a block keeps this account from commenting here, or "": a creator of the work
+    blocks them, or (for a reply) the author of the comment replied to does. One query."""
+    creators = creator_user_ids(work)
+    replied_to = {parent.user_id} if parent is not None and parent.user_id else set()
+    blockers = blockers_among(user_ids=creators | replied_to, user=account)
+    if blockers & creators:
+        return ("Sorry, you can't comment on this work: one of its creators has blocked "
+                "you.")
+    if blockers:
+        return "Sorry, you can't reply to this comment: its author has blocked you."
+    return ""
+
+
 def comment_scope(*, work: Work, chapter: Chapter | None) -> Chapter | None:
     """Where a comment on this page belongs: a one-shot's comments are the work's."""
     if chapter is not None and not work.is_multichapter:
@@ -195,6 +210,10 @@ def comment_post(*, work: Work, chapter: Chapter | None = None, parent: Comment 
         refusal = _reply_refusal(parent)
         if refusal:
             raise ValidationError(refusal, code="reply_refused")
+    if account is not None:
+        refusal = _block_refusal(work=work, parent=parent, account=account)
+        if refusal:
+            raise ValidationError(refusal, code="blocked")
     errors: dict[str, list[str]] = {}
     author = _author_fields(user=account, pseud=pseud, guest_name=guest_name,
                             guest_email=guest_email, errors=errors)

@@ -7,9 +7,10 @@ from django.db import transaction
 
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.selectors import pseuds_from_names
+from fichive.blocking.models import Block
 from fichive.gifts.models import MAX_NAME_LENGTH, MAX_RECIPIENTS, Gift
 from fichive.lib.cache import content_changed
-from fichive.works.models import Work
+from fichive.works.models import Creatorship, Work
 
 
 def gift_names_parse(value: str) -> list[str]:
@@ -44,6 +45,23 @@ def _resolve(name: str) -> Pseud | None:
     return found[0] if found else None
 
 
+def _refuse_blocked(work: Work, recipients: list[Pseud]) -> None:
+    """ValidationError (on the gifts field) when a new recipient blocks one of the work's
+    creators: a blocked user can't give the blocker gifts. One query, none without
+    recipients."""
+    if not recipients:
+        return
+    creators = Creatorship.objects.filter(work=work).values("pseud__user_id")
+    blockers = set(Block.objects.filter(blocker_id__in={p.user_id for p in recipients},
+                                        blocked_id__in=creators)
+                   .values_list("blocker_id", flat=True))
+    if blockers:
+        names = ", ".join(sorted({p.byline for p in recipients if p.user_id in blockers}))
+        raise ValidationError({"gifts": [
+            f"You can't give this work to {names}: they have blocked you (or one of the "
+            "work's creators). Remove them from the recipients."]}, code="blocked")
+
+
 @transaction.atomic
 def gifts_set(*, work: Work, names: str | list[str]) -> list[Gift]:
     """Make the work a gift to exactly these recipients: new names added, names left out
@@ -61,6 +79,8 @@ def gifts_set(*, work: Work, names: str | list[str]) -> list[Gift]:
             continue
         wanted.append(key)
     existing = list(Gift.objects.select_for_update().filter(work=work))
+    _refuse_blocked(work, [pseud for pseud, _ in wanted if pseud is not None
+                           and not any(g.pseud_id == pseud.pk for g in existing)])
     keep: set[int] = set()
     changed = False
     for pseud, name in wanted:

@@ -18,6 +18,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from fichive.accounts.selectors import preferences_of
+from fichive.blocking.models import Mute
 from fichive.inbox import mail
 from fichive.inbox.models import InboxItem, KudosDigest
 from fichive.inbox.services import Notice, end_of_day, inbox_items_create
@@ -161,10 +162,18 @@ def deliver_comment(comment_id: int) -> int:
     replied_to = comment.replied_to_user
     addressee = replied_to.pk if replied_to is not None else None
     made = 0
-    if addressee is not None and addressee != commenter:
+    creator_ids = _creator_ids(comment.work)
+    # Whoever mutes the commenter hears nothing of it (unless the commenter is a creator of
+    # the anonymous work it is on: their comments show for everyone, see comments.selectors).
+    muting: set[int] = set()
+    if commenter is not None and not (comment.work.anonymous and commenter in creator_ids):
+        muting = set(Mute.objects.filter(muted_id=commenter,
+                                         muter_id__in=creator_ids | {addressee} - {None})
+                     .values_list("muter_id", flat=True))
+    if addressee is not None and addressee != commenter and addressee not in muting:
         made += inbox_items_create(notice=_comment_notice(comment, InboxItem.Kind.REPLY),
                                    user_ids=[addressee])
-    creators = sorted(_creator_ids(comment.work) - {commenter, addressee})
+    creators = sorted(creator_ids - {commenter, addressee} - muting)
     if creators:
         made += inbox_items_create(notice=_comment_notice(comment, InboxItem.Kind.COMMENT),
                                    user_ids=creators)

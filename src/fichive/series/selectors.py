@@ -6,7 +6,8 @@ visitor may see, so guests see unrestricted ones and logged-in users restricted 
 drafts show in no series until they are posted (as on AO3). A series none of whose parts the
 visitor may see is 404 for them, except for the series' creators, who see it empty.
 Counts (works, words) count only the parts the visitor sees; bookmarks count the series'
-public bookmarks.
+public bookmarks. Series made by users the visitor mutes are left out of listings and blurbs
+(their works already are, through works_listed_for).
 
 Parts are numbered as AO3 numbers them, the same for every visitor (so a guest's cached page
 never depends on who else looks): a part's number is one more than the number of posted
@@ -43,7 +44,7 @@ from fichive.bookmarks.models import Bookmark
 from fichive.series.models import Series, SeriesCreatorship, SeriesPart
 from fichive.works.blurbs import Blurb, blurbs_of, byline_html
 from fichive.works.models import Creatorship, Work
-from fichive.works.selectors import works_listed_for, works_visible_to
+from fichive.works.selectors import muted_ids, works_listed_for, works_visible_to
 
 
 def _logged_in(viewer: Viewer) -> bool:
@@ -81,6 +82,15 @@ def created_by(series: Series, viewer: Viewer) -> bool:
     if not _logged_in(viewer):
         return False
     return any(c.pseud.user_id == viewer.pk for c in _creatorships(series))  # type: ignore[union-attr]
+
+
+def _not_by_muted(viewer: Viewer) -> Q:
+    """Q leaving out the series made by users the visitor mutes (nothing for guests)."""
+    muted = muted_ids(viewer)
+    if not muted:
+        return Q()
+    return ~Q(pk__in=SeriesCreatorship.objects.filter(pseud__user_id__in=muted)
+              .values("series_id"))
 
 
 def _public_bookmarks() -> Coalesce:
@@ -203,7 +213,8 @@ def series_listed_for(viewer: Viewer, *, owner: User) -> QuerySet[Series]:
     if isinstance(viewer, User) and viewer.is_authenticated:
         shown |= Q(pk__in=SeriesCreatorship.objects.filter(pseud__user=viewer)
                    .values("series_id"))
-    return _with_creators(series.filter(shown).order_by("-updated_at", "-id"))
+    return _with_creators(series.filter(shown).filter(_not_by_muted(viewer))
+                          .order_by("-updated_at", "-id"))
 
 
 @dataclass
@@ -288,7 +299,8 @@ def series_visible_to(viewer: Viewer) -> QuerySet[Series]:
     """Series with at least one work listed for this visitor (posted; unrestricted for
     guests)."""
     return Series.objects.filter(Exists(SeriesPart.objects.filter(
-        series_id=OuterRef("pk"), work__in=works_listed_for(viewer).values("pk"))))
+        series_id=OuterRef("pk"), work__in=works_listed_for(viewer).values("pk")))).filter(
+        _not_by_muted(viewer))
 
 
 def series_for_viewer(viewer: Viewer, series_id: int) -> Series:
@@ -333,7 +345,7 @@ def series_blurbs(viewer: Viewer, series_ids: list[int]) -> dict[int, SeriesBlur
     if not series_ids:
         return {}
     listed = Q(parts__work__in=works_listed_for(viewer).values("pk"))
-    rows = (Series.objects.filter(pk__in=series_ids)
+    rows = (Series.objects.filter(_not_by_muted(viewer), pk__in=series_ids)
             .annotate(works_shown=Count("parts", filter=listed),
                       words_shown=Coalesce(Sum("parts__work__word_count", filter=listed), 0,
                                            output_field=IntegerField()))

@@ -25,8 +25,8 @@ from fichive.tags.models import (
     tag_from_url,
     tag_key,
 )
-from fichive.works.models import FilterTagging, Tagging, Work
-from fichive.works.selectors import works_visible_to
+from fichive.works.models import FilterTagging, Tagging
+from fichive.works.selectors import works_listed_for
 
 AUTOCOMPLETE_LIMIT = 15
 MEDIA_TOP = 5
@@ -178,7 +178,7 @@ def tag_overview(viewer: Viewer, tag: Tag) -> TagOverview:
     work_count = (
         FilterTagging.objects.filter(
             tag=canonical,
-            work_id__in=works_visible_to(viewer).filter(state=Work.State.POSTED).values("id"),
+            work_id__in=works_listed_for(viewer).values("id"),
         ).count()
     )
     return TagOverview(
@@ -216,7 +216,7 @@ class MediaSummary:
 
 def _visible_counts(viewer: Viewer, fandoms: QuerySet[Tag]) -> dict[int, int]:
     """Posted works this visitor may see under each fandom, in one query."""
-    visible = works_visible_to(viewer).filter(state=Work.State.POSTED).values("id")
+    visible = works_listed_for(viewer).values("id")
     return dict(
         FilterTagging.objects.filter(tag_id__in=fandoms.values("id"), work_id__in=visible)
         .values_list("tag_id")

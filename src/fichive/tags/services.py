@@ -22,6 +22,7 @@ from fichive.tags.models import (
     TAG_NAME_MAX,
     TYPE_NOUNS,
     Tag,
+    TagExclusion,
     WranglingLog,
     tag_key,
 )
@@ -409,6 +410,7 @@ def tag_make_synonym(*, actor: User | None, tag: Tag, of: Tag) -> Tag:
         tag.canonical = False
         tag.merger = of
         tag.save(update_fields=["canonical", "merger"])
+        _exclusions_follow(source=tag, target=of)
     details = [f"was a synonym of “{previous.name}”" if previous else ""]
     if moved:
         details.append(f"its synonyms moved: {_names(moved)}")
@@ -723,3 +725,68 @@ def tags_bulk(
             result.changed.append(tag)
     return result
 
+
+
+# --------------------------------------------------------------------------------------------
+# Saved exclusions (a reader's tags kept out of every listing they see)
+# --------------------------------------------------------------------------------------------
+
+# How many tags one reader may keep excluded.
+MAX_EXCLUSIONS = 200
+
+
+def _exclusions_copy(user: User, locked: User) -> list[int]:
+    """Write the TagExclusion rows' tag ids into the locked row's `excluded_tag_ids`, and
+    onto `user` (the caller's object) so the rest of the request sees them."""
+    ids = sorted(TagExclusion.objects.filter(user_id=locked.pk)
+                 .values_list("tag_id", flat=True))
+    if ids != list(locked.excluded_tag_ids or []):
+        locked.excluded_tag_ids = ids
+        locked.save(update_fields=["excluded_tag_ids"])
+    user.excluded_tag_ids = ids
+    return ids
+
+
+@transaction.atomic
+def tag_exclusion_add(*, user: User, name: str) -> Tag:
+    """Keep the tag named `name` (any case) out of every listing `user` sees: works found
+    under it (its synonyms and sub tags included) are left out. A synonym is saved as its
+    canonical tag. Returns the tag saved; ValidationError for an unknown name or past the
+    cap. Adding a tag already excluded changes nothing."""
+    clean = " ".join((name or "").split())
+    if not clean:
+        raise ValidationError("Type the name of a tag to exclude.", code="empty")
+    tag = Tag.objects.select_related("merger").filter(key=tag_key(clean)).first()
+    if tag is None:
+        raise ValidationError(f"There is no tag named “{clean}”; check the spelling, or pick "
+                              "one of the suggestions.", code="unknown")
+    tag = tag.merger or tag
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not TagExclusion.objects.filter(user=locked, tag=tag).exists():
+        if TagExclusion.objects.filter(user=locked).count() >= MAX_EXCLUSIONS:
+            raise ValidationError(
+                f"You already exclude {MAX_EXCLUSIONS} tags, the most the archive keeps. "
+                "Remove one before adding another.", code="too_many")
+        TagExclusion.objects.create(user=locked, tag=tag)
+    _exclusions_copy(user, locked)
+    return tag
+
+
+@transaction.atomic
+def tag_exclusion_remove(*, user: User, tag: Tag) -> None:
+    """Stop excluding `tag` (nothing happens if it was not excluded)."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    TagExclusion.objects.filter(user=locked, tag=tag).delete()
+    _exclusions_copy(user, locked)
+
+
+def _exclusions_follow(*, source: Tag, target: Tag) -> None:
+    """`source` became a synonym of `target`: readers who excluded `source` now exclude
+    `target` (works are found under the canonical tag only), their copies kept in step."""
+    users = list(TagExclusion.objects.filter(tag=source).values_list("user_id", flat=True))
+    if not users:
+        return
+    for locked in User.objects.select_for_update().filter(pk__in=users).order_by("pk"):
+        TagExclusion.objects.filter(user=locked, tag=source).delete()
+        TagExclusion.objects.get_or_create(user=locked, tag=target)
+        _exclusions_copy(locked, locked)

@@ -15,5 +15,6 @@ urlpatterns = [
     path("tags/<str:tag_name>", views.tag_detail, name="detail"),
     path("tags/<str:tag_name>/edit", views.tag_edit, name="edit"),
     path("media", views.media_index, name="media"),
+    path("preferences/excluded-tags", views.exclusions, name="exclusions"),
     path("media/<slug:category>/fandoms", views.media_fandoms, name="media-fandoms"),
 ]

@@ -4,6 +4,7 @@ and the wranglers' pages (its works listing lives in works.views)."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -16,7 +17,14 @@ from fichive.accounts.requests import AuthedRequest
 from fichive.tags import selectors
 from fichive.tags.forms import BulkWrangleForm, TagEditForm
 from fichive.tags.models import USER_TYPES, Tag, WranglingLog, tag_key, tag_to_url
-from fichive.tags.services import BULK_ACTIONS, tag_update, tags_bulk
+from fichive.tags.services import (
+    BULK_ACTIONS,
+    MAX_EXCLUSIONS,
+    tag_exclusion_add,
+    tag_exclusion_remove,
+    tag_update,
+    tags_bulk,
+)
 
 WRANGLING_PER_PAGE = 100
 LOG_PER_PAGE = 50
@@ -142,3 +150,32 @@ def wrangling_log(request: AuthedRequest) -> HttpResponse:
         entries = entries.filter(tag__key=tag_key(tag_name))
     page = Paginator(entries, LOG_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "tags/wrangling_log.html", {"page": page, "tag_name": tag_name})
+
+
+@login_required
+def exclusions(request: AuthedRequest) -> HttpResponse:
+    """/preferences/excluded-tags: the reader's saved exclusions, kept out of every listing
+    and search they see; add one by name (autocomplete), remove any."""
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("remove"):
+            tag = Tag.objects.filter(pk=request.POST["remove"]).first() \
+                if request.POST["remove"].isdigit() else None
+            if tag is not None:
+                tag_exclusion_remove(user=request.user, tag=tag)
+                messages.success(request, f"“{tag.name}” is no longer excluded.")
+            return redirect("tags:exclusions")
+        try:
+            tag = tag_exclusion_add(user=request.user, name=request.POST.get("name", ""))
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, f"Works found under “{tag.name}” are now left out of "
+                                      "your listings.")
+            return redirect("tags:exclusions")
+    ids = list(request.user.excluded_tag_ids or [])
+    tags = sorted(Tag.objects.filter(pk__in=ids), key=lambda t: t.key)
+    return render(request, "tags/exclusions.html", {
+        "owner": request.user, "is_owner": True, "tags": tags, "error": error,
+        "name": request.POST.get("name", "") if error else "", "limit": MAX_EXCLUSIONS,
+    }, status=400 if error else 200)

@@ -20,6 +20,9 @@ Parameters (flat, repeatable where it makes sense, so a filtered listing is a pl
   q          a full-text search in the query language of search.query (fields, chapter
              text, phrases, OR, exclusions, comparisons); results carry scores and snippets
   page       1-based; past the last page, an empty page that says so (page_of)
+  saved_filters
+             off: leave out the logged-in reader's saved tag exclusions for this page (they
+             apply to every listing otherwise, as if added to `exclude`)
 """
 
 from __future__ import annotations
@@ -37,13 +40,19 @@ from django.db import connections
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import QueryDict
 
+from fichive.accounts.requests import Viewer
 from fichive.lib.cache import listings_version, tag_listings_version
 from fichive.search.query import MAX_QUERY_LENGTH, Query, QueryError, query_parse
 from fichive.search.selectors import RankedWorks, matches_of, scores_of, works_matching
 from fichive.tags.models import CATEGORIES, RATINGS, TAG_NAME_MAX, WARNINGS, Tag, tag_key
 from fichive.works.languages import LANGUAGES
 from fichive.works.models import FilterTagging, Work
-from fichive.works.selectors import with_blurb_data, with_gifts, with_series
+from fichive.works.selectors import (
+    excluded_tag_ids,
+    with_blurb_data,
+    with_gifts,
+    with_series,
+)
 
 PER_PAGE = 20
 
@@ -225,6 +234,12 @@ class ListingForm(forms.Form):
         error_messages={"max_length": "Keep the search within results to %(limit_value)d "
                         "characters."},
     )
+    saved_filters = forms.ChoiceField(
+        required=False, choices=[("", "On"), ("on", "On"), ("off", "Off")],
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "“%(value)s” is not a saved filters setting; use on "
+                        "or off."},
+    )
     page = forms.IntegerField(
         required=False, min_value=1,
         error_messages={"invalid": "The page must be a whole number, like 2.",
@@ -283,6 +298,7 @@ class ListingForm(forms.Form):
             series=data["series"],
             q=" ".join(data["q"].split()),
             page=data["page"] or 1,
+            saved_filters=data.get("saved_filters") != "off",
         )
 
     def _typed(self, *names: str) -> str:
@@ -321,6 +337,8 @@ class Filters:
     series: int | None = None
     q: str = ""
     page: int = 1
+    # Whether the reader's saved tag exclusions apply (`saved_filters=off` turns them off).
+    saved_filters: bool = True
 
     def query(self) -> Query:
         """The parsed search (empty without one); q was checked when the form was cleaned."""
@@ -335,6 +353,18 @@ class ResolvedTags:
     exclude: list[Tag] = field(default_factory=list)
     unknown_include: list[str] = field(default_factory=list)
     unknown_exclude: list[str] = field(default_factory=list)
+    # The reader's saved exclusions (canonical tag ids, from User.excluded_tag_ids), left
+    # out like `exclude` but not shown in the sidebar.
+    saved: list[int] = field(default_factory=list)
+
+    def excluded_ids(self) -> list[int]:
+        """Every tag id works must not be found under: the filter's and the saved ones."""
+        return list(dict.fromkeys([*(t.pk for t in self.exclude), *self.saved]))
+
+    def without_saved(self) -> ResolvedTags:
+        return ResolvedTags(include=self.include, exclude=self.exclude,
+                            unknown_include=self.unknown_include,
+                            unknown_exclude=self.unknown_exclude)
 
     def messages(self) -> list[str]:
         notes = [f"There is no tag named “{name}”, so no works can be found under it."
@@ -387,9 +417,10 @@ def works_filter(
             pk__in=FilterTagging.objects.filter(tag_id=required[0].pk).values("work_id"))
     for tag in required[1:]:
         works = works.filter(found_under(tag))
-    if tags.exclude:
+    excluded = tags.excluded_ids()
+    if excluded:
         works = works.exclude(Exists(FilterTagging.objects.filter(
-            work_id=OuterRef("pk"), tag_id__in=[t.pk for t in tags.exclude])))
+            work_id=OuterRef("pk"), tag_id__in=excluded)))
     works = works.filter(**_work_conditions(filters))
     if filters.q:
         works = works_matching(works, filters.query())
@@ -443,9 +474,10 @@ def tagged_rows(
     for tag in required[1:]:
         rows = rows.filter(Exists(FilterTagging.objects.filter(
             work_id=OuterRef("work_id"), tag_id=tag.pk)))
-    if tags.exclude:
+    excluded = tags.excluded_ids()
+    if excluded:
         rows = rows.exclude(Exists(FilterTagging.objects.filter(
-            work_id=OuterRef("work_id"), tag_id__in=[t.pk for t in tags.exclude])))
+            work_id=OuterRef("work_id"), tag_id__in=excluded)))
     conditions = _work_conditions(filters)
     if conditions:
         rows = rows.filter(**{f"work__{lookup}": value for lookup, value in conditions.items()})
@@ -463,7 +495,10 @@ class TaggedWorks:
     listings' version (see facets_count), so paging and repeat visits don't count a large
     tag's works again, nor walk a deep page's index range and probes again, until something
     in the archive changes. Whatever the cache says, the works shown are read through
-    `works`, so a work the visitor may not see is never shown.
+    `works`, so a work the visitor may not see is never shown. The rows' query carries the
+    visitor's muted users and saved exclusions as parameters (taggings_listed_for,
+    ResolvedTags.saved), so what is kept for one reader's mutes or exclusions is never
+    another's.
     """
 
     def __init__(self, rows: QuerySet[FilterTagging], *, works: QuerySet[Work],
@@ -653,6 +688,10 @@ class Listing:
     tags: ResolvedTags
     page: Page
     facets: dict[str, list[Facet]]
+    # Works the reader's saved exclusions left out of this listing (0 without any, or
+    # with saved_filters=off), and whether the reader has saved exclusions at all.
+    hidden_by_saved: int = 0
+    has_saved: bool = False
 
     @property
     def total(self) -> int:
@@ -672,7 +711,8 @@ class Listing:
 
     def is_filtered(self) -> bool:
         return self.filters != Filters(sort=self.filters.sort, descending=self.filters.descending,
-                                       page=self.filters.page)
+                                       page=self.filters.page,
+                                       saved_filters=self.filters.saved_filters)
 
     def groups(self) -> list[FacetGroup]:
         """The sidebar: each type's top tags, plus included or excluded tags not among them
@@ -697,6 +737,7 @@ class Listing:
 def listing_build(
     *, works: QuerySet[Work], filters: Filters, under: Tag | None = None,
     taggings: QuerySet[FilterTagging] | None = None, fetch: Fetch = works_with_blurb_data,
+    viewer: Viewer = None,
 ) -> Listing:
     """A page of the visitor's works under the filters, with the sidebar counts.
 
@@ -707,43 +748,84 @@ def listing_build(
     then count and page from the filter taggings (tagged_rows). `fetch` reads a page's works
     from a sliced, sorted query: model instances by default (works_with_blurb_data), or
     blurbs.blurbs_of for pages that only show blurbs; a search (q) always gets instances, which
-    carry its scores and passages. A fixed number of queries: tag names (if any were given),
-    count, page, its tags and creators, facets.
+    carry its scores and passages. `viewer`'s saved tag exclusions (User.excluded_tag_ids)
+    are left out as if added to `exclude`, unless the filters turn them off; the listing
+    then also says how many works they hid. A fixed number of queries: tag names (if any
+    were given), count, page, its tags and creators, facets, and with saved exclusions the
+    count without them.
     """
     tags = tags_resolve(include=filters.include, exclude=filters.exclude)
+    saved = excluded_tag_ids(viewer)
+    if filters.saved_filters:
+        tags.saved = saved
     query = filters.query()
     if query.has_text:
         fetch = works_with_blurb_data
-    rows = tagged_rows(taggings, filters, tags, under=under) if taggings is not None else None
     object_list: Any
-    if rows is not None:  # (never with a search)
-        # The works query is built only for a sort the filter taggings don't carry.
-        # Kept under the versions of the tags the works are found under: a change to a work
-        # retires only its tags' kept counts and pages (fichive.lib.cache).
-        object_list = TaggedWorks(
-            rows, works=works, matching=lambda: works_filter(works, filters, tags, under=under),
-            filters=filters, fetch=fetch,
-            version=tag_listings_version([t.pk for t in _required(tags, under)]))
-        counted: QuerySet[Any] = rows
-    else:
-        counted = matching = works_filter(works, filters, tags, under=under)
-        object_list = SortedWorks(works_sort(matching, filters), fetch=fetch)
-        if filters.sort == "relevance" and query.has_text:
-            # The ranking keeps to matching works the visitor may see; a page's works are
-            # still read through the visitor's works (a kept ranking may be minutes old).
-            object_list = RankedWorks(matching, query,
-                                      fetch=with_series(with_gifts(with_blurb_data(works))),
-                                      version=listings_version())
+    object_list, counted = _object_list(works=works, filters=filters, tags=tags, under=under,
+                                        taggings=taggings, fetch=fetch)
     paginator = Paginator(object_list, PER_PAGE)
     page = page_of(paginator, filters.page)
     facets = (facets_count(counted, total=paginator.count,
-                           key=object_list.key() if rows is not None else None,
+                           key=object_list.key() if isinstance(object_list, TaggedWorks)
+                           else None,
                            matches=object_list.matches_sql
                            if isinstance(object_list, RankedWorks) else None)
               if paginator.count else {t: [] for t, _ in FACET_TYPES})
     if query.has_text:
         _mark_matches(list(page.object_list), query)
-    return Listing(filters=filters, tags=tags, page=page, facets=facets)
+    hidden = 0
+    if tags.saved and not tags.unknown_include:
+        # The same listing without them, counted as its own kept count (a reader without
+        # saved exclusions shares it).
+        unsaved, _ = _object_list(works=works, filters=filters, tags=tags.without_saved(),
+                                  under=under, taggings=taggings, fetch=fetch, ranked=False)
+        hidden = max(0, _kept_count(unsaved) - paginator.count)
+    return Listing(filters=filters, tags=tags, page=page, facets=facets,
+                   hidden_by_saved=hidden, has_saved=bool(saved))
+
+
+def _kept_count(object_list: TaggedWorks | SortedWorks | RankedWorks) -> int:
+    """The object list's count, kept for FACET_CACHE_SECONDS under its exact query and the
+    listings' version (TaggedWorks keeps its own): the count of a listing without the
+    reader's saved exclusions is the same for every reader with the same mutes."""
+    if not isinstance(object_list, SortedWorks):
+        return object_list.count()
+    sql, params = object_list.works.order_by().query.sql_with_params()
+    key = "listing-count:" + hashlib.sha256(
+        repr((sql, params, listings_version())).encode()).hexdigest()
+    total = cache.get(key)
+    if total is None:
+        total = object_list.count()
+        cache.set(key, total, FACET_CACHE_SECONDS)
+    return total
+
+
+def _object_list(*, works: QuerySet[Work], filters: Filters, tags: ResolvedTags,
+                 under: Tag | None, taggings: QuerySet[FilterTagging] | None, fetch: Fetch,
+                 ranked: bool = True) -> tuple[TaggedWorks | SortedWorks | RankedWorks,
+                                              QuerySet[Any]]:
+    """The paginator's object list for these filters and tags, and the query the sidebar
+    counts over. `ranked` False leaves a search unranked (when only its count is needed)."""
+    rows = tagged_rows(taggings, filters, tags, under=under) if taggings is not None else None
+    if rows is not None:  # (never with a search)
+        # The works query is built only for a sort the filter taggings don't carry.
+        # Kept under the versions of the tags the works are found under: a change to a work
+        # retires only its tags' kept counts and pages (fichive.lib.cache).
+        return TaggedWorks(
+            rows, works=works, matching=lambda: works_filter(works, filters, tags, under=under),
+            filters=filters, fetch=fetch,
+            version=tag_listings_version([t.pk for t in _required(tags, under)])), rows
+    matching = works_filter(works, filters, tags, under=under)
+    object_list: SortedWorks | RankedWorks = SortedWorks(works_sort(matching, filters),
+                                                         fetch=fetch)
+    if ranked and filters.sort == "relevance" and filters.query().has_text:
+        # The ranking keeps to matching works the visitor may see; a page's works are
+        # still read through the visitor's works (a kept ranking may be minutes old).
+        object_list = RankedWorks(matching, filters.query(),
+                                  fetch=with_series(with_gifts(with_blurb_data(works))),
+                                  version=listings_version())
+    return object_list, matching
 
 
 def _mark_matches(works: list[Work], query: Query) -> None:

@@ -63,6 +63,15 @@ def muted_ids(user: Viewer) -> list[int]:
     return list(user.muted_ids or ())
 
 
+def excluded_tag_ids(user: Viewer) -> list[int]:
+    """The tags this visitor keeps out of every listing (saved exclusions; canonical tags,
+    found under through the filter taggings with their synonyms and sub tags), from the copy
+    on the user row: no query. None for guests."""
+    if user is None or not user.is_authenticated:
+        return []
+    return list(getattr(user, "excluded_tag_ids", None) or ())
+
+
 def without_muted(works: QuerySet[Work], user: Viewer) -> QuerySet[Work]:
     """`works` less those credited to a user the visitor mutes (never anonymous ones)."""
     muted = muted_ids(user)
@@ -233,7 +242,7 @@ def chapter_at(work: Work, position: int) -> Chapter:
 
 def recent_works(user: Viewer, *, limit: int = 20) -> QuerySet[Work]:
     return with_blurb_data(
-        works_visible_to(user).filter(state=Work.State.POSTED).order_by("-updated", "-id")
+        works_listed_for(user).order_by("-updated", "-id")
     )[:limit]
 
 
@@ -247,7 +256,7 @@ def works_by_user(viewer: Viewer, owner: User, *, drafts: bool = False,
         state=state, pk__in=Creatorship.objects.filter(pseud__user=owner).values("work_id")
     )
     if not is_same_user(viewer, owner):
-        works = works.filter(anonymous=False)
+        works = without_muted(works.filter(anonymous=False), viewer)
     return with_blurb_data(works.order_by("-updated", "-modified_at", "-id"))
 
 

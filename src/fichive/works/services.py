@@ -23,6 +23,7 @@ from django.utils import timezone
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.requests import Viewer
 from fichive.accounts.services import ORPHAN_ACCOUNT, ensure_may_post, orphan_pseud
+from fichive.blocking.models import Block
 from fichive.lib.cache import content_changed
 from fichive.lib.css import CSS_MAX, filter_css
 from fichive.lib.sanitize import userstuff_for_counting
@@ -334,7 +335,24 @@ def _split_creators(
         return unique, []
     direct = [p for p in unique if p.user_id == user.pk or p.pk in current]
     invited = [p for p in unique if p not in direct]
+    _refuse_blocked_invitees(invited, user=user)
     return direct, invited
+
+
+def _refuse_blocked_invitees(invited: list[Pseud], *, user: User) -> None:
+    """ValidationError (on the co-creators field) when someone invited blocks the inviter:
+    a blocked user can't invite the blocker to be a co-creator. One query, none without
+    invitees."""
+    if not invited:
+        return
+    blockers = set(Block.objects.filter(blocker_id__in={p.user_id for p in invited},
+                                        blocked_id=user.pk)
+                   .values_list("blocker_id", flat=True))
+    if blockers:
+        names = ", ".join(sorted({p.byline for p in invited if p.user_id in blockers}))
+        raise ValidationError({"co_creators": [
+            f"You can't invite {names} to be a co-creator: they have blocked you."]},
+            code="blocked")
 
 
 def _set_creators(work: Work, creators: list[Pseud], *, user: User, invite: bool) -> None:

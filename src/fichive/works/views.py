@@ -59,7 +59,7 @@ def _listing_page(
         return render(request, "works/index.html", context, status=400)
     taggings = selectors.taggings_listed_for(request.user) if everything else None
     result = listing.listing_build(works=works, filters=form.filters(), under=tag,
-                                   taggings=taggings, fetch=blurbs_of)
+                                   taggings=taggings, fetch=blurbs_of, viewer=request.user)
     return render(request, "works/index.html", {**context, "listing": result,
                                                 "page": result.page})
 

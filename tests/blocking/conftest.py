@@ -1,0 +1,50 @@
+"""Fixtures for blocking and muting: official accounts (a moderator, an admin), a guest
+browser, clients for any user, and a helper that logs a user in."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from fichive.accounts.models import User
+from fichive.comments import ratelimit
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def moderator(db) -> User:
+    user = UserFactory(username="mona")
+    user.is_moderator = True
+    user.save(update_fields=["is_moderator"])
+    return user
+
+
+@pytest.fixture
+def admin(db) -> User:
+    user = UserFactory(username="root")
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    return user
+
+
+@pytest.fixture
+def guest() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def login():
+    """login(user) → a Client logged in as that user (None: a guest)."""
+
+    def make(user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limit(monkeypatch) -> None:
+    monkeypatch.setattr(ratelimit, "LIMIT", 10_000)
