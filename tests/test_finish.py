@@ -167,7 +167,7 @@ def test_the_work_page_shows_the_same_required_tag_symbols_as_its_blurb(client, 
     listing = client.get("/works?sort=title").content.decode()
     work_page = client.get(f"/works/{site['work'].pk}").content.decode()
     assert symbols(work_page) == symbols(listing[listing.index("Gull Rock"):])
-    assert "Rating: Not Rated" in symbols(work_page)
+    assert "Rating: General Audiences" in symbols(work_page)  # the factories' rating
 
 
 def test_log_in_and_sign_up_say_user_name(client, db):

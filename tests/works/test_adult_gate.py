@@ -391,7 +391,10 @@ def test_drafts_hidden_works_and_missing_ids_are_the_same_404_for_guests(author,
             response = client.get(url)
             assert response.status_code == 404, url
             if url == f"/works/{work.pk}":
-                assert response.content == missing.content
+                # Alike but for the address itself (the footer's skin form returns to it).
+                assert (response.content.replace(f"/works/{work.pk}".encode(), b"/works/N")
+                        == missing.content.replace(f"/works/{missing_id}".encode(),
+                                                   b"/works/N"))
 
 
 def test_logged_in_users_get_restricted_works_and_a_plain_404_for_others_drafts(
