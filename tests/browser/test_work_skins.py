@@ -35,6 +35,7 @@ def test_a_skin_colours_the_chat_inside_the_work_and_nothing_outside(browser, li
     context, page = log_in(browser, live_server.url, "texter")
     page.goto("/works/new")
     page.get_by_label("Title", exact=True).fill("Group Chat")
+    page.get_by_label("Rating").select_option("General Audiences")
     page.get_by_label("No Archive Warnings Apply").check()
     page.get_by_label("Fandoms").fill("Original Work")
     page.get_by_label("Work skin (CSS)").fill(SKIN)
