@@ -262,6 +262,27 @@ def test_comments_by_muted_users_and_replies_to_them_are_gone(work, author, co_a
     assert "Muted voice" in page and "Reply below it" in page
 
 
+def test_the_comment_counts_leave_muted_users_threads_out(work, author, co_author, stranger,
+                                                         reader, login, monkeypatch):
+    from fichive.comments import ratelimit
+
+    monkeypatch.setattr(ratelimit, "LIMIT", 10_000)
+    muted_says = comment_post(work=work, user=co_author, content="Muted voice")
+    comment_post(work=work, user=stranger, parent=muted_says, content="Reply below it")
+    comment_post(work=work, user=stranger, content="Other voice")
+    user_mute(user=reader, muted=co_author)
+
+    def counts(client) -> tuple[str, str]:
+        page = _text(client.get(f"/works/{work.pk}"))
+        heading = re.search(r"Comments \((\d+)\)", page)
+        stat = re.search(r'<dd class="comments"><a href="#comments">(\d+)</a>', page)
+        return (heading.group(1) if heading else "-", stat.group(1) if stat else "-")
+
+    assert counts(login(reader)) == ("1", "1")
+    assert counts(login(None)) == ("3", "3")
+    assert counts(login(stranger)) == ("3", "3")
+
+
 def test_an_anonymous_creators_comments_stay_for_someone_muting_them(author, reader, login,
                                                                      monkeypatch):
     from fichive.comments import ratelimit

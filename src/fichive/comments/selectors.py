@@ -219,3 +219,21 @@ def chapter_comment_count(chapter: Chapter) -> int:
     """Published, not deleted comments on one chapter (what its "Comments (N)" shows)."""
     return Comment.objects.filter(chapter=chapter, status=Comment.Status.PUBLISHED,
                                   deleted=False).count()
+
+
+def comments_count_shown(*, user: Viewer, work: Work, chapter: Chapter | None,
+                         count: int) -> int:
+    """A "Comments (N)" count as this visitor sees it: `count` (published, not deleted) less
+    the comments of users they mute and the threads under them, which they don't see (one
+    query, only for a reader who mutes someone; an anonymous work's creators stay unnamed, so
+    muting them takes nothing away)."""
+    muted = set(getattr(user, "muted_ids", None) or ()) if user is not None else set()
+    if muted and work.anonymous:
+        muted -= set(creator_user_ids(work))
+    if not muted or not count:
+        return count
+    rows = Comment.objects.filter(work=work, status=Comment.Status.PUBLISHED, deleted=False)
+    if chapter is not None:
+        rows = rows.filter(chapter=chapter)
+    gone = rows.filter(Q(user_id__in=muted) | Q(thread__user_id__in=muted)).count()
+    return max(0, count - gone)
