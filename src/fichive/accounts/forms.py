@@ -109,8 +109,9 @@ class ProfileForm(forms.Form):
         help_text="Up to 2,000 characters; some HTML is allowed.")
 
 
-class WranglerRoleForm(forms.Form):
-    """A user name and which button was pressed: grant or revoke the wrangler role."""
+class RoleForm(forms.Form):
+    """A user name and which button was pressed: grant or revoke a role (wrangler,
+    moderator)."""
 
     username = forms.CharField(max_length=40, label="User name")
     action = forms.ChoiceField(choices=[("grant", "Grant"), ("revoke", "Revoke")])

@@ -485,3 +485,16 @@ def orphan_pseud(*, name: str | None) -> Pseud:
     if pseud is None:
         pseud = Pseud.objects.create(user=orphans, name=name)
     return pseud
+
+
+def user_copy_keep(*, user: User, locked: User, field: str, ids: list[int]) -> list[int]:
+    """Keep one of the id lists the user row carries for the listings (`muted_ids`,
+    `excluded_tag_ids`) equal to `ids`, read from its rows inside the caller's transaction:
+    written to `locked` (the row the caller holds locked) when it changed, and set on `user`
+    (the caller's object, e.g. request.user) so the rest of the request sees it too."""
+    ids = sorted(ids)
+    if ids != list(getattr(locked, field) or []):
+        setattr(locked, field, ids)
+        locked.save(update_fields=[field])
+    setattr(user, field, ids)
+    return ids

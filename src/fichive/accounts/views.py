@@ -25,9 +25,9 @@ from fichive.accounts.forms import (
     ProfileForm,
     PseudEditForm,
     PseudForm,
+    RoleForm,
     SignupForm,
     SkinForm,
-    WranglerRoleForm,
 )
 from fichive.accounts.models import User
 from fichive.accounts.permissions import admin_required
@@ -254,7 +254,7 @@ def profile_edit(request: AuthedRequest, username: str) -> HttpResponse:
 @admin_required
 def wranglers(request: AuthedRequest) -> HttpResponse:
     """/admin/wranglers: who wrangles tags, and a form to grant or revoke the role."""
-    form = WranglerRoleForm(request.POST or None)
+    form = RoleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.cleaned_data["username"]
         if form.cleaned_data["action"] == "grant":

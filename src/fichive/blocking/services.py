@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from fichive.accounts.models import User
+from fichive.accounts.services import user_copy_keep
 from fichive.blocking.models import MAX_PER_USER, Block, Mute
 
 
@@ -56,14 +57,9 @@ def user_unblock(*, user: User, blocked: User) -> None:
 
 
 def _keep_copy(user: User, locked: User) -> list[int]:
-    """Write the Mute rows' ids into the locked row's `muted_ids`, and onto `user` (the
-    object the caller holds, e.g. request.user) so the rest of the request sees them."""
-    ids = sorted(Mute.objects.filter(muter_id=locked.pk).values_list("muted_id", flat=True))
-    if ids != list(locked.muted_ids or []):
-        locked.muted_ids = ids
-        locked.save(update_fields=["muted_ids"])
-    user.muted_ids = ids
-    return ids
+    """The Mute rows' ids into the user row's `muted_ids` copy (accounts.services)."""
+    return user_copy_keep(user=user, locked=locked, field="muted_ids", ids=list(
+        Mute.objects.filter(muter_id=locked.pk).values_list("muted_id", flat=True)))
 
 
 @transaction.atomic

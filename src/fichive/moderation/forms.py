@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django import forms
 
-from fichive.accounts.models import User
 from fichive.moderation.models import Report
 from fichive.moderation.services import DESCRIPTION_MAX, REASON_MAX, SUSPENSION_DAYS_MAX
 
@@ -61,17 +60,3 @@ class ActionForm(forms.Form):
         if data.get("action") == "suspend" and not data.get("days") and "days" not in self.errors:
             self.add_error("days", "Say for how many days to suspend.")
         return data
-
-
-class ModeratorRoleForm(forms.Form):
-    """A user name and which button was pressed: grant or revoke the moderator role."""
-
-    username = forms.CharField(max_length=40, label="User name")
-    action = forms.ChoiceField(choices=[("grant", "Grant"), ("revoke", "Revoke")])
-
-    def clean_username(self) -> User:
-        name = self.cleaned_data["username"].strip()
-        user = User.objects.filter(username__iexact=name, is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(f"There is no user named “{name}”.")
-        return user

@@ -13,13 +13,14 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from fichive.accounts.forms import RoleForm
 from fichive.accounts.models import User
 from fichive.accounts.permissions import admin_required, moderator_required
 from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.services import restriction_message
 from fichive.lib.visitors import address_hash
 from fichive.moderation import selectors, services
-from fichive.moderation.forms import ActionForm, ModeratorRoleForm, ReportForm
+from fichive.moderation.forms import ActionForm, ReportForm
 from fichive.moderation.models import Report
 from fichive.works.models import Work
 
@@ -215,7 +216,7 @@ def log(request: AuthedRequest) -> HttpResponse:
 @admin_required
 def moderators(request: AuthedRequest) -> HttpResponse:
     """/admin/moderators: who moderates, and a form to grant or revoke the role."""
-    form = ModeratorRoleForm(request.POST or None)
+    form = RoleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.cleaned_data["username"]
         if form.cleaned_data["action"] == "grant":

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from fichive.accounts.models import User
+from fichive.accounts.services import user_copy_keep
 from fichive.lib.cache import content_changed
 from fichive.search.services import search_index_works
 from fichive.tags.models import (
@@ -736,15 +737,10 @@ MAX_EXCLUSIONS = 200
 
 
 def _exclusions_copy(user: User, locked: User) -> list[int]:
-    """Write the TagExclusion rows' tag ids into the locked row's `excluded_tag_ids`, and
-    onto `user` (the caller's object) so the rest of the request sees them."""
-    ids = sorted(TagExclusion.objects.filter(user_id=locked.pk)
-                 .values_list("tag_id", flat=True))
-    if ids != list(locked.excluded_tag_ids or []):
-        locked.excluded_tag_ids = ids
-        locked.save(update_fields=["excluded_tag_ids"])
-    user.excluded_tag_ids = ids
-    return ids
+    """The TagExclusion rows' tag ids into the user row's `excluded_tag_ids` copy
+    (accounts.services)."""
+    return user_copy_keep(user=user, locked=locked, field="excluded_tag_ids", ids=list(
+        TagExclusion.objects.filter(user_id=locked.pk).values_list("tag_id", flat=True)))
 
 
 @transaction.atomic
