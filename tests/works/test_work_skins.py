@@ -185,6 +185,17 @@ def test_style_disable_turns_the_skin_off_for_the_visit(guest, skinned, url_of):
     assert '<p class="chat">' in html(response)
 
 
+def test_the_chapter_links_keep_the_skin_off_for_the_rest_of_the_visit(guest, skinned):
+    first, last = skinned.chapters.order_by("position")
+    page = html(guest.get(f"/works/{skinned.pk}/chapters/{first.pk}?style=disable"))
+    assert f'href="/works/{skinned.pk}/chapters/{last.pk}?style=disable"' in page  # Next
+    assert f"/works/{skinned.pk}?view_full_work=true&amp;style=disable" in page  # Entire Work
+    assert f'href="/works/{skinned.pk}/navigate?style=disable"' in page
+    # Links of a page with the skin on carry nothing.
+    page = html(guest.get(f"/works/{skinned.pk}/chapters/{first.pk}"))
+    assert f'href="/works/{skinned.pk}/chapters/{last.pk}"' in page
+
+
 def test_the_toggle_links_keep_the_full_work_view(guest, skinned):
     response = guest.get(f"/works/{skinned.pk}?view_full_work=true&junk=1")
     assert (f'href="/works/{skinned.pk}?view_full_work=true&amp;style=disable"'

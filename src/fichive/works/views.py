@@ -179,8 +179,8 @@ def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter]) 
         "show_work_notes": chapters[0].position == 1,
         "show_end_notes": chapters[-1].position == len(all_chapters),
         "downloads": adult.with_consent_kept(request, download_links(work)),
-        # Consent to this work's adult content given on this link, kept on its links.
-        "consent": adult.consent_query(request),
+        # What this link carries that the work's other links keep (_kept_query).
+        "kept": _kept_query(request),
         "series_lines": series_lines_of_work(request.user, work),
         **_skin_context(request, work),
     }
@@ -193,6 +193,16 @@ def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter]) 
 
 # The reading pages' parameters the creator's-style link keeps.
 _KEPT_PARAMETERS = ("view_full_work", "view_adult")
+
+
+def _kept_query(request: HttpRequest) -> str:
+    """The query string a work's chapter and index links keep from this link: consent to its
+    adult content (`view_adult=true`) and the work skin turned off or on for the visit
+    (`style=disable` / `style=creator`)."""
+    style = request.GET.get("style")
+    return "&".join(part for part in (
+        adult.consent_query(request),
+        f"style={style}" if style in ("disable", "creator") else "") if part)
 
 
 def _skin_context(request: HttpRequest, work: Work) -> dict:
@@ -253,7 +263,7 @@ def work_navigate(request: HttpRequest, work_id: int) -> HttpResponse:
     work = selectors.work_for_viewer(request.user, work_id)
     return render(request, "works/navigate.html",
                   {"work": work, "chapters": work.chapters.defer("content"),
-                   "consent": adult.consent_query(request)})
+                   "kept": _kept_query(request)})
 
 
 @csrf_exempt  # guests' notice pages are cached and shared: see adult.always_refused
