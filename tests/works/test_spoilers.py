@@ -59,12 +59,13 @@ def test_a_reader_who_hides_them_sees_warnings_and_tags_behind_a_control(
 ):
     for url in urls(dark_work):
         html = page(hiding_reader, url)
-        [warnings] = spoilers(html, "Show warnings")
-        assert VIOLENCE in warnings
-        [tags] = spoilers(html, "Show tags")
-        assert "Angst" in tags and "Secret Twist" in tags
-        # Nothing of them outside the controls in the blurb or meta block (the listings'
-        # filter sidebar still names tags to filter by); other tags stay in view.
+        # The blurb's or meta block's, and on listings the sidebar's.
+        warnings = spoilers(html, "Show warnings")
+        assert warnings and all(VIOLENCE in found for found in warnings)
+        tags = spoilers(html, "Show tags")
+        assert any("Angst" in found and "Secret Twist" in found for found in tags)
+        # Nothing of them outside the controls in the blurb or meta block; other tags stay
+        # in view.
         shown = "".join(re.findall(r'<li class="work blurb.*?</li>\n(?=<li|</ol>)'
                                    r'|<dl class="work meta.*?</dl>\n</div>', html, re.S))
         assert shown
@@ -73,12 +74,27 @@ def test_a_reader_who_hides_them_sees_warnings_and_tags_behind_a_control(
         assert "Mara" in outside
 
 
+def test_the_listing_sidebar_keeps_them_behind_the_control_too(hiding_reader, dark_work):
+    html = page(hiding_reader, "/works")
+    sidebar = html[html.index('<aside class="filters"'):]
+    sidebar = sidebar[:sidebar.index("</aside>")]
+    outside = re.sub(r'<details class="spoiler".*?</details>', "", sidebar, flags=re.S)
+    assert VIOLENCE not in outside and "Secret Twist" not in outside
+    assert "Original Work" in outside  # fandoms stay in view
+    assert '<details class="spoiler"><summary>Show warnings</summary>' in sidebar
+    # Filtering by one of them opens its group.
+    html = page(hiding_reader, "/works?exclude=Angst")
+    assert '<details class="spoiler" open><summary>Show tags</summary>' in html
+    # Other readers' sidebars are as before.
+    assert '<details class="spoiler"' not in page(Client(), "/works")
+
+
 def test_hiding_only_warnings_leaves_additional_tags_in_view(reader, dark_work):
     preferences_update(user=reader, hide_warnings=True)
     browser = Client()
     browser.force_login(reader)
     html = page(browser, "/works")
-    assert len(spoilers(html, "Show warnings")) == 1
+    assert len(spoilers(html, "Show warnings")) == 2  # the blurb's and the sidebar's
     assert spoilers(html, "Show tags") == []
     assert "Secret Twist" in html
 

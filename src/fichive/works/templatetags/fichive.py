@@ -84,6 +84,17 @@ def _hidden_tag_types(context: template.Context) -> frozenset[str]:
 
 
 @register.simple_tag(takes_context=True)
+def facet_spoiler(context: template.Context, group: Any) -> dict | None:
+    """For a sidebar's facet group of a tag type the visitor hides (warnings, additional
+    tags): the "Show warnings" / "Show tags" label its entries sit behind, and whether it
+    starts open (one of them is in the reader's filters); None otherwise."""
+    if group.type not in _hidden_tag_types(context):
+        return None
+    return {"label": blurbs.SHOW_HIDDEN[group.type],
+            "open": any(e.included or e.excluded for e in group.entries)}
+
+
+@register.simple_tag(takes_context=True)
 def spoiler_tag_list(context: template.Context, tags: Any, tag_type: str) -> str:
     """A work page's tags of one type, behind a "Show warnings" / "Show tags" control when
     the visitor's preferences hide that type."""
