@@ -19,7 +19,7 @@ from fichive.lib.logfilters import NoTracebackForClientErrors
 from fichive.series.services import series_add_work, series_create
 from fichive.tags.models import Tag
 from fichive.works import blurbs
-from tests.factories import WorkFactory
+from tests.factories import UserFactory, WorkFactory
 
 
 class Outline(HTMLParser):
@@ -109,6 +109,8 @@ GUEST_PAGES = [
     "/works/{work}?view_full_work=true", "/works/{work}/chapters/{chapter}",
     "/works/{work}/navigate", "/works/{work}/kudos", "/works/{work}/comments",
     "/works/{work}/bookmarks", "/bookmarks/{bookmark}", "/series/{series}", "/no-such-page",
+    "/about", "/tos", "/faq", "/invite_requests", "/report/work/{work}",
+    "/report/user/{author}",
 ]
 AUTHOR_PAGES = [
     "/works/new", "/works/import", "/users/alice/preferences", "/users/alice/works/drafts",
@@ -120,12 +122,21 @@ AUTHOR_PAGES = [
     "/series/{series}/manage", "/works/{work}/bookmarks/new", "/orphans/new",
     "/users/carol/works",  # someone else's page, logged in: 200
     "/users/carol/creatorships",  # a 403
+    "/users/alice/blocked", "/users/alice/muted", "/preferences/excluded-tags",
+    "/users/carol/block", "/users/carol/mute", "/users/alice/invitations",
+    "/users/alice/invitations/request", "/report/series/{series}",
+    "/report/bookmark/{bookmark}",
+]
+ADMIN_PAGES = [
+    "/moderation/", "/moderation/log", "/moderation/works/{work}", "/moderation/users/carol",
+    "/admin/moderators", "/admin/signups", "/admin/pages/about",
 ]
 
 
 def _check_page(client, site, path: str) -> None:
     url = path.format(work=site["work"].pk, chapter=site["chapter"].pk,
-                      bookmark=site["bookmark"].pk, series=site["series"].pk)
+                      bookmark=site["bookmark"].pk, series=site["series"].pk,
+                      author=site["work"].creatorships.first().pseud.user.pk)
     response = client.get(url)
     assert response.status_code in (200, 403, 404), (url, response.status_code)
     page = outline(response)
@@ -148,6 +159,13 @@ def test_every_guest_page_has_a_skip_link_landmarks_one_h1_and_labels(client, si
 def test_every_logged_in_page_has_a_skip_link_landmarks_one_h1_and_labels(
         client, author, site, path):
     client.force_login(author)
+    _check_page(client, site, path)
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_every_admin_and_moderator_page_has_a_skip_link_landmarks_one_h1_and_labels(
+        client, site, path):
+    client.force_login(UserFactory(username="root", is_staff=True))
     _check_page(client, site, path)
 
 

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from fichive.tags.models import Tag
+from fichive.works.models import Work
 from tests.browser.helpers import log_in
 from tests.factories import UserFactory, WorkFactory
 
@@ -89,6 +90,34 @@ def test_logged_in_pages_have_no_serious_axe_violations(browser, live_server, ar
     try:
         for path in ["/works/new", "/users/lampwright/preferences", "/",
                      f"/works/{archive.pk}", "/users/lampwright/works"]:
+            assert_accessible(page, path)
+    finally:
+        context.close()
+
+
+def test_issue_18s_pages_and_the_dark_skin_have_no_serious_axe_violations(
+        browser, live_server, archive):
+    """The adult-content notice, the archive's own pages, a report form and the moderation
+    queue; then the listing, search and work pages again in the dark skin (its contrast)."""
+    salt = Work.objects.get(title="Salt")  # Explicit: a guest gets the notice first
+    guest = browser.new_context(base_url=live_server.url)
+    try:
+        page = guest.new_page()
+        for path in [f"/works/{salt.pk}", "/about", "/faq", f"/report/work/{archive.pk}"]:
+            assert_accessible(page, path)
+        guest.add_cookies([{"name": "fichive_prefs", "value": "skin=dark",
+                            "url": live_server.url}])
+        for path in ["/works", "/works/search?q=lamp", f"/works/{archive.pk}"]:
+            assert_accessible(page, path)
+            assert page.locator("html").get_attribute("data-skin") == "dark"
+    finally:
+        guest.close()
+    keeper = UserFactory(username="keeper")
+    keeper.is_moderator = True
+    keeper.save(update_fields=["is_moderator"])
+    context, page = log_in(browser, live_server.url, "keeper")
+    try:
+        for path in ["/moderation/", "/moderation/log", f"/moderation/works/{archive.pk}"]:
             assert_accessible(page, path)
     finally:
         context.close()
