@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 
 from fichive.accounts.requests import AuthedRequest
+from fichive.apppasswords.auth import basic_auth
 from fichive.formats import exporters
 from fichive.formats.downloads import download_file
 from fichive.formats.forms import ImportForm
@@ -80,12 +81,14 @@ def _copies_shown(request: AuthedRequest, results: list[ImportResult]) -> dict[i
     return said
 
 
+@basic_auth
 def download(request: HttpRequest, work_id: int, filename: str) -> HttpResponse:
     """/downloads/<id>/<Title_slug>.<ext>: the work as a file, for whoever may read it (the
     same rule as its page: restricted works and drafts are 404 to those who can't see them,
     and a work that could have adult content shows the notice first, whose "Yes, continue"
     comes back here with `?view_adult=true`). The name before the extension is only for the
-    reader's file system; any name serves."""
+    reader's file system; any name serves. Reading apps may send an app password with HTTP
+    Basic (apppasswords.auth) to download restricted works."""
     extension = filename.rpartition(".")[2].lower()
     download_format = exporters.FORMATS.get(extension)
     if download_format is None or "." not in filename:

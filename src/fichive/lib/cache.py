@@ -21,9 +21,10 @@ status, headers and body Django sent):
 - `cached_for_guests` (a view decorator) serves every other guest, e.g. one with a session or
   a flash message cookie, from the same entries, and decides what may be stored: only guests'
   GET requests, with pages that nothing about the visitor went into (no flash messages, no
-  CSRF token, no cookie set), so restricted works, drafts and anything a logged-in user sees
-  never reach the cache. `GuestPageCacheMiddleware`, the outermost middleware, stores those
-  pages with the headers the other middleware gave them.
+  CSRF token, no cookie set, no Authorization header), so restricted works, drafts and
+  anything a logged-in user or an app with credentials sees never reach the cache.
+  `GuestPageCacheMiddleware`, the outermost middleware, stores those pages with the headers
+  the other middleware gave them.
 
 With Redis, each process also keeps the pages it served from Redis lately in its own memory
 (`_NearPages`) and serves them again without a round trip: every version change is published
@@ -495,7 +496,8 @@ def _load(key: str) -> StoredPage | None:
 def _guest_request(request: HttpRequest) -> bool:
     if request.method not in {"GET", "HEAD"} or not settings.FICHIVE_PAGE_CACHE:
         return False
-    if request.user.is_authenticated:
+    # Credentials (an app's HTTP Basic, fichive/apppasswords) may make the page someone's.
+    if request.user.is_authenticated or "HTTP_AUTHORIZATION" in request.META:
         return False
     # Flash messages are shown once to this visitor: don't serve or store a shared page.
     return len(get_messages(request)) == 0  # counting doesn't mark them as shown
@@ -504,6 +506,7 @@ def _guest_request(request: HttpRequest) -> bool:
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     return (
         request.method == "GET"
+        and "HTTP_AUTHORIZATION" not in request.META
         and response.status_code == 200
         and not response.streaming
         and len(response.content) <= MAX_PAGE_BYTES
