@@ -85,8 +85,11 @@ def test_malformed_credentials_are_refused(header, client, restricted):
     assert _refused(client.get(_epub(restricted), HTTP_AUTHORIZATION=header))
 
 
+WRONG_SECRET = "abcd-efgh-jkmn-pqrs-tuvw-xyz2"
+
+
 def test_a_wrong_or_revoked_app_password_is_refused(client, reader, kobo, restricted):
-    assert _refused(client.get(_epub(restricted), **basic("carol", "abcd-efgh-jkmn-pqrs-tuvw-xyz2")))
+    assert _refused(client.get(_epub(restricted), **basic("carol", WRONG_SECRET)))
     AppPassword.objects.filter(pk=kobo[0].pk).delete()
     assert _refused(client.get(_epub(restricted), **basic("carol", kobo[1])))
 
@@ -109,7 +112,7 @@ def test_a_suspended_user_may_still_read(client, reader, kobo, restricted):
 
 
 def test_failed_attempts_are_rate_limited_per_address(client, kobo, restricted):
-    wrong = basic("carol", "abcd-efgh-jkmn-pqrs-tuvw-xyz2")
+    wrong = basic("carol", WRONG_SECRET)
     for _ in range(FAILED_LOGINS.limit):
         assert client.get(_epub(restricted), **wrong).status_code == 401
 
