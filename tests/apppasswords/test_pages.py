@@ -155,3 +155,11 @@ def test_the_list_costs_the_same_queries_for_many_rows(reader_client, reader,
         app_password_create(user=reader, name=f"App {n}")
     with django_assert_num_queries(len(one.captured_queries)):
         reader_client.get(URL)
+
+
+def test_the_page_showing_a_new_secret_has_one_h1_and_labelled_fields(reader_client, kobo):
+    from tests.test_finish import outline
+
+    page = outline(reader_client.post(URL, {"name": "Thorium"}))
+    assert [level for level, _ in page.headings].count(1) == 1
+    assert not page.unlabelled()
