@@ -10,7 +10,7 @@ from fichive.accounts.models import User
 class AppPassword(models.Model):
     """One app password ("Kobo", "KOReader"). The secret is shown once when it is made; the
     row keeps its first characters (`lookup`, to find it without scanning) and the SHA-256 of
-    the whole secret (`digest`). The secret is 120 random bits, so a fast hash is as safe as a
+    the whole secret (`digest`). The secret is ~119 random bits, so a fast hash is as safe as a
     slow one against guessing, and it costs microseconds on every request an app makes."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE,
