@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("fichive.pages.urls")),
     path("", include("fichive.signups.urls")),
     path("", include("fichive.moderation.urls")),
+    path("", include("fichive.opds.urls")),
 ]
 
 handler404 = "fichive.views.not_found"
