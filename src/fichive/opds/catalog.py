@@ -263,9 +263,10 @@ def fandom_feed(request: HttpRequest, urls: Urls, tag: Tag) -> Feed:
     if tag.type == Tag.Type.FANDOM:
         children = (tag.children.filter(type__in=[Tag.Type.RELATIONSHIP, Tag.Type.CHARACTER],
                                         canonical=True)
-                    .order_by("type", "-uses", "key"))
+                    .order_by("-uses", "key"))
         kept: dict[str, int] = {}
-        for child in children:
+        # Relationships first, as a work's tags read.
+        for child in sorted(children, key=lambda t: t.type != Tag.Type.RELATIONSHIP):
             if kept.get(child.type, 0) >= FANDOM_CHILDREN:
                 continue
             kept[child.type] = kept.get(child.type, 0) + 1
@@ -318,7 +319,8 @@ def work_entry(urls: Urls, work: Work) -> Entry:
     tags_line = ", ".join(c.label for c in categories)
     if tags_line:
         content += f"<p>Tags: {escape(tags_line)}</p>"
-    links = [Link(urls.absolute(url) + "?" + CONSENT_QUERY, REL_ACQUISITION, fmt.content_type,
+    links = [Link(f"{urls.absolute(url)}{'&' if '?' in url else '?'}{CONSENT_QUERY}",
+                  REL_ACQUISITION, fmt.content_type.split(";")[0].strip(),
                   fmt.extension.upper())
              for fmt, url in download_links(work)]
     links.append(Link(urls.absolute(work.get_absolute_url()), "alternate", "text/html",
