@@ -15,6 +15,7 @@ from fichive.formats.own import work_urn
 from fichive.series.services import series_add_work, series_create
 from fichive.tags.services import tag_make_canonical, tag_set_media, tag_set_parents
 from tests.factories import WorkFactory
+from tests.formats.exporters.conftest import epubcheck
 from tests.opds.conftest import (
     ACQUISITION,
     NAVIGATION,
@@ -195,3 +196,14 @@ def test_a_navigation_feed_lists_every_media_category(guest, naruto):
 
     assert "Anime & Manga" in entry_titles(media)
     assert all(link.get("type") == NAVIGATION for link in media.findall("a:entry/a:link", NS))
+
+
+def test_the_epub_a_catalog_entry_links_passes_epubcheck(guest, naruto, tmp_path):
+    root = feed_of(guest.get("/opds/tags/Naruto/works"), "acquisition")
+    href = root.find("a:entry/a:link[@type='application/epub+zip']", NS).get("href")
+    download = guest.get(local(href))
+    path = tmp_path / "ramen.epub"
+    path.write_bytes(b"".join(download.streaming_content) if download.streaming
+                     else download.content)
+
+    epubcheck(path)

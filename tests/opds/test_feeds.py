@@ -70,7 +70,7 @@ def test_facets_offer_sorts_completion_and_ratings_with_the_active_one_marked(gu
     assert "sort=kudos" in mature and "complete=yes" in mature
     rated = feed_of(guest.get(local(mature)), "acquisition")
     assert entry_titles(rated) == ["Done"]
-    assert rated.find(f"a:link[@title='Mature']", NS).get(
+    assert rated.find("a:link[@title='Mature']", NS).get(
         f"{{{NS['opds']}}}activeFacet") == "true"
 
 
