@@ -71,7 +71,7 @@ def _entry(parent: etree._Element, entry: Entry) -> None:
         _sub(element, _a("summary"), entry.summary, type="text")
     if entry.content_html:
         _sub(element, _a("content"), entry.content_html, type="html")
-    for link in entry.links:
+    for link in (*entry.links, *entry.images):
         _link(element, link)
 
 

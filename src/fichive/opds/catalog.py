@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 import lxml.html
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 
@@ -38,6 +39,10 @@ REL_ACQUISITION = "http://opds-spec.org/acquisition/open-access"
 REL_FACET = "http://opds-spec.org/facet"
 REL_SORT_NEW = "http://opds-spec.org/sort/new"
 REL_SORT_POPULAR = "http://opds-spec.org/sort/popular"
+REL_THUMBNAIL = "http://opds-spec.org/image/thumbnail"
+# Works have no covers: the archive's icon stands in where a client needs an image (OPDS 2.0
+# publications must have one).
+THUMBNAIL = ("img/favicon-180.png", "image/png")
 # Child tags of a fandom offered as further navigation, per type.
 FANDOM_CHILDREN = 30
 
@@ -95,6 +100,7 @@ class Entry:
     words: int | None = None
     chapters: str = ""
     series: list[str] = field(default_factory=list)
+    images: list[Link] = field(default_factory=list)
 
 
 @dataclass
@@ -330,6 +336,7 @@ def work_entry(urls: Urls, work: Work) -> Entry:
         published=_midnight(work.published), issued=work.published, language=work.language,
         summary=_plain(work.summary), content_html=content, categories=categories,
         links=links, words=work.word_count, chapters=work.chapters_display, series=series,
+        images=[Link(urls.absolute(static(THUMBNAIL[0])), REL_THUMBNAIL, THUMBNAIL[1])],
     )
 
 
@@ -349,17 +356,20 @@ def _with(href: str, query: QueryDict, **values: str) -> str:
 
 
 def acquisition_feed(request: HttpRequest, urls: Urls, *, key: str, title: str, href: str,
-                     works: QuerySet[Work], filters: listing.Filters, tag: Tag | None = None,
-                     everything: bool = True, up: Link | None = None) -> Feed:
+                     query: QueryDict, works: QuerySet[Work], filters: listing.Filters,
+                     tag: Tag | None = None, everything: bool = True,
+                     up: Link | None = None) -> Feed:
     """A page of works through works.listing (the visitor's mutes and saved exclusions
-    applied), with pagination, facets and the new/popular sorts."""
+    applied), with pagination, facets and the new/popular sorts; `query` is the feed's
+    query string (links to other pages and facets keep it)."""
     taggings = selectors.taggings_listed_for(request.user) if everything else None
     result = listing.listing_build(works=works, filters=filters, under=tag, taggings=taggings,
                                    viewer=request.user)
     page = result.page
-    query = _query_without(request.GET, "page")
+    asked = query
+    query = _query_without(asked, "page")
     feed = Feed(id=f"urn:fichive:{archive_id()}:opds:{key}", title=title, kind=ACQUISITION,
-                updated=_now(), links=urls.common(_with(href, request.GET), ACQUISITION),
+                updated=_now(), links=urls.common(_with(href, asked), ACQUISITION),
                 pagination=Pagination(page.number, page.paginator.num_pages, result.total,
                                       listing.PER_PAGE),
                 messages=result.messages())

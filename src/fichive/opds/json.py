@@ -58,7 +58,9 @@ def _publication(entry: Entry) -> dict[str, Any]:
         metadata["numberOfPages"] = max(1, entry.words // 300)
     if entry.series:
         metadata["belongsTo"] = {"series": [{"name": s} for s in entry.series]}
-    return {"metadata": metadata, "links": [_link(link) for link in entry.links]}
+    return {"metadata": metadata, "links": [_link(link) for link in entry.links],
+            "images": [{"href": image.href, "type": image.type, "width": 180, "height": 180}
+                       for image in entry.images]}
 
 
 def feed_json(feed: Feed) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 
 from fichive.opds import atom, catalog
 from fichive.opds.catalog import ACQUISITION, NAVIGATION, Feed, Urls
@@ -72,12 +72,13 @@ def tag(request: HttpRequest, tag_name: str, version: int = 1) -> HttpResponse:
 
 
 def _works_feed(request: HttpRequest, urls: Urls, *, key: str, title: str, href: str,
-                **kwargs: object) -> HttpResponse:
-    form = listing.ListingForm.from_query(request.GET)
+                query: QueryDict | None = None, **kwargs: object) -> HttpResponse:
+    query = request.GET if query is None else query
+    form = listing.ListingForm.from_query(query)
     if not form.is_valid():
         return _bad_request(form.error_list(), urls)
     feed = catalog.acquisition_feed(request, urls, key=key, title=title, href=href,
-                                    filters=form.filters(), **kwargs)  # type: ignore[arg-type]
+                                    query=query, filters=form.filters(), **kwargs)  # type: ignore[arg-type]
     return _respond(feed, urls)
 
 
@@ -97,8 +98,12 @@ def search(request: HttpRequest, version: int = 1) -> HttpResponse:
     """The OpenSearch template's target: the archive's query language, as an acquisition
     feed."""
     urls = Urls(request, version)
-    q = request.GET.get("q", "").strip()
-    return _works_feed(request, urls, key="search", href=urls.feed("search"),
+    query = request.GET.copy()
+    if "query" in query and "q" not in query:
+        # OPDS 2.0 apps fill the templated link's `query` (search{?query}).
+        query["q"] = query.pop("query")[0]
+    q = query.get("q", "").strip()
+    return _works_feed(request, urls, key="search", href=urls.feed("search"), query=query,
                        title=f"Search: {q}" if q else "Search",
                        works=selectors.works_listed_for(request.user))
 
