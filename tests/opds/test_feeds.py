@@ -163,3 +163,23 @@ def test_reverse_names_of_both_versions():
     assert reverse("opds:root") == "/opds/"
     assert reverse("opds:v2-root") == "/opds/v2/"
     assert Client  # the test client is what reading apps stand in for
+
+
+def test_guests_feeds_come_from_the_page_cache_until_the_works_change(author, reader):
+    WorkFactory(author=author, title="First")
+    guest = Client()
+    assert guest.get("/opds/works")["X-Fichive-Cache"] == "miss"
+    assert guest.get("/opds/works")["X-Fichive-Cache"] == "hit"
+    WorkFactory(author=author, title="Members", restricted=True)
+    WorkFactory(author=author, title="Second")
+
+    fresh = guest.get("/opds/works")
+
+    assert fresh["X-Fichive-Cache"] == "miss"
+    assert entry_titles(feed_of(fresh, "acquisition")) == ["Second", "First"]
+    logged_in = Client()
+    logged_in.force_login(reader)
+    response = logged_in.get("/opds/works")
+    assert "X-Fichive-Cache" not in response
+    assert sorted(entry_titles(feed_of(response, "acquisition"))) == ["First", "Members",
+                                                                      "Second"]

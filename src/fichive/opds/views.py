@@ -1,5 +1,6 @@
 """The OPDS catalog's views: parse the query string, build the feed (catalog.py), write it as
-OPDS 1.2 Atom (/opds/…) or OPDS 2.0 JSON (/opds/v2/…)."""
+OPDS 1.2 Atom (/opds/…) or OPDS 2.0 JSON (/opds/v2/…). Guests' feeds are kept in the page
+cache like guests' listing pages (retired by the same changes); a logged-in reader's never."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 
+from fichive.lib.cache import cached_for_guests
 from fichive.opds import atom, catalog
 from fichive.opds.catalog import ACQUISITION, NAVIGATION, Feed, Urls
 from fichive.opds.json import OPDS2_TYPE, feed_json
@@ -39,16 +41,19 @@ def _not_found(text: str, urls: Urls) -> HttpResponse:
     return HttpResponse(text, status=404, content_type="text/plain;charset=utf-8")
 
 
+@cached_for_guests()
 def root(request: HttpRequest, version: int = 1) -> HttpResponse:
     urls = Urls(request, version)
     return _respond(catalog.root_feed(request, urls), urls)
 
 
+@cached_for_guests()
 def media(request: HttpRequest, version: int = 1) -> HttpResponse:
     urls = Urls(request, version)
     return _respond(catalog.media_feed(request, urls), urls)
 
 
+@cached_for_guests()
 def media_fandoms(request: HttpRequest, slug: str, version: int = 1) -> HttpResponse:
     urls = Urls(request, version)
     try:
@@ -63,6 +68,7 @@ def _tag(tag_name: str) -> Tag | None:
     return None if tag is None else (tag.merger or tag)
 
 
+@cached_for_guests()
 def tag(request: HttpRequest, tag_name: str, version: int = 1) -> HttpResponse:
     urls = Urls(request, version)
     found = _tag(tag_name)
@@ -82,6 +88,7 @@ def _works_feed(request: HttpRequest, urls: Urls, *, key: str, title: str, href:
     return _respond(feed, urls)
 
 
+@cached_for_guests()
 def works(request: HttpRequest, version: int = 1) -> HttpResponse:
     """Every work the visitor may see, filtered and sorted by the listing's parameters."""
     urls = Urls(request, version)
@@ -94,6 +101,7 @@ def works(request: HttpRequest, version: int = 1) -> HttpResponse:
                        works=selectors.works_listed_for(request.user))
 
 
+@cached_for_guests()
 def search(request: HttpRequest, version: int = 1) -> HttpResponse:
     """The OpenSearch template's target: the archive's query language, as an acquisition
     feed."""
@@ -108,6 +116,7 @@ def search(request: HttpRequest, version: int = 1) -> HttpResponse:
                        works=selectors.works_listed_for(request.user))
 
 
+@cached_for_guests()
 def tag_works(request: HttpRequest, tag_name: str, version: int = 1) -> HttpResponse:
     urls = Urls(request, version)
     found = _tag(tag_name)
@@ -141,6 +150,7 @@ me_subscriptions = _personal("subscriptions", "Subscriptions")
 me_bookmarks = _personal("bookmarks", "Bookmarks")
 
 
+@cached_for_guests()
 def opensearch(request: HttpRequest, version: int = 1) -> HttpResponse:
     urls = Urls(request, 1)
     return HttpResponse(atom.opensearch_description(urls.feed("search")),
