@@ -101,7 +101,10 @@ def test_new_and_popular_sort_links(guest, author):
     ("/opds/fandoms/not-a-media", 404, "No such media"),
     ("/opds/v2/works?sort=sideways", 400, "is not a sort"),
     ("/opds/v2/tags/Nope/works", 404, "No such tag"),
-    ("/opds/works?include=" + "%00", 0, ""),
+    ("/opds/works?include=%00", 400, "NUL"),
+    ("/opds/works?exclude=a%00b", 400, "NUL"),
+    ("/opds/tags/a%00b", 404, "No such tag"),
+    ("/opds/tags/a%00b/works", 404, "No such tag"),
     ("/opds/works?language=xx-nope", 400, "language"),
 ])
 def test_bad_input_is_answered_plainly_never_with_a_500(guest, work, url, status, says):
