@@ -207,3 +207,13 @@ def test_the_epub_a_catalog_entry_links_passes_epubcheck(guest, naruto, tmp_path
                      else download.content)
 
     epubcheck(path)
+
+
+def test_a_tag_with_a_slash_lives_at_its_escaped_catalog_address(guest, author):
+    WorkFactory(author=author, title="Two Together", relationships=["Kirk/Spock"])
+
+    nav = feed_of(guest.get("/opds/tags/Kirk*s*Spock"), "navigation")
+    href = entry_link(nav, "All works in Kirk/Spock")
+
+    assert local(href) == "/opds/tags/Kirk*s*Spock/works"
+    assert entry_titles(feed_of(guest.get(local(href)), "acquisition")) == ["Two Together"]
