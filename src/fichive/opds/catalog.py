@@ -171,10 +171,10 @@ def _midnight(day: datetime.date | None) -> datetime.datetime | None:
     return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
 
 
-def _nav_entry(urls: Urls, key: str, title: str, href: str, kind: str, text: str = "",
-               rel: str = "subsection") -> Entry:
+def _nav_entry(urls: Urls, key: str, title: str, href: str, kind: str,
+               text: str = "") -> Entry:
     return Entry(id=f"urn:fichive:{archive_id()}:opds:{key}", title=title, updated=_now(),
-                 text=text, links=[Link(href, rel, urls.type[kind])])
+                 text=text, links=[Link(href, "subsection", urls.type[kind])])
 
 
 # --------------------------------------------------------------------------------------------
@@ -215,8 +215,7 @@ def root_feed(request: HttpRequest, urls: Urls) -> Feed:
                                    "fandoms' characters and relationships."))
     feed.entries.append(_nav_entry(urls, "search", "Search", urls.feed("search"), ACQUISITION,
                                    "Search every work with the archive's query language "
-                                   "(add ?q= to the address, or use your app's search).",
-                                   rel="search"))
+                                   "(add ?q= to the address, or use your app's search)."))
     if request.user.is_authenticated:
         for key, title, text in PERSONAL_FEEDS:
             feed.entries.append(_nav_entry(urls, f"me-{key}", title, urls.feed(f"me-{key}"),

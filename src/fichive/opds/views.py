@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryD
 
 from fichive.lib.cache import cached_for_guests
 from fichive.opds import atom, catalog
-from fichive.opds.catalog import ACQUISITION, NAVIGATION, Feed, Urls
+from fichive.opds.catalog import NAVIGATION, Feed, Urls
 from fichive.opds.json import OPDS2_TYPE, feed_json
 from fichive.tags.models import Tag, tag_from_url, tag_key
 from fichive.works import listing, selectors
@@ -161,5 +161,3 @@ def opensearch(request: HttpRequest, version: int = 1) -> HttpResponse:
     return HttpResponse(atom.opensearch_description(urls.feed("search")),
                         content_type=catalog.OPENSEARCH_TYPE + ";charset=utf-8")
 
-
-__all__ = ["ACQUISITION"]
