@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from fichive.formats.own import work_urn
+from fichive.tags.services import tag_make_canonical, tag_set_media
 from tests.factories import WorkFactory
-from tests.opds.conftest import OPEN_ACCESS, local
+from tests.opds.conftest import OPEN_ACCESS, local, tag
 
 OPDS2 = "application/opds+json"
 # Where `npm install --ignore-scripts r2-opds-js@1.0.47` put its node_modules.
@@ -125,3 +126,27 @@ def test_readiums_parser_reads_both_versions(kind, prefix, client, author, tmp_p
     assert any(link["type"] == "application/epub+zip" and OPEN_ACCESS in link["rel"]
                for link in publication["links"])
     assert {"Sort by", "Completion", "Rating"} <= {f["title"] for f in works["facets"]}
+
+
+def test_walk_the_json_catalog_from_the_root_to_a_download(guest, author, wrangler):
+    WorkFactory(author=author, title="Tea & <Biscuits>", fandoms=["Cosy Tales"])
+    fandom = tag("Cosy Tales")
+    tag_make_canonical(actor=wrangler, tag=fandom)
+    tag_set_media(actor=wrangler, fandom=fandom, media="Books & Literature")
+
+    def follow(data: dict, title: str) -> dict:
+        href = next(n["href"] for n in data["navigation"] if n["title"] == title)
+        return feed2(guest.get(local(href)))
+
+    books = follow(follow(feed2(guest.get("/opds/v2/")), "Browse by fandom"),
+                   "Books & Literature")
+    works = follow(follow(books, "Cosy Tales"), "All works in Cosy Tales")
+    publication = works["publications"][0]
+    assert publication["metadata"]["title"] == "Tea & <Biscuits>"
+    epub = next(link["href"] for link in publication["links"]
+                if link.get("type") == "application/epub+zip")
+
+    download = guest.get(local(epub))
+
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith("application/epub+zip")
