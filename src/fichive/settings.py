@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "fichive.signups",
     "fichive.moderation",
     "fichive.apppasswords",
+    "fichive.opds",
     "django_tasks",
     "django_tasks_db",
 ]

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("fichive.signups.urls")),
     path("", include("fichive.moderation.urls")),
     path("", include("fichive.apppasswords.urls")),
+    path("", include("fichive.opds.urls")),
 ]
 
 handler404 = "fichive.views.not_found"
