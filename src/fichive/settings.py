@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "fichive.pages",
     "fichive.signups",
     "fichive.moderation",
+    "fichive.feeds",
     "django_tasks",
     "django_tasks_db",
 ]
