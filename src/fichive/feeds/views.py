@@ -48,7 +48,7 @@ def _feed(request: HttpRequest, works: QuerySet[Work], *, title: str, page_url: 
     form = listing.ListingForm.from_query(data)
     if not form.is_valid():
         return _plain_error("This feed can't be made: "
-                            + " ".join(str(m) for m in form.error_list))
+                            + " ".join(form.error_list()))
     result = listing.listing_build(works=works, filters=form.filters(), under=tag,
                                    taggings=taggings, viewer=request.user, facets=False)
     absolute = request.build_absolute_uri("/").rstrip("/")

@@ -603,7 +603,7 @@ def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
         return response
     last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
     return get_conditional_response(request, etag=response.get("ETag"),
-                                    last_modified=last_modified, response=response)
+                                    last_modified=last_modified, response=response) or response
 
 
 def not_modified(if_none_match: str | None, if_modified_since: str | None,
