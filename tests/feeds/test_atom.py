@@ -369,15 +369,16 @@ def test_a_tag_feed_costs_a_fixed_number_of_queries(client, archive, author, rea
                                                     django_assert_num_queries, settings):
     settings.FICHIVE_PAGE_CACHE = False
     client.force_login(reader)
-    # Session, user, tag, count, the page's works, their tags, creators, gifts and series;
-    # the count and the page's ids are kept a few minutes (listing.TaggedWorks), not here.
+    # Session, user, tag, count, the page's blurbs (two: blurbs.blurbs_of) and their
+    # publication dates; the count and the page's ids are kept a few minutes
+    # (listing.TaggedWorks), not here.
     cache.clear()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         client.get("/tags/Lighthouses/feed.atom")
     for n in range(5):
         WorkFactory(author=author, title=f"More Light {n}", freeforms=["Lighthouses"])
     cache.clear()
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(7):
         response = client.get("/tags/Lighthouses/feed.atom")
     assert len(_parsed(response).entries) == 9
 

@@ -142,25 +142,46 @@ def content_html(blurb: Blurb, absolute: str) -> str:
     return "".join(parts)
 
 
-def entry_of(work: Work, *, absolute: str, authority: str) -> dict[str, Any]:
-    """The feed item of one work (with its blurb data prefetched:
-    listing.works_with_blurb_data). `absolute` is the scheme and host links start with."""
-    blurb = blurb_of(work)
+def entries_of(objects: Sequence[Work | Blurb], *, absolute: str,
+               authority: str) -> list[dict[str, Any]]:
+    """The feed items of a listing page's works: blurbs (blurbs.blurbs_of, the cheap read
+    feeds ask listing_build for) or model instances with their blurb data (a search's page,
+    listing.works_with_blurb_data). Blurbs carry no publication date: those are read in one
+    query. `absolute` is the scheme and host links start with."""
+    blurbs: list[Blurb] = []
+    published: dict[int, datetime.date | None] = {}
+    for item in objects:
+        if isinstance(item, Work):
+            blurbs.append(blurb_of(item))
+            published[item.pk] = item.published
+        else:
+            blurbs.append(item)
+    missing = [blurb.id for blurb in blurbs if blurb.id not in published]
+    if missing:
+        published.update(Work.objects.filter(pk__in=missing).values_list("id", "published"))
+    return [entry_of(blurb, published.get(blurb.id), absolute=absolute, authority=authority)
+            for blurb in blurbs]
+
+
+def entry_of(blurb: Blurb, published: datetime.date | None, *, absolute: str,
+             authority: str) -> dict[str, Any]:
+    """The feed item of one work."""
     authors = [Author(name if name == username else f"{name} ({username})",
                       absolute + reverse("accounts:dashboard", args=[username]))
                for name, username in blurb.creators] or [Author(ANONYMOUS)]
-    updated = _midnight(work.updated or work.published)
+    updated = _midnight(blurb.updated or published)
     return {
-        "title": work.title,
-        "link": absolute + work_url(work.pk),
-        "description": html_to_text(work.summary) if work.summary else "",
-        "unique_id": tag_uri(authority, f"works/{work.pk}"),
+        "title": blurb.title,
+        "link": absolute + work_url(blurb.id),
+        "description": html_to_text(blurb.summary) if blurb.summary else "",
+        "unique_id": tag_uri(authority, f"works/{blurb.id}"),
         "updateddate": updated,
-        "pubdate": _midnight(work.published) or updated,
+        "pubdate": _midnight(published) or updated,
         "authors": authors,
         "content": content_html(blurb, absolute),
         "tag_categories": [(name, tag_uri(authority, f"tag-types/{tag_type}"),
-                        f"{Tag.Type(tag_type).label}: {name}") for tag_type, name in blurb.tags],
+                            f"{Tag.Type(tag_type).label}: {name}")
+                           for tag_type, name in blurb.tags],
     }
 
 

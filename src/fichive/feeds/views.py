@@ -20,12 +20,12 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 
 from fichive.accounts.selectors import user_by_name
-from fichive.feeds.atom import CONTENT_TYPE, entry_of, feed_render, id_authority, tag_uri
+from fichive.feeds.atom import CONTENT_TYPE, entries_of, feed_render, id_authority, tag_uri
 from fichive.lib.cache import cached_for_guests, listings_changed_at
 from fichive.series.selectors import series_for_viewer
 from fichive.tags.models import Tag, tag_from_url, tag_key
 from fichive.works import listing, selectors
-from fichive.works.blurbs import tag_url
+from fichive.works.blurbs import blurbs_of, tag_url
 from fichive.works.models import FilterTagging, Work
 
 # Feeds list by date updated unless the query string asks for another sort.
@@ -50,7 +50,8 @@ def _feed(request: HttpRequest, works: QuerySet[Work], *, title: str, page_url: 
         return _plain_error("This feed can't be made: "
                             + " ".join(form.error_list()))
     result = listing.listing_build(works=works, filters=form.filters(), under=tag,
-                                   taggings=taggings, viewer=request.user, facets=False)
+                                   taggings=taggings, fetch=blurbs_of, viewer=request.user,
+                                   facets=False)
     absolute = request.build_absolute_uri("/").rstrip("/")
     authority = id_authority(request)
     changed = listings_changed_at()
@@ -60,8 +61,8 @@ def _feed(request: HttpRequest, works: QuerySet[Work], *, title: str, page_url: 
         feed_url=request.build_absolute_uri(), feed_id=tag_uri(authority, request.get_full_path()
                                                                 .lstrip("/")),
         subtitle=f"{title}, newest first, on {site}.",
-        entries=[entry_of(work, absolute=absolute, authority=authority)
-                 for work in result.page.object_list],
+        entries=entries_of(list(result.page.object_list), absolute=absolute,
+                           authority=authority),
         empty_updated=changed)
     response = HttpResponse(body, content_type=CONTENT_TYPE)
     response["ETag"] = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
