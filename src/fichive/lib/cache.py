@@ -32,6 +32,11 @@ from memory; a lost subscription empties that memory.
 
 If the cache can't be reached, pages are rendered as if there were none.
 
+A page that carries validators (ETag, Last-Modified: the Atom feeds) keeps them when served
+from the cache by either path, and a request whose If-None-Match or If-Modified-Since matches
+them is answered 304 Not Modified: by the fast path from the stored headers, and on the Django
+side by `GuestPageCacheMiddleware` once the page is stored.
+
 A page that shows a work's text to a guest counts a hit on the work (fichive/readings). The
 view counts the first one; it marks the page (`count_read_on`), which is stored with the
 work's id, and every later guest served the page from the cache, by either path, is counted
