@@ -155,9 +155,27 @@ def test_every_feed_is_well_formed_atom(guest, archive, name):
     entries = root.findall(f"{ATOM}entry")
     assert entries
     for entry in entries:
-        for required in ("id", "title", "updated", "published", "author", "content", "link"):
-            assert entry.find(f"{ATOM}{required}") is not None, required
+        for once in ("id", "title", "updated", "published", "content"):  # RFC 4287, 4.1.2
+            assert len(entry.findall(f"{ATOM}{once}")) == 1, once
+        for date in ("updated", "published"):
+            datetime.datetime.fromisoformat(entry.find(f"{ATOM}{date}").text)
+        assert entry.findall(f"{ATOM}author/{ATOM}name")
+        assert entry.find(f"{ATOM}link[@rel='alternate']").get("href").startswith("http://")
+        assert all(c.get("term") for c in entry.findall(f"{ATOM}category"))
     assert _parsed(response).entries
+
+
+def test_titles_tags_and_summaries_are_text_not_markup(guest, db, author):
+    WorkFactory(author=author, title="<b>Bold & Brave</b>", freeforms=["Fire & Ice"],
+                summary="<p>Safe <script>alert(1)</script>text.</p>")
+    response = guest.get("/tags/Fire%20&%20Ice/feed.atom")
+    etree.fromstring(response.content)  # well-formed
+    entry = _parsed(response).entries[0]
+    assert entry.title == "<b>Bold & Brave</b>"
+    assert "Fire & Ice" in {tag.term for tag in entry.tags}
+    content = entry.content[0].value
+    assert ">Fire &amp; Ice</a>" in content
+    assert "<script" not in content and "alert(1)" not in entry.summary
 
 
 def test_an_anonymous_work_reads_anonymous_and_never_names_its_creator(guest, archive):
@@ -336,6 +354,26 @@ def test_a_guests_second_poll_is_served_from_the_cache(guest, archive, name,
     assert second["Last-Modified"] == first["Last-Modified"]
     with django_assert_num_queries(0):
         assert guest.get(url, headers={"If-None-Match": first["ETag"]}).status_code == 304
+
+
+@pytest.mark.usefixtures("cache_backend")
+def test_a_conditional_poll_that_renders_the_feed_still_stores_it(guest, archive,
+                                                                  django_assert_num_queries):
+    url = "/tags/Lighthouses/feed.atom"
+    first = guest.get(url)
+    cache.clear()  # the stored page aged out; nothing changed
+    again = guest.get(url, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    with django_assert_num_queries(0):
+        assert guest.get(url).content == first.content
+
+
+def test_a_head_request_gets_the_validators_without_a_body(guest, archive):
+    first = guest.get("/tags/Lighthouses/feed.atom")
+    head = guest.head("/tags/Lighthouses/feed.atom")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head["ETag"] == first["ETag"]
 
 
 @pytest.mark.usefixtures("cache_backend")
