@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "fichive.moderation",
     "fichive.apppasswords",
     "fichive.opds",
+    "fichive.feeds",
     "django_tasks",
     "django_tasks_db",
 ]

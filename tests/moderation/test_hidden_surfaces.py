@@ -136,6 +136,10 @@ LISTED = {
     "all bookmarks": "/bookmarks",
     "reader's gifts": "/users/carol/gifts",
     "API listing": "/api/v1/works",
+    "tag feed": "/tags/Lighthouses/feed.atom",
+    "search feed": "/works/search/feed.atom?q=lantern",
+    "creator's feed": f"/users/{CREATOR}/works/feed.atom",
+    "series feed": "/series/{s}/feed.atom",
 }
 # Readers' own pages (only the reader opens them).
 READERS_OWN = {

@@ -115,6 +115,9 @@ SURFACES: dict[str, tuple[str, Reader]] = {
     "reader's inbox": ("/users/carol/inbox", _get),
     "API work": ("/api/v1/works/{w}", _get),
     "API listing": ("/api/v1/works", _get),
+    "tag feed": ("/tags/Lighthouses/feed.atom", _get),
+    "search feed": ("/works/search/feed.atom?q=lantern", _get),
+    "the creator's feed": (f"/users/{USERNAME}/works/feed.atom", _get),
     "HTML download": ("/downloads/{w}/story.html", _get),
     "TXT download": ("/downloads/{w}/story.txt", _get),
     "EPUB download": ("/downloads/{w}/story.epub", _epub_text),
@@ -131,12 +134,12 @@ ROWS: list[tuple[str, str, str]] = [
         "work page", "whole work", "chapter page", "chapter index", "home", "all works",
         "sorted by creator", "tag listing", "search", "work's bookmarks", "reader's bookmarks",
         "all bookmarks", "reader's gifts", "API work", "API listing", "HTML download",
-        "TXT download", "EPUB download", "PDF download")),
+        "TXT download", "EPUB download", "PDF download", "tag feed", "search feed")),
     *((surface, "reader", "anonymous") for surface in (
         "reader's history", "reader's subscriptions", "reader's inbox")),
     *((surface, viewer, "unlisted") for viewer in ("guest", "reader") for surface in (
         "search by creator name", "search by pseud name", "the creator's works",
-        "the creator's dashboard")),
+        "the creator's dashboard", "the creator's feed")),
     ("people search count", "guest", "0 works"),
     ("people search count", "reader", "0 works"),
     *((surface, "creator", "own") for surface in (

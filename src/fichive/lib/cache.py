@@ -33,6 +33,11 @@ from memory; a lost subscription empties that memory.
 
 If the cache can't be reached, pages are rendered as if there were none.
 
+A page that carries validators (ETag, Last-Modified: the Atom feeds) keeps them when served
+from the cache by either path, and a request whose If-None-Match or If-Modified-Since matches
+them is answered 304 Not Modified: by the fast path from the stored headers, and on the Django
+side by `GuestPageCacheMiddleware` once the page is stored.
+
 A page that shows a work's text to a guest counts a hit on the work (fichive/readings). The
 view counts the first one; it marks the page (`count_read_on`), which is stored with the
 work's id, and every later guest served the page from the cache, by either path, is counted
@@ -43,6 +48,7 @@ while the page is served).
 from __future__ import annotations
 
 import contextlib
+import datetime
 import hashlib
 import json
 import logging
@@ -70,6 +76,8 @@ from django.db import transaction
 from django.dispatch import Signal, receiver
 from django.http import HttpRequest, HttpResponse
 from django.http.cookie import parse_cookie
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_etags, parse_http_date_safe
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -176,6 +184,15 @@ def tag_listings_version(tag_ids: Iterable[int]) -> str:
     `tag_ids`), not every listing's, so a busy archive keeps its other tags' counts."""
     keys = [GLOBAL, *(_tag_version_key(tag_id) for tag_id in sorted(set(tag_ids)))]
     return ":".join(str(version) for version in _versions(keys).values())
+
+
+def listings_changed_at() -> datetime.datetime:
+    """When anything a listing shows last changed: the newest of the versions listings are
+    stored under (each is the millisecond it was made; one the cache lost counts as made
+    now). Feeds send it as Last-Modified."""
+    versions = _versions([GLOBAL, LISTINGS]).values()
+    made = max(version >> _RANDOM_BITS for version in versions) / 1000
+    return datetime.datetime.fromtimestamp(made, tz=datetime.UTC)
 
 
 def work_version(work_id: int) -> str | None:
@@ -531,6 +548,9 @@ def cached_for_guests(
             stored = _load(_page_key(request))
             if stored is not None:
                 response = HttpResponse(stored.body, content_type=stored.content_type())
+                for name, value in stored.headers:  # what conditional requests compare
+                    if name.lower() in _VALIDATORS:
+                        response[name] = value
                 response[CACHE_HEADER] = "hit"
                 if stored.read_of is not None and request.method == "GET":
                     guest_read.send(StoredPage, meta=request.META, work_id=stored.read_of)
@@ -554,7 +574,10 @@ def cached_for_guests(
 
 class GuestPageCacheMiddleware:
     """Stores the pages `cached_for_guests` chose, as the other middleware finished them (so
-    the fast path replays every header); first in MIDDLEWARE."""
+    the fast path replays every header); first in MIDDLEWARE. A page that carries an ETag or
+    Last-Modified (the feeds) is then answered 304 Not Modified to a request whose
+    If-None-Match or If-Modified-Since it matches, after it was stored: a client polling with
+    validators still fills the cache for the others."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -563,16 +586,50 @@ class GuestPageCacheMiddleware:
         response = self.get_response(request)
         versions = request.META.pop(_TO_STORE, None)
         read_of = request.META.pop(_READ_OF, None)
-        if versions is None or not _storable(request, response):
-            return response
-        try:
-            _pages().save(_page_key(request), versions, StoredPage.of(response, read_of),
-                          settings.FICHIVE_PAGE_CACHE_SECONDS)
-        except Exception:
-            logger.exception("The page cache couldn't be written")
-        else:
-            response[CACHE_HEADER] = "miss"
+        if versions is not None and _storable(request, response):
+            try:
+                _pages().save(_page_key(request), versions, StoredPage.of(response, read_of),
+                              settings.FICHIVE_PAGE_CACHE_SECONDS)
+            except Exception:
+                logger.exception("The page cache couldn't be written")
+            else:
+                response[CACHE_HEADER] = "miss"
+        return _conditional(request, response)
+
+
+# The headers conditional requests compare, kept with a stored page and given back with it.
+_VALIDATORS = frozenset({"etag", "last-modified"})
+# What a 304 repeats of the page it stands for (RFC 9110, 15.4.5).
+_NOT_MODIFIED_KEEPS = frozenset({"etag", "last-modified", "cache-control", "expires", "vary",
+                                 "content-location", "date"})
+
+
+def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """The response, or 304 when the request's validators match the page's (GET, HEAD)."""
+    if (request.method not in {"GET", "HEAD"} or response.status_code != 200
+            or not (response.has_header("ETag") or response.has_header("Last-Modified"))):
         return response
+    last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    return get_conditional_response(request, etag=response.get("ETag"),
+                                    last_modified=last_modified, response=response) or response
+
+
+def not_modified(if_none_match: str | None, if_modified_since: str | None,
+                 headers: Iterable[tuple[str, str]]) -> bool:
+    """Whether a GET's validators match a stored page's headers (If-None-Match, by weak
+    comparison, decides when sent; If-Modified-Since only without it)."""
+    found = {name.lower(): value for name, value in headers}
+    etag, modified = found.get("etag"), found.get("last-modified")
+    if if_none_match:
+        if etag is None:
+            return False
+        wanted = parse_etags(if_none_match)
+        return "*" in wanted or etag.removeprefix("W/") in {
+            tag.removeprefix("W/") for tag in wanted}
+    if if_modified_since and modified:
+        since, changed = parse_http_date_safe(if_modified_since), parse_http_date_safe(modified)
+        return since is not None and changed is not None and changed <= since
+    return False
 
 
 # --------------------------------------------------------------------------- WSGI side
@@ -644,6 +701,12 @@ def guests_fast_path(application: Callable[..., Iterable[bytes]]) -> Callable[..
         page = _replayable(environ)
         if page is None:
             return application(environ, start_response)
+        if not_modified(environ.get("HTTP_IF_NONE_MATCH"), environ.get("HTTP_IF_MODIFIED_SINCE"),
+                        page.headers):
+            start_response("304 Not Modified", [
+                *((name, value) for name, value in page.headers
+                  if name.lower() in _NOT_MODIFIED_KEEPS), (CACHE_HEADER, "hit")])
+            return []
         start_response(page.status, [*page.headers, (CACHE_HEADER, "hit")])
         if environ["REQUEST_METHOD"] == "HEAD":
             return []

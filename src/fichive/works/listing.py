@@ -737,7 +737,7 @@ class Listing:
 def listing_build(
     *, works: QuerySet[Work], filters: Filters, under: Tag | None = None,
     taggings: QuerySet[FilterTagging] | None = None, fetch: Fetch = works_with_blurb_data,
-    viewer: Viewer = None,
+    viewer: Viewer = None, facets: bool = True,
 ) -> Listing:
     """A page of the visitor's works under the filters, with the sidebar counts.
 
@@ -752,7 +752,7 @@ def listing_build(
     are left out as if added to `exclude`, unless the filters turn them off; the listing
     then also says how many works they hid. A fixed number of queries: tag names (if any
     were given), count, page, its tags and creators, facets, and with saved exclusions the
-    count without them.
+    count without them. `facets` False leaves the sidebar counts out (feeds show none).
     """
     tags = tags_resolve(include=filters.include, exclude=filters.exclude)
     saved = excluded_tag_ids(viewer)
@@ -766,12 +766,12 @@ def listing_build(
                                         taggings=taggings, fetch=fetch)
     paginator = Paginator(object_list, PER_PAGE)
     page = page_of(paginator, filters.page)
-    facets = (facets_count(counted, total=paginator.count,
+    counts = (facets_count(counted, total=paginator.count,
                            key=object_list.key() if isinstance(object_list, TaggedWorks)
                            else None,
                            matches=object_list.matches_sql
                            if isinstance(object_list, RankedWorks) else None)
-              if paginator.count else {t: [] for t, _ in FACET_TYPES})
+              if paginator.count and facets else {t: [] for t, _ in FACET_TYPES})
     if query.has_text:
         _mark_matches(list(page.object_list), query)
     hidden = 0
@@ -781,7 +781,7 @@ def listing_build(
         unsaved, _ = _object_list(works=works, filters=filters, tags=tags.without_saved(),
                                   under=under, taggings=taggings, fetch=fetch, ranked=False)
         hidden = max(0, _kept_count(unsaved) - paginator.count)
-    return Listing(filters=filters, tags=tags, page=page, facets=facets,
+    return Listing(filters=filters, tags=tags, page=page, facets=counts,
                    hidden_by_saved=hidden, has_saved=bool(saved))
 
 
