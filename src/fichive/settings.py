@@ -120,6 +120,8 @@ MIDDLEWARE = [
     # Outermost: stores guests' pages with every header the others add (fichive/lib/cache.py).
     "fichive.lib.cache.GuestPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # An address holding NUL gets a plain 400 (PostgreSQL can't take it in text).
+    "fichive.lib.requestguard.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
