@@ -10,19 +10,15 @@ middleware and fast path). Guests' feeds are kept like guests' listing pages
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
-from django.utils.http import http_date
 
 from fichive.accounts.selectors import user_by_name
 from fichive.apppasswords.auth import basic_auth
 from fichive.feeds.atom import CONTENT_TYPE, entries_of, feed_render, id_authority, tag_uri
-from fichive.lib.cache import cached_for_guests, listings_changed_at
+from fichive.lib.cache import cached_for_guests, listings_changed_at, with_feed_validators
 from fichive.series.selectors import series_for_viewer
 from fichive.tags.models import Tag, tag_from_url, tag_key
 from fichive.works import listing, selectors
@@ -65,12 +61,7 @@ def _feed(request: HttpRequest, works: QuerySet[Work], *, title: str, page_url: 
         entries=entries_of(list(result.page.object_list), absolute=absolute,
                            authority=authority),
         empty_updated=changed)
-    response = HttpResponse(body, content_type=CONTENT_TYPE)
-    response["ETag"] = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-    response["Last-Modified"] = http_date(changed.timestamp())
-    # What a reading app's credentials (app passwords) would change.
-    patch_vary_headers(response, ["Authorization"])
-    return response
+    return with_feed_validators(HttpResponse(body, content_type=CONTENT_TYPE))
 
 
 @basic_auth

@@ -76,8 +76,8 @@ from django.db import transaction
 from django.dispatch import Signal, receiver
 from django.http import HttpRequest, HttpResponse
 from django.http.cookie import parse_cookie
-from django.utils.cache import get_conditional_response
-from django.utils.http import parse_etags, parse_http_date_safe
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date, parse_etags, parse_http_date_safe
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
@@ -193,6 +193,17 @@ def listings_changed_at() -> datetime.datetime:
     versions = _versions([GLOBAL, LISTINGS]).values()
     made = max(version >> _RANDOM_BITS for version in versions) / 1000
     return datetime.datetime.fromtimestamp(made, tz=datetime.UTC)
+
+
+def with_feed_validators(response: HttpResponse) -> HttpResponse:
+    """A feed's validators for clients that poll (Atom feeds, the OPDS catalog): an ETag
+    digesting the document, Last-Modified from listings_changed_at, and Vary: Authorization
+    (an app password changes what it shows). Conditional requests then get 304 (the
+    middleware below and the fast path)."""
+    response["ETag"] = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+    response["Last-Modified"] = http_date(listings_changed_at().timestamp())
+    patch_vary_headers(response, ["Authorization"])
+    return response
 
 
 def work_version(work_id: int) -> str | None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 
 from fichive.apppasswords.auth import basic_auth
-from fichive.lib.cache import cached_for_guests
+from fichive.lib.cache import cached_for_guests, with_feed_validators
 from fichive.opds import atom, catalog
 from fichive.opds.catalog import NAVIGATION, Feed, Urls
 from fichive.opds.json import OPDS2_TYPE, feed_json
@@ -21,11 +21,12 @@ REALM = 'Basic realm="Fichive catalog", charset="UTF-8"'
 
 
 def _respond(feed: Feed, urls: Urls) -> HttpResponse:
+    """The feed in the asked format, with the validators polling apps send back (304s)."""
     if urls.version == 2:
-        return JsonResponse(feed_json(feed), content_type=OPDS2_TYPE,
-                            json_dumps_params={"ensure_ascii": False})
-    return HttpResponse(atom.feed_atom(feed), content_type=catalog.kind_type(feed.kind)
-                        + ";charset=utf-8")
+        return with_feed_validators(JsonResponse(feed_json(feed), content_type=OPDS2_TYPE,
+                                                 json_dumps_params={"ensure_ascii": False}))
+    return with_feed_validators(HttpResponse(
+        atom.feed_atom(feed), content_type=catalog.kind_type(feed.kind) + ";charset=utf-8"))
 
 
 def _bad_request(messages: list[str], urls: Urls) -> HttpResponse:
