@@ -15,7 +15,6 @@ Requests go through Django's test client (its own cost is part of every figure).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -24,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from inprocess import django_setup, ms
+from inprocess import django_setup, ms, report
 
 
 def main() -> int:
@@ -47,10 +46,7 @@ def main() -> int:
     finally:
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
+    report(result, args.json)
     return 0
 
 

@@ -1,11 +1,13 @@
-"""What the in-process bench scripts (fanout.py, stats.py) share: Django set up on a fresh
-or given archive, migrated, and milliseconds rounded for their reports."""
+"""What the in-process bench scripts (fanout.py, stats.py, readers.py, feeds.py) share: Django
+set up on a fresh or given archive, migrated; milliseconds rounded and the JSON report."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 
@@ -24,6 +26,15 @@ def django_setup(data_dir: Path | None) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+def report(result: dict[str, Any], json_path: Path | None) -> None:
+    """Print a script's result as JSON, and write it to `json_path` when one was given."""
+    text = json.dumps(result, indent=2) + "\n"
+    if json_path:
+        json_path.parent.mkdir(parents=True, exist_ok=True)
+        json_path.write_text(text)
+    print(text, end="")
 
 
 def ms(seconds: float) -> float:

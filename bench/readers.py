@@ -17,7 +17,6 @@ On an existing archive it adds its own reader (readersbench_reader) and removes 
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import re
@@ -29,7 +28,7 @@ import time
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from inprocess import django_setup, ms
+from inprocess import django_setup, ms, report
 
 PREFIX = "readersbench_"
 MUTES = 20
@@ -63,10 +62,7 @@ def main() -> int:
     finally:
         if temp is not None and not args.keep:
             shutil.rmtree(temp, ignore_errors=True)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
+    report(result, args.json)
     return 0
 
 

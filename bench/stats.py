@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import os
 import shutil
 import statistics
@@ -30,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from inprocess import django_setup, ms
+from inprocess import django_setup, ms, report
 
 PREFIX = "statsbench_"
 
@@ -58,10 +57,7 @@ def main() -> int:
     finally:
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result, indent=2))
+    report(result, args.json)
     return 0
 
 
