@@ -146,3 +146,37 @@ def test_a_restricted_works_cached_pdf_never_reaches_guests(cache_backend, restr
     assert client.get(url)["X-Fichive-Cache"] == "hit"
     client.logout()
     assert sent_to_log_in(client.get(url))
+
+
+def _epub_url(work) -> str:
+    return f"/downloads/{work.pk}/x.epub"
+
+
+def test_a_download_resumes_from_a_byte_range(work, client):
+    whole = client.get(_epub_url(work))
+    assert whole.status_code == 200 and whole["Accept-Ranges"] == "bytes"
+    body = whole.content
+    size = len(body)
+    part = client.get(_epub_url(work), HTTP_RANGE="bytes=100-")
+    assert part.status_code == 206
+    assert part["Content-Range"] == f"bytes 100-{size - 1}/{size}"
+    assert part.content == body[100:]
+    assert part["Content-Disposition"] == whole["Content-Disposition"]
+    middle = client.get(_epub_url(work), HTTP_RANGE="bytes=10-19")
+    assert middle.status_code == 206 and middle.content == body[10:20]
+    tail = client.get(_epub_url(work), HTTP_RANGE="bytes=-30")
+    assert tail.status_code == 206 and tail.content == body[-30:]
+
+
+@pytest.mark.parametrize("asked", ["bytes=5-2", "lines=1-2", "bytes=1-2,4-5", "bytes=-",
+                                   "nonsense"])
+def test_a_range_it_cannot_read_gets_the_whole_file(work, client, asked):
+    response = client.get(_epub_url(work), HTTP_RANGE=asked)
+    assert response.status_code == 200
+    assert response.content[:2] == b"PK"
+
+
+def test_a_range_past_the_end_is_416(work, client):
+    size = len(client.get(_epub_url(work)).content)
+    response = client.get(_epub_url(work), HTTP_RANGE=f"bytes={size}-")
+    assert response.status_code == 416 and response["Content-Range"] == f"bytes */{size}"

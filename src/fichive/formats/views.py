@@ -16,6 +16,7 @@ from fichive.formats import exporters
 from fichive.formats.downloads import download_file
 from fichive.formats.forms import ImportForm
 from fichive.formats.services import ImportResult, works_import
+from fichive.lib.ranges import with_byte_range
 from fichive.works import selectors
 from fichive.works.adult import adult_notice
 
@@ -88,7 +89,7 @@ def download(request: HttpRequest, work_id: int, filename: str) -> HttpResponse:
     and a work that could have adult content shows the notice first, whose "Yes, continue"
     comes back here with `?view_adult=true`). The name before the extension is only for the
     reader's file system; any name serves. Reading apps may send an app password with HTTP
-    Basic (apppasswords.auth) to download restricted works."""
+    Basic (apppasswords.auth) to download restricted works, and resume with `Range`."""
     extension = filename.rpartition(".")[2].lower()
     download_format = exporters.FORMATS.get(extension)
     if download_format is None or "." not in filename:
@@ -105,4 +106,4 @@ def download(request: HttpRequest, work_id: int, filename: str) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     if cached:
         response["X-Fichive-Cache"] = cached
-    return response
+    return with_byte_range(request, response)
