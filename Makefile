@@ -49,6 +49,7 @@ BENCH_DB ?= sqlite
 BENCH_ARGS ?=
 bench: install
 	$(BIN)/python bench/run.py --works $(BENCH_WORKS) --db $(BENCH_DB) $(BENCH_ARGS)
+	$(BIN)/python bench/feeds.py --json bench/results/feeds.json
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
