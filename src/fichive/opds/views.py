@@ -89,9 +89,6 @@ def tag(request: HttpRequest, tag_name: str, version: int = 1) -> HttpResponse:
 def _works_feed(request: HttpRequest, urls: Urls, *, key: str, title: str, href: str,
                 query: QueryDict | None = None, **kwargs: object) -> HttpResponse:
     query = request.GET if query is None else query
-    if any("\x00" in value for values in query.lists() for value in values[1]):
-        # (the listing's tag name fields let NUL through, which PostgreSQL refuses)
-        return _bad_request(["An address can't contain NUL characters."], urls)
     form = listing.ListingForm.from_query(query)
     if not form.is_valid():
         return _bad_request(form.error_list(), urls)
