@@ -4,14 +4,16 @@ backends (local memory and Redis) and a read replica alias (the data dir: tests/
 from __future__ import annotations
 
 import copy
+import datetime
 import importlib
 from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.utils import timezone
 
-from tests.factories import UserFactory, WorkFactory
+from tests.factories import UserFactory, WorkFactory, user_with
 from tests.redis_server import SKIP_REASON, forget_prefix, key_prefix, redis_server
 
 
@@ -118,6 +120,32 @@ def reader(db):
 @pytest.fixture
 def stranger(db):
     return UserFactory(username="dave")
+
+
+@pytest.fixture
+def wrangler(db):
+    return user_with("wendy", is_wrangler=True)
+
+
+@pytest.fixture
+def moderator(db):
+    return user_with("mona", is_moderator=True)
+
+
+@pytest.fixture
+def admin(db):
+    return user_with("root", is_staff=True)
+
+
+@pytest.fixture
+def suspended(db):
+    return user_with("sus", suspended_until=timezone.now() + datetime.timedelta(days=3),
+                     suspension_reason="Spamming comment threads")
+
+
+@pytest.fixture
+def banned(db):
+    return user_with("gone", banned=True, ban_reason="Harassing other users")
 
 
 @pytest.fixture

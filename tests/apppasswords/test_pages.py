@@ -12,19 +12,12 @@ from django.utils import timezone
 from fichive.apppasswords.models import AppPassword
 from fichive.apppasswords.services import MAX_PER_USER, app_password_create
 from tests.apppasswords.conftest import basic
-from tests.factories import UserFactory
+from tests.factories import UserFactory, user_with
 from tests.works.helpers import html
 
 URL = "/users/carol/app-passwords"
 
 
-def _user(username: str, **fields):
-    user = UserFactory(username=username)
-    for name, value in fields.items():
-        setattr(user, name, value)
-    if fields:
-        user.save(update_fields=list(fields))
-    return user
 
 
 def test_guests_are_sent_to_log_in(client, reader):
@@ -36,8 +29,8 @@ def test_guests_are_sent_to_log_in(client, reader):
 @pytest.mark.parametrize("who", ["stranger", "moderator", "admin"])
 def test_only_the_owner_sees_the_page(who, client, reader, kobo):
     other = {"stranger": lambda: UserFactory(username="dave"),
-             "moderator": lambda: _user("mona", is_moderator=True),
-             "admin": lambda: _user("root", is_staff=True)}[who]()
+             "moderator": lambda: user_with("mona", is_moderator=True),
+             "admin": lambda: user_with("root", is_staff=True)}[who]()
     client.force_login(other)
     assert client.get(URL).status_code == 403
     assert client.post(URL, {"name": "Theirs"}).status_code == 403

@@ -8,23 +8,6 @@ from django.test import Client
 
 from fichive.accounts.models import User
 from fichive.comments import ratelimit
-from tests.factories import UserFactory
-
-
-@pytest.fixture
-def moderator(db) -> User:
-    user = UserFactory(username="mona")
-    user.is_moderator = True
-    user.save(update_fields=["is_moderator"])
-    return user
-
-
-@pytest.fixture
-def admin(db) -> User:
-    user = UserFactory(username="root")
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
 
 
 @pytest.fixture

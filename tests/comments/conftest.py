@@ -10,15 +10,7 @@ from fichive.comments import ratelimit
 from fichive.comments.models import Comment
 from fichive.comments.services import comment_post
 from fichive.works.models import Work
-from tests.factories import UserFactory, WorkFactory
-
-
-@pytest.fixture
-def admin(db) -> User:
-    user = UserFactory(username="root")
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    return user
+from tests.factories import WorkFactory
 
 
 @pytest.fixture

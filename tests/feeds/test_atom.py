@@ -25,7 +25,7 @@ from fichive.tags.models import Tag
 from fichive.tags.services import tag_add_meta, tag_exclusion_add, tag_make_synonym
 from fichive.works.models import FilterTagging, Work
 from fichive.works.services import ChapterText, chapter_add
-from tests.factories import UserFactory, WorkFactory
+from tests.factories import UserFactory, WorkFactory, user_with
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -45,7 +45,7 @@ class Archive:
 def archive(db, author, co_author) -> Archive:
     """alice's works in "Lighthouses" (open, restricted, draft, hidden, anonymous) and one of
     bob's tagged "Angst" too; a series of alice's open, restricted and anonymous works."""
-    moderator = _user("mona", is_moderator=True)
+    moderator = user_with("mona", is_moderator=True)
     common = {"freeforms": ["Lighthouses"], "fandoms": ["Original Work"]}
     open_work = WorkFactory(author=author, title="The Keeper's Lamp", expected_chapters=None,
                             summary="<p>A keeper &amp; her <em>lamp</em>.</p>",
@@ -67,12 +67,6 @@ def archive(db, author, co_author) -> Archive:
                    series_id=series.pk)
 
 
-def _user(username: str, **flags: object):
-    user = UserFactory(username=username)
-    for name, value in flags.items():
-        setattr(user, name, value)
-    user.save(update_fields=list(flags))
-    return user
 
 
 @pytest.fixture
@@ -262,8 +256,8 @@ def test_guests_get_only_open_posted_works(guest, archive, name):
 def test_logged_in_users_also_get_restricted_works_never_drafts_or_hidden(
         archive, author, reader, name, role):
     users = {"reader": reader, "creator": author,
-             "moderator": _user("mod", is_moderator=True),
-             "admin": _user("root", is_staff=True, is_superuser=True)}
+             "moderator": user_with("mod", is_moderator=True),
+             "admin": user_with("root", is_staff=True, is_superuser=True)}
     titles = _titles(_client(users[role]).get(_url(name, archive)))
     # alice's own feed shows her her anonymous work (still reading "Anonymous").
     own = {"Nameless Light"} if (name, role) == ("user", "creator") else set()

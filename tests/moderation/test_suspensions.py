@@ -21,7 +21,7 @@ from fichive.kudos.services import kudos_leave
 from fichive.series.services import series_create
 from fichive.works.models import Chapter, Work
 from fichive.works.services import ChapterText, WorkMeta, chapter_add, work_create, work_post
-from tests.factories import PASSWORD, WorkFactory
+from tests.factories import PASSWORD, WorkFactory, user_with
 from tests.works.helpers import work_form
 
 REASON = "Spamming comment threads"
@@ -70,9 +70,7 @@ def test_every_posting_service_refuses_a_suspended_user(suspended, work):
 
 
 def test_a_suspended_creator_cannot_post_a_draft_or_add_chapters(db, login):
-    from tests.moderation.conftest import _user
-
-    creator = _user("writer")
+    creator = user_with("writer")
     draft = WorkFactory(author=creator, post=False)
     posted = WorkFactory(author=creator)
     creator.suspended_until = timezone.now() + datetime.timedelta(days=1)

@@ -10,9 +10,7 @@ import pytest
 from django.test import Client
 from lxml import etree
 
-from fichive.accounts.models import User
 from fichive.tags.models import Tag
-from tests.factories import UserFactory
 
 ATOM = "http://www.w3.org/2005/Atom"
 OPDS = "http://opds-spec.org/2010/catalog"
@@ -80,28 +78,6 @@ def entry_link(root: etree._Element, title: str, rel: str = "subsection") -> str
     raise AssertionError(f"no entry “{title}” in {entry_titles(root)}")
 
 
-def _user(username: str, **flags: object) -> User:
-    user = UserFactory(username=username)
-    for name, value in flags.items():
-        setattr(user, name, value)
-    if flags:
-        user.save(update_fields=list(flags))
-    return user
-
-
-@pytest.fixture
-def wrangler(db) -> User:
-    return _user("wendy", is_wrangler=True)
-
-
-@pytest.fixture
-def moderator(db) -> User:
-    return _user("mona", is_moderator=True)
-
-
-@pytest.fixture
-def admin(db) -> User:
-    return _user("root", is_staff=True)
 
 
 @pytest.fixture

@@ -5,23 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import UserFactory
 from tests.inbox.conftest import Mailbox, smtp_server
 
 __all__ = ["Mailbox", "smtp_server"]
-
-
-@pytest.fixture
-def admin(db):
-    return UserFactory(username="root", is_staff=True)
-
-
-@pytest.fixture
-def moderator(db):
-    user = UserFactory(username="mona")
-    user.is_moderator = True
-    user.save(update_fields=["is_moderator"])
-    return user
 
 
 @pytest.fixture

@@ -9,15 +9,7 @@ from django.test import Client
 from fichive.accounts.services import user_create
 from fichive.tags.models import Tag
 from fichive.tags.services import tags_find_or_create
-from tests.factories import PASSWORD, UserFactory
-
-
-@pytest.fixture
-def wrangler(db):
-    user = UserFactory(username="wendy")
-    user.is_wrangler = True
-    user.save(update_fields=["is_wrangler"])
-    return user
+from tests.factories import PASSWORD
 
 
 @pytest.fixture
