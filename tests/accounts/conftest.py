@@ -1,12 +1,6 @@
-"""Fixtures of the account tests: those of the sign-up tests (mail, admin, policies)."""
+"""Fixtures of the account tests: those of the sign-up tests (mail, policies); the roles
+(admin, moderator) are shared ones (tests/conftest.py)."""
 
-from tests.signups.conftest import (
-    Mailbox,
-    admin,
-    closed,
-    invite_only,
-    moderator,
-    smtp_server,
-)
+from tests.signups.conftest import Mailbox, closed, invite_only, smtp_server
 
-__all__ = ["Mailbox", "admin", "closed", "invite_only", "moderator", "smtp_server"]
+__all__ = ["Mailbox", "closed", "invite_only", "smtp_server"]

@@ -1,5 +1,5 @@
-"""Fixtures of the sign-up tests: the loopback SMTP server of the inbox tests, an admin and a
-moderator, and the archive switched to a sign-up policy."""
+"""Fixtures of the sign-up tests: the loopback SMTP server of the inbox tests and the archive
+switched to a sign-up policy (the roles, admin and moderator, are shared: tests/conftest.py)."""
 
 from __future__ import annotations
 
