@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
+
+from tests.inbox.conftest import Mailbox
+from tests.ports import free_port
 
 CHROMIUM = Path(os.environ.get("FICHIVE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -48,3 +53,22 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def mailbox(settings, live_server) -> Iterator[Mailbox]:
+    """The archive's mail goes to an SMTP server on loopback; links in it to the live server."""
+    box = Mailbox()
+    port = free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_TIMEOUT = 10
+    settings.FICHIVE_SITE_URL = live_server.url
+    try:
+        yield box
+    finally:
+        controller.stop()

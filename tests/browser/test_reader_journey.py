@@ -6,37 +6,14 @@ the mail (read back from a real SMTP server on loopback), whose link opens the n
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from aiosmtpd.controller import Controller
 from playwright.sync_api import expect
 
 from fichive.lib.tasks import run_pending_tasks
 from fichive.readings.buffer import reads
 from tests.browser.helpers import log_in
 from tests.factories import UserFactory, WorkFactory
-from tests.inbox.conftest import Mailbox
-from tests.ports import free_port
-
-
-@pytest.fixture
-def mailbox(settings, live_server) -> Iterator[Mailbox]:
-    """The archive's mail goes to an SMTP server on loopback; links in it to the live server."""
-    box = Mailbox()
-    port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_TIMEOUT = 10
-    settings.FICHIVE_SITE_URL = live_server.url
-    try:
-        yield box
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

@@ -4,37 +4,14 @@ a real SMTP server on loopback), follows its link and signs up, accepting the te
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-import pytest
-from aiosmtpd.controller import Controller
 from playwright.sync_api import expect
 
 from fichive.signups.services import invitations_send
-from tests.inbox.conftest import Mailbox
-from tests.ports import free_port
 
 
-@pytest.fixture
-def invite_mailbox(settings, live_server) -> Iterator[Mailbox]:
-    box = Mailbox()
-    port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_TIMEOUT = 10
-    settings.FICHIVE_SITE_URL = live_server.url
+def test_join_the_queue_get_mail_and_sign_up(page, live_server, mailbox, settings):
     settings.FICHIVE_SIGNUP = "invite"
-    try:
-        yield box
-    finally:
-        controller.stop()
-
-
-def test_join_the_queue_get_mail_and_sign_up(page, live_server, invite_mailbox):
     page.goto("/")
     page.get_by_role("link", name="Sign up").click()
     expect(page.get_by_text("Sign-ups are by invitation.")).to_be_visible()
@@ -43,7 +20,7 @@ def test_join_the_queue_get_mail_and_sign_up(page, live_server, invite_mailbox):
     expect(page.get_by_text("heron@example.org is number 1 in the queue.")).to_be_visible()
 
     assert invitations_send(count=5).sent == 1  # the day's sending (or an admin's "send now")
-    (message,) = invite_mailbox.to("heron@example.org")
+    (message,) = mailbox.to("heron@example.org")
     link = re.search(r"(http\S+/signup/\S+)", message.get_content()).group(1)
 
     page.goto(link)
