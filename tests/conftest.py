@@ -28,6 +28,8 @@ def _forget_local() -> None:
     # Only local memory: a Redis the tests share is cleaned by key prefix (cache_backend).
     if isinstance(caches["default"], LocMemCache):
         cache.clear()
+    # Rate limits count in their own store (a diskcache in the run's data dir).
+    caches["ratelimit"].clear()
 
 
 @pytest.fixture(autouse=True)
@@ -70,13 +72,12 @@ def redis_url() -> Iterator[str]:
 
 @pytest.fixture
 def redis_cache(settings, redis_url) -> Iterator[str]:
-    """The default cache on a real Redis, under a key prefix of this test's own."""
+    """The default cache and the rate limits' on a real Redis, under a key prefix of this
+    test's own (as settings.py sets them up when FICHIVE_REDIS_URL is set)."""
     prefix = key_prefix()
-    settings.CACHES = {"default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": redis_url,
-        "KEY_PREFIX": prefix,
-    }}
+    redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    settings.CACHES = {**settings.CACHES, "default": {**redis, "KEY_PREFIX": prefix},
+                       "ratelimit": {**redis, "KEY_PREFIX": f"{prefix}:rl"}}
     try:
         yield prefix
     finally:

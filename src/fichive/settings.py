@@ -133,6 +133,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Guests following a link to a restricted work go to the login page (works/selectors.py).
     "fichive.works.middleware.RestrictedWorkLoginMiddleware",
+    # A reached rate limit (RateLimited) is answered 429 with Retry-After (lib/ratelimit.py).
+    "fichive.lib.ratelimit.RateLimitedMiddleware",
     # A suspended or banned user's refused post gets a page saying why (moderation app).
     "fichive.moderation.middleware.AccountRestrictedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -261,6 +263,19 @@ else:
         "LOCATION": "fichive",
         "OPTIONS": {"MAX_ENTRIES": 1000},
     }}
+# Rate limits (fichive/lib/ratelimit.py, django-ratelimit) count in a cache every worker
+# process and command shares: Redis when configured, else a diskcache store (SQLite, atomic
+# increments) in the data dir.
+if FICHIVE_REDIS_URL:
+    CACHES["ratelimit"] = {**CACHES["default"],
+                           "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + ":rl"}
+else:
+    CACHES["ratelimit"] = {"BACKEND": "diskcache.DjangoCache",
+                           "LOCATION": str(DATA_DIR / "ratelimits"),
+                           "OPTIONS": {"size_limit": 64 * 1024 * 1024}}
+RATELIMIT_USE_CACHE = "ratelimit"
+# A broken cache lets actions through rather than refusing everyone.
+RATELIMIT_FAIL_OPEN = True
 # Guests' rendered pages (works, chapters, listings; fichive/lib/cache.py). On by default only
 # with Redis: a process's local memory doesn't hear of changes made by other worker processes
 # or by `fichive` commands, so turn it on without Redis only for a single-process server.

@@ -222,7 +222,7 @@ def test_many_works_changed_at_once():
 @pytest.fixture
 def unreachable_cache(settings) -> None:
     closed_port = free_port()
-    settings.CACHES = {"default": {
+    settings.CACHES = {**settings.CACHES, "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": f"redis://127.0.0.1:{closed_port}/0",
     }}

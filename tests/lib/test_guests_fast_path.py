@@ -307,7 +307,8 @@ def test_off_when_the_page_cache_is_off(settings, two_chapters):
 
 
 def test_off_without_redis(settings, two_chapters):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    settings.CACHES = {**settings.CACHES,
+                       "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                                    "LOCATION": "fast-path-test"}}
     url = _chapter_url(two_chapters)
     call(url)
@@ -319,7 +320,7 @@ def test_off_without_redis(settings, two_chapters):
 def test_pages_still_render_while_redis_is_down(settings, two_chapters, caplog):
     url = _chapter_url(two_chapters)
     call(url)
-    settings.CACHES = {"default": {
+    settings.CACHES = {**settings.CACHES, "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
     }}

@@ -353,7 +353,7 @@ def test_a_drain_another_process_holds_is_left_to_it(tale, today):
 
 
 def test_with_redis_down_hits_go_straight_to_the_database(settings, tale, caplog, today):
-    settings.CACHES = {"default": {
+    settings.CACHES = {**settings.CACHES, "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
     }}

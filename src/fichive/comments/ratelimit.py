@@ -22,9 +22,9 @@ def keys_for(*, user_id: int | None, address_hash: str) -> list[str]:
 
 def over_limit(keys: list[str]) -> bool:
     """Whether any of these counters has reached LIMIT in its current window."""
-    return ratelimit.over_limit(keys, limit=LIMIT)
+    return ratelimit.over_limit(keys, limit=LIMIT, window=WINDOW_SECONDS)
 
 
 def record(keys: list[str]) -> None:
-    """Count one comment against each counter; the first starts the window."""
-    ratelimit.record(keys, window=WINDOW_SECONDS)
+    """Count one comment against each counter."""
+    ratelimit.record(keys, limit=LIMIT, window=WINDOW_SECONDS)

@@ -1,19 +1,37 @@
-"""How often one person may do something: small counters per account and per address in
-Django's cache (the few lines a rate-limit library would take).
+"""How often one person may do something: named limits counted per account and per address
+by django-ratelimit in the shared `ratelimit` cache, and the 429 answer when one is reached.
 
-A limit has a key `prefix`, a `limit` and a `window` in seconds; the window starts with the
-first counted action and lasts `window` seconds. Accounts are counted by id, guests (and, if
+A `RateLimit` has a `prefix`, a `limit` and a `window` in seconds (django-ratelimit's fixed
+windows, each counter's staggered by its key). Accounts are counted by id, guests (and, if
 asked, accounts too) by the salted hash of their address (lib/visitors.py). The counts live
-in the cache, so with several processes the cache must be shared (Redis) for a limit to hold
-across them. comments/ratelimit.py (3 comments in 15 minutes) and the moderation app's
-reports (5 an hour) use it.
+in the `ratelimit` cache (settings.py): Redis when configured, else a diskcache store in the
+data dir that every worker process and command shares, so a limit holds across processes.
+
+Views either check a limit themselves (`over_limit` / `record`, to show the message in a
+form) or call `RateLimit.hit(request)`, which raises `RateLimited`; RateLimitedMiddleware
+turns that into a 429 page (JSON under /api/) with `Retry-After`.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
-from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_ratelimit.core import get_usage
+
+from fichive.lib.visitors import address_hash
+
+
+class RateLimited(Exception):
+    """An action refused because a limit was reached; `retry_after` seconds until it opens."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = max(1, int(retry_after))
 
 
 def keys_for(prefix: str, *, user_id: int | None, address_hash: str,
@@ -28,22 +46,32 @@ def keys_for(prefix: str, *, user_id: int | None, address_hash: str,
     return keys
 
 
-def over_limit(keys: list[str], *, limit: int) -> bool:
-    """Whether any of these counters has reached `limit` in its current window."""
-    if not keys:
-        return False
-    counts = cache.get_many(keys)
-    return any(int(counts.get(key) or 0) >= limit for key in keys)
+def _usage(key: str, *, limit: int, window: int, increment: bool) -> dict[str, Any] | None:
+    # django-ratelimit reads the request only through the key function; ours is the key.
+    return get_usage(None, group="fichive", key=lambda _group, _request: key,
+                     rate=(limit, window), increment=increment)
 
 
-def record(keys: list[str], *, window: int) -> None:
-    """Count one action against each counter; the first starts a window of `window` seconds."""
+def seconds_left(keys: list[str], *, limit: int, window: int) -> int:
+    """Seconds until every one of these counters that has reached `limit` opens again (0 when
+    none has)."""
+    left = 0
     for key in keys:
-        if not cache.add(key, 1, timeout=window):
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr: start a new window
-                cache.add(key, 1, timeout=window)
+        usage = _usage(key, limit=limit, window=window, increment=False)
+        if usage is not None and usage["count"] >= limit:
+            left = max(left, int(usage["time_left"]) or 1)
+    return left
+
+
+def over_limit(keys: list[str], *, limit: int, window: int) -> bool:
+    """Whether any of these counters has reached `limit` in its current window."""
+    return seconds_left(keys, limit=limit, window=window) > 0
+
+
+def record(keys: list[str], *, limit: int, window: int) -> None:
+    """Count one action against each counter."""
+    for key in keys:
+        _usage(key, limit=limit, window=window, increment=True)
 
 
 @dataclass(frozen=True)
@@ -59,17 +87,82 @@ class RateLimit:
         return keys_for(self.prefix, user_id=user_id, address_hash=address_hash,
                         address_for_accounts=self.address_for_accounts)
 
+    def keys_for_request(self, request: HttpRequest) -> list[str]:
+        user = getattr(request, "user", None)
+        user_id = user.pk if user is not None and user.is_authenticated else None
+        return self.keys_for(user_id=user_id, address_hash=address_hash(request.META))
+
     def over_limit(self, keys: list[str]) -> bool:
-        return over_limit(keys, limit=self.limit)
+        return over_limit(keys, limit=self.limit, window=self.window)
+
+    def seconds_left(self, keys: list[str]) -> int:
+        return seconds_left(keys, limit=self.limit, window=self.window)
 
     def record(self, keys: list[str]) -> None:
-        record(keys, window=self.window)
+        record(keys, limit=self.limit, window=self.window)
+
+    def hit(self, request: HttpRequest, *, message: str = "") -> None:
+        """Count one action by this request's visitor, or raise RateLimited if they have
+        reached the limit (nothing is counted then)."""
+        keys = self.keys_for_request(request)
+        left = self.seconds_left(keys)
+        if left:
+            raise RateLimited(message or self.message(left), retry_after=left)
+        self.record(keys)
+
+    def message(self, retry_after: int) -> str:
+        return (f"You have done that {self.limit} times in the last {self.window_text}. "
+                f"Please wait {wait_text(retry_after)} and try again.")
 
     @property
     def window_text(self) -> str:
         """ "15 minutes", "hour", "2 hours" for messages ("in the last …")."""
+        if self.window < 60:
+            return f"{self.window} seconds"
         minutes = self.window // 60
         if minutes % 60 == 0:
             hours = minutes // 60
             return "hour" if hours == 1 else f"{hours} hours"
-        return f"{minutes} minutes"
+        return "minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def wait_text(seconds: int) -> str:
+    """ "40 seconds", "1 minute", "12 minutes", "2 hours" for "please wait …"."""
+    if seconds < 60:
+        return "1 second" if seconds == 1 else f"{seconds} seconds"
+    minutes = -(-seconds // 60)
+    if minutes < 120:
+        return "1 minute" if minutes == 1 else f"{minutes} minutes"
+    return f"{-(-minutes // 60)} hours"
+
+
+def too_many_requests(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    """The 429 answer: a readable page (problem JSON under /api/) with Retry-After."""
+    response: HttpResponse
+    if request.path.startswith("/api/"):
+        response = HttpResponse(
+            json.dumps({"type": "about:blank", "title": "Too Many Requests", "status": 429,
+                        "detail": exc.message}),
+            content_type="application/problem+json", status=429)
+    else:
+        response = render(request, "error.html", {
+            "heading": "Too many requests", "message": exc.message}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class RateLimitedMiddleware:
+    """Answers a view's RateLimited with the 429 page."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception
+                          ) -> HttpResponse | None:
+        if isinstance(exception, RateLimited):
+            return too_many_requests(request, exception)
+        return None
