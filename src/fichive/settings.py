@@ -3,6 +3,7 @@ safe default."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -114,6 +115,7 @@ INSTALLED_APPS = [
     "fichive.feeds",
     "django_tasks",
     "django_tasks_db",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +140,8 @@ MIDDLEWARE = [
     # A suspended or banned user's refused post gets a page saying why (moderation app).
     "fichive.moderation.middleware.AccountRestrictedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A log-in refused by the lockout gets the 429 page (django-axes; accounts/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fichive.urls"
@@ -199,7 +203,9 @@ DATABASE_ROUTERS = ["fichive.lib.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["fichive.accounts.backends.ClaimedModelBackend"]
+# The lockout backend goes first: it refuses a locked-out log-in before a password is hashed.
+AUTHENTICATION_BACKENDS = ["fichive.accounts.backends.LockoutBackend",
+                           "fichive.accounts.backends.ClaimedModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -208,11 +214,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 8},
+        "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Log-in lockout (django-axes, fichive/accounts/lockout.py): after AXES_FAILURE_LIMIT wrong
+# passwords for one user name from one address, that pair is refused (429, with Retry-After)
+# for the cool-off. Failures count in the shared `ratelimit` cache (below), not in database
+# rows: an attack then costs no writes (SQLite has one writer), and the counts hold across
+# worker processes; the `fichive.security` log keeps the trail. The address-wide limits (log-in
+# posts, failures under any name) are in accounts/lockout.py.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "ratelimit"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("FICHIVE_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("FICHIVE_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked out don't extend the lock, so the page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "fichive.accounts.lockout.username_for_lockout"
+AXES_CLIENT_IP_CALLABLE = "fichive.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "fichive.accounts.lockout.locked_out_response"
+AXES_VERBOSE = False
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -319,6 +343,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("FICHIVE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if SESSION_COOKIE_SECURE:
+    # "__Host-" cookies are only taken over HTTPS, for this host alone and path "/": another
+    # subdomain or a plain-HTTP page can't plant or overwrite them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 # Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto (see README).
 if env_bool("FICHIVE_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -334,5 +363,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("FICHIVE_LOG_LEVEL", "WARNING")},
     # A 403 or 404 is logged as one line ("Forbidden (Permission denied): /path").
-    "loggers": {"django.request": {"filters": ["no_4xx_tracebacks"]}},
+    "loggers": {
+        "django.request": {"filters": ["no_4xx_tracebacks"]},
+        # Security events (failed log-ins, lockouts, password and email changes, roles): one
+        # line each with the user's id and a hash of the address (fichive/lib/securitylog.py).
+        "fichive.security": {"level": "INFO"},
+        # django-axes logs addresses and user names in clear; the line above says it instead.
+        "axes": {"level": "ERROR"},
+    },
 }
