@@ -343,11 +343,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("FICHIVE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-if SESSION_COOKIE_SECURE:
-    # "__Host-" cookies are only taken over HTTPS, for this host alone and path "/": another
-    # subdomain or a plain-HTTP page can't plant or overwrite them.
-    SESSION_COOKIE_NAME = "__Host-sessionid"
-    CSRF_COOKIE_NAME = "__Host-csrftoken"
+# With secure cookies, "__Host-" names: browsers take them only over HTTPS, for this host
+# alone and path "/", so another subdomain or a plain-HTTP page can't plant or overwrite them.
+_COOKIE_PREFIX = "__Host-" if SESSION_COOKIE_SECURE else ""
+SESSION_COOKIE_NAME = f"{_COOKIE_PREFIX}sessionid"
+CSRF_COOKIE_NAME = f"{_COOKIE_PREFIX}csrftoken"
 # Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto (see README).
 if env_bool("FICHIVE_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
