@@ -93,10 +93,7 @@ def rate_limited(view: Callable[..., JsonResponse]) -> Callable[..., JsonRespons
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-        API_REQUESTS.hit(request, message=(
-            f"This address made {API_REQUESTS.limit} API requests in the last "
-            f"{API_REQUESTS.window_text}; wait for the number of seconds in Retry-After, "
-            "then go on more slowly."))
+        API_REQUESTS.hit(request)  # "You have done that 120 times … please wait …"
         return view(request, *args, **kwargs)
 
     return wrapper
