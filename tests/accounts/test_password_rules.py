@@ -165,3 +165,17 @@ def test_a_secure_session_cookie_logs_in_under_its_host_name(client, author, set
     assert cookie["secure"] and cookie["path"] == "/" and not cookie["domain"]
     assert "sessionid" not in response.cookies
     assert "Log out (alice)" in client.get("/", secure=True).content.decode()
+
+
+@pytest.mark.usefixtures("redis_cache")
+def test_the_guests_fast_path_follows_the_host_cookie_names(settings, author):
+    from tests.factories import WorkFactory
+    from tests.lib.test_guests_fast_path import call
+
+    settings.SESSION_COOKIE_NAME = "__Host-sessionid"
+    settings.CSRF_COOKIE_NAME = "__Host-csrftoken"
+    url = f"/works/{WorkFactory(author=author).pk}"
+    call(url)
+
+    assert not call(url, cookie="__Host-csrftoken=abcdefghijklmnopqrstuvwxyz012345").django_ran
+    assert call(url, cookie="__Host-sessionid=not-a-guest").django_ran
