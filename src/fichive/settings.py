@@ -291,7 +291,9 @@ else:
 # process and command shares: Redis when configured, else a diskcache store (SQLite, atomic
 # increments) in the data dir.
 if FICHIVE_REDIS_URL:
+    # Failing open: while Redis is unreachable, limits are off rather than actions failing.
     CACHES["ratelimit"] = {**CACHES["default"],
+                           "BACKEND": "fichive.lib.failopen_cache.FailOpenRedisCache",
                            "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + ":rl"}
 else:
     CACHES["ratelimit"] = {"BACKEND": "diskcache.DjangoCache",

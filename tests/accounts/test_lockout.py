@@ -13,6 +13,7 @@ from django.core.management import call_command
 from fichive.accounts import lockout
 from fichive.lib.ratelimit import RateLimit
 from tests.factories import PASSWORD
+from tests.ports import free_port
 
 
 def _login(client, password, *, username="alice", address="127.0.0.1"):
@@ -133,3 +134,19 @@ def test_an_unknown_name_is_logged_as_unknown(client, db, caplog, name):
     line = next(r.getMessage() for r in caplog.records
                 if r.getMessage().startswith("event=login_failed"))
     assert "known_user=False" in line and name not in line
+
+
+def test_logging_in_goes_on_while_the_limits_redis_is_unreachable(client, author, settings,
+                                                                  caplog):
+    """With FICHIVE_REDIS_URL the counts live in Redis; while it is down the limits are off
+    (logged), and nobody gets a 500 for it."""
+    settings.CACHES = {**settings.CACHES, "ratelimit": {
+        "BACKEND": "fichive.lib.failopen_cache.FailOpenRedisCache",
+        "LOCATION": f"redis://127.0.0.1:{free_port()}/0", "KEY_PREFIX": "down"}}
+    with caplog.at_level(logging.WARNING, logger="fichive.ratelimit"):
+        assert _login(client, "wrong-guess").status_code == 200
+        assert _login(client, PASSWORD).status_code == 302
+        limit = RateLimit(prefix="test:down", limit=1, window=60)
+        assert not limit.over_limit(["test:down:k"])
+        limit.record(["test:down:k"])
+    assert "Rate limits are off while Redis is unreachable" in caplog.text
