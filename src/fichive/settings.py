@@ -8,6 +8,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 
@@ -50,6 +51,48 @@ def env_float(name: str, default: float) -> float:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+_YES = {"1", "true", "yes", "on"}
+_NO = {"", "0", "false", "no", "off"}
+
+
+def email_from_url(url: str) -> dict[str, Any]:
+    """Django's EMAIL_* settings from a mail server URL: `smtp://user:password@host:port/`
+    with `?tls=1` for STARTTLS, or `smtps://…` for TLS from the start; `?timeout=30`
+    seconds. The port defaults to 465 (smtps), 587 (tls) or 25. Errors never repeat the
+    password."""
+    parts = urlsplit(url.strip())
+    shown = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ValueError("FICHIVE_EMAIL_URL must look like smtp://user:password@host:587/?tls=1"
+                         f" or smtps://user:password@host; it is “{shown}”.")
+    query = {key.lower(): values[-1].strip().lower()
+             for key, values in parse_qs(parts.query, keep_blank_values=True).items()}
+    unknown = set(query) - {"tls", "ssl", "timeout"}
+    if unknown or query.get("tls", "") not in _YES | _NO or query.get("ssl", "") not in _YES | _NO:
+        raise ValueError("FICHIVE_EMAIL_URL takes only ?tls=1 (STARTTLS), ?ssl=1 (the same as "
+                         f"smtps://) and ?timeout=SECONDS; it is “{shown}”.")
+    ssl = parts.scheme == "smtps" or query.get("ssl", "") in _YES
+    tls = query.get("tls", "") in _YES
+    if ssl and tls:
+        raise ValueError("FICHIVE_EMAIL_URL asks for both STARTTLS (?tls=1) and TLS from the "
+                         f"start (smtps:// or ?ssl=1); choose one. It is “{shown}”.")
+    try:
+        port = parts.port or (465 if ssl else 587 if tls else 25)
+        timeout = int(query["timeout"]) if "timeout" in query else None
+    except ValueError:
+        raise ValueError("FICHIVE_EMAIL_URL has a port or timeout that isn't a whole number; "
+                         f"it is “{shown}”.") from None
+    found: dict[str, Any] = {
+        "EMAIL_HOST": parts.hostname, "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": tls, "EMAIL_USE_SSL": ssl,
+    }
+    if timeout is not None:
+        found["EMAIL_TIMEOUT"] = timeout
+    return found
 
 
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
@@ -122,6 +165,8 @@ MIDDLEWARE = [
     # Outermost: stores guests' pages with every header the others add (fichive/lib/cache.py).
     "fichive.lib.cache.GuestPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # An upload over FICHIVE_MAX_UPLOAD_MB is refused (413) before it is read (lib/uploads.py).
+    "fichive.lib.uploads.RequestTooLargeMiddleware",
     # An address holding NUL gets a plain 400 (PostgreSQL can't take it in text).
     "fichive.lib.requestguard.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -137,6 +182,9 @@ MIDDLEWARE = [
     "fichive.works.middleware.RestrictedWorkLoginMiddleware",
     # A reached rate limit (RateLimited) is answered 429 with Retry-After (lib/ratelimit.py).
     "fichive.lib.ratelimit.RateLimitedMiddleware",
+    # "database is locked" (a write lock held past the busy timeout) is answered 503 with
+    # Retry-After, never a 500 (lib/dbbusy.py).
+    "fichive.lib.dbbusy.DatabaseBusyMiddleware",
     # A suspended or banned user's refused post gets a page saying why (moderation app).
     "fichive.moderation.middleware.AccountRestrictedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -256,6 +304,18 @@ EMAIL_USE_SSL = env_bool("FICHIVE_EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("FICHIVE_EMAIL_TIMEOUT", 30)
 if env_str("FICHIVE_EMAIL_HOST") and not env_str("FICHIVE_EMAIL_BACKEND"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Or all of it in one URL (wins over the knobs above): smtp://user:password@host:587/?tls=1
+# (STARTTLS) or smtps://user:password@host (TLS from the start, port 465 unless given);
+# user and password percent-encoded (an @ in a user name is %40).
+if env_str("FICHIVE_EMAIL_URL"):
+    _email = email_from_url(env_str("FICHIVE_EMAIL_URL"))
+    EMAIL_HOST, EMAIL_PORT = _email["EMAIL_HOST"], _email["EMAIL_PORT"]
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+    EMAIL_USE_TLS, EMAIL_USE_SSL = _email["EMAIL_USE_TLS"], _email["EMAIL_USE_SSL"]
+    EMAIL_TIMEOUT = _email.get("EMAIL_TIMEOUT", EMAIL_TIMEOUT)
+    if not env_str("FICHIVE_EMAIL_BACKEND"):
+        EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 # The archive's public address, for links in mail: "https://fics.example.org" (without it,
 # http:// and the first of FICHIVE_ALLOWED_HOSTS).
 FICHIVE_SITE_URL = env_str("FICHIVE_SITE_URL")
@@ -339,7 +399,23 @@ STORAGES = {
 # leaves a page unstyled.
 WHITENOISE_USE_FINDERS = True
 
+# The largest file an upload (the import form) may carry, in MB: 50 holds an EPUB with its
+# pictures or a zip of a writer's whole back catalogue, and is the most the importers read.
+# Requests may be 1 MB larger (the form around the file); larger ones get a 413 before they
+# are read, and a file is cut off as soon as it passes the limit (fichive/lib/uploads.py).
+# A reverse proxy should allow the same: nginx `client_max_body_size 51m;` for 50.
+FICHIVE_MAX_UPLOAD_MB = env_int("FICHIVE_MAX_UPLOAD_MB", 50)
+if not 1 <= FICHIVE_MAX_UPLOAD_MB <= 50:
+    raise ValueError("FICHIVE_MAX_UPLOAD_MB must be between 1 and 50 (the largest EPUB or zip "
+                     f"the importers read); it is {FICHIVE_MAX_UPLOAD_MB}.")
+FILE_UPLOAD_HANDLERS = [
+    "fichive.lib.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Files up to this size are kept in memory while uploading, larger ones in a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Form fields and API bodies (not files): a long chapter with room to spare.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
