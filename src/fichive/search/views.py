@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from fichive.accounts.models import Pseud
+from fichive.search.limits import search_count
 from fichive.search.query import COMPARISONS, TEXT_FIELDS
 from fichive.tags.models import Tag
 from fichive.works.selectors import creatorships_credited_for
@@ -31,6 +32,7 @@ def people_search(request: HttpRequest) -> HttpResponse:
     words = _words(request)
     page = None
     if words:
+        search_count(request)
         pseuds = Pseud.objects.select_related("user").order_by("name", "user__username")
         for word in words:
             pseuds = pseuds.filter(Q(name__icontains=word) | Q(user__username__icontains=word))
@@ -54,6 +56,7 @@ def tags_search(request: HttpRequest) -> HttpResponse:
     if tag_type and tag_type not in types:
         error = f"“{tag_type}” is not a kind of tag; choose one from the list."
     elif words:
+        search_count(request)
         tags = Tag.objects.select_related("merger").order_by("-canonical", "name")
         for word in words:
             tags = tags.filter(name__icontains=word)
