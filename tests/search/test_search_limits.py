@@ -57,8 +57,9 @@ def test_searches_within_the_limits_still_work(client, shelf):
 
 def _counting(to: int) -> str:
     """A statement that counts to `to`, one row at a time (a billion: many seconds)."""
-    return (f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {to}) "
-            "SELECT count(*) FROM n")
+    statement = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                 "WHERE i < {to}) SELECT count(*) FROM n")
+    return statement.format(to=int(to))
 
 
 def test_a_statement_running_past_the_budget_is_stopped_and_the_connection_still_works():
