@@ -132,3 +132,8 @@ def test_searches_are_limited_per_visitor_and_say_when_to_try_again(client, shel
     assert client.get("/works/search").status_code == 200
     for _ in range(5):
         assert client.get("/tags/autocomplete", {"term": "ori"}).status_code == 200
+
+
+def test_the_help_page_states_the_prefix_limits(client):
+    text = client.get("/search/help").content.decode()
+    assert "at least 3 letters before the *, and at most 5 such words" in text

@@ -118,9 +118,11 @@ def _sqlite_deadline(using: str, deadline: float) -> Iterator[None]:
 
 @contextmanager
 def _postgres_timeout(using: str, seconds: float) -> Iterator[None]:
-    """statement_timeout for the block, in a transaction (or a savepoint) of its own; set
-    back afterwards, since a released savepoint would keep it for the outer transaction."""
+    """statement_timeout for the block, in a transaction of its own (SET LOCAL ends with
+    it); inside an outer transaction, a savepoint, and set back afterwards, since releasing
+    the savepoint would keep it for the rest of the outer transaction."""
     connection = connections[using]
+    nested = connection.in_atomic_block
     with transaction.atomic(using=using):
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('statement_timeout'), "
@@ -128,8 +130,9 @@ def _postgres_timeout(using: str, seconds: float) -> Iterator[None]:
                            [f"{max(1, round(seconds * 1000))}ms"])
             previous = cursor.fetchone()[0]
         yield
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
+        if nested:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [previous])
 
 
 def search_rate() -> RateLimit:

@@ -9,7 +9,12 @@ from django.shortcuts import render
 
 from fichive.accounts.models import Pseud
 from fichive.search.limits import search_count
-from fichive.search.query import COMPARISONS, TEXT_FIELDS
+from fichive.search.query import (
+    COMPARISONS,
+    MAX_PREFIX_TERMS,
+    MIN_PREFIX_LENGTH,
+    TEXT_FIELDS,
+)
 from fichive.tags.models import Tag
 from fichive.works.selectors import creatorships_credited_for
 
@@ -73,4 +78,5 @@ def search_help(request: HttpRequest) -> HttpResponse:
     return render(request, "search/help.html", {
         "fields": sorted(set(TEXT_FIELDS) - {"author"}),
         "comparisons": sorted(COMPARISONS),
+        "min_prefix": MIN_PREFIX_LENGTH, "max_prefixes": MAX_PREFIX_TERMS,
     })
