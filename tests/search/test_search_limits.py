@@ -113,6 +113,16 @@ def test_a_search_past_the_budget_says_too_broad_on_every_surface(client, shelf,
     assert client.get("/works").status_code == 200
 
 
+def test_a_search_stopped_at_the_budget_is_refused_at_once_when_asked_again(
+        client, shelf, settings):
+    settings.FICHIVE_SEARCH_TIME_LIMIT = 1e-9
+    assert client.get("/works/search", {"q": "dragon"}).status_code == 400
+    settings.FICHIVE_SEARCH_TIME_LIMIT = 60
+    # The same search (any page of it) is refused without running; another one runs.
+    assert client.get("/works/search", {"q": "dragon", "page": "2"}).status_code == 400
+    assert client.get("/works/search", {"q": "dragon tea"}).status_code == 200
+
+
 # --- Searches per minute --------------------------------------------------------------------
 
 def test_searches_are_limited_per_visitor_and_say_when_to_try_again(client, shelf, settings):

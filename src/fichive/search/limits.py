@@ -16,6 +16,7 @@ per address and per account).
 from __future__ import annotations
 
 import contextvars
+import hashlib
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -23,6 +24,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.http import HttpRequest
@@ -35,6 +37,9 @@ TOO_BROAD = ("This search matches too much to finish in time. Narrow it: add ano
 # How many SQLite virtual-machine steps run between two looks at the clock (a look costs
 # about a microsecond; 10,000 steps take well under a millisecond).
 SQLITE_STEPS = 10_000
+# How long a search stopped at the budget is refused at once when asked again (a refused
+# search is not cached like an answered one, and would otherwise cost the budget each time).
+REMEMBER_SECONDS = 120
 # PostgreSQL's code for a statement cancelled by statement_timeout (query_canceled).
 QUERY_CANCELED = "57014"
 
@@ -65,16 +70,35 @@ def _stopped(exc: BaseException) -> bool:
     return False
 
 
+def remembered_key(*parts: object) -> str:
+    """A cache key for a search, from whatever tells it apart (its query, filters, data)."""
+    return "search-too-broad:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 @contextmanager
-def search_budget(using: str = DEFAULT_DB_ALIAS, *, seconds: float | None = None
-                  ) -> Iterator[None]:
+def search_budget(using: str = DEFAULT_DB_ALIAS, *, seconds: float | None = None,
+                  key: str | None = None) -> Iterator[None]:
     """Run the block's statements on the `using` database within the search time budget;
     raises SearchTooBroad when they run past it. A block inside another runs in the outer
-    one's budget."""
+    one's budget. With a `key` (remembered_key), a search stopped once is refused at once
+    for REMEMBER_SECONDS."""
     seconds = time_limit() if seconds is None else seconds
     if seconds <= 0 or _active.get():
         yield
         return
+    if key is not None and cache.get(key):
+        raise SearchTooBroad
+    try:
+        with _budget(using, seconds):
+            yield
+    except SearchTooBroad:
+        if key is not None:
+            cache.set(key, True, REMEMBER_SECONDS)
+        raise
+
+
+@contextmanager
+def _budget(using: str, seconds: float) -> Iterator[None]:
     connection = connections[using]
     deadline = time.monotonic() + seconds
 
