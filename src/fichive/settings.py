@@ -331,6 +331,12 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # and when a worker stops (fichive/readings/buffer.py); 0 writes only when a worker stops.
 FICHIVE_HITS_FLUSH_SECONDS = env_float("FICHIVE_HITS_FLUSH_SECONDS", 5.0)
 
+# What one search may cost (fichive/search/limits.py): seconds of database time before it is
+# stopped and answered "too broad, narrow it" (0: no limit), and searches per minute for one
+# address or account (0: no limit).
+FICHIVE_SEARCH_TIME_LIMIT = env_float("FICHIVE_SEARCH_TIME_LIMIT", 1.5)
+FICHIVE_SEARCH_PER_MINUTE = env_int("FICHIVE_SEARCH_PER_MINUTE", 60)
+
 # The cache: Redis when FICHIVE_REDIS_URL is set (redis://host:6379/0), shared by every worker
 # process and command; else memory local to each process.
 FICHIVE_REDIS_URL = env_str("FICHIVE_REDIS_URL")

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 
 from fichive.formats.exporters import download_links
 from fichive.lib.ratelimit import RateLimit
+from fichive.search.limits import SearchTooBroad, search_count
 from fichive.tags.models import Tag, tag_key
 from fichive.works import listing, selectors
 from fichive.works.models import Chapter, Work
@@ -145,10 +146,15 @@ def work_list(request: HttpRequest) -> JsonResponse:
         if tag is None:
             return _not_found("No such tag.")
         tag = tag.merger or tag
-    result = listing.listing_build(
-        works=selectors.works_listed_for(request.user), filters=form.filters(), under=tag,
-        taggings=selectors.taggings_listed_for(request.user), viewer=request.user,
-    )
+    if form.cleaned_data["q"]:
+        search_count(request)
+    try:
+        result = listing.listing_build(
+            works=selectors.works_listed_for(request.user), filters=form.filters(), under=tag,
+            taggings=selectors.taggings_listed_for(request.user), viewer=request.user,
+        )
+    except SearchTooBroad as exc:
+        return _json({"errors": {"q": [exc.message]}}, status=400)
     page = result.page
     return _json({
         "total": result.total,

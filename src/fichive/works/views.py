@@ -26,6 +26,7 @@ from fichive.gifts.services import gifts_set
 from fichive.lib.cache import cached_for_guests
 from fichive.lib.ratelimit import RateLimit, wait_text
 from fichive.readings.tracking import read_counted
+from fichive.search.limits import SearchTooBroad, search_count
 from fichive.series.selectors import series_lines_of_work
 from fichive.series.services import work_series_set
 from fichive.tags.models import Tag, tag_from_url, tag_key
@@ -58,9 +59,15 @@ def _listing_page(
     context.update(heading=heading, form=form, tag=tag)
     if not form.is_valid():
         return render(request, "works/index.html", context, status=400)
+    if form.cleaned_data["q"]:
+        search_count(request)
     taggings = selectors.taggings_listed_for(request.user) if everything else None
-    result = listing.listing_build(works=works, filters=form.filters(), under=tag,
-                                   taggings=taggings, fetch=blurbs_of, viewer=request.user)
+    try:
+        result = listing.listing_build(works=works, filters=form.filters(), under=tag,
+                                       taggings=taggings, fetch=blurbs_of, viewer=request.user)
+    except SearchTooBroad as exc:
+        form.add_error("q", exc.message)
+        return render(request, "works/index.html", context, status=400)
     return render(request, "works/index.html", {**context, "listing": result,
                                                 "page": result.page})
 
