@@ -175,9 +175,10 @@ class Watch:
         if "Content Security Policy" in message.text:
             self.problems.append(f"{self.current}: {message.text}")
 
-    def visit(self, path: str, *, bare: bool = False) -> None:
+    def visit(self, path: str, *, bare: bool = False, shows: str | None = None) -> None:
         """Open `path` on the live server, let it settle, and check what it rendered; `bare`
-        for a document without the site's layout (a feed, a downloaded file)."""
+        for a document without the site's layout (a feed, a downloaded file); `shows`, text
+        the page must hold (so that a page that lost its content can't pass)."""
         self.current, self.loaded = path, False
         started = time.monotonic()
         response = self.page.goto(path, wait_until="load")
@@ -188,6 +189,9 @@ class Watch:
                 "text/html"):
             bare = True  # a feed, or a plain-text refusal
         self.page.wait_for_timeout(30)  # timers set to 0 by an injected script fire first
+        if shows is not None and shows not in self.page.evaluate(
+                "document.body.textContent"):
+            self.problems.append(f"{self.current}: {shows!r} is not on the page")
         self.check(bare=bare)
         self.timings.append((time.monotonic() - started, path))
 
