@@ -4,7 +4,6 @@ check of the rendered document (what user content may contain and where it may b
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -144,7 +143,6 @@ class Watch:
     pages: int = 0
     current: str = ""
     loaded: bool = False
-    timings: list[tuple[float, str]] = field(default_factory=list)
 
     def _report(self, source: object, how: str, detail: str) -> None:
         self.problems.append(f"{self.current}: {how}({detail})")
@@ -180,7 +178,6 @@ class Watch:
         for a document without the site's layout (a feed, a downloaded file); `shows`, text
         the page must hold (so that a page that lost its content can't pass)."""
         self.current, self.loaded = path, False
-        started = time.monotonic()
         response = self.page.goto(path, wait_until="load")
         self.current, self.loaded = self.page.url, True
         if response is not None and response.status >= 500:
@@ -193,7 +190,6 @@ class Watch:
                 "document.body.textContent"):
             self.problems.append(f"{self.current}: {shows!r} is not on the page")
         self.check(bare=bare)
-        self.timings.append((time.monotonic() - started, path))
 
     def show(self, html: bytes, *, at: str) -> None:
         """Render `html` (a downloaded file, which has no site header) as if the archive
