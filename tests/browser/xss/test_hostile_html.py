@@ -5,8 +5,10 @@ image leaves for another origin, the page navigates away, or user content holds 
 allowlist refuses or is drawn outside its container (watch.py).
 
 Each work field sanitizer sees every vector alone (one chapter per vector), the comment
-sanitizer too (one comment per vector); short fields hold as many vectors as fit, so the
-objects stay few. Rendering doesn't depend on the database, so this runs on SQLite only.
+sanitizer and the importers too (one comment, one imported chapter per vector); short fields
+hold as many vectors as fit, so the objects stay few. Fields that refuse a vector (tag and
+pseud names, a NUL in an address) are counted as refusing it. Rendering doesn't depend on
+the database, so this runs on SQLite only.
 """
 
 from __future__ import annotations
@@ -51,6 +53,7 @@ from tests.browser.helpers import log_in
 from tests.browser.xss.vectors import VECTORS, joined, packed
 from tests.browser.xss.watch import watch
 from tests.factories import UserFactory
+from tests.formats.epub_builders import FanFicFareBook, fanficfare_epub
 
 # Rendering doesn't depend on the database (see the module's docstring): SQLite's run is enough.
 pytestmark = pytest.mark.skipif(DATABASE == "postgres",
@@ -262,7 +265,8 @@ def _store_people(archive: Archive, author) -> None:
 
 
 def _store_import(archive: Archive, author) -> None:
-    """An HTML file with every vector, imported: its title, summary, notes and chapters."""
+    """Imported files: an HTML file with every vector (its title, summary, notes and a chapter
+    per vector) and an EPUB with a chapter per vector."""
     title = joined(next(packed(VECTORS, limit=200, join=" ")), " ")
     body = "\n".join(f"<h1>Chapter {v.id}</h1>\n{v.text}\n<p>Vector {v.id}.</p>"
                      for v in VECTORS)
@@ -274,7 +278,20 @@ def _store_import(archive: Archive, author) -> None:
                             options=ImportOptions(fandoms=[FANDOM], rating=RATING,
                                                   split_chapters=True))
     assert result.status == "created", result.reason
-    archive.stored("imported file", len(VECTORS))
+    archive.stored("imported HTML file", len(VECTORS))
+    archive.pages.append(f"/works/{result.work.pk}?view_full_work=true")
+    # An EPUB (FanFicFare's layout): a chapter per vector, the summary and title too.
+    # (An EPUB declaring entities is refused whole as unsafe, so that vector stays out.)
+    storable = [v for v in VECTORS if not _has_control(v.text) and "<!ENTITY" not in v.text]
+    book = FanFicFareBook(title=title, summary=joined(storable[:20], " "),
+                          chapters=[(f"Chapter {v.id}", f"<p>Vector {v.id}.</p>\n{v.text}")
+                                    for v in storable])
+    [result] = works_import(data=fanficfare_epub(book), filename="hostile.epub", user=author,
+                            options=ImportOptions(fandoms=[FANDOM], rating=RATING))
+    assert result.status == "created", result.reason
+    archive.stored("imported EPUB file", len(storable))
+    archive.refused["imported EPUB file (control characters, entities)"] = (
+        len(VECTORS) - len(storable))
     archive.pages.append(f"/works/{result.work.pk}?view_full_work=true")
 
 
@@ -285,6 +302,10 @@ def _as_css(vector: str) -> str:
     if match:
         return f"p {{ {match.group(1)} }} .overlay {{ {match.group(1)} }}"
     return STYLE_ELEMENT.sub("", vector)
+
+
+def _has_control(text: str) -> bool:
+    return any(chr(byte) in text for byte in CONTROL_BYTES)
 
 
 def _store_skins(archive: Archive, author) -> None:
