@@ -30,6 +30,7 @@ from fichive.accounts.models import (
     User,
 )
 from fichive.lib.securitylog import security_event
+from fichive.lib.text import one_line
 from fichive.tags.models import WranglingLog
 
 # The shared account orphaned works move to (AO3's "orphan_account"): made on first use, no
@@ -78,7 +79,7 @@ def pseud_create(*, user: User, name: str, description: str = "",
         raise ValidationError({"name": [f"You already have a pseud called “{name}”."]})
     description = _clean_userstuff(description, limit=PSEUD_DESCRIPTION_MAX,
                                    field="description", label="The description")
-    icon_text = " ".join((icon_text or "").split())
+    icon_text = one_line(icon_text)
     if len(icon_text) > ICON_TEXT_MAX:
         raise ValidationError({"icon_text": [
             f"The icon text is at most {ICON_TEXT_MAX} characters."]})
@@ -141,7 +142,7 @@ def pseud_update(*, user: User, pseud: Pseud, name: str, description: str = "",
                                        field="description", label="The description")
     except ValidationError as exc:
         errors.update(exc.message_dict)
-    icon_text = " ".join((icon_text or "").split())
+    icon_text = one_line(icon_text)
     if len(icon_text) > ICON_TEXT_MAX:
         errors["icon_text"] = [f"The icon text is at most {ICON_TEXT_MAX} characters."]
     if errors:

@@ -35,6 +35,7 @@ from fichive.comments.models import CONTENT_MAX, Comment
 from fichive.lib.cache import content_changed
 from fichive.lib.ratelimit import wait_text
 from fichive.lib.sanitize import comment_from_input
+from fichive.lib.text import one_line
 from fichive.stats.services import work_stat_add
 from fichive.works.models import Chapter, Creatorship, Work
 
@@ -137,7 +138,7 @@ def _author_fields(*, user: User | None, pseud: Pseud | None, guest_name: str,
         if pseud.user_id != user.pk:
             errors["pseud"] = ["Choose one of your own pseuds."]
         return {"user": user, "pseud": pseud}
-    name = " ".join((guest_name or "").split())
+    name = one_line(guest_name)
     email = (guest_email or "").strip()
     if not name:
         errors["name"] = ["Please enter your name."]
@@ -429,7 +430,7 @@ def comment_import(*, work: Work, chapter: Chapter | None, content: str,
     if chapter is not None and chapter.work_id != work.pk:
         raise ValidationError("That chapter is not part of this work.", code="wrong_work")
     html = _clean_content(content)
-    name = " ".join((guest_name or "").split())[:GUEST_NAME_MAX]
+    name = one_line(guest_name)[:GUEST_NAME_MAX]
     if pseud is None and not name:
         name = "Anonymous"
     comment = Comment.objects.create(

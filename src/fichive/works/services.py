@@ -27,6 +27,7 @@ from fichive.blocking.models import Block
 from fichive.lib.cache import content_changed
 from fichive.lib.css import CSS_MAX, filter_css
 from fichive.lib.sanitize import userstuff_for_counting
+from fichive.lib.text import one_line
 from fichive.lib.wordcount import count_words_in_text
 from fichive.search.services import (
     NewWorkDocument,
@@ -221,7 +222,7 @@ def _clean_meta(meta: WorkMeta, *, user: User,
             errors.setdefault(key, []).extend(exc.messages)
             return None
 
-    title = " ".join((meta.title or "").split())
+    title = one_line(meta.title)
     if not title:
         errors["title"] = ["A work needs a title."]
     elif len(title) > TITLE_MAX:
@@ -252,7 +253,7 @@ def _clean_meta(meta: WorkMeta, *, user: User,
         "source_hash": meta.source_hash or "",
     }
     if meta.imported_creator is not None:
-        fields["imported_creator"] = " ".join(meta.imported_creator.split())[:255]
+        fields["imported_creator"] = one_line(meta.imported_creator)[:255]
     if meta.comment_permission is not None:
         fields["comment_permission"] = meta.comment_permission
     if meta.moderated_comments is not None:
@@ -301,7 +302,7 @@ def _clean_chapter(text: ChapterText) -> dict[str, Any]:
     if text.prepared is not None:
         return dict(text.prepared)
     errors: dict[str, list[str]] = {}
-    title = " ".join((text.title or "").split())
+    title = one_line(text.title)
     if len(title) > TITLE_MAX:
         errors["title"] = [f"Chapter titles are at most {TITLE_MAX} characters."]
     values: dict[str, Any] = {"title": title}
