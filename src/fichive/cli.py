@@ -8,7 +8,7 @@ import contextlib
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -116,11 +116,35 @@ def gunicorn_argv(*, host: str, port: int, workers: int | None = None,
     ]
 
 
+def page_cache_refusal(*, workers: int, environ: Mapping[str, str]) -> str:
+    """Why `fichive serve` won't start with these workers and settings, or "": guests' page
+    cache kept in each process's memory (FICHIVE_PAGE_CACHE on without FICHIVE_REDIS_URL)
+    doesn't hear of changes made in another worker process, which would go on serving a
+    deleted or restricted work from its own memory. One worker (any threads) is safe."""
+    # As settings.env_bool reads it (settings aren't loaded here: gunicorn loads them).
+    page_cache = environ.get("FICHIVE_PAGE_CACHE", "").strip().lower() in {"1", "true", "yes",
+                                                                        "on"}
+    if not page_cache or environ.get("FICHIVE_REDIS_URL", "").strip() or workers <= 1:
+        return ""
+    return (f"error: FICHIVE_PAGE_CACHE is on without FICHIVE_REDIS_URL, and {workers} worker "
+            "processes would each keep guests' pages in their own memory: a work deleted, "
+            "restricted or edited through one worker would still be served by the others. "
+            "Set FICHIVE_REDIS_URL (a cache every worker shares), or serve with --workers 1 "
+            "(add --threads for more requests at once), or turn the page cache off "
+            "(FICHIVE_PAGE_CACHE=off).")
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve with gunicorn, a production WSGI server; static files come through WhiteNoise."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fichive.settings")
     argv = gunicorn_argv(host=args.host, port=args.port, workers=args.workers,
                          threads=args.threads, tasks=not args.no_tasks)
+    workers = argv[argv.index("--workers") + 1]
+    refusal = page_cache_refusal(workers=int(workers) if workers.isdecimal() else 2,
+                                 environ=os.environ)
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return 2
     print(f"Fichive is serving on http://{args.host}:{args.port} (Ctrl+C stops it)", flush=True)
     os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
     return 0
