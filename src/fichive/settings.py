@@ -295,6 +295,11 @@ FICHIVE_INVITATIONS_PER_DAY = env_int("FICHIVE_INVITATIONS_PER_DAY", 20)
 FICHIVE_INVITATION_DAYS = env_int("FICHIVE_INVITATION_DAYS", 14)
 # The archive's name, as downloads say where a work was posted (and their publisher).
 FICHIVE_SITE_NAME = env_str("FICHIVE_SITE_NAME", "Fichive")
+# Download files are built once per revision and kept in DATA_DIR/downloads
+# (fichive/formats/downloads.py): at most this many are built at once across every worker
+# process, and a request waits this long for a free build slot before a 503 "try again".
+FICHIVE_DOWNLOAD_BUILDS = env_int("FICHIVE_DOWNLOAD_BUILDS", 2)
+FICHIVE_DOWNLOAD_WAIT_SECONDS = env_float("FICHIVE_DOWNLOAD_WAIT_SECONDS", 10.0)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
