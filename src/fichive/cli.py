@@ -1,5 +1,5 @@
 """The `fichive` command: serve, set up, import, load demo content, rebuild the search index,
-wrangle tags, and Django's own commands."""
+wrangle tags, back up and restore, and Django's own commands."""
 
 from __future__ import annotations
 
@@ -390,6 +390,48 @@ def _nothing() -> Iterator[None]:
     yield
 
 
+def _backup_command(args: argparse.Namespace, *, restoring: bool) -> int:
+    """`fichive backup PATH` / `fichive restore PATH [--force]`, with a progress bar on a
+    terminal and a one-line summary (fichive/backups.py)."""
+    _django()
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskID, TimeRemainingColumn
+
+    from fichive import backups
+
+    console = Console(highlight=False, markup=False, soft_wrap=True)
+    errors = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
+    path = Path(args.path)
+    with Progress("[progress.description]{task.description}", BarColumn(),
+                  TimeRemainingColumn(), console=console, transient=True,
+                  disable=not console.is_terminal) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(what: str, done: int, total: int | None) -> None:
+            if what not in tasks:
+                tasks[what] = bar.add_task(what, total=total)
+            bar.update(tasks[what], completed=done, total=total)
+
+        try:
+            if restoring:
+                summary = backups.restore(path, force=args.force, progress=progress)
+            else:
+                summary = backups.backup(path, progress=progress)
+        except backups.BackupError as exc:
+            errors.print(f"error: {exc}")
+            return 1
+    console.print(summary.line("Restored" if restoring else "Backed up", path))
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    return _backup_command(args, restoring=False)
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    return _backup_command(args, restoring=True)
+
+
 def _tag_canonical(args: argparse.Namespace) -> str:
     from fichive.tags.selectors import tag_named
     from fichive.tags.services import tag_make_canonical
@@ -598,6 +640,17 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--batch", type=int, default=2000, metavar="B",
                      help="works written per transaction (default 2000)")
     gen.set_defaults(func=cmd_generate)
+
+    backup = sub.add_parser("backup", help="write the whole archive (database, secret key, "
+                                           "uploaded media) to one file")
+    backup.add_argument("path", metavar="PATH", help="the backup file to write (a tar)")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="restore a backup made by `fichive backup` (stop "
+                                             "the server first)")
+    restore.add_argument("path", metavar="PATH")
+    restore.add_argument("--force", action="store_true",
+                         help="replace an archive that already has accounts or works")
+    restore.set_defaults(func=cmd_restore)
 
     _add_tag_parser(sub)
     _add_invitations_parser(sub)
