@@ -31,6 +31,13 @@ With Redis, each process also keeps the pages it served from Redis lately in its
 on a channel the process listens to, and what has arrived is read before a page is served
 from memory; a lost subscription empties that memory.
 
+What one guest can add is bounded: version keys expire (VERSION_SECONDS; one that is gone
+reads as changed), a work's version key is made only when a page of that work is kept (a 404
+for a made-up id leaves nothing), a page is kept only when every query parameter is one the
+view reads (`cached_for_guests(params=…)`; junk and tracking parameters are rendered each
+time), and one address adds at most FICHIVE_PAGE_CACHE_NEW_PER_MINUTE pages a minute (counted
+in the shared rate-limit store, lib/ratelimit.py); beyond it its pages are served uncached.
+
 If the cache can't be reached, pages are rendered as if there were none.
 
 A page that carries validators (ETag, Last-Modified: the Atom feeds) keeps them when served
