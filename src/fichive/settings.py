@@ -285,7 +285,7 @@ FICHIVE_PAGE_CACHE_SECONDS = env_int("FICHIVE_PAGE_CACHE_SECONDS", 3600)
 # many megabytes, and serves them again without a round trip until Redis announces a change.
 FICHIVE_PAGE_CACHE_LOCAL_MB = env_int("FICHIVE_PAGE_CACHE_LOCAL_MB", 64)
 # How many new pages one address may add to guests' page cache a minute; beyond it its pages
-# are still served, rendered each time, so one client can't fill the cache.
+# are still served, rendered each time, so one client can't fill the cache. 0: no budget.
 FICHIVE_PAGE_CACHE_NEW_PER_MINUTE = env_int("FICHIVE_PAGE_CACHE_NEW_PER_MINUTE", 120)
 # Who may sign up (fichive/signups): "open" (anyone), "invite" (with an invitation code, from
 # the queue at /invite_requests or from a user) or "closed". Admins can override it at

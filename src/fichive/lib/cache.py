@@ -674,6 +674,8 @@ def _within_budget(request: HttpRequest) -> bool:
     """Whether this visitor's address may add one more page to the cache this minute
     (FICHIVE_PAGE_CACHE_NEW_PER_MINUTE, counted in the shared rate-limit store); beyond it
     their pages are still served, only not kept. A broken counter store lets the page in."""
+    if settings.FICHIVE_PAGE_CACHE_NEW_PER_MINUTE <= 0:  # no budget
+        return True
     budget = RateLimit("page-cache-new", settings.FICHIVE_PAGE_CACHE_NEW_PER_MINUTE, 60)
     try:
         keys = budget.keys_for(user_id=None, address_hash=address_hash(request.META))
