@@ -5,6 +5,7 @@ a time (503 with Retry-After beyond), streamed from disk with byte ranges."""
 from __future__ import annotations
 
 import fcntl
+import multiprocessing
 import os
 import threading
 import time
@@ -132,35 +133,58 @@ def test_a_file_already_built_is_served_while_every_slot_is_busy(work, client, s
         assert client.get(url)["X-Fichive-Cache"] == "hit"
 
 
-@pytest.mark.django_db
-def test_builds_wait_for_a_free_slot_so_at_most_the_limit_run_at_once(author, settings,
-                                                                      monkeypatch):
-    """With one slot, threads building three different files take turns: each build's
-    interval overlaps no other's."""
-    settings.FICHIVE_DOWNLOAD_BUILDS = 1
-    settings.FICHIVE_DOWNLOAD_WAIT_SECONDS = 60
-    books = [_book(WorkFactory(author=author, chapters=[f"<p>Tide {n}.</p>"] * 2))
-             for n in range(3)]
-    intervals: list[tuple[float, float]] = []
+def _build_in_a_process(book, extension: str, results) -> None:
+    """In a forked worker process: build (or find) the file, and say how it went and when
+    the build ran (CLOCK_MONOTONIC is the machine's, comparable across processes)."""
     real_export = exporters.export
+    ran: list[tuple[float, float]] = []
 
     def timed_export(book, extension):
         began = time.monotonic()
         try:
             return real_export(book, extension)
         finally:
-            intervals.append((began, time.monotonic()))
+            ran.append((began, time.monotonic()))
 
-    monkeypatch.setattr(exporters, "export", timed_export)  # the real build, timed
-    threads = [threading.Thread(target=lambda b=b: downloads.download_of_book(
-        book=b, extension="pdf").file.close()) for b in books]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(intervals) == 3
-    ordered = sorted(intervals)
-    assert all(earlier[1] <= later[0] for earlier, later in pairwise(ordered))
+    exporters.export = timed_export  # only in this child process: the real build, timed
+    built = downloads.download_of_book(book=book, extension=extension)
+    built.file.close()
+    results.put((built.cache, ran))
+
+
+def _in_processes(books, extension: str) -> list[tuple[str, list[tuple[float, float]]]]:
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    processes = [context.Process(target=_build_in_a_process, args=(book, extension, results))
+                 for book in books]
+    for process in processes:
+        process.start()
+    got = [results.get(timeout=120) for _ in processes]
+    for process in processes:
+        process.join(timeout=30)
+    return got
+
+
+@pytest.mark.django_db
+def test_worker_processes_asking_for_the_same_new_file_build_it_once(author):
+    book = _book(WorkFactory(author=author, chapters=["<p>Gulls over the pier.</p>"] * 3))
+    got = _in_processes([book] * 3, "pdf")
+    assert sorted(cache for cache, _ in got) == ["hit", "hit", "miss"]
+    assert sum(len(ran) for _, ran in got) == 1
+
+
+@pytest.mark.django_db
+def test_worker_processes_take_turns_when_there_is_one_build_slot(author, settings):
+    """With one slot, three processes building three different files never build at once:
+    no two builds' intervals overlap."""
+    settings.FICHIVE_DOWNLOAD_BUILDS = 1
+    settings.FICHIVE_DOWNLOAD_WAIT_SECONDS = 60
+    books = [_book(WorkFactory(author=author, chapters=[f"<p>Tide {n}.</p>"] * 2))
+             for n in range(3)]
+    got = _in_processes(books, "pdf")
+    intervals = sorted(interval for _, ran in got for interval in ran)
+    assert [cache for cache, _ in got] == ["miss"] * 3 and len(intervals) == 3
+    assert all(earlier[1] <= later[0] for earlier, later in pairwise(intervals))
 
 
 def test_a_big_file_streams_from_disk_and_still_resumes(work, client, monkeypatch):
