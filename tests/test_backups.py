@@ -5,8 +5,11 @@ pg_dump/pg_restore), and a restore never replaces an archive with content unless
 
 from __future__ import annotations
 
+import io
+import json
 import shutil
 import tarfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +23,8 @@ from fichive.comments.services import comment_post
 from fichive.kudos.services import kudos_leave
 from tests.factories import UserFactory, WorkFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Transactional: pg_dump and SQLite's backup read what is committed.
+round_trip = pytest.mark.django_db(transaction=True)
 
 
 def _everything() -> dict[str, list[tuple]]:
@@ -34,7 +38,7 @@ def _everything() -> dict[str, list[tuple]]:
 
 
 @pytest.fixture
-def populated() -> dict[str, list[tuple]]:
+def populated() -> Iterator[dict[str, list[tuple]]]:
     alice, carol = UserFactory(username="alice"), UserFactory(username="carol")
     work = WorkFactory(author=alice, title="The Ferryman's Ledger",
                        chapters=["<p>Fog on the river.</p>", "<p>A second crossing.</p>"],
@@ -48,7 +52,8 @@ def populated() -> dict[str, list[tuple]]:
     media = backups.media_dir()
     (media / "icons").mkdir(parents=True, exist_ok=True)
     (media / "icons" / "alice.png").write_bytes(b"\x89PNG fake icon bytes")
-    return _everything()
+    yield _everything()
+    shutil.rmtree(media, ignore_errors=True)
 
 
 @pytest.fixture
@@ -68,6 +73,7 @@ def _wipe() -> None:
         shutil.rmtree(backups.media_dir())
 
 
+@round_trip
 def test_a_backup_restores_the_archive_its_secret_key_and_media(
         populated, secret_key, tmp_path, capsys):
     archive = tmp_path / "nightly" / "fichive.tar"
@@ -90,6 +96,7 @@ def test_a_backup_restores_the_archive_its_secret_key_and_media(
         b"\x89PNG fake icon bytes")
 
 
+@round_trip
 def test_restore_refuses_to_replace_an_archive_with_content_unless_forced(
         populated, secret_key, tmp_path, capsys):
     archive = tmp_path / "fichive.tar"
@@ -113,14 +120,20 @@ def test_restore_says_what_is_wrong_with_a_file_that_isnt_a_backup(db, tmp_path,
     assert "no such file" in capsys.readouterr().err
 
 
-def test_restore_refuses_files_outside_the_archives_folders(db, tmp_path, capsys):
+def test_restore_refuses_files_outside_the_archives_folders_before_changing_anything(
+        db, tmp_path, capsys):
     archive = tmp_path / "fichive.tar"
-    assert cli.main(["backup", str(archive)]) == 0
-    with tarfile.open(archive, "a") as tar:
-        info = tarfile.TarInfo("media/../../escaped.txt")
-        info.size = 0
-        tar.addfile(info)
-    capsys.readouterr()
+    with tarfile.open(archive, "w") as tar:
+        manifest = json.dumps({"format": backups.FORMAT, "vendor": connection.vendor,
+                               "database": "database.sqlite3", "database_bytes": 0}).encode()
+        for name, data in (("fichive-backup.json", manifest), ("database.sqlite3", b""),
+                           ("media/../../escaped.txt", b"out")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    work = WorkFactory(author=UserFactory(username="erin"), title="Still Here")
     assert cli.main(["restore", "--force", str(archive)]) == 1
     assert "outside the archive's folders" in capsys.readouterr().err
     assert not (Path(backups.media_dir()).parent.parent / "escaped.txt").exists()
+    work.refresh_from_db()
+    assert work.title == "Still Here"

@@ -237,6 +237,13 @@ def restore(path: Path, *, force: bool = False, progress: Progress = _nothing) -
     with tempfile.TemporaryDirectory(prefix=".fichive-restore-") as scratch, \
             tarfile.open(path, "r:*") as tar:
         members = {m.name: m for m in tar.getmembers()}
+        for name, member in members.items():  # all checked before anything is replaced
+            _safe_parts(name)
+            if not (member.isfile() or member.isdir()):
+                raise BackupError(f"The backup holds {name!r}, which isn't a plain file; it "
+                                  "wasn't made by `fichive backup`.")
+        if manifest["database"] not in members:
+            raise BackupError("The backup is incomplete: it has no database.")
         database = Path(scratch) / manifest["database"]
         _extract_to(tar, members.get(manifest["database"]), database)
         if vendor == "sqlite":
