@@ -129,15 +129,15 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes, mode: int = 0o644) 
 
 
 def _sqlite_backup(target: Path, progress: Progress) -> None:
-    """SQLite's online backup of the live database, a few hundred pages at a time (writers
-    go on meanwhile; the copy is of one consistent moment)."""
+    """SQLite's online backup of the live database, in one step: one read transaction, so the
+    copy is of one consistent moment, and writers go on meanwhile (WAL). (In several steps a
+    write by another process restarts the copy, which a busy archive could do forever.)"""
     connection.ensure_connection()
     source = connection.connection
+    progress("Database", 0, None)
     with contextlib.closing(sqlite3.connect(target)) as copy:
-        def step(status: int, remaining: int, total: int) -> None:
-            progress("Database", total - remaining, total)
-
-        source.backup(copy, pages=256, progress=step)
+        source.backup(copy, pages=-1)
+    progress("Database", 1, 1)
 
 
 def postgres_binary(name: str) -> str:
