@@ -170,7 +170,10 @@ def live_archive(*, workers: int = 2, threads: int = 4) -> Iterator[LiveArchive]
         env = {**os.environ, "FICHIVE_DATA_DIR": str(data_dir), "FICHIVE_DATABASE_URL": url,
                "DJANGO_SETTINGS_MODULE": "fichive.settings",
                # Guests are told apart by the last X-Forwarded-For hop, as behind nginx.
-               "FICHIVE_BEHIND_TLS_PROXY": "on", "FICHIVE_PAGE_CACHE": "on",
+               # Guests' page cache in each process's memory is right only for one worker
+               # process (`fichive serve` refuses it for more without Redis).
+               "FICHIVE_BEHIND_TLS_PROXY": "on",
+               "FICHIVE_PAGE_CACHE": "on" if workers == 1 else "off",
                "PYTHONPATH": os.pathsep.join([src, str(ROOT)])}
         for name in ("FICHIVE_REDIS_URL", "FICHIVE_DATABASE_REPLICA_URLS"):
             env.pop(name, None)

@@ -366,6 +366,8 @@ else:
                            "LOCATION": str(DATA_DIR / "ratelimits"),
                            "OPTIONS": {"size_limit": 64 * 1024 * 1024}}
 RATELIMIT_USE_CACHE = "ratelimit"
+# Off only for load tests from one address (bench/run.py); never on a public archive.
+RATELIMIT_ENABLE = env_bool("FICHIVE_RATE_LIMITS", True)
 # A broken cache lets actions through rather than refusing everyone.
 RATELIMIT_FAIL_OPEN = True
 # Guests' rendered pages (works, chapters, listings; fichive/lib/cache.py). On by default only
@@ -376,6 +378,9 @@ FICHIVE_PAGE_CACHE_SECONDS = env_int("FICHIVE_PAGE_CACHE_SECONDS", 3600)
 # With Redis, each worker also keeps the pages it served lately in its own memory, up to this
 # many megabytes, and serves them again without a round trip until Redis announces a change.
 FICHIVE_PAGE_CACHE_LOCAL_MB = env_int("FICHIVE_PAGE_CACHE_LOCAL_MB", 64)
+# How many new pages one address may add to guests' page cache a minute; beyond it its pages
+# are still served, rendered each time, so one client can't fill the cache. 0: no budget.
+FICHIVE_PAGE_CACHE_NEW_PER_MINUTE = env_int("FICHIVE_PAGE_CACHE_NEW_PER_MINUTE", 120)
 # Who may sign up (fichive/signups): "open" (anyone), "invite" (with an invitation code, from
 # the queue at /invite_requests or from a user) or "closed". Admins can override it at
 # /admin/signups. Every sign-up accepts the terms of service and confirms this minimum age.
@@ -387,6 +392,11 @@ FICHIVE_INVITATIONS_PER_DAY = env_int("FICHIVE_INVITATIONS_PER_DAY", 20)
 FICHIVE_INVITATION_DAYS = env_int("FICHIVE_INVITATION_DAYS", 14)
 # The archive's name, as downloads say where a work was posted (and their publisher).
 FICHIVE_SITE_NAME = env_str("FICHIVE_SITE_NAME", "Fichive")
+# Download files are built once per revision and kept in DATA_DIR/downloads
+# (fichive/formats/downloads.py): at most this many are built at once across every worker
+# process, and a request waits this long for a free build slot before a 503 "try again".
+FICHIVE_DOWNLOAD_BUILDS = env_int("FICHIVE_DOWNLOAD_BUILDS", 2)
+FICHIVE_DOWNLOAD_WAIT_SECONDS = env_float("FICHIVE_DOWNLOAD_WAIT_SECONDS", 10.0)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -71,7 +71,7 @@ def _feed(request: HttpRequest, works: QuerySet[Work], *, title: str, page_url: 
 
 
 @basic_auth
-@cached_for_guests()
+@cached_for_guests(params=listing.LISTING_PARAMS)
 def tag_feed(request: HttpRequest, tag_name: str) -> HttpResponse:
     """/tags/<name>/feed.atom: the works found under the tag (its synonyms and sub tags); a
     synonym's feed is its canonical tag's."""
@@ -86,7 +86,7 @@ def tag_feed(request: HttpRequest, tag_name: str) -> HttpResponse:
 
 
 @basic_auth
-@cached_for_guests()
+@cached_for_guests(params=listing.LISTING_PARAMS)
 def user_feed(request: HttpRequest, username: str) -> HttpResponse:
     """/users/<name>/works/feed.atom: the user's works (never their anonymous ones, but to
     themselves, where they still read "Anonymous")."""
@@ -97,7 +97,7 @@ def user_feed(request: HttpRequest, username: str) -> HttpResponse:
 
 
 @basic_auth
-@cached_for_guests()
+@cached_for_guests(params=listing.LISTING_PARAMS)
 def series_feed(request: HttpRequest, series_id: int) -> HttpResponse:
     """/series/<id>/feed.atom: the series' works the visitor may see (404 with none)."""
     series = series_for_viewer(request.user, series_id)
@@ -107,7 +107,7 @@ def series_feed(request: HttpRequest, series_id: int) -> HttpResponse:
 
 
 @basic_auth
-@cached_for_guests()
+@cached_for_guests(params=listing.LISTING_PARAMS)
 def search_feed(request: HttpRequest) -> HttpResponse:
     """/works/search/feed.atom?q=…: a saved search (the archive's query language and any
     listing filter), newest update first unless `sort` says otherwise."""

@@ -104,7 +104,7 @@ def _works_feed(request: HttpRequest, urls: Urls, *, key: str, title: str, href:
 
 
 @basic_auth
-@cached_for_guests()
+@cached_for_guests(params=listing.LISTING_PARAMS)
 def works(request: HttpRequest, version: int = 1) -> HttpResponse:
     """Every work the visitor may see, filtered and sorted by the listing's parameters."""
     urls = Urls(request, version)
@@ -118,7 +118,7 @@ def works(request: HttpRequest, version: int = 1) -> HttpResponse:
 
 
 @basic_auth
-@cached_for_guests()
+@cached_for_guests(params=listing.LISTING_PARAMS | {"query"})
 def search(request: HttpRequest, version: int = 1) -> HttpResponse:
     """The OpenSearch template's target: the archive's query language, as an acquisition
     feed."""
@@ -134,7 +134,7 @@ def search(request: HttpRequest, version: int = 1) -> HttpResponse:
 
 
 @basic_auth
-@cached_for_guests()
+@cached_for_guests(params=listing.LISTING_PARAMS)
 def tag_works(request: HttpRequest, tag_name: str, version: int = 1) -> HttpResponse:
     urls = Urls(request, version)
     found = _tag(tag_name)

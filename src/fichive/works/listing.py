@@ -322,6 +322,10 @@ class ListingForm(forms.Form):
         return [str(message) for messages in self.errors.values() for message in messages]
 
 
+# The query parameters a listing reads (guests' page cache keeps no page with any other).
+LISTING_PARAMS = frozenset(ListingForm.base_fields)
+
+
 @dataclass(frozen=True)
 class Filters:
     sort: str = DEFAULT_SORT

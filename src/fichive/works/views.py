@@ -72,7 +72,7 @@ def _listing_page(
                                                 "page": result.page})
 
 
-@cached_for_guests()
+@cached_for_guests(params=listing.LISTING_PARAMS)
 def work_index(request: HttpRequest) -> HttpResponse:
     return _listing_page(request, selectors.works_listed_for(request.user), heading="Works")
 
@@ -86,7 +86,7 @@ def work_search(request: HttpRequest) -> HttpResponse:
                          search=True, searched=searched)
 
 
-@cached_for_guests()
+@cached_for_guests(params=listing.LISTING_PARAMS)
 def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
     """/tags/<name>/works: works found under the tag (its synonyms and sub tags included);
     a synonym's URL lists its canonical tag's works."""
@@ -99,7 +99,7 @@ def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
                          heading=f"Works in {target.name}", tag=target)
 
 
-@cached_for_guests()
+@cached_for_guests(params=listing.LISTING_PARAMS)
 def user_works(request: HttpRequest, username: str) -> HttpResponse:
     owner = user_by_name(username)
     return _listing_page(request, selectors.works_listed_for(request.user, owner=owner),
@@ -107,7 +107,7 @@ def user_works(request: HttpRequest, username: str) -> HttpResponse:
                          tab="works")
 
 
-@cached_for_guests()
+@cached_for_guests(params=listing.LISTING_PARAMS)
 def pseud_works(request: HttpRequest, username: str, pseud_name: str) -> HttpResponse:
     """/users/<name>/pseuds/<pseud>/works: the works posted under one pseud."""
     owner = user_by_name(username)
