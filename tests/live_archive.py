@@ -4,8 +4,10 @@ fresh database on the PostgreSQL server the suite runs on), migrated and seeded 
 free port; requests fired at it from a thread pool; its counters read back and compared with
 the rows they count.
 
-Used by tests/test_concurrent_counts.py (kudos, comments and bookmarks); another counter
-joins by adding a row to COUNTED and building its own `Press`es.
+Used by tests/test_concurrent_counts.py (kudos, comments and bookmarks; a bounded storm of
+every kind of write) and tests/test_crash.py (the server killed mid-write and started again
+on the same data); another counter joins by adding a row to COUNTED and building its own
+`Press`es.
 
 Run as a script (`python -m tests.live_archive seed|counters …`) it is the archive's side:
 Django set up on the archive's database, answering in JSON on stdout.
@@ -14,9 +16,11 @@ Django set up on the archive's database, answering in JSON on stdout.
 from __future__ import annotations
 
 import contextlib
+import http.client
 import json
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
@@ -50,7 +54,7 @@ class Press:
 
     path: str
     headers: dict[str, str] = field(default_factory=dict)
-    data: dict[str, str] = field(default_factory=dict)
+    data: dict[str, str | list[str]] = field(default_factory=dict)
     who: str = ""  # who pressed, for the test's own bookkeeping
 
 
@@ -62,6 +66,47 @@ class LiveArchive:
     env: dict[str, str]
     log: Path
     seeded: int = 0
+    workers: int = 2
+    threads: int = 4
+    tasks: bool = False
+    server: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        """Serve the archive (`fichive serve`, in a process group of its own) on a free
+        port, and wait until it answers."""
+        port = _free_port()
+        with self.log.open("ab") as out:
+            self.server = subprocess.Popen(  # noqa: S603
+                [sys.executable, "-m", "fichive.cli", "serve", "--host", "127.0.0.1",
+                 "--port", str(port), "--workers", str(self.workers),
+                 "--threads", str(self.threads), *([] if self.tasks else ["--no-tasks"])],
+                env=self.env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                start_new_session=True)
+        self.base = f"http://127.0.0.1:{port}"
+        _wait_until_up(self, self.server)
+
+    def kill(self) -> None:
+        """SIGKILL the server's whole process group (gunicorn's master, its workers and the
+        task worker) at once, as a power cut or the OOM killer would: no one cleans up."""
+        if self.server is None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.server.pid, signal.SIGKILL)
+        self.server.wait(timeout=30)
+        self.server = None
+
+    def stop(self) -> None:
+        """Stop the server the polite way (SIGTERM), then SIGKILL whatever of its process
+        group is left."""
+        if self.server is None:
+            return
+        self.server.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.server.wait(timeout=30)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.server.pid, signal.SIGKILL)
+        self.server.wait(timeout=30)
+        self.server = None
 
     def run(self, *args: str) -> Any:
         """Run this module's archive side with `args`; its JSON answer."""
@@ -78,6 +123,22 @@ class LiveArchive:
         "readers": [{"name", "pseud", "cookie", "csrf"}, …]}."""
         self.seeded += 1
         return self.run("seed", str(readers), f"t{self.seeded}")
+
+    def seed_many(self, *, authors: int, readers: int, chapters: int = 3) -> dict[str, Any]:
+        """`authors` new authors with a posted work of `chapters` chapters each, and
+        `readers` new readers: {"works": [{"id", "chapters": [id, …], "author": {…}}, …],
+        "readers": [{"name", "pseud", "cookie", "csrf"}, …]}."""
+        self.seeded += 1
+        return self.run("seed-many", str(authors), str(readers), str(chapters),
+                        f"m{self.seeded}")
+
+    def census(self, work_ids: Sequence[int]) -> dict[str, Any]:
+        """What the database holds for these works (see `_census`)."""
+        return self.run("census", *map(str, work_ids))
+
+    def consistency(self) -> list[str]:
+        """Every inconsistency found in the whole database (see `_consistency`); [] if none."""
+        return self.run("consistency")
 
     def counters(self, work_id: int) -> dict[str, dict[str, int]]:
         """{counter: {"shown": the work's counter, "rows": the rows it counts,
@@ -101,8 +162,16 @@ class LiveArchive:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode(errors="replace")
 
+    def post(self, press: Press) -> tuple[int, Any]:
+        """One press: its status and body (a redirect's: its Location). A connection that
+        fails (the server gone) is status 0 with the error's text."""
+        try:
+            return self._post(press)
+        except (OSError, http.client.HTTPException) as error:
+            return 0, f"{type(error).__name__}: {error}"
+
     def _post(self, press: Press) -> tuple[int, Any]:
-        body = urllib.parse.urlencode(press.data).encode()
+        body = urllib.parse.urlencode(press.data, doseq=True).encode()
         request = urllib.request.Request(  # noqa: S310 (our own server's http URL)
             self.base + press.path, data=body, method="POST",
             headers={"Accept": "application/json",
@@ -159,8 +228,10 @@ def _database(data_dir: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def live_archive(*, workers: int = 2, threads: int = 4) -> Iterator[LiveArchive]:
-    """Migrate a fresh archive and serve it with `fichive serve` until the block ends."""
+def live_archive(*, workers: int = 2, threads: int = 4,
+                 tasks: bool = False) -> Iterator[LiveArchive]:
+    """Migrate a fresh archive and serve it with `fichive serve` until the block ends (with
+    its task worker when `tasks`)."""
     import fichive
 
     with tempfile.TemporaryDirectory(prefix="fichive-live-") as temp, \
@@ -176,24 +247,13 @@ def live_archive(*, workers: int = 2, threads: int = 4) -> Iterator[LiveArchive]
             env.pop(name, None)
         subprocess.run([sys.executable, "-m", "fichive.cli", "manage", "migrate",  # noqa: S603
                         "--verbosity", "0"], env=env, cwd=ROOT, check=True, timeout=300)
-        port = _free_port()
-        log = data_dir / "server.log"
-        with log.open("ab") as out:
-            server = subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", "fichive.cli", "serve", "--host", "127.0.0.1",
-                 "--port", str(port), "--workers", str(workers), "--threads", str(threads),
-                 "--no-tasks"], env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-        archive = LiveArchive(f"http://127.0.0.1:{port}", env, log)
+        archive = LiveArchive("", env, data_dir / "server.log", workers=workers,
+                              threads=threads, tasks=tasks)
         try:
-            _wait_until_up(archive, server)
+            archive.start()
             yield archive
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
+            archive.stop()
 
 
 def _wait_until_up(archive: LiveArchive, server: subprocess.Popen) -> None:
@@ -235,6 +295,147 @@ def _seed(readers: int, prefix: str) -> dict[str, Any]:
     people = [_logged_in(UserFactory(username=f"{prefix}reader{n}")) for n in range(readers)]
     return {"work": work.pk, "chapters": [c.pk for c in work.chapters.order_by("position")],
             "author": _logged_in(author), "readers": people}
+
+
+def _seed_many(authors: int, readers: int, chapters: int, prefix: str) -> dict[str, Any]:
+    from tests.factories import UserFactory, WorkFactory
+
+    works = []
+    for n in range(authors):
+        author = UserFactory(username=f"{prefix}author{n}")
+        work = WorkFactory(author=author, title=f"Weathering Work {n}",
+                           chapters=[f"<p>Chapter {c} of the weathering.</p>"
+                                     for c in range(1, chapters + 1)])
+        works.append({"id": work.pk, "title": work.title, "author": _logged_in(author),
+                      "chapters": list(
+            work.chapters.order_by("position").values_list("id", flat=True))})
+    people = [_logged_in(UserFactory(username=f"{prefix}reader{n}")) for n in range(readers)]
+    return {"works": works, "readers": people}
+
+
+def _census(work_ids: list[int]) -> dict[str, Any]:
+    """For each work: its counters beside the rows they count, its chapters' places, its
+    title and summary; and the ids of every comment, bookmark and chapter that exist."""
+    from django.db.models import Sum
+
+    from fichive.bookmarks.models import Bookmark
+    from fichive.comments.models import Comment
+    from fichive.kudos.models import Kudos
+    from fichive.works.models import Chapter, FilterTagging, Work
+
+    answer: dict[str, Any] = {"works": {}}
+    for work in Work.objects.filter(pk__in=work_ids):
+        chapters = list(work.chapters.order_by("position").values_list("position", flat=True))
+        answer["works"][str(work.pk)] = {
+            "title": work.title, "summary": work.summary,
+            "kudos": [work.kudos_count, Kudos.objects.filter(work=work).count()],
+            "kudos_copies": sorted(set(FilterTagging.objects.filter(work=work)
+                                       .values_list("kudos_count", flat=True))),
+            "comments": [work.comments_count, Comment.objects.filter(
+                work=work, status="published", deleted=False).count()],
+            "bookmarks": [work.bookmarks_count,
+                          Bookmark.objects.filter(work=work, private=False).count()],
+            "chapters": [work.chapter_count, len(chapters)],
+            "words": [work.word_count, work.chapters.aggregate(
+                words=Sum("word_count"))["words"] or 0],
+            "positions": chapters,
+        }
+    answer["comments"] = list(Comment.objects.filter(work_id__in=work_ids)
+                              .values_list("id", flat=True))
+    answer["bookmarks"] = list(Bookmark.objects.filter(work_id__in=work_ids)
+                               .values_list("id", flat=True))
+    answer["chapters"] = list(Chapter.objects.filter(work_id__in=work_ids)
+                              .values_list("id", flat=True))
+    return answer
+
+
+def _consistency() -> list[str]:
+    """Every inconsistency in the whole database, as sentences; [] when there is none.
+
+    SQLite's own checks (integrity_check, foreign_key_check, the full-text indexes' integrity
+    against their content); then for every work: at least one chapter and one creator, places
+    1…n, its counters and totals equal to the rows they count (and its filter taggings'
+    copies), its search document and its chapters'; search documents of nothing; tag use
+    counts equal to their taggings."""
+    from django.db import connection
+    from django.db.models import Count, Sum
+
+    from fichive.bookmarks.models import Bookmark
+    from fichive.comments.models import Comment
+    from fichive.kudos.models import Kudos
+    from fichive.search.models import ChapterDocument, WorkDocument
+    from fichive.tags.models import Tag
+    from fichive.works.models import Chapter, Creatorship, FilterTagging, Tagging, Work
+
+    problems: list[str] = []
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA integrity_check")
+            found = [row[0] for row in cursor.fetchall()]
+            if found != ["ok"]:
+                problems.append(f"integrity_check: {found[:5]}")
+            cursor.execute("PRAGMA foreign_key_check")
+            problems += [f"foreign key: {row}" for row in cursor.fetchall()[:5]]
+            for fts in ("search_work_fts", "search_chapter_fts"):
+                try:
+                    cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')")  # noqa: S608
+                except Exception as error:  # noqa: BLE001 - reported as found
+                    problems.append(f"{fts}: {error}")
+
+    def grouped(rows: Any, key: str, value: str) -> dict[int, int]:
+        return {row[key]: row[value] for row in rows}
+
+    chapters = grouped(Chapter.objects.values("work_id").annotate(n=Count("id")),
+                       "work_id", "n")
+    words = grouped(Chapter.objects.values("work_id").annotate(words=Sum("word_count")),
+                    "work_id", "words")
+    kudos = grouped(Kudos.objects.values("work_id").annotate(n=Count("id")), "work_id", "n")
+    comments = grouped(Comment.objects.filter(status="published", deleted=False)
+                       .values("work_id").annotate(n=Count("id")), "work_id", "n")
+    bookmarks = grouped(Bookmark.objects.filter(private=False, work_id__isnull=False)
+                        .values("work_id").annotate(n=Count("id")), "work_id", "n")
+    creators = set(Creatorship.objects.values_list("work_id", flat=True))
+    documents = set(WorkDocument.objects.values_list("work_id", flat=True))
+    positions: dict[int, list[int]] = {}
+    for work_id, position in Chapter.objects.order_by("work_id", "position").values_list(
+            "work_id", "position"):
+        positions.setdefault(work_id, []).append(position)
+    copies: dict[int, set[int]] = {}
+    for work_id, count in FilterTagging.objects.values_list("work_id", "kudos_count"):
+        copies.setdefault(work_id, set()).add(count)
+    work_ids = set()
+    for work in Work.objects.values("id", "chapter_count", "word_count", "kudos_count",
+                                    "comments_count", "bookmarks_count"):
+        pk = work["id"]
+        work_ids.add(pk)
+        for name, shown, rows in (
+                ("chapters", work["chapter_count"], chapters.get(pk, 0)),
+                ("words", work["word_count"], words.get(pk, 0)),
+                ("kudos", work["kudos_count"], kudos.get(pk, 0)),
+                ("comments", work["comments_count"], comments.get(pk, 0)),
+                ("bookmarks", work["bookmarks_count"], bookmarks.get(pk, 0))):
+            if shown != rows:
+                problems.append(f"work {pk}: {name} counter {shown}, rows {rows}")
+        if not chapters.get(pk):
+            problems.append(f"work {pk}: no chapters (a half-work)")
+        elif positions[pk] != list(range(1, len(positions[pk]) + 1)):
+            problems.append(f"work {pk}: chapter places {positions[pk]}")
+        if pk not in creators:
+            problems.append(f"work {pk}: no creator")
+        if pk not in documents:
+            problems.append(f"work {pk}: no search document")
+        if copies.get(pk, {work["kudos_count"]}) != {work["kudos_count"]}:
+            problems.append(f"work {pk}: filter taggings' kudos {copies[pk]}")
+    problems += [f"search document of no work: {pk}" for pk in documents - work_ids]
+    missing = Chapter.objects.exclude(pk__in=ChapterDocument.objects.values("chapter_id"))
+    problems += [f"chapter {pk}: no search document"
+                 for pk in missing.values_list("pk", flat=True)[:20]]
+    taggings = grouped(Tagging.objects.values("tag_id").annotate(n=Count("id")), "tag_id", "n")
+    uses = [(name, n, taggings.get(pk, 0)) for pk, name, n in
+            Tag.objects.values_list("pk", "name", "uses") if n != taggings.get(pk, 0)]
+    problems += [f"tag {name!r}: uses {n}, taggings {rows}"
+                 for name, n, rows in uses[:20]]
+    return problems
 
 
 def _counters(work_id: int) -> dict[str, dict[str, int]]:
@@ -299,9 +500,22 @@ def main(argv: list[str]) -> None:
     import django
 
     django.setup()
+    from django.test.utils import override_settings
+
+    # The people seeded log in by session (force_login): their password's hash is never
+    # checked, so the cheapest hasher saves a second or more per person.
+    cheap = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     command, *args = argv
     if command == "seed":
-        answer: Any = _seed(int(args[0]), args[1])
+        with cheap:
+            answer: Any = _seed(int(args[0]), args[1])
+    elif command == "seed-many":
+        with cheap:
+            answer = _seed_many(int(args[0]), int(args[1]), int(args[2]), args[3])
+    elif command == "census":
+        answer = _census([int(a) for a in args])
+    elif command == "consistency":
+        answer = _consistency()
     elif command == "counters":
         answer = _counters(int(args[0]))
     elif command == "stats":
