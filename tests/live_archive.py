@@ -17,17 +17,22 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import itertools
 import json
 import os
+import random
+import re
 import secrets
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -271,6 +276,215 @@ def _wait_until_up(archive: LiveArchive, server: subprocess.Popen) -> None:
             time.sleep(0.2)
 
 
+# ------------------------------------------------------------------ presses and the storm
+
+
+CREATED_COMMENT = re.compile(r"#comment_(\d+)$")
+CREATED_BOOKMARK = re.compile(r"^/bookmarks/(\d+)$")
+CREATED_CHAPTER = re.compile(r"^/works/(\d+)/chapters/(\d+)$")
+CREATED_WORK = re.compile(r"^/works/(\d+)$")
+
+
+def guest(block: int, n: int) -> dict[str, str]:
+    """A guest of their own address (behind the proxy), with a CSRF cookie and its token."""
+    token = secrets.token_hex(16)
+    return {"X-Forwarded-For": f"10.{block}.{n // 250}.{n % 250 + 1}",
+            "Cookie": f"csrftoken={token}", "X-CSRFToken": token}
+
+
+def reader(person: dict[str, Any]) -> dict[str, str]:
+    """A logged-in person (reader or author): their session and CSRF cookies, the token,
+    and an address of their own (so limits per address count them apart)."""
+    return {"Cookie": person["cookie"], "X-CSRFToken": person["csrf"],
+            "X-Forwarded-For": person.get("address", "10.0.0.1")}
+
+
+def comment(path: str, headers: dict[str, str], who: str, text: str, *,
+            as_guest: bool, parent: int | None = None) -> Press:
+    data: dict[str, str | list[str]] = {"content": text}
+    if as_guest:
+        data |= {"name": who, "email": f"{who}@example.org"}
+    if parent is not None:
+        data["parent_id"] = str(parent)
+    return Press(path, headers, data, who=f"comment:{who}")
+
+
+def bookmark(work_id: int, person: dict[str, Any], *, private: bool) -> Press:
+    data: dict[str, str | list[str]] = {"pseud": str(person["pseud"]), "notes": "Kept for later."}
+    if private:
+        data["private"] = "on"
+    return Press(f"/works/{work_id}/bookmarks/new", reader(person), data,
+                 who=f"bookmark:{person['name']}")
+
+
+def work_form(author: dict[str, Any], *, title: str, summary: str = "",
+              content: str = "") -> dict[str, str | list[str]]:
+    """The new-work form (or, without `content`, the edit form) as an author sends it:
+    their default pseud, General Audiences, no warnings chosen, Original Work."""
+    data: dict[str, str | list[str]] = {
+        "title": title, "creators": [str(author["pseud"])], "rating": "General Audiences",
+        "warnings": ["Creator Chose Not To Use Archive Warnings"], "fandoms": "Original Work",
+        "summary": summary, "language": "en", "fmt": "html", "action": "post"}
+    if content:
+        data["chapter-content"] = content
+    return data
+
+
+# Each kind of write the storm presses, how often it is chosen, and the answer that
+# acknowledges it. Any other answer but 429 (a rate limit said "later": not a write, not
+# an error) is a failure.
+STORM_MIX = {"kudos": 3, "comment": 3, "bookmark": 2, "chapter": 2, "edit": 1, "work": 1}
+ACKNOWLEDGED = {"kudos": 201, "comment": 302, "bookmark": 302, "chapter": 302, "edit": 302,
+                "work": 302}
+
+
+_STORM_GUESTS = itertools.count()
+
+
+class Storm:
+    """Clients pressing writes at random on the seeded works (see LiveArchive.seed_many)
+    until the time is up or `stop()`; what the server acknowledged, kind by kind.
+
+    Kudos and comments come from a new guest address each (the comment limit is per
+    person), bookmarks from each reader once per work; chapters, edits and new works from
+    the works' authors. Edits of one work go one at a time, so the last acknowledged summary
+    is the one that must stay."""
+
+    def __init__(self, archive: LiveArchive, seeded: dict[str, Any],
+                 mix: dict[str, int] | None = None) -> None:
+        self.archive = archive
+        self.works = seeded["works"]
+        self.mix = mix or {k: v for k, v in STORM_MIX.items() if k != "work"}
+        pairs = [(r, w) for r in seeded["readers"] for w in self.works]
+        random.Random(len(pairs)).shuffle(pairs)
+        self.bookmark_pairs = pairs
+        self.guests = _STORM_GUESTS  # shared: no guest comes back in a later storm
+        self.lock = threading.Lock()
+        self.edit_locks = {w["id"]: threading.Lock() for w in self.works}
+        self.stopped = threading.Event()
+        self.first_write = threading.Event()  # set at the first acknowledged write
+        self.threads: list[threading.Thread] = []
+        self.answers: Counter[tuple[str, int]] = Counter()
+        self.failed: list[tuple[str, int, Any]] = []
+        self.kudos: Counter[int] = Counter()
+        self.comments: dict[int, list[int]] = defaultdict(list)
+        self.public_bookmarks: Counter[int] = Counter()
+        self.bookmarks: list[int] = []
+        self.chapters: dict[int, list[int]] = defaultdict(list)
+        self.summaries: dict[int, str] = {}
+        self.new_works: list[int] = []
+
+    def acknowledged(self, kind: str) -> int:
+        return self.answers[kind, ACKNOWLEDGED[kind]]
+
+    def start(self, *, clients: int, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        self.threads = [threading.Thread(target=self._client, args=(n, deadline))
+                        for n in range(clients)]
+        for thread in self.threads:
+            thread.start()
+
+    def stop(self) -> None:
+        """Stop pressing and wait for the presses in flight to be answered."""
+        self.stopped.set()
+        for thread in self.threads:
+            thread.join(120)
+
+    def run(self, *, clients: int, seconds: float) -> None:
+        self.start(clients=clients, seconds=seconds)
+        for thread in self.threads:
+            thread.join(seconds + 120)
+
+    def _client(self, n: int, deadline: float) -> None:
+        chooser = random.Random(n)
+        kinds, weights = list(self.mix), list(self.mix.values())
+        while time.monotonic() < deadline and not self.stopped.is_set():
+            kind = chooser.choices(kinds, weights)[0]
+            getattr(self, f"_{kind}")(chooser)
+
+    def _guest(self) -> dict[str, str]:
+        with self.lock:
+            n = next(self.guests)
+        return guest(20 + n // 60000, n % 60000)
+
+    def _answer(self, kind: str, press: Press) -> tuple[int, Any]:
+        status, body = self.archive.post(press)
+        with self.lock:
+            self.answers[kind, status] += 1
+            if status == ACKNOWLEDGED[kind]:
+                self.first_write.set()
+            if status not in (ACKNOWLEDGED[kind], 429):
+                self.failed.append((kind, status, body if status >= 500 or not status
+                                    else str(body)[:300]))
+        return status, body
+
+    def _kudos(self, chooser: random.Random) -> None:
+        work = chooser.choice(self.works)["id"]
+        status, _ = self._answer("kudos", Press(f"/works/{work}/kudos", self._guest()))
+        if status == 201:
+            with self.lock:
+                self.kudos[work] += 1
+
+    def _comment(self, chooser: random.Random) -> None:
+        work = chooser.choice(self.works)
+        where = chooser.choice([None, *work["chapters"]])
+        path = (f"/works/{work['id']}/comments" if where is None
+                else f"/works/{work['id']}/chapters/{where}/comments")
+        headers = self._guest()
+        who = f"storm{headers['X-Forwarded-For'].replace('.', '-')}"
+        status, body = self._answer("comment", comment(path, headers, who, f"Rain, {who}.",
+                                                       as_guest=True))
+        made = CREATED_COMMENT.search(body) if status == 302 else None
+        if made:
+            with self.lock:
+                self.comments[work["id"]].append(int(made.group(1)))
+
+    def _bookmark(self, chooser: random.Random) -> None:
+        with self.lock:
+            if not self.bookmark_pairs:
+                return
+            person, work = self.bookmark_pairs.pop()
+        private = chooser.random() < 0.25
+        status, body = self._answer("bookmark", bookmark(work["id"], person, private=private))
+        made = CREATED_BOOKMARK.match(body) if status == 302 else None
+        if made:
+            with self.lock:
+                self.bookmarks.append(int(made.group(1)))
+                self.public_bookmarks[work["id"]] += not private
+
+    def _chapter(self, chooser: random.Random) -> None:
+        work = chooser.choice(self.works)
+        text = f"<p>Another chapter of rain, {chooser.randrange(10**6)} drops.</p>"
+        status, body = self._answer("chapter", Press(
+            f"/works/{work['id']}/chapters/new", reader(work["author"]),
+            {"content": text, "fmt": "html", "action": "post"}))
+        made = CREATED_CHAPTER.match(body) if status == 302 else None
+        if made:
+            with self.lock:
+                self.chapters[work["id"]].append(int(made.group(2)))
+
+    def _edit(self, chooser: random.Random) -> None:
+        work = chooser.choice(self.works)
+        summary = f"Summary {chooser.randrange(10**9)}"
+        with self.edit_locks[work["id"]]:
+            status, _ = self._answer("edit", Press(
+                f"/works/{work['id']}/edit", reader(work["author"]),
+                work_form(work["author"], title=work["title"], summary=summary)))
+            if status == 302:
+                self.summaries[work["id"]] = summary
+
+    def _work(self, chooser: random.Random) -> None:
+        author = chooser.choice(self.works)["author"]
+        number = chooser.randrange(10**9)
+        status, body = self._answer("work", Press("/works/new", reader(author), work_form(
+            author, title=f"Squall {number}", summary="Blown in.",
+            content=f"<p>A new work blown in by the storm, number {number}.</p>")))
+        made = CREATED_WORK.match(body) if status == 302 else None
+        if made:
+            with self.lock:
+                self.new_works.append(int(made.group(1)))
+
+
 # ------------------------------------------------------------------- the archive's side
 
 
@@ -282,8 +496,10 @@ def _logged_in(user: Any) -> dict[str, str]:
     browser = Client()
     browser.force_login(user)
     csrf = secrets.token_hex(16)
+    n = user.pk
     return {"name": user.username, "pseud": user.default_pseud.pk, "csrf": csrf,
-            "cookie": f"sessionid={browser.cookies['sessionid'].value}; csrftoken={csrf}"}
+            "cookie": f"sessionid={browser.cookies['sessionid'].value}; csrftoken={csrf}",
+            "address": f"10.{200 + n // 62500}.{n // 250 % 250}.{n % 250 + 1}"}
 
 
 def _seed(readers: int, prefix: str) -> dict[str, Any]:
