@@ -176,13 +176,14 @@ def _lock(work: Work, *, deleting: bool = False) -> Work:
 
 
 def _save_changed(instance: Work | Chapter, values: dict[str, Any]) -> list[str]:
-    """Set `values` on `instance` and save those that differ from what it holds (with its
-    modified_at when any do); the names saved."""
+    """Set `values` on `instance` and save those that differ from what it holds, with its
+    modified_at always (an edit of tags, creators or a chapter's text changes what readers
+    and downloads see: "Update available" and download links follow modified_at); the
+    names saved."""
     changed = [name for name, value in values.items() if getattr(instance, name) != value]
     for name in changed:
         setattr(instance, name, values[name])
-    if changed:
-        instance.save(update_fields=[*changed, "modified_at"])
+    instance.save(update_fields=[*changed, "modified_at"])
     return changed
 
 
@@ -825,6 +826,7 @@ def chapters_reorder(*, user: User, work: Work, order: list[int]) -> None:
     for position, chapter_id in enumerate(order, start=1):
         if chapter_id in moving:
             Chapter.objects.filter(pk=chapter_id).update(position=position)
+    work.save(update_fields=["modified_at"])  # the work reads differently now
     _changed(work.pk)
 
 
