@@ -138,8 +138,13 @@ class LiveArchive:
                         f"m{self.seeded}")
 
     def census(self, work_ids: Sequence[int]) -> dict[str, Any]:
-        """What the database holds for these works (see `_census`)."""
+        """What the database holds for these works (see `_census`), and under "problems"
+        every inconsistency in the whole database (see `_consistency`)."""
         return self.run("census", *map(str, work_ids))
+
+    def log_tail(self, lines: int = 60) -> str:
+        """The end of the server's log (its tracebacks, when a test failed on a 500)."""
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
     def consistency(self) -> list[str]:
         """Every inconsistency found in the whole database (see `_consistency`); [] if none."""
@@ -413,9 +418,10 @@ class Storm:
             self.answers[kind, status] += 1
             if status == ACKNOWLEDGED[kind]:
                 self.first_write.set()
+            elif status == 0:  # the server is gone: no client presses on into the void
+                self.stopped.set()
             if status not in (ACKNOWLEDGED[kind], 429):
-                self.failed.append((kind, status, body if status >= 500 or not status
-                                    else str(body)[:300]))
+                self.failed.append((kind, status, str(body)[:300]))
         return status, body
 
     def _kudos(self, chooser: random.Random) -> None:
@@ -562,6 +568,7 @@ def _census(work_ids: list[int]) -> dict[str, Any]:
                                .values_list("id", flat=True))
     answer["chapters"] = list(Chapter.objects.filter(work_id__in=work_ids)
                               .values_list("id", flat=True))
+    answer["problems"] = _consistency()
     return answer
 
 
