@@ -215,7 +215,7 @@ def test_concurrent_kudos_comments_and_bookmarks_keep_every_counter_equal_to_its
         assert shown and int(shown.group(1).replace(",", "")) == counters[counter]["rows"], name
 
 
-STORM_SECONDS = 12
+STORM_SECONDS = 10
 STORM_CLIENTS = 24
 
 

@@ -193,3 +193,43 @@ def test_chapters_added_at_the_same_moment_take_turns():
     work.refresh_from_db()
     assert list(work.chapters.values_list("position", flat=True)) == [1, 2, 3, 4, 5]
     assert (work.chapter_count, work.word_count) == (5, 1 + 1 + 3 * 5)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_and_kudos_pressed_at_the_same_moment_both_stay():
+    """The author's edit and a reader's kudos wait on the same work's row, then both go
+    through: the edit's title and the kudos (counter, copies and row) are all there."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions: PostgreSQL only")
+    work = WorkFactory(title="Before")
+    author = work.creatorships.get().pseud.user
+    fan = UserFactory()
+    errors: list[BaseException] = []
+
+    def run(call) -> None:
+        try:
+            call()
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    calls = [lambda: work_update(user=author, work=Work.objects.get(pk=work.pk),
+                                 meta=meta_of(work, title="After")),
+             lambda: kudos_leave(work=Work.objects.get(pk=work.pk), user=fan)]
+    with transaction.atomic():
+        Work.objects.select_for_update().get(pk=work.pk)
+        threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 20
+        while _waiting_on_locks() < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+    for thread in threads:
+        thread.join(30)
+
+    assert not errors, errors
+    work.refresh_from_db()
+    assert (work.title, work.kudos_count, work.kudos.count()) == ("After", 1, 1)
+    assert set(FilterTagging.objects.filter(work=work).values_list("kudos_count", flat=True)) \
+        == {1}
