@@ -105,7 +105,9 @@ class Config:
 
     def env(self) -> dict[str, str]:
         env = {**os.environ, "FICHIVE_DATA_DIR": str(self.data_dir),
-               "DJANGO_SETTINGS_MODULE": "fichive.settings"}
+               "DJANGO_SETTINGS_MODULE": "fichive.settings",
+               # The load comes from one address: searches per minute aren't limited here.
+               "FICHIVE_SEARCH_PER_MINUTE": "0"}
         env.pop("FICHIVE_DATABASE_URL", None)
         if self.database_url:
             env["FICHIVE_DATABASE_URL"] = self.database_url

@@ -19,6 +19,7 @@ from fichive.accounts.selectors import user_by_name
 from fichive.apppasswords.auth import basic_auth
 from fichive.feeds.atom import CONTENT_TYPE, entries_of, feed_render, id_authority, tag_uri
 from fichive.lib.cache import cached_for_guests, listings_changed_at, with_feed_validators
+from fichive.search.limits import SearchTooBroad, search_count
 from fichive.series.selectors import series_for_viewer
 from fichive.tags.models import Tag, tag_from_url, tag_key
 from fichive.works import listing, selectors
@@ -46,9 +47,14 @@ def _feed(request: HttpRequest, works: QuerySet[Work], *, title: str, page_url: 
     if not form.is_valid():
         return _plain_error("This feed can't be made: "
                             + " ".join(form.error_list()))
-    result = listing.listing_build(works=works, filters=form.filters(), under=tag,
-                                   taggings=taggings, fetch=blurbs_of, viewer=request.user,
-                                   facets=False)
+    if form.cleaned_data["q"]:
+        search_count(request)
+    try:
+        result = listing.listing_build(works=works, filters=form.filters(), under=tag,
+                                       taggings=taggings, fetch=blurbs_of, viewer=request.user,
+                                       facets=False)
+    except SearchTooBroad as exc:
+        return _plain_error("This feed can't be made: " + exc.message)
     absolute = request.build_absolute_uri("/").rstrip("/")
     authority = id_authority(request)
     changed = listings_changed_at()

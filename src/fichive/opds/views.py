@@ -14,6 +14,7 @@ from fichive.lib.cache import cached_for_guests, with_feed_validators
 from fichive.opds import atom, catalog
 from fichive.opds.catalog import NAVIGATION, Feed, Urls
 from fichive.opds.json import OPDS2_TYPE, feed_json
+from fichive.search.limits import SearchTooBroad, search_count
 from fichive.tags.models import Tag, tag_from_url, tag_key
 from fichive.works import listing, selectors
 
@@ -92,8 +93,13 @@ def _works_feed(request: HttpRequest, urls: Urls, *, key: str, title: str, href:
     form = listing.ListingForm.from_query(query)
     if not form.is_valid():
         return _bad_request(form.error_list(), urls)
-    feed = catalog.acquisition_feed(request, urls, key=key, title=title, href=href,
-                                    query=query, filters=form.filters(), **kwargs)  # type: ignore[arg-type]
+    if form.cleaned_data["q"]:
+        search_count(request)
+    try:
+        feed = catalog.acquisition_feed(request, urls, key=key, title=title, href=href,
+                                        query=query, filters=form.filters(), **kwargs)  # type: ignore[arg-type]
+    except SearchTooBroad as exc:
+        return _bad_request([exc.message], urls)
     return _respond(feed, urls)
 
 

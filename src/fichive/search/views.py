@@ -8,7 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from fichive.accounts.models import Pseud
-from fichive.search.query import COMPARISONS, TEXT_FIELDS
+from fichive.search.limits import search_count
+from fichive.search.query import (
+    COMPARISONS,
+    MAX_PREFIX_TERMS,
+    MIN_PREFIX_LENGTH,
+    TEXT_FIELDS,
+)
 from fichive.tags.models import Tag
 from fichive.works.selectors import creatorships_credited_for
 
@@ -31,6 +37,7 @@ def people_search(request: HttpRequest) -> HttpResponse:
     words = _words(request)
     page = None
     if words:
+        search_count(request)
         pseuds = Pseud.objects.select_related("user").order_by("name", "user__username")
         for word in words:
             pseuds = pseuds.filter(Q(name__icontains=word) | Q(user__username__icontains=word))
@@ -54,6 +61,7 @@ def tags_search(request: HttpRequest) -> HttpResponse:
     if tag_type and tag_type not in types:
         error = f"“{tag_type}” is not a kind of tag; choose one from the list."
     elif words:
+        search_count(request)
         tags = Tag.objects.select_related("merger").order_by("-canonical", "name")
         for word in words:
             tags = tags.filter(name__icontains=word)
@@ -70,4 +78,5 @@ def search_help(request: HttpRequest) -> HttpResponse:
     return render(request, "search/help.html", {
         "fields": sorted(set(TEXT_FIELDS) - {"author"}),
         "comparisons": sorted(COMPARISONS),
+        "min_prefix": MIN_PREFIX_LENGTH, "max_prefixes": MAX_PREFIX_TERMS,
     })
