@@ -124,6 +124,7 @@ def test_decimal_digits_of_any_script_are_numbers():
 @given(st.text(alphabet=st.sampled_from(list('ab -"*:<>=ORé東 \t()'))
                | st.characters(), max_size=60))
 @example("ᬆ")  # folds to a letter and a spacing vowel sign (Balinese), as Indic scripts do
+@example("\u0300")  # a lone combining mark folds to nothing: not a word
 def test_any_input_parses_or_gives_a_query_error(raw):
     try:
         query = query_parse(raw)

@@ -70,12 +70,16 @@ def test_media_by_name_or_slug(capsys, make_tag, category):
 
 
 def test_wrangler_grant_and_revoke(capsys, reader):
-    assert _run(capsys, "wrangler", "carol") == (0, "carol is a tag wrangler.", "")
+    # The change is also a security event (the fichive.security log, on standard error).
+    code, out, err = _run(capsys, "wrangler", "carol")
+    assert (code, out) == (0, "carol is a tag wrangler.")
+    assert "event=role_granted" in err and "role=wrangler" in err
     reader.refresh_from_db()
     assert reader.is_wrangler
 
-    assert _run(capsys, "wrangler", "CAROL", "--revoke") == (
-        0, "carol is no longer a tag wrangler.", "")
+    code, out, err = _run(capsys, "wrangler", "CAROL", "--revoke")
+    assert (code, out) == (0, "carol is no longer a tag wrangler.")
+    assert "event=role_revoked" in err
     reader.refresh_from_db()
     assert not reader.is_wrangler
 

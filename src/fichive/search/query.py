@@ -246,7 +246,8 @@ def query_parse(raw: str) -> Query:
         else:
             column = None
         prefix = not is_phrase and value.endswith("*") and len(value.rstrip("*")) > 0
-        found_words = tuple(words(value.rstrip("*") if prefix else value))
+        # A lone combining mark folds to an empty word, which searches nothing.
+        found_words = tuple(w for w in words(value.rstrip("*") if prefix else value) if w)
         if not found_words:
             if negated or column:
                 raise QueryError(f"“{token}” has no letters or numbers to search for.")
