@@ -7,16 +7,25 @@ from __future__ import annotations
 import copy
 import datetime
 import importlib
+import os
 from collections.abc import Iterator
 
 import pytest
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.utils import timezone
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import UserFactory, WorkFactory, user_with
 from tests.live_archive import LiveArchive, live_archive
 from tests.redis_server import SKIP_REASON, forget_prefix, key_prefix, redis_server
+
+# Property tests draw the same examples on every run, so the suite's verdict doesn't depend on
+# luck; FICHIVE_HYPOTHESIS_EXPLORE=1 draws new ones (and keeps what fails in .hypothesis/).
+hypothesis_settings.register_profile("fixed", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore")
+hypothesis_settings.load_profile(
+    "explore" if os.environ.get("FICHIVE_HYPOTHESIS_EXPLORE") else "fixed")
 
 
 @pytest.fixture(autouse=True)
