@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, JsonResponse
 
 from fichive.formats.exporters import download_links
 from fichive.tags.models import Tag, tag_key
+from fichive.tags.selectors import tag_is_visible
 from fichive.works import listing, selectors
 from fichive.works.models import Chapter, Work
 
@@ -120,7 +121,7 @@ def work_list(request: HttpRequest) -> JsonResponse:
     if request.GET.get("tag"):
         tag = (Tag.objects.select_related("merger")
                .filter(key=tag_key(request.GET["tag"])).first())
-        if tag is None:
+        if tag is None or not tag_is_visible(request.user, tag):
             return _not_found("No such tag.")
         tag = tag.merger or tag
     result = listing.listing_build(
