@@ -178,3 +178,17 @@ def test_autocomplete_and_tag_search_take_a_fixed_number_of_queries(
         assert len(_suggest(guest, term="lighthouse")) == 5
     with django_assert_num_queries(2):  # the count, the page
         assert "Lighthouse unwrangled 4" in _tag_search(guest, "lighthouse")
+
+
+def test_a_listing_filter_naming_a_tag_only_on_a_draft_says_there_is_no_such_tag(
+        draft, author, login):
+    def notices(user, **params) -> list[str]:
+        response = login(user).get("/api/v1/works", params)
+        assert response.status_code == 200
+        return response.json()["notices"]
+
+    unknown = f"There is no tag named “{SECRET}”, so no works can be found under it."
+    assert notices(None, include=SECRET) == [unknown]
+    assert notices(None, include="No Such Tag Anywhere") == [
+        "There is no tag named “No Such Tag Anywhere”, so no works can be found under it."]
+    assert notices(author, include=SECRET) == []  # theirs: known, though no posted work has it
