@@ -224,7 +224,8 @@ def tags_autocomplete(
     case. Unwrangled tags are never suggested; they aren't the names to reuse, and a synonym
     only while this visitor may know of it (tags_visible_to). The suggestions are the most
     used of all (the stored count, one index), shown with and ordered by the number of works
-    the visitor's listings cover under each (listed_uses): two queries.
+    the visitor's listings cover under each (listed_uses): two queries, three when synonyms
+    are among them.
     """
     words = tag_key(term).split()
     if not words:
@@ -238,9 +239,13 @@ def tags_autocomplete(
         for sep in _WORD_STARTS:
             starts |= Q(key__contains=sep + word)
         tags = tags.filter(starts)
-    if not sees_every_tag(viewer):
-        tags = tags.filter(Q(canonical=True) | _visible_use(viewer) | _unused_synonym())
-    found = list(tags.select_related("merger").order_by("-canonical", "-uses", "key")[:limit])
+    tags = tags.select_related("merger").order_by("-canonical", "-uses", "key")
+    found = list(tags[:limit])
+    if not sees_every_tag(viewer) and not all(tag.canonical for tag in found):
+        # Synonyms among them: again, with only those the visitor may know of (a query
+        # that costs more to build and run, so only when it can change the answer).
+        found = list(tags.filter(Q(canonical=True) | _visible_use(viewer)
+                                 | _unused_synonym())[:limit])
     uses = listed_uses(viewer, [tag.pk for tag in found])
     found.sort(key=lambda tag: (not tag.canonical, -uses.get(tag.pk, 0), tag.key))
     return [
