@@ -93,6 +93,7 @@ class Archive:
     chapters: dict[str, int]  # each work's second chapter
     series: dict[str, int]
     bookmarks: dict[str, int] = field(default_factory=dict)
+    comments: dict[str, int] = field(default_factory=dict)
     clients: dict[str, Client] = field(default_factory=dict)
     # (viewer, url) → (status answer or None, body): pages read once for every state.
     pages: dict[tuple[str, str], tuple[str | None, str]] = field(default_factory=dict)
@@ -143,7 +144,8 @@ def _build() -> Archive:
             user=bookworm, work=work, pseud=bookworm.default_pseud,
             data=BookmarkData(notes="<p>Keeping this one.</p>")).pk
         fan = UserFactory(username=f"fan{len(archive.bookmarks)}")  # (comments are rate-limited)
-        comment_post(work=work, user=fan, pseud=fan.default_pseud, content="<p>Lovely.</p>")
+        archive.comments[state] = comment_post(
+            work=work, user=fan, pseud=fan.default_pseud, content="<p>Lovely.</p>").pk
         for viewer in ("reader", "wrangler", "moderator", "admin", "blocked", "muting"):
             subscription_create(user=users[viewer], work=work)
         chapter_add(user=creator, work=work,
@@ -213,6 +215,7 @@ class Look:
         return template.format(
             w=self.work.pk, c=self.archive.chapters[state], s=self.archive.series[state],
             b=self.archive.bookmarks.get(state, 0), word=WORDS[state],
+            comment=self.archive.comments.get(state, 0),
             trope=quote(tag_to_url(trope(state))), fandom=quote(tag_to_url(fandom(state))),
             me=USERNAMES.get(self.viewer, "nobody"))
 
@@ -315,6 +318,8 @@ SURFACES: dict[str, Callable[[Look], str]] = {
     "entire work": shown("/works/{w}?view_full_work=true", names=True),
     "navigate": shown("/works/{w}/navigate", names=True),
     "comments": shown("/works/{w}/comments"),
+    "comment": shown("/comments/{comment}"),
+    "kudos": shown("/works/{w}/kudos"),
     "all works": shown("/works"),
     "home": shown("/"),
     "creator's works": shown(f"/users/{CREATOR}/works"),
@@ -329,6 +334,7 @@ SURFACES: dict[str, Callable[[Look], str]] = {
     "autocomplete uses": autocomplete_uses,
     "search": shown(f"/works/search?q={SHARED}"),
     "API work": api_work,
+    "API chapter": status("/api/v1/works/{w}/chapters/2"),
     "API listing": api_listing,
     "HTML download": shown("/downloads/{w}/story.html", names=True),
     "tag feed": shown(f"/tags/{UNIVERSE_URL}/feed.atom"),
@@ -345,6 +351,7 @@ SURFACES: dict[str, Callable[[Look], str]] = {
     "creator's series": shown(f"/users/{CREATOR}/series", text=series_title),
     "stats": shown(f"/users/{CREATOR}/stats"),
     "own inbox": shown("/users/{me}/inbox"),
+    "own subscriptions": shown("/users/{me}/subscriptions"),
     "moderation page": shown("/moderation/works/{w}"),
 }
 
@@ -391,8 +398,12 @@ CREATORS_LISTING = {**LISTED, "anonymous": "- - Y - - - - - -",
 
 EXPECTED: dict[str, dict[str, str]] = {
     **{surface: READING for surface in (
-        "work", "chapter", "entire work", "navigate", "comments", "HTML download")},
+        "work", "chapter", "entire work", "navigate", "comments", "kudos", "HTML download")},
+    # A comment's own page, as its work's (the draft has no comment: 404 for everyone).
+    "comment": {**READING, "draft": "404 404 404 404 404 404 404 404 404"},
     "API work": API_READING,
+    "API chapter": {state: " ".join("200" if seen == "Y" else seen for seen in row.split())
+                    for state, row in API_READING.items()},
     **{surface: LISTED for surface in (
         "all works", "home", "fandom works", "search", "API listing", "tag feed", "OPDS",
         "OPDS 2", "OPDS search", "all bookmarks", "bookmarker's bookmarks")},
@@ -487,6 +498,16 @@ EXPECTED: dict[str, dict[str, str]] = {
         "hidden":     "in - Y Y - Y Y - -",
         "anonymous":  "in Y Y Y Y Y Y Y Y",
         "orphaned":   "in Y Y Y Y Y Y Y Y",
+    },
+    # Each viewer's own subscriptions page (the creators subscribed to nothing): like a
+    # listing, without works credited to a muted user.
+    "own subscriptions": {
+        "posted":     "in Y - - Y Y Y Y -",
+        "restricted": "in Y - - Y Y Y Y -",
+        "draft":      "in - - - - - - - -",
+        "hidden":     "in - - - - - - - -",
+        "anonymous":  "in Y - - Y Y Y Y Y",
+        "orphaned":   "in Y - - Y Y Y Y Y",
     },
     # Moderators' page about a work: any posted or hidden work, to moderators and admins.
     "moderation page": {state: f"in 403 403 403 403 {'404 404' if state == 'draft' else 'Y Y'}"
