@@ -105,7 +105,12 @@ class Config:
 
     def env(self) -> dict[str, str]:
         env = {**os.environ, "FICHIVE_DATA_DIR": str(self.data_dir),
-               "DJANGO_SETTINGS_MODULE": "fichive.settings"}
+               "DJANGO_SETTINGS_MODULE": "fichive.settings",
+               # The load comes from one address standing for many visitors: no rate limits
+               # (searches, API) and no per-address budget of new cached pages (lib/cache.py),
+               # or it would measure those.
+               "FICHIVE_RATE_LIMITS": "off", "FICHIVE_SEARCH_PER_MINUTE": "0",
+               "FICHIVE_PAGE_CACHE_NEW_PER_MINUTE": "0"}
         env.pop("FICHIVE_DATABASE_URL", None)
         if self.database_url:
             env["FICHIVE_DATABASE_URL"] = self.database_url

@@ -120,3 +120,6 @@ os.environ.setdefault("FICHIVE_PAGE_CACHE", "1")
 os.environ.setdefault("FICHIVE_HITS_FLUSH_SECONDS", "0")
 for name in ("FICHIVE_REDIS_URL", "FICHIVE_DATABASE_REPLICA_URLS"):
     os.environ.pop(name, None)
+# The search time budget is wall-clock time, and CI machines run busy: behavioural tests get a
+# budget no search of theirs reaches; tests/search/test_search_limits.py sets its own.
+os.environ.setdefault("FICHIVE_SEARCH_TIME_LIMIT", "60")

@@ -1,5 +1,6 @@
 """Shared fixtures: fast password hashing, named roles, an empty cache per test, the cache
-backends (local memory and Redis) and a read replica alias (the data dir: tests/_environment.py)."""
+backends (local memory and Redis), a read replica alias (the data dir: tests/_environment.py)
+and one real archive served for the live tests (tests/live_archive.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.utils import timezone
 
 from tests.factories import UserFactory, WorkFactory, user_with
+from tests.live_archive import LiveArchive, live_archive
 from tests.redis_server import SKIP_REASON, forget_prefix, key_prefix, redis_server
 
 
@@ -77,7 +79,8 @@ def redis_cache(settings, redis_url) -> Iterator[str]:
     prefix = key_prefix()
     redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
     settings.CACHES = {**settings.CACHES, "default": {**redis, "KEY_PREFIX": prefix},
-                       "ratelimit": {**redis, "KEY_PREFIX": f"{prefix}:rl"}}
+                       "ratelimit": {**redis, "KEY_PREFIX": f"{prefix}:rl",
+                                     "BACKEND": "fichive.lib.failopen_cache.FailOpenRedisCache"}}
     try:
         yield prefix
     finally:
@@ -188,3 +191,12 @@ def run_tasks(db):
                 return ran
 
     return run
+
+
+@pytest.fixture(scope="session")
+def live_server_archive() -> Iterator[LiveArchive]:
+    """A real archive (its own database, `fichive serve` with two workers of four threads
+    and its task worker), migrated and started once for every live test: the concurrency
+    tests press it, the crash test kills and restarts it (each test seeds its own works)."""
+    with live_archive(workers=2, threads=4, tasks=True) as running:
+        yield running

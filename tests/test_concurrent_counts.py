@@ -2,7 +2,9 @@
 with four threads each, on SQLite and on PostgreSQL): kudos, comments and replies, deletes of
 comments, bookmarks made, made private or public and deleted, all pressed at the same moment by
 many guests and readers (several presses each), leave each of the work's counters equal to the
-rows it counts and to what the answers said was done.
+rows it counts and to what the answers said was done. Then a storm: many clients for a bounded
+time posting chapters, editing works, leaving kudos, comments and bookmarks on the same works;
+every write the server acknowledged is in the database, and none failed with a server error.
 
 The archive runs with its own database (tests/live_archive.py): the server's processes must
 see committed rows, which the suite's per-test transactions never are. No one here comments
@@ -14,36 +16,30 @@ from __future__ import annotations
 
 import random
 import re
-import secrets
 from collections import Counter
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.live_archive import LiveArchive, Press, live_archive
+from tests.live_archive import (
+    CREATED_BOOKMARK,
+    CREATED_COMMENT,
+    STORM_MIX,
+    LiveArchive,
+    Press,
+    Storm,
+    bookmark,
+    comment,
+    guest,
+    reader,
+)
 
 ALREADY = "You have already left kudos here. :)"
-CREATED_COMMENT = re.compile(r"#comment_(\d+)$")
-CREATED_BOOKMARK = re.compile(r"^/bookmarks/(\d+)$")
 
 
-@pytest.fixture(scope="module")
-def archive() -> Iterator[LiveArchive]:
-    with live_archive(workers=2, threads=4) as running:
-        yield running
-
-
-def guest(block: int, n: int) -> dict[str, str]:
-    """A guest of their own address (behind the proxy), with a CSRF cookie and its token."""
-    token = secrets.token_hex(16)
-    return {"X-Forwarded-For": f"10.{block}.{n // 250}.{n % 250 + 1}",
-            "Cookie": f"csrftoken={token}", "X-CSRFToken": token}
-
-
-def reader(person: dict[str, Any]) -> dict[str, str]:
-    """A logged-in reader: their session and CSRF cookies, and the token."""
-    return {"Cookie": person["cookie"], "X-CSRFToken": person["csrf"]}
+@pytest.fixture
+def archive(live_server_archive: LiveArchive) -> LiveArchive:
+    return live_server_archive
 
 
 def twice(presses: list[Press]) -> list[Press]:
@@ -54,24 +50,6 @@ def twice(presses: list[Press]) -> list[Press]:
 def kudos(work_id: int, people: list[tuple[str, dict[str, str]]]) -> list[Press]:
     return [Press(f"/works/{work_id}/kudos", headers, who=f"kudos:{who}")
             for who, headers in people]
-
-
-def comment(path: str, headers: dict[str, str], who: str, text: str, *,
-            as_guest: bool, parent: int | None = None) -> Press:
-    data = {"content": text}
-    if as_guest:
-        data |= {"name": who, "email": f"{who}@example.org"}
-    if parent is not None:
-        data["parent_id"] = str(parent)
-    return Press(path, headers, data, who=f"comment:{who}")
-
-
-def bookmark(work_id: int, person: dict[str, Any], *, private: bool) -> Press:
-    data = {"pseud": str(person["pseud"]), "notes": "Kept for later."}
-    if private:
-        data["private"] = "on"
-    return Press(f"/works/{work_id}/bookmarks/new", reader(person), data,
-                 who=f"bookmark:{person['name']}")
 
 
 def shuffled(presses: list[Press], seed: int) -> list[Press]:
@@ -235,3 +213,41 @@ def test_concurrent_kudos_comments_and_bookmarks_keep_every_counter_equal_to_its
         shown = re.search(rf'<dt class="{name.lower()}">{name}:</dt><dd class="{name.lower()}">'
                           r'<a href="[^"]*">([\d,]+)</a>', page)
         assert shown and int(shown.group(1).replace(",", "")) == counters[counter]["rows"], name
+
+
+STORM_SECONDS = 10
+STORM_CLIENTS = 24
+
+
+def test_a_storm_of_writes_loses_no_acknowledged_write_and_fails_none(archive):
+    seeded = archive.seed_many(authors=12, readers=48)
+    storm = Storm(archive, seeded, mix=STORM_MIX)
+
+    storm.run(clients=STORM_CLIENTS, seconds=STORM_SECONDS)
+
+    writes = sum(storm.answers.values())
+    print(f"storm: {STORM_CLIENTS} clients, {STORM_SECONDS} s, {writes} writes pressed: "
+          f"{dict(sorted(storm.answers.items()))}")
+    assert not storm.failed, (storm.failed[:10], archive.log_tail())
+    for kind in storm.mix:
+        assert storm.acknowledged(kind) > 0, (kind, storm.answers)
+    work_ids = [w["id"] for w in seeded["works"]]
+    census = archive.census(work_ids + storm.new_works)
+    assert census["problems"] == []
+    assert {str(pk) for pk in storm.new_works} <= set(census["works"])
+    assert set(storm.bookmarks) <= set(census["bookmarks"])
+    assert {c for made in storm.comments.values() for c in made} <= set(census["comments"])
+    assert {c for made in storm.chapters.values() for c in made} <= set(census["chapters"])
+    for work in seeded["works"]:
+        pk, found = work["id"], census["works"][str(work["id"])]
+        # Each counter equals its rows and what was acknowledged (nothing else wrote here).
+        assert found["kudos"] == [storm.kudos[pk]] * 2, (pk, found)
+        assert found["kudos_copies"] in ([], [storm.kudos[pk]]), (pk, found)
+        assert found["comments"] == [len(storm.comments[pk])] * 2, (pk, found)
+        assert found["bookmarks"] == [storm.public_bookmarks[pk]] * 2, (pk, found)
+        chapters = len(work["chapters"]) + len(storm.chapters[pk])
+        assert found["chapters"] == [chapters] * 2, (pk, found)
+        assert found["positions"] == list(range(1, chapters + 1)), (pk, found)
+        assert found["words"][0] == found["words"][1], (pk, found)
+        if pk in storm.summaries:
+            assert storm.summaries[pk] in found["summary"], (pk, found)

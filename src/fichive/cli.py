@@ -1,5 +1,5 @@
 """The `fichive` command: serve, set up, import, load demo content, rebuild the search index,
-wrangle tags, and Django's own commands."""
+wrangle tags, back up and restore, and Django's own commands."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import contextlib
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -116,11 +116,35 @@ def gunicorn_argv(*, host: str, port: int, workers: int | None = None,
     ]
 
 
+def page_cache_refusal(*, workers: int, environ: Mapping[str, str]) -> str:
+    """Why `fichive serve` won't start with these workers and settings, or "": guests' page
+    cache kept in each process's memory (FICHIVE_PAGE_CACHE on without FICHIVE_REDIS_URL)
+    doesn't hear of changes made in another worker process, which would go on serving a
+    deleted or restricted work from its own memory. One worker (any threads) is safe."""
+    # As settings.env_bool reads it (settings aren't loaded here: gunicorn loads them).
+    page_cache = environ.get("FICHIVE_PAGE_CACHE", "").strip().lower() in {"1", "true", "yes",
+                                                                        "on"}
+    if not page_cache or environ.get("FICHIVE_REDIS_URL", "").strip() or workers <= 1:
+        return ""
+    return (f"error: FICHIVE_PAGE_CACHE is on without FICHIVE_REDIS_URL, and {workers} worker "
+            "processes would each keep guests' pages in their own memory: a work deleted, "
+            "restricted or edited through one worker would still be served by the others. "
+            "Set FICHIVE_REDIS_URL (a cache every worker shares), or serve with --workers 1 "
+            "(add --threads for more requests at once), or turn the page cache off "
+            "(FICHIVE_PAGE_CACHE=off).")
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve with gunicorn, a production WSGI server; static files come through WhiteNoise."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fichive.settings")
     argv = gunicorn_argv(host=args.host, port=args.port, workers=args.workers,
                          threads=args.threads, tasks=not args.no_tasks)
+    workers = argv[argv.index("--workers") + 1]
+    refusal = page_cache_refusal(workers=int(workers) if workers.isdecimal() else 2,
+                                 environ=os.environ)
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return 2
     print(f"Fichive is serving on http://{args.host}:{args.port} (Ctrl+C stops it)", flush=True)
     os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
     return 0
@@ -366,6 +390,48 @@ def _nothing() -> Iterator[None]:
     yield
 
 
+def _backup_command(args: argparse.Namespace, *, restoring: bool) -> int:
+    """`fichive backup PATH` / `fichive restore PATH [--force]`, with a progress bar on a
+    terminal and a one-line summary (fichive/backups.py)."""
+    _django()
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskID, TimeRemainingColumn
+
+    from fichive import backups
+
+    console = Console(highlight=False, markup=False, soft_wrap=True)
+    errors = Console(stderr=True, highlight=False, markup=False, soft_wrap=True)
+    path = Path(args.path)
+    with Progress("[progress.description]{task.description}", BarColumn(),
+                  TimeRemainingColumn(), console=console, transient=True,
+                  disable=not console.is_terminal) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def progress(what: str, done: int, total: int | None) -> None:
+            if what not in tasks:
+                tasks[what] = bar.add_task(what, total=total)
+            bar.update(tasks[what], completed=done, total=total)
+
+        try:
+            if restoring:
+                summary = backups.restore(path, force=args.force, progress=progress)
+            else:
+                summary = backups.backup(path, progress=progress)
+        except backups.BackupError as exc:
+            errors.print(f"error: {exc}")
+            return 1
+    console.print(summary.line("Restored" if restoring else "Backed up", path))
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    return _backup_command(args, restoring=False)
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    return _backup_command(args, restoring=True)
+
+
 def _tag_canonical(args: argparse.Namespace) -> str:
     from fichive.tags.selectors import tag_named
     from fichive.tags.services import tag_make_canonical
@@ -574,6 +640,17 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--batch", type=int, default=2000, metavar="B",
                      help="works written per transaction (default 2000)")
     gen.set_defaults(func=cmd_generate)
+
+    backup = sub.add_parser("backup", help="write the whole archive (database, secret key, "
+                                           "uploaded media) to one file")
+    backup.add_argument("path", metavar="PATH", help="the backup file to write (a tar)")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="restore a backup made by `fichive backup` (stop "
+                                             "the server first)")
+    restore.add_argument("path", metavar="PATH")
+    restore.add_argument("--force", action="store_true",
+                         help="replace an archive that already has accounts or works")
+    restore.set_defaults(func=cmd_restore)
 
     _add_tag_parser(sub)
     _add_invitations_parser(sub)

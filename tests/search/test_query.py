@@ -101,10 +101,23 @@ def test_slashes_make_a_phrase_of_the_names():
     ("title:&&", "has no letters or numbers"),
     ("x" * 501, "Keep the search to 500 characters"),
     (" ".join(f"w{i}" for i in range(31)), "at most 30 words"),
+    ("words>²", "words needs a whole number"),  # isdigit() but not int()
+    ("chapters:³", "chapters needs a whole number"),
+    ("hits<①k", "hits needs a whole number"),
+    ("kudos>2147483648", "numbers up to 2,147,483,647"),
+    ("words>" + "9" * 400, "numbers up to 2,147,483,647"),
+    ("e*", "“e\\*” would match too many words; put at least 3 letters"),
+    ("-title:dr*", "put at least 3 letters before a \\*"),
+    ("dra* pie* tea* lan* har* fer*", "at most 5 words ending in \\*"),
 ])
 def test_malformed_queries_say_what_is_wrong(raw, message):
     with pytest.raises(QueryError, match=message.replace("(", r"\(")):
         query_parse(raw)
+
+
+def test_decimal_digits_of_any_script_are_numbers():
+    assert query_parse("words>١٢k chapters<=５").comparisons == [
+        Comparison("word_count", ">", 12000), Comparison("chapter_count", "<=", 5)]
 
 
 @settings(max_examples=400, deadline=None)

@@ -8,32 +8,28 @@ rows adds up to what it counts, and the stats page shows the counters."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.live_archive import LiveArchive, Press, live_archive
-from tests.test_concurrent_counts import (
+from tests.live_archive import (
     CREATED_BOOKMARK,
     CREATED_COMMENT,
-    answers_of,
+    LiveArchive,
+    Press,
     bookmark,
     comment,
     guest,
-    kudos,
     reader,
-    shuffled,
-    twice,
 )
+from tests.test_concurrent_counts import answers_of, kudos, shuffled, twice
 
 HIT_PROCESSES = 4
 
 
-@pytest.fixture(scope="module")
-def archive() -> Iterator[LiveArchive]:
-    with live_archive(workers=2, threads=4) as running:
-        yield running
+@pytest.fixture
+def archive(live_server_archive: LiveArchive) -> LiveArchive:
+    return live_server_archive  # one archive for the session's live tests (tests/conftest.py)
 
 
 def subscribe(person: dict, work_id: int) -> Press:

@@ -1,13 +1,17 @@
 """JSON API v1: works, chapters and work listings, with the same visibility rules as the
-pages."""
+pages, at most API_REQUESTS.limit requests a minute per address (429 problem JSON past it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, JsonResponse
 
 from fichive.formats.exporters import download_links
+from fichive.lib.ratelimit import RateLimit
+from fichive.search.limits import SearchTooBroad, search_count
 from fichive.tags.models import Tag, tag_key
 from fichive.tags.selectors import tag_is_visible
 from fichive.works import listing, selectors
@@ -81,6 +85,23 @@ def _not_found(message: str) -> JsonResponse:
     return JsonResponse({"error": message}, status=404)
 
 
+# Requests per address (and per account, for a logged-in reader): 120 a minute. Past it,
+# RateLimitedMiddleware answers 429 problem JSON with Retry-After.
+API_REQUESTS = RateLimit("fichive:api", limit=120, window=60, address_for_accounts=True)
+
+
+def rate_limited(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
+    """Count the request against API_REQUESTS (raising RateLimited past it)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+        API_REQUESTS.hit(request)  # "You have done that 120 times … please wait …"
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@rate_limited
 def work_detail(request: HttpRequest, work_id: int) -> JsonResponse:
     try:
         work = selectors.work_for_viewer(request.user, work_id)
@@ -96,6 +117,7 @@ def work_detail(request: HttpRequest, work_id: int) -> JsonResponse:
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
+@rate_limited
 def chapter_detail(request: HttpRequest, work_id: int, position: int) -> JsonResponse:
     try:
         work = selectors.work_for_viewer(request.user, work_id)
@@ -109,6 +131,7 @@ def _json(data: dict, status: int = 200) -> JsonResponse:
     return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
 
 
+@rate_limited
 def work_list(request: HttpRequest) -> JsonResponse:
     """/api/v1/works?<a listing's query string>[&tag=<name>]: one page of works with the total,
     the sidebar's tag counts, notices about tag names that match nothing, and how many works
@@ -124,10 +147,15 @@ def work_list(request: HttpRequest) -> JsonResponse:
         if tag is None or not tag_is_visible(request.user, tag):
             return _not_found("No such tag.")
         tag = tag.merger or tag
-    result = listing.listing_build(
-        works=selectors.works_listed_for(request.user), filters=form.filters(), under=tag,
-        taggings=selectors.taggings_listed_for(request.user), viewer=request.user,
-    )
+    if form.cleaned_data["q"]:
+        search_count(request)
+    try:
+        result = listing.listing_build(
+            works=selectors.works_listed_for(request.user), filters=form.filters(), under=tag,
+            taggings=selectors.taggings_listed_for(request.user), viewer=request.user,
+        )
+    except SearchTooBroad as exc:
+        return _json({"errors": {"q": [exc.message]}}, status=400)
     page = result.page
     return _json({
         "total": result.total,

@@ -28,6 +28,7 @@ from fichive.bookmarks.models import (
 )
 from fichive.lib import sanitize
 from fichive.lib.cache import content_changed
+from fichive.lib.text import one_line
 from fichive.series.models import Series
 from fichive.stats.services import work_stat_add
 from fichive.tags.models import RATINGS, Tag, tag_key
@@ -217,8 +218,8 @@ def bookmark_deleted(*, bookmark: Bookmark) -> None:
 
 def _clean_external(data: ExternalWorkData) -> dict[str, object]:
     errors: dict[str, list[str]] = {}
-    title = " ".join((data.title or "").split())
-    creator = " ".join((data.creator or "").split())
+    title = one_line(data.title)
+    creator = one_line(data.creator)
     url = (data.url or "").strip()
     if not title:
         errors["title"] = ["An external work needs a title."]

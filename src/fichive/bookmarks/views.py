@@ -193,7 +193,8 @@ def pseud_bookmarks(request: HttpRequest, username: str, pseud_name: str) -> Htt
         heading=f"Bookmarks by {pseud.byline}", owner=owner, pseud=pseud, tab="bookmarks")
 
 
-@cached_for_guests(work_arg="work_id")
+@cached_for_guests(work_arg="work_id",
+                   params=frozenset(BookmarkListingForm.base_fields))
 def work_bookmarks(request: HttpRequest, work_id: int) -> HttpResponse:
     """/works/<id>/bookmarks: kept for guests with the work's own pages, which every change
     to the work or to its public bookmarks retires. (The other listings are not kept for

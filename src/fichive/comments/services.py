@@ -33,7 +33,9 @@ from fichive.blocking.selectors import blockers_among
 from fichive.comments import ratelimit, signals
 from fichive.comments.models import CONTENT_MAX, Comment
 from fichive.lib.cache import content_changed
+from fichive.lib.ratelimit import wait_text
 from fichive.lib.sanitize import comment_from_input
+from fichive.lib.text import one_line
 from fichive.stats.services import work_stat_add
 from fichive.works.models import Chapter, Creatorship, Work
 
@@ -44,7 +46,12 @@ _RAW_MAX = CONTENT_MAX * 5
 
 
 class RateLimited(ValidationError):
-    """Too many comments from one account or address in the window (comments/ratelimit.py)."""
+    """Too many comments from one account or address in the window (comments/ratelimit.py);
+    `retry_after` seconds until the next may be posted."""
+
+    def __init__(self, message: str, *, retry_after: int, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = max(1, int(retry_after))
 
 
 def _account(user: Viewer) -> User | None:
@@ -131,7 +138,7 @@ def _author_fields(*, user: User | None, pseud: Pseud | None, guest_name: str,
         if pseud.user_id != user.pk:
             errors["pseud"] = ["Choose one of your own pseuds."]
         return {"user": user, "pseud": pseud}
-    name = " ".join((guest_name or "").split())
+    name = one_line(guest_name)
     email = (guest_email or "").strip()
     if not name:
         errors["name"] = ["Please enter your name."]
@@ -225,11 +232,13 @@ def comment_post(*, work: Work, chapter: Chapter | None = None, parent: Comment 
         raise ValidationError(errors)
     keys = ratelimit.keys_for(user_id=account.pk if account else None,
                               address_hash=address_hash)
-    if ratelimit.over_limit(keys):
+    left = ratelimit.seconds_left(keys)
+    if left:
         minutes = ratelimit.WINDOW_SECONDS // 60
         raise RateLimited(
             f"You have posted {ratelimit.LIMIT} comments in the last {minutes} minutes; "
-            "please wait a little before posting another.", code="rate_limited")
+            f"please wait {wait_text(left)} before posting another.", code="rate_limited",
+            retry_after=left)
     creator = account is not None and account.pk in creator_user_ids(work)
     held = work.moderated_comments and not creator
     comment = Comment.objects.create(
@@ -421,7 +430,7 @@ def comment_import(*, work: Work, chapter: Chapter | None, content: str,
     if chapter is not None and chapter.work_id != work.pk:
         raise ValidationError("That chapter is not part of this work.", code="wrong_work")
     html = _clean_content(content)
-    name = " ".join((guest_name or "").split())[:GUEST_NAME_MAX]
+    name = one_line(guest_name)[:GUEST_NAME_MAX]
     if pseud is None and not name:
         name = "Anonymous"
     comment = Comment.objects.create(

@@ -19,6 +19,7 @@ from fichive.accounts.selectors import user_by_name
 from fichive.apppasswords.auth import basic_auth
 from fichive.feeds.atom import CONTENT_TYPE, entries_of, feed_render, id_authority, tag_uri
 from fichive.lib.cache import cached_for_guests, listings_changed_at, with_feed_validators
+from fichive.search.limits import SearchTooBroad, search_count
 from fichive.series.selectors import series_for_viewer
 from fichive.tags.models import Tag
 from fichive.tags.selectors import tag_for_viewer
@@ -47,9 +48,14 @@ def _feed(request: HttpRequest, works: QuerySet[Work], *, title: str, page_url: 
     if not form.is_valid():
         return _plain_error("This feed can't be made: "
                             + " ".join(form.error_list()))
-    result = listing.listing_build(works=works, filters=form.filters(), under=tag,
-                                   taggings=taggings, fetch=blurbs_of, viewer=request.user,
-                                   facets=False)
+    if form.cleaned_data["q"]:
+        search_count(request)
+    try:
+        result = listing.listing_build(works=works, filters=form.filters(), under=tag,
+                                       taggings=taggings, fetch=blurbs_of, viewer=request.user,
+                                       facets=False)
+    except SearchTooBroad as exc:
+        return _plain_error("This feed can't be made: " + exc.message)
     absolute = request.build_absolute_uri("/").rstrip("/")
     authority = id_authority(request)
     changed = listings_changed_at()
@@ -66,7 +72,7 @@ def _feed(request: HttpRequest, works: QuerySet[Work], *, title: str, page_url: 
 
 
 @basic_auth
-@cached_for_guests()
+@cached_for_guests(params=listing.LISTING_PARAMS)
 def tag_feed(request: HttpRequest, tag_name: str) -> HttpResponse:
     """/tags/<name>/feed.atom: the works found under the tag (its synonyms and sub tags); a
     synonym's feed is its canonical tag's."""
@@ -78,7 +84,7 @@ def tag_feed(request: HttpRequest, tag_name: str) -> HttpResponse:
 
 
 @basic_auth
-@cached_for_guests()
+@cached_for_guests(params=listing.LISTING_PARAMS)
 def user_feed(request: HttpRequest, username: str) -> HttpResponse:
     """/users/<name>/works/feed.atom: the user's works (never their anonymous ones, but to
     themselves, where they still read "Anonymous")."""
@@ -89,7 +95,7 @@ def user_feed(request: HttpRequest, username: str) -> HttpResponse:
 
 
 @basic_auth
-@cached_for_guests()
+@cached_for_guests(params=listing.LISTING_PARAMS)
 def series_feed(request: HttpRequest, series_id: int) -> HttpResponse:
     """/series/<id>/feed.atom: the series' works the visitor may see (404 with none)."""
     series = series_for_viewer(request.user, series_id)
@@ -99,7 +105,7 @@ def series_feed(request: HttpRequest, series_id: int) -> HttpResponse:
 
 
 @basic_auth
-@cached_for_guests()
+@cached_for_guests(params=listing.LISTING_PARAMS)
 def search_feed(request: HttpRequest) -> HttpResponse:
     """/works/search/feed.atom?q=…: a saved search (the archive's query language and any
     listing filter), newest update first unless `sort` says otherwise."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
@@ -13,18 +14,39 @@ from django.utils.http import content_disposition_header
 from fichive.accounts.requests import AuthedRequest
 from fichive.apppasswords.auth import basic_auth
 from fichive.formats import exporters
-from fichive.formats.downloads import download_file
+from fichive.formats.downloads import DownloadsBusy, download_file
 from fichive.formats.forms import ImportForm
 from fichive.formats.services import ImportResult, works_import
-from fichive.lib.ranges import with_byte_range
+from fichive.lib.ranges import file_with_byte_range
+from fichive.lib.ratelimit import RateLimit
+from fichive.lib.uploads import upload_refused
 from fichive.works import selectors
 from fichive.works.adult import adult_notice
+
+# Web imports one person may start an hour, counted per account and per address: each may
+# parse up to FICHIVE_MAX_UPLOAD_MB of stories.
+IMPORT_LIMIT = RateLimit("import", limit=30, window=60 * 60, address_for_accounts=True)
 
 
 @login_required
 def import_work(request: AuthedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    keys = IMPORT_LIMIT.keys_for_request(request)
+    refused = upload_refused(request) if request.method == "POST" else ""
+    if refused:
+        # The file passed the upload limit as it came in and was dropped (lib/uploads.py).
+        form = ImportForm(None, user=request.user)
+        form.errors["file"] = form.error_class([refused])
+        return render(request, "formats/import.html", {"form": form}, status=413)
+    if request.method == "POST":
+        wait = IMPORT_LIMIT.seconds_left(keys)
+        if wait:
+            form.add_error(None, IMPORT_LIMIT.message(wait))
+            response = render(request, "formats/import.html", {"form": form}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
     if request.method == "POST" and form.is_valid():
+        IMPORT_LIMIT.record(keys)
         upload = form.cleaned_data["file"]
         results = list(works_import(data=upload.read(), filename=upload.name,
                                     user=request.user, options=form.options()))
@@ -82,8 +104,8 @@ def _copies_shown(request: AuthedRequest, results: list[ImportResult]) -> dict[i
     return said
 
 
-@basic_auth
-def download(request: HttpRequest, work_id: int, filename: str) -> HttpResponse:
+@basic_auth  # type: ignore[arg-type]  # its View type predates streamed files
+def download(request: HttpRequest, work_id: int, filename: str) -> HttpResponseBase:
     """/downloads/<id>/<Title_slug>.<ext>: the work as a file, for whoever may read it (the
     same rule as its page: restricted works and drafts are 404 to those who can't see them,
     and a work that could have adult content shows the notice first, whose "Yes, continue"
@@ -98,12 +120,29 @@ def download(request: HttpRequest, work_id: int, filename: str) -> HttpResponse:
     notice = adult_notice(request, work)
     if notice is not None:
         return notice
-    data, cached = download_file(work=work, extension=extension,
-                         site_url=request.build_absolute_uri("/"))
+    try:
+        built = download_file(work=work, extension=extension,
+                              site_url=request.build_absolute_uri("/"))
+    except DownloadsBusy as busy:
+        return _downloads_busy(request, busy)
     name = f"{exporters.title_slug(work.title, work_id=work.pk)}.{extension}"
-    response = HttpResponse(data, content_type=download_format.content_type)
+    response = file_with_byte_range(request, built.file, size=built.size, etag=built.etag,
+                                    content_type=download_format.content_type)
+    if response.status_code == 416:
+        return response
     response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
     response["X-Content-Type-Options"] = "nosniff"
-    if cached:
-        response["X-Fichive-Cache"] = cached
-    return with_byte_range(request, response)
+    response["X-Fichive-Cache"] = built.cache
+    return response
+
+
+def _downloads_busy(request: HttpRequest, busy: DownloadsBusy) -> HttpResponse:
+    """503 with Retry-After: every download build slot stayed busy (formats/downloads.py)."""
+    response = render(request, "error.html", {
+        "heading": "Downloads are busy",
+        "message": "The archive is making other download files right now and couldn't start "
+                   f"on this one. Please try again in {busy.retry_after} seconds; once made, "
+                   "the file is kept and comes at once."}, status=503)
+    response["Retry-After"] = str(busy.retry_after)
+    response["Cache-Control"] = "private, no-store"
+    return response

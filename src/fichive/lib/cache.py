@@ -31,6 +31,13 @@ With Redis, each process also keeps the pages it served from Redis lately in its
 on a channel the process listens to, and what has arrived is read before a page is served
 from memory; a lost subscription empties that memory.
 
+What one guest can add is bounded: version keys expire (VERSION_SECONDS; one that is gone
+reads as changed), a work's version key is made only when a page of that work is kept (a 404
+for a made-up id leaves nothing), a page is kept only when every query parameter is one the
+view reads (`cached_for_guests(params=…)`; junk and tracking parameters are rendered each
+time), and one address adds at most FICHIVE_PAGE_CACHE_NEW_PER_MINUTE pages a minute (counted
+in the shared rate-limit store, lib/ratelimit.py); beyond it its pages are served uncached.
+
 If the cache can't be reached, pages are rendered as if there were none.
 
 A page that carries validators (ETag, Last-Modified: the Atom feeds) keeps them when served
@@ -83,6 +90,8 @@ from redis.retry import Retry
 
 from fichive.lib import db_router
 from fichive.lib.guestprefs import GUEST_COOKIE, guest_variant
+from fichive.lib.ratelimit import RateLimit
+from fichive.lib.visitors import address_hash
 
 logger = logging.getLogger(__name__)
 
@@ -122,8 +131,15 @@ def _new_version() -> int:
     return (int(time.time() * 1000) << _RANDOM_BITS) | secrets.randbits(_RANDOM_BITS)
 
 
+# How long a version key lives once made or changed. Pages (and the other caches keyed by
+# versions) stored under one are served only while it holds their value: when it expires, a
+# new random version is made on the next read, which reads as "changed", so they are built
+# again. A key made for every work ever requested thus goes away with time.
+VERSION_SECONDS = 24 * 3600
+
+
 def _bump(keys: list[str]) -> None:
-    cache.set_many({key: _new_version() for key in keys}, timeout=None)
+    cache.set_many({key: _new_version() for key in keys}, timeout=VERSION_SECONDS)
     store = _pages()
     if isinstance(store, _RedisPages):
         store.changed(keys)
@@ -162,14 +178,26 @@ def content_changed(*, work_ids: Iterable[int] = (), tag_ids: Iterable[int] = ()
 
 
 def _versions(keys: list[str]) -> dict[str, int]:
-    """The current versions of `keys`, giving a new version to any the cache has lost."""
+    """The current versions of `keys`, giving a new version to any the cache has lost (or
+    never had, or let expire)."""
     found = cache.get_many(keys)
     missing = {key: _new_version() for key in keys if key not in found}
     for key, value in missing.items():
-        cache.add(key, value, timeout=None)
+        cache.add(key, value, timeout=VERSION_SECONDS)
     if missing:
         found.update(cache.get_many(list(missing)))
     return {key: found.get(key) or missing[key] for key in keys}
+
+
+def _claim_versions(found: dict[str, int], missing: dict[str, int]) -> dict[str, int] | None:
+    """The versions to store a page under, once it turned out worth storing: `found` (read
+    before the page was rendered) and `missing`, keys that had no version then, each given
+    the value proposed for it, but only if no change made one meanwhile (`add` fails then,
+    and the page, which may predate that change, is not stored: None)."""
+    for key, value in missing.items():
+        if not cache.add(key, value, timeout=VERSION_SECONDS):
+            return None
+    return {**found, **missing}
 
 
 def listings_version() -> str:
@@ -545,16 +573,36 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
+# The query parameters every page of a work may read (adult-content consent, the whole work,
+# the work skin turned off or on, a page of its kudos or bookmarks), unless the view says.
+WORK_PAGE_PARAMS = frozenset({"view_adult", "view_full_work", "style", "page"})
+# A longer query string is never a link the archive made: such pages are rendered each time.
+MAX_CACHED_QUERY = 1000
+
+
+def _known_query(request: HttpRequest, params: frozenset[str]) -> bool:
+    """Whether every parameter of the query string is one the page reads (`params`): any
+    other (a tracking tag, junk to fill the cache) would store one more copy of the same
+    page, so such a request is served without the cache."""
+    query = request.META.get("QUERY_STRING", "")
+    if not query:
+        return True
+    return len(query) <= MAX_CACHED_QUERY and request.GET.keys() <= params
+
+
 def cached_for_guests(
-    *, work_arg: str | None = None
+    *, work_arg: str | None = None, params: Iterable[str] | None = None
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Serve a view's page to guests from the cache. With `work_arg` the page belongs to the
-    work whose id is that URL argument; without it, it is a listing."""
+    work whose id is that URL argument; without it, it is a listing. `params` are the query
+    parameters the view reads (default: WORK_PAGE_PARAMS for a work's pages, none for
+    others); a request with any other is rendered and never stored."""
+    known = frozenset(WORK_PAGE_PARAMS if params is None and work_arg else params or ())
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not _guest_request(request):
+            if not _guest_request(request) or not _known_query(request, known):
                 return view(request, *args, **kwargs)
             stored = _load(_page_key(request))
             if stored is not None:
@@ -566,15 +614,29 @@ def cached_for_guests(
                 if stored.read_of is not None and request.method == "GET":
                     guest_read.send(StoredPage, meta=request.META, work_id=stored.read_of)
                 return response
-            scope = _work_version_key(kwargs[work_arg]) if work_arg else LISTINGS
             try:
-                # Read before the page is rendered: a change made meanwhile retires it.
-                versions = _versions([GLOBAL, scope])
+                # Read before the page is rendered: a change made meanwhile retires it. A
+                # work's key with no version yet (a work no guest asked for lately, or no
+                # such work) gets one only if the page is kept: a 404 for a made-up id
+                # leaves nothing behind.
+                if work_arg:
+                    key = _work_version_key(kwargs[work_arg])
+                    found = _versions([GLOBAL]) | cache.get_many([key])
+                    missing = {} if key in found else {key: _new_version()}
+                else:
+                    found, missing = _versions([GLOBAL, LISTINGS]), {}
             except Exception:
                 logger.exception("The page cache couldn't be read")
                 return view(request, *args, **kwargs)
             response = view(request, *args, **kwargs)
-            if _fresh_enough(versions.values()):
+            if response.status_code != 200:
+                return response
+            try:
+                versions = _claim_versions(found, missing) if missing else found
+            except Exception:
+                logger.exception("The page cache couldn't be written")
+                return response
+            if versions is not None and _fresh_enough(versions.values()):
                 request.META[_TO_STORE] = versions
             return response
 
@@ -597,7 +659,7 @@ class GuestPageCacheMiddleware:
         response = self.get_response(request)
         versions = request.META.pop(_TO_STORE, None)
         read_of = request.META.pop(_READ_OF, None)
-        if versions is not None and _storable(request, response):
+        if versions is not None and _storable(request, response) and _within_budget(request):
             try:
                 _pages().save(_page_key(request), versions, StoredPage.of(response, read_of),
                               settings.FICHIVE_PAGE_CACHE_SECONDS)
@@ -606,6 +668,23 @@ class GuestPageCacheMiddleware:
             else:
                 response[CACHE_HEADER] = "miss"
         return _conditional(request, response)
+
+
+def _within_budget(request: HttpRequest) -> bool:
+    """Whether this visitor's address may add one more page to the cache this minute
+    (FICHIVE_PAGE_CACHE_NEW_PER_MINUTE, counted in the shared rate-limit store); beyond it
+    their pages are still served, only not kept. A broken counter store lets the page in."""
+    if settings.FICHIVE_PAGE_CACHE_NEW_PER_MINUTE <= 0:  # no budget
+        return True
+    budget = RateLimit("page-cache-new", settings.FICHIVE_PAGE_CACHE_NEW_PER_MINUTE, 60)
+    try:
+        keys = budget.keys_for(user_id=None, address_hash=address_hash(request.META))
+        if budget.over_limit(keys):
+            return False
+        budget.record(keys)
+    except Exception:
+        logger.exception("The page cache's budget couldn't be counted")
+    return True
 
 
 # The headers conditional requests compare, kept with a stored page and given back with it.

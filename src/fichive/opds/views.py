@@ -14,6 +14,7 @@ from fichive.lib.cache import cached_for_guests, with_feed_validators
 from fichive.opds import atom, catalog
 from fichive.opds.catalog import NAVIGATION, Feed, Urls
 from fichive.opds.json import OPDS2_TYPE, feed_json
+from fichive.search.limits import SearchTooBroad, search_count
 from fichive.tags.models import Tag
 from fichive.tags.selectors import tag_for_viewer
 from fichive.works import listing, selectors
@@ -94,13 +95,18 @@ def _works_feed(request: HttpRequest, urls: Urls, *, key: str, title: str, href:
     form = listing.ListingForm.from_query(query)
     if not form.is_valid():
         return _bad_request(form.error_list(), urls)
-    feed = catalog.acquisition_feed(request, urls, key=key, title=title, href=href,
-                                    query=query, filters=form.filters(), **kwargs)  # type: ignore[arg-type]
+    if form.cleaned_data["q"]:
+        search_count(request)
+    try:
+        feed = catalog.acquisition_feed(request, urls, key=key, title=title, href=href,
+                                        query=query, filters=form.filters(), **kwargs)  # type: ignore[arg-type]
+    except SearchTooBroad as exc:
+        return _bad_request([exc.message], urls)
     return _respond(feed, urls)
 
 
 @basic_auth
-@cached_for_guests()
+@cached_for_guests(params=listing.LISTING_PARAMS)
 def works(request: HttpRequest, version: int = 1) -> HttpResponse:
     """Every work the visitor may see, filtered and sorted by the listing's parameters."""
     urls = Urls(request, version)
@@ -114,7 +120,7 @@ def works(request: HttpRequest, version: int = 1) -> HttpResponse:
 
 
 @basic_auth
-@cached_for_guests()
+@cached_for_guests(params=listing.LISTING_PARAMS | {"query"})
 def search(request: HttpRequest, version: int = 1) -> HttpResponse:
     """The OpenSearch template's target: the archive's query language, as an acquisition
     feed."""
@@ -130,7 +136,7 @@ def search(request: HttpRequest, version: int = 1) -> HttpResponse:
 
 
 @basic_auth
-@cached_for_guests()
+@cached_for_guests(params=listing.LISTING_PARAMS)
 def tag_works(request: HttpRequest, tag_name: str, version: int = 1) -> HttpResponse:
     urls = Urls(request, version)
     found = _tag(request, tag_name)

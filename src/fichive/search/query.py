@@ -4,7 +4,8 @@
     "exact phrase"        the words in a row
     dragon OR wyvern      either (OR in capitals; binds the neighbouring terms)
     -word  -"a phrase"    leave out works that have it
-    drag*                 words starting with "drag"
+    drag*                 words starting with "drag" (at least MIN_PREFIX_LENGTH letters;
+                          at most MAX_PREFIX_TERMS such words in one search)
     title:winter  creator:alice  summary:"found family"  tag:fluff
     fandom:"Star Trek"  character:Kirk  relationship:"Kirk/Spock"
     rating:teen  language:fr  complete:yes
@@ -27,6 +28,12 @@ from fichive.works.languages import language_code
 
 MAX_QUERY_LENGTH = 500
 MAX_TERMS = 30
+# What one search may ask of the text index (the cost of a search grows with them: a prefix
+# stands for every word starting with it, and one or two letters start most words).
+MAX_PREFIX_TERMS = 5
+MIN_PREFIX_LENGTH = 3
+# The largest number a comparison takes (the counts are 32-bit integers in the database).
+MAX_NUMBER = 2_147_483_647
 
 # field prefix → what it searches (a column of the work's search document)
 TEXT_FIELDS = {
@@ -136,12 +143,16 @@ def _language(value: str) -> str:
 
 
 def _number(name: str, value: str) -> int:
+    # isdecimal, not isdigit: superscripts and circled digits are "digits" that int() refuses.
     cleaned = value.replace(",", "").replace("_", "")
-    if cleaned.lower().endswith("k") and cleaned[:-1].isdigit():
-        return int(cleaned[:-1]) * 1000
-    if not cleaned.isdigit():
+    thousands = cleaned.lower().endswith("k")
+    digits = cleaned[:-1] if thousands else cleaned
+    if not digits.isdecimal():
         raise QueryError(f"{name} needs a whole number, like {name}>1000 (not “{value}”).")
-    return int(cleaned)
+    if len(digits) > len(str(MAX_NUMBER)) or int(digits) * (1000 if thousands else 1) > MAX_NUMBER:
+        raise QueryError(f"{name} can be compared with numbers up to {MAX_NUMBER:,} "
+                         f"(not “{value}”).")
+    return int(digits) * (1000 if thousands else 1)
 
 
 def _date(name: str, value: str) -> datetime.date:
@@ -242,8 +253,17 @@ def query_parse(raw: str) -> Query:
             continue  # punctuation on its own ("&", "/") searches nothing
         items.append(("TERM", Term(found_words, column, prefix, token), negated))
     _group(items, query)
-    if len(query.positive_terms()) + len(query.excluded) > MAX_TERMS:
+    terms = [*query.positive_terms(), *query.excluded]
+    if len(terms) > MAX_TERMS:
         raise QueryError(f"Use at most {MAX_TERMS} words and phrases in one search.")
+    prefixes = [term for term in terms if term.prefix]
+    short = [term for term in prefixes if len(term.words[-1]) < MIN_PREFIX_LENGTH]
+    if short:
+        raise QueryError(f"“{short[0].raw.lstrip('-')}” would match too many words; put at "
+                         f"least {MIN_PREFIX_LENGTH} letters before a *, like drag*.")
+    if len(prefixes) > MAX_PREFIX_TERMS:
+        raise QueryError(f"Use at most {MAX_PREFIX_TERMS} words ending in * in one search; "
+                         f"this one has {len(prefixes)}.")
     return query
 
 

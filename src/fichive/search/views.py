@@ -8,7 +8,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from fichive.accounts.models import Pseud
-from fichive.search.query import COMPARISONS, TEXT_FIELDS
+from fichive.search.limits import search_count
+from fichive.search.query import (
+    COMPARISONS,
+    MAX_PREFIX_TERMS,
+    MIN_PREFIX_LENGTH,
+    TEXT_FIELDS,
+)
 from fichive.tags.models import Tag
 from fichive.tags.selectors import tag_search
 from fichive.works.selectors import creatorships_credited_for
@@ -32,6 +38,7 @@ def people_search(request: HttpRequest) -> HttpResponse:
     words = _words(request)
     page = None
     if words:
+        search_count(request)
         pseuds = Pseud.objects.select_related("user").order_by("name", "user__username")
         for word in words:
             pseuds = pseuds.filter(Q(name__icontains=word) | Q(user__username__icontains=word))
@@ -56,6 +63,7 @@ def tags_search(request: HttpRequest) -> HttpResponse:
     if tag_type and tag_type not in types:
         error = f"“{tag_type}” is not a kind of tag; choose one from the list."
     elif words:
+        search_count(request)
         page = _page(request, tag_search(request.user, words=words, tag_type=tag_type or None))
     return render(request, "search/tags.html", {
         "q": " ".join(words), "type": tag_type, "types": types.items(), "page": page,
@@ -67,4 +75,5 @@ def search_help(request: HttpRequest) -> HttpResponse:
     return render(request, "search/help.html", {
         "fields": sorted(set(TEXT_FIELDS) - {"author"}),
         "comparisons": sorted(COMPARISONS),
+        "min_prefix": MIN_PREFIX_LENGTH, "max_prefixes": MAX_PREFIX_TERMS,
     })

@@ -11,6 +11,7 @@ from fichive.accounts.models import Pseud, User
 from fichive.accounts.services import ensure_may_post
 from fichive.lib.cache import content_changed
 from fichive.lib.sanitize import sanitize_html
+from fichive.lib.text import one_line
 from fichive.series import signals
 from fichive.series.models import (
     NOTES_MAX,
@@ -41,7 +42,7 @@ def _require_work_creator(*, user: User, work: Work) -> None:
 
 
 def _clean_title(title: str) -> str:
-    title = " ".join((title or "").split())
+    title = one_line(title)
     if not title:
         raise ValidationError({"title": "Give the series a title."})
     if len(title) > TITLE_MAX:
@@ -188,7 +189,7 @@ def work_series_set(*, user: User, work: Work, join: Series | None = None,
     series titled `new_title`, made under the user's pseuds on the work. Returns the series
     it joined, if any. Errors name the form's fields (`series`, `series_title`)."""
     _require_work_creator(user=user, work=work)
-    new_title = " ".join((new_title or "").split())
+    new_title = one_line(new_title)
     if join is not None and new_title:
         raise ValidationError({"series_title": (
             "Choose one of your series or type a new series title, not both.")})

@@ -99,7 +99,7 @@ def series_delete(request: AuthedRequest, series_id: int) -> HttpResponse:
     return render(request, "series/confirm_delete.html", {"series": series})
 
 
-@cached_for_guests()
+@cached_for_guests(params={"page"})
 def user_series(request: HttpRequest, username: str) -> HttpResponse:
     """/users/<name>/series: the series the user is a creator of that the visitor may see."""
     owner = user_by_name(username)

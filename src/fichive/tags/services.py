@@ -16,6 +16,7 @@ from django.db.models import Q
 from fichive.accounts.models import User
 from fichive.accounts.services import user_copy_keep
 from fichive.lib.cache import content_changed
+from fichive.lib.text import one_line
 from fichive.search.services import search_index_works
 from fichive.tags.models import (
     FIXED_TYPES,
@@ -46,14 +47,14 @@ def split_tag_input(value: str) -> list[str]:
     """Tags as typed in a form: comma-separated, blank ones and repeats dropped, order kept."""
     seen: dict[str, str] = {}
     for raw in (value or "").split(","):
-        name = " ".join(raw.split())
+        name = one_line(raw)
         if name and tag_key(name) not in seen:
             seen[tag_key(name)] = name
     return list(seen.values())
 
 
 def tag_validate_name(name: str) -> str:
-    name = " ".join((name or "").split())
+    name = one_line(name)
     if not name:
         raise ValidationError("A tag name can't be blank.")
     if len(name) > TAG_NAME_MAX:
@@ -749,7 +750,7 @@ def tag_exclusion_add(*, user: User, name: str) -> Tag:
     under it (its synonyms and sub tags included) are left out. A synonym is saved as its
     canonical tag. Returns the tag saved; ValidationError for an unknown name or past the
     cap. Adding a tag already excluded changes nothing."""
-    clean = " ".join((name or "").split())
+    clean = one_line(name)
     if not clean:
         raise ValidationError("Type the name of a tag to exclude.", code="empty")
     tag = Tag.objects.select_related("merger").filter(key=tag_key(clean)).first()

@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django import forms
@@ -42,6 +42,7 @@ from django.http import QueryDict
 
 from fichive.accounts.requests import Viewer
 from fichive.lib.cache import listings_version, tag_listings_version
+from fichive.search.limits import remembered_key, search_budget
 from fichive.search.query import MAX_QUERY_LENGTH, Query, QueryError, query_parse
 from fichive.search.selectors import RankedWorks, matches_of, scores_of, works_matching
 from fichive.tags.models import CATEGORIES, RATINGS, TAG_NAME_MAX, WARNINGS, Tag, tag_key
@@ -319,6 +320,10 @@ class ListingForm(forms.Form):
     def error_list(self) -> list[str]:
         """Every problem as a sentence, for the top of the page."""
         return [str(message) for messages in self.errors.values() for message in messages]
+
+
+# The query parameters a listing reads (guests' page cache keeps no page with any other).
+LISTING_PARAMS = frozenset(ListingForm.base_fields)
 
 
 @dataclass(frozen=True)
@@ -757,7 +762,24 @@ def listing_build(
     then also says how many works they hid. A fixed number of queries: tag names (if any
     were given), count, page, its tags and creators, facets, and with saved exclusions the
     count without them. `facets` False leaves the sidebar counts out (feeds show none).
+
+    A search (q with words to find) runs within the search time budget: past it, this raises
+    search.limits.SearchTooBroad (and at once, for a while, when asked the same again).
     """
+    if filters.query().has_text:
+        key = remembered_key(works.order_by().query.sql_with_params(), under and under.pk,
+                             replace(filters, page=1), listings_version())
+        with search_budget(works.db, key=key):
+            return _listing_build(works=works, filters=filters, under=under,
+                                  taggings=taggings, fetch=fetch, viewer=viewer, facets=facets)
+    return _listing_build(works=works, filters=filters, under=under, taggings=taggings,
+                          fetch=fetch, viewer=viewer, facets=facets)
+
+
+def _listing_build(
+    *, works: QuerySet[Work], filters: Filters, under: Tag | None,
+    taggings: QuerySet[FilterTagging] | None, fetch: Fetch, viewer: Viewer, facets: bool,
+) -> Listing:
     tags = tags_resolve(include=filters.include, exclude=filters.exclude, viewer=viewer)
     saved = excluded_tag_ids(viewer)
     if filters.saved_filters:

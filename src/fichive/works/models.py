@@ -289,7 +289,11 @@ class Chapter(models.Model):
 
     class Meta:
         ordering = ["position"]
-        indexes = [models.Index(fields=["work", "position"])]
+        # One chapter per place in a work (its index also serves the work's chapter list).
+        # Services that move chapters go through positions no chapter holds (works/services.py
+        # chapters_reorder), so the check can stay immediate on SQLite and PostgreSQL alike.
+        constraints = [models.UniqueConstraint(fields=["work", "position"],
+                                               name="chapter_position_unique")]
 
     def __str__(self) -> str:
         return self.full_title

@@ -11,13 +11,14 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import F, Sum
+from django.db.models import Count, F, Max, Sum
 from django.dispatch import Signal
+from django.http import Http404
 from django.utils import timezone
 
 from fichive.accounts.models import Pseud, User
@@ -27,6 +28,7 @@ from fichive.blocking.models import Block
 from fichive.lib.cache import content_changed
 from fichive.lib.css import CSS_MAX, filter_css
 from fichive.lib.sanitize import userstuff_for_counting
+from fichive.lib.text import one_line
 from fichive.lib.wordcount import count_words_in_text
 from fichive.search.services import (
     NewWorkDocument,
@@ -140,6 +142,8 @@ class ChapterText:
     notes: str = ""
     end_notes: str = ""
     fmt: str = "html"
+    # Set only by chapters_prepare: the cleaned values, worked out before a transaction.
+    prepared: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
 
 def is_creator(*, user: Viewer, work: Work) -> bool:
@@ -151,6 +155,39 @@ def is_creator(*, user: Viewer, work: Work) -> bool:
 def _require_creator(*, user: User, work: Work) -> None:
     if not is_creator(user=user, work=work):
         raise PermissionDenied("Only the work's creators can change it.")
+
+
+def _lock(work: Work, *, deleting: bool = False) -> Work:
+    """Lock the work's row until the transaction ends and re-read it into `work`.
+
+    Every service that changes a work or its chapters starts here. The caller's copy was read
+    before the transaction (by the view, say), so fields someone else changed since (a
+    count of chapters, the expected count, the posting date) would be stale; reading them
+    again under the lock makes two edits, or two chapters added at once, take turns instead
+    of each writing what it read before the other. (On SQLite the IMMEDIATE transaction
+    already holds the database's write lock; PostgreSQL locks the row.) Kudos, comments and
+    bookmarks change their counters with F() and never wait for this lock to be taken: the
+    lock is FOR NO KEY UPDATE, which inserting a row that refers to the work doesn't wait
+    for (deleting the work takes the stronger lock). A work deleted meanwhile is a 404.
+    """
+    rows = Work.objects.select_for_update(no_key=not deleting)
+    try:
+        work.refresh_from_db(from_queryset=rows)
+    except Work.DoesNotExist:
+        raise Http404("That work was deleted.") from None
+    return work
+
+
+def _save_changed(instance: Work | Chapter, values: dict[str, Any]) -> list[str]:
+    """Set `values` on `instance` and save those that differ from what it holds, with its
+    modified_at always (an edit of tags, creators or a chapter's text changes what readers
+    and downloads see: "Update available" and download links follow modified_at); the
+    names saved."""
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    for name in changed:
+        setattr(instance, name, values[name])
+    instance.save(update_fields=[*changed, "modified_at"])
+    return changed
 
 
 def _today() -> datetime.date:
@@ -219,7 +256,7 @@ def _clean_meta(meta: WorkMeta, *, user: User,
             errors.setdefault(key, []).extend(exc.messages)
             return None
 
-    title = " ".join((meta.title or "").split())
+    title = one_line(meta.title)
     if not title:
         errors["title"] = ["A work needs a title."]
     elif len(title) > TITLE_MAX:
@@ -250,7 +287,7 @@ def _clean_meta(meta: WorkMeta, *, user: User,
         "source_hash": meta.source_hash or "",
     }
     if meta.imported_creator is not None:
-        fields["imported_creator"] = " ".join(meta.imported_creator.split())[:255]
+        fields["imported_creator"] = one_line(meta.imported_creator)[:255]
     if meta.comment_permission is not None:
         fields["comment_permission"] = meta.comment_permission
     if meta.moderated_comments is not None:
@@ -281,9 +318,25 @@ def _clean_meta(meta: WorkMeta, *, user: User,
     return fields, tags
 
 
+def chapters_prepare(chapters: list[ChapterText]) -> list[ChapterText]:
+    """The chapters with their sanitized HTML and word counts worked out now, without the
+    database: an importer calls this before its transaction, so the write lock is held only
+    to save. A chapter that doesn't validate is left as it was (the service refuses it)."""
+    prepared = []
+    for text in chapters:
+        try:
+            values = _clean_chapter(text)
+        except ValidationError:
+            values = None
+        prepared.append(replace(text, prepared=values))
+    return prepared
+
+
 def _clean_chapter(text: ChapterText) -> dict[str, Any]:
+    if text.prepared is not None:
+        return dict(text.prepared)
     errors: dict[str, list[str]] = {}
-    title = " ".join((text.title or "").split())
+    title = one_line(text.title)
     if len(title) > TITLE_MAX:
         errors["title"] = [f"Chapter titles are at most {TITLE_MAX} characters."]
     values: dict[str, Any] = {"title": title}
@@ -433,21 +486,30 @@ def _tell_on_commit(signal: Signal, **kwargs: Any) -> None:
 
 def _refresh_totals(work: Work) -> None:
     """Recount words and chapters and settle the expected count and completeness."""
-    totals = work.chapters.aggregate(words=Sum("word_count"))
-    work.word_count = totals["words"] or 0
-    work.chapter_count = work.chapters.count()
-    if work.expected_chapters is not None and work.expected_chapters < work.chapter_count:
-        work.expected_chapters = work.chapter_count
-    work.complete = work.expected_chapters == work.chapter_count
-    work.save(update_fields=["word_count", "chapter_count", "expected_chapters", "complete",
-                             "modified_at"])
+    totals = work.chapters.aggregate(words=Sum("word_count"), chapters=Count("id"))
+    chapters = totals["chapters"]
+    expected = work.expected_chapters
+    if expected is not None and expected < chapters:
+        expected = chapters
+    # `work` was locked and read again by the calling service (_lock), so its expected count
+    # is the one stored; only the totals that moved are written.
+    _save_changed(work, {"word_count": totals["words"] or 0, "chapter_count": chapters,
+                         "expected_chapters": expected, "complete": expected == chapters})
 
 
 def _renumber(work: Work) -> None:
+    """Close the gap a deleted chapter left: 1, 2, 3 … in reading order (each chapter moves
+    down into a place already free, so the unique places hold at every step)."""
     for position, chapter in enumerate(work.chapters.order_by("position", "id"), start=1):
         if chapter.position != position:
             chapter.position = position
             chapter.save(update_fields=["position"])
+
+
+def _chapter_still_there(chapter: Chapter) -> None:
+    """A 404 when the chapter was deleted while it was being edited (the work is locked)."""
+    if not Chapter.objects.filter(pk=chapter.pk, work_id=chapter.work_id).exists():
+        raise Http404("That chapter was deleted.")
 
 
 @dataclass
@@ -629,6 +691,7 @@ def work_update(*, user: User, work: Work, meta: WorkMeta, invite: bool = True) 
     """Change a work's fields, creators and tags (chapters are edited one by one). New
     co-creators of other users are invited, as in work_create."""
     ensure_may_post(user)
+    _lock(work)
     _require_creator(user=user, work=work)
     fields, tags = _clean_meta(meta, user=user)
     expected = fields["expected_chapters"]
@@ -643,14 +706,13 @@ def work_update(*, user: User, work: Work, meta: WorkMeta, invite: bool = True) 
     for name in ("source_url", "source_hash"):
         if not fields[name]:  # the edit form doesn't carry them: keep the work's own
             del fields[name]
-    for name, value in fields.items():
-        setattr(work, name, value)
-    work.sort_title = sort_title(work.title)
+    fields["sort_title"] = sort_title(fields["title"])
     if meta.published:
-        work.published = meta.published
-    # Only what changed here: the engagement counters (comments, kudos, …) move with F()
-    # elsewhere, and saving this copy's stale values would undo their changes.
-    work.save(update_fields=[*fields, "sort_title", "published", "modified_at"])
+        fields["published"] = meta.published
+    # Only what this edit changes, on the copy read under the lock: the engagement counters
+    # (kudos, comments, …) move with F() elsewhere, and the totals, state and dates belong
+    # to other services; writing them from any copy would undo their changes.
+    _save_changed(work, fields)
     _set_creators(work, meta.creators, user=user, invite=invite)
     _set_tags(work, tags)
     _refresh_totals(work)
@@ -665,6 +727,7 @@ def work_post(*, user: User, work: Work) -> Work:
     posted already, or hidden by a moderator, stays as it is (only work_unhide, in the
     moderation app, brings a hidden work back)."""
     ensure_may_post(user)
+    _lock(work)
     _require_creator(user=user, work=work)
     if work.state != Work.State.DRAFT:
         return work
@@ -684,6 +747,9 @@ def work_post(*, user: User, work: Work) -> Work:
 
 @transaction.atomic
 def work_delete(*, user: User, work: Work) -> None:
+    """Delete a work with its chapters; its tags' use counts go down by one (once, however
+    many presses of Delete arrive at once: the second finds it gone, a 404)."""
+    _lock(work, deleting=True)
     _require_creator(user=user, work=work)
     tag_ids = Tagging.objects.filter(work=work).values_list("tag_id", flat=True)
     Tag.objects.filter(pk__in=list(tag_ids), uses__gt=0).update(uses=F("uses") - 1)
@@ -702,12 +768,15 @@ def chapter_add(*, user: User, work: Work, text: ChapterText) -> Chapter:
     the author gives a count in the work's edit form.
     """
     ensure_may_post(user)
+    values = _clean_chapter(text)  # before the lock: sanitizing a long chapter takes a while
+    _lock(work)
     _require_creator(user=user, work=work)
-    values = _clean_chapter(text)
     if work.expected_chapters == 1 and work.chapters.count() == 1:
         work.expected_chapters = None
         work.save(update_fields=["expected_chapters"])
-    position = work.chapters.count() + 1
+    # The next place after the last (under the lock: two chapters added at once take turns;
+    # the unique constraint on (work, position) refuses a second chapter in one place).
+    position = (work.chapters.aggregate(last=Max("position"))["last"] or 0) + 1
     # A chapter added to a work a moderator hid is dated like a posted one (the work stays
     # hidden; no one is told of the chapter).
     today = _today() if work.state in (Work.State.POSTED, Work.State.HIDDEN) else None
@@ -726,13 +795,14 @@ def chapter_add(*, user: User, work: Work, text: ChapterText) -> Chapter:
 
 @transaction.atomic
 def chapter_update(*, user: User, chapter: Chapter, text: ChapterText) -> Chapter:
+    """Change a chapter's text, title, summary and notes (its place and date stay)."""
     ensure_may_post(user)
-    _require_creator(user=user, work=chapter.work)
     values = _clean_chapter(text)
-    for name, value in values.items():
-        setattr(chapter, name, value)
-    chapter.save(update_fields=[*values, "modified_at"])
-    _refresh_totals(chapter.work)
+    work = _lock(chapter.work)
+    _require_creator(user=user, work=work)
+    _chapter_still_there(chapter)
+    _save_changed(chapter, values)
+    _refresh_totals(work)
     search_index_chapters(chapter_ids=[chapter.pk])
     _changed(chapter.work_id)
     return chapter
@@ -741,8 +811,9 @@ def chapter_update(*, user: User, chapter: Chapter, text: ChapterText) -> Chapte
 @transaction.atomic
 def chapter_delete(*, user: User, chapter: Chapter) -> None:
     """Delete a chapter; the only chapter of a work can't be deleted (delete the work)."""
-    work = chapter.work
+    work = _lock(chapter.work)
     _require_creator(user=user, work=work)
+    _chapter_still_there(chapter)
     if work.chapters.count() <= 1:
         raise ValidationError("A work needs at least one chapter; delete the work instead.")
     chapter.delete()
@@ -757,12 +828,24 @@ def chapter_delete(*, user: User, chapter: Chapter) -> None:
 @transaction.atomic
 def chapters_reorder(*, user: User, work: Work, order: list[int]) -> None:
     """Put the chapters in the order of `order`, a list of every chapter id of the work."""
+    _lock(work)
     _require_creator(user=user, work=work)
     ids = list(work.chapters.values_list("id", flat=True))
     if sorted(order) != sorted(ids):
         raise ValidationError("Give every chapter of the work exactly one position.")
+    current = dict(work.chapters.values_list("id", "position"))
+    moving = [chapter_id for position, chapter_id in enumerate(order, start=1)
+              if current[chapter_id] != position]
+    if not moving:
+        return
+    # Each chapter's place is unique, checked row by row: the moving chapters step out of
+    # the way first, past every place in use, then take their new places.
+    aside = max(current.values()) + 1
+    Chapter.objects.filter(pk__in=moving).update(position=F("position") + aside)
     for position, chapter_id in enumerate(order, start=1):
-        Chapter.objects.filter(pk=chapter_id, work=work).update(position=position)
+        if chapter_id in moving:
+            Chapter.objects.filter(pk=chapter_id).update(position=position)
+    work.save(update_fields=["modified_at"])  # the work reads differently now
     _changed(work.pk)
 
 
@@ -777,10 +860,11 @@ def work_replace(
     changed. All or nothing, like work_create.
     """
     ensure_may_post(user)
-    _require_creator(user=user, work=work)
     if not chapters:
         raise ValidationError({"content": ["A work needs at least one chapter."]})
     cleaned = [_clean_chapter(text) for text in chapters]
+    _lock(work)
+    _require_creator(user=user, work=work)
     old_text = [c.content for c in work.chapters.order_by("position")]
     meta.expected_chapters = meta.expected_chapters or (
         len(chapters) if meta.complete else None
@@ -915,6 +999,7 @@ def creator_invitation_decline(*, user: User, invitation_id: int) -> Work:
 def creator_remove_self(*, user: User, work: Work) -> Work:
     """A co-creator leaves the work: every pseud of theirs comes off the byline. The last
     creator can't leave (they delete the work instead)."""
+    _lock(work)
     _require_creator(user=user, work=work)
     mine = Creatorship.objects.filter(work=work, pseud__user=user)
     if not Creatorship.objects.filter(work=work).exclude(pseud__user=user).exists():

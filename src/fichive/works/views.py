@@ -24,7 +24,9 @@ from fichive.accounts.services import preferences_update
 from fichive.formats.exporters import download_links
 from fichive.gifts.services import gifts_set
 from fichive.lib.cache import cached_for_guests
+from fichive.lib.ratelimit import RateLimit, wait_text
 from fichive.readings.tracking import read_counted
+from fichive.search.limits import SearchTooBroad, search_count
 from fichive.series.selectors import series_lines_of_work
 from fichive.series.services import work_series_set
 from fichive.tags.models import Tag
@@ -58,14 +60,20 @@ def _listing_page(
     context.update(heading=heading, form=form, tag=tag)
     if not form.is_valid():
         return render(request, "works/index.html", context, status=400)
+    if form.cleaned_data["q"]:
+        search_count(request)
     taggings = selectors.taggings_listed_for(request.user) if everything else None
-    result = listing.listing_build(works=works, filters=form.filters(), under=tag,
-                                   taggings=taggings, fetch=blurbs_of, viewer=request.user)
+    try:
+        result = listing.listing_build(works=works, filters=form.filters(), under=tag,
+                                       taggings=taggings, fetch=blurbs_of, viewer=request.user)
+    except SearchTooBroad as exc:
+        form.add_error("q", exc.message)
+        return render(request, "works/index.html", context, status=400)
     return render(request, "works/index.html", {**context, "listing": result,
                                                 "page": result.page})
 
 
-@cached_for_guests()
+@cached_for_guests(params=listing.LISTING_PARAMS)
 def work_index(request: HttpRequest) -> HttpResponse:
     return _listing_page(request, selectors.works_listed_for(request.user), heading="Works")
 
@@ -79,7 +87,7 @@ def work_search(request: HttpRequest) -> HttpResponse:
                          search=True, searched=searched)
 
 
-@cached_for_guests()
+@cached_for_guests(params=listing.LISTING_PARAMS)
 def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
     """/tags/<name>/works: works found under the tag (its synonyms and sub tags included);
     a synonym's URL lists its canonical tag's works."""
@@ -89,7 +97,7 @@ def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
                          heading=f"Works in {target.name}", tag=target)
 
 
-@cached_for_guests()
+@cached_for_guests(params=listing.LISTING_PARAMS)
 def user_works(request: HttpRequest, username: str) -> HttpResponse:
     owner = user_by_name(username)
     return _listing_page(request, selectors.works_listed_for(request.user, owner=owner),
@@ -97,7 +105,7 @@ def user_works(request: HttpRequest, username: str) -> HttpResponse:
                          tab="works")
 
 
-@cached_for_guests()
+@cached_for_guests(params=listing.LISTING_PARAMS)
 def pseud_works(request: HttpRequest, username: str, pseud_name: str) -> HttpResponse:
     """/users/<name>/pseuds/<pseud>/works: the works posted under one pseud."""
     owner = user_by_name(username)
@@ -192,6 +200,31 @@ def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter]) 
 # The reading pages' parameters the creator's-style link keeps.
 _KEPT_PARAMETERS = ("view_full_work", "view_adult")
 
+# New works (posted or drafts) per account: 30 an hour; new chapters: 60 an hour. Past them
+# the form says when to try again (429) and nothing is saved.
+NEW_WORKS = RateLimit("fichive:works:new", limit=30, window=60 * 60)
+NEW_CHAPTERS = RateLimit("fichive:chapters:new", limit=60, window=60 * 60)
+
+
+def _over(limit: RateLimit, request: HttpRequest, form: Any, what: str) -> tuple[int, list[str]]:
+    """Seconds until `request`'s user may add another `what` under `limit` (0 if they may
+    now; else the form says so), and the counters to record once it is saved."""
+    keys = limit.keys_for_request(request)
+    left = limit.seconds_left(keys) if request.method == "POST" else 0
+    if left:
+        form.is_valid()
+        form.add_error(None, f"You have added {limit.limit} {what} in the last "
+                             f"{limit.window_text}. Nothing was saved: please wait "
+                             f"{wait_text(left)} and try again.")
+    return left, keys
+
+
+def _with_retry_after(response: HttpResponse, left: int) -> HttpResponse:
+    if left:
+        response.status_code = 429
+        response["Retry-After"] = str(left)
+    return response
+
 
 def _kept_query(request: HttpRequest) -> str:
     """The query string a work's chapter and index links keep from this link: consent to its
@@ -284,7 +317,8 @@ def work_new(request: AuthedRequest) -> HttpResponse:
     """Post a new work: Post, Preview (saves a draft and shows it) or Save as draft."""
     form = WorkForm(request.POST or None, user=request.user)
     chapter_form = NewWorkChapterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() & chapter_form.is_valid():
+    left, keys = _over(NEW_WORKS, request, form, "works")
+    if not left and request.method == "POST" and form.is_valid() & chapter_form.is_valid():
         _skin_notes(request, form)
         action = request.POST.get("action", "post")
         try:
@@ -299,9 +333,11 @@ def work_new(request: AuthedRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
+            NEW_WORKS.record(keys)
             return _after_save(request, work, action)
-    return render(request, "works/work_form.html",
-                  {"form": form, "chapter_form": chapter_form, "new": True})
+    return _with_retry_after(render(request, "works/work_form.html",
+                                    {"form": form, "chapter_form": chapter_form, "new": True}),
+                             left)
 
 
 def _skin_notes(request: HttpRequest, form: WorkForm) -> None:
@@ -485,7 +521,8 @@ def chapter_new(request: AuthedRequest, work_id: int) -> HttpResponse:
     work = selectors.work_for_editing(request.user, work_id)
     form = ChapterForm(request.POST or None)
     context = {"position": work.chapter_count + 1}
-    if request.method == "POST" and form.is_valid():
+    left, keys = _over(NEW_CHAPTERS, request, form, "chapters")
+    if not left and request.method == "POST" and form.is_valid():
         def save() -> Chapter:
             return services.chapter_add(user=request.user, work=work, text=form.to_text())
 
@@ -498,8 +535,12 @@ def chapter_new(request: AuthedRequest, work_id: int) -> HttpResponse:
                                     form_template="works/_chapter_form.html",
                                     default_action="draft", **context)
         if response is not None:
+            if not (request.POST.get("action") == "preview" and not work.is_draft):
+                NEW_CHAPTERS.record(keys)  # a preview of a posted work's chapter saved nothing
             return response
-    return render(request, "works/chapter_form.html", {"form": form, "work": work, **context})
+    return _with_retry_after(
+        render(request, "works/chapter_form.html", {"form": form, "work": work, **context}),
+        left)
 
 
 @login_required
