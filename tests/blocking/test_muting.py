@@ -243,6 +243,30 @@ def test_series_by_muted_users_are_gone(author, co_author, muter, login):
     assert list(series_blurbs(muter, [mine.pk, theirs.pk])) == [theirs.pk]
 
 
+def test_a_series_by_a_muted_user_is_gone_from_its_page_and_feed_too(author, co_author, muter,
+                                                                     login):
+    # Its work is by someone the muter doesn't mute: the series goes all the same.
+    series = series_create(user=author, title="Alice's Saga")
+    series_add_work(user=author, series=series, check_creator=False,
+                    work=WorkFactory(author=co_author))
+    for url in (f"/series/{series.pk}", f"/series/{series.pk}/feed.atom"):
+        assert login(muter).get(url).status_code == 404
+        assert login(None).get(url).status_code == 200
+
+
+def test_a_series_whose_byline_hides_the_muted_user_stays(author, muter, login):
+    # Its only work is anonymous, so the byline reads "Anonymous": leaving the series out
+    # would tell the muter who wrote it (as anonymous works stay in their listings).
+    series = series_create(user=author, title="Nameless Saga")
+    series_add_work(user=author, series=series, work=WorkFactory(author=author, anonymous=True))
+
+    for url in (f"/series/{series.pk}", f"/series/{series.pk}/feed.atom"):
+        assert login(muter).get(url).status_code == 200
+    from fichive.series.selectors import series_visible_to
+
+    assert list(series_visible_to(muter).values_list("title", flat=True)) == ["Nameless Saga"]
+
+
 def test_comments_by_muted_users_and_replies_to_them_are_gone(work, author, co_author,
                                                               stranger, reader, login,
                                                               monkeypatch):

@@ -57,8 +57,8 @@ def test_a_relationship_with_a_slash_lives_at_an_escaped_url(guest, author):
     [("Dr. Watson", "/tags/Dr*d*%20Watson"), ("Why Not?", "/tags/Why%20Not*q*"),
      ("#1 Fan", "/tags/*h*1%20Fan"), ("Q&A", "/tags/Q*a*A")],
 )
-def test_other_escaped_names_have_pages_too(guest, make_tag, name, url):
-    make_tag(name, "freeform")
+def test_other_escaped_names_have_pages_too(guest, author, name, url):
+    WorkFactory(author=author, freeforms=[name])  # (a tag nothing uses is no one's to see)
 
     response = guest.get(url)
 
@@ -94,8 +94,8 @@ def test_meta_and_sub_tags_link_each_other(guest, wrangler, make_tag):
     assert 'class="meta-tags"><a class="tag" href="/tags/Alternate%20Universe">' in sub_html
 
 
-def test_an_unwrangled_tag_says_so(guest, make_tag):
-    make_tag("Fluff", "freeform")
+def test_an_unwrangled_tag_says_so(guest, author):
+    WorkFactory(author=author, freeforms=["Fluff"])
 
     assert "<strong>not been wrangled</strong>" in page(guest.get("/tags/Fluff"))
 

@@ -45,6 +45,11 @@ def test_restricted_work_sends_guests_to_log_in_and_is_a_404_in_the_api(restrict
 def test_restricted_work_is_missing_from_listings_for_guests(restricted, client):
     for url in LISTINGS:
         response = client.get(url)
+        if url.startswith("/tags/"):
+            # A tag used only on restricted works (here, both: neither is canonical) is
+            # unknown to guests (tags.selectors).
+            assert response.status_code == 404, url
+            continue
         assert response.status_code == 200, url
         assert "Members Only Tale" not in html(response), url
 

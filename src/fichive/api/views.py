@@ -13,6 +13,7 @@ from fichive.formats.exporters import download_links
 from fichive.lib.ratelimit import RateLimit
 from fichive.search.limits import SearchTooBroad, search_count
 from fichive.tags.models import Tag, tag_key
+from fichive.tags.selectors import tag_is_visible
 from fichive.works import listing, selectors
 from fichive.works.models import Chapter, Work
 
@@ -143,7 +144,7 @@ def work_list(request: HttpRequest) -> JsonResponse:
     if request.GET.get("tag"):
         tag = (Tag.objects.select_related("merger")
                .filter(key=tag_key(request.GET["tag"])).first())
-        if tag is None:
+        if tag is None or not tag_is_visible(request.user, tag):
             return _not_found("No such tag.")
         tag = tag.merger or tag
     if form.cleaned_data["q"]:

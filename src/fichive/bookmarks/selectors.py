@@ -195,8 +195,10 @@ def bookmark_listing_build(
     set), then
     the bookmarker's tags, recs and notes. A fixed number of queries: tag names (if given,
     one per kind), count, page, its tags, its works' blurbs (two), the sidebar counts."""
-    work_tags = listing.tags_resolve(include=works.include, exclude=works.exclude)
-    own_tags = listing.tags_resolve(include=filters.include, exclude=filters.exclude)
+    work_tags = listing.tags_resolve(include=works.include, exclude=works.exclude,
+                                     viewer=viewer)
+    own_tags = listing.tags_resolve(include=filters.include, exclude=filters.exclude,
+                                    viewer=viewer)
     plain = listing.Filters(sort=works.sort, descending=works.descending, page=works.page,
                             saved_filters=works.saved_filters)
     if works != plain or work_tags.unknown_include:

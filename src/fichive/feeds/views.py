@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from fichive.accounts.selectors import user_by_name
@@ -21,7 +21,8 @@ from fichive.feeds.atom import CONTENT_TYPE, entries_of, feed_render, id_authori
 from fichive.lib.cache import cached_for_guests, listings_changed_at, with_feed_validators
 from fichive.search.limits import SearchTooBroad, search_count
 from fichive.series.selectors import series_for_viewer
-from fichive.tags.models import Tag, tag_from_url, tag_key
+from fichive.tags.models import Tag
+from fichive.tags.selectors import tag_for_viewer
 from fichive.works import listing, selectors
 from fichive.works.blurbs import blurbs_of, tag_url
 from fichive.works.models import FilterTagging, Work
@@ -75,10 +76,7 @@ def _feed(request: HttpRequest, works: QuerySet[Work], *, title: str, page_url: 
 def tag_feed(request: HttpRequest, tag_name: str) -> HttpResponse:
     """/tags/<name>/feed.atom: the works found under the tag (its synonyms and sub tags); a
     synonym's feed is its canonical tag's."""
-    found = (Tag.objects.select_related("merger")
-             .filter(key=tag_key(tag_from_url(tag_name))).first())
-    if found is None:
-        raise Http404("No such tag.")
+    found = tag_for_viewer(request.user, tag_name)
     tag = found.merger or found
     return _feed(request, selectors.works_listed_for(request.user),
                  title=f"Works in {tag.name}", page_url=tag_url(tag.name), tag=tag,

@@ -15,7 +15,8 @@ from fichive.opds import atom, catalog
 from fichive.opds.catalog import NAVIGATION, Feed, Urls
 from fichive.opds.json import OPDS2_TYPE, feed_json
 from fichive.search.limits import SearchTooBroad, search_count
-from fichive.tags.models import Tag, tag_from_url, tag_key
+from fichive.tags.models import Tag
+from fichive.tags.selectors import tag_for_viewer
 from fichive.works import listing, selectors
 
 REALM = 'Basic realm="Fichive catalog", charset="UTF-8"'
@@ -69,19 +70,20 @@ def media_fandoms(request: HttpRequest, slug: str, version: int = 1) -> HttpResp
         return _not_found("No such media category.", urls)
 
 
-def _tag(tag_name: str) -> Tag | None:
-    if "\x00" in tag_name:
+def _tag(request: HttpRequest, tag_name: str) -> Tag | None:
+    """The tag (its canonical, for a synonym) if the visitor may know of it."""
+    try:
+        tag = tag_for_viewer(request.user, tag_name)
+    except Http404:
         return None
-    tag = (Tag.objects.select_related("merger")
-           .filter(key=tag_key(tag_from_url(tag_name))).first())
-    return None if tag is None else (tag.merger or tag)
+    return tag.merger or tag
 
 
 @basic_auth
 @cached_for_guests()
 def tag(request: HttpRequest, tag_name: str, version: int = 1) -> HttpResponse:
     urls = Urls(request, version)
-    found = _tag(tag_name)
+    found = _tag(request, tag_name)
     if found is None:
         return _not_found("No such tag.", urls)
     return _respond(catalog.fandom_feed(request, urls, found), urls)
@@ -137,7 +139,7 @@ def search(request: HttpRequest, version: int = 1) -> HttpResponse:
 @cached_for_guests(params=listing.LISTING_PARAMS)
 def tag_works(request: HttpRequest, tag_name: str, version: int = 1) -> HttpResponse:
     urls = Urls(request, version)
-    found = _tag(tag_name)
+    found = _tag(request, tag_name)
     if found is None:
         return _not_found("No such tag.", urls)
     return _works_feed(request, urls, key=f"tag:{found.pk}:works", title=found.name,

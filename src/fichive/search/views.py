@@ -16,6 +16,7 @@ from fichive.search.query import (
     TEXT_FIELDS,
 )
 from fichive.tags.models import Tag
+from fichive.tags.selectors import tag_search
 from fichive.works.selectors import creatorships_credited_for
 
 PER_PAGE = 30
@@ -52,7 +53,8 @@ def people_search(request: HttpRequest) -> HttpResponse:
 
 
 def tags_search(request: HttpRequest) -> HttpResponse:
-    """Tags whose name has every word typed, optionally of one type; canonical tags first."""
+    """Tags whose name has every word typed, optionally of one type; canonical tags first;
+    only those the visitor may know of (tags.selectors.tags_visible_to)."""
     words = _words(request)
     tag_type = request.GET.get("type", "")
     types = dict(Tag.Type.choices)
@@ -62,12 +64,7 @@ def tags_search(request: HttpRequest) -> HttpResponse:
         error = f"“{tag_type}” is not a kind of tag; choose one from the list."
     elif words:
         search_count(request)
-        tags = Tag.objects.select_related("merger").order_by("-canonical", "name")
-        for word in words:
-            tags = tags.filter(name__icontains=word)
-        if tag_type:
-            tags = tags.filter(type=tag_type)
-        page = _page(request, tags)
+        page = _page(request, tag_search(request.user, words=words, tag_type=tag_type or None))
     return render(request, "search/tags.html", {
         "q": " ".join(words), "type": tag_type, "types": types.items(), "page": page,
         "error": error,

@@ -85,12 +85,14 @@ def created_by(series: Series, viewer: Viewer) -> bool:
 
 
 def _not_by_muted(viewer: Viewer) -> Q:
-    """Q leaving out the series made by users the visitor mutes (nothing for guests)."""
+    """Q leaving out the series made by users the visitor mutes (nothing for guests), but
+    where the byline hides them (a creator of an anonymous part, creators_of): leaving those
+    out would tell who made the anonymous work, as works.selectors keeps anonymous works."""
     muted = muted_ids(viewer)
     if not muted:
         return Q()
     return ~Q(pk__in=SeriesCreatorship.objects.filter(pseud__user_id__in=muted)
-              .values("series_id"))
+              .filter(~_anonymous_part_of_series()).values("series_id"))
 
 
 def _public_bookmarks() -> Coalesce:
@@ -156,9 +158,10 @@ def _numbers(rows: list[tuple]) -> dict[tuple[int, int], int]:
 
 def series_page_for_viewer(viewer: Viewer, series_id: int) -> SeriesPage:
     """The series with the parts this visitor may see, as blurbs in order; 404 when they may
-    see none of its parts and are not one of its creators."""
+    see none of its parts and are not one of its creators, or when they mute its creator
+    (series_visible_to)."""
     series = _with_creators(Series.objects.annotate(
-        public_bookmarks=_public_bookmarks())).filter(pk=series_id).first()
+        public_bookmarks=_public_bookmarks())).filter(_not_by_muted(viewer), pk=series_id).first()
     if series is None:
         raise Http404("No such series.")
     is_creator = created_by(series, viewer)

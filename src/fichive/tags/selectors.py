@@ -1,6 +1,18 @@
 """Reads of tags: finding tags by the names people type or by URL, autocomplete, what a tag
 page shows, the fandom index by media (counting only works the visitor may see), and the
-wrangling bins."""
+wrangling bins.
+
+Which tags a visitor may know of (`tags_visible_to`): ratings, warnings and categories,
+canonical tags (a wrangler made them; they exist whether or not anything uses them) and
+synonyms nothing uses (the same), and any other tag only while it is used on a work the
+visitor may see (works.selectors' rule: a creator's own drafts, a moderator's hidden works),
+on a bookmark they may see, or on an external work such a bookmark is of. A tag typed only
+on drafts, restricted works (for guests) or hidden works is a 404 to everyone else, wherever
+it is named: its page, its works, feeds and OPDS, tag search, autocomplete and the synonyms
+and children a tag page lists. Wranglers and admins see every tag (they wrangle them). Counts
+shown beside tags are of the works the visitor's listings cover (`works_listed_for`: posted,
+mutes applied).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils.text import slugify
@@ -26,7 +38,7 @@ from fichive.tags.models import (
     tag_key,
 )
 from fichive.works.models import FilterTagging, Tagging
-from fichive.works.selectors import works_listed_for
+from fichive.works.selectors import listed_condition, visible_condition, works_listed_for
 
 AUTOCOMPLETE_LIMIT = 15
 MEDIA_TOP = 5
@@ -58,12 +70,113 @@ def media_by_name(value: str) -> str:
     raise ValidationError(f"“{value}” isn't a media category; use one of: {', '.join(MEDIA)}.")
 
 
+def sees_every_tag(viewer: Viewer) -> bool:
+    """Wranglers and admins: they know every tag, used or not, to wrangle it."""
+    return bool(viewer is not None and viewer.is_authenticated
+                and getattr(viewer, "can_wrangle", False))
+
+
+def _shown_bookmark(viewer: Viewer, via: str) -> Q:
+    """Bookmarks (reached through `via`) this visitor may see, as bookmarks_visible_to has
+    it but for mutes (muting hides from listings; it doesn't unmake a tag)."""
+    shown = Q(**{f"{via}private": False})
+    if viewer is not None and viewer.is_authenticated:
+        shown |= Q(**{f"{via}user_id": viewer.pk})
+    return shown
+
+
+def _uses(work_rule: Q, bookmark_rule: Q, external_rule: Q) -> Q:
+    """A tag used on a work, a bookmark or an external work matching these rules."""
+    from fichive.bookmarks.models import Bookmark, ExternalWork  # bookmarks build on tags
+
+    return (
+        Q(Exists(Tagging.objects.filter(work_rule, tag_id=OuterRef("pk"))))
+        | Q(Exists(Bookmark.tags.through._default_manager.filter(
+            bookmark_rule, tag_id=OuterRef("pk"))))
+        | Q(Exists(ExternalWork.tags.through._default_manager.filter(
+            external_rule, tag_id=OuterRef("pk"))))
+    )
+
+
+def _visible_use(viewer: Viewer) -> Q:
+    """A tag used on something this visitor may see: a work (works.selectors' rule), a
+    bookmark of such a work, of a series with such a work or of an external work, or an
+    external work such a bookmark is of. Joins, not `IN (…)` of the visibility queries:
+    those run once per tag inside a correlated subquery on SQLite (see visible_condition)."""
+    bookmark_of_visible = (
+        Q(bookmark__external_work__isnull=False)
+        | visible_condition(viewer, via="bookmark__work__")
+        | (Q(bookmark__series__isnull=False)
+           & visible_condition(viewer, via="bookmark__series__parts__work__"))
+    )
+    return _uses(visible_condition(viewer, via="work__"),
+                 _shown_bookmark(viewer, "bookmark__") & bookmark_of_visible,
+                 _shown_bookmark(viewer, "externalwork__bookmarks__"))
+
+
+def _unused_synonym() -> Q:
+    """A synonym nothing uses: a wrangler made it, and it says nothing about hidden works."""
+    return Q(merger__isnull=False) & ~_uses(Q(), Q(), Q())
+
+
+def tags_visible_to(viewer: Viewer, tags: QuerySet[Tag] | None = None) -> QuerySet[Tag]:
+    """`tags` (every tag by default) less those this visitor may not know of: see the top
+    of the module."""
+    tags = Tag.objects.all() if tags is None else tags
+    if sees_every_tag(viewer):
+        return tags
+    return tags.filter(Q(type__in=FIXED_TYPES) | Q(canonical=True) | _visible_use(viewer)
+                       | _unused_synonym())
+
+
+def tag_is_visible(viewer: Viewer, tag: Tag) -> bool:
+    """Whether this visitor may know of `tag` (no query for fixed and canonical tags)."""
+    if tag.is_fixed or tag.canonical or sees_every_tag(viewer):
+        return True
+    return tags_visible_to(viewer, Tag.objects.filter(pk=tag.pk)).exists()
+
+
 def tag_for_url(segment: str) -> Tag:
-    """The tag an escaped URL segment names (AO3's *s* for "/", …), or 404."""
+    """The tag an escaped URL segment names (AO3's *s* for "/", …), or 404, whoever asks
+    (the wranglers' pages; every other page reads through tag_for_viewer)."""
+    if "\x00" in segment:
+        raise Http404("No such tag.")
     tag = Tag.objects.select_related("merger").filter(key=tag_key(tag_from_url(segment))).first()
     if tag is None:
         raise Http404("No such tag.")
     return tag
+
+
+def tag_for_viewer(viewer: Viewer, segment: str) -> Tag:
+    """The tag an escaped URL segment names if this visitor may know of it, else the same 404
+    as for a tag that doesn't exist."""
+    tag = tag_for_url(segment)
+    if not tag_is_visible(viewer, tag):
+        raise Http404("No such tag.")
+    return tag
+
+
+def tag_search(viewer: Viewer, *, words: list[str], tag_type: str | None = None
+               ) -> QuerySet[Tag]:
+    """/tags/search: the tags this visitor may know of whose name has every word, canonical
+    tags first."""
+    tags = Tag.objects.select_related("merger").order_by("-canonical", "name")
+    for word in words:
+        tags = tags.filter(name__icontains=word)
+    if tag_type:
+        tags = tags.filter(type=tag_type)
+    return tags_visible_to(viewer, tags)
+
+
+def listed_uses(viewer: Viewer, tag_ids: list[int]) -> dict[int, int]:
+    """How many of the works this visitor's listings cover (works_listed_for) are tagged
+    with each of these tags (itself, not its synonyms), in one query."""
+    if not tag_ids:
+        return {}
+    return dict(
+        Tagging.objects.filter(listed_condition(viewer, via="work__"), tag_id__in=tag_ids)
+        .values_list("tag_id").annotate(n=Count("id")).values_list("tag_id", "n")
+    )
 
 
 def tag_named(name: str, *, tag_type: str | None = None) -> Tag:
@@ -102,13 +215,17 @@ def tags_named(names: list[str], *, tag_type: str | None = None) -> list[Tag]:
 
 
 def tags_autocomplete(
-    *, term: str, tag_type: str | None = None, canonical_only: bool = False,
+    viewer: Viewer, *, term: str, tag_type: str | None = None, canonical_only: bool = False,
     limit: int = AUTOCOMPLETE_LIMIT,
 ) -> list[dict]:
     """Suggestions for a tag being typed: canonical tags, then synonyms, most used first.
 
     Every word typed must begin a word of the tag ("uch sas" finds "Uchiha Sasuke"), in any
-    case. Unwrangled tags are never suggested; they aren't the names to reuse.
+    case. Unwrangled tags are never suggested; they aren't the names to reuse, and a synonym
+    only while this visitor may know of it (tags_visible_to). The suggestions are the most
+    used of all (the stored count, one index), shown with and ordered by the number of works
+    the visitor's listings cover under each (listed_uses): two queries, three when synonyms
+    are among them.
     """
     words = tag_key(term).split()
     if not words:
@@ -122,13 +239,21 @@ def tags_autocomplete(
         for sep in _WORD_STARTS:
             starts |= Q(key__contains=sep + word)
         tags = tags.filter(starts)
-    found = tags.select_related("merger").order_by("-canonical", "-uses", "key")[:limit]
+    tags = tags.select_related("merger").order_by("-canonical", "-uses", "key")
+    found = list(tags[:limit])
+    if not sees_every_tag(viewer) and not all(tag.canonical for tag in found):
+        # Synonyms among them: again, with only those the visitor may know of (a query
+        # that costs more to build and run, so only when it can change the answer).
+        found = list(tags.filter(Q(canonical=True) | _visible_use(viewer)
+                                 | _unused_synonym())[:limit])
+    uses = listed_uses(viewer, [tag.pk for tag in found])
+    found.sort(key=lambda tag: (not tag.canonical, -uses.get(tag.pk, 0), tag.key))
     return [
         {
             "name": tag.name,
             "type": tag.type,
             "canonical": tag.canonical,
-            "uses": tag.uses,
+            "uses": uses.get(tag.pk, 0),
             "synonym_of": tag.merger.name if tag.merger else None,
             "label": f"{tag.name} → {tag.merger.name}" if tag.merger else tag.name,
         }
@@ -160,14 +285,16 @@ class TagOverview:
 def tag_overview(viewer: Viewer, tag: Tag) -> TagOverview:
     """A tag's wrangling at a glance. A synonym shows its canonical's fandoms (it shares them);
     a fandom shows its most used child tags of each type; the work count is what this visitor
-    may see under the tag (for a synonym: under its canonical)."""
+    may see under the tag (for a synonym: under its canonical). The synonyms and children
+    listed are those this visitor may know of (tags_visible_to)."""
     canonical = tag.merger or tag
     parents_source = canonical if tag.type in PARENTED_TYPES else None
     children: dict[str, list[Tag]] = {}
     counts: dict[str, int] = {}
     if tag.type == Tag.Type.FANDOM:
-        counts = dict(tag.children.values_list("type").annotate(n=Count("id")))
-        ranked = tag.children.annotate(
+        shown = tags_visible_to(viewer, tag.children.all())
+        counts = dict(shown.values_list("type").annotate(n=Count("id")))
+        ranked = shown.annotate(
             rank=Window(RowNumber(), partition_by=F("type"),
                         order_by=[F("uses").desc(), F("key").asc()])
         ).filter(rank__lte=CHILDREN_SHOWN).order_by("-uses", "key")
@@ -186,7 +313,7 @@ def tag_overview(viewer: Viewer, tag: Tag) -> TagOverview:
         canonical_tag=canonical,
         parents=list(parents_source.parents.order_by("key")) if parents_source else [],
         parents_inherited=bool(tag.merger_id and parents_source),
-        synonyms=list(tag.synonyms.order_by("key")),
+        synonyms=list(tags_visible_to(viewer, tag.synonyms.order_by("key"))),
         meta_tags=list(tag.meta_tags.order_by("key")),
         sub_tags=list(tag.sub_tags.order_by("key")),
         children=children,

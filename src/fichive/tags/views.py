@@ -31,7 +31,7 @@ LOG_PER_PAGE = 50
 
 
 def tag_detail(request: HttpRequest, tag_name: str) -> HttpResponse:
-    tag = selectors.tag_for_url(tag_name)
+    tag = selectors.tag_for_viewer(request.user, tag_name)
     return render(request, "tags/detail.html", {
         "overview": selectors.tag_overview(request.user, tag),
         "tag": tag,
@@ -68,7 +68,7 @@ def autocomplete(request: HttpRequest) -> JsonResponse:
             {"error": f"Unknown tag type “{tag_type}”; use one of: "
                       f"{', '.join(Tag.Type.values)}."}, status=400)
     suggestions = selectors.tags_autocomplete(
-        term=request.GET.get("term", "")[:150], tag_type=tag_type,
+        request.user, term=request.GET.get("term", "")[:150], tag_type=tag_type,
         canonical_only=request.GET.get("canonical") in ("1", "true"),
     )
     return JsonResponse(suggestions, safe=False)

@@ -379,14 +379,18 @@ class ResolvedTags:
         return notes
 
 
-def tags_resolve(*, include: tuple[str, ...], exclude: tuple[str, ...]) -> ResolvedTags:
-    """Look up every named tag in one query; unknown names are reported, not errors."""
+def tags_resolve(*, include: tuple[str, ...], exclude: tuple[str, ...],
+                 viewer: Viewer) -> ResolvedTags:
+    """Look up every named tag in one query; unknown names are reported, not errors. A tag
+    the viewer may not know of (tags.selectors.tags_visible_to) is unknown, as on its page."""
+    from fichive.tags.selectors import tags_visible_to  # tags.selectors reads works'
+
     resolved = ResolvedTags()
     if not include and not exclude:
         return resolved
     keys = {tag_key(name) for name in (*include, *exclude)}
-    found = {tag.key: tag.merger or tag
-             for tag in Tag.objects.filter(key__in=keys).select_related("merger")}
+    found = {tag.key: tag.merger or tag for tag in
+             tags_visible_to(viewer, Tag.objects.filter(key__in=keys)).select_related("merger")}
     for names, tags, unknown in ((include, resolved.include, resolved.unknown_include),
                                  (exclude, resolved.exclude, resolved.unknown_exclude)):
         for name in names:
@@ -776,7 +780,7 @@ def _listing_build(
     *, works: QuerySet[Work], filters: Filters, under: Tag | None,
     taggings: QuerySet[FilterTagging] | None, fetch: Fetch, viewer: Viewer, facets: bool,
 ) -> Listing:
-    tags = tags_resolve(include=filters.include, exclude=filters.exclude)
+    tags = tags_resolve(include=filters.include, exclude=filters.exclude, viewer=viewer)
     saved = excluded_tag_ids(viewer)
     if filters.saved_filters:
         tags.saved = saved

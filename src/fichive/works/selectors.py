@@ -45,14 +45,34 @@ from fichive.works.models import (
 )
 
 
-def works_visible_to(user: Viewer) -> QuerySet[Work]:
-    posted = Q(state=Work.State.POSTED)
+def visible_condition(user: Viewer, *, via: str = "") -> Q:
+    """The rule of works_visible_to as a condition on works reached through `via` (a lookup
+    path ending in "__", like "work__"), so that another table's query joins the work rather
+    than testing `IN (the works query)`, which SQLite runs again for every row when it sits
+    inside a correlated subquery (tags.selectors)."""
+    posted = Q(**{f"{via}state": Work.State.POSTED})
     if user is None or not user.is_authenticated:
-        return Work.objects.filter(posted, restricted=False)
-    seen = posted | Q(pk__in=Creatorship.objects.filter(pseud__user=user).values("work_id"))
+        return posted & Q(**{f"{via}restricted": False})
+    own = Creatorship.objects.filter(pseud__user=user).values("work_id")
+    seen = posted | Q(**{f"{via}pk__in": own})
     if user.can_moderate:
-        seen |= Q(state=Work.State.HIDDEN)
-    return Work.objects.filter(seen)
+        seen |= Q(**{f"{via}state": Work.State.HIDDEN})
+    return seen
+
+
+def listed_condition(user: Viewer, *, via: str = "") -> Q:
+    """The rule of works_listed_for (without an owner) as a condition on works reached
+    through `via`: posted works the visitor may see, less those of users they mute."""
+    listed = visible_condition(user, via=via) & Q(**{f"{via}state": Work.State.POSTED})
+    muted = muted_ids(user)
+    if muted:
+        listed &= ~Q(**{f"{via}anonymous": False, f"{via}pk__in": Creatorship.objects.filter(
+            pseud__user_id__in=muted).values("work_id")})
+    return listed
+
+
+def works_visible_to(user: Viewer) -> QuerySet[Work]:
+    return Work.objects.filter(visible_condition(user))
 
 
 def muted_ids(user: Viewer) -> list[int]:

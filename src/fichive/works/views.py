@@ -29,7 +29,8 @@ from fichive.readings.tracking import read_counted
 from fichive.search.limits import SearchTooBroad, search_count
 from fichive.series.selectors import series_lines_of_work
 from fichive.series.services import work_series_set
-from fichive.tags.models import Tag, tag_from_url, tag_key
+from fichive.tags.models import Tag
+from fichive.tags.selectors import tag_for_viewer
 from fichive.works import adult, listing, selectors, services
 from fichive.works.blurbs import blurbs_of
 from fichive.works.forms import (
@@ -90,10 +91,7 @@ def work_search(request: HttpRequest) -> HttpResponse:
 def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
     """/tags/<name>/works: works found under the tag (its synonyms and sub tags included);
     a synonym's URL lists its canonical tag's works."""
-    tag = (Tag.objects.select_related("merger")
-           .filter(key=tag_key(tag_from_url(tag_name))).first())
-    if tag is None:
-        raise Http404("No such tag.")
+    tag = tag_for_viewer(request.user, tag_name)
     target = tag.merger or tag
     return _listing_page(request, selectors.works_listed_for(request.user),
                          heading=f"Works in {target.name}", tag=target)
