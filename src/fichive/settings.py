@@ -120,6 +120,10 @@ MIDDLEWARE = [
     # Outermost: stores guests' pages with every header the others add (fichive/lib/cache.py).
     "fichive.lib.cache.GuestPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response, static files included
+    # (fichive/lib/headers.py); inside the page cache, so stored pages keep them.
+    "fichive.lib.headers.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # An address holding NUL gets a plain 400 (PostgreSQL can't take it in text).
     "fichive.lib.requestguard.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -127,6 +131,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store on whatever a logged-in user is sent.
+    "fichive.lib.headers.PrivatePagesMiddleware",
     # A logged-in user's dates and times in their time zone (accounts.Preference).
     "fichive.accounts.preferences.TimeZoneMiddleware",
     "fichive.lib.db_router.ReplicaMiddleware",
@@ -155,6 +161,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "fichive.accounts.preferences.preferences_context",
             ],
+            # {% inline_style %}: a <style> element the page's CSP allows by its hash.
+            "libraries": {"headers": "fichive.lib.headers"},
         },
     }
 ]
@@ -326,6 +334,41 @@ SECURE_SSL_REDIRECT = env_bool("FICHIVE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("FICHIVE_HSTS_SECONDS", 0)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Content-Security-Policy (django-csp; fichive/lib/headers.py). No script but the archive's own
+# files; styles from its own files plus, per page, the exact <style> elements the page was
+# rendered with (a work skin, a reader's font settings), allowed by their hashes. Images as the
+# sanitizer lets user HTML have them: the archive's own and any http(s) address
+# (fichive/lib/sanitize.py URL_ATTRIBUTES). No plugins, no <base>, no framing, forms post only
+# here.
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "https:", "http:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'none'"],
+        "object-src": ["'none'"],
+        "frame-src": ["'none'"],
+        "worker-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Features no page of the archive uses, refused to every page and to anything it embeds.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics",
+        "camera", "display-capture", "encrypted-media", "fullscreen", "geolocation",
+        "gyroscope", "hid", "idle-detection", "interest-cohort", "local-fonts",
+        "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}
 
 LOGGING = {
     "version": 1,
