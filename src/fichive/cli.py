@@ -48,7 +48,12 @@ def cmd_setup(args: argparse.Namespace) -> int:
     from fichive.works.models import Work
 
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    # Static files are public: readable by all (nginx may serve them), unlike the data dir.
+    previous_umask = os.umask(0o022)
+    try:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    finally:
+        os.umask(previous_umask)
     if Work.objects.exists() and not WorkDocument.objects.exists():
         print("The search index is empty: building it (fichive reindex).")
         _reindex()

@@ -60,8 +60,23 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+# The data dir holds the database, mail with reset links, the secret key, uploads and caches:
+# only the archive's own user may enter it (0700), and whatever a process of the archive creates
+# (SQLite's database and WAL, mail, downloads, caches) is readable by that user alone
+# (umask 077, set here so the server, the task worker and every command get it).
+os.umask(0o077)
 DATA_DIR = Path(env_str("FICHIVE_DATA_DIR", "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _private_dir(path: Path) -> None:
+    """Create `path` 0700, or take group and other access away from one we own."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = path.stat()
+    if info.st_uid == os.getuid() and info.st_mode & 0o077:
+        path.chmod(0o700)
+
+
+_private_dir(DATA_DIR)
 
 
 def _secret_key() -> str:
@@ -71,8 +86,14 @@ def _secret_key() -> str:
         return configured
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        # Created 0600 from the start (not chmod-ed after it was written).
+        try:
+            descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process of the archive made it just now
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as out:
+                out.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 
@@ -310,8 +331,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+# Collected static files (`fichive setup`), public like the pages that link them; outside the
+# data dir if nginx serves them itself (it can't enter the data dir).
+STATIC_ROOT = Path(env_str("FICHIVE_STATIC_ROOT", str(DATA_DIR / "static"))).resolve()
+if not STATIC_ROOT.exists():
+    STATIC_ROOT.mkdir(parents=True)
+    STATIC_ROOT.chmod(0o755)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -332,6 +357,10 @@ if env_bool("FICHIVE_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("FICHIVE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("FICHIVE_HSTS_SECONDS", 0)
+# Ask browsers to preload HTTPS for the domain (https://hstspreload.org) and for every
+# subdomain; only with FICHIVE_HSTS_SECONDS set, and only once every subdomain has HTTPS.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("FICHIVE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("FICHIVE_HSTS_PRELOAD", False)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
