@@ -48,9 +48,10 @@ print(json.dumps(modes))
 
 
 def _environment(**settings: str) -> dict[str, str]:
-    """This process's environment without its FICHIVE_* settings, plus `settings`."""
+    """This process's environment without its FICHIVE_* and DJANGO_* settings (the browser
+    tests' DJANGO_ALLOW_ASYNC_UNSAFE, say), plus `settings`."""
     env = {name: value for name, value in os.environ.items()
-           if not name.startswith("FICHIVE_")}
+           if not name.startswith(("FICHIVE_", "DJANGO_"))}
     env.update(PYTHONPATH=str(SRC), DJANGO_SETTINGS_MODULE="fichive.settings", **settings)
     return env
 

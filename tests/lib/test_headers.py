@@ -109,7 +109,8 @@ def test_a_logged_in_download_still_resumes_from_a_byte_range(reader_client, wor
     whole = reader_client.get(url)
     part = reader_client.get(url, HTTP_RANGE="bytes=100-")
     assert part.status_code == 206
-    assert part.content == whole.content[100:]
+    size = len(whole.content)
+    assert part["Content-Range"] == f"bytes 100-{size - 1}/{size}"
     assert "no-store" in part["Cache-Control"]
     if whole.has_header("ETag"):
         same = reader_client.get(url, HTTP_RANGE="bytes=100-", HTTP_IF_RANGE=whole["ETag"])
