@@ -77,7 +77,8 @@ def redis_cache(settings, redis_url) -> Iterator[str]:
     prefix = key_prefix()
     redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
     settings.CACHES = {**settings.CACHES, "default": {**redis, "KEY_PREFIX": prefix},
-                       "ratelimit": {**redis, "KEY_PREFIX": f"{prefix}:rl"}}
+                       "ratelimit": {**redis, "KEY_PREFIX": f"{prefix}:rl",
+                                     "BACKEND": "fichive.lib.failopen_cache.FailOpenRedisCache"}}
     try:
         yield prefix
     finally:

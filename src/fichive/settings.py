@@ -3,10 +3,12 @@ safe default."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 
@@ -49,6 +51,48 @@ def env_float(name: str, default: float) -> float:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+_YES = {"1", "true", "yes", "on"}
+_NO = {"", "0", "false", "no", "off"}
+
+
+def email_from_url(url: str) -> dict[str, Any]:
+    """Django's EMAIL_* settings from a mail server URL: `smtp://user:password@host:port/`
+    with `?tls=1` for STARTTLS, or `smtps://…` for TLS from the start; `?timeout=30`
+    seconds. The port defaults to 465 (smtps), 587 (tls) or 25. Errors never repeat the
+    password."""
+    parts = urlsplit(url.strip())
+    shown = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl()
+    if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        raise ValueError("FICHIVE_EMAIL_URL must look like smtp://user:password@host:587/?tls=1"
+                         f" or smtps://user:password@host; it is “{shown}”.")
+    query = {key.lower(): values[-1].strip().lower()
+             for key, values in parse_qs(parts.query, keep_blank_values=True).items()}
+    unknown = set(query) - {"tls", "ssl", "timeout"}
+    if unknown or query.get("tls", "") not in _YES | _NO or query.get("ssl", "") not in _YES | _NO:
+        raise ValueError("FICHIVE_EMAIL_URL takes only ?tls=1 (STARTTLS), ?ssl=1 (the same as "
+                         f"smtps://) and ?timeout=SECONDS; it is “{shown}”.")
+    ssl = parts.scheme == "smtps" or query.get("ssl", "") in _YES
+    tls = query.get("tls", "") in _YES
+    if ssl and tls:
+        raise ValueError("FICHIVE_EMAIL_URL asks for both STARTTLS (?tls=1) and TLS from the "
+                         f"start (smtps:// or ?ssl=1); choose one. It is “{shown}”.")
+    try:
+        port = parts.port or (465 if ssl else 587 if tls else 25)
+        timeout = int(query["timeout"]) if "timeout" in query else None
+    except ValueError:
+        raise ValueError("FICHIVE_EMAIL_URL has a port or timeout that isn't a whole number; "
+                         f"it is “{shown}”.") from None
+    found: dict[str, Any] = {
+        "EMAIL_HOST": parts.hostname, "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_TLS": tls, "EMAIL_USE_SSL": ssl,
+    }
+    if timeout is not None:
+        found["EMAIL_TIMEOUT"] = timeout
+    return found
 
 
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
@@ -135,6 +179,7 @@ INSTALLED_APPS = [
     "fichive.feeds",
     "django_tasks",
     "django_tasks_db",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +190,8 @@ MIDDLEWARE = [
     # (fichive/lib/headers.py); inside the page cache, so stored pages keep them.
     "fichive.lib.headers.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # An upload over FICHIVE_MAX_UPLOAD_MB is refused (413) before it is read (lib/uploads.py).
+    "fichive.lib.uploads.RequestTooLargeMiddleware",
     # An address holding NUL gets a plain 400 (PostgreSQL can't take it in text).
     "fichive.lib.requestguard.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -162,9 +209,14 @@ MIDDLEWARE = [
     "fichive.works.middleware.RestrictedWorkLoginMiddleware",
     # A reached rate limit (RateLimited) is answered 429 with Retry-After (lib/ratelimit.py).
     "fichive.lib.ratelimit.RateLimitedMiddleware",
+    # "database is locked" (a write lock held past the busy timeout) is answered 503 with
+    # Retry-After, never a 500 (lib/dbbusy.py).
+    "fichive.lib.dbbusy.DatabaseBusyMiddleware",
     # A suspended or banned user's refused post gets a page saying why (moderation app).
     "fichive.moderation.middleware.AccountRestrictedMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A log-in refused by the lockout gets the 429 page (django-axes; accounts/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fichive.urls"
@@ -228,7 +280,9 @@ DATABASE_ROUTERS = ["fichive.lib.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["fichive.accounts.backends.ClaimedModelBackend"]
+# The lockout backend goes first: it refuses a locked-out log-in before a password is hashed.
+AUTHENTICATION_BACKENDS = ["fichive.accounts.backends.LockoutBackend",
+                           "fichive.accounts.backends.ClaimedModelBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -237,11 +291,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 8},
+        "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Log-in lockout (django-axes, fichive/accounts/lockout.py): after AXES_FAILURE_LIMIT wrong
+# passwords for one user name from one address, that pair is refused (429, with Retry-After)
+# for the cool-off. Failures count in the shared `ratelimit` cache (below), not in database
+# rows: an attack then costs no writes (SQLite has one writer), and the counts hold across
+# worker processes; the `fichive.security` log keeps the trail. The address-wide limits (log-in
+# posts, failures under any name) are in accounts/lockout.py.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "ratelimit"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env_int("FICHIVE_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("FICHIVE_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked out don't extend the lock, so the page can say when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "fichive.accounts.lockout.username_for_lockout"
+AXES_CLIENT_IP_CALLABLE = "fichive.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "fichive.accounts.lockout.locked_out_response"
+AXES_VERBOSE = False
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -261,6 +333,18 @@ EMAIL_USE_SSL = env_bool("FICHIVE_EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env_int("FICHIVE_EMAIL_TIMEOUT", 30)
 if env_str("FICHIVE_EMAIL_HOST") and not env_str("FICHIVE_EMAIL_BACKEND"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Or all of it in one URL (wins over the knobs above): smtp://user:password@host:587/?tls=1
+# (STARTTLS) or smtps://user:password@host (TLS from the start, port 465 unless given);
+# user and password percent-encoded (an @ in a user name is %40).
+if env_str("FICHIVE_EMAIL_URL"):
+    _email = email_from_url(env_str("FICHIVE_EMAIL_URL"))
+    EMAIL_HOST, EMAIL_PORT = _email["EMAIL_HOST"], _email["EMAIL_PORT"]
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+    EMAIL_USE_TLS, EMAIL_USE_SSL = _email["EMAIL_USE_TLS"], _email["EMAIL_USE_SSL"]
+    EMAIL_TIMEOUT = _email.get("EMAIL_TIMEOUT", EMAIL_TIMEOUT)
+    if not env_str("FICHIVE_EMAIL_BACKEND"):
+        EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 # The archive's public address, for links in mail: "https://fics.example.org" (without it,
 # http:// and the first of FICHIVE_ALLOWED_HOSTS).
 FICHIVE_SITE_URL = env_str("FICHIVE_SITE_URL")
@@ -296,7 +380,9 @@ else:
 # process and command shares: Redis when configured, else a diskcache store (SQLite, atomic
 # increments) in the data dir.
 if FICHIVE_REDIS_URL:
+    # Failing open: while Redis is unreachable, limits are off rather than actions failing.
     CACHES["ratelimit"] = {**CACHES["default"],
+                           "BACKEND": "fichive.lib.failopen_cache.FailOpenRedisCache",
                            "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + ":rl"}
 else:
     CACHES["ratelimit"] = {"BACKEND": "diskcache.DjangoCache",
@@ -346,12 +432,33 @@ STORAGES = {
 # leaves a page unstyled.
 WHITENOISE_USE_FINDERS = True
 
+# The largest file an upload (the import form) may carry, in MB: 50 holds an EPUB with its
+# pictures or a zip of a writer's whole back catalogue, and is the most the importers read.
+# Requests may be 1 MB larger (the form around the file); larger ones get a 413 before they
+# are read, and a file is cut off as soon as it passes the limit (fichive/lib/uploads.py).
+# A reverse proxy should allow the same: nginx `client_max_body_size 51m;` for 50.
+FICHIVE_MAX_UPLOAD_MB = env_int("FICHIVE_MAX_UPLOAD_MB", 50)
+if not 1 <= FICHIVE_MAX_UPLOAD_MB <= 50:
+    raise ValueError("FICHIVE_MAX_UPLOAD_MB must be between 1 and 50 (the largest EPUB or zip "
+                     f"the importers read); it is {FICHIVE_MAX_UPLOAD_MB}.")
+FILE_UPLOAD_HANDLERS = [
+    "fichive.lib.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Files up to this size are kept in memory while uploading, larger ones in a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Form fields and API bodies (not files): a long chapter with room to spare.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("FICHIVE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# With secure cookies, "__Host-" names: browsers take them only over HTTPS, for this host
+# alone and path "/", so another subdomain or a plain-HTTP page can't plant or overwrite them.
+_COOKIE_PREFIX = "__Host-" if SESSION_COOKIE_SECURE else ""
+SESSION_COOKIE_NAME = f"{_COOKIE_PREFIX}sessionid"
+CSRF_COOKIE_NAME = f"{_COOKIE_PREFIX}csrftoken"
 # Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto (see README).
 if env_bool("FICHIVE_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -406,5 +513,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("FICHIVE_LOG_LEVEL", "WARNING")},
     # A 403 or 404 is logged as one line ("Forbidden (Permission denied): /path").
-    "loggers": {"django.request": {"filters": ["no_4xx_tracebacks"]}},
+    "loggers": {
+        "django.request": {"filters": ["no_4xx_tracebacks"]},
+        # Security events (failed log-ins, lockouts, password and email changes, roles): one
+        # line each with the user's id and a hash of the address (fichive/lib/securitylog.py).
+        "fichive.security": {"level": "INFO"},
+        # django-axes logs addresses and user names in clear; the line above says it instead.
+        "axes": {"level": "ERROR"},
+    },
 }

@@ -1,7 +1,11 @@
 """Site-wide error pages that say what happened, never a traceback."""
 
+import sys
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from fichive.lib.dbbusy import busy_response, is_busy
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -21,6 +25,10 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # A database too busy to answer, raised outside a view (a middleware saving the session):
+    # the same 503 page as DatabaseBusyMiddleware gives views.
+    if is_busy(sys.exc_info()[1] or Exception()):
+        return busy_response(request)
     return render(request, "error.html", {
         "heading": "Something went wrong",
         "message": "The archive hit an error. Nothing you did was lost; please try again.",

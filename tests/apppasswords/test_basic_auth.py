@@ -119,7 +119,8 @@ def test_failed_attempts_are_rate_limited_per_address(client, kobo, restricted):
     response = client.get(_epub(restricted), **basic("carol", kobo[1]))
     assert response.status_code == 429
     assert "Too many wrong user names or app passwords" in response.content.decode()
-    assert response["Retry-After"] == str(FAILED_LOGINS.window)
+    # The seconds until the address's window ends, not the whole window every time.
+    assert 0 < int(response["Retry-After"]) <= FAILED_LOGINS.window
     # Another address is not held back, and good credentials don't count.
     other = client.get(_epub(restricted), REMOTE_ADDR="203.0.113.9", **basic("carol", kobo[1]))
     assert other.status_code == 200

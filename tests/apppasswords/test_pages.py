@@ -156,3 +156,21 @@ def test_the_page_showing_a_new_secret_has_one_h1_and_labelled_fields(reader_cli
     page = outline(reader_client.post(URL, {"name": "Thorium"}))
     assert [level for level, _ in page.headings].count(1) == 1
     assert not page.unlabelled()
+
+
+def test_making_app_passwords_is_rate_limited(reader_client, reader, monkeypatch):
+    from fichive.apppasswords import views
+    from fichive.lib.ratelimit import RateLimit
+
+    monkeypatch.setattr(views, "CREATES", RateLimit(views.CREATES.prefix, limit=2,
+                                                    window=3600))
+    for name in ("Kobo", "KOReader"):
+        assert reader_client.post(URL, {"name": name}).status_code == 200
+
+    response = reader_client.post(URL, {"name": "Third"})
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
+    assert "You have made 2 app passwords in the last hour" in html(response)
+    assert list(AppPassword.objects.filter(user=reader).values_list("name", flat=True)
+                .order_by("name")) == ["KOReader", "Kobo"]

@@ -22,6 +22,7 @@ def test_a_user_may_post_three_comments_then_gets_a_message(reader_client, work)
                                   {"content": f"Comment {number}"}).status_code == 302
     response = reader_client.post(f"/works/{work.pk}/comments", {"content": "Fourth words"})
     assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= ratelimit.WINDOW_SECONDS
     page = html(response)
     assert OVER in page
     assert 'id="add_comment"' in page and "Fourth words" in page  # the form, as typed
@@ -34,6 +35,7 @@ def test_replies_count_against_the_limit_too(reader_client, work):
     root = Comment.objects.first()
     response = reader_client.post("/comments", {"content": "Reply", "parent_id": root.pk})
     assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= ratelimit.WINDOW_SECONDS
     assert OVER in html(response)
 
 

@@ -105,14 +105,15 @@ def test_reimporting_the_same_ao3_work_skips_or_updates(author):
     assert Work.objects.count() == 1
 
 
-def test_someone_elses_import_is_not_updated(author, co_author):
+def test_someone_elses_import_is_not_updated_but_imported_anew(author, co_author):
     data = ao3_html(ao3_work()).encode()
-    _import(author, data, "a.html")
+    [first] = _import(author, data, "a.html")
 
-    [result] = _import(co_author, data, "a.html", on_duplicate="update")
+    [result] = _import(co_author, data, "a.html", on_duplicate="update", title="Theirs")
 
-    assert result.status == "failed"
-    assert "by someone else" in result.reason
+    assert result.status == "created"
+    assert result.work != first.work
+    assert Work.objects.get(pk=first.work.pk).title == "The Keeper of Gull Rock"
 
 
 def test_zip_of_stories_imports_each_and_reports_each(author):

@@ -110,6 +110,7 @@ def test_reports_are_limited_per_account(things, login, stranger):
         assert "Thank you" in _page(client.post(url, FORM))
     response = client.post(url, FORM)
     assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
     assert "You have sent 5 reports in the last hour" in _page(response)
     assert Report.objects.count() == 5
 

@@ -272,6 +272,7 @@ def test_one_address_may_add_only_a_few_people_at_a_time(client, invite_only):
 
     response = _join(client, "p3@example.org")
 
-    assert response.status_code == 400
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 15 * 60
     assert "Too many requests from your address" in _text(response)
     assert InviteRequest.objects.count() == 3

@@ -1,11 +1,14 @@
-"""Logging in: Django's model backend, refusing accounts that were imported and not claimed,
-and banned accounts (whose open sessions stop working at their next request)."""
+"""Logging in: the lockout check (django-axes) first, then Django's model backend, refusing
+accounts that were imported and not claimed, and banned accounts (whose open sessions stop
+working at their next request)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
 from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
 
 
 class ClaimedModelBackend(ModelBackend):
@@ -25,3 +28,18 @@ class ClaimedModelBackend(ModelBackend):
         except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check, first of the backends: a user name locked out from the
+    visitor's address is refused before any password is hashed (accounts/lockout.py).
+
+    A log-in without a request (the test client's `login`, a shell) is not a visitor's
+    attempt: axes would raise for it, this lets the next backend decide. Every log-in over
+    the web (the log-in form, the password forms) passes its request."""
+
+    def authenticate(self, request: HttpRequest | None, username: str | None = None,
+                     password: str | None = None, **kwargs: Any) -> None:
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)

@@ -1,5 +1,5 @@
-"""Forms for signing up, logging in, adding pseuds, granting the wrangler role, preferences
-and the footer's site skin control."""
+"""Forms for signing up, logging in, changing the email address, adding pseuds, granting the
+wrangler role, preferences and the footer's site skin control."""
 
 from __future__ import annotations
 
@@ -15,6 +15,10 @@ from django.utils.html import format_html
 from fichive.accounts.models import USERNAME_VALIDATOR, Preference, User
 from fichive.accounts.services import FONT_SIZE_RANGE, LINE_WIDTH_RANGE, time_zone_names
 
+# What a new password must be (AUTH_PASSWORD_VALIDATORS), under the password fields.
+PASSWORD_HELP = ("At least 12 characters, and not a common password: a few unrelated words "  # noqa: S105
+                 "make a good one.")
+
 
 class SignupForm(forms.Form):
     username = forms.CharField(
@@ -22,7 +26,8 @@ class SignupForm(forms.Form):
         help_text="3 to 40 letters, digits or underscores. It is your login and your URL.",
     )
     email = forms.EmailField(help_text="Used only to reset your password.")
-    password1 = forms.CharField(widget=forms.PasswordInput, label="Password", strip=False)
+    password1 = forms.CharField(widget=forms.PasswordInput, label="Password", strip=False,
+                                help_text=PASSWORD_HELP)
     password2 = forms.CharField(widget=forms.PasswordInput, label="Confirm password", strip=False)
     accept_terms = forms.BooleanField(error_messages={
         "required": "You need to accept the Terms of Service to sign up."})
@@ -136,7 +141,8 @@ class ClaimForm(forms.Form):
         help_text="Leave it as it is, or choose another: 3 to 40 letters, digits or "
                   "underscores.",
     )
-    password1 = forms.CharField(widget=forms.PasswordInput, label="Password", strip=False)
+    password1 = forms.CharField(widget=forms.PasswordInput, label="Password", strip=False,
+                                help_text=PASSWORD_HELP)
     password2 = forms.CharField(widget=forms.PasswordInput, label="Confirm password", strip=False)
 
     def clean(self) -> dict:
@@ -145,6 +151,14 @@ class ClaimForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The two passwords don't match.")
         return data
+
+
+class EmailChangeForm(forms.Form):
+    """A new email address, and the current password to prove it is the owner asking."""
+
+    email = forms.EmailField(label="New email address", max_length=254)
+    password = forms.CharField(widget=forms.PasswordInput, label="Current password",
+                               strip=False)
 
 
 def _time_zone_choices() -> list[tuple[str, str]]:

@@ -29,6 +29,7 @@ from fichive.accounts.models import (
     Pseud,
     User,
 )
+from fichive.lib.securitylog import security_event
 from fichive.tags.models import WranglingLog
 
 # The shared account orphaned works move to (AO3's "orphan_account"): made on first use, no
@@ -269,6 +270,8 @@ def _wrangler_change(*, actor: User | None, user: User, wrangler: bool) -> User:
         return user
     user.is_wrangler = wrangler
     user.save(update_fields=["is_wrangler"])
+    security_event("role_granted" if wrangler else "role_revoked", user_id=user.pk,
+                   role="wrangler", actor_id=actor.pk if actor else "command")
     WranglingLog.objects.create(
         actor=actor, tag=None, tag_name="",
         action="granted wrangler role" if wrangler else "revoked wrangler role",
@@ -498,3 +501,49 @@ def user_copy_keep(*, user: User, locked: User, field: str, ids: list[int]) -> l
         locked.save(update_fields=[field])
     setattr(user, field, ids)
     return ids
+
+
+# Telling users about changes to their log-in details.
+
+def password_changed_notify(*, user: User, reset_link: str) -> None:
+    """Mail the user that their password was changed (with the way to take the account back
+    if it wasn't them) and log it. Accounts without an address are only logged."""
+    from django.utils import timezone
+
+    security_event("password_changed", user_id=user.pk)
+    if not user.email:
+        return
+    body = render_to_string("accounts/password_changed_email.txt", {
+        "user": user, "when": timezone.now(), "reset_link": reset_link})
+    send_mail("Your Fichive password was changed", body, None, [user.email])
+
+
+@transaction.atomic
+def email_change(*, user: User, email: str, password: str) -> User:
+    """Change the user's email address, after checking their password; the old address is
+    told (so a thief who changed it can't do so silently). ValidationError names the field."""
+    from django.utils import timezone
+
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if not password or not locked.check_password(password):
+        raise ValidationError({"password": ["That is not your current password."]})
+    email = (email or "").strip()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": ["Enter an email address, like name@example.org."]}
+                              ) from None
+    old = locked.email
+    if email.lower() == (old or "").lower():
+        raise ValidationError({"email": ["That is already your email address."]})
+    locked.email = email
+    locked.save(update_fields=["email"])
+    user.email = email
+    security_event("email_changed", user_id=locked.pk)
+    if old:
+        body = render_to_string("accounts/email_changed_email.txt", {
+            "user": locked, "when": timezone.now(), "new_email": email})
+        old_address = old
+        transaction.on_commit(lambda: send_mail(
+            "Your Fichive email address was changed", body, None, [old_address]))
+    return user

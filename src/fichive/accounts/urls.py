@@ -5,18 +5,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from fichive.accounts import views
-from fichive.accounts.forms import LoginForm
 
 app_name = "accounts"
 
 urlpatterns = [
     path("signup", views.signup, name="signup"),
     path("signup/<str:code>", views.signup, name="signup-invited"),
-    path("login", auth_views.LoginView.as_view(template_name="accounts/login.html",
-                                               authentication_form=LoginForm),
-         name="login"),
+    path("login", views.LoginView.as_view(), name="login"),
     path("logout", auth_views.LogoutView.as_view(), name="logout"),
-    path("password/change", auth_views.PasswordChangeView.as_view(
+    path("password/change", views.PasswordChangeView.as_view(
         template_name="accounts/form_page.html",
         success_url=reverse_lazy("accounts:password-change-done"),
         extra_context={"heading": "Change your password", "button": "Change password"},
@@ -26,7 +23,7 @@ urlpatterns = [
         extra_context={"heading": "Password changed",
                        "message": "Your password has been changed."},
     ), name="password-change-done"),
-    path("password/reset", auth_views.PasswordResetView.as_view(
+    path("password/reset", views.PasswordResetView.as_view(
         template_name="accounts/form_page.html",
         email_template_name="accounts/password_reset_email.txt",
         subject_template_name="accounts/password_reset_subject.txt",
@@ -41,7 +38,7 @@ urlpatterns = [
                        "message": "If an account uses that address, a reset link is on its "
                                   "way."},
     ), name="password-reset-done"),
-    path("password/reset/<uidb64>/<token>", auth_views.PasswordResetConfirmView.as_view(
+    path("password/reset/<uidb64>/<token>", views.PasswordResetConfirmView.as_view(
         template_name="accounts/password_reset_confirm.html",
         success_url=reverse_lazy("accounts:password-reset-complete"),
     ), name="password-reset-confirm"),
@@ -65,5 +62,6 @@ urlpatterns = [
     path("users/<str:username>/profile", views.profile, name="profile"),
     path("users/<str:username>/profile/edit", views.profile_edit, name="profile-edit"),
     path("users/<str:username>/preferences", views.preferences, name="preferences"),
+    path("users/<str:username>/email", views.email_edit, name="email-change"),
     path("preferences/skin", views.skin_choose, name="skin"),
 ]

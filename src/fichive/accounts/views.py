@@ -1,12 +1,15 @@
-"""Account pages: sign up, claiming an imported account, a user's dashboard, pseuds,
-preferences and the footer's site skin control, and the admins' wrangler role page."""
+"""Account pages: sign up, log in and passwords (Django's views with the archive's limits and
+notices), changing the email address, claiming an imported account, a user's dashboard,
+pseuds, preferences and the footer's site skin control, and the admins' wrangler role page."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,9 +21,12 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from fichive.accounts import lockout
 from fichive.accounts.forms import (
     ClaimForm,
     ClaimRequestForm,
+    EmailChangeForm,
+    LoginForm,
     PreferenceForm,
     ProfileForm,
     PseudEditForm,
@@ -38,6 +44,8 @@ from fichive.accounts.services import (
     account_claim,
     claim_request,
     claim_token_user,
+    email_change,
+    password_changed_notify,
     preferences_update,
     profile_update,
     pseud_create,
@@ -49,11 +57,155 @@ from fichive.accounts.services import (
 )
 from fichive.blocking.selectors import is_blocked, is_muted
 from fichive.lib.guestprefs import GUEST_COOKIE, GUEST_COOKIE_MAX_AGE, guest_cookie_value
+from fichive.lib.ratelimit import RateLimit, wait_text
+from fichive.lib.securitylog import security_event
 from fichive.works.selectors import with_blurb_data, works_by_user, works_listed_for
 
 AUTH_BACKEND = "fichive.accounts.backends.ClaimedModelBackend"
 # How many works and bookmarks a pseud's page shows before "all of them" links.
 PSEUD_PAGE_ITEMS = 20
+
+# Accounts made from one address: 5 an hour.
+SIGNUPS = RateLimit("fichive:signups", limit=5, window=60 * 60)
+# Password reset links asked for from one address, and sent to one email address (whether or
+# not an account uses it, so the answer tells nobody which addresses have accounts).
+PASSWORD_RESETS = RateLimit("fichive:password-reset", limit=5, window=60 * 60)
+PASSWORD_RESETS_TO = RateLimit("fichive:password-reset:to", limit=3, window=60 * 60)
+# Claim links, the same way.
+CLAIMS = RateLimit("fichive:claims", limit=5, window=60 * 60)
+CLAIMS_TO = RateLimit("fichive:claims:to", limit=3, window=60 * 60)
+# Email address changes per account: 5 a day.
+EMAIL_CHANGES = RateLimit("fichive:email-change", limit=5, window=24 * 60 * 60)
+
+
+def _inbox_keys(limit: RateLimit, email: str) -> list[str]:
+    """The counter of mail sent to `email` under `limit` (the address hashed: the cache
+    holds no addresses)."""
+    digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    return [f"{limit.prefix}:email:{digest}"]
+
+
+def _limited(response: HttpResponse, retry_after: int) -> HttpResponse:
+    """`response` (a form showing why) as a 429 with Retry-After."""
+    response.status_code = 429
+    response["Retry-After"] = str(retry_after)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _mail_limits(request: HttpRequest, *, per_address: RateLimit, per_inbox: RateLimit,
+                 email: str, what: str) -> tuple[str, int, list[tuple[RateLimit, list[str]]]]:
+    """Whether mail of kind `what` may be sent to `email` for this visitor: ("", 0, counters
+    to record once sent), or the message and seconds to wait."""
+    address = per_address.keys_for_request(request)
+    inbox = _inbox_keys(per_inbox, email)
+    left = per_address.seconds_left(address)
+    if left:
+        return (f"You have asked for {per_address.limit} {what} in the last "
+                f"{per_address.window_text}. Please wait {wait_text(left)} and try again.",
+                left, [])
+    left = per_inbox.seconds_left(inbox)
+    if left:
+        return (f"{per_inbox.limit} {what} were sent to that address in the last "
+                f"{per_inbox.window_text}; check its inbox (and spam folder), or wait "
+                f"{wait_text(left)} and ask again.", left, [])
+    return "", 0, [(per_address, address), (per_inbox, inbox)]
+
+
+class LoginView(auth_views.LoginView):
+    """/login: Django's log-in with the archive's form, refused with 429 while the visitor's
+    address is over its limits (accounts/lockout.py; the lockout of one user name from one
+    address is django-axes', answered by its middleware with the same page)."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        refused = lockout.address_refused(request)
+        if refused is not None:
+            return refused
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        if form.cleaned_data.get("username") and form.cleaned_data.get("password"):
+            lockout.failure_recorded(self.request)
+        return super().form_invalid(form)
+
+
+def _reset_link(request: HttpRequest) -> str:
+    return request.build_absolute_uri(reverse("accounts:password-reset"))
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """/password/change: Django's, and the user is told by mail."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        security_event("password_change_form", request=self.request, user_id=form.user.pk)
+        password_changed_notify(user=form.user, reset_link=_reset_link(self.request))
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """/password/reset: Django's, at most PASSWORD_RESETS links an hour from one address and
+    PASSWORD_RESETS_TO to one email address."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        message, left, counters = _mail_limits(
+            self.request, per_address=PASSWORD_RESETS, per_inbox=PASSWORD_RESETS_TO,
+            email=form.cleaned_data["email"], what="password reset links")
+        if message:
+            form.add_error(None, message)
+            return _limited(self.form_invalid(form), left)
+        response = super().form_valid(form)
+        for limit, keys in counters:
+            limit.record(keys)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """/password/reset/<uid>/<token>: Django's, and the user is told by mail."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        security_event("password_reset", request=self.request, user_id=form.user.pk)
+        password_changed_notify(user=form.user, reset_link=_reset_link(self.request))
+        return response
+
+
+@login_required
+def email_edit(request: AuthedRequest, username: str) -> HttpResponse:
+    """/users/<name>/email: change the account's email address (with the password); the old
+    address is told."""
+    owner = user_by_name(username)
+    _own_page(request, owner, "You can only change your own email address.")
+    form = EmailChangeForm(request.POST or None, initial={"email": owner.email})
+    keys = EMAIL_CHANGES.keys_for_request(request)
+    if request.method == "POST" and form.is_valid():
+        left = EMAIL_CHANGES.seconds_left(keys)
+        if left:
+            form.add_error(None, f"You have changed your email address {EMAIL_CHANGES.limit} "
+                                 f"times in the last {EMAIL_CHANGES.window_text}. Please wait "
+                                 f"{wait_text(left)} and try again.")
+            return _limited(_email_page(request, form), left)
+        try:
+            email_change(user=owner, email=form.cleaned_data["email"],
+                         password=form.cleaned_data["password"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            EMAIL_CHANGES.record(keys)
+            messages.success(request, "Your email address was changed.")
+            return redirect("accounts:preferences", username=owner.username)
+    return _email_page(request, form, status=400 if form.errors else 200)
+
+
+def _email_page(request: HttpRequest, form: EmailChangeForm, *, status: int = 200
+                ) -> HttpResponse:
+    return render(request, "accounts/form_page.html", {
+        "form": form, "heading": "Change your email address", "button": "Change email",
+        "intro": "Mail about your account (password resets, notifications) goes to this "
+                 "address. Your old address will be told of the change."}, status=status)
 
 
 def signup(request: HttpRequest, code: str = "") -> HttpResponse:
@@ -75,7 +227,14 @@ def signup(request: HttpRequest, code: str = "") -> HttpResponse:
                       {"policy": policy, "bad_code": bool(code)}, status=400 if code else 200)
     form = SignupForm(request.POST or None,
                       initial={"email": invitation.email} if invitation else None)
-    if request.method == "POST" and form.is_valid():
+    keys = SIGNUPS.keys_for_request(request)
+    left = SIGNUPS.seconds_left(keys) if request.method == "POST" else 0
+    if left:
+        form.is_valid()
+        form.add_error(None, f"{SIGNUPS.limit} accounts were made from your address in the "
+                             f"last {SIGNUPS.window_text}. Please wait {wait_text(left)} and "
+                             "try again.")
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             user = signup_create(
@@ -85,12 +244,15 @@ def signup(request: HttpRequest, code: str = "") -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc, default=None)
         else:
+            SIGNUPS.record(keys)
+            security_event("signup", request=request, user_id=user.pk)
             login(request, user, backend=AUTH_BACKEND)
             messages.success(request, f"Welcome to the archive, {user.username}!")
             return redirect("accounts:dashboard", username=user.username)
-    return render(request, "accounts/signup.html", {
+    response = render(request, "accounts/signup.html", {
         "form": form, "invitation": invitation, "expired_code": bool(code) and not invitation,
     })
+    return _limited(response, left) if left else response
 
 
 def dashboard(request: HttpRequest, username: str) -> HttpResponse:
@@ -277,22 +439,32 @@ def claim(request: HttpRequest) -> HttpResponse:
     """/claim: ask for a link to claim imported accounts; the answer never says whether the
     address matched."""
     form = ClaimRequestForm(request.POST or None)
+    left = 0
     if request.method == "POST" and form.is_valid():
-        claim_request(
-            email=form.cleaned_data["email"],
-            link_for=lambda token: request.build_absolute_uri(
-                reverse("accounts:claim-account", args=[token])),
-        )
-        return render(request, "accounts/message.html", {
-            "heading": "Check your email",
-            "message": "If unclaimed accounts use that address, a link to claim them is on "
-                       "its way. It works for a limited time.",
-        })
-    return render(request, "accounts/form_page.html", {
+        message, left, counters = _mail_limits(
+            request, per_address=CLAIMS, per_inbox=CLAIMS_TO,
+            email=form.cleaned_data["email"], what="claim links")
+        if left:
+            form.add_error(None, message)
+        else:
+            claim_request(
+                email=form.cleaned_data["email"],
+                link_for=lambda token: request.build_absolute_uri(
+                    reverse("accounts:claim-account", args=[token])),
+            )
+            for limit, keys in counters:
+                limit.record(keys)
+            return render(request, "accounts/message.html", {
+                "heading": "Check your email",
+                "message": "If unclaimed accounts use that address, a link to claim them is "
+                           "on its way. It works for a limited time.",
+            })
+    response = render(request, "accounts/form_page.html", {
         "form": form, "heading": "Claim your imported account", "button": "Send claim link",
         "intro": "Was your work imported from another archive? Enter the email address you "
                  "used there and we'll send you a link to choose a password.",
     })
+    return _limited(response, left) if left else response
 
 
 def claim_account(request: HttpRequest, token: str) -> HttpResponse:

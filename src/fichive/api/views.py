@@ -1,13 +1,16 @@
 """JSON API v1: works, chapters and work listings, with the same visibility rules as the
-pages."""
+pages, at most API_REQUESTS.limit requests a minute per address (429 problem JSON past it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, JsonResponse
 
 from fichive.formats.exporters import download_links
+from fichive.lib.ratelimit import RateLimit
 from fichive.tags.models import Tag, tag_key
 from fichive.works import listing, selectors
 from fichive.works.models import Chapter, Work
@@ -80,6 +83,23 @@ def _not_found(message: str) -> JsonResponse:
     return JsonResponse({"error": message}, status=404)
 
 
+# Requests per address (and per account, for a logged-in reader): 120 a minute. Past it,
+# RateLimitedMiddleware answers 429 problem JSON with Retry-After.
+API_REQUESTS = RateLimit("fichive:api", limit=120, window=60, address_for_accounts=True)
+
+
+def rate_limited(view: Callable[..., JsonResponse]) -> Callable[..., JsonResponse]:
+    """Count the request against API_REQUESTS (raising RateLimited past it)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+        API_REQUESTS.hit(request)  # "You have done that 120 times … please wait …"
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@rate_limited
 def work_detail(request: HttpRequest, work_id: int) -> JsonResponse:
     try:
         work = selectors.work_for_viewer(request.user, work_id)
@@ -95,6 +115,7 @@ def work_detail(request: HttpRequest, work_id: int) -> JsonResponse:
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
 
 
+@rate_limited
 def chapter_detail(request: HttpRequest, work_id: int, position: int) -> JsonResponse:
     try:
         work = selectors.work_for_viewer(request.user, work_id)
@@ -108,6 +129,7 @@ def _json(data: dict, status: int = 200) -> JsonResponse:
     return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
 
 
+@rate_limited
 def work_list(request: HttpRequest) -> JsonResponse:
     """/api/v1/works?<a listing's query string>[&tag=<name>]: one page of works with the total,
     the sidebar's tag counts, notices about tag names that match nothing, and how many works

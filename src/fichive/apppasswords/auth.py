@@ -29,7 +29,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from fichive.accounts.models import User
 from fichive.apppasswords.services import app_password_check
-from fichive.lib.ratelimit import RateLimit
+from fichive.lib.ratelimit import RateLimit, wait_text
+from fichive.lib.securitylog import security_event
 from fichive.lib.visitors import address_hash
 
 REALM = "Fichive"
@@ -45,6 +46,7 @@ class Refused:
 
     status: int
     message: str
+    retry_after: int = 0
 
     def response(self) -> HttpResponse:
         response = HttpResponse(self.message + "\n", status=self.status,
@@ -52,7 +54,7 @@ class Refused:
         if self.status == 401:
             response["WWW-Authenticate"] = f'Basic realm="{REALM}", charset="UTF-8"'
         if self.status == 429:
-            response["Retry-After"] = str(FAILED_LOGINS.window)
+            response["Retry-After"] = str(self.retry_after or FAILED_LOGINS.window)
         patch_cache_control(response, private=True, no_store=True)
         return response
 
@@ -99,14 +101,17 @@ def basic_user(request: HttpRequest) -> User | None | Refused:
                             "address of the archive in your app, and consider revoking that "
                             "app password and making a new one.")
     keys = FAILED_LOGINS.keys_for(user_id=None, address_hash=address_hash(request.META))
-    if FAILED_LOGINS.over_limit(keys):
+    left = FAILED_LOGINS.seconds_left(keys)
+    if left:
         return Refused(429, "Too many wrong user names or app passwords from your address: "
-                            f"try again in {FAILED_LOGINS.window_text}.")
+                            f"try again in {wait_text(left)}.", retry_after=left)
     username, password = credentials
     found = app_password_check(username=username, secret=password) if username else None
     user = found.user if found is not None else None
     if user is None or not user.is_active or user.banned:
         FAILED_LOGINS.record(keys)
+        security_event("app_password_failed", request=request,
+                       user_id=user.pk if user is not None else None)
         return WRONG
     return user
 

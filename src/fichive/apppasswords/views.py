@@ -18,6 +18,10 @@ from fichive.apppasswords.auth import REALM
 from fichive.apppasswords.forms import AppPasswordForm
 from fichive.apppasswords.models import AppPassword
 from fichive.apppasswords.services import MAX_PER_USER, app_password_create, app_password_revoke
+from fichive.lib.ratelimit import RateLimit, wait_text
+
+# App passwords made per account: 10 an hour.
+CREATES = RateLimit("fichive:apppasswords:create", limit=10, window=60 * 60)
 
 
 def _owner(request: AuthedRequest, username: str) -> User:
@@ -32,7 +36,13 @@ def app_passwords(request: AuthedRequest, username: str) -> HttpResponse:
     owner = _owner(request, username)
     form = AppPasswordForm(request.POST or None)
     created = secret = None
-    if request.method == "POST" and form.is_valid():
+    keys = CREATES.keys_for_request(request)
+    left = CREATES.seconds_left(keys) if request.method == "POST" else 0
+    if left and form.is_valid():
+        form.add_error(None, f"You have made {CREATES.limit} app passwords in the last "
+                             f"{CREATES.window_text}. Please wait {wait_text(left)} and try "
+                             "again.")
+    elif request.method == "POST" and form.is_valid():
         try:
             created, secret = app_password_create(user=owner, name=form.cleaned_data["name"])
         except ValidationError as exc:
@@ -44,6 +54,7 @@ def app_passwords(request: AuthedRequest, username: str) -> HttpResponse:
                 for error in exc.messages:
                     form.add_error(None, error)
         else:
+            CREATES.record(keys)
             form = AppPasswordForm()
     rows = list(AppPassword.objects.filter(user=owner).only(
         "id", "name", "created_at", "last_used_at"))
@@ -51,7 +62,9 @@ def app_passwords(request: AuthedRequest, username: str) -> HttpResponse:
         "owner": owner, "is_owner": True, "form": form, "rows": rows, "created": created,
         "secret": secret, "max_per_user": MAX_PER_USER, "realm": REALM,
         "opds_url": request.build_absolute_uri("/opds/"),
-    }, status=400 if form.errors else 200)
+    }, status=429 if left else 400 if form.errors else 200)
+    if left:
+        response["Retry-After"] = str(left)
     add_never_cache_headers(response)  # the secret is on it once, and never again
     return response
 

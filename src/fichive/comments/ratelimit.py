@@ -20,6 +20,11 @@ def keys_for(*, user_id: int | None, address_hash: str) -> list[str]:
     return ratelimit.keys_for(_PREFIX, user_id=user_id, address_hash=address_hash)
 
 
+def seconds_left(keys: list[str]) -> int:
+    """Seconds until every one of these counters that reached LIMIT opens again (0: none)."""
+    return ratelimit.seconds_left(keys, limit=LIMIT, window=WINDOW_SECONDS)
+
+
 def over_limit(keys: list[str]) -> bool:
     """Whether any of these counters has reached LIMIT in its current window."""
     return ratelimit.over_limit(keys, limit=LIMIT, window=WINDOW_SECONDS)

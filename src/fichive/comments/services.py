@@ -33,6 +33,7 @@ from fichive.blocking.selectors import blockers_among
 from fichive.comments import ratelimit, signals
 from fichive.comments.models import CONTENT_MAX, Comment
 from fichive.lib.cache import content_changed
+from fichive.lib.ratelimit import wait_text
 from fichive.lib.sanitize import comment_from_input
 from fichive.stats.services import work_stat_add
 from fichive.works.models import Chapter, Creatorship, Work
@@ -44,7 +45,12 @@ _RAW_MAX = CONTENT_MAX * 5
 
 
 class RateLimited(ValidationError):
-    """Too many comments from one account or address in the window (comments/ratelimit.py)."""
+    """Too many comments from one account or address in the window (comments/ratelimit.py);
+    `retry_after` seconds until the next may be posted."""
+
+    def __init__(self, message: str, *, retry_after: int, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = max(1, int(retry_after))
 
 
 def _account(user: Viewer) -> User | None:
@@ -225,11 +231,13 @@ def comment_post(*, work: Work, chapter: Chapter | None = None, parent: Comment 
         raise ValidationError(errors)
     keys = ratelimit.keys_for(user_id=account.pk if account else None,
                               address_hash=address_hash)
-    if ratelimit.over_limit(keys):
+    left = ratelimit.seconds_left(keys)
+    if left:
         minutes = ratelimit.WINDOW_SECONDS // 60
         raise RateLimited(
             f"You have posted {ratelimit.LIMIT} comments in the last {minutes} minutes; "
-            "please wait a little before posting another.", code="rate_limited")
+            f"please wait {wait_text(left)} before posting another.", code="rate_limited",
+            retry_after=left)
     creator = account is not None and account.pk in creator_user_ids(work)
     held = work.moderated_comments and not creator
     comment = Comment.objects.create(

@@ -111,7 +111,7 @@ def comment_create(request: HttpRequest) -> HttpResponse:
 def _post(request: HttpRequest, work: Work, *, chapter: Chapter | None) -> HttpResponse:
     account = _account(request)
     form = CommentForm(request.POST, user=account)
-    status = 400
+    status, retry_after = 400, 0
     parent: Comment | None = None
     if form.is_valid():
         data = form.cleaned_data
@@ -133,14 +133,18 @@ def _post(request: HttpRequest, work: Work, *, chapter: Chapter | None) -> HttpR
             )
         except services.RateLimited as exc:
             form.add_error(None, exc.messages)
-            status = 429
+            status, retry_after = 429, exc.retry_after
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
             return _after_post(request, comment)
     if parent is not None and parent.work_id == work.pk:
-        return _render_thread(request, parent, work, form=form, status=status)
-    return _render_list(request, work, chapter, form=form, status=status)
+        response = _render_thread(request, parent, work, form=form, status=status)
+    else:
+        response = _render_list(request, work, chapter, form=form, status=status)
+    if status == 429:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 def _after_post(request: HttpRequest, comment: Comment) -> HttpResponse:

@@ -49,7 +49,6 @@ from fichive.formats.services import (
     ON_DUPLICATE,
     ImportOptions,
     ImportResult,
-    find_duplicate,
     save_parsed,
 )
 from fichive.lib.sanitize import userstuff_from_input
@@ -257,6 +256,15 @@ def reviews_to_comments(reviews: QuerySet[ImportedReview]) -> tuple[int, int]:
     return made, left_out
 
 
+def _imported_work(*, source: str, url: str) -> Work | None:
+    """The work this archive's import made of the story at `url`: credited to one of the
+    archive's imported accounts, so a site user's own import of a file naming that URL is
+    never taken for it (nor told apart from a story that wasn't imported)."""
+    accounts = ImportedAuthor.objects.filter(source=source).values("user_id")
+    return (Work.objects.filter(source_url=url, creatorships__pseud__user__in=accounts)
+            .order_by("id").first())
+
+
 @transaction.atomic
 def _keep_series(mapper: EfictionMapper, *, source: str) -> int:
     """Keep each eFiction series as it was (ImportedSeries, with its sub-series), then make
@@ -282,8 +290,7 @@ def _keep_series(mapper: EfictionMapper, *, source: str) -> int:
         position = 0
         for part in mapper.series_parts(seriesid):
             sid, sub = as_int(part.get("sid")), as_int(part.get("subseriesid"))
-            work = (find_duplicate(source_url=mapper.source_url(sid), source_hash="")
-                    if sid else None)
+            work = _imported_work(source=source, url=mapper.source_url(sid)) if sid else None
             subseries = kept.get(sub) if sub else None
             if work is None and subseries is None:
                 continue
@@ -345,7 +352,7 @@ def _favourite_target(mapper: EfictionMapper, row: Row, *,
     kind = str(row.get("type") or "").strip().upper()
     item = as_int(row.get("item"))
     if kind == FAVOURITE_STORY:
-        return find_duplicate(source_url=mapper.source_url(item), source_hash=""), None
+        return _imported_work(source=source, url=mapper.source_url(item)), None
     if kind == FAVOURITE_SERIES:
         kept = ImportedSeries.objects.filter(source=source, source_id=item).first()
         return None, kept.series if kept is not None else None
@@ -418,8 +425,8 @@ def efiction_import(
         sid = as_int(row.get("sid"))
         name = f"sid {sid} “{' '.join(str(row.get('title') or '').split())}”"
         try:
+            story = mapper.story(row)  # read before the transaction: it writes nothing
             with transaction.atomic():
-                story = mapper.story(row)
                 result = _save_story(story, source=source, on_duplicate=options.on_duplicate)
                 result.name = name
                 report.reviews_kept += _keep_reviews(mapper, story, source=source,

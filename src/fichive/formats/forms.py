@@ -5,19 +5,17 @@ from __future__ import annotations
 from typing import cast
 
 from django import forms
+from django.conf import settings
 
 from fichive.accounts.models import Pseud, User
-from fichive.formats.services import MAX_IMPORT_BYTES, ImportOptions
+from fichive.formats.services import ImportOptions
+from fichive.lib.uploads import max_upload_bytes
 from fichive.tags.models import RATINGS
 from fichive.tags.services import split_tag_input
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        help_text="A story as plain text, HTML, an AO3 download (HTML or EPUB), a FanFicFare "
-                  "or other EPUB, or a zip of text/HTML stories; up to 50 MB.",
-        allow_empty_file=True,
-    )
+    file = forms.FileField(allow_empty_file=True)
     pseud = forms.ModelChoiceField(queryset=Pseud.objects.none(), empty_label=None,
                                    label="Post as")
     title = forms.CharField(required=False, max_length=255,
@@ -42,14 +40,19 @@ class ImportForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["pseud"]).queryset = user.pseuds.all()
+        self.fields["file"].help_text = (
+            "A story as plain text, HTML, an AO3 download (HTML or EPUB), a FanFicFare or "
+            f"other EPUB, or a zip of text/HTML stories; up to {settings.FICHIVE_MAX_UPLOAD_MB} "
+            "MB.")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size == 0:
             raise forms.ValidationError(f"{upload.name}: the file is empty.")
-        if upload.size > MAX_IMPORT_BYTES:
+        if upload.size > max_upload_bytes():
             raise forms.ValidationError(
-                f"That file is {upload.size:,} bytes; the most is {MAX_IMPORT_BYTES:,}."
+                f"That file is {upload.size:,} bytes; the most is {max_upload_bytes():,} "
+                f"({settings.FICHIVE_MAX_UPLOAD_MB} MB)."
             )
         return upload
 

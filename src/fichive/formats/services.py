@@ -1,6 +1,6 @@
-"""Importing files as works: detect the format by content, parse, and post through the works
-services (many works per transaction, each validated on its own), recognising works
-imported before.
+"""Importing files as works: detect the format by content, parse and sanitize outside any
+transaction, and post through the works services (a chunk of works per transaction, each
+validated on its own), recognising the importer's own works imported before.
 
 Formats: plain text, HTML, AO3's HTML download, EPUB (AO3, FanFicFare or any other), and zip
 files of text/HTML stories. A file (or zip member) that fails creates nothing.
@@ -9,12 +9,13 @@ files of text/HTML stories. A file (or zip member) that fails creates nothing.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from fichive.accounts.models import Pseud, User
 from fichive.formats.errors import ImportFailed
@@ -33,10 +34,13 @@ from fichive.works.services import (
     ChapterText,
     NewWork,
     WorkMeta,
+    chapters_prepare,
     work_create,
     work_replace,
     works_create,
 )
+
+logger = logging.getLogger("fichive.import")
 
 # The largest file accepted: EPUBs and zips may be this big; a text or HTML story must stay
 # under MAX_TEXT_BYTES (each importer checks its own limit).
@@ -182,10 +186,20 @@ def _one_line(exc: ValidationError) -> str:
     return " ".join(messages)
 
 
-def find_duplicate(*, source_url: str, source_hash: str) -> Work | None:
-    """A work imported before from the same source (same AO3 work or story URL) or the same
-    file bytes."""
-    works = Work.objects.order_by("id")
+def works_editable_by(user: User) -> QuerySet[Work]:
+    """The works `user` may change: those they are a creator of (co-creators included;
+    drafts, restricted, hidden and anonymous works of theirs too). No role edits other
+    people's works, so an import is only ever matched against these."""
+    return Work.objects.filter(
+        pk__in=Creatorship.objects.filter(pseud__user=user).values("work_id"))
+
+
+def find_duplicate(*, user: User, source_url: str, source_hash: str) -> Work | None:
+    """A work of the importer's (works_editable_by) imported before from the same source
+    (same AO3 work or story URL) or the same file bytes. Other people's works are never
+    matched, so an import can't tell whether a draft, restricted or hidden work of someone
+    else's came from a URL or a file: it becomes a new work of the importer's instead."""
+    works = works_editable_by(user).order_by("id")
     if source_url:
         found = works.filter(source_url=source_url).first()
         if found:
@@ -232,13 +246,10 @@ def place_in_series(work: Work, series: list[tuple[str, int]], *, user: User,
 
 def _save_existing(existing: Work, *, meta: WorkMeta, chapters: list[ChapterText],
                    user: User, options: ImportOptions, name: str) -> ImportResult:
-    """Skip or update (options.on_duplicate) the work imported before."""
+    """Skip or update (options.on_duplicate) the importer's work imported before."""
     if options.on_duplicate != "update":
         return ImportResult(name=name, status="skipped", work=existing,
                             reason=f"already imported as /works/{existing.pk}")
-    if not Creatorship.objects.filter(work=existing, pseud__user=user).exists():
-        raise ImportFailed(f"already imported as /works/{existing.pk} by someone else; "
-                           "only its creators can update it")
     try:
         work = work_replace(user=user, work=existing, meta=meta, chapters=chapters,
                             invite=options.invite_co_creators)
@@ -253,7 +264,8 @@ def save_parsed(parsed: ParsedWork, *, user: User, options: ImportOptions,
     (options.on_duplicate); ImportFailed with a one-line reason if it can't be saved."""
     meta, chapters = _work_from_parsed(parsed, user=user, options=options,
                                        source_hash=source_hash)
-    existing = find_duplicate(source_url=meta.source_url, source_hash=source_hash)
+    existing = find_duplicate(user=user, source_url=meta.source_url,
+                              source_hash=source_hash)
     if existing is not None:
         result = _save_existing(existing, meta=meta, chapters=chapters, user=user,
                                 options=options, name=name)
@@ -310,59 +322,102 @@ class _Story:
 OWN_DOWNLOAD = "this file is a download of a work on this archive, so it was not copied"
 
 
-# Stories parsed, checked for duplicates and written together; bounds the memory a batch
-# (or a zip of many stories) holds at once.
+# Stories parsed, checked for duplicates and written together, in one transaction: bounds
+# the memory a batch (or a zip of many stories) holds at once and how long one save holds
+# the database's write lock.
 CHUNK_STORIES = 50
+CHUNK_BYTES = 8 * 1024 * 1024
 
 
-@transaction.atomic
 def works_import_files(*, files: Iterable[tuple[str, bytes]], user: User,
                        options: ImportOptions) -> list[list[ImportResult]]:
-    """Import several files (name, content) in one transaction: for each file, one result
-    per story (a zip holds several).
+    """Import several files (name, content): for each file, one result per story (a zip
+    holds several).
 
-    Every story is validated on its own by the works services (works_create); the new works
-    are then written together, a few statements for many works. A story that fails creates
-    nothing (not even its tags) and never stops the others; a work imported before is
-    skipped or updated as `options.on_duplicate` says.
+    Files are read, parsed, validated and sanitized outside any transaction; only saving
+    holds the database's write lock, a chunk of stories (CHUNK_STORIES, CHUNK_BYTES) per
+    transaction. So other people's writes never wait on a parse, and a crash part way
+    leaves the chunks that committed, whole works each, and nothing of the rest: importing
+    the same files again skips what is there (find_duplicate) and completes. Every story
+    is validated on its own by the works services (works_create); the new works of a chunk
+    are written together, a few statements for many works. A story that fails creates
+    nothing (not even its tags) and never stops the others; a work of the importer's
+    imported before is skipped or updated as `options.on_duplicate` says.
     """
     if options.on_duplicate not in ON_DUPLICATE:
         raise ValueError(f"on_duplicate must be one of {ON_DUPLICATE}")
     results: list[list[ImportResult]] = []
     chunk: list[_Story] = []
+    size = 0
     for filename, data in files:
         found: list[ImportResult] = []
         results.append(found)
         try:
             for name, story in _stories(data, filename=filename):
-                copy_of = None if options.allow_copy else own_download_of(story)
-                if copy_of is not None:
-                    found.append(ImportResult(name=name, status="failed", reason=OWN_DOWNLOAD,
-                                              copy_of=copy_of))
+                read = _read_story(story, name=name, user=user, options=options,
+                                   results=found)
+                if read is None:
                     continue
-                try:
-                    parsed = parse_file(story, filename=name.rsplit(":", 1)[-1],
-                                        options=options)
-                    meta, chapters = _work_from_parsed(
-                        parsed, user=user, options=options,
-                        source_hash=hashlib.sha256(story).hexdigest())
-                except ImportFailed as exc:
-                    found.append(ImportResult(name=name, status="failed", reason=str(exc),
-                                             field=exc.field))
-                    continue
-                found.append(ImportResult(name=name, status="failed"))  # until it is saved
-                chunk.append(_Story(found, len(found) - 1, name, meta, chapters,
-                                    list(parsed.series)))
-                if len(chunk) >= CHUNK_STORIES:
-                    _save_chunk(chunk, user=user, options=options)
-                    chunk = []
+                chunk.append(read)
+                size += len(story)
+                if len(chunk) >= CHUNK_STORIES or size >= CHUNK_BYTES:
+                    _save_chunk_or_each(chunk, user=user, options=options)
+                    chunk, size = [], 0
         except ImportFailed as exc:
             found.append(ImportResult(name=filename, status="failed", reason=str(exc),
                                       field=exc.field))
-    _save_chunk(chunk, user=user, options=options)
+    _save_chunk_or_each(chunk, user=user, options=options)
     return results
 
 
+def _read_story(story: bytes, *, name: str, user: User, options: ImportOptions,
+                results: list[ImportResult]) -> _Story | None:
+    """Parse, validate and sanitize one story (no transaction, no writes); a failure is
+    added to `results` (and None returned), a story to save holds a placeholder there."""
+    try:
+        copy_of = None if options.allow_copy else own_download_of(story)
+        if copy_of is not None:
+            results.append(ImportResult(name=name, status="failed", reason=OWN_DOWNLOAD,
+                                        copy_of=copy_of))
+            return None
+        parsed = parse_file(story, filename=name.rsplit(":", 1)[-1], options=options)
+        meta, chapters = _work_from_parsed(parsed, user=user, options=options,
+                                           source_hash=hashlib.sha256(story).hexdigest())
+        # The chapters' sanitized HTML and word counts, worked out before the transaction.
+        chapters = chapters_prepare(chapters)
+    except ImportFailed as exc:
+        results.append(ImportResult(name=name, status="failed", reason=str(exc),
+                                    field=exc.field))
+        return None
+    except Exception as exc:  # a file that breaks a parser must never stop the others
+        logger.warning("importing %s failed", name, exc_info=True)
+        results.append(ImportResult(name=name, status="failed", reason=_unexpected(exc)))
+        return None
+    results.append(ImportResult(name=name, status="failed"))  # until it is saved
+    return _Story(results, len(results) - 1, name, meta, chapters, list(parsed.series))
+
+
+def _unexpected(exc: Exception) -> str:
+    return f"unexpected problem ({type(exc).__name__}); nothing was created for it"
+
+
+def _save_chunk_or_each(chunk: list[_Story], *, user: User, options: ImportOptions) -> None:
+    """Save a chunk in one transaction; when something unexpected breaks it, save its
+    stories one by one so that only the broken one fails (and says so)."""
+    try:
+        _save_chunk(chunk, user=user, options=options)
+    except Exception as exc:
+        if len(chunk) > 1:
+            for story in chunk:
+                _save_chunk_or_each([story], user=user, options=options)
+            return
+        logger.warning("saving %s failed", chunk[0].name, exc_info=True)
+        story = chunk[0]
+        story.results[story.position] = ImportResult(name=story.name, status="failed",
+                                                     reason=_unexpected(exc))
+
+
+@transaction.atomic
 def _save_chunk(chunk: list[_Story], *, user: User, options: ImportOptions) -> None:
     """Save a chunk of stories in order: new works together, works imported before skipped
     or updated; each story's result replaces its placeholder."""
@@ -372,7 +427,7 @@ def _save_chunk(chunk: list[_Story], *, user: User, options: ImportOptions) -> N
     hashes = {s.meta.source_hash for s in chunk} - {""}
     # One query tells which stories may have been imported before; only those are looked up.
     taken: set[str] = set()
-    for url, digest in Work.objects.filter(
+    for url, digest in works_editable_by(user).filter(
             Q(source_url__in=urls) | Q(source_hash__in=hashes)).values_list("source_url",
                                                                             "source_hash"):
         taken |= {url} & urls | {digest} & hashes
@@ -397,7 +452,7 @@ def _save_chunk(chunk: list[_Story], *, user: User, options: ImportOptions) -> N
         if story.sources & seen:  # the same story twice in this chunk: save the first
             create_pending()
         if story.sources & (seen | taken):
-            existing = find_duplicate(source_url=story.meta.source_url,
+            existing = find_duplicate(user=user, source_url=story.meta.source_url,
                                       source_hash=story.meta.source_hash)
         seen |= story.sources
         if existing is None:

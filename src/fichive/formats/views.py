@@ -17,14 +17,35 @@ from fichive.formats.downloads import download_file
 from fichive.formats.forms import ImportForm
 from fichive.formats.services import ImportResult, works_import
 from fichive.lib.ranges import with_byte_range
+from fichive.lib.ratelimit import RateLimit
+from fichive.lib.uploads import upload_refused
 from fichive.works import selectors
 from fichive.works.adult import adult_notice
+
+# Web imports one person may start an hour, counted per account and per address: each may
+# parse up to FICHIVE_MAX_UPLOAD_MB of stories.
+IMPORT_LIMIT = RateLimit("import", limit=30, window=60 * 60, address_for_accounts=True)
 
 
 @login_required
 def import_work(request: AuthedRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    keys = IMPORT_LIMIT.keys_for_request(request)
+    refused = upload_refused(request) if request.method == "POST" else ""
+    if refused:
+        # The file passed the upload limit as it came in and was dropped (lib/uploads.py).
+        form = ImportForm(None, user=request.user)
+        form.errors["file"] = form.error_class([refused])
+        return render(request, "formats/import.html", {"form": form}, status=413)
+    if request.method == "POST":
+        wait = IMPORT_LIMIT.seconds_left(keys)
+        if wait:
+            form.add_error(None, IMPORT_LIMIT.message(wait))
+            response = render(request, "formats/import.html", {"form": form}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
     if request.method == "POST" and form.is_valid():
+        IMPORT_LIMIT.record(keys)
         upload = form.cleaned_data["file"]
         results = list(works_import(data=upload.read(), filename=upload.name,
                                     user=request.user, options=form.options()))

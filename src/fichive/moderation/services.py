@@ -15,7 +15,8 @@ from django.utils import timezone
 from fichive.accounts.models import User
 from fichive.accounts.requests import Viewer
 from fichive.accounts.services import ensure_may_post
-from fichive.lib.ratelimit import RateLimit
+from fichive.lib.ratelimit import RateLimit, wait_text
+from fichive.lib.securitylog import security_event
 from fichive.moderation.models import ModerationAction, Report
 
 # Reports per hour from one account and from one address.
@@ -27,7 +28,12 @@ SUSPENSION_DAYS_MAX = 3650
 
 
 class RateLimited(ValidationError):
-    """Too many reports from one account or address in the window."""
+    """Too many reports from one account or address in the window; `retry_after` seconds
+    until the next may be sent."""
+
+    def __init__(self, message: str, *, retry_after: int, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = max(1, int(retry_after))
 
 
 def _account(user: Viewer) -> User | None:
@@ -103,10 +109,12 @@ def report_create(*, user: Viewer, kind: str, target: Any, reason: str, descript
         raise ValidationError(errors)
     keys = REPORT_LIMIT.keys_for(user_id=account.pk if account else None,
                                  address_hash=address_hash)
-    if REPORT_LIMIT.over_limit(keys):
+    left = REPORT_LIMIT.seconds_left(keys)
+    if left:
         raise RateLimited(
             f"You have sent {REPORT_LIMIT.limit} reports in the last {REPORT_LIMIT.window_text};"
-            " please wait before sending another.", code="rate_limited")
+            f" please wait {wait_text(left)} before sending another.", code="rate_limited",
+            retry_after=left)
     report = Report.objects.create(
         kind=kind, target_label=report_label(kind, target)[:300], reason=reason,
         description=description, reporter=account, email=email[:254],
@@ -384,6 +392,8 @@ def _moderator_change(*, actor: User | None, user: User, moderator: bool) -> Use
         return user
     user.is_moderator = moderator
     user.save(update_fields=["is_moderator"])
+    security_event("role_granted" if moderator else "role_revoked", user_id=user.pk,
+                   role="moderator", actor_id=actor.pk if actor else "command")
     _log(actor=actor,
          action=(ModerationAction.Action.GRANT_MODERATOR if moderator
                  else ModerationAction.Action.REVOKE_MODERATOR),

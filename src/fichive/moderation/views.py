@@ -44,7 +44,7 @@ def report_new(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     guest = not request.user.is_authenticated
     restricted = "" if guest else restriction_message(request.user)  # type: ignore[arg-type]
     form = ReportForm(request.POST or None, guest=guest)
-    status = 200
+    status, retry_after = 200, 0
     if request.method == "POST" and not restricted and form.is_valid():
         data = form.cleaned_data
         try:
@@ -54,7 +54,7 @@ def report_new(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                 address_hash=address_hash(request.META))
         except services.RateLimited as exc:
             form.add_error(None, exc.messages)
-            status = 429
+            status, retry_after = 429, exc.retry_after
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
@@ -63,9 +63,12 @@ def report_new(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                 "message": "The moderators will look at it. You don't need to report the "
                            "same thing again.",
             })
-    return render(request, "moderation/report_form.html", {
+    response = render(request, "moderation/report_form.html", {
         "form": form, "label": label, "restricted": restricted, "kind": kind, "pk": pk,
     }, status=403 if restricted and request.method == "POST" else status)
+    if response.status_code == 429:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @moderator_required

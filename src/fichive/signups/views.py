@@ -16,6 +16,7 @@ from fichive.accounts.permissions import admin_required
 from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import user_by_name
 from fichive.comments import ratelimit
+from fichive.lib.ratelimit import wait_text
 from fichive.lib.visitors import address_hash
 from fichive.signups.forms import (
     AdminInviteForm,
@@ -59,11 +60,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = QueueForm(request.POST or None)
     # The comments' counter (3 in 15 minutes) per visitor address, under keys of its own.
     limit_keys = [f"fichive:signups:queue:{address_hash(request.META)}"]
+    left = 0
     if request.method == "POST" and form.is_valid():
         try:
-            if ratelimit.over_limit(limit_keys):
+            left = ratelimit.seconds_left(limit_keys)
+            if left:
                 raise ValidationError({"email": [
-                    "Too many requests from your address; try again in 15 minutes."]})
+                    f"Too many requests from your address; try again in {wait_text(left)}."]})
             entry = invite_request_join(email=form.cleaned_data["email"])
         except ValidationError as exc:
             _errors(form, exc)
@@ -72,10 +75,13 @@ def queue(request: HttpRequest) -> HttpResponse:
             place = queue_place(entry.email)
             return render(request, "signups/queue_joined.html",
                           {"place": place, "per_day": invitations_per_day()})
-    return render(request, "signups/queue.html",
-                  {"form": form, "policy": policy, "waiting": waiting(),
-                   "per_day": invitations_per_day()},
-                  status=400 if form.errors else 200)
+    response = render(request, "signups/queue.html",
+                      {"form": form, "policy": policy, "waiting": waiting(),
+                       "per_day": invitations_per_day()},
+                      status=429 if left else 400 if form.errors else 200)
+    if left:
+        response["Retry-After"] = str(left)
+    return response
 
 
 def queue_status(request: HttpRequest) -> HttpResponse:

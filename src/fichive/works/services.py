@@ -11,7 +11,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -140,6 +140,8 @@ class ChapterText:
     notes: str = ""
     end_notes: str = ""
     fmt: str = "html"
+    # Set only by chapters_prepare: the cleaned values, worked out before a transaction.
+    prepared: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
 
 def is_creator(*, user: Viewer, work: Work) -> bool:
@@ -281,7 +283,23 @@ def _clean_meta(meta: WorkMeta, *, user: User,
     return fields, tags
 
 
+def chapters_prepare(chapters: list[ChapterText]) -> list[ChapterText]:
+    """The chapters with their sanitized HTML and word counts worked out now, without the
+    database: an importer calls this before its transaction, so the write lock is held only
+    to save. A chapter that doesn't validate is left as it was (the service refuses it)."""
+    prepared = []
+    for text in chapters:
+        try:
+            values = _clean_chapter(text)
+        except ValidationError:
+            values = None
+        prepared.append(replace(text, prepared=values))
+    return prepared
+
+
 def _clean_chapter(text: ChapterText) -> dict[str, Any]:
+    if text.prepared is not None:
+        return dict(text.prepared)
     errors: dict[str, list[str]] = {}
     title = " ".join((text.title or "").split())
     if len(title) > TITLE_MAX:

@@ -24,6 +24,7 @@ from fichive.accounts.services import preferences_update
 from fichive.formats.exporters import download_links
 from fichive.gifts.services import gifts_set
 from fichive.lib.cache import cached_for_guests
+from fichive.lib.ratelimit import RateLimit, wait_text
 from fichive.readings.tracking import read_counted
 from fichive.series.selectors import series_lines_of_work
 from fichive.series.services import work_series_set
@@ -194,6 +195,31 @@ def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter]) 
 # The reading pages' parameters the creator's-style link keeps.
 _KEPT_PARAMETERS = ("view_full_work", "view_adult")
 
+# New works (posted or drafts) per account: 30 an hour; new chapters: 60 an hour. Past them
+# the form says when to try again (429) and nothing is saved.
+NEW_WORKS = RateLimit("fichive:works:new", limit=30, window=60 * 60)
+NEW_CHAPTERS = RateLimit("fichive:chapters:new", limit=60, window=60 * 60)
+
+
+def _over(limit: RateLimit, request: HttpRequest, form: Any, what: str) -> tuple[int, list[str]]:
+    """Seconds until `request`'s user may add another `what` under `limit` (0 if they may
+    now; else the form says so), and the counters to record once it is saved."""
+    keys = limit.keys_for_request(request)
+    left = limit.seconds_left(keys) if request.method == "POST" else 0
+    if left:
+        form.is_valid()
+        form.add_error(None, f"You have added {limit.limit} {what} in the last "
+                             f"{limit.window_text}. Nothing was saved: please wait "
+                             f"{wait_text(left)} and try again.")
+    return left, keys
+
+
+def _with_retry_after(response: HttpResponse, left: int) -> HttpResponse:
+    if left:
+        response.status_code = 429
+        response["Retry-After"] = str(left)
+    return response
+
 
 def _kept_query(request: HttpRequest) -> str:
     """The query string a work's chapter and index links keep from this link: consent to its
@@ -286,7 +312,8 @@ def work_new(request: AuthedRequest) -> HttpResponse:
     """Post a new work: Post, Preview (saves a draft and shows it) or Save as draft."""
     form = WorkForm(request.POST or None, user=request.user)
     chapter_form = NewWorkChapterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() & chapter_form.is_valid():
+    left, keys = _over(NEW_WORKS, request, form, "works")
+    if not left and request.method == "POST" and form.is_valid() & chapter_form.is_valid():
         _skin_notes(request, form)
         action = request.POST.get("action", "post")
         try:
@@ -301,9 +328,11 @@ def work_new(request: AuthedRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
+            NEW_WORKS.record(keys)
             return _after_save(request, work, action)
-    return render(request, "works/work_form.html",
-                  {"form": form, "chapter_form": chapter_form, "new": True})
+    return _with_retry_after(render(request, "works/work_form.html",
+                                    {"form": form, "chapter_form": chapter_form, "new": True}),
+                             left)
 
 
 def _skin_notes(request: HttpRequest, form: WorkForm) -> None:
@@ -487,7 +516,8 @@ def chapter_new(request: AuthedRequest, work_id: int) -> HttpResponse:
     work = selectors.work_for_editing(request.user, work_id)
     form = ChapterForm(request.POST or None)
     context = {"position": work.chapter_count + 1}
-    if request.method == "POST" and form.is_valid():
+    left, keys = _over(NEW_CHAPTERS, request, form, "chapters")
+    if not left and request.method == "POST" and form.is_valid():
         def save() -> Chapter:
             return services.chapter_add(user=request.user, work=work, text=form.to_text())
 
@@ -500,8 +530,12 @@ def chapter_new(request: AuthedRequest, work_id: int) -> HttpResponse:
                                     form_template="works/_chapter_form.html",
                                     default_action="draft", **context)
         if response is not None:
+            if not (request.POST.get("action") == "preview" and not work.is_draft):
+                NEW_CHAPTERS.record(keys)  # a preview of a posted work's chapter saved nothing
             return response
-    return render(request, "works/chapter_form.html", {"form": form, "work": work, **context})
+    return _with_retry_after(
+        render(request, "works/chapter_form.html", {"form": form, "work": work, **context}),
+        left)
 
 
 @login_required
