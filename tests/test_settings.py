@@ -74,3 +74,11 @@ def test_the_page_cache_is_on_by_default_only_with_redis(settings_with, monkeypa
         "LOCATION": "redis://127.0.0.1:6379/3", "KEY_PREFIX": "fichive",
     }
     assert settings_with(FICHIVE_PAGE_CACHE="off").FICHIVE_PAGE_CACHE is False
+
+
+def test_hsts_for_subdomains_and_preloading_only_when_asked(settings_with):
+    default = settings_with()
+    assert (default.SECURE_HSTS_INCLUDE_SUBDOMAINS, default.SECURE_HSTS_PRELOAD) == (False, False)
+    loaded = settings_with(FICHIVE_HSTS_SECONDS="31536000", FICHIVE_HSTS_INCLUDE_SUBDOMAINS="1",
+                           FICHIVE_HSTS_PRELOAD="1")
+    assert (loaded.SECURE_HSTS_INCLUDE_SUBDOMAINS, loaded.SECURE_HSTS_PRELOAD) == (True, True)

@@ -48,7 +48,18 @@ def cmd_setup(args: argparse.Namespace) -> int:
     from fichive.works.models import Work
 
     call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    # Static files are public: readable by all (nginx may serve them), unlike the data dir.
+    previous_umask = os.umask(0o022)
+    try:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    finally:
+        os.umask(previous_umask)
+    from fichive.lib.resanitize import stored_html_behind
+
+    if stored_html_behind():
+        print("Stored HTML was cleaned with an older sanitizer: cleaning it again "
+              "(fichive resanitize).")
+        _resanitize()
     if Work.objects.exists() and not WorkDocument.objects.exists():
         print("The search index is empty: building it (fichive reindex).")
         _reindex()
@@ -80,6 +91,44 @@ def _reindex() -> int:
     elapsed = time.monotonic() - started
     console.print(f"Indexed {count} works in {elapsed:.1f} s.")
     return count
+
+
+def _resanitize() -> int:
+    """Clean stored HTML behind today's allowlist again, with a progress bar; returns how many
+    rows changed."""
+    import time
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from fichive.lib.resanitize import stored_html_resanitize
+    from fichive.lib.sanitize import SANITIZER_VERSION
+
+    console = Console(highlight=False, markup=False)
+    started = time.monotonic()
+    with Progress("[progress.description]{task.description}", BarColumn(),
+                  MofNCompleteColumn(), TimeRemainingColumn(), console=console, transient=True,
+                  disable=not console.is_terminal) as bar:
+        task = bar.add_task("Cleaning stored HTML", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        summary = stored_html_resanitize(progress=progress)
+    elapsed = time.monotonic() - started
+    details = ", ".join(f"{count} {name}" for name, count in summary.changed_by_model.items())
+    console.print(f"Cleaned {summary.checked} rows with sanitizer version {SANITIZER_VERSION} "
+                  f"in {elapsed:.1f} s; {summary.changed} changed"
+                  + (f" ({details})." if details else "."))
+    return summary.changed
+
+
+def cmd_resanitize(args: argparse.Namespace) -> int:
+    """Clean stored user HTML (chapters, notes, comments, profiles, skins...) again when the
+    sanitizer's allowlist changed since it was stored."""
+    _django()
+    _resanitize()
+    return 0
 
 
 def cmd_reindex(args: argparse.Namespace) -> int:
@@ -605,6 +654,10 @@ def build_parser() -> argparse.ArgumentParser:
     setup = sub.add_parser("setup", help="migrate, collect static files, load the demo")
     setup.add_argument("--no-demo", action="store_true", help="don't load demo content")
     setup.set_defaults(func=cmd_setup)
+
+    resanitize = sub.add_parser("resanitize",
+                                help="clean stored user HTML again with today's sanitizer")
+    resanitize.set_defaults(func=cmd_resanitize)
 
     demo = sub.add_parser("demo", help="load the demo archive if the archive is empty")
     demo.set_defaults(func=cmd_demo)

@@ -104,8 +104,23 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+# The data dir holds the database, mail with reset links, the secret key, uploads and caches:
+# only the archive's own user may enter it (0700), and whatever a process of the archive creates
+# (SQLite's database and WAL, mail, downloads, caches) is readable by that user alone
+# (umask 077, set here so the server, the task worker and every command get it).
+os.umask(0o077)
 DATA_DIR = Path(env_str("FICHIVE_DATA_DIR", "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _private_dir(path: Path) -> None:
+    """Create `path` 0700, or take group and other access away from one we own."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = path.stat()
+    if info.st_uid == os.getuid() and info.st_mode & 0o077:
+        path.chmod(0o700)
+
+
+_private_dir(DATA_DIR)
 
 
 def _secret_key() -> str:
@@ -115,8 +130,14 @@ def _secret_key() -> str:
         return configured
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        # Created 0600 from the start (not chmod-ed after it was written).
+        try:
+            descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process of the archive made it just now
+            pass
+        else:
+            with os.fdopen(descriptor, "w") as out:
+                out.write(secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 
@@ -165,6 +186,10 @@ MIDDLEWARE = [
     # Outermost: stores guests' pages with every header the others add (fichive/lib/cache.py).
     "fichive.lib.cache.GuestPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy on every response, static files included
+    # (fichive/lib/headers.py); inside the page cache, so stored pages keep them.
+    "fichive.lib.headers.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     # An upload over FICHIVE_MAX_UPLOAD_MB is refused (413) before it is read (lib/uploads.py).
     "fichive.lib.uploads.RequestTooLargeMiddleware",
     # An address holding NUL gets a plain 400 (PostgreSQL can't take it in text).
@@ -174,6 +199,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store on whatever a logged-in user is sent.
+    "fichive.lib.headers.PrivatePagesMiddleware",
     # A logged-in user's dates and times in their time zone (accounts.Preference).
     "fichive.accounts.preferences.TimeZoneMiddleware",
     "fichive.lib.db_router.ReplicaMiddleware",
@@ -207,6 +234,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "fichive.accounts.preferences.preferences_context",
             ],
+            # {% inline_style %}: a <style> element the page's CSP allows by its hash.
+            "libraries": {"headers": "fichive.lib.headers"},
         },
     }
 ]
@@ -404,8 +433,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+# Collected static files (`fichive setup`), public like the pages that link them; outside the
+# data dir if nginx serves them itself (it can't enter the data dir).
+STATIC_ROOT = Path(env_str("FICHIVE_STATIC_ROOT", str(DATA_DIR / "static"))).resolve()
+if not STATIC_ROOT.exists():
+    STATIC_ROOT.mkdir(parents=True)
+    STATIC_ROOT.chmod(0o755)
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -447,8 +480,47 @@ if env_bool("FICHIVE_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("FICHIVE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("FICHIVE_HSTS_SECONDS", 0)
+# Ask browsers to preload HTTPS for the domain (https://hstspreload.org) and for every
+# subdomain; only with FICHIVE_HSTS_SECONDS set, and only once every subdomain has HTTPS.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("FICHIVE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("FICHIVE_HSTS_PRELOAD", False)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Content-Security-Policy (django-csp; fichive/lib/headers.py). No script but the archive's own
+# files; styles from its own files plus, per page, the exact <style> elements the page was
+# rendered with (a work skin, a reader's font settings), allowed by their hashes. Images as the
+# sanitizer lets user HTML have them: the archive's own and any http(s) address
+# (fichive/lib/sanitize.py URL_ATTRIBUTES). No plugins, no <base>, no framing, forms post only
+# here.
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "https:", "http:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "media-src": ["'none'"],
+        "object-src": ["'none'"],
+        "frame-src": ["'none'"],
+        "worker-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Features no page of the archive uses, refused to every page and to anything it embeds.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "ambient-light-sensor", "autoplay", "bluetooth", "browsing-topics",
+        "camera", "display-capture", "encrypted-media", "fullscreen", "geolocation",
+        "gyroscope", "hid", "idle-detection", "interest-cohort", "local-fonts",
+        "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}
 
 LOGGING = {
     "version": 1,

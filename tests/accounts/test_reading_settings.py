@@ -1,6 +1,7 @@
 """Reading settings: a logged-in reader's text size, font and line width reach the work's
-text as CSS custom properties on <body>; the defaults add nothing, and guests always get the
-defaults (their cached pages stay shared)."""
+text as CSS custom properties on <body> (a <style> element the page's CSP allows by its
+hash); the defaults add nothing, and guests always get the defaults (their cached pages stay
+shared)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,22 @@ from django.test import Client
 
 from fichive.accounts.services import preferences_update
 from fichive.lib.guestprefs import GUEST_COOKIE
+from fichive.lib.headers import style_hash
 
 pytestmark = pytest.mark.django_db
 
 
 def body_tag(response) -> str:
+    """The reading settings the page sets on <body>, as a style attribute would say them."""
     assert response.status_code == 200
-    return re.search(r"<body[^>]*>", response.content.decode()).group(0)
+    page = response.content.decode()
+    assert re.search(r"<body[^>]*>", page).group(0) == "<body>"
+    found = re.search(r'<style id="reading-style">body \{ (.*?); \}</style>', page)
+    if found is None:
+        return "<body>"
+    assert style_hash(found.group(0)[len('<style id="reading-style">'):-len("</style>")]) in (
+        response["Content-Security-Policy"])
+    return f'<body style="{found.group(1)}">'
 
 
 def test_a_readers_settings_are_on_the_work_page(reader_client, reader, work):

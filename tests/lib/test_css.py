@@ -281,3 +281,15 @@ def test_input_is_cut_at_the_limit():
     rule = ".a { color: red }\n"
     css = kept(rule * (CSS_MAX // len(rule) + 50))
     assert css.count("#workskin .a") == CSS_MAX // len(rule)
+
+
+def test_the_sites_own_class_names_are_renamed_as_in_the_works_html():
+    """`.notice` in a skin styles the author's `class="notice"`, which the sanitizer renames
+    (lib/sanitize.py): both become `ws-notice`, never the site's own notices."""
+    from fichive.lib.sanitize import sanitize_html
+
+    css = kept(".notice { color: red; } p.flash.mine:not(.error) { color: blue; }")
+    assert "#workskin .ws-notice { color: red; }" in css
+    assert "#workskin p.ws-flash.mine:not(.ws-error) { color: blue; }" in css
+    assert ".notice" not in css.replace(".ws-notice", "")
+    assert sanitize_html('<p class="notice">x</p>') == '<p class="ws-notice">x</p>'

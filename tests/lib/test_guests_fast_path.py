@@ -434,3 +434,22 @@ def test_the_memory_holds_no_more_than_its_limit(settings, redis_client, author)
     redis_client.delete(*_stored_pages(redis_client))
 
     assert call(url).django_ran
+
+
+def test_a_stored_page_keeps_its_security_headers_and_its_own_style_hash(author):
+    """The fast path and Django's own cache hit send the policy the page was rendered with:
+    the work skin's hash in style-src (lib/headers.py), the Permissions-Policy."""
+    skinned = WorkFactory(author=author, work_skin=".chat { color: #336; }",
+                          chapters=['<p class="chat">hi</p>'])
+    url = f"/works/{skinned.pk}"
+    first = call(url)
+    fast = call(url)
+    through_django = call(url, cookie="theme=dark")
+
+    assert not fast.django_ran and through_django.django_ran
+    policy = first.header("Content-Security-Policy")
+    assert "style-src 'self' 'sha256-" in policy and "script-src 'self'" in policy
+    for reply in (fast, through_django):
+        assert reply.header("Content-Security-Policy") == policy
+        assert reply.header("Permissions-Policy") == first.header("Permissions-Policy")
+        assert "camera=()" in reply.header("Permissions-Policy")

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import fichive
 from fichive.lib.plaintext import SPACE, is_separator
 from fichive.lib.sanitize import (
     ALLOWED_TAGS,
+    SITE_CLASS_NAMES,
     html_to_text,
     sanitize_html,
     text_to_paragraphs,
+    user_class_name,
     userstuff_from_input,
 )
 
@@ -236,6 +241,47 @@ def test_good_class_names_kept():
 def test_bad_class_names_dropped():
     out = sanitize_html('<p class="good 1bad -bad b x&quot;y ok-2 ünï">x</p>')
     assert out == '<p class="good ok-2">x</p>'
+
+
+@pytest.mark.parametrize("site_class", ["notice", "flash", "error", "userstuff", "heading",
+                                        "comments-show"])
+def test_the_sites_own_class_names_get_a_prefix(site_class):
+    html = f'<div class="{site_class} mine">Your account has been suspended.</div>'
+    out = sanitize_html(html)
+    assert out == f'<div class="ws-{site_class} mine">Your account has been suspended.</div>'
+    assert sanitize_html(out) == out  # already renamed: kept as it is
+    assert user_class_name(site_class) == f"ws-{site_class}"
+    assert user_class_name("mine") == "mine"
+
+
+_SITE_FILES = Path(fichive.__file__).parent / "static"
+# A class selector in a stylesheet or in a script's querySelector/closest; the class names a
+# script sets or tests (classList.add("x"), className = "x y").
+_CLASS_SELECTOR = re.compile(r"(?<![\d\\])\.(-?[A-Za-z_][\w-]*)")
+_JS_SELECTOR = re.compile(r"""(?:querySelector(?:All)?|closest)\(\s*["']([^"']*)""")
+_JS_CLASS_NAMES = re.compile(r"""(?:classList\.\w+\(|className\s*=)\s*["']([^"']*)""")
+
+
+def _site_class_names() -> set[str]:
+    names: set[str] = set()
+    for css in (_SITE_FILES / "css").glob("*.css"):
+        text = re.sub(r"/\*.*?\*/", "", css.read_text(), flags=re.DOTALL)
+        names.update(_CLASS_SELECTOR.findall(re.sub(r"url\([^)]*\)", "", text)))
+    for js in (_SITE_FILES / "js").glob("*.js"):
+        text = js.read_text()
+        for selector in _JS_SELECTOR.findall(text):
+            names.update(_CLASS_SELECTOR.findall(selector))
+        for spaced in _JS_CLASS_NAMES.findall(text):
+            names.update(spaced.split())
+    return names
+
+
+def test_every_class_name_the_sites_css_and_scripts_use_is_reserved():
+    """A class added to static/css or static/js must join SITE_CLASS_NAMES (and raise
+    SANITIZER_VERSION, so stored HTML is cleaned again by `fichive resanitize`)."""
+    found = _site_class_names()
+    assert {"notice", "flash", "userstuff", "comments-show", "autocomplete-list"} <= found
+    assert found - SITE_CLASS_NAMES == set()
 
 
 def test_class_attribute_dropped_when_no_name_is_valid():

@@ -9,6 +9,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from fichive.lib.sanitize import current_sanitizer_version
+
 USERNAME_VALIDATOR = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_]{2,39}$",
     "Use 3 to 40 letters, digits or underscores, starting with a letter or digit.",
@@ -47,6 +49,10 @@ class User(AbstractUser):
 
     # The profile's "About me" (sanitized HTML).
     about_me = models.TextField(blank=True)
+    # The allowlist its HTML was last cleaned with (lib/sanitize.py SANITIZER_VERSION): rows
+    # with an older one are cleaned again by `fichive resanitize`.
+    sanitizer_version = models.PositiveSmallIntegerField(default=current_sanitizer_version,
+                                                         editable=False)
 
     # Moderation (the moderation app): moderators work the reports queue; a suspended user
     # can read but not post, comment, bookmark or report until `suspended_until`; a banned
@@ -105,6 +111,10 @@ class Pseud(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="pseuds")
     name = models.CharField(max_length=40, validators=[PSEUD_VALIDATOR])
     description = models.TextField(blank=True)
+    # The allowlist its HTML was last cleaned with (lib/sanitize.py SANITIZER_VERSION): rows
+    # with an older one are cleaned again by `fichive resanitize`.
+    sanitizer_version = models.PositiveSmallIntegerField(default=current_sanitizer_version,
+                                                         editable=False)
     # The text an icon would show (AO3's icon alt text); Fichive keeps no images.
     icon_text = models.CharField(max_length=250, blank=True)
     is_default = models.BooleanField(default=False)

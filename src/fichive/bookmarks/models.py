@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from fichive.accounts.models import Pseud
+from fichive.lib.sanitize import current_sanitizer_version
 from fichive.tags.models import Tag
 from fichive.works.models import Work
 
@@ -29,6 +30,10 @@ class ExternalWork(models.Model):
     creator = models.CharField(max_length=EXTERNAL_CREATOR_MAX)
     url = models.URLField(max_length=URL_MAX, unique=True)
     summary = models.TextField(blank=True)  # sanitized HTML
+    # The allowlist its HTML was last cleaned with (lib/sanitize.py SANITIZER_VERSION): rows
+    # with an older one are cleaned again by `fichive resanitize`.
+    sanitizer_version = models.PositiveSmallIntegerField(default=current_sanitizer_version,
+                                                         editable=False)
     # Its fandoms and rating, when the bookmarker gave them.
     tags: models.ManyToManyField[Tag, models.Model] = models.ManyToManyField(
         Tag, blank=True, related_name="external_works")
@@ -56,6 +61,10 @@ class Bookmark(models.Model):
     series = models.ForeignKey("series.Series", null=True, blank=True,
                                on_delete=models.CASCADE, related_name="bookmarks")
     notes = models.TextField(blank=True)  # sanitized HTML
+    # The allowlist its HTML was last cleaned with (lib/sanitize.py SANITIZER_VERSION): rows
+    # with an older one are cleaned again by `fichive resanitize`.
+    sanitizer_version = models.PositiveSmallIntegerField(default=current_sanitizer_version,
+                                                         editable=False)
     tags: models.ManyToManyField[Tag, models.Model] = models.ManyToManyField(
         Tag, blank=True, related_name="bookmarks")
     rec = models.BooleanField(default=False, help_text="Recommend it to others.")

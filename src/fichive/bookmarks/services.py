@@ -86,6 +86,13 @@ def clean_notes(value: str, *, limit: int = NOTES_MAX, label: str = "Notes") -> 
     return _EMPTY_PARAGRAPH.sub("", str(_NOTE_CLEANER.clean(html))).strip()
 
 
+def notes_clean_stored(html: str) -> str:
+    """Stored notes or an external work's summary cleaned again with today's allowlist (for
+    `fichive resanitize`; what `clean_notes` stored comes out unchanged)."""
+    cleaned = sanitize.sanitize_html(html, allow_classes=False)
+    return _EMPTY_PARAGRAPH.sub("", str(_NOTE_CLEANER.clean(cleaned))).strip()
+
+
 def _bookmarker_tags(names: Iterable[str]) -> list[Tag]:
     """The bookmarker's tags: an existing tag of any type by that name (a synonym stays
     itself, as on works), otherwise a new additional tag."""

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fichive.accounts.models import Pseud, User
+from fichive.lib.sanitize import current_sanitizer_version
 from fichive.works.models import Chapter, Work
 
 # AO3's limits: 10,000 characters of text; replies nest this deep on a listing page, and
@@ -49,6 +50,10 @@ class Comment(models.Model):
     guest_name = models.CharField(max_length=100, blank=True)
     guest_email = models.EmailField(blank=True)
     content = models.TextField(blank=True)
+    # The allowlist its HTML was last cleaned with (lib/sanitize.py SANITIZER_VERSION): rows
+    # with an older one are cleaned again by `fichive resanitize`.
+    sanitizer_version = models.PositiveSmallIntegerField(default=current_sanitizer_version,
+                                                         editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
     deleted = models.BooleanField(default=False)
     frozen = models.BooleanField(default=False)

@@ -607,8 +607,10 @@ def cached_for_guests(
             stored = _load(_page_key(request))
             if stored is not None:
                 response = HttpResponse(stored.body, content_type=stored.content_type())
-                for name, value in stored.headers:  # what conditional requests compare
-                    if name.lower() in _VALIDATORS:
+                # What conditional requests compare, and the page's own CSP (it allows the
+                # page's <style> elements by their hashes, lib/headers.py).
+                for name, value in stored.headers:
+                    if name.lower() in _REPLAYED:
                         response[name] = value
                 response[CACHE_HEADER] = "hit"
                 if stored.read_of is not None and request.method == "GET":
@@ -689,6 +691,9 @@ def _within_budget(request: HttpRequest) -> bool:
 
 # The headers conditional requests compare, kept with a stored page and given back with it.
 _VALIDATORS = frozenset({"etag", "last-modified"})
+# What `cached_for_guests` gives back of a stored page's headers besides its body (the other
+# middleware add the rest again).
+_REPLAYED = _VALIDATORS | {"content-security-policy"}
 # What a 304 repeats of the page it stands for (RFC 9110, 15.4.5).
 _NOT_MODIFIED_KEEPS = frozenset({"etag", "last-modified", "cache-control", "expires", "vary",
                                  "content-location", "date"})

@@ -21,6 +21,9 @@ What is refused and why:
 - selectors that could reach outside the work: each is put under `#workskin`; `html`, `body`
   and `:root` mean `#workskin` itself, and `#workskin` followed by `~` or `+` (its siblings)
   is scoped again, so it matches nothing.
+- the archive's own class names (lib/sanitize.py SITE_CLASS_NAMES) are renamed, `.notice`
+  becoming `.ws-notice`, as they are in the work's HTML: a skin still styles its own HTML, and
+  the site's notices keep their look to themselves.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ import tinycss2
 from tinycss2 import ast
 from tinycss2.color3 import RGBA, parse_color
 from tinycss2.nth import parse_nth
+
+from fichive.lib.sanitize import user_class_name
 
 SCOPE = "#workskin"
 SCOPE_ID = "workskin"
@@ -431,8 +436,9 @@ def _complex(tokens: Sequence[ast.Node], *, nested: bool = False) -> list[tuple[
             compound.root = name in _ROOTS
         elif kind == "literal" and token.value == ".":
             i += 1
-            start().parts.append("." + _ident(items[i] if i < len(items) else None,
-                                              "A class name"))
+            # The site's own class names are renamed as in the work's HTML (lib/sanitize.py).
+            start().parts.append("." + user_class_name(
+                _ident(items[i] if i < len(items) else None, "A class name")))
         elif kind == "hash":
             if not token.is_identifier or not _IDENT.match(token.value):
                 raise _Refused("an id must be a plain name")

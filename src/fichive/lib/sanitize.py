@@ -13,12 +13,16 @@ import nh3
 from fichive.lib import plaintext
 
 __all__ = [
+    "SANITIZER_VERSION",
+    "SITE_CLASS_NAMES",
     "comment_from_input",
+    "current_sanitizer_version",
     "html_to_text",
     "sanitize_comment_html",
     "sanitize_html",
     "text_for_counting",
     "text_to_paragraphs",
+    "user_class_name",
     "userstuff_for_counting",
     "userstuff_from_input",
     "userstuff_with_text",
@@ -71,6 +75,49 @@ URL_ATTRIBUTES: dict[tuple[str, str], frozenset[str | None]] = {
 }
 
 LINK_REL = "nofollow"
+
+# The archive's own class names: those its stylesheets style (static/css/*.css) and those its
+# scripts look for (static/js/*.js). User HTML may not use them, so content can't dress up as
+# the site's notices, flash messages or buttons, or catch a script's eye: a user's class with
+# one of these names gets USER_CLASS_PREFIX in front, in the HTML and in the work skin alike
+# (lib/css.py), so a skin still styles its own HTML. tests/lib/test_sanitize.py checks this
+# list against the files; a new name here is a new SANITIZER_VERSION.
+SITE_CLASS_NAMES = _names(
+    """actions afterword autocomplete autocomplete-list blurb bookmark bookmark-own brand
+    bulk-actions button byline chapter chart choices commas comment comment-actions
+    comment-form comments-hook comments-loaded comments-pagination comments-placeholder
+    comments-show count creator current danger date datetime download download-formats
+    draft-label edited error errors exclude external-label fandoms field filterable filters
+    filters-toggle flash found-in frozen-note has-error heading help help-table
+    hidden-comment hidden-label include index inline kudos kudos-givers kudos-message
+    kudos-state landmark left letter letters link listing listing-filters media medium meta
+    module next none notes notice number pagination parent part pending-comment
+    placeholder-note posted preface preferences previous private range rec required
+    required-note required-tags role search-box series skin-choice skip-link snippet spoiler
+    stats stats-years status submit summary symbol synonym tabs tag-links tag-meta tag-page
+    tag-status tags thread title totals user userstuff uses visually-hidden warnings work
+    wrangling wrapper"""
+)
+USER_CLASS_PREFIX = "ws-"
+
+# Which allowlist stored HTML was cleaned with. Stored rows record it (a `sanitizer_version`
+# column); `fichive resanitize` cleans rows with an older one again. Raise it whenever a change
+# here (tags, attributes, URL schemes, SITE_CLASS_NAMES) would clean stored HTML differently.
+#   1: AO3's allowlist.  2: the site's own class names renamed (SITE_CLASS_NAMES).
+SANITIZER_VERSION = 2
+
+
+def current_sanitizer_version() -> int:
+    """SANITIZER_VERSION, for model fields' defaults (a migration stores the function, not
+    the number, so raising the version needs no migration)."""
+    return SANITIZER_VERSION
+
+
+def user_class_name(name: str) -> str:
+    """A class name as user HTML and work skins may use it: the site's own get a prefix."""
+    while name in SITE_CLASS_NAMES:
+        name = USER_CLASS_PREFIX + name
+    return name
 
 _CLASS_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_\-]+")  # AO3's ^[a-zA-Z][\w\-]+$, ASCII \w
 _SCHEME_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
@@ -130,7 +177,7 @@ def _url_allowed(tag: str, attr: str, value: str) -> bool:
 
 
 def _clean_classes(value: str) -> str | None:
-    names = [name for name in value.split() if _CLASS_NAME_RE.fullmatch(name)]
+    names = [user_class_name(name) for name in value.split() if _CLASS_NAME_RE.fullmatch(name)]
     return " ".join(dict.fromkeys(names)) or None
 
 

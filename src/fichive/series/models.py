@@ -7,6 +7,7 @@ from django.db import models
 from django.urls import reverse
 
 from fichive.accounts.models import Pseud
+from fichive.lib.sanitize import current_sanitizer_version
 from fichive.works.models import NOTES_MAX, SUMMARY_MAX, TITLE_MAX, Work
 
 __all__ = ["NOTES_MAX", "SUMMARY_MAX", "TITLE_MAX", "Series", "SeriesCreatorship", "SeriesPart"]
@@ -16,6 +17,10 @@ class Series(models.Model):
     title = models.CharField(max_length=TITLE_MAX)
     summary = models.TextField(blank=True)  # sanitized HTML
     notes = models.TextField(blank=True)  # sanitized HTML
+    # The allowlist its HTML was last cleaned with (lib/sanitize.py SANITIZER_VERSION): rows
+    # with an older one are cleaned again by `fichive resanitize`.
+    sanitizer_version = models.PositiveSmallIntegerField(default=current_sanitizer_version,
+                                                         editable=False)
     complete = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

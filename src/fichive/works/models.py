@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from fichive.accounts.models import Pseud
+from fichive.lib.sanitize import current_sanitizer_version
 from fichive.tags.models import Tag
 from fichive.works.languages import LANGUAGE_NAMES, LANGUAGES
 
@@ -76,6 +77,10 @@ class Work(models.Model):
     # The author's work skin: CSS already filtered by lib/css.py and scoped to the work's
     # text; empty for none.
     work_skin = models.TextField(blank=True)
+    # The allowlist its HTML was last cleaned with (lib/sanitize.py SANITIZER_VERSION): rows
+    # with an older one are cleaned again by `fichive resanitize`.
+    sanitizer_version = models.PositiveSmallIntegerField(default=current_sanitizer_version,
+                                                         editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
 
@@ -282,6 +287,10 @@ class Chapter(models.Model):
     # editing shows it as the author wrote it).
     text_format = models.CharField(max_length=8, default="html")
     source_text = models.TextField(blank=True)
+    # The allowlist its HTML was last cleaned with (lib/sanitize.py SANITIZER_VERSION): rows
+    # with an older one are cleaned again by `fichive resanitize`.
+    sanitizer_version = models.PositiveSmallIntegerField(default=current_sanitizer_version,
+                                                         editable=False)
     word_count = models.PositiveIntegerField(default=0)
     published = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
