@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('works', '0007_readers_in_control'),
+        ('works', '0008_chapter_position_unique'),
     ]
 
     operations = [
