@@ -11,6 +11,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from axes.handlers.proxy import AxesProxyHandler
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.utils import timezone
@@ -39,8 +40,11 @@ def _forget_local() -> None:
     # Only local memory: a Redis the tests share is cleaned by key prefix (cache_backend).
     if isinstance(caches["default"], LocMemCache):
         cache.clear()
-    # Rate limits count in their own store (a diskcache in the run's data dir).
+    # Rate limits count in their own store (a diskcache in the run's data dir). django-axes
+    # keeps the cache it first saw; a test that pointed `ratelimit` elsewhere (Redis, a dead
+    # server) must not leave axes counting there for the tests after it.
     caches["ratelimit"].clear()
+    AxesProxyHandler.implementation = None
 
 
 @pytest.fixture(autouse=True)
