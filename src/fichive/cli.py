@@ -8,9 +8,9 @@ import contextlib
 import logging
 import os
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from fichive.formats.services import ImportResult
@@ -68,59 +68,49 @@ def cmd_setup(args: argparse.Namespace) -> int:
     return 0
 
 
-def _reindex() -> int:
-    """Rebuild the search index with a progress bar; returns how many works."""
+def _with_progress(description: str, run: Callable[..., Any]) -> tuple[Any, float, Any]:
+    """Call `run(progress=…)` under a rich progress bar (on a terminal) described as
+    `description`; returns its result, the seconds it took and the console to report on."""
     import time
 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    from fichive.search.services import search_reindex
 
     console = Console(highlight=False, markup=False)
     started = time.monotonic()
     with Progress("[progress.description]{task.description}", BarColumn(),
                   MofNCompleteColumn(), TimeRemainingColumn(), console=console, transient=True,
                   disable=not console.is_terminal) as bar:
-        task = bar.add_task("Indexing works", total=None)
+        task = bar.add_task(description, total=None)
 
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        count = search_reindex(progress=progress)
-    elapsed = time.monotonic() - started
+        result = run(progress=progress)
+    return result, time.monotonic() - started, console
+
+
+def _reindex() -> int:
+    """Rebuild the search index with a progress bar; returns how many works."""
+    from fichive.search.services import search_reindex
+
+    count, elapsed, console = _with_progress("Indexing works", search_reindex)
     console.print(f"Indexed {count} works in {elapsed:.1f} s.")
-    return count
+    return int(count)
 
 
 def _resanitize() -> int:
     """Clean stored HTML behind today's allowlist again, with a progress bar; returns how many
     rows changed."""
-    import time
-
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
     from fichive.lib.resanitize import stored_html_resanitize
     from fichive.lib.sanitize import SANITIZER_VERSION
 
-    console = Console(highlight=False, markup=False)
-    started = time.monotonic()
-    with Progress("[progress.description]{task.description}", BarColumn(),
-                  MofNCompleteColumn(), TimeRemainingColumn(), console=console, transient=True,
-                  disable=not console.is_terminal) as bar:
-        task = bar.add_task("Cleaning stored HTML", total=None)
-
-        def progress(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        summary = stored_html_resanitize(progress=progress)
-    elapsed = time.monotonic() - started
+    summary, elapsed, console = _with_progress("Cleaning stored HTML", stored_html_resanitize)
     details = ", ".join(f"{count} {name}" for name, count in summary.changed_by_model.items())
     console.print(f"Cleaned {summary.checked} rows with sanitizer version {SANITIZER_VERSION} "
                   f"in {elapsed:.1f} s; {summary.changed} changed"
                   + (f" ({details})." if details else "."))
-    return summary.changed
+    return int(summary.changed)
 
 
 def cmd_resanitize(args: argparse.Namespace) -> int:

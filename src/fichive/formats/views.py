@@ -18,7 +18,7 @@ from fichive.formats.downloads import DownloadsBusy, download_file
 from fichive.formats.forms import ImportForm
 from fichive.formats.services import ImportResult, works_import
 from fichive.lib.ranges import file_with_byte_range
-from fichive.lib.ratelimit import RateLimit
+from fichive.lib.ratelimit import RateLimit, refusal
 from fichive.lib.uploads import upload_refused
 from fichive.works import selectors
 from fichive.works.adult import adult_notice
@@ -138,11 +138,9 @@ def download(request: HttpRequest, work_id: int, filename: str) -> HttpResponseB
 
 def _downloads_busy(request: HttpRequest, busy: DownloadsBusy) -> HttpResponse:
     """503 with Retry-After: every download build slot stayed busy (formats/downloads.py)."""
-    response = render(request, "error.html", {
-        "heading": "Downloads are busy",
-        "message": "The archive is making other download files right now and couldn't start "
-                   f"on this one. Please try again in {busy.retry_after} seconds; once made, "
-                   "the file is kept and comes at once."}, status=503)
-    response["Retry-After"] = str(busy.retry_after)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return refusal(request, status=503, title="Service Unavailable",
+                   heading="Downloads are busy",
+                   message="The archive is making other download files right now and couldn't "
+                           f"start on this one. Please try again in {busy.retry_after} "
+                           "seconds; once made, the file is kept and comes at once.",
+                   retry_after=busy.retry_after)

@@ -4,13 +4,12 @@ and a page saying to try again, never a 500 with the database's own words."""
 
 from __future__ import annotations
 
-import json
 import logging
-from typing import Any
 
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+
+from fichive.lib.ratelimit import AnswerExceptionMiddleware, refusal
 
 logger = logging.getLogger("fichive.dbbusy")
 
@@ -34,31 +33,15 @@ def is_busy(exc: BaseException) -> bool:
 
 def busy_response(request: HttpRequest) -> HttpResponse:
     """The 503 answer: a readable page (problem JSON under /api/) with Retry-After."""
-    response: HttpResponse
-    if request.path.startswith("/api/"):
-        response = HttpResponse(
-            json.dumps({"type": "about:blank", "title": "Service Unavailable", "status": 503,
-                        "detail": MESSAGE}),
-            content_type="application/problem+json", status=503)
-    else:
-        response = render(request, "error.html", {"heading": "Busy, please try again",
-                                                  "message": MESSAGE}, status=503)
-    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return refusal(request, status=503, title="Service Unavailable",
+                   heading="Busy, please try again", message=MESSAGE,
+                   retry_after=RETRY_AFTER_SECONDS)
 
 
-class DatabaseBusyMiddleware:
+class DatabaseBusyMiddleware(AnswerExceptionMiddleware):
     """Answers a view's "database is locked" (and the like) with the 503 page."""
 
-    def __init__(self, get_response: Any) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_exception(self, request: HttpRequest, exception: Exception
-                          ) -> HttpResponse | None:
+    def answer(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not is_busy(exception):
             return None
         logger.warning("database busy on %s %s: %s", request.method, request.path, exception)

@@ -136,24 +136,32 @@ def wait_text(seconds: int) -> str:
     return f"{-(-minutes // 60)} hours"
 
 
-def too_many_requests(request: HttpRequest, exc: RateLimited) -> HttpResponse:
-    """The 429 answer: a readable page (problem JSON under /api/) with Retry-After."""
+def refusal(request: HttpRequest, *, status: int, title: str, heading: str, message: str,
+            retry_after: int) -> HttpResponse:
+    """A refusal to come back later (429, 503): a readable page, or problem JSON under /api/,
+    with Retry-After, never cached."""
     response: HttpResponse
     if request.path.startswith("/api/"):
         response = HttpResponse(
-            json.dumps({"type": "about:blank", "title": "Too Many Requests", "status": 429,
-                        "detail": exc.message}),
-            content_type="application/problem+json", status=429)
+            json.dumps({"type": "about:blank", "title": title, "status": status,
+                        "detail": message}),
+            content_type="application/problem+json", status=status)
     else:
-        response = render(request, "error.html", {
-            "heading": "Too many requests", "message": exc.message}, status=429)
-    response["Retry-After"] = str(exc.retry_after)
+        response = render(request, "error.html", {"heading": heading, "message": message},
+                          status=status)
+    response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "private, no-store"
     return response
 
 
-class RateLimitedMiddleware:
-    """Answers a view's RateLimited with the 429 page."""
+def too_many_requests(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    """The 429 answer: a readable page (problem JSON under /api/) with Retry-After."""
+    return refusal(request, status=429, title="Too Many Requests", heading="Too many requests",
+                   message=exc.message, retry_after=exc.retry_after)
+
+
+class AnswerExceptionMiddleware:
+    """Answers the exceptions `answer` knows (returning a response) instead of a 500."""
 
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
@@ -163,6 +171,16 @@ class RateLimitedMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception
                           ) -> HttpResponse | None:
+        return self.answer(request, exception)
+
+    def answer(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        raise NotImplementedError
+
+
+class RateLimitedMiddleware(AnswerExceptionMiddleware):
+    """Answers a view's RateLimited with the 429 page."""
+
+    def answer(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, RateLimited):
             return too_many_requests(request, exception)
         return None
