@@ -10,9 +10,11 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from tests.factories import PASSWORD
 
 
-def log_in(browser: Browser, base_url: str, username: str) -> tuple[BrowserContext, Page]:
-    """A new browser context logged in as `username` (the factories' password)."""
-    context = browser.new_context(base_url=base_url)
+def log_in(browser: Browser, base_url: str, username: str, *, bypass_csp: bool = False
+           ) -> tuple[BrowserContext, Page]:
+    """A new browser context logged in as `username` (the factories' password); with
+    `bypass_csp`, test tools may inject scripts the site's policy refuses (axe-core)."""
+    context = browser.new_context(base_url=base_url, bypass_csp=bypass_csp)
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.goto("/login")

@@ -283,13 +283,16 @@ def test_input_is_cut_at_the_limit():
     assert css.count("#workskin .a") == CSS_MAX // len(rule)
 
 
-def test_the_sites_own_class_names_are_renamed_as_in_the_works_html():
+def test_the_sites_own_class_names_match_the_works_renamed_html_and_the_sites_elements():
     """`.notice` in a skin styles the author's `class="notice"`, which the sanitizer renames
-    (lib/sanitize.py): both become `ws-notice`, never the site's own notices."""
+    `ws-notice` (lib/sanitize.py), and, inside #workskin only, the archive's own `.notice`
+    elements: AO3-style skins address `#workskin .userstuff`, the chapter text's container."""
     from fichive.lib.sanitize import sanitize_html
 
-    css = kept(".notice { color: red; } p.flash.mine:not(.error) { color: blue; }")
-    assert "#workskin .ws-notice { color: red; }" in css
-    assert "#workskin p.ws-flash.mine:not(.ws-error) { color: blue; }" in css
-    assert ".notice" not in css.replace(".ws-notice", "")
+    css = kept(".notice { color: red; } p.flash.mine:not(.error) { color: blue; }"
+               " .userstuff p { margin: 0; }")
+    assert "#workskin :is(.notice, .ws-notice) { color: red; }" in css
+    assert ("#workskin p:is(.flash, .ws-flash).mine:not(:is(.error, .ws-error))"
+            " { color: blue; }") in css
+    assert "#workskin :is(.userstuff, .ws-userstuff) p { margin: 0; }" in css
     assert sanitize_html('<p class="notice">x</p>') == '<p class="ws-notice">x</p>'

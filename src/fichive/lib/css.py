@@ -21,9 +21,10 @@ What is refused and why:
 - selectors that could reach outside the work: each is put under `#workskin`; `html`, `body`
   and `:root` mean `#workskin` itself, and `#workskin` followed by `~` or `+` (its siblings)
   is scoped again, so it matches nothing.
-- the archive's own class names (lib/sanitize.py SITE_CLASS_NAMES) are renamed, `.notice`
-  becoming `.ws-notice`, as they are in the work's HTML: a skin still styles its own HTML, and
-  the site's notices keep their look to themselves.
+- the archive's own class names (lib/sanitize.py SITE_CLASS_NAMES) match their renamed
+  form too, `.notice` becoming `:is(.notice, .ws-notice)`: a skin still styles its own HTML
+  (renamed the same way) and the archive's elements inside #workskin, and
+  the site's notices outside the work keep their look.
 """
 
 from __future__ import annotations
@@ -436,9 +437,14 @@ def _complex(tokens: Sequence[ast.Node], *, nested: bool = False) -> list[tuple[
             compound.root = name in _ROOTS
         elif kind == "literal" and token.value == ".":
             i += 1
-            # The site's own class names are renamed as in the work's HTML (lib/sanitize.py).
-            start().parts.append("." + user_class_name(
-                _ident(items[i] if i < len(items) else None, "A class name")))
+            # The site's own class names are renamed in the work's HTML (lib/sanitize.py), so
+            # a skin's `.notice` styles both the HTML's `ws-notice` and, as skins written for
+            # AO3 expect, the archive's own `.notice` elements inside #workskin
+            # (`.userstuff`, the chapter text's container, above all).
+            name = _ident(items[i] if i < len(items) else None, "A class name")
+            renamed = user_class_name(name)
+            start().parts.append(f".{name}" if renamed == name
+                                 else f":is(.{name}, .{renamed})")
         elif kind == "hash":
             if not token.is_identifier or not _IDENT.match(token.value):
                 raise _Refused("an id must be a plain name")
