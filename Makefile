@@ -50,6 +50,7 @@ BENCH_ARGS ?=
 bench: install
 	$(BIN)/python bench/run.py --works $(BENCH_WORKS) --db $(BENCH_DB) $(BENCH_ARGS)
 	$(BIN)/python bench/feeds.py --json bench/results/feeds.json
+	$(BIN)/python bench/security_costs.py --json bench/results/security.json
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
