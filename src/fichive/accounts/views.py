@@ -57,7 +57,7 @@ from fichive.accounts.services import (
 )
 from fichive.blocking.selectors import is_blocked, is_muted
 from fichive.lib.guestprefs import GUEST_COOKIE, GUEST_COOKIE_MAX_AGE, guest_cookie_value
-from fichive.lib.ratelimit import RateLimit, wait_text
+from fichive.lib.ratelimit import RateLimit, limited, wait_text
 from fichive.lib.securitylog import security_event
 from fichive.works.selectors import with_blurb_data, works_by_user, works_listed_for
 
@@ -83,14 +83,6 @@ def _inbox_keys(limit: RateLimit, email: str) -> list[str]:
     holds no addresses)."""
     digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()
     return [f"{limit.prefix}:email:{digest}"]
-
-
-def _limited(response: HttpResponse, retry_after: int) -> HttpResponse:
-    """`response` (a form showing why) as a 429 with Retry-After."""
-    response.status_code = 429
-    response["Retry-After"] = str(retry_after)
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _mail_limits(request: HttpRequest, *, per_address: RateLimit, per_inbox: RateLimit,
@@ -156,7 +148,7 @@ class PasswordResetView(auth_views.PasswordResetView):
             email=form.cleaned_data["email"], what="password reset links")
         if message:
             form.add_error(None, message)
-            return _limited(self.form_invalid(form), left)
+            return limited(self.form_invalid(form), left)
         response = super().form_valid(form)
         for limit, keys in counters:
             limit.record(keys)
@@ -187,7 +179,7 @@ def email_edit(request: AuthedRequest, username: str) -> HttpResponse:
             form.add_error(None, f"You have changed your email address {EMAIL_CHANGES.limit} "
                                  f"times in the last {EMAIL_CHANGES.window_text}. Please wait "
                                  f"{wait_text(left)} and try again.")
-            return _limited(_email_page(request, form), left)
+            return limited(_email_page(request, form), left)
         try:
             email_change(user=owner, email=form.cleaned_data["email"],
                          password=form.cleaned_data["password"])
@@ -252,7 +244,7 @@ def signup(request: HttpRequest, code: str = "") -> HttpResponse:
     response = render(request, "accounts/signup.html", {
         "form": form, "invitation": invitation, "expired_code": bool(code) and not invitation,
     })
-    return _limited(response, left) if left else response
+    return limited(response, left)
 
 
 def dashboard(request: HttpRequest, username: str) -> HttpResponse:
@@ -464,7 +456,7 @@ def claim(request: HttpRequest) -> HttpResponse:
         "intro": "Was your work imported from another archive? Enter the email address you "
                  "used there and we'll send you a link to choose a password.",
     })
-    return _limited(response, left) if left else response
+    return limited(response, left)
 
 
 def claim_account(request: HttpRequest, token: str) -> HttpResponse:

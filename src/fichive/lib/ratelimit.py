@@ -154,6 +154,15 @@ def refusal(request: HttpRequest, *, status: int, title: str, heading: str, mess
     return response
 
 
+def limited(response: HttpResponse, retry_after: int) -> HttpResponse:
+    """`response` (a form saying why) as a 429 with Retry-After when `retry_after` is set."""
+    if retry_after:
+        response.status_code = 429
+        response["Retry-After"] = str(retry_after)
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def too_many_requests(request: HttpRequest, exc: RateLimited) -> HttpResponse:
     """The 429 answer: a readable page (problem JSON under /api/) with Retry-After."""
     return refusal(request, status=429, title="Too Many Requests", heading="Too many requests",

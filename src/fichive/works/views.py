@@ -24,7 +24,7 @@ from fichive.accounts.services import preferences_update
 from fichive.formats.exporters import download_links
 from fichive.gifts.services import gifts_set
 from fichive.lib.cache import cached_for_guests
-from fichive.lib.ratelimit import RateLimit, wait_text
+from fichive.lib.ratelimit import RateLimit, limited, wait_text
 from fichive.readings.tracking import read_counted
 from fichive.search.limits import SearchTooBroad, search_count
 from fichive.series.selectors import series_lines_of_work
@@ -219,12 +219,6 @@ def _over(limit: RateLimit, request: HttpRequest, form: Any, what: str) -> tuple
     return left, keys
 
 
-def _with_retry_after(response: HttpResponse, left: int) -> HttpResponse:
-    if left:
-        response.status_code = 429
-        response["Retry-After"] = str(left)
-    return response
-
 
 def _kept_query(request: HttpRequest) -> str:
     """The query string a work's chapter and index links keep from this link: consent to its
@@ -335,7 +329,7 @@ def work_new(request: AuthedRequest) -> HttpResponse:
         else:
             NEW_WORKS.record(keys)
             return _after_save(request, work, action)
-    return _with_retry_after(render(request, "works/work_form.html",
+    return limited(render(request, "works/work_form.html",
                                     {"form": form, "chapter_form": chapter_form, "new": True}),
                              left)
 
@@ -538,7 +532,7 @@ def chapter_new(request: AuthedRequest, work_id: int) -> HttpResponse:
             if not (request.POST.get("action") == "preview" and not work.is_draft):
                 NEW_CHAPTERS.record(keys)  # a preview of a posted work's chapter saved nothing
             return response
-    return _with_retry_after(
+    return limited(
         render(request, "works/chapter_form.html", {"form": form, "work": work, **context}),
         left)
 
