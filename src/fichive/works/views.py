@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -21,9 +23,11 @@ from fichive.accounts.preferences import prefs_for
 from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import pseud_by_name, user_by_name
 from fichive.accounts.services import preferences_update
+from fichive.comments.selectors import comments_count_shown
 from fichive.formats.exporters import download_links
 from fichive.gifts.services import gifts_set
-from fichive.lib.cache import cached_for_guests
+from fichive.lib.cache import cached_for_guests, work_version
+from fichive.lib.fragments import fragment
 from fichive.lib.ratelimit import RateLimit, limited, wait_text
 from fichive.readings.tracking import read_counted
 from fichive.search.limits import SearchTooBroad, search_count
@@ -190,11 +194,45 @@ def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter]) 
         "series_lines": series_lines_of_work(request.user, work),
         **_skin_context(request, work),
     }
+    context["comments_shown"] = comments_count_shown(
+        user=request.user, work=work, chapter=None, count=work.comments_count)
     if len(chapters) == 1 and len(all_chapters) > 1:
         index = chapters[0].position - 1
         context["previous"] = all_chapters[index - 1] if index > 0 else None
         context["next"] = all_chapters[index + 1] if index + 1 < len(all_chapters) else None
+    context["reader_state"] = selectors.reader_state(request.user, work)
+    if context["reader_state"] is not None:
+        context["kudos_state"] = ("creator" if context["is_creator"] else
+                                  "left" if context["reader_state"].kudos_left else "open")
+    _reuse_fragments(request, context)
     return context
+
+
+def _reuse_fragments(request: HttpRequest, context: dict) -> None:
+    """Put the page's viewer-independent parts in `context` as HTML kept across requests
+    (lib/fragments.py): the work's navigation, meta block, text and notes (`reading_html`)
+    and who left kudos (`kudos_html`). Their key is the work's version and whatever of this
+    request went into them; the rest of the page (the reader's own state) is rendered around
+    them. Not for a work's creators (an anonymous work's byline names them only for them) nor
+    for a draft or hidden work (seen by few, and shown with notices of its own)."""
+    work: Work = context["work"]
+    if context["is_creator"] or work.state != Work.State.POSTED:
+        return
+    version = work_version(work.pk)
+    if version is None:
+        return
+    prefs = prefs_for(request)
+    key = ("reading", work.pk, version, tuple(c.pk for c in context["chapters"]),
+           context["full_work"], len(context["all_chapters"]), context["kept"],
+           prefs.hide_warnings, prefs.hide_freeform, timezone.get_current_timezone_name(),
+           tuple((line.series_id, line.title, line.number, line.previous_id, line.next_id)
+                 for line in context["series_lines"]),
+           context["comments_shown"], work.hits, work.kudos_count, work.bookmarks_count)
+    context["reading_html"] = fragment(
+        key, lambda: render_to_string("works/_reading.html", context, request))
+    context["kudos_html"] = fragment(
+        ("kudos", work.pk, version, work.kudos_count),
+        lambda: render_to_string("kudos/_kudos_list.html", context, request))
 
 
 # The reading pages' parameters the creator's-style link keeps.
