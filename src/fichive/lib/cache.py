@@ -242,6 +242,19 @@ def work_version(work_id: int) -> str | None:
     return ":".join(str(v) for v in versions) if _fresh_enough(versions) else None
 
 
+def work_version_known(work_id: int) -> str | None:
+    """work_version as it stands, read before the work's data so that what is kept under it
+    is at least as new as it; None, without making one, when the work has no version yet (a
+    made-up id leaves nothing) or it can't be relied on now: call work_version once the work
+    turned out to exist, and keep things from the next request on."""
+    keys = [GLOBAL, _work_version_key(work_id)]
+    found = cache.get_many(keys)
+    if len(found) != len(keys):
+        return None
+    versions = [found[key] for key in keys]
+    return ":".join(str(v) for v in versions) if _fresh_enough(versions) else None
+
+
 def _fresh_enough(versions: Iterable[int]) -> bool:
     """A page read from a replica may only be stored once every version it is stored under is
     older than the replica's allowed lag, or it could hold data from before the change."""

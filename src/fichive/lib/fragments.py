@@ -11,7 +11,11 @@ differs by viewer (their own state, the creator's own view) is rendered around a
 never inside one.
 
 Memory is bounded by FICHIVE_FRAGMENT_CACHE_MB (the HTML's length, counted in characters);
-0 turns the reuse off and every fragment is rendered each time.
+0 turns the reuse off and every fragment is rendered each time. `kept` keeps small read-only
+data the same way (a work's tags and creators, under its version), up to KEPT_ENTRIES.
+
+Whoever makes a key reads the version before the data it keeps under it
+(lib/cache.work_version_known), so nothing older than a version is ever kept under it.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from typing import Any
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -65,7 +70,12 @@ class _Fragments:
             self.size = 0
 
 
+# At most this many kept data entries per process (a work's tags and creators: a few KB each).
+KEPT_ENTRIES = 2000
+
 _store: _Fragments | None = None
+_kept: OrderedDict[Hashable, Any] = OrderedDict()
+_kept_lock = threading.Lock()
 
 
 def _fragments() -> _Fragments | None:
@@ -85,9 +95,29 @@ def _forget(setting: str, **kwargs: object) -> None:
 
 
 def fragments_clear() -> None:
-    """Forget every kept fragment (tests; a process's memory is otherwise left to the LRU)."""
+    """Forget every kept fragment and datum (tests; otherwise left to the LRUs)."""
     if _store is not None:
         _store.clear()
+    with _kept_lock:
+        _kept.clear()
+
+
+def kept(key: tuple[Hashable, ...] | None, make: Callable[[], Any]) -> Any:
+    """What `make` returns, reused while `key` is asked for again (None: made, not kept).
+    What it returns is shared by every request and thread that asks: never change it."""
+    if key is None or _fragments() is None:
+        return make()
+    with _kept_lock:
+        found = _kept.get(key)
+        if found is not None:
+            _kept.move_to_end(key)
+            return found
+    found = make()
+    with _kept_lock:
+        _kept[key] = found
+        while len(_kept) > KEPT_ENTRIES:
+            _kept.popitem(last=False)
+    return found
 
 
 def fragment(key: tuple[Hashable, ...] | None, render: Callable[[], str]) -> SafeString:

@@ -30,12 +30,22 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import connections, router
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.requests import Viewer
+from fichive.lib.fragments import kept
 from fichive.tags.models import Tag
 from fichive.works.models import (
     Chapter,
@@ -149,15 +159,15 @@ def taggings_listed_for(user: Viewer) -> QuerySet[FilterTagging]:
     return rows
 
 
+def _blurb_prefetches() -> tuple[Prefetch, ...]:
+    return (Prefetch("tags", queryset=tags_with_position(Tag.objects.all())),
+            Prefetch("creatorships", queryset=Creatorship.objects.select_related("pseud__user")
+                     .order_by("position")))
+
+
 def with_blurb_data(works: QuerySet[Work]) -> QuerySet[Work]:
     """What a work's blurb or meta block shows, in a fixed number of queries."""
-    return works.prefetch_related(
-        Prefetch("tags", queryset=tags_with_position(Tag.objects.all())),
-        Prefetch(
-            "creatorships",
-            queryset=Creatorship.objects.select_related("pseud__user").order_by("position"),
-        ),
-    )
+    return works.prefetch_related(*_blurb_prefetches())
 
 
 def with_gifts(works: QuerySet[Work]) -> QuerySet[Work]:
@@ -208,12 +218,32 @@ def restricted_for_guest(user: Viewer, work_id: int) -> bool:
 def work_for_viewer(user: Viewer, work_id: int) -> Work:
     """The work if this visitor may see it; 404 otherwise (never 403: don't confirm it exists),
     RestrictedWork (a 404) when a guest would see it by logging in."""
+    return _seen_or_404(with_blurb_data(works_visible_to(user)), user, work_id)
+
+
+def _seen_or_404(works: QuerySet[Work], user: Viewer, work_id: int) -> Work:
     try:
-        return with_blurb_data(works_visible_to(user)).get(pk=work_id)
+        return works.get(pk=work_id)
     except Work.DoesNotExist:
         if restricted_for_guest(user, work_id):
             raise RestrictedWork("No such work.") from None
         raise Http404("No such work.") from None
+
+
+def work_for_reading(user: Viewer, work_id: int, *, version: str | None) -> Work:
+    """work_for_viewer for the reading pages: the work's row read as that does (visibility
+    decided by the database, each time), its tags and creators (with_blurb_data, the same
+    for every viewer) reused while the work's `version` (read before this) stays the same."""
+    work = _seen_or_404(works_visible_to(user), user, work_id)
+
+    def blurb_data() -> dict[str, Any]:
+        prefetch_related_objects([work], *_blurb_prefetches())
+        return dict(work._prefetched_objects_cache)  # type: ignore[attr-defined]
+
+    cached = kept(None if version is None else ("work-blurb-data", work_id, version),
+                  blurb_data)
+    work._prefetched_objects_cache = dict(cached)  # type: ignore[attr-defined]
+    return work
 
 
 # Ratings that need no notice; every other one (Mature, Explicit, Not Rated), or none at all,

@@ -26,7 +26,7 @@ from fichive.accounts.services import preferences_update
 from fichive.comments.selectors import comments_count_shown
 from fichive.formats.exporters import download_links
 from fichive.gifts.services import gifts_set
-from fichive.lib.cache import cached_for_guests, work_version
+from fichive.lib.cache import cached_for_guests, work_version, work_version_known
 from fichive.lib.fragments import fragment
 from fichive.lib.ratelimit import RateLimit, limited, wait_text
 from fichive.readings.tracking import read_counted
@@ -178,7 +178,10 @@ def user_drafts(request: AuthedRequest, username: str) -> HttpResponse:
     })
 
 
-def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter]) -> dict:
+def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter], *,
+                     version: str | None = None) -> dict:
+    """What a work page shows; `version`, the work's version read before the work was
+    (lib/cache.work_version_known), lets the page reuse what every viewer is shown."""
     all_chapters = list(work.chapters.only("id", "position", "title", "work_id"))
     context = {
         "work": work,
@@ -204,11 +207,11 @@ def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter]) 
     if context["reader_state"] is not None:
         context["kudos_state"] = ("creator" if context["is_creator"] else
                                   "left" if context["reader_state"].kudos_left else "open")
-    _reuse_fragments(request, context)
+    _reuse_fragments(request, context, version)
     return context
 
 
-def _reuse_fragments(request: HttpRequest, context: dict) -> None:
+def _reuse_fragments(request: HttpRequest, context: dict, version: str | None) -> None:
     """Put the page's viewer-independent parts in `context` as HTML kept across requests
     (lib/fragments.py): the work's navigation, meta block, text and notes (`reading_html`)
     and who left kudos (`kudos_html`). Their key is the work's version and whatever of this
@@ -218,8 +221,10 @@ def _reuse_fragments(request: HttpRequest, context: dict) -> None:
     work: Work = context["work"]
     if context["is_creator"] or work.state != Work.State.POSTED:
         return
-    version = work_version(work.pk)
     if version is None:
+        # The work exists and the viewer sees it: give it a version (if it has none) for
+        # the next request to keep its parts under; this one's may predate it.
+        work_version(work.pk)
         return
     prefs = prefs_for(request)
     key = ("reading", work.pk, version, tuple(c.pk for c in context["chapters"]),
@@ -295,14 +300,15 @@ def _skin_context(request: HttpRequest, work: Work) -> dict:
 @cached_for_guests(work_arg="work_id")
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
     """/works/<id>: the first chapter, or the whole work with ?view_full_work=true."""
-    work = selectors.work_for_viewer(request.user, work_id)
+    version = work_version_known(work_id)  # before the work is read: see lib/fragments.py
+    work = selectors.work_for_reading(request.user, work_id, version=version)
     notice = adult.adult_notice(request, work)
     if notice is not None:
         return notice
     chapters = list(work.chapters.all())
     if request.GET.get("view_full_work") not in {"true", "1"}:
         chapters = chapters[:1]
-    context = _reading_context(request, work, chapters)
+    context = _reading_context(request, work, chapters, version=version)
     response = render(request, "works/work.html", context)
     read_counted(request, work, is_creator=context["is_creator"])
     return response
@@ -310,12 +316,13 @@ def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
 
 @cached_for_guests(work_arg="work_id")
 def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
-    work = selectors.work_for_viewer(request.user, work_id)
+    version = work_version_known(work_id)  # before the work is read: see lib/fragments.py
+    work = selectors.work_for_reading(request.user, work_id, version=version)
     chapter = selectors.chapter_of(work, chapter_id)
     notice = adult.adult_notice(request, work)
     if notice is not None:
         return notice
-    context = _reading_context(request, work, [chapter])
+    context = _reading_context(request, work, [chapter], version=version)
     response = render(request, "works/work.html", context)
     read_counted(request, work, is_creator=context["is_creator"])
     return response
