@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import connections, router
 from django.db.models import (
@@ -45,6 +46,7 @@ from django.http import Http404
 
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.requests import Viewer
+from fichive.lib.compiled import user_object
 from fichive.lib.fragments import kept
 from fichive.tags.models import Tag
 from fichive.works.models import (
@@ -232,17 +234,26 @@ def _seen_or_404(works: QuerySet[Work], user: Viewer, work_id: int) -> Work:
 
 def work_for_reading(user: Viewer, work_id: int, *, version: str | None) -> Work:
     """work_for_viewer for the reading pages: the work's row read as that does (visibility
-    decided by the database, each time), its tags and creators (with_blurb_data, the same
-    for every viewer) reused while the work's `version` (read before this) stays the same."""
-    work = _seen_or_404(works_visible_to(user), user, work_id)
+    decided by the database, each time, in SQL built once per kind of viewer:
+    lib/compiled.py), its tags and creators (with_blurb_data, the same for every viewer)
+    reused while the work's `version` (read before this) stays the same."""
+    authenticated = user is not None and user.is_authenticated
+    shape = ("work_for_reading", authenticated,
+             authenticated and bool(getattr(user, "can_moderate", False)))
+    work = user_object(shape, user if user is not None else AnonymousUser(), work_id,
+                       lambda someone, some_id: works_visible_to(someone).filter(pk=some_id))
+    if work is None:
+        if restricted_for_guest(user, work_id):
+            raise RestrictedWork("No such work.")
+        raise Http404("No such work.")
 
     def blurb_data() -> dict[str, Any]:
         prefetch_related_objects([work], *_blurb_prefetches())
-        return dict(work._prefetched_objects_cache)  # type: ignore[attr-defined]
+        return dict(work._prefetched_objects_cache)
 
     cached = kept(None if version is None else ("work-blurb-data", work_id, version),
                   blurb_data)
-    work._prefetched_objects_cache = dict(cached)  # type: ignore[attr-defined]
+    work._prefetched_objects_cache = dict(cached)
     return work
 
 

@@ -23,15 +23,15 @@ from fichive.accounts.preferences import prefs_for
 from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import pseud_by_name, user_by_name
 from fichive.accounts.services import preferences_update
-from fichive.comments.selectors import comments_count_shown
+from fichive.comments.selectors import chapter_comment_count, comments_count_shown
 from fichive.formats.exporters import download_links
 from fichive.gifts.services import gifts_set
 from fichive.lib.cache import cached_for_guests, work_version, work_version_known
-from fichive.lib.fragments import fragment
+from fichive.lib.fragments import fragment, kept
 from fichive.lib.ratelimit import RateLimit, limited, wait_text
 from fichive.readings.tracking import read_counted
 from fichive.search.limits import SearchTooBroad, search_count
-from fichive.series.selectors import series_lines_of_work
+from fichive.series.selectors import series_ids_of_work, series_lines_of_work
 from fichive.series.services import work_series_set
 from fichive.tags.models import Tag
 from fichive.tags.selectors import tag_for_viewer
@@ -182,7 +182,9 @@ def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter], 
                      version: str | None = None) -> dict:
     """What a work page shows; `version`, the work's version read before the work was
     (lib/cache.work_version_known), lets the page reuse what every viewer is shown."""
-    all_chapters = list(work.chapters.only("id", "position", "title", "work_id"))
+    # The same for every viewer: kept under the work's version (lib/fragments.py).
+    all_chapters = kept(None if version is None else ("all-chapters", work.pk, version),
+                        lambda: list(work.chapters.only("id", "position", "title", "work_id")))
     context = {
         "work": work,
         "chapters": chapters,
@@ -194,7 +196,9 @@ def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter], 
         "downloads": adult.with_consent_kept(request, download_links(work)),
         # What this link carries that the work's other links keep (_kept_query).
         "kept": _kept_query(request),
-        "series_lines": series_lines_of_work(request.user, work),
+        "series_lines": series_lines_of_work(request.user, work, series_ids=kept(
+            None if version is None else ("series-ids", work.pk, version),
+            lambda: series_ids_of_work(work))),
         **_skin_context(request, work),
     }
     context["comments_shown"] = comments_count_shown(
@@ -203,6 +207,12 @@ def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter], 
         index = chapters[0].position - 1
         context["previous"] = all_chapters[index - 1] if index > 0 else None
         context["next"] = all_chapters[index + 1] if index + 1 < len(all_chapters) else None
+    if len(chapters) == 1 and len(all_chapters) > 1 and version is not None:
+        # Its "Comments (N)" (comments_link), the same for every viewer but those who mute.
+        chapter = chapters[0]
+        context["chapter_comments"] = (chapter.pk, kept(
+            ("chapter-comments", work.pk, version, chapter.pk),
+            lambda: chapter_comment_count(chapter)))
     context["reader_state"] = selectors.reader_state(request.user, work)
     if context["reader_state"] is not None:
         context["kudos_state"] = ("creator" if context["is_creator"] else
