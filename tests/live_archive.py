@@ -238,10 +238,10 @@ def _database(data_dir: Path) -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def live_archive(*, workers: int = 2, threads: int = 4,
-                 tasks: bool = False) -> Iterator[LiveArchive]:
+def live_archive(*, workers: int = 2, threads: int = 4, tasks: bool = False,
+                 settings: dict[str, str] | None = None) -> Iterator[LiveArchive]:
     """Migrate a fresh archive and serve it with `fichive serve` until the block ends (with
-    its task worker when `tasks`)."""
+    its task worker when `tasks`; `settings`: FICHIVE_* variables of its own)."""
     import fichive
 
     with tempfile.TemporaryDirectory(prefix="fichive-live-") as temp, \
@@ -258,6 +258,7 @@ def live_archive(*, workers: int = 2, threads: int = 4,
                "PYTHONPATH": os.pathsep.join([src, str(ROOT)])}
         for name in ("FICHIVE_REDIS_URL", "FICHIVE_DATABASE_REPLICA_URLS"):
             env.pop(name, None)
+        env.update(settings or {})
         subprocess.run([sys.executable, "-m", "fichive.cli", "manage", "migrate",  # noqa: S603
                         "--verbosity", "0"], env=env, cwd=ROOT, check=True, timeout=300)
         archive = LiveArchive("", env, data_dir / "server.log", workers=workers,
@@ -722,6 +723,19 @@ def _subscriptions(work_id: int) -> dict[str, int]:
             Subscription.objects.filter(work_id=work_id).select_related("user")}
 
 
+def _retitle(work_id: int, title: str) -> str:
+    """Give the work a new title through the works services, as its creator would."""
+    from fichive.works.models import Work
+    from fichive.works.services import WorkMeta, work_update
+
+    work = Work.objects.get(pk=work_id)
+    creator = work.pseuds()[0].user
+    work_update(user=creator, work=work, meta=WorkMeta(
+        title=title, creators=work.pseuds(), fandoms=["Original Work"],
+        rating="General Audiences"))
+    return Work.objects.get(pk=work_id).title
+
+
 def main(argv: list[str]) -> None:
     import django
 
@@ -750,6 +764,8 @@ def main(argv: list[str]) -> None:
         answer = _hits(int(args[0]), args[1:])
     elif command == "subscriptions":
         answer = _subscriptions(int(args[0]))
+    elif command == "retitle":
+        answer = _retitle(int(args[0]), args[1])
     else:
         raise SystemExit(f"unknown command {command!r}")
     print(json.dumps(answer))

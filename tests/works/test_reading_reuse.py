@@ -26,6 +26,8 @@ from fichive.tags.services import tag_rename
 from fichive.works.models import Chapter, Work
 from fichive.works.services import ChapterText, WorkMeta, chapter_update, work_orphan, work_update
 from tests.factories import UserFactory, WorkFactory
+from tests.live_archive import live_archive
+from tests.redis_server import forget_prefix, key_prefix
 
 
 @pytest.fixture(autouse=True)
@@ -207,3 +209,26 @@ def test_a_readers_page_reads_the_same_queries_however_much_the_work_holds(autho
         == _queries(reader_client, _chapter_url(big))
     assert _queries(reader_client, f"/works/{small.pk}") \
         == _queries(reader_client, f"/works/{big.pk}")
+
+
+def test_a_change_made_in_another_process_shows_on_every_workers_next_page(redis_url):
+    """Two `fichive serve` workers keep a work's parts; a command in a third process changes
+    the work: every worker's next page shows it (the versions live in Redis, shared)."""
+    prefix = key_prefix()
+    settings = {"FICHIVE_REDIS_URL": redis_url, "FICHIVE_CACHE_PREFIX": prefix,
+                "FICHIVE_FRAGMENT_CACHE_MB": "16"}
+    try:
+        with live_archive(workers=2, threads=1, settings=settings) as archive:
+            seeded = archive.seed(readers=1)
+            cookie = {"Cookie": seeded["readers"][0]["cookie"]}
+            url = f"/works/{seeded['work']}/chapters/{seeded['chapters'][1]}"
+            for _ in range(8):  # both workers: a version, then the parts kept, then reused
+                status, page = archive.get(url, cookie)
+                assert status == 200 and "Pressed From Every Side" in page
+            assert archive.run("retitle", str(seeded["work"]), "Pressed Anew") == "Pressed Anew"
+            for _ in range(8):
+                status, page = archive.get(url, cookie)
+                assert status == 200
+                assert "Pressed Anew" in page and "Pressed From Every Side" not in page
+    finally:
+        forget_prefix(redis_url, prefix)
