@@ -23,7 +23,11 @@ from fichive.accounts.preferences import prefs_for
 from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import pseud_by_name, user_by_name
 from fichive.accounts.services import preferences_update
-from fichive.comments.selectors import chapter_comment_count, comments_count_shown
+from fichive.comments.selectors import (
+    chapter_comment_count,
+    comments_count_shown,
+    comments_counts_shown,
+)
 from fichive.formats.exporters import download_links
 from fichive.gifts.services import gifts_set
 from fichive.lib.cache import cached_for_guests, work_version, work_version_known
@@ -201,18 +205,23 @@ def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter], 
             lambda: series_ids_of_work(work))),
         **_skin_context(request, work),
     }
-    context["comments_shown"] = comments_count_shown(
-        user=request.user, work=work, chapter=None, count=work.comments_count)
     if len(chapters) == 1 and len(all_chapters) > 1:
         index = chapters[0].position - 1
         context["previous"] = all_chapters[index - 1] if index > 0 else None
         context["next"] = all_chapters[index + 1] if index + 1 < len(all_chapters) else None
-    if len(chapters) == 1 and len(all_chapters) > 1 and version is not None:
-        # Its "Comments (N)" (comments_link), the same for every viewer but those who mute.
+        # The meta block's "Comments: N" and the chapter's "Comments (N)" (comments_link)
+        # as this viewer sees them; the chapter's own count is kept under the version.
         chapter = chapters[0]
-        context["chapter_comments"] = (chapter.pk, kept(
-            ("chapter-comments", work.pk, version, chapter.pk),
-            lambda: chapter_comment_count(chapter)))
+        counted = kept(None if version is None else
+                       ("chapter-comments", work.pk, version, chapter.pk),
+                       lambda: chapter_comment_count(chapter))
+        context["comments_shown"], shown = comments_counts_shown(
+            user=request.user, work=work, chapter=chapter, work_count=work.comments_count,
+            chapter_count=counted)
+        context["chapter_comments"] = (chapter.pk, shown)
+    else:
+        context["comments_shown"] = comments_count_shown(
+            user=request.user, work=work, chapter=None, count=work.comments_count)
     context["reader_state"] = selectors.reader_state(request.user, work)
     if context["reader_state"] is not None:
         context["kudos_state"] = ("creator" if context["is_creator"] else
