@@ -1,10 +1,13 @@
 """Server CPU per request of a logged-in reader's reading pages (issue 21): a chapter page and
 a work page of a posted multi-chapter work, for a reader who carries the community features'
 state (kudos left on the work, a bookmark of it, a subscription to it, reading history, unread
-inbox items, some muted users, non-default preferences). Each URL is requested `--warmup`
-times, then `--runs` times, in process; CPU (time.process_time) and wall time per request are
-reported as median and p95 in ms, with the queries one request makes. It measures and never
-fails on a slow figure. Run it on two trees (PYTHONPATH=<tree>/src) to compare them.
+inbox items, some muted users, non-default preferences), and a guest's chapter page to compare
+(rendered: the guests' page cache is off). Each URL is requested `--warmup` times, then
+`--runs` times, in process; CPU (time.process_time) and wall time per request are reported as
+median and p95 in ms, with the queries one request makes. It measures and never fails on a
+slow figure. It runs the tree it sits in (inprocess.py puts ../src first on the path): to
+measure another tree, run a copy of it and inprocess.py from that tree's bench/ directory,
+on the same --data-dir.
 
     .venv/bin/python bench/logged_in.py --works 2000 --json bench/results/logged_in.json
 """
@@ -120,7 +123,9 @@ def _reader_state() -> tuple[object, dict[str, str]]:
             "hide_warnings": True})
     chapter = Chapter.objects.filter(work=work).order_by("position")[1]
     return reader, {"reader: chapter page": f"/works/{work.pk}/chapters/{chapter.pk}",
-                    "reader: work page": f"/works/{work.pk}"}
+                    "reader: work page": f"/works/{work.pk}",
+                    # For comparison: a guest's page, rendered (the page cache is off here).
+                    "guest: chapter page": f"/works/{work.pk}/chapters/{chapter.pk}"}
 
 
 def _percentile(samples: list[float], fraction: float) -> float:
@@ -138,10 +143,12 @@ def _client(reader: object) -> object:
 
 def _measure(reader: object, urls: dict[str, str], runs: int, warmup: int) -> dict:
     from django.db import connection
+    from django.test import Client
 
-    client = _client(reader)
+    clients = {"reader": _client(reader), "guest": Client()}
     figures = {}
     for name, url in urls.items():
+        client = clients[name.split(":")[0]]
         for _ in range(warmup):
             status = client.get(url).status_code
             assert status == 200, (url, status)
