@@ -50,9 +50,10 @@ def main(argv: list[str] | None = None) -> None:
     import django
 
     django.setup()
-    import run
     from django.db import connection
     from django.test import Client
+
+    import run
 
     client = Client()
     if args.login:
