@@ -237,6 +237,20 @@ def measure(data_dir: Path, shape: str | None, args: argparse.Namespace) -> dict
                                            seconds=args.seconds, connections=args.connections,
                                            warmup=1, server=server)
         result["worker_peak_rss_mb"] = server.worker_peak_rss_mb()
+        body = data_dir / "chapter-page.html"
+        body.write_bytes(plain(port, path).body)
+    # The same page from a bare WSGI app on the same gunicorn shape (bench/ceiling.py), as
+    # bench/run.py measures it: how the shape moves the ceiling the pages are compared with.
+    sys.path.insert(0, str(ROOT / "src"))
+    from fichive.cli import gunicorn_argv
+
+    port = free_port()
+    argv = [*gunicorn_argv(host="127.0.0.1", port=port, workers=workers, threads=threads,
+                           app="ceiling:app"), "--pythonpath", str(BENCH_DIR)]
+    with serve(argv, {**env, "FICHIVE_BENCH_BODY": str(body)},
+               data_dir / f"ceiling-{shape or 'default'}.log", port) as ceiling:
+        result["ceiling_load"] = load(f"{ceiling.base}/", seconds=args.seconds,
+                                      connections=args.connections, warmup=1, server=ceiling)
     return result
 
 
