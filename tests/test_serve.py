@@ -26,10 +26,18 @@ def _option(argv: list[str], name: str) -> str:
     return argv[argv.index(name) + 1]
 
 
-def test_serve_runs_two_single_threaded_workers_by_default(exec_args):
+def test_serve_runs_two_threaded_workers_that_keep_connections_alive_by_default(exec_args):
     cli.main(["serve"])
-    assert (_option(exec_args[0], "--workers"), _option(exec_args[0], "--threads")) == ("2", "1")
+    assert (_option(exec_args[0], "--workers"), _option(exec_args[0], "--threads")) == ("2", "4")
     assert _option(exec_args[0], "--bind") == "127.0.0.1:8000"
+    # gunicorn's sync worker would close every connection after one request.
+    assert _option(exec_args[0], "--worker-class") == "gthread"
+    assert int(_option(exec_args[0], "--keep-alive")) >= 2
+
+
+def test_serve_keeps_connections_alive_with_a_single_thread_too(exec_args):
+    cli.main(["serve", "--threads", "1"])
+    assert _option(exec_args[0], "--worker-class") == "gthread"
 
 
 def test_serve_takes_workers_and_threads_from_the_environment_or_options(

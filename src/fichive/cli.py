@@ -136,17 +136,31 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+# `fichive serve`'s default shape, for a small machine (2 cores): a worker process per core
+# (Python runs one thread at a time in each), and threads in each so that a request waiting
+# on the disk, the database or a slow client doesn't hold up the others. bench/static_files.py
+# --configs compares shapes.
+DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 4
+
+
 def gunicorn_argv(*, host: str, port: int, workers: int | None = None,
                   threads: int | None = None, app: str = "fichive.wsgi:application",
                   tasks: bool = False) -> list[str]:
     """The production gunicorn command line (the benchmarks serve other apps with it too)."""
-    count = str(workers or os.environ.get("FICHIVE_WORKERS") or 2)
-    # Threads in each worker (gunicorn's gthread worker when more than one): requests that
-    # wait on the database or Redis overlap without another process's memory.
-    per_worker = str(threads or os.environ.get("FICHIVE_THREADS") or 1)
+    count = str(workers or os.environ.get("FICHIVE_WORKERS") or DEFAULT_WORKERS)
+    # Threads in each worker: requests that wait on the database, Redis or the network
+    # overlap without another process's memory.
+    per_worker = str(threads or os.environ.get("FICHIVE_THREADS") or DEFAULT_THREADS)
     return [
         sys.executable, "-m", "gunicorn", app,
         "--bind", f"{host}:{port}", "--workers", count, "--threads", per_worker,
+        # gunicorn's threaded worker, whatever the thread count: unlike its sync worker it
+        # keeps a browser's connection open between requests (the page, then its stylesheets,
+        # scripts and pictures on the same connection), holding idle ones in a poller rather
+        # than in a thread. Five seconds covers a page and its files; a reader who comes back
+        # a minute later opens a new connection.
+        "--worker-class", "gthread", "--keep-alive", "5",
         "--access-logfile", "-", "--max-requests", "10000", "--max-requests-jitter", "500",
         # A PDF of a very long work takes tens of seconds to typeset (then it is cached).
         "--timeout", "120",
@@ -629,8 +643,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the archive with gunicorn")
     serve.add_argument("--host", default=os.environ.get("FICHIVE_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("FICHIVE_PORT", 8000)))
-    serve.add_argument("--workers", type=int, default=None)
-    serve.add_argument("--threads", type=int, default=None)
+    serve.add_argument("--workers", type=int, default=None,
+                       help=f"worker processes (FICHIVE_WORKERS; {DEFAULT_WORKERS})")
+    serve.add_argument("--threads", type=int, default=None,
+                       help=f"threads in each worker (FICHIVE_THREADS; {DEFAULT_THREADS})")
     serve.add_argument("--no-tasks", action="store_true",
                        help="don't start the task worker (run `fichive worker` on its own)")
     serve.set_defaults(func=cmd_serve)

@@ -442,7 +442,11 @@ if not STATIC_ROOT.exists():
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Collected under names carrying a hash of their content, with gzip and brotli copies,
+    # so WhiteNoise sends them with `Cache-Control: max-age=31536000, public, immutable` and
+    # a browser asks for each once; pages link the plain name until collectstatic has run
+    # (fichive/lib/staticfiles.py).
+    "staticfiles": {"BACKEND": "fichive.lib.staticfiles.ArchiveStaticFilesStorage"},
 }
 # Serve straight from the app's static folders too, so a missing collectstatic never
 # leaves a page unstyled.
