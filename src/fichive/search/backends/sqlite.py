@@ -157,11 +157,12 @@ def rebuild_chapters() -> None:
 
 
 def integrity_check() -> None:
-    """Raise unless both indexes hold exactly what their content gives (FTS5's own check,
-    which tokenizes every document again)."""
+    """Raise (DatabaseError, "database disk image is malformed") unless both indexes hold
+    exactly what their content gives: FTS5's check with rank 1 tokenizes every document's
+    content again (for the chapters, their text made from their HTML) and compares."""
     with connection.cursor() as cursor:
         for fts in ("search_work_fts", "search_chapter_fts"):
-            cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')")
+            cursor.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('integrity-check', 1)")
 
 
 def clear() -> None:
