@@ -182,9 +182,15 @@ def search_index_new_works(*, works: list[NewWorkDocument]) -> None:
 @transaction.atomic
 def search_index_chapters(*, chapter_ids: Iterable[int]) -> None:
     """(Re)index these chapters' text."""
-    ids = list(set(chapter_ids))
-    ChapterDocument.objects.filter(chapter_id__in=ids).delete()
+    ids = set(chapter_ids)
     engine = backend()
+    if getattr(engine, "CHAPTER_TEXT_FROM_ROWS", False):
+        # The backend's triggers keep an indexed chapter in step with its text: only the
+        # chapters not indexed yet are left to add.
+        ids -= set(ChapterDocument.objects.filter(chapter_id__in=ids).values_list(
+            "chapter_id", flat=True))
+    else:
+        ChapterDocument.objects.filter(chapter_id__in=ids).delete()
     _write_chapters(engine, Chapter.objects.filter(pk__in=ids))
 
 
