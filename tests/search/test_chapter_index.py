@@ -123,6 +123,27 @@ def test_the_migrated_triggers_call_this_versions_function():
     assert all(f"fichive_chapter_text_v{CHAPTER_TEXT_VERSION}(" in sql for sql in found.values())
 
 
+@pytest.mark.skipif(os.environ.get("FICHIVE_TEST_DB", "sqlite") != "sqlite",
+                    reason="SQLite's view and triggers on works_chapter")
+def test_a_migration_remaking_the_chapters_table_detaches_and_attaches_the_index(
+        transactional_db, author):
+    """Django's SQLite migrations remake a table to change its columns; between
+    chapter_index_detach and chapter_index_attach the index survives it and follows the
+    chapters again afterwards."""
+    from fichive.search.backends import sqlite
+
+    work = WorkFactory(author=author, chapters=["<p>The zephyr crossed the moor.</p>"])
+    chapter = work.chapters.get()
+    with connection.schema_editor() as editor:
+        sqlite.chapter_index_detach(None, editor)
+        editor._remake_table(Chapter)
+        sqlite.chapter_index_attach(None, editor)
+    assert_indexed_as_now(chapter)
+    Chapter.objects.filter(pk=chapter.pk).update(content="<p>A lynx.</p>")
+    assert indexed_words(chapter.pk) == ["a", "lynx"]
+    assert_indexed_as_now(chapter)
+
+
 # ------------------------------------------------------------------------ across processes
 
 

@@ -120,21 +120,22 @@ CHAPTER_TEXT_FROM_ROWS = True
 #     migrations.RunPython(sqlite.chapter_index_detach, sqlite.chapter_index_attach),
 #     ... the operations on Chapter ...,
 #     migrations.RunPython(sqlite.chapter_index_attach, sqlite.chapter_index_detach),
-_ATTACHED = ("search_chapter_text", "search_chapter_text_changed", "search_chapter_deleted")
+_ATTACHED = ("search_chapter_text", *CHAPTER_TRIGGERS)  # (every one names works_chapter)
 
 
 def chapter_index_detach(apps: Any, schema_editor: Any) -> None:
     """(A migration operation) Untie the chapter index from works_chapter; SQLite only."""
     if schema_editor.connection.vendor != "sqlite":
         return
-    schema_editor.execute("DROP VIEW IF EXISTS search_chapter_text")
-    for name in _ATTACHED[1:]:
+    for name in CHAPTER_TRIGGERS:
         schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+    schema_editor.execute("DROP VIEW IF EXISTS search_chapter_text")
 
 
 def chapter_index_attach(apps: Any, schema_editor: Any) -> None:
     """(A migration operation) Tie the chapter index to works_chapter again and rebuild it
-    from the chapters' text (which may have changed meanwhile); SQLite only."""
+    from the chapters' text and document rows (either may have changed meanwhile, with
+    nothing to follow them); SQLite only."""
     if schema_editor.connection.vendor != "sqlite":
         return
     for statement in CHAPTER_INSTALL:
