@@ -576,14 +576,13 @@ class _Changes:
 class _DiskMemory:
     """One process's memory beside the disk store: the versions it read since the last change
     anywhere (`_Changes`), and the pages it served lately with the versions they were stored
-    under, up to `max_bytes`. A page is served from here only while each of its versions is
-    one this process read after the latest change, so a change made by any process or command
-    retires it before this process's next request."""
+    under, up to FICHIVE_PAGE_CACHE_LOCAL_MB. A page is served from here only while each of
+    its versions is one this process read after the latest change, so a change made by any
+    process or command retires it before this process's next request."""
 
-    def __init__(self, directory: str, max_bytes: int) -> None:
+    def __init__(self, directory: str) -> None:
         os.makedirs(directory, exist_ok=True)
         self.changes = _Changes(os.path.join(directory, _CHANGES_FILE))
-        self.max_bytes = max_bytes
         self.lock = threading.Lock()  # gunicorn's gthread workers share one per process
         self.seen = b""  # the changes number `versions` were read under
         self.versions: dict[str, int] = {}
@@ -626,13 +625,14 @@ class _DiskMemory:
 
     def put(self, key: str, expires: float, versions: dict[str, int], page: StoredPage) -> None:
         size = len(page.body) + 512
-        if size > self.max_bytes:
-            return
+        max_bytes = settings.FICHIVE_PAGE_CACHE_LOCAL_MB * 1024 * 1024
         with self.lock:
             self._discard(key)
+            if size > max_bytes:
+                return
             self.pages[key] = (expires, versions, page, size)
             self.size += size
-            while self.size > self.max_bytes:
+            while self.size > max_bytes:
                 self._discard(next(iter(self.pages)))
 
     def _discard(self, key: str) -> None:
@@ -652,8 +652,7 @@ def _disk_memory(directory: str) -> _DiskMemory:
     with _disk_memories_lock:
         memory = _disk_memories.get(key)
         if memory is None:
-            memory = _disk_memories[key] = _DiskMemory(
-                directory, settings.FICHIVE_PAGE_CACHE_LOCAL_MB * 1024 * 1024)
+            memory = _disk_memories[key] = _DiskMemory(directory)
         return memory
 
 
