@@ -31,6 +31,17 @@ With Redis, each process also keeps the pages it served from Redis lately in its
 on a channel the process listens to, and what has arrived is read before a page is served
 from memory; a lost subscription empties that memory.
 
+Without Redis (the embedded default), versions and pages are kept in a diskcache store in the
+data dir (`SharedDiskCache`, SQLite files) which every worker process and `fichive` command on
+the machine shares, and each process keeps the versions it read and the pages it served lately
+in its own memory (`_DiskPages`). Every version change also writes a new number into a small
+file every process maps into memory (`_Changes`); a process reads it before it serves from
+memory, and when it has changed reads again from the store the versions a page depends on. So
+a repeat view costs one read of shared memory, and a change made anywhere on the machine
+retires the page in every process before its next request. `fichive serve` retires every page
+the store kept as it starts (`forget_disk_pages`). With FICHIVE_CACHE=memory the cache is each
+process's own (`_CachePages`): pages are cached only for Django's side, for one process.
+
 What one guest can add is bounded: version keys expire (VERSION_SECONDS; one that is gone
 reads as changed), a work's version key is made only when a page of that work is kept (a 404
 for a made-up id leaves nothing), a page is kept only when every query parameter is one the
