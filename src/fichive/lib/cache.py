@@ -719,8 +719,25 @@ _stores: weakref.WeakKeyDictionary[BaseCache, _CachePages | _RedisPages | _DiskP
     weakref.WeakKeyDictionary())
 
 
+# The store each thread found last (looking the default cache up costs more than reading a
+# page from memory), forgotten when the caches' settings change (tests swap them).
+_this_thread = threading.local()
+_caches_generation = 0
+
+
+@receiver(setting_changed)
+def _forget_stores(*, setting: str, **kwargs: Any) -> None:
+    global _caches_generation
+    if setting == "CACHES":
+        _caches_generation += 1
+
+
 def _pages() -> _CachePages | _RedisPages | _DiskPages:
     """Where pages are stored: beside the default cache, which tests may swap."""
+    found = getattr(_this_thread, "store", None)
+    if found is not None and found[0] == _caches_generation:
+        return found[1]
+    generation = _caches_generation
     backend = caches["default"]
     store = _stores.get(backend)
     if store is None:
@@ -733,12 +750,14 @@ def _pages() -> _CachePages | _RedisPages | _DiskPages:
         else:
             store = _CachePages(backend)
         _stores[backend] = store
+    _this_thread.store = (generation, store)
     return store
 
 
-def _load(key: str) -> StoredPage | None:
+def _load(key: str, store: _CachePages | _RedisPages | _DiskPages | None = None
+          ) -> StoredPage | None:
     try:
-        return _pages().load(key)
+        return (store or _pages()).load(key)
     except Exception:  # the cache is down: render the page as if it weren't there
         logger.exception("The page cache couldn't be read")
         return None
@@ -911,6 +930,8 @@ def not_modified(if_none_match: str | None, if_modified_since: str | None,
                  headers: Iterable[tuple[str, str]]) -> bool:
     """Whether a GET's validators match a stored page's headers (If-None-Match, by weak
     comparison, decides when sent; If-Modified-Since only without it)."""
+    if not (if_none_match or if_modified_since):
+        return False
     found = {name.lower(): value for name, value in headers}
     etag, modified = found.get("etag"), found.get("last-modified")
     if if_none_match:
@@ -977,13 +998,14 @@ def _replayable(environ: dict[str, Any]) -> StoredPage | None:
     # message or a replica pin.
     if cookies.keys() - {settings.CSRF_COOKIE_NAME, GUEST_COOKIE}:
         return None
-    variant = guest_variant(cookies.get(GUEST_COOKIE))
+    variant = guest_variant(cookies[GUEST_COOKIE]) if GUEST_COOKIE in cookies else ""
     if "HTTP_AUTHORIZATION" in environ or settings.DISALLOWED_USER_AGENTS:
         return None
-    if not _pages().fast:
+    store = _pages()
+    if not store.fast:
         return None
     key = _wsgi_page_key(environ, variant)
-    return None if key is None else _load(key)
+    return None if key is None else _load(key, store)
 
 
 def guests_fast_path(application: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:
