@@ -171,20 +171,34 @@ def gunicorn_argv(*, host: str, port: int, workers: int | None = None,
 
 def page_cache_refusal(*, workers: int, environ: Mapping[str, str]) -> str:
     """Why `fichive serve` won't start with these workers and settings, or "": guests' page
-    cache kept in each process's memory (FICHIVE_PAGE_CACHE on without FICHIVE_REDIS_URL)
-    doesn't hear of changes made in another worker process, which would go on serving a
-    deleted or restricted work from its own memory. One worker (any threads) is safe."""
-    # As settings.env_bool reads it (settings aren't loaded here: gunicorn loads them).
+    cache kept in each process's memory (FICHIVE_PAGE_CACHE on with FICHIVE_CACHE=memory and
+    no FICHIVE_REDIS_URL) doesn't hear of changes made in another worker process, which would
+    go on serving a deleted or restricted work from its own memory. One worker (any threads)
+    is safe, and so is the default disk store, which every process shares."""
+    # As settings.env_bool and env_choice read them (settings aren't loaded here: gunicorn
+    # loads them).
     page_cache = environ.get("FICHIVE_PAGE_CACHE", "").strip().lower() in {"1", "true", "yes",
                                                                         "on"}
-    if not page_cache or environ.get("FICHIVE_REDIS_URL", "").strip() or workers <= 1:
+    in_memory = environ.get("FICHIVE_CACHE", "").strip().lower() == "memory"
+    if (not page_cache or not in_memory or environ.get("FICHIVE_REDIS_URL", "").strip()
+            or workers <= 1):
         return ""
-    return (f"error: FICHIVE_PAGE_CACHE is on without FICHIVE_REDIS_URL, and {workers} worker "
+    return (f"error: FICHIVE_PAGE_CACHE is on with FICHIVE_CACHE=memory, and {workers} worker "
             "processes would each keep guests' pages in their own memory: a work deleted, "
             "restricted or edited through one worker would still be served by the others. "
-            "Set FICHIVE_REDIS_URL (a cache every worker shares), or serve with --workers 1 "
-            "(add --threads for more requests at once), or turn the page cache off "
-            "(FICHIVE_PAGE_CACHE=off).")
+            "Use the disk cache every worker shares (unset FICHIVE_CACHE) or Redis "
+            "(FICHIVE_REDIS_URL), or serve with --workers 1 (add --threads for more requests "
+            "at once), or turn the page cache off (FICHIVE_PAGE_CACHE=off).")
+
+
+def _forget_stored_pages() -> None:
+    """Retire every page the disk store kept before this start: the database may have been
+    changed meanwhile by something that doesn't announce changes (a restored file, another
+    database under the same data dir)."""
+    _django()
+    from fichive.lib.cache import forget_disk_pages
+
+    forget_disk_pages()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -198,6 +212,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if refusal:
         print(refusal, file=sys.stderr)
         return 2
+    _forget_stored_pages()
     print(f"Fichive is serving on http://{args.host}:{args.port} (Ctrl+C stops it)", flush=True)
     os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
     return 0
