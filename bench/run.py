@@ -816,9 +816,11 @@ def run_one(cfg: Config, args: argparse.Namespace) -> dict:
     report["load_average_before"] = [round(x, 2) for x in os.getloadavg()]
     from django.conf import settings
 
-    # Guests' page cache: "redis" also means the WSGI fast path answers guests' repeat views.
+    # Guests' page cache: "redis" and "disk" (the embedded default, BENCH_REDIS_URL= empty)
+    # also mean the WSGI fast path answers guests' repeat views.
     report["page_cache"] = ("off" if not settings.FICHIVE_PAGE_CACHE
-                            else "redis" if settings.FICHIVE_REDIS_URL else "local memory")
+                            else "redis" if settings.FICHIVE_REDIS_URL
+                            else "disk" if settings.FICHIVE_CACHE == "disk" else "local memory")
     size = database_size_bytes(cfg)
     report["database_bytes"] = size
     report["database_mb_per_1000_works"] = round(size / 1024 / 1024 / (cfg.works / 1000), 2)

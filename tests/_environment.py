@@ -114,6 +114,9 @@ def pytest_report_header(config: pytest.Config) -> str:
     url = os.environ.get("FICHIVE_DATABASE_URL", "")
     return f"fichive database: {DATABASE}" + (f" ({url})" if url else "")
 os.environ.setdefault("FICHIVE_PAGE_CACHE", "1")
+# The cache in the test process's memory, emptied before each test (conftest.py); the shared
+# disk store has tests of its own (tests/lib/test_disk_page_cache.py).
+os.environ.setdefault("FICHIVE_CACHE", "memory")
 # No flush thread for the hits buffer in the test process (a test module that imports
 # fichive/wsgi.py while tests are collected would start one, writing other tests' hits outside
 # their transactions); tests flush by hand, and servers they start set their own interval.

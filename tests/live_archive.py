@@ -239,9 +239,12 @@ def _database(data_dir: Path) -> Iterator[str]:
 
 @contextlib.contextmanager
 def live_archive(*, workers: int = 2, threads: int = 4, tasks: bool = False,
+                 disk_cache: bool = False,
                  settings: dict[str, str] | None = None) -> Iterator[LiveArchive]:
     """Migrate a fresh archive and serve it with `fichive serve` until the block ends (with
-    its task worker when `tasks`; `settings`: FICHIVE_* variables of its own)."""
+    its task worker when `tasks`; with `disk_cache`, the cache `make run` has: the disk store
+    every process shares, and guests' page cache on for any number of workers; `settings`:
+    FICHIVE_* variables of its own)."""
     import fichive
 
     with tempfile.TemporaryDirectory(prefix="fichive-live-") as temp, \
@@ -252,9 +255,10 @@ def live_archive(*, workers: int = 2, threads: int = 4, tasks: bool = False,
                "DJANGO_SETTINGS_MODULE": "fichive.settings",
                # Guests are told apart by the last X-Forwarded-For hop, as behind nginx.
                # Guests' page cache in each process's memory is right only for one worker
-               # process (`fichive serve` refuses it for more without Redis).
+               # process (`fichive serve` refuses it for more with FICHIVE_CACHE=memory).
                "FICHIVE_BEHIND_TLS_PROXY": "on",
-               "FICHIVE_PAGE_CACHE": "on" if workers == 1 else "off",
+               "FICHIVE_PAGE_CACHE": "on" if workers == 1 or disk_cache else "off",
+               "FICHIVE_CACHE": "disk" if disk_cache else "memory",
                "PYTHONPATH": os.pathsep.join([src, str(ROOT)])}
         for name in ("FICHIVE_REDIS_URL", "FICHIVE_DATABASE_REPLICA_URLS"):
             env.pop(name, None)
@@ -605,7 +609,9 @@ def _consistency() -> list[str]:
             problems += [f"foreign key: {row}" for row in cursor.fetchall()[:5]]
             for fts in ("search_work_fts", "search_chapter_fts"):
                 try:
-                    cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('integrity-check')")  # noqa: S608
+                    # (rank 1: compare with the content too, each document tokenized again)
+                    cursor.execute(f"INSERT INTO {fts}({fts}, rank) "  # noqa: S608
+                                   "VALUES ('integrity-check', 1)")
                 except Exception as error:  # noqa: BLE001 - reported as found
                     problems.append(f"{fts}: {error}")
 

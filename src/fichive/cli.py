@@ -136,17 +136,31 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+# `fichive serve`'s default shape, for a small machine (2 cores): a worker process per core
+# (Python runs one thread at a time in each), and threads in each so that a request waiting
+# on the disk, the database or a slow client doesn't hold up the others. bench/static_files.py
+# --configs compares shapes.
+DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 4
+
+
 def gunicorn_argv(*, host: str, port: int, workers: int | None = None,
                   threads: int | None = None, app: str = "fichive.wsgi:application",
                   tasks: bool = False) -> list[str]:
     """The production gunicorn command line (the benchmarks serve other apps with it too)."""
-    count = str(workers or os.environ.get("FICHIVE_WORKERS") or 2)
-    # Threads in each worker (gunicorn's gthread worker when more than one): requests that
-    # wait on the database or Redis overlap without another process's memory.
-    per_worker = str(threads or os.environ.get("FICHIVE_THREADS") or 1)
+    count = str(workers or os.environ.get("FICHIVE_WORKERS") or DEFAULT_WORKERS)
+    # Threads in each worker: requests that wait on the database, Redis or the network
+    # overlap without another process's memory.
+    per_worker = str(threads or os.environ.get("FICHIVE_THREADS") or DEFAULT_THREADS)
     return [
         sys.executable, "-m", "gunicorn", app,
         "--bind", f"{host}:{port}", "--workers", count, "--threads", per_worker,
+        # gunicorn's threaded worker, whatever the thread count: unlike its sync worker it
+        # keeps a browser's connection open between requests (the page, then its stylesheets,
+        # scripts and pictures on the same connection), holding idle ones in a poller rather
+        # than in a thread. Five seconds covers a page and its files; a reader who comes back
+        # a minute later opens a new connection.
+        "--worker-class", "gthread", "--keep-alive", "5",
         "--access-logfile", "-", "--max-requests", "10000", "--max-requests-jitter", "500",
         # A PDF of a very long work takes tens of seconds to typeset (then it is cached).
         "--timeout", "120",
@@ -157,20 +171,34 @@ def gunicorn_argv(*, host: str, port: int, workers: int | None = None,
 
 def page_cache_refusal(*, workers: int, environ: Mapping[str, str]) -> str:
     """Why `fichive serve` won't start with these workers and settings, or "": guests' page
-    cache kept in each process's memory (FICHIVE_PAGE_CACHE on without FICHIVE_REDIS_URL)
-    doesn't hear of changes made in another worker process, which would go on serving a
-    deleted or restricted work from its own memory. One worker (any threads) is safe."""
-    # As settings.env_bool reads it (settings aren't loaded here: gunicorn loads them).
+    cache kept in each process's memory (FICHIVE_PAGE_CACHE on with FICHIVE_CACHE=memory and
+    no FICHIVE_REDIS_URL) doesn't hear of changes made in another worker process, which would
+    go on serving a deleted or restricted work from its own memory. One worker (any threads)
+    is safe, and so is the default disk store, which every process shares."""
+    # As settings.env_bool and env_choice read them (settings aren't loaded here: gunicorn
+    # loads them).
     page_cache = environ.get("FICHIVE_PAGE_CACHE", "").strip().lower() in {"1", "true", "yes",
                                                                         "on"}
-    if not page_cache or environ.get("FICHIVE_REDIS_URL", "").strip() or workers <= 1:
+    in_memory = environ.get("FICHIVE_CACHE", "").strip().lower() == "memory"
+    if (not page_cache or not in_memory or environ.get("FICHIVE_REDIS_URL", "").strip()
+            or workers <= 1):
         return ""
-    return (f"error: FICHIVE_PAGE_CACHE is on without FICHIVE_REDIS_URL, and {workers} worker "
+    return (f"error: FICHIVE_PAGE_CACHE is on with FICHIVE_CACHE=memory, and {workers} worker "
             "processes would each keep guests' pages in their own memory: a work deleted, "
             "restricted or edited through one worker would still be served by the others. "
-            "Set FICHIVE_REDIS_URL (a cache every worker shares), or serve with --workers 1 "
-            "(add --threads for more requests at once), or turn the page cache off "
-            "(FICHIVE_PAGE_CACHE=off).")
+            "Use the disk cache every worker shares (unset FICHIVE_CACHE) or Redis "
+            "(FICHIVE_REDIS_URL), or serve with --workers 1 (add --threads for more requests "
+            "at once), or turn the page cache off (FICHIVE_PAGE_CACHE=off).")
+
+
+def _forget_stored_pages() -> None:
+    """Retire every page the disk store kept before this start: the database may have been
+    changed meanwhile by something that doesn't announce changes (a restored file, another
+    database under the same data dir)."""
+    _django()
+    from fichive.lib.cache import forget_disk_pages
+
+    forget_disk_pages()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -184,6 +212,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if refusal:
         print(refusal, file=sys.stderr)
         return 2
+    _forget_stored_pages()
     print(f"Fichive is serving on http://{args.host}:{args.port} (Ctrl+C stops it)", flush=True)
     os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
     return 0
@@ -629,8 +658,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the archive with gunicorn")
     serve.add_argument("--host", default=os.environ.get("FICHIVE_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("FICHIVE_PORT", 8000)))
-    serve.add_argument("--workers", type=int, default=None)
-    serve.add_argument("--threads", type=int, default=None)
+    serve.add_argument("--workers", type=int, default=None,
+                       help=f"worker processes (FICHIVE_WORKERS; {DEFAULT_WORKERS})")
+    serve.add_argument("--threads", type=int, default=None,
+                       help=f"threads in each worker (FICHIVE_THREADS; {DEFAULT_THREADS})")
     serve.add_argument("--no-tasks", action="store_true",
                        help="don't start the task worker (run `fichive worker` on its own)")
     serve.set_defaults(func=cmd_serve)

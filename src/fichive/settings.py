@@ -367,8 +367,13 @@ FICHIVE_SEARCH_TIME_LIMIT = env_float("FICHIVE_SEARCH_TIME_LIMIT", 1.5)
 FICHIVE_SEARCH_PER_MINUTE = env_int("FICHIVE_SEARCH_PER_MINUTE", 60)
 
 # The cache: Redis when FICHIVE_REDIS_URL is set (redis://host:6379/0), shared by every worker
-# process and command; else memory local to each process.
+# process and command; else a diskcache store (SQLite files) in DATA_DIR/cache, which every
+# worker process and `fichive` command on this machine shares, up to FICHIVE_CACHE_MB on disk.
+# FICHIVE_CACHE=memory keeps it in each process's memory instead (one process only: the page
+# cache then can't hear of changes made elsewhere; the test run uses it).
 FICHIVE_REDIS_URL = env_str("FICHIVE_REDIS_URL")
+FICHIVE_CACHE = env_choice("FICHIVE_CACHE", "disk", ("disk", "memory"))
+FICHIVE_CACHE_MB = env_int("FICHIVE_CACHE_MB", 512)
 CACHES: dict[str, dict[str, Any]]
 if FICHIVE_REDIS_URL:
     CACHES = {"default": {
@@ -376,6 +381,10 @@ if FICHIVE_REDIS_URL:
         "LOCATION": FICHIVE_REDIS_URL,
         "KEY_PREFIX": env_str("FICHIVE_CACHE_PREFIX", "fichive"),
     }}
+elif FICHIVE_CACHE == "disk":
+    CACHES = {"default": {"BACKEND": "fichive.lib.cache.SharedDiskCache",
+                          "LOCATION": str(DATA_DIR / "cache"),
+                          "OPTIONS": {"size_limit": FICHIVE_CACHE_MB * 1024 * 1024}}}
 else:
     CACHES = {"default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -391,7 +400,7 @@ if FICHIVE_REDIS_URL:
                            "BACKEND": "fichive.lib.failopen_cache.FailOpenRedisCache",
                            "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + ":rl"}
 else:
-    CACHES["ratelimit"] = {"BACKEND": "diskcache.DjangoCache",
+    CACHES["ratelimit"] = {"BACKEND": "fichive.lib.cache.SharedDiskCache",
                            "LOCATION": str(DATA_DIR / "ratelimits"),
                            "OPTIONS": {"size_limit": 64 * 1024 * 1024}}
 RATELIMIT_USE_CACHE = "ratelimit"
@@ -399,23 +408,26 @@ RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_ENABLE = env_bool("FICHIVE_RATE_LIMITS", True)
 # A broken cache lets actions through rather than refusing everyone.
 RATELIMIT_FAIL_OPEN = True
-# Guests' rendered pages (works, chapters, listings; fichive/lib/cache.py). On by default only
-# with Redis: a process's local memory doesn't hear of changes made by other worker processes
-# or by `fichive` commands, so turn it on without Redis only for a single-process server.
-FICHIVE_PAGE_CACHE = env_bool("FICHIVE_PAGE_CACHE", bool(FICHIVE_REDIS_URL))
+# Guests' rendered pages (works, chapters, listings; fichive/lib/cache.py). On by default with
+# a cache every process shares (Redis, or the disk store); with FICHIVE_CACHE=memory a
+# process's memory doesn't hear of changes made by other worker processes or by `fichive`
+# commands, so turn it on there only for a single-process server.
+FICHIVE_PAGE_CACHE = env_bool("FICHIVE_PAGE_CACHE",
+                              bool(FICHIVE_REDIS_URL) or FICHIVE_CACHE == "disk")
 FICHIVE_PAGE_CACHE_SECONDS = env_int("FICHIVE_PAGE_CACHE_SECONDS", 3600)
-# With Redis, each worker also keeps the pages it served lately in its own memory, up to this
-# many megabytes, and serves them again without a round trip until Redis announces a change.
+# Each worker also keeps the pages it served lately in its own memory, up to this many
+# megabytes, and serves them again without reading the shared store until a change is heard of.
 FICHIVE_PAGE_CACHE_LOCAL_MB = env_int("FICHIVE_PAGE_CACHE_LOCAL_MB", 64)
 # How many new pages one address may add to guests' page cache a minute; beyond it its pages
 # are still served, rendered each time, so one client can't fill the cache. 0: no budget.
 FICHIVE_PAGE_CACHE_NEW_PER_MINUTE = env_int("FICHIVE_PAGE_CACHE_NEW_PER_MINUTE", 120)
 # The parts of a work's page that are the same for every reader (meta block, chapter text,
 # navigation; lib/fragments.py) are kept in each process's memory, up to this many
-# megabytes, and reused for logged-in readers until the work's version changes. On by default
-# only where those versions are shared by every process (Redis), like the page cache above;
-# 0 turns it off.
-FICHIVE_FRAGMENT_CACHE_MB = env_int("FICHIVE_FRAGMENT_CACHE_MB", 16 if FICHIVE_REDIS_URL else 0)
+# megabytes, and reused for every reader until the work's version changes. On by default
+# where those versions are shared by every process (Redis, or the disk store), like the page
+# cache above; 0 turns it off.
+FICHIVE_FRAGMENT_CACHE_MB = env_int(
+    "FICHIVE_FRAGMENT_CACHE_MB", 16 if FICHIVE_REDIS_URL or FICHIVE_CACHE == "disk" else 0)
 # Who may sign up (fichive/signups): "open" (anyone), "invite" (with an invitation code, from
 # the queue at /invite_requests or from a user) or "closed". Admins can override it at
 # /admin/signups. Every sign-up accepts the terms of service and confirms this minimum age.
@@ -448,7 +460,11 @@ if not STATIC_ROOT.exists():
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Collected under names carrying a hash of their content, with gzip and brotli copies,
+    # so WhiteNoise sends them with `Cache-Control: max-age=31536000, public, immutable` and
+    # a browser asks for each once; pages link the plain name until collectstatic has run
+    # (fichive/lib/staticfiles.py).
+    "staticfiles": {"BACKEND": "fichive.lib.staticfiles.ArchiveStaticFilesStorage"},
 }
 # Serve straight from the app's static folders too, so a missing collectstatic never
 # leaves a page unstyled.

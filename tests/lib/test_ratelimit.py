@@ -58,7 +58,7 @@ def test_the_window_reads_as_english():
 
 def test_counts_are_shared_with_other_processes(settings):
     """The embedded default keeps counts in a diskcache store every worker process shares."""
-    assert settings.CACHES["ratelimit"]["BACKEND"] == "diskcache.DjangoCache"
+    assert settings.CACHES["ratelimit"]["BACKEND"] == "fichive.lib.cache.SharedDiskCache"
     script = ("import django; django.setup(); from fichive.lib.ratelimit import RateLimit; "
               "RateLimit(prefix='test:shared', limit=2, window=600).record(['test:shared:k'])")
     for _ in range(2):

@@ -27,7 +27,6 @@ from fichive.works.models import Chapter, Work
 from fichive.works.services import ChapterText, WorkMeta, chapter_update, work_orphan, work_update
 from tests.factories import UserFactory, WorkFactory
 from tests.live_archive import live_archive
-from tests.redis_server import forget_prefix, key_prefix
 
 
 @pytest.fixture(autouse=True)
@@ -211,24 +210,20 @@ def test_a_readers_page_reads_the_same_queries_however_much_the_work_holds(autho
         == _queries(reader_client, f"/works/{big.pk}")
 
 
-def test_a_change_made_in_another_process_shows_on_every_workers_next_page(redis_url):
-    """Two `fichive serve` workers keep a work's parts; a command in a third process changes
-    the work: every worker's next page shows it (the versions live in Redis, shared)."""
-    prefix = key_prefix()
-    settings = {"FICHIVE_REDIS_URL": redis_url, "FICHIVE_CACHE_PREFIX": prefix,
-                "FICHIVE_FRAGMENT_CACHE_MB": "16"}
-    try:
-        with live_archive(workers=2, threads=1, settings=settings) as archive:
-            seeded = archive.seed(readers=1)
-            cookie = {"Cookie": seeded["readers"][0]["cookie"]}
-            url = f"/works/{seeded['work']}/chapters/{seeded['chapters'][1]}"
-            for _ in range(8):  # both workers: a version, then the parts kept, then reused
-                status, page = archive.get(url, cookie)
-                assert status == 200 and "Pressed From Every Side" in page
-            assert archive.run("retitle", str(seeded["work"]), "Pressed Anew") == "Pressed Anew"
-            for _ in range(8):
-                status, page = archive.get(url, cookie)
-                assert status == 200
-                assert "Pressed Anew" in page and "Pressed From Every Side" not in page
-    finally:
-        forget_prefix(redis_url, prefix)
+def test_a_change_made_in_another_process_shows_on_every_workers_next_page():
+    """Two `fichive serve` workers (the embedded default: versions in the disk store every
+    process shares) keep a work's parts; a command in a third process changes the work: every
+    worker's next page shows it."""
+    with live_archive(workers=2, threads=1, disk_cache=True,
+                      settings={"FICHIVE_FRAGMENT_CACHE_MB": "16"}) as archive:
+        seeded = archive.seed(readers=1)
+        cookie = {"Cookie": seeded["readers"][0]["cookie"]}
+        url = f"/works/{seeded['work']}/chapters/{seeded['chapters'][1]}"
+        for _ in range(8):  # both workers: a version, then the parts kept, then reused
+            status, page = archive.get(url, cookie)
+            assert status == 200 and "Pressed From Every Side" in page
+        assert archive.run("retitle", str(seeded["work"]), "Pressed Anew") == "Pressed Anew"
+        for _ in range(8):
+            status, page = archive.get(url, cookie)
+            assert status == 200
+            assert "Pressed Anew" in page and "Pressed From Every Side" not in page

@@ -31,6 +31,17 @@ With Redis, each process also keeps the pages it served from Redis lately in its
 on a channel the process listens to, and what has arrived is read before a page is served
 from memory; a lost subscription empties that memory.
 
+Without Redis (the embedded default), versions and pages are kept in a diskcache store in the
+data dir (`SharedDiskCache`, SQLite files) which every worker process and `fichive` command on
+the machine shares, and each process keeps the versions it read and the pages it served lately
+in its own memory (`_DiskPages`). Every version change also writes a new number into a small
+file every process maps into memory (`_Changes`); a process reads it before it serves from
+memory, and when it has changed reads again from the store the versions a page depends on. So
+a repeat view costs one read of shared memory, and a change made anywhere on the machine
+retires the page in every process before its next request. `fichive serve` retires every page
+the store kept as it starts (`forget_disk_pages`). With FICHIVE_CACHE=memory the cache is each
+process's own (`_CachePages`): pages are cached only for Django's side, for one process.
+
 What one guest can add is bounded: version keys expire (VERSION_SECONDS; one that is gone
 reads as changed), a work's version key is made only when a page of that work is kept (a 404
 for a made-up id leaves nothing), a page is kept only when every query parameter is one the
@@ -59,6 +70,7 @@ import datetime
 import hashlib
 import json
 import logging
+import mmap
 import os
 import secrets
 import threading
@@ -71,6 +83,7 @@ from functools import wraps
 from typing import Any
 
 import redis
+from diskcache import DjangoCache
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache, caches
@@ -141,7 +154,7 @@ VERSION_SECONDS = 24 * 3600
 def _bump(keys: list[str]) -> None:
     cache.set_many({key: _new_version() for key in keys}, timeout=VERSION_SECONDS)
     store = _pages()
-    if isinstance(store, _RedisPages):
+    if isinstance(store, _RedisPages | _DiskPages):
         store.changed(keys)
 
 
@@ -177,15 +190,24 @@ def content_changed(*, work_ids: Iterable[int] = (), tag_ids: Iterable[int] = ()
     transaction.on_commit(lambda: _bump(keys))
 
 
+def forget_disk_pages() -> None:
+    """Retire every page and kept listing in the disk store, now (`fichive serve` at start:
+    the database may have changed meanwhile in a way nothing announced, e.g. a database file
+    copied into place). Touches no database; with Redis or memory, does nothing."""
+    if isinstance(_pages(), _DiskPages):
+        _bump([GLOBAL])
+
+
 def _versions(keys: list[str]) -> dict[str, int]:
     """The current versions of `keys`, giving a new version to any the cache has lost (or
     never had, or let expire)."""
-    found = cache.get_many(keys)
+    store = _pages()
+    found = store.read_versions(keys)
     missing = {key: _new_version() for key in keys if key not in found}
     for key, value in missing.items():
         cache.add(key, value, timeout=VERSION_SECONDS)
     if missing:
-        found.update(cache.get_many(list(missing)))
+        found.update(store.read_versions(list(missing)))
     return {key: found.get(key) or missing[key] for key in keys}
 
 
@@ -248,7 +270,7 @@ def work_version_known(work_id: int) -> str | None:
     made-up id leaves nothing) or it can't be relied on now: call work_version once the work
     turned out to exist, and keep things from the next request on."""
     keys = [GLOBAL, _work_version_key(work_id)]
-    found = cache.get_many(keys)
+    found = _pages().read_versions(keys)
     if len(found) != len(keys):
         return None
     versions = [found[key] for key in keys]
@@ -327,6 +349,9 @@ class _CachePages:
 
     def save(self, key: str, versions: dict[str, int], page: StoredPage, timeout: int) -> None:
         self.backend.set(key, (versions, page), timeout)
+
+    def read_versions(self, keys: list[str]) -> dict[str, int]:
+        return self.backend.get_many(keys)
 
 
 # The entry's first line names each version key (as stored in Redis) and its value; the entry
@@ -525,6 +550,9 @@ class _RedisPages:
         self.client.set(self.backend.make_key(key), line.encode() + b"\n" + page.encode(),
                         ex=timeout)
 
+    def read_versions(self, keys: list[str]) -> dict[str, int]:
+        return self.backend.get_many(keys)
+
     def changed(self, keys: list[str]) -> None:
         """Tell every process (this one at once) that `keys` have new versions."""
         names = [self.backend.make_key(key) for key in keys]
@@ -532,12 +560,197 @@ class _RedisPages:
         self.client.publish(self.channel, " ".join(names))
 
 
-_stores: weakref.WeakKeyDictionary[BaseCache, _CachePages | _RedisPages] = (
+class SharedDiskCache(DjangoCache):
+    """diskcache's Django cache (SQLite files in one directory, which every process on this
+    machine shares), kept open between requests: Django closes every cache when a request
+    finishes, and opening diskcache's files again costs about 0.7 ms on the next use. Each
+    thread has its own connections, which SQLite keeps consistent across processes."""
+
+    def close(self, **kwargs: Any) -> None:
+        """Keep the connections: the next request reads through them."""
+
+
+# The file, in the disk store's directory, whose number every version change replaces.
+_CHANGES_FILE = "page-changes"
+# Versions a process remembers between changes; beyond it it forgets them all and reads again.
+_MAX_VERSIONS_KEPT = 100_000
+
+
+class _Changes:
+    """A number in a small file that every process maps into its memory: each version change
+    writes a new random one (after the versions), so reading it tells a process, in well under
+    a microsecond, whether anything changed since it last looked."""
+
+    def __init__(self, path: str) -> None:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            if os.fstat(fd).st_size < 8:
+                os.ftruncate(fd, 8)
+            self.map = mmap.mmap(fd, 8)
+        finally:
+            os.close(fd)
+
+    def read(self) -> bytes:
+        return self.map[:8]
+
+    def bump(self) -> None:
+        self.map[:8] = secrets.token_bytes(8)
+
+
+class _DiskMemory:
+    """One process's memory beside the disk store: the versions it read since the last change
+    anywhere (`_Changes`), and the pages it served lately with the versions they were stored
+    under, up to FICHIVE_PAGE_CACHE_LOCAL_MB. A page is served from here only while each of
+    its versions is one this process read after the latest change, so a change made by any
+    process or command retires it before this process's next request."""
+
+    def __init__(self, directory: str) -> None:
+        os.makedirs(directory, exist_ok=True)
+        self.changes = _Changes(os.path.join(directory, _CHANGES_FILE))
+        self.lock = threading.Lock()  # gunicorn's gthread workers share one per process
+        self.seen = b""  # the changes number `versions` were read under
+        self.versions: dict[str, int] = {}
+        # page key -> (expires at, {version key: value}, page, size)
+        self.pages: OrderedDict[str, tuple[float, dict[str, int], StoredPage, int]] = (
+            OrderedDict())
+        self.size = 0
+
+    def sync(self) -> bytes:
+        """Forget the versions read before the latest change; the changes number now. Call
+        with the lock held."""
+        now = self.changes.read()
+        if now != self.seen:
+            self.versions.clear()
+            self.seen = now
+        return now
+
+    def remember(self, seen: bytes, found: dict[str, int]) -> None:
+        """Keep versions read from the store after the changes number was `seen`, unless a
+        later change has been noticed since (they may predate it)."""
+        with self.lock:
+            if self.seen != seen:
+                return
+            if len(self.versions) + len(found) > _MAX_VERSIONS_KEPT:
+                self.versions.clear()
+            self.versions.update(found)
+
+    def held(self, key: str) -> tuple[dict[str, int], StoredPage] | None:
+        """The page in memory, unexpired, and the versions it was stored under."""
+        with self.lock:
+            held = self.pages.get(key)
+            if held is None:
+                return None
+            expires, versions, page, _ = held
+            if time.time() >= expires:
+                self._discard(key)
+                return None
+            self.pages.move_to_end(key)
+            return versions, page
+
+    def put(self, key: str, expires: float, versions: dict[str, int], page: StoredPage) -> None:
+        size = len(page.body) + 512
+        max_bytes = settings.FICHIVE_PAGE_CACHE_LOCAL_MB * 1024 * 1024
+        with self.lock:
+            self._discard(key)
+            if size > max_bytes:
+                return
+            self.pages[key] = (expires, versions, page, size)
+            self.size += size
+            while self.size > max_bytes:
+                self._discard(next(iter(self.pages)))
+
+    def _discard(self, key: str) -> None:
+        held = self.pages.pop(key, None)
+        if held is not None:
+            self.size -= held[3]
+
+
+_disk_memories: dict[tuple[str, int], _DiskMemory] = {}
+_disk_memories_lock = threading.Lock()
+
+
+def _disk_memory(directory: str) -> _DiskMemory:
+    """This process's memory beside the disk store in `directory` (a forked child makes its
+    own)."""
+    key = (directory, os.getpid())
+    with _disk_memories_lock:
+        memory = _disk_memories.get(key)
+        if memory is None:
+            memory = _disk_memories[key] = _DiskMemory(directory)
+        return memory
+
+
+class _DiskPages:
+    """Stored pages and versions in the disk store (SharedDiskCache) every process on this
+    machine shares, with each process's own memory in front of it (`_DiskMemory`): a repeat
+    view is served from memory after one read of the shared changes number; after a change,
+    the versions it depends on are read again from the store (one SQLite read)."""
+
+    fast = True
+
+    def __init__(self, backend: DjangoCache) -> None:
+        self.backend = backend
+        self.memory = _disk_memory(str(backend.directory))
+
+    def read_versions(self, keys: list[str]) -> dict[str, int]:
+        memory = self.memory
+        with memory.lock:
+            seen = memory.sync()
+            found = {key: memory.versions[key] for key in keys if key in memory.versions}
+        if len(found) < len(keys):
+            read = self.backend.get_many([key for key in keys if key not in found])
+            memory.remember(seen, read)
+            found.update(read)
+        return found
+
+    def load(self, key: str) -> StoredPage | None:
+        held = self.memory.held(key)
+        if held is not None:
+            versions, page = held
+            if self.read_versions(list(versions)) == versions:
+                return page
+        entry = self.backend.get(key)
+        if entry is None:
+            return None
+        versions, page, expires = entry
+        if self.read_versions(list(versions)) != versions:
+            return None
+        self.memory.put(key, expires, versions, page)
+        return page
+
+    def save(self, key: str, versions: dict[str, int], page: StoredPage, timeout: int) -> None:
+        expires = time.time() + timeout
+        self.backend.set(key, (versions, page, expires), timeout)
+        self.memory.put(key, expires, versions, page)
+
+    def changed(self, keys: list[str]) -> None:
+        """Tell every process (this one too) that versions changed: they read them again."""
+        self.memory.changes.bump()
+
+
+_stores: weakref.WeakKeyDictionary[BaseCache, _CachePages | _RedisPages | _DiskPages] = (
     weakref.WeakKeyDictionary())
 
 
-def _pages() -> _CachePages | _RedisPages:
+# The store each thread found last (looking the default cache up costs more than reading a
+# page from memory), forgotten when the caches' settings change (tests swap them).
+_this_thread = threading.local()
+_caches_generation = 0
+
+
+@receiver(setting_changed)
+def _forget_stores(*, setting: str, **kwargs: Any) -> None:
+    global _caches_generation
+    if setting == "CACHES":
+        _caches_generation += 1
+
+
+def _pages() -> _CachePages | _RedisPages | _DiskPages:
     """Where pages are stored: beside the default cache, which tests may swap."""
+    found = getattr(_this_thread, "store", None)
+    if found is not None and found[0] == _caches_generation:
+        return found[1]
+    generation = _caches_generation
     backend = caches["default"]
     store = _stores.get(backend)
     if store is None:
@@ -545,15 +758,19 @@ def _pages() -> _CachePages | _RedisPages:
         if isinstance(backend, RedisCache) and location:
             url = location if isinstance(location, str) else location[0]
             store = _RedisPages(backend, url.split(",")[0])
+        elif isinstance(backend, DjangoCache):
+            store = _DiskPages(backend)
         else:
             store = _CachePages(backend)
         _stores[backend] = store
+    _this_thread.store = (generation, store)
     return store
 
 
-def _load(key: str) -> StoredPage | None:
+def _load(key: str, store: _CachePages | _RedisPages | _DiskPages | None = None
+          ) -> StoredPage | None:
     try:
-        return _pages().load(key)
+        return (store or _pages()).load(key)
     except Exception:  # the cache is down: render the page as if it weren't there
         logger.exception("The page cache couldn't be read")
         return None
@@ -636,7 +853,7 @@ def cached_for_guests(
                 # leaves nothing behind.
                 if work_arg:
                     key = _work_version_key(kwargs[work_arg])
-                    found = _versions([GLOBAL]) | cache.get_many([key])
+                    found = _versions([GLOBAL]) | _pages().read_versions([key])
                     missing = {} if key in found else {key: _new_version()}
                 else:
                     found, missing = _versions([GLOBAL, LISTINGS]), {}
@@ -726,6 +943,8 @@ def not_modified(if_none_match: str | None, if_modified_since: str | None,
                  headers: Iterable[tuple[str, str]]) -> bool:
     """Whether a GET's validators match a stored page's headers (If-None-Match, by weak
     comparison, decides when sent; If-Modified-Since only without it)."""
+    if not (if_none_match or if_modified_since):
+        return False
     found = {name.lower(): value for name, value in headers}
     etag, modified = found.get("etag"), found.get("last-modified")
     if if_none_match:
@@ -792,13 +1011,14 @@ def _replayable(environ: dict[str, Any]) -> StoredPage | None:
     # message or a replica pin.
     if cookies.keys() - {settings.CSRF_COOKIE_NAME, GUEST_COOKIE}:
         return None
-    variant = guest_variant(cookies.get(GUEST_COOKIE))
+    variant = guest_variant(cookies[GUEST_COOKIE]) if GUEST_COOKIE in cookies else ""
     if "HTTP_AUTHORIZATION" in environ or settings.DISALLOWED_USER_AGENTS:
         return None
-    if not _pages().fast:
+    store = _pages()
+    if not store.fast:
         return None
     key = _wsgi_page_key(environ, variant)
-    return None if key is None else _load(key)
+    return None if key is None else _load(key, store)
 
 
 def guests_fast_path(application: Callable[..., Iterable[bytes]]) -> Callable[..., Iterable[bytes]]:

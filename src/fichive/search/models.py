@@ -1,8 +1,9 @@
 """The search index's documents: the text of each work and chapter as the backends index it.
 
-Rows are written only by search.services. On SQLite, FTS5 tables read these rows (external
-content) and triggers keep them in step; on PostgreSQL the rows carry tsvector columns that
-the backend's migration adds (see backends/).
+Rows are written only by search.services. On SQLite, triggers keep FTS5 tables in step with
+these rows (the works' read them as external content, the chapters' read the chapters' own
+rows); on PostgreSQL the rows carry tsvector columns that the backend's migration adds (see
+backends/).
 """
 
 from __future__ import annotations
@@ -34,14 +35,13 @@ class WorkDocument(models.Model):
 
 
 class ChapterDocument(models.Model):
-    """A chapter's text (title, summary, notes, content, end notes) as prepared text."""
+    """A chapter in the index. Its text (title, summary, notes, content, end notes) is not
+    copied here: SQLite indexes it from the chapter's own row, PostgreSQL keeps its tsvector
+    in a column the backend adds."""
 
     chapter = models.OneToOneField(Chapter, primary_key=True, on_delete=models.CASCADE,
                                    related_name="+")
-    # work before body: SQLite reads a row's columns in order, through the overflow pages of
-    # a long body, so a column after the body costs as much as reading the whole chapter.
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="+", db_index=False)
-    body = models.TextField(blank=True)
 
     class Meta:
         # Both ways between a chapter and its work from the index alone, never the row: a

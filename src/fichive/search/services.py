@@ -104,7 +104,12 @@ def _work_rows(work_ids: list[int]) -> list[dict[str, Any]]:
             for work in works]
 
 
-def _chapter_rows(chapters: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+def _chapter_rows(engine: ModuleType, chapters: Iterable[dict[str, Any]]
+                  ) -> list[dict[str, Any]]:
+    """Rows for engine.write_chapters; with the prepared text as `body` unless the backend
+    reads the chapters' text itself."""
+    if getattr(engine, "CHAPTER_TEXT_FROM_ROWS", False):
+        return [{"chapter_id": c["id"], "work_id": c["work_id"]} for c in chapters]
     return [{
         "chapter_id": c["id"],
         "work_id": c["work_id"],
@@ -131,12 +136,17 @@ def search_index_works(*, work_ids: Iterable[int], chapters: bool = True) -> Non
 
 def _write_chapters(engine: ModuleType, chapters: QuerySet[Chapter]) -> None:
     """Index these chapters; a batch of long works can hold a lot of text, so a few chapters
-    are read at a time."""
+    are read at a time (none where the backend reads the chapters' rows itself)."""
+    if getattr(engine, "CHAPTER_TEXT_FROM_ROWS", False):
+        engine.write_chapters([{"chapter_id": chapter_id, "work_id": work_id}
+                               for chapter_id, work_id in chapters.order_by("id").values_list(
+                                   "id", "work_id")])
+        return
     chapter_ids = list(chapters.order_by("id").values_list("id", flat=True))
     for first in range(0, len(chapter_ids), 50):
         rows = Chapter.objects.filter(pk__in=chapter_ids[first:first + 50]).values(
             *CHAPTER_VALUES)
-        engine.write_chapters(_chapter_rows(rows))
+        engine.write_chapters(_chapter_rows(engine, rows))
 
 
 @dataclass
@@ -164,18 +174,24 @@ def search_index_new_works(*, works: list[NewWorkDocument]) -> None:
                               creators, new.tag_ids, names))
     engine = backend()
     engine.write_works(rows)
-    engine.write_chapters(_chapter_rows(
+    engine.write_chapters(_chapter_rows(engine, (
         {name: getattr(c, name) for name in CHAPTER_VALUES} for new in works
-        for c in new.chapters))
+        for c in new.chapters)))
 
 
 @transaction.atomic
 def search_index_chapters(*, chapter_ids: Iterable[int]) -> None:
     """(Re)index these chapters' text."""
-    ids = list(set(chapter_ids))
-    ChapterDocument.objects.filter(chapter_id__in=ids).delete()
-    backend().write_chapters(_chapter_rows(Chapter.objects.filter(pk__in=ids).values(
-        *CHAPTER_VALUES)))
+    ids = set(chapter_ids)
+    engine = backend()
+    if getattr(engine, "CHAPTER_TEXT_FROM_ROWS", False):
+        # The backend's triggers keep an indexed chapter in step with its text: only the
+        # chapters not indexed yet are left to add.
+        ids -= set(ChapterDocument.objects.filter(chapter_id__in=ids).values_list(
+            "chapter_id", flat=True))
+    else:
+        ChapterDocument.objects.filter(chapter_id__in=ids).delete()
+    _write_chapters(engine, Chapter.objects.filter(pk__in=ids))
 
 
 def search_reindex(*, progress: Callable[[int, int], None] | None = None,

@@ -76,6 +76,22 @@ def prepare(text: str) -> str:
     return _CJK_CHAR.sub(r" \1 ", text) if _CJK_CHAR.search(text) else text
 
 
+# The version of chapter_index_text's output. SQLite's chapter index keeps no copy of the
+# text it indexed: taking a chapter out of it means giving the same text again, made anew
+# from the chapter's HTML. A change to what chapter_index_text returns for some chapter
+# (html_to_text, chapter_text, prepare) must raise this number; the SQLite functions and
+# triggers are named after it (search/backends/sqlite.py), and a migration rebuilding the
+# index under the new name must come with it (tests/search/test_chapter_index.py checks).
+CHAPTER_TEXT_VERSION = 1
+
+
+def chapter_index_text(title: str, summary: str, notes: str, content: str,
+                       end_notes: str) -> str:
+    """The prepared text a chapter is indexed under, from its stored fields."""
+    return prepare(chapter_text({"title": title, "summary": summary, "notes": notes,
+                                 "content": content, "end_notes": end_notes}))
+
+
 def fold(word: str) -> str:
     """A word compared without case or diacritics: "Café" and "cafe" are the same word."""
     decomposed = unicodedata.normalize("NFD", word)

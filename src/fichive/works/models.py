@@ -275,6 +275,9 @@ class FilterTagging(models.Model):
 
 
 class Chapter(models.Model):
+    # On SQLite the search index reads the text straight from this table (a view and triggers
+    # on works_chapter): a migration that remakes the table (most field changes) runs
+    # search.backends.sqlite.chapter_index_detach before it and chapter_index_attach after.
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="chapters")
     position = models.PositiveIntegerField()
     title = models.CharField(max_length=TITLE_MAX, blank=True)

@@ -183,11 +183,11 @@ def _write_works(rows: list[dict[str, Any]]) -> None:
 # fields, then each field's length and bytes; -1 ends the data.
 _COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
 _COPY_END = b"\xff\xff"
-_COPY_CHAPTER = struct.Struct(">hiqiqii")  # 4 fields: chapter id, work id, empty body, vector
+_COPY_CHAPTER = struct.Struct(">hiqiqi")  # 3 fields: chapter id, work id, vector
 
 
 def write_chapters(rows: list[dict[str, Any]]) -> None:
-    """Insert chapter documents: only the vector is kept (snippets read the chapter). Vectors
+    """Insert chapter documents: the vector alone (snippets read the chapter). Vectors
     built here are copied in binary form (the server neither parses nor reads them as text);
     the others are made by to_tsvector from the folded words."""
     if not rows:
@@ -200,20 +200,20 @@ def write_chapters(rows: list[dict[str, Any]]) -> None:
             by_server.append([row["chapter_id"], row["work_id"], folded])
         else:
             vector = _binary(positions)
-            built += (_COPY_CHAPTER.pack(4, 8, row["chapter_id"], 8, row["work_id"], 0,
+            built += (_COPY_CHAPTER.pack(3, 8, row["chapter_id"], 8, row["work_id"],
                                          len(vector)), vector)
     with connection.cursor() as cursor:
         if built:
             # (Django wraps the errors of execute, not of copy: a refused row is a
             # DatabaseError like any other, which works_create's fallback catches.)
             with connection.wrap_database_errors, cursor.copy(
-                    "COPY search_chapterdocument (chapter_id, work_id, body, vector) "
+                    "COPY search_chapterdocument (chapter_id, work_id, vector) "
                     "FROM STDIN (FORMAT BINARY)") as copy:
                 copy.write(b"".join([_COPY_HEADER, *built, _COPY_END]))
         if by_server:
             cursor.executemany(
-                "INSERT INTO search_chapterdocument (chapter_id, work_id, body, vector) "
-                f"VALUES (%s, %s, '', to_tsvector('{CONFIG}', %s))", by_server)
+                "INSERT INTO search_chapterdocument (chapter_id, work_id, vector) "
+                f"VALUES (%s, %s, to_tsvector('{CONFIG}', %s))", by_server)
 
 
 def _lexeme(word: str) -> str:

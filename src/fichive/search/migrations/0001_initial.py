@@ -4,10 +4,32 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+# The SQLite chapter index as this migration made it (a copy of the text in `body`, indexed
+# by triggers on search_chapterdocument), kept here as it was: 0002 replaces it.
+SQLITE_CHAPTER_INDEX_0001 = [
+    "CREATE VIRTUAL TABLE search_chapter_fts USING fts5(body, "
+    "content='search_chapterdocument', content_rowid='chapter_id', "
+    "tokenize='unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER search_chapterdocument_ai AFTER INSERT ON search_chapterdocument BEGIN "
+    "INSERT INTO search_chapter_fts(rowid, body) VALUES (new.chapter_id, new.body); END",
+    "CREATE TRIGGER search_chapterdocument_ad AFTER DELETE ON search_chapterdocument BEGIN "
+    "INSERT INTO search_chapter_fts(search_chapter_fts, rowid, body) "
+    "VALUES ('delete', old.chapter_id, old.body); END",
+    "CREATE TRIGGER search_chapterdocument_au AFTER UPDATE ON search_chapterdocument BEGIN "
+    "INSERT INTO search_chapter_fts(search_chapter_fts, rowid, body) "
+    "VALUES ('delete', old.chapter_id, old.body); "
+    "INSERT INTO search_chapter_fts(rowid, body) VALUES (new.chapter_id, new.body); END",
+]
+
+
 def install(apps, schema_editor):
     from fichive.search.backends import backend
 
-    for statement in backend(schema_editor.connection.vendor).INSTALL:
+    vendor = schema_editor.connection.vendor
+    engine = backend(vendor)
+    statements = (engine.INSTALL if vendor != "sqlite"
+                  else [*engine.WORK_INSTALL, *SQLITE_CHAPTER_INDEX_0001])
+    for statement in statements:
         schema_editor.execute(statement)
 
 
