@@ -30,7 +30,7 @@ from fichive.comments.selectors import (
 )
 from fichive.formats.exporters import download_links
 from fichive.gifts.services import gifts_set
-from fichive.lib.cache import cached_for_guests, work_version, work_version_known
+from fichive.lib.cache import cached_for_guests, work_version_known
 from fichive.lib.fragments import fragment, kept
 from fichive.lib.ratelimit import RateLimit, limited, wait_text
 from fichive.readings.tracking import read_counted
@@ -243,7 +243,7 @@ def _reuse_fragments(request: HttpRequest, context: dict, version: str | None) -
     if version is None:
         # The work exists and the viewer sees it: give it a version (if it has none) for
         # the next request to keep its parts under; this one's may predate it.
-        work_version(work.pk)
+        work_version_known(work.pk, make=True)
         return
     prefs = prefs_for(request)
     key = ("reading", work.pk, version, tuple(c.pk for c in context["chapters"]),
