@@ -585,6 +585,8 @@ class SortedWorks:
         self._count: int | None = None
 
     def count(self) -> int:
+        if self._count is None and self.works.query.is_empty():  # works.none(): no SQL
+            self._count = 0
         if self._count is None:
             sql, params = self.works.order_by().query.sql_with_params()
             key = "listing-count:" + hashlib.sha256(
