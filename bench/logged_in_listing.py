@@ -29,7 +29,6 @@ from urllib.parse import quote
 from inprocess import django_setup, ms, report
 
 PREFIX = "readerlistingbench_"
-DEEP_PAGE = 20
 
 
 def main() -> int:
@@ -128,14 +127,19 @@ def _measure(runs: int, warmup: int, profile: str | None) -> dict:
     assert fandom is not None
     reader = _reader(fandom.pk)
     tag_path = "/tags/" + quote(tag_to_url(fandom.name)) + "/works"
+    # Deep pages: half way through the fandom's works, and through every work.
+    from fichive.works.models import FilterTagging, Work
+
+    fandom_deep = max(2, FilterTagging.objects.filter(tag=fandom, listed=True).count() // 40)
+    works_deep = max(2, Work.objects.filter(state="posted").count() // 40)
     urls = {
         "guest: fandom p1": ("guest", tag_path),
         "reader: fandom p1": ("reader", tag_path),
-        f"reader: fandom p{DEEP_PAGE}": ("reader", f"{tag_path}?page={DEEP_PAGE}"),
+        f"reader: fandom p{fandom_deep}": ("reader", f"{tag_path}?page={fandom_deep}"),
         "reader: fandom by kudos p1": ("reader", f"{tag_path}?sort=kudos"),
         "guest: /works p1": ("guest", "/works"),
         "reader: /works p1": ("reader", "/works"),
-        f"reader: /works p{DEEP_PAGE}": ("reader", f"/works?page={DEEP_PAGE}"),
+        f"reader: /works p{works_deep}": ("reader", f"/works?page={works_deep}"),
         "reader: search 'dragon'": ("reader", "/works/search?q=dragon"),
     }
     guest, logged_in = Client(), Client()

@@ -583,14 +583,22 @@ class SortedWorks:
     def __init__(self, works: QuerySet[Work], *, fetch: Fetch) -> None:
         self.works, self.fetch = works, fetch
         self._count: int | None = None
+        self._digest: str | None = None
+
+    def key(self) -> str:
+        """What the kept count and sidebar counts of this listing stand for: the works'
+        exact query (filters and visibility, not the sort) and the listings' version."""
+        if self._digest is None:
+            sql, params = self.works.order_by().query.sql_with_params()
+            self._digest = hashlib.sha256(
+                repr((sql, params, listings_version())).encode()).hexdigest()
+        return self._digest
 
     def count(self) -> int:
         if self._count is None and self.works.query.is_empty():  # works.none(): no SQL
             self._count = 0
         if self._count is None:
-            sql, params = self.works.order_by().query.sql_with_params()
-            key = "listing-count:" + hashlib.sha256(
-                repr((sql, params, listings_version())).encode()).hexdigest()
+            key = f"listing-count:{self.key()}"
             total = cache.get(key)
             if total is None:
                 total = self.works.count()
@@ -810,8 +818,8 @@ def _listing_build(
     paginator = Paginator(object_list, PER_PAGE)
     page = page_of(paginator, filters.page)
     counts = (facets_count(counted, total=paginator.count,
-                           key=object_list.key() if isinstance(object_list, TaggedWorks)
-                           else None,
+                           key=object_list.key()
+                           if isinstance(object_list, TaggedWorks | SortedWorks) else None,
                            matches=object_list.matches_sql
                            if isinstance(object_list, RankedWorks) else None)
               if paginator.count and facets else {t: [] for t, _ in FACET_TYPES})
