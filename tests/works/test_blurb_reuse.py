@@ -216,3 +216,26 @@ def test_a_readers_state_costs_the_same_queries_for_few_or_many_works(
     assert counts[0] == counts[2] and counts[1] == counts[3], counts
     assert counts[1][1] < counts[0][1]  # kept blurbs and counts save queries
 
+
+
+def test_the_kept_sidebar_follows_new_works_and_each_readers_preferences(
+        client, author, reader, stranger, story):
+    Tag.objects.update(canonical=True)  # the sidebar counts canonical tags
+    preferences_update(user=reader, hide_warnings=True)
+    client.force_login(reader)
+    assert '<summary>Show warnings</summary>' in _sidebar(client.get("/works"))
+
+    client.force_login(stranger)
+    shown = _sidebar(client.get("/works"))
+    assert "Show warnings" not in shown and ">Fluff</span> <span class=\"count\">(1)" in shown
+
+    WorkFactory(author=author, title="Another", fandoms=["Naruto"], freeforms=["Fluff"])
+    Tag.objects.update(canonical=True)
+
+    assert ">Fluff</span> <span class=\"count\">(2)" in _sidebar(client.get("/works"))
+
+
+def _sidebar(response) -> str:
+    match = re.search(r'<aside class="filters".*?</aside>', page_html(response), re.S)
+    assert match, "no sidebar on the page"
+    return match.group(0)
