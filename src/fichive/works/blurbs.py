@@ -7,7 +7,7 @@ and Django's template engine spent most of a page's CPU on them (about 2 ms a bl
 page. Everything a visitor typed is escaped; summaries are stored sanitized.
 
 What a blurb shows besides the work's own row (its tags, creators, gift recipients and
-series) and its HTML are kept in this process's memory (`_Kept`, bounded) and used again
+series) and its HTML are kept in this process's memory (`Kept`, bounded) and used again
 while the work's version (lib/cache.work_versions: a change to the work, its tags, creators,
 series or gifts, a kudos, comment or bookmark, and tag wrangling give it a new one) and the
 row just read are the same as when they were kept: the row (counts, title, state and the
@@ -99,7 +99,7 @@ class Blurb:
         return [name for kind, name in self.tags if kind == tag_type]
 
 
-class _Kept:
+class Kept:
     """A bounded map in this process's memory, least recently used out first, of values kept
     under a key while their stamp (what they were made from) stays the same."""
 
@@ -132,8 +132,8 @@ class _Kept:
 # each, per viewer variant): a few MB a process at most.
 KEPT_WORKS = 4000
 KEPT_BLURBS = 4000
-_kept_extras = _Kept(KEPT_WORKS)
-_kept_html = _Kept(KEPT_BLURBS)
+_kept_extras = Kept(KEPT_WORKS)
+_kept_html = Kept(KEPT_BLURBS)
 
 
 def blurbs_of(works: QuerySet[Work]) -> list[Blurb]:

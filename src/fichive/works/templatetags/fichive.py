@@ -211,7 +211,7 @@ def listing_label(field: BoundField) -> SafeString:
 # The works listings' rendered sidebars, by page (path, query string, the tag types the
 # visitor hides, the script prefix), each kept while what it shows besides the query string
 # (the sidebar counts and the tags the filters name) is the same.
-_sidebars = blurbs._Kept(256)
+_sidebars = blurbs.Kept(256)
 
 
 @register.simple_tag(takes_context=True)
