@@ -1,0 +1,265 @@
+"""A broad first-time search, timed in process as a guest: a word found in about a tenth of
+the works (issue 21's target: p95 <= 150 ms at 100,000 full-text works, on SQLite and on
+PostgreSQL, with exact totals and sidebar counts).
+
+    FICHIVE_DATA_DIR=~/.cache/fichive-bench/sqlite-100000_s1_t1_v4 \\
+        .venv/bin/python bench/search_broad.py --json bench/results/search_broad_sqlite.json
+    FICHIVE_DATA_DIR=~/.cache/fichive-bench/postgres-100000_s1_t1_v4 \\
+        FICHIVE_DATABASE_URL=postgres://postgres@127.0.0.1:5432/fichive_bench_100000_s1_t1_v4 \\
+        .venv/bin/python bench/search_broad.py --words ...   # the words SQLite picked
+
+For each word: how many chapters and works hold it; the page's wall time with the cache
+cleared before each request (median, p95); where that time goes, in wall milliseconds (the
+ranking with its total, the page's works, the sidebar's counts, the snippets, the template);
+and the statements underneath timed on their own (best of three): matching alone, ranking
+every match, the sidebar's counts over the matches.
+
+--tantivy DIR adds what an impact-ordered index (tantivy, block-max WAND) would take to find
+the top results of the same word, built once in DIR from the chapters' text (a probe of the
+design, not something the site uses).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from inprocess import django_setup, ms, report  # noqa: E402
+
+# Words of the generator's lexicon (seed 1, generator v4) found in about a tenth of the
+# works of the 100,000-work full-text archive (the same works on both databases), as
+# --pick chose them on SQLite; see the report's counts.
+DEFAULT_WORDS = ("calesk", "ramenul", "tholfen")
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _best(run: Any, times: int = 3) -> float:
+    best = float("inf")
+    for _ in range(times):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def pick_words(share: float, count: int) -> list[str]:
+    """SQLite: `count` words (letters only) whose chapters belong to the nearest number of
+    works to `share` of all works, from FTS5's own word list."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM works_work")
+        wanted = share * cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM search_chapterdocument")
+        chapters = cursor.fetchone()[0]
+        cursor.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.chapter_words "
+                       "USING fts5vocab(main, search_chapter_fts, row)")
+        # A work holds ~3 chapters: look among words in 1.2-2.5 chapters per wanted work.
+        cursor.execute("SELECT term, doc FROM temp.chapter_words WHERE doc BETWEEN %s AND %s",
+                       [int(1.2 * wanted * chapters / 300_000 * 3 / 3),
+                        int(2.5 * wanted * chapters / 300_000 * 3 / 3)])
+        candidates = [(term, doc) for term, doc in cursor.fetchall()
+                      if term.isalpha() and len(term) >= 4]
+        candidates.sort(key=lambda row: abs(row[1] - 1.7 * wanted))
+        scored = []
+        for term, _ in candidates[:4 * count]:
+            scored.append((abs(_works_holding(term) - wanted), term))
+    return [term for _, term in sorted(scored)[:count]]
+
+
+def _works_holding(word: str) -> int:
+    return _holding(word)[1]
+
+
+def _holding(word: str) -> tuple[int, int]:
+    """(chapters, works) whose chapter text holds the word."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*), count(DISTINCT d.work_id) FROM search_chapter_fts f "
+                           "JOIN search_chapterdocument d ON d.chapter_id = f.rowid "
+                           "WHERE search_chapter_fts MATCH %s", [f'"{word}"'])
+        else:
+            cursor.execute("SELECT count(*), count(DISTINCT work_id) FROM search_chapterdocument "
+                           "WHERE vector @@ to_tsquery('simple', %s)", [word])
+        chapters, works = cursor.fetchone()
+    return int(chapters), int(works)
+
+
+def _instrument(phases: dict[str, float]) -> None:
+    """Wrap the page's phases to add up their wall milliseconds."""
+    from fichive.search import selectors
+    from fichive.works import listing, views
+
+    def wrap(owner: object, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        @functools.wraps(original)
+        def timed(*args: object, **kwargs: object) -> object:
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                phases[label] = phases.get(label, 0.0) + (time.perf_counter() - start) * 1000
+
+        setattr(owner, name, timed)
+
+    wrap(selectors.RankedWorks, "count", "ranking_and_total")
+    wrap(selectors.RankedWorks, "__getitem__", "page_works")
+    wrap(listing, "facets_count", "sidebar_counts")
+    wrap(listing, "_mark_matches", "snippets")
+    wrap(views, "render", "template")
+
+
+def statements(word: str) -> dict[str, float]:
+    """The search's statements on their own, best of three, wall ms."""
+    from django.db import connection
+
+    from fichive.search.backends import backend
+    from fichive.search.query import query_parse
+    from fichive.works.listing import FACET_SIZE, FACETS_SQL
+
+    engine = backend()
+    query = query_parse(word)
+    terms = query.positive_terms()
+    out: dict[str, float] = {}
+
+    def run(sql: str, params: list[Any]) -> list[Any]:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    match_sql, match_params = engine.group_sql(terms)
+    out["match_ids_ms"] = ms(_best(lambda: run(f"SELECT count(*) FROM ({match_sql}) m",  # noqa: S608
+                                               match_params)))
+    scores, params = engine.scores_sql(terms)
+    out["rank_every_match_ms"] = ms(_best(lambda: run(
+        f"SELECT id FROM ({scores}) s ORDER BY score DESC, id DESC LIMIT 30",  # noqa: S608
+        params)))
+    match_ids = [row[0] for row in run(match_sql, match_params)]
+    ids_sql, ids_params = engine.ids_sql(match_ids)
+    from fichive.tags.models import Tag
+    from fichive.works.models import FilterTagging
+
+    facets = FACETS_SQL.format(works=ids_sql, filter_tagging=FilterTagging._meta.db_table,
+                               tag=Tag._meta.db_table)
+    out["sidebar_counts_ms"] = ms(_best(lambda: run(facets, [*ids_params, FACET_SIZE])))
+    return out
+
+
+def tantivy_probe(directory: Path, words: list[str], chapters: int) -> dict[str, Any]:
+    """Build (once) a tantivy index of every chapter's text and time the top results of each
+    word: what an impact-ordered index with block-max WAND costs, next to the database."""
+    import tantivy  # noqa: PLC0415 (a probe: not a dependency of the site)
+    from django.db import connection
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field("chapter", stored=True, fast=True)
+    builder.add_unsigned_field("work", stored=True, fast=True)
+    builder.add_text_field("body", stored=False, tokenizer_name="default",
+                           index_option="position")
+    schema = builder.build()
+    directory.mkdir(parents=True, exist_ok=True)
+    index = tantivy.Index(schema, path=str(directory))
+    built: dict[str, Any] = {}
+    index.reload()
+    if index.searcher().num_docs != chapters:
+        start = time.perf_counter()
+        writer = index.writer(heap_size=256_000_000, num_threads=1)
+        writer.delete_all_documents()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT chapter_id, work_id, body FROM search_chapterdocument")
+            while rows := cursor.fetchmany(2000):
+                for chapter_id, work_id, body in rows:
+                    writer.add_document(tantivy.Document(chapter=chapter_id, work=work_id,
+                                                         body=body))
+        writer.commit()
+        writer.wait_merging_threads()
+        built = {"build_seconds": round(time.perf_counter() - start, 1)}
+        index.reload()
+    size = sum(p.stat().st_size for p in directory.iterdir() if p.is_file())
+    searcher = index.searcher()
+    out: dict[str, Any] = {**built, "docs": searcher.num_docs,
+                           "index_mb": round(size / 1024 / 1024, 1), "words": {}}
+    for word in words:
+        query = index.parse_query(word, ["body"])
+        found = searcher.search(query, 100, count=False)
+        out["words"][word] = {
+            "top100_ms": ms(_best(lambda q=query: searcher.search(q, 100, count=False), 5)),
+            "top1000_ms": ms(_best(lambda q=query: searcher.search(q, 1000, count=False), 5)),
+            "count_ms": ms(_best(lambda q=query: searcher.search(q, 1, count=True), 5)),
+            "hits": len(found.hits),
+        }
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--words", nargs="*", help=f"words to time (default {DEFAULT_WORDS})")
+    parser.add_argument("--pick", type=int, default=0, metavar="N",
+                        help="SQLite: pick N words in about --share of the works instead")
+    parser.add_argument("--share", type=float, default=0.1)
+    parser.add_argument("-n", type=int, default=12, help="requests per word (12)")
+    parser.add_argument("--tantivy", type=Path, help="also probe a tantivy index built here")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    django_setup(None)
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+
+    words = list(args.words or (pick_words(args.share, args.pick) if args.pick
+                                else DEFAULT_WORDS))
+    client = Client()
+    phases: dict[str, float] = {}
+    _instrument(phases)
+    result: dict[str, Any] = {"database": connection.vendor, "words": {}}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM works_work")
+        result["works"] = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM search_chapterdocument")
+        result["chapters"] = cursor.fetchone()[0]
+    for word in words:
+        chapters, works = _holding(word)
+
+        def get(q: str = word) -> Any:
+            cache.clear()
+            response = client.get("/works/search", {"q": q})
+            assert response.status_code == 200, (q, response.status_code)  # noqa: S101
+            return response
+
+        total = get().context["listing"].total  # warm: connection, the database's pages
+        phases.clear()
+        walls = []
+        for _ in range(args.n):
+            start = time.perf_counter()
+            get()
+            walls.append((time.perf_counter() - start) * 1000)
+        row = {"chapters": chapters, "works_by_text": works, "total": total,
+               "median_ms": round(statistics.median(walls), 1),
+               "p95_ms": round(_p95(walls), 1),
+               "phases_ms": {k: round(v / args.n, 1) for k, v in phases.items()},
+               "statements": statements(word)}
+        result["words"][word] = row
+        print(f"{word}: {chapters:,} chapters, {works:,} works by text, total {total:,}: "
+              f"median {row['median_ms']} ms, p95 {row['p95_ms']} ms; {row['phases_ms']}; "
+              f"{row['statements']}", file=sys.stderr, flush=True)
+    if args.tantivy:
+        result["tantivy"] = tantivy_probe(args.tantivy, words, result["chapters"])
+    report(result, args.json)
+
+
+if __name__ == "__main__":
+    main()
