@@ -61,14 +61,11 @@ def pick_words(share: float, count: int) -> list[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM works_work")
         wanted = share * cursor.fetchone()[0]
-        cursor.execute("SELECT count(*) FROM search_chapterdocument")
-        chapters = cursor.fetchone()[0]
         cursor.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.chapter_words "
                        "USING fts5vocab(main, search_chapter_fts, row)")
-        # A work holds ~3 chapters: look among words in 1.2-2.5 chapters per wanted work.
+        # A work holding a word holds it in one or a few of its chapters.
         cursor.execute("SELECT term, doc FROM temp.chapter_words WHERE doc BETWEEN %s AND %s",
-                       [int(1.2 * wanted * chapters / 300_000 * 3 / 3),
-                        int(2.5 * wanted * chapters / 300_000 * 3 / 3)])
+                       [int(wanted), int(3 * wanted)])
         candidates = [(term, doc) for term, doc in cursor.fetchall()
                       if term.isalpha() and len(term) >= 4]
         candidates.sort(key=lambda row: abs(row[1] - 1.7 * wanted))
@@ -98,8 +95,12 @@ def _holding(word: str) -> tuple[int, int]:
     return int(chapters), int(works)
 
 
+# The last search total the page counted (RankedWorks.count's answer).
+LAST_TOTAL: list[int] = [0]
+
+
 def _instrument(phases: dict[str, float]) -> None:
-    """Wrap the page's phases to add up their wall milliseconds."""
+    """Wrap the page's phases to add up their wall milliseconds (and keep the total)."""
     from fichive.search import selectors
     from fichive.works import listing, views
 
@@ -110,7 +111,10 @@ def _instrument(phases: dict[str, float]) -> None:
         def timed(*args: object, **kwargs: object) -> object:
             start = time.perf_counter()
             try:
-                return original(*args, **kwargs)
+                answer = original(*args, **kwargs)
+                if label == "ranking_and_total":
+                    LAST_TOTAL[0] = answer
+                return answer
             finally:
                 phases[label] = phases.get(label, 0.0) + (time.perf_counter() - start) * 1000
 
@@ -123,7 +127,7 @@ def _instrument(phases: dict[str, float]) -> None:
     wrap(views, "render", "template")
 
 
-def statements(word: str) -> dict[str, float]:
+def statements(word: str, *, probe_sidebar: bool = False) -> dict[str, float]:
     """The search's statements on their own, best of three, wall ms."""
     from django.db import connection
 
@@ -156,7 +160,56 @@ def statements(word: str) -> dict[str, float]:
     facets = FACETS_SQL.format(works=ids_sql, filter_tagging=FilterTagging._meta.db_table,
                                tag=Tag._meta.db_table)
     out["sidebar_counts_ms"] = ms(_best(lambda: run(facets, [*ids_params, FACET_SIZE])))
+    if probe_sidebar:
+        out["sidebar_packed_ms"] = ms(_best(lambda: _packed_counts(match_ids)))
     return out
+
+
+def _packed_table() -> None:
+    """A temporary table of each work's filter tag ids in one value (a probe of a narrower
+    table for the sidebar's counts: one row per work instead of ~13)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("CREATE TEMP TABLE packed_tags AS SELECT work_id, "
+                           "group_concat(tag_id) AS tags FROM works_filtertagging "
+                           "GROUP BY work_id")
+            cursor.execute("CREATE UNIQUE INDEX temp.packed_tags_work ON packed_tags "
+                           "(work_id, tags)")
+        else:
+            cursor.execute("CREATE TEMP TABLE packed_tags AS SELECT work_id, "
+                           "array_agg(tag_id) AS tags FROM works_filtertagging "
+                           "GROUP BY work_id")
+            cursor.execute("CREATE UNIQUE INDEX packed_tags_work ON packed_tags (work_id)")
+            cursor.execute("ANALYZE packed_tags")
+
+
+def _packed_counts(work_ids: list[int]) -> dict[int, int]:
+    """Count the works' tags from packed_tags: the counting in Python on SQLite, in the
+    database on PostgreSQL; then the canonical tags' types and names, as the sidebar needs."""
+    from collections import Counter
+
+    from django.db import connection
+
+    from fichive.search.backends import backend
+
+    ids_sql, ids_params = backend().ids_sql(work_ids)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"SELECT tags FROM packed_tags WHERE work_id IN ({ids_sql})",  # noqa: S608
+                           ids_params)
+            counts = Counter(int(t) for (tags,) in cursor.fetchall() for t in tags.split(","))
+        else:
+            sql = "SELECT t, count(*) FROM packed_tags p, unnest(p.tags) t WHERE p.work_id IN "
+            sql += f"({ids_sql}) GROUP BY t"
+            cursor.execute(sql, ids_params)
+            counts = Counter(dict(cursor.fetchall()))
+        marks = backend().ids_sql(list(counts))
+        sql = f"SELECT id, type, name FROM tags_tag WHERE canonical AND id IN ({marks[0]})"  # noqa: S608
+        cursor.execute(sql, marks[1])
+        cursor.fetchall()
+    return dict(counts)
 
 
 def tantivy_probe(directory: Path, words: list[str], chapters: int) -> dict[str, Any]:
@@ -165,9 +218,12 @@ def tantivy_probe(directory: Path, words: list[str], chapters: int) -> dict[str,
     import tantivy  # noqa: PLC0415 (a probe: not a dependency of the site)
     from django.db import connection
 
+    from fichive.search.backends import backend
+    from fichive.search.query import query_parse
+
     builder = tantivy.SchemaBuilder()
-    builder.add_unsigned_field("chapter", stored=True, fast=True)
-    builder.add_unsigned_field("work", stored=True, fast=True)
+    builder.add_integer_field("chapter", stored=True, fast=True)
+    builder.add_integer_field("work", stored=True, fast=True)
     builder.add_text_field("body", stored=False, tokenizer_name="default",
                            index_option="position")
     schema = builder.build()
@@ -196,7 +252,27 @@ def tantivy_probe(directory: Path, words: list[str], chapters: int) -> dict[str,
     for word in words:
         query = index.parse_query(word, ["body"])
         found = searcher.search(query, 100, count=False)
+        matches_sql, matches_params = backend().group_sql(query_parse(word).positive_terms())
+
+        def ranked_page(q: Any = query, sql: str = matches_sql,
+                        params: list[Any] = matches_params) -> tuple[int, list[int]]:
+            """The design end to end for the ranking: the exact matches from the database
+            (their count is the total), the top chapters from the index, the first 30 of
+            their works that are among the matches."""
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                matching = {row[0] for row in cursor.fetchall()}
+            page: list[int] = []
+            for _, address in searcher.search(q, 200, count=False).hits:
+                work = searcher.doc(address)["work"][0]
+                if work in matching and work not in page:
+                    page.append(work)
+                    if len(page) == 30:
+                        break
+            return len(matching), page
+
         out["words"][word] = {
+            "exact_total_and_page_ms": ms(_best(ranked_page, 5)),
             "top100_ms": ms(_best(lambda q=query: searcher.search(q, 100, count=False), 5)),
             "top1000_ms": ms(_best(lambda q=query: searcher.search(q, 1000, count=False), 5)),
             "count_ms": ms(_best(lambda q=query: searcher.search(q, 1, count=True), 5)),
@@ -213,6 +289,9 @@ def main() -> None:
     parser.add_argument("--share", type=float, default=0.1)
     parser.add_argument("-n", type=int, default=12, help="requests per word (12)")
     parser.add_argument("--tantivy", type=Path, help="also probe a tantivy index built here")
+    parser.add_argument("--packed", action="store_true",
+                        help="also time the sidebar's counts from a temporary table of each "
+                             "work's tag ids in one value")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     django_setup(None)
@@ -231,6 +310,8 @@ def main() -> None:
         result["works"] = cursor.fetchone()[0]
         cursor.execute("SELECT count(*) FROM search_chapterdocument")
         result["chapters"] = cursor.fetchone()[0]
+    if args.packed:
+        _packed_table()
     for word in words:
         chapters, works = _holding(word)
 
@@ -240,7 +321,8 @@ def main() -> None:
             assert response.status_code == 200, (q, response.status_code)  # noqa: S101
             return response
 
-        total = get().context["listing"].total  # warm: connection, the database's pages
+        get()  # warm: connection, the database's pages
+        total = LAST_TOTAL[0]
         phases.clear()
         walls = []
         for _ in range(args.n):
@@ -251,7 +333,7 @@ def main() -> None:
                "median_ms": round(statistics.median(walls), 1),
                "p95_ms": round(_p95(walls), 1),
                "phases_ms": {k: round(v / args.n, 1) for k, v in phases.items()},
-               "statements": statements(word)}
+               "statements": statements(word, probe_sidebar=args.packed)}
         result["words"][word] = row
         print(f"{word}: {chapters:,} chapters, {works:,} works by text, total {total:,}: "
               f"median {row['median_ms']} ms, p95 {row['p95_ms']} ms; {row['phases_ms']}; "
