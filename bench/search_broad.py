@@ -212,6 +212,43 @@ def _packed_counts(work_ids: list[int]) -> dict[int, int]:
     return dict(counts)
 
 
+def capped_probe(word: str, positions: int) -> dict[str, Any]:
+    """PostgreSQL: ts_rank over the word's matching chapters read from their full vectors
+    (kept out of line, in TOAST) against vectors keeping each word's first `positions`
+    positions only, small enough to stay in the row (a temporary table of the matching
+    chapters: the cost per chapter of ranking from an inline vector)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS capped")
+        cursor.execute(
+            "CREATE TEMP TABLE capped AS SELECT chapter_id, work_id, (SELECT string_agg("
+            "quote_literal(lexeme) || ':' || array_to_string(positions[1:%s], ','), ' ') "
+            "FROM unnest(vector))::tsvector AS v FROM search_chapterdocument "
+            "WHERE vector @@ to_tsquery('simple', %s)", [positions, word])
+        cursor.execute("SELECT count(*), avg(pg_column_size(v)), "
+                       "avg(pg_column_size(c.vector)) FROM capped "
+                       "JOIN search_chapterdocument c USING (chapter_id)")
+        rows, capped_bytes, full_bytes = cursor.fetchone()
+
+        def full() -> None:
+            cursor.execute("SELECT max(ts_rank(vector, to_tsquery('simple', %s))) "
+                           "FROM search_chapterdocument WHERE vector @@ to_tsquery('simple', %s)",
+                           [word, word])
+            cursor.fetchall()
+
+        def inline() -> None:
+            cursor.execute("SELECT max(ts_rank(v, to_tsquery('simple', %s))) FROM capped",
+                           [word])
+            cursor.fetchall()
+
+        return {"chapters": rows, "positions_kept": positions,
+                "full_vector_bytes": round(float(full_bytes)),
+                "capped_vector_bytes": round(float(capped_bytes)),
+                "rank_full_vectors_ms": ms(_best(full)),
+                "rank_capped_inline_ms": ms(_best(inline))}
+
+
 def tantivy_probe(directory: Path, words: list[str], chapters: int) -> dict[str, Any]:
     """Build (once) a tantivy index of every chapter's text and time the top results of each
     word: what an impact-ordered index with block-max WAND costs, next to the database."""
@@ -292,6 +329,8 @@ def main() -> None:
     parser.add_argument("--packed", action="store_true",
                         help="also time the sidebar's counts from a temporary table of each "
                              "work's tag ids in one value")
+    parser.add_argument("--capped", type=int, metavar="K",
+                        help="PostgreSQL: also time ts_rank over vectors capped at K positions")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     django_setup(None)
@@ -334,6 +373,8 @@ def main() -> None:
                "p95_ms": round(_p95(walls), 1),
                "phases_ms": {k: round(v / args.n, 1) for k, v in phases.items()},
                "statements": statements(word, probe_sidebar=args.packed)}
+        if args.capped and connection.vendor == "postgresql":
+            row["capped"] = capped_probe(word, args.capped)
         result["words"][word] = row
         print(f"{word}: {chapters:,} chapters, {works:,} works by text, total {total:,}: "
               f"median {row['median_ms']} ms, p95 {row['p95_ms']} ms; {row['phases_ms']}; "
