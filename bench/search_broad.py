@@ -215,9 +215,11 @@ def _packed_counts(work_ids: list[int]) -> dict[int, int]:
     ids_sql, ids_params = backend().ids_sql(work_ids)
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(f"SELECT tags FROM packed_tags WHERE work_id IN ({ids_sql})",  # noqa: S608
-                           ids_params)
-            counts = Counter(int(t) for (tags,) in cursor.fetchall() for t in tags.split(","))
+            # One string of every tag id (counting strings spares an int() per tagging).
+            cursor.execute("SELECT group_concat(tags) FROM packed_tags "  # noqa: S608
+                           f"WHERE work_id IN ({ids_sql})", ids_params)
+            counts = Counter({int(tag): n for tag, n in
+                              Counter((cursor.fetchone()[0] or "").split(",")).items() if tag})
         else:
             sql = "SELECT t, count(*) FROM packed_tags p, unnest(p.tags) t WHERE p.work_id IN "
             sql += f"({ids_sql}) GROUP BY t"
