@@ -16,7 +16,7 @@ from django.db import transaction
 from fichive.lib.cache import content_changed
 from fichive.tags.models import Tag
 from fichive.tags.relationships import relationship_character_ids
-from fichive.works.models import FilterTagging, FilterTagList, Tagging, Work
+from fichive.works.models import FilterTagging, Tagging, Work
 
 BATCH = 500
 
@@ -179,66 +179,3 @@ def works_affected_by(tag_ids: Iterable[int]) -> list[int]:
     return list(
         Tagging.objects.filter(tag_id__in=family).values_list("work_id", flat=True).distinct()
     )
-
-
-# FilterTagList (models.py) kept by triggers on works_filtertagging: a row inserted adds
-# ",<tag id>" to its work's list (creating the list), a row deleted takes it out, a row moved
-# to another work or tag does both. Each statement changes the list row in place (an upsert,
-# a replace), so writers to the same work in parallel transactions each add or remove their
-# own id on top of the other's (PostgreSQL re-reads a row another transaction changed before
-# updating it; SQLite has one writer at a time).
-_ADD_SQLITE = (
-    "INSERT INTO works_filtertaglist (work_id, tag_ids) "
-    "VALUES (new.work_id, ',' || new.tag_id || ',') "
-    "ON CONFLICT (work_id) DO UPDATE SET tag_ids = tag_ids || new.tag_id || ',';")
-_REMOVE_SQLITE = (
-    "UPDATE works_filtertaglist SET tag_ids = replace(tag_ids, ',' || old.tag_id || ',', ',') "
-    "WHERE work_id = old.work_id;")
-TAG_LIST_INSTALL = {
-    "sqlite": [
-        "CREATE TRIGGER works_filtertagging_list_ai AFTER INSERT ON works_filtertagging "
-        f"BEGIN {_ADD_SQLITE} END",
-        "CREATE TRIGGER works_filtertagging_list_ad AFTER DELETE ON works_filtertagging "
-        f"BEGIN {_REMOVE_SQLITE} END",
-        "CREATE TRIGGER works_filtertagging_list_au AFTER UPDATE OF work_id, tag_id "
-        f"ON works_filtertagging BEGIN {_REMOVE_SQLITE} {_ADD_SQLITE} END",
-        "INSERT INTO works_filtertaglist (work_id, tag_ids) SELECT work_id, "
-        "',' || group_concat(tag_id, ',') || ',' FROM works_filtertagging GROUP BY work_id",
-    ],
-    "postgresql": [
-        """CREATE FUNCTION works_filtertagging_list() RETURNS trigger AS $$
-        BEGIN
-            IF TG_OP IN ('DELETE', 'UPDATE') THEN
-                UPDATE works_filtertaglist
-                SET tag_ids = replace(tag_ids, ',' || OLD.tag_id || ',', ',')
-                WHERE work_id = OLD.work_id;
-            END IF;
-            IF TG_OP IN ('INSERT', 'UPDATE') THEN
-                INSERT INTO works_filtertaglist (work_id, tag_ids)
-                VALUES (NEW.work_id, ',' || NEW.tag_id || ',')
-                ON CONFLICT (work_id) DO UPDATE
-                SET tag_ids = works_filtertaglist.tag_ids || NEW.tag_id || ',';
-            END IF;
-            RETURN NULL;
-        END
-        $$ LANGUAGE plpgsql""",
-        "CREATE TRIGGER works_filtertagging_list AFTER INSERT OR DELETE OR UPDATE OF work_id, "
-        "tag_id ON works_filtertagging FOR EACH ROW EXECUTE FUNCTION works_filtertagging_list()",
-        "INSERT INTO works_filtertaglist (work_id, tag_ids) SELECT work_id, "
-        "',' || string_agg(tag_id::text, ',') || ',' FROM works_filtertagging GROUP BY work_id",
-    ],
-}
-TAG_LIST_UNINSTALL = {
-    "sqlite": [f"DROP TRIGGER IF EXISTS works_filtertagging_list_{s}" for s in ("ai", "ad", "au")],
-    "postgresql": [
-        "DROP TRIGGER IF EXISTS works_filtertagging_list ON works_filtertagging",
-        "DROP FUNCTION IF EXISTS works_filtertagging_list()",
-    ],
-}
-
-
-def filter_tag_lists(work_ids: Iterable[int]) -> dict[int, set[int]]:
-    """These works' filter tag ids as their FilterTagList rows hold them."""
-    return {work_id: {int(t) for t in tags.split(",") if t}
-            for work_id, tags in FilterTagList.objects.filter(
-                work_id__in=list(work_ids)).values_list("work_id", "tag_ids")}

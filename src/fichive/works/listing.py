@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -48,7 +47,7 @@ from fichive.search.query import MAX_QUERY_LENGTH, Query, QueryError, query_pars
 from fichive.search.selectors import RankedWorks, matches_of, scores_of, works_matching
 from fichive.tags.models import CATEGORIES, RATINGS, TAG_NAME_MAX, WARNINGS, Tag, tag_key
 from fichive.works.languages import LANGUAGES
-from fichive.works.models import FilterTagging, FilterTagList, Work
+from fichive.works.models import FilterTagging, Work
 from fichive.works.selectors import (
     excluded_tag_ids,
     with_blurb_data,
@@ -617,16 +616,14 @@ class Facet:
 # The sidebar's counts in one statement. Django's ORM can only group after joining the tag
 # table, which makes the database sort every (work, tag) row by tag name and type; counting
 # by tag id first and joining the tag table to those counts is several times faster. Plain
-# SQL both SQLite (3.25+) and PostgreSQL run as written. `counted` may also be given as
-# (tag id, count) pairs counted elsewhere (FACETS_RANKED_SQL, _counted_from_lists).
-FACETS_COUNTED_SQL = """
+# SQL both SQLite (3.25+) and PostgreSQL run as written.
+FACETS_SQL = """
+WITH counted AS (
     SELECT tag_id, COUNT(*) AS n
     FROM {filter_tagging}
     WHERE work_id IN ({works})
     GROUP BY tag_id
-"""
-FACETS_RANKED_SQL = """
-WITH counted AS ({counted}), ranked AS (
+), ranked AS (
     SELECT t.type, t.name, c.n,
            ROW_NUMBER() OVER (PARTITION BY t.type ORDER BY c.n DESC, t.name) AS position
     FROM counted c JOIN {tag} t ON t.id = c.tag_id
@@ -634,23 +631,6 @@ WITH counted AS ({counted}), ranked AS (
 )
 SELECT type, name, n FROM ranked WHERE position <= %s ORDER BY type, position
 """
-FACETS_SQL = FACETS_RANKED_SQL.replace("{counted}", FACETS_COUNTED_SQL)
-
-
-def _counted_from_lists(cursor: Any, ids_sql: str, ids_params: list[Any]
-                        ) -> tuple[str, list[Any]]:
-    """(tag id, count) pairs of these works' filter tags, as a SELECT for FACETS_RANKED_SQL,
-    counted from their FilterTagList rows: one short row per work read and joined into one
-    string, counted here (a tag id's text stands for it: no int() per tagging)."""
-    from fichive.search.backends import backend
-
-    vendor = cursor.db.vendor
-    joined = "group_concat(tag_ids, '')" if vendor == "sqlite" else "string_agg(tag_ids, '')"
-    cursor.execute(f"SELECT {joined} FROM {FilterTagList._meta.db_table} "  # noqa: S608
-                   f"WHERE work_id IN ({ids_sql})", ids_params)
-    counts = Counter((cursor.fetchone()[0] or "").split(","))
-    counts.pop("", None)
-    return backend(vendor).pairs_sql({int(tag): n for tag, n in counts.items()})
 
 
 def facets_count(works: QuerySet[Any], *, total: int = 0, version: str | None = None,
@@ -667,8 +647,7 @@ def facets_count(works: QuerySet[Any], *, total: int = 0, version: str | None = 
     in between changes the key. `key` stands for the query and version in that key when the
     caller has one for them (TaggedWorks.key). `matches`, when it gives a SELECT of the
     same works' ids (a search's ranking kept them, RankedWorks.matches_sql), is counted
-    over instead of `works`, so the text isn't searched a second time, and from those works'
-    FilterTagList rows (one row per work rather than one per tagging).
+    over instead of `works`, so the text isn't searched a second time.
     """
     if works.model is FilterTagging:  # tagged_rows: one row per work
         ids = works.order_by().values("work_id")
@@ -683,19 +662,12 @@ def facets_count(works: QuerySet[Any], *, total: int = 0, version: str | None = 
         cached = cache.get(key)
         if cached is not None:
             return cached
-    kept = matches and matches()
-    ids_sql, ids_params = kept or ids.query.sql_with_params()
+    ids_sql, ids_params = (matches and matches()) or ids.query.sql_with_params()
     facets: dict[str, list[Facet]] = {tag_type: [] for tag_type, _ in FACET_TYPES}
     with connections[works.db].cursor() as cursor:  # a replica, for a guest (db_router)
-        if kept:
-            # A search's matches, given by id: counted from their tag lists.
-            counted, counted_params = _counted_from_lists(cursor, ids_sql, list(ids_params))
-        else:
-            counted = FACETS_COUNTED_SQL.format(works=ids_sql,
-                                                filter_tagging=FilterTagging._meta.db_table)
-            counted_params = list(ids_params)
-        sql = FACETS_RANKED_SQL.format(counted=counted, tag=Tag._meta.db_table)
-        cursor.execute(sql, (*counted_params, FACET_SIZE))
+        sql = FACETS_SQL.format(works=ids_sql, filter_tagging=FilterTagging._meta.db_table,
+                                tag=Tag._meta.db_table)
+        cursor.execute(sql, (*ids_params, FACET_SIZE))
         for tag_type, name, count in cursor.fetchall():
             if tag_type in facets:
                 facets[tag_type].append(Facet(name=name, count=count))

@@ -274,22 +274,6 @@ class FilterTagging(models.Model):
         return f"{self.tag_id} on {self.work_id}"
 
 
-class FilterTagList(models.Model):
-    """A work's filter tag ids in one value, ",5,17,230,": the same pairs as its FilterTagging
-    rows, kept in step by database triggers on that table (works.filter_tags.TAG_LIST_INSTALL),
-    so every writer keeps it, in its own transaction, whatever process it runs in.
-
-    A search's sidebar counts tags over thousands of matching works: one short row per work
-    costs less to read than each work's ~13 index entries (listing.facets_count)."""
-
-    work = models.OneToOneField(Work, primary_key=True, on_delete=models.CASCADE,
-                                related_name="+")
-    tag_ids = models.TextField(default=",")
-
-    def __str__(self) -> str:
-        return f"filter tags of work {self.pk}"
-
-
 class Chapter(models.Model):
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="chapters")
     position = models.PositiveIntegerField()

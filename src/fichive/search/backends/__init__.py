@@ -1,8 +1,7 @@
 """The search backend for the database in use: SQLite FTS5 or PostgreSQL full-text search.
 
 Each backend module offers the same functions: install/uninstall (migrations), write_works
-and write_chapters (index rows), and the query pieces group_sql, scores_sql, best_chapters,
-ids_sql and pairs_sql.
+and write_chapters (index rows), and the query pieces group_sql, scores_sql, best_chapters, ids_sql.
 A backend with FIRST_PASS_SQL also offers a two-pass ranking's pieces (first_pass_sql,
 chapter_bound, chapter_scores, add_scores; see selectors.RankedWorks).
 """

@@ -357,12 +357,6 @@ def ids_sql(ids: Sequence[int]) -> tuple[str, list[Any]]:
     return "SELECT unnest(%s::bigint[])", [list(ids)]
 
 
-def pairs_sql(pairs: dict[int, int]) -> tuple[str, list[Any]]:
-    """A SELECT of (tag_id, n) rows, one per item: two array parameters."""
-    return ("SELECT * FROM unnest(%s::bigint[], %s::bigint[]) AS c(tag_id, n)",
-            [list(pairs), list(pairs.values())])
-
-
 def chapter_scores(terms: Sequence[Term], work_ids: Sequence[int] | None
                    ) -> dict[int, tuple[float, int]]:
     """For each of these works whose chapter text matches: its best chapter's rank (as

@@ -162,12 +162,6 @@ def ids_sql(ids: Sequence[int]) -> tuple[str, list[Any]]:
     return "SELECT value FROM json_each(%s)", [json.dumps(list(ids))]
 
 
-def pairs_sql(pairs: dict[int, int]) -> tuple[str, list[Any]]:
-    """A SELECT of (tag_id, n) rows, one per item: one parameter however many there are."""
-    return ("SELECT CAST(key AS INTEGER) AS tag_id, value AS n FROM json_each(%s)",
-            [json.dumps({str(k): v for k, v in pairs.items()})])
-
-
 def chapter_scores(terms: Sequence[Term], work_ids: Sequence[int]
                    ) -> dict[int, tuple[float, int]]:
     """For each of these works whose chapter text matches: its best chapter's score (-bm25,
