@@ -13,8 +13,7 @@ cleared before each request (median, p95), and its CPU time (this process's and,
 PostgreSQL, its server process's: on a busy machine wall time is mostly waiting for a core);
 where that CPU time goes (the ranking with its total, the page's works, the sidebar's counts,
 the snippets, the template); and the statements underneath on their own (least CPU of
-three): matching alone, ranking every match, the sidebar's counts over the matches from the
-filter taggings and, where the tree has them, from the works' tag lists (FilterTagList).
+three): matching alone, ranking every match, the sidebar's counts over the matches.
 
 --tantivy DIR adds what an impact-ordered index (tantivy, block-max WAND) would take to find
 the top results of the same word, built once in DIR from the chapters' text (a probe of the
@@ -179,13 +178,6 @@ def statements(word: str, *, probe_sidebar: bool = False) -> dict[str, float]:
     facets = FACETS_SQL.format(works=ids_sql, filter_tagging=FilterTagging._meta.db_table,
                                tag=Tag._meta.db_table)
     out["sidebar_counts_ms"] = ms(_best(lambda: run(facets, [*ids_params, FACET_SIZE])))
-    from fichive.works import listing
-    from fichive.works.models import Work
-
-    if hasattr(listing, "_counted_from_lists"):  # counted from FilterTagList (issue 21)
-        works = Work.objects.filter(pk__in=match_ids)
-        out["sidebar_from_lists_ms"] = ms(_best(lambda: listing.facets_count(
-            works, matches=lambda: engine.ids_sql(match_ids))))
     if probe_sidebar:
         out["sidebar_packed_ms"] = ms(_best(lambda: _packed_counts(match_ids)))
     return out
