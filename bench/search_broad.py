@@ -6,7 +6,9 @@ PostgreSQL, with exact totals and sidebar counts).
         .venv/bin/python bench/search_broad.py --json bench/results/search_broad_sqlite.json
     FICHIVE_DATA_DIR=~/.cache/fichive-bench/postgres-100000_s1_t1_v4 \\
         FICHIVE_DATABASE_URL=postgres://postgres@127.0.0.1:5432/fichive_bench_100000_s1_t1_v4 \\
-        .venv/bin/python bench/search_broad.py --words ...   # the words SQLite picked
+        .venv/bin/python bench/search_broad.py --capped 4 \
+        --json bench/results/search_broad_postgres.json
+    # other words: --pick 3 (SQLite, from FTS5's word list) or --words w1 w2
 
 For each word: how many chapters and works hold it; the page's wall time with the cache
 cleared before each request (median, p95), and its CPU time (this process's and, on
@@ -15,9 +17,13 @@ where that CPU time goes (the ranking with its total, the page's works, the side
 the snippets, the template); and the statements underneath on their own (least CPU of
 three): matching alone, ranking every match, the sidebar's counts over the matches.
 
---tantivy DIR adds what an impact-ordered index (tantivy, block-max WAND) would take to find
-the top results of the same word, built once in DIR from the chapters' text (a probe of the
-design, not something the site uses).
+Probes of designs the site does not use (each adds its figures to the word's):
+--tantivy DIR: an impact-ordered index (tantivy, block-max WAND; `pip install tantivy`, not a
+dependency) built once in DIR from the chapters' text (SQLite: it reads the stored chapter
+documents), timed for the top results, and end to end with the exact matches from the
+database. --packed: the sidebar's counting from a temporary table of each work's tag ids in
+one value. --capped K (PostgreSQL): ts_rank over vectors keeping K positions per word.
+Note: like the other in-process scripts, this migrates the archive it is pointed at.
 """
 
 from __future__ import annotations
