@@ -51,6 +51,10 @@ bench: install
 	$(BIN)/python bench/run.py --works $(BENCH_WORKS) --db $(BENCH_DB) $(BENCH_ARGS)
 	$(BIN)/python bench/feeds.py --json bench/results/feeds.json
 	$(BIN)/python bench/security_costs.py --json bench/results/security.json
+	$(BIN)/python bench/pagecache.py --json bench/results/pagecache.json
+	$(BIN)/python bench/static_files.py --json bench/results/static.json
+	$(BIN)/python bench/logged_in_listing.py --json bench/results/reader_listing.json
+	$(BIN)/python bench/disk.py --db $(BENCH_DB) --json bench/results/disk.json
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

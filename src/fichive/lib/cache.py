@@ -264,6 +264,21 @@ def work_version(work_id: int) -> str | None:
     return ":".join(str(v) for v in versions) if _fresh_enough(versions) else None
 
 
+def work_versions(work_ids: Iterable[int]) -> dict[int, str | None]:
+    """work_version of each of these works, read together (a listing page's blurbs): one
+    read of the cache for them all."""
+    ids = list(dict.fromkeys(work_ids))
+    if not ids:
+        return {}
+    found = _versions([GLOBAL, *(_work_version_key(work_id) for work_id in ids)])
+    everything = found[GLOBAL]
+    versions: dict[int, str | None] = {}
+    for work_id in ids:
+        own = found[_work_version_key(work_id)]
+        versions[work_id] = f"{everything}:{own}" if _fresh_enough((everything, own)) else None
+    return versions
+
+
 def work_version_known(work_id: int, *, make: bool = False) -> str | None:
     """work_version as it stands, read before the work's data so that what is kept under it
     is at least as new as it; None, without making one, when the work has no version yet (a

@@ -5,13 +5,23 @@ The markup lives here rather than in a template because a listing page shows twe
 and Django's template engine spent most of a page's CPU on them (about 2 ms a blurb against
 ~0.1 ms for these f-strings); `{% blurb work %}` (works/templatetags/fichive.py) puts one on a
 page. Everything a visitor typed is escaped; summaries are stored sanitized.
+
+What a blurb shows besides the work's own row (its tags, creators, gift recipients and
+series) and its HTML are kept in this process's memory (`Kept`, bounded) and used again
+while the work's version (lib/cache.work_versions: a change to the work, its tags, creators,
+series or gifts, a kudos, comment or bookmark, and tag wrangling give it a new one) and the
+row just read are the same as when they were kept: the row (counts, title, state and the
+rest) is read on every page, so nothing it holds is ever shown stale, and a blurb's HTML is
+kept per viewer variant (hidden tag types, language, script prefix), never for a search
+result's passage or a creator's own view of an anonymous work.
 """
 
 from __future__ import annotations
 
 import datetime
 import html
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -29,6 +39,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from fichive.accounts.models import Pseud, User
+from fichive.lib.cache import work_versions
 from fichive.tags.models import Tag, tag_to_url
 from fichive.works.languages import LANGUAGE_NAMES
 from fichive.works.models import Creatorship, Tagging, Work
@@ -73,6 +84,8 @@ class Blurb:
     gifts: list[tuple[str, str | None]] = field(default_factory=list)
     # (series id, part number, series title) of the series the work is part of, oldest first.
     series: list[tuple[int, int, str]] = field(default_factory=list)
+    # What the blurb was read from, (work version, row), when it may be kept (blurbs_of).
+    stamp: tuple[str, tuple[Any, ...]] | None = None
 
     @property
     def pk(self) -> int:
@@ -86,18 +99,82 @@ class Blurb:
         return [name for kind, name in self.tags if kind == tag_type]
 
 
+class Kept:
+    """A bounded map in this process's memory, least recently used out first, of values kept
+    under a key while their stamp (what they were made from) stays the same."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[Any, tuple[Any, Any]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Any, stamp: Any) -> Any:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None or entry[0] != stamp:
+                return None
+            self.entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: Any, stamp: Any, value: Any) -> None:
+        with self.lock:
+            self.entries[key] = (stamp, value)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+# A few thousand works' tags and creators (a few hundred bytes each) and blurbs (about 2 KB
+# each, per viewer variant): a few MB a process at most.
+KEPT_WORKS = 4000
+KEPT_BLURBS = 4000
+_kept_extras = Kept(KEPT_WORKS)
+_kept_html = Kept(KEPT_BLURBS)
+
+
 def blurbs_of(works: QuerySet[Work]) -> list[Blurb]:
     """The blurbs of these works (a page: sliced, in the order to show), in two queries: the
     works' fields, then their tags, creators, gift recipients and series together, as plain
-    rows (no model instances)."""
-    blurbs = [Blurb(*row) for row in works.values_list(*FIELDS)]
+    rows (no model instances). The second is left out when this process kept them for every
+    work at its current version (see the top of this module)."""
+    rows = list(works.values_list(*FIELDS))
+    blurbs = [Blurb(*row) for row in rows]
     if not blurbs:
         return blurbs
-    by_id = {b.id: b for b in blurbs}
+    versions = work_versions(b.id for b in blurbs)
+    missing: dict[int, Blurb] = {}
+    for blurb, row in zip(blurbs, rows, strict=True):
+        version = versions.get(blurb.id)
+        if version is None:  # not to be kept (a replica read too soon after a change)
+            missing[blurb.id] = blurb
+            continue
+        blurb.stamp = (version, row)
+        extras = _kept_extras.get(blurb.id, version)
+        if extras is None:
+            missing[blurb.id] = blurb
+        else:
+            (blurb.tags, blurb.creators, blurb.own_creators, blurb.gifts,
+             blurb.series) = (list(part) for part in extras)
+    if missing:
+        _extras_read(missing, works.db)
+        for blurb in missing.values():
+            if blurb.stamp is not None:
+                _kept_extras.put(blurb.id, blurb.stamp[0], (
+                    tuple(blurb.tags), tuple(blurb.creators), tuple(blurb.own_creators),
+                    tuple(blurb.gifts), tuple(blurb.series)))
+    return blurbs
+
+
+def _extras_read(by_id: dict[int, Blurb], db: str) -> None:
+    """Fill in these blurbs' tags, creators, gift recipients and series, in one query."""
     creators = []
     gifts = []
     tags = []
-    with connections[works.db].cursor() as cursor:
+    with connections[db].cursor() as cursor:
         cursor.execute(_tags_and_creators_sql(len(by_id)),
                        [*by_id, *by_id, False, *by_id, Work.State.POSTED, *by_id])
         for work_id, tag_type, name, username, position, pk in cursor.fetchall():
@@ -116,9 +193,8 @@ def blurbs_of(works: QuerySet[Work]) -> list[Blurb]:
         (blurb.own_creators if blurb.anonymous else blurb.creators).append((name, username))
     for _, work_id, name, username in sorted(gifts):
         by_id[work_id].gifts.append((name, username))
-    for blurb in blurbs:
+    for blurb in by_id.values():
         blurb.series.sort()
-    return blurbs
 
 
 # Marks the rows of gift recipients (pseud name or plain name, username or NULL, id).
@@ -443,6 +519,18 @@ def blurb_html(blurb: Blurb, match: Any = None, *, own: bool = False,
     logged-in readers set them, so guests' shared pages never differ)."""
     b = blurb
     prefix, language = get_script_prefix(), get_language()
+    if b.stamp is None or match or own:
+        return _blurb_html(b, match, own=own, hidden=hidden, prefix=prefix, language=language)
+    key = (b.id, prefix, language, hidden, settings.STATIC_URL)
+    kept = _kept_html.get(key, b.stamp)
+    if kept is None:
+        kept = _blurb_html(b, None, own=False, hidden=hidden, prefix=prefix, language=language)
+        _kept_html.put(key, b.stamp, kept)
+    return kept
+
+
+def _blurb_html(b: Blurb, match: Any, *, own: bool, hidden: frozenset[str], prefix: str,
+                language: str | None) -> SafeString:
     grouped: dict[str, list[str]] = defaultdict(list)
     for tag_type, name in b.tags:
         grouped[tag_type].append(name)

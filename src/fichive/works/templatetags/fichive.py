@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 from django.forms import BoundField
+from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
 
 from fichive.accounts.preferences import prefs_for
@@ -205,6 +206,37 @@ def listing_widget(field: BoundField) -> SafeString:
 def listing_label(field: BoundField) -> SafeString:
     """{{ field.label_tag }} for a listing form's field."""
     return _kept(("label", field.html_name, field.auto_id), field.label_tag)
+
+
+# The works listings' rendered sidebars, by page (path, query string, the tag types the
+# visitor hides, the script prefix), each kept while what it shows besides the query string
+# (the sidebar counts and the tags the filters name) is the same.
+_sidebars = blurbs.Kept(256)
+
+
+@register.simple_tag(takes_context=True)
+def works_filters(context: template.Context) -> SafeString:
+    """{% include "works/_filters.html" with facets=listing %} for a works listing, kept: a
+    sidebar is rendered again only when its page's counts or named tags changed. A page
+    whose filters came back with errors (no listing) is rendered each time."""
+    request = context.get("request")
+    listing = context.get("listing")
+    form = context.get("form")
+    engine = context.template.engine if context.template else template.Engine.get_default()
+    sidebar = engine.get_template("works/_filters.html")
+    if request is None or listing is None or form is None or form.errors:
+        with context.push(facets=listing):
+            return mark_safe(sidebar.render(context))  # noqa: S308 - a rendered template
+    key = (request.path, request.META.get("QUERY_STRING", ""), _hidden_tag_types(context),
+           get_script_prefix())
+    stamp = (repr(listing.facets), tuple((t.pk, t.type, t.name) for t in
+                                         (*listing.tags.include, *listing.tags.exclude)))
+    html = _sidebars.get(key, stamp)
+    if html is None:
+        with context.push(facets=listing):
+            html = mark_safe(sidebar.render(context))  # noqa: S308 - a rendered template
+        _sidebars.put(key, stamp, html)
+    return html
 
 
 @register.simple_tag
