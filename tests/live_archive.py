@@ -239,10 +239,12 @@ def _database(data_dir: Path) -> Iterator[str]:
 
 @contextlib.contextmanager
 def live_archive(*, workers: int = 2, threads: int = 4, tasks: bool = False,
-                 disk_cache: bool = False) -> Iterator[LiveArchive]:
+                 disk_cache: bool = False,
+                 settings: dict[str, str] | None = None) -> Iterator[LiveArchive]:
     """Migrate a fresh archive and serve it with `fichive serve` until the block ends (with
     its task worker when `tasks`; with `disk_cache`, the cache `make run` has: the disk store
-    every process shares, and guests' page cache on for any number of workers)."""
+    every process shares, and guests' page cache on for any number of workers; `settings`:
+    FICHIVE_* variables of its own)."""
     import fichive
 
     with tempfile.TemporaryDirectory(prefix="fichive-live-") as temp, \
@@ -260,6 +262,7 @@ def live_archive(*, workers: int = 2, threads: int = 4, tasks: bool = False,
                "PYTHONPATH": os.pathsep.join([src, str(ROOT)])}
         for name in ("FICHIVE_REDIS_URL", "FICHIVE_DATABASE_REPLICA_URLS"):
             env.pop(name, None)
+        env.update(settings or {})
         subprocess.run([sys.executable, "-m", "fichive.cli", "manage", "migrate",  # noqa: S603
                         "--verbosity", "0"], env=env, cwd=ROOT, check=True, timeout=300)
         archive = LiveArchive("", env, data_dir / "server.log", workers=workers,
@@ -726,6 +729,19 @@ def _subscriptions(work_id: int) -> dict[str, int]:
             Subscription.objects.filter(work_id=work_id).select_related("user")}
 
 
+def _retitle(work_id: int, title: str) -> str:
+    """Give the work a new title through the works services, as its creator would."""
+    from fichive.works.models import Work
+    from fichive.works.services import WorkMeta, work_update
+
+    work = Work.objects.get(pk=work_id)
+    creator = work.pseuds()[0].user
+    work_update(user=creator, work=work, meta=WorkMeta(
+        title=title, creators=work.pseuds(), fandoms=["Original Work"],
+        rating="General Audiences"))
+    return Work.objects.get(pk=work_id).title
+
+
 def main(argv: list[str]) -> None:
     import django
 
@@ -754,6 +770,8 @@ def main(argv: list[str]) -> None:
         answer = _hits(int(args[0]), args[1:])
     elif command == "subscriptions":
         answer = _subscriptions(int(args[0]))
+    elif command == "retitle":
+        answer = _retitle(int(args[0]), args[1])
     else:
         raise SystemExit(f"unknown command {command!r}")
     print(json.dumps(answer))

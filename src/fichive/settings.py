@@ -421,6 +421,13 @@ FICHIVE_PAGE_CACHE_LOCAL_MB = env_int("FICHIVE_PAGE_CACHE_LOCAL_MB", 64)
 # How many new pages one address may add to guests' page cache a minute; beyond it its pages
 # are still served, rendered each time, so one client can't fill the cache. 0: no budget.
 FICHIVE_PAGE_CACHE_NEW_PER_MINUTE = env_int("FICHIVE_PAGE_CACHE_NEW_PER_MINUTE", 120)
+# The parts of a work's page that are the same for every reader (meta block, chapter text,
+# navigation; lib/fragments.py) are kept in each process's memory, up to this many
+# megabytes, and reused for every reader until the work's version changes. On by default
+# where those versions are shared by every process (Redis, or the disk store), like the page
+# cache above; 0 turns it off.
+FICHIVE_FRAGMENT_CACHE_MB = env_int(
+    "FICHIVE_FRAGMENT_CACHE_MB", 16 if FICHIVE_REDIS_URL or FICHIVE_CACHE == "disk" else 0)
 # Who may sign up (fichive/signups): "open" (anyone), "invite" (with an invitation code, from
 # the queue at /invite_requests or from a user) or "closed". Admins can override it at
 # /admin/signups. Every sign-up accepts the terms of service and confirms this minimum age.

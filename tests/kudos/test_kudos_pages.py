@@ -163,7 +163,10 @@ def _kudos_queries(browser: Client, url: str) -> list[str]:
     return [q["sql"] for q in captured if "kudos_kudos" in q["sql"]]
 
 
-def test_the_kudos_partials_read_kudos_in_at_most_three_queries(reader_client, author):
+def test_the_kudos_partials_read_kudos_in_at_most_three_queries(reader_client, author,
+                                                                 settings):
+    # What the partials read when rendered: not reused from an earlier page (lib/fragments.py).
+    settings.FICHIVE_FRAGMENT_CACHE_MB = 0
     work = WorkFactory(author=author)
     # No kudos yet: only the reader's own state is looked up.
     assert len(_kudos_queries(reader_client, f"/works/{work.pk}")) == 1

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from fichive.accounts.requests import Viewer
@@ -221,15 +221,34 @@ def chapter_comment_count(chapter: Chapter) -> int:
                                   deleted=False).count()
 
 
+def _muted_on(user: Viewer, work: Work) -> set[int]:
+    muted = set(getattr(user, "muted_ids", None) or ()) if user is not None else set()
+    if muted and work.anonymous:
+        muted -= set(creator_user_ids(work))
+    return muted
+
+
+def comments_counts_shown(*, user: Viewer, work: Work, chapter: Chapter, work_count: int,
+                          chapter_count: int) -> tuple[int, int]:
+    """comments_count_shown for the whole work and for one of its chapters at once (one
+    query, only for a reader who mutes someone)."""
+    muted = _muted_on(user, work)
+    if not muted or not work_count:
+        return work_count, chapter_count
+    gone = Comment.objects.filter(
+        Q(user_id__in=muted) | Q(thread__user_id__in=muted), work=work,
+        status=Comment.Status.PUBLISHED, deleted=False,
+    ).aggregate(work=Count("pk"), chapter=Count("pk", filter=Q(chapter=chapter)))
+    return max(0, work_count - gone["work"]), max(0, chapter_count - gone["chapter"])
+
+
 def comments_count_shown(*, user: Viewer, work: Work, chapter: Chapter | None,
                          count: int) -> int:
     """A "Comments (N)" count as this visitor sees it: `count` (published, not deleted) less
     the comments of users they mute and the threads under them, which they don't see (one
     query, only for a reader who mutes someone; an anonymous work's creators stay unnamed, so
     muting them takes nothing away)."""
-    muted = set(getattr(user, "muted_ids", None) or ()) if user is not None else set()
-    if muted and work.anonymous:
-        muted -= set(creator_user_ids(work))
+    muted = _muted_on(user, work)
     if not muted or not count:
         return count
     rows = Comment.objects.filter(work=work, status=Comment.Status.PUBLISHED, deleted=False)

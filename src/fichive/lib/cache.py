@@ -279,6 +279,24 @@ def work_versions(work_ids: Iterable[int]) -> dict[int, str | None]:
     return versions
 
 
+def work_version_known(work_id: int, *, make: bool = False) -> str | None:
+    """work_version as it stands, read before the work's data so that what is kept under it
+    is at least as new as it; None, without making one, when the work has no version yet (a
+    made-up id leaves nothing), it can't be relied on now or the cache can't be reached.
+    `make`: give the work a version if it has none (call it once the work turned out to
+    exist, and keep things from the next request on)."""
+    keys = [GLOBAL, _work_version_key(work_id)]
+    try:
+        found = _versions(keys) if make else _pages().read_versions(keys)
+    except Exception:  # the cache is down: nothing is kept, pages are rendered whole
+        logger.exception("The work's version couldn't be read")
+        return None
+    if len(found) != len(keys):
+        return None
+    versions = [found[key] for key in keys]
+    return ":".join(str(v) for v in versions) if _fresh_enough(versions) else None
+
+
 def _fresh_enough(versions: Iterable[int]) -> bool:
     """A page read from a replica may only be stored once every version it is stored under is
     older than the replica's allowed lag, or it could hold data from before the change."""

@@ -237,12 +237,19 @@ class _Run:
     works: list[tuple[int, bool]] = field(default_factory=list)  # (work id, visible)
 
 
-def series_lines_of_work(viewer: Viewer, work: Work) -> list[SeriesLine]:
+def series_ids_of_work(work: Work) -> list[int]:
+    """The ids of the series the work is part of (the same for every visitor)."""
+    return list(SeriesPart.objects.filter(work_id=work.pk).values_list("series_id", flat=True))
+
+
+def series_lines_of_work(viewer: Viewer, work: Work, *,
+                         series_ids: list[int] | None = None) -> list[SeriesLine]:
     """Each series the work (which the visitor may see) is part of, oldest series first: one
     small query for a work in no series (most works), two otherwise (building the parts'
-    visibility query cost a logged-in page ~3 ms of CPU even for a work in no series)."""
-    series_ids = list(SeriesPart.objects.filter(work_id=work.pk).values_list("series_id",
-                                                                             flat=True))
+    visibility query cost a logged-in page ~3 ms of CPU even for a work in no series).
+    `series_ids`: series_ids_of_work, when the caller has it already."""
+    if series_ids is None:
+        series_ids = series_ids_of_work(work)
     if not series_ids:
         return []
     rows = _part_rows(viewer, series_ids)

@@ -25,15 +25,29 @@ but themselves: a creator's listings and counts leave it out (`works_listed_for(
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import connections, router
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.requests import Viewer
+from fichive.lib.compiled import user_object
+from fichive.lib.fragments import kept
 from fichive.tags.models import Tag
 from fichive.works.models import (
     Chapter,
@@ -158,15 +172,15 @@ def taggings_listed_for(user: Viewer) -> QuerySet[FilterTagging]:
     return rows
 
 
+def _blurb_prefetches() -> tuple[Prefetch, ...]:
+    return (Prefetch("tags", queryset=tags_with_position(Tag.objects.all())),
+            Prefetch("creatorships", queryset=Creatorship.objects.select_related("pseud__user")
+                     .order_by("position")))
+
+
 def with_blurb_data(works: QuerySet[Work]) -> QuerySet[Work]:
     """What a work's blurb or meta block shows, in a fixed number of queries."""
-    return works.prefetch_related(
-        Prefetch("tags", queryset=tags_with_position(Tag.objects.all())),
-        Prefetch(
-            "creatorships",
-            queryset=Creatorship.objects.select_related("pseud__user").order_by("position"),
-        ),
-    )
+    return works.prefetch_related(*_blurb_prefetches())
 
 
 def with_gifts(works: QuerySet[Work]) -> QuerySet[Work]:
@@ -217,12 +231,41 @@ def restricted_for_guest(user: Viewer, work_id: int) -> bool:
 def work_for_viewer(user: Viewer, work_id: int) -> Work:
     """The work if this visitor may see it; 404 otherwise (never 403: don't confirm it exists),
     RestrictedWork (a 404) when a guest would see it by logging in."""
+    return _seen_or_404(with_blurb_data(works_visible_to(user)), user, work_id)
+
+
+def _seen_or_404(works: QuerySet[Work], user: Viewer, work_id: int) -> Work:
     try:
-        return with_blurb_data(works_visible_to(user)).get(pk=work_id)
+        return works.get(pk=work_id)
     except Work.DoesNotExist:
         if restricted_for_guest(user, work_id):
             raise RestrictedWork("No such work.") from None
         raise Http404("No such work.") from None
+
+
+def work_for_reading(user: Viewer, work_id: int, *, version: str | None) -> Work:
+    """work_for_viewer for the reading pages: the work's row read as that does (visibility
+    decided by the database, each time, in SQL built once per kind of viewer:
+    lib/compiled.py), its tags and creators (with_blurb_data, the same for every viewer)
+    reused while the work's `version` (read before this) stays the same."""
+    authenticated = user is not None and user.is_authenticated
+    shape = ("work_for_reading", authenticated,
+             authenticated and bool(getattr(user, "can_moderate", False)))
+    work = user_object(shape, user if user is not None else AnonymousUser(), work_id,
+                       lambda someone, some_id: works_visible_to(someone).filter(pk=some_id))
+    if work is None:
+        if restricted_for_guest(user, work_id):
+            raise RestrictedWork("No such work.")
+        raise Http404("No such work.")
+
+    def blurb_data() -> dict[str, Any]:
+        prefetch_related_objects([work], *_blurb_prefetches())
+        return dict(work._prefetched_objects_cache)
+
+    cached = kept(None if version is None else ("work-blurb-data", work_id, version),
+                  blurb_data)
+    work._prefetched_objects_cache = dict(cached)
+    return work
 
 
 # Ratings that need no notice; every other one (Mature, Explicit, Not Rated), or none at all,
@@ -306,3 +349,47 @@ def creator_invitations_for(user: User) -> QuerySet[CreatorInvitation]:
 def creator_invitations_of_work(work: Work) -> QuerySet[CreatorInvitation]:
     """A work's pending invitations, for its creators' edit form."""
     return CreatorInvitation.objects.filter(work=work).select_related("pseud__user").order_by("id")
+
+
+@dataclass(frozen=True)
+class ReaderState:
+    """A logged-in reader's own state on one work, for the actions under it: whether they
+    left kudos, their bookmark's and subscription's ids, their reading (Mark for Later)."""
+
+    work_id: int
+    kudos_left: bool
+    bookmark_id: int | None
+    subscription_id: int | None
+    reading: Any  # readings.Reading (id and to_read) or None
+
+
+def reader_state(user: Viewer, work: Work) -> ReaderState | None:
+    """The reader's state on `work` in one query (a handful of index look-ups, in SQL both
+    databases take, which costs far less CPU than the ORM building it), whatever the work's
+    number of kudos, bookmarks or readers; None for guests (their pages are shared), without
+    a query."""
+    if user is None or not user.is_authenticated:
+        return None
+    from fichive.bookmarks.models import Bookmark
+    from fichive.kudos.models import Kudos
+    from fichive.readings.models import Reading
+    from fichive.subscriptions.models import Subscription
+
+    alias = router.db_for_read(Work)
+    connection = connections[alias]
+
+    def first(model: Any, column: str = "id") -> str:
+        table = connection.ops.quote_name(model._meta.db_table)
+        # Table and column names are the models' own; the ids are parameters.
+        return (f"(SELECT {column} FROM {table} WHERE user_id = %s AND work_id = %s"  # noqa: S608
+                " ORDER BY id LIMIT 1)")
+
+    sql = ", ".join([f"EXISTS{first(Kudos)}", first(Bookmark), first(Subscription),
+                     first(Reading), first(Reading, "to_read")])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {sql}", [user.pk, work.pk] * 5)
+        kudos, bookmark, subscription, reading, to_read = cursor.fetchone()
+    return ReaderState(
+        work_id=work.pk, kudos_left=bool(kudos), bookmark_id=bookmark,
+        subscription_id=subscription,
+        reading=None if reading is None else Reading(id=reading, to_read=bool(to_read)))

@@ -14,6 +14,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -21,13 +23,19 @@ from fichive.accounts.preferences import prefs_for
 from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import pseud_by_name, user_by_name
 from fichive.accounts.services import preferences_update
+from fichive.comments.selectors import (
+    chapter_comment_count,
+    comments_count_shown,
+    comments_counts_shown,
+)
 from fichive.formats.exporters import download_links
 from fichive.gifts.services import gifts_set
-from fichive.lib.cache import cached_for_guests
+from fichive.lib.cache import cached_for_guests, work_version_known
+from fichive.lib.fragments import fragment, kept
 from fichive.lib.ratelimit import RateLimit, limited, wait_text
 from fichive.readings.tracking import read_counted
 from fichive.search.limits import SearchTooBroad, search_count
-from fichive.series.selectors import series_lines_of_work
+from fichive.series.selectors import series_ids_of_work, series_lines_of_work
 from fichive.series.services import work_series_set
 from fichive.tags.models import Tag
 from fichive.tags.selectors import tag_for_viewer
@@ -174,8 +182,13 @@ def user_drafts(request: AuthedRequest, username: str) -> HttpResponse:
     })
 
 
-def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter]) -> dict:
-    all_chapters = list(work.chapters.only("id", "position", "title", "work_id"))
+def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter], *,
+                     version: str | None = None) -> dict:
+    """What a work page shows; `version`, the work's version read before the work was
+    (lib/cache.work_version_known), lets the page reuse what every viewer is shown."""
+    # The same for every viewer: kept under the work's version (lib/fragments.py).
+    all_chapters = kept(None if version is None else ("all-chapters", work.pk, version),
+                        lambda: list(work.chapters.only("id", "position", "title", "work_id")))
     context = {
         "work": work,
         "chapters": chapters,
@@ -187,14 +200,63 @@ def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter]) 
         "downloads": adult.with_consent_kept(request, download_links(work)),
         # What this link carries that the work's other links keep (_kept_query).
         "kept": _kept_query(request),
-        "series_lines": series_lines_of_work(request.user, work),
+        "series_lines": series_lines_of_work(request.user, work, series_ids=kept(
+            None if version is None else ("series-ids", work.pk, version),
+            lambda: series_ids_of_work(work))),
         **_skin_context(request, work),
     }
     if len(chapters) == 1 and len(all_chapters) > 1:
         index = chapters[0].position - 1
         context["previous"] = all_chapters[index - 1] if index > 0 else None
         context["next"] = all_chapters[index + 1] if index + 1 < len(all_chapters) else None
+        # The meta block's "Comments: N" and the chapter's "Comments (N)" (comments_link)
+        # as this viewer sees them; the chapter's own count is kept under the version.
+        chapter = chapters[0]
+        counted = kept(None if version is None else
+                       ("chapter-comments", work.pk, version, chapter.pk),
+                       lambda: chapter_comment_count(chapter))
+        context["comments_shown"], shown = comments_counts_shown(
+            user=request.user, work=work, chapter=chapter, work_count=work.comments_count,
+            chapter_count=counted)
+        context["chapter_comments"] = (chapter.pk, shown)
+    else:
+        context["comments_shown"] = comments_count_shown(
+            user=request.user, work=work, chapter=None, count=work.comments_count)
+    context["reader_state"] = selectors.reader_state(request.user, work)
+    if context["reader_state"] is not None:
+        context["kudos_state"] = ("creator" if context["is_creator"] else
+                                  "left" if context["reader_state"].kudos_left else "open")
+    _reuse_fragments(request, context, version)
     return context
+
+
+def _reuse_fragments(request: HttpRequest, context: dict, version: str | None) -> None:
+    """Put the page's viewer-independent parts in `context` as HTML kept across requests
+    (lib/fragments.py): the work's navigation, meta block, text and notes (`reading_html`)
+    and who left kudos (`kudos_html`). Their key is the work's version and whatever of this
+    request went into them; the rest of the page (the reader's own state) is rendered around
+    them. Not for a work's creators (an anonymous work's byline names them only for them) nor
+    for a draft or hidden work (seen by few, and shown with notices of its own)."""
+    work: Work = context["work"]
+    if context["is_creator"] or work.state != Work.State.POSTED:
+        return
+    if version is None:
+        # The work exists and the viewer sees it: give it a version (if it has none) for
+        # the next request to keep its parts under; this one's may predate it.
+        work_version_known(work.pk, make=True)
+        return
+    prefs = prefs_for(request)
+    key = ("reading", work.pk, version, tuple(c.pk for c in context["chapters"]),
+           context["full_work"], len(context["all_chapters"]), context["kept"],
+           prefs.hide_warnings, prefs.hide_freeform, timezone.get_current_timezone_name(),
+           tuple((line.series_id, line.title, line.number, line.previous_id, line.next_id)
+                 for line in context["series_lines"]),
+           context["comments_shown"], work.hits, work.kudos_count, work.bookmarks_count)
+    context["reading_html"] = fragment(
+        key, lambda: render_to_string("works/_reading.html", context, request))
+    context["kudos_html"] = fragment(
+        ("kudos", work.pk, version, work.kudos_count),
+        lambda: render_to_string("kudos/_kudos_list.html", context, request))
 
 
 # The reading pages' parameters the creator's-style link keeps.
@@ -257,14 +319,15 @@ def _skin_context(request: HttpRequest, work: Work) -> dict:
 @cached_for_guests(work_arg="work_id")
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
     """/works/<id>: the first chapter, or the whole work with ?view_full_work=true."""
-    work = selectors.work_for_viewer(request.user, work_id)
+    version = work_version_known(work_id)  # before the work is read: see lib/fragments.py
+    work = selectors.work_for_reading(request.user, work_id, version=version)
     notice = adult.adult_notice(request, work)
     if notice is not None:
         return notice
     chapters = list(work.chapters.all())
     if request.GET.get("view_full_work") not in {"true", "1"}:
         chapters = chapters[:1]
-    context = _reading_context(request, work, chapters)
+    context = _reading_context(request, work, chapters, version=version)
     response = render(request, "works/work.html", context)
     read_counted(request, work, is_creator=context["is_creator"])
     return response
@@ -272,12 +335,13 @@ def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
 
 @cached_for_guests(work_arg="work_id")
 def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
-    work = selectors.work_for_viewer(request.user, work_id)
+    version = work_version_known(work_id)  # before the work is read: see lib/fragments.py
+    work = selectors.work_for_reading(request.user, work_id, version=version)
     chapter = selectors.chapter_of(work, chapter_id)
     notice = adult.adult_notice(request, work)
     if notice is not None:
         return notice
-    context = _reading_context(request, work, [chapter])
+    context = _reading_context(request, work, [chapter], version=version)
     response = render(request, "works/work.html", context)
     read_counted(request, work, is_creator=context["is_creator"])
     return response

@@ -23,9 +23,13 @@ def comments_link(context: template.Context, work: Work, chapters: list[Chapter]
                 "count": comments_count_shown(user=user, work=work, chapter=None,
                                               count=work.comments_count)}
     chapter = chapters[0]
-    return {"url": reverse("comments:chapter", args=[work.pk, chapter.pk]),
-            "count": comments_count_shown(user=user, work=work, chapter=chapter,
-                                          count=chapter_comment_count(chapter))}
+    url = reverse("comments:chapter", args=[work.pk, chapter.pk])
+    # The reading pages' view counted it already, as this viewer sees it (_reading_context).
+    known = context.get("chapter_comments")
+    if known and known[0] == chapter.pk:
+        return {"url": url, "count": known[1]}
+    return {"url": url, "count": comments_count_shown(user=user, work=work, chapter=chapter,
+                                                      count=chapter_comment_count(chapter))}
 
 
 @register.simple_tag(takes_context=True)

@@ -12,7 +12,11 @@ from fichive.works.models import Work
 register = template.Library()
 
 
-@register.simple_tag
-def reading_of(user: Viewer, work: Work) -> Reading | None:
-    """`{% reading_of user work as reading %}`: the reader's reading of the work, or None."""
+@register.simple_tag(takes_context=True)
+def reading_of(context: template.Context, user: Viewer, work: Work) -> Reading | None:
+    """`{% reading_of user work as reading %}`: the reader's reading of the work, or None:
+    from the page's `reader_state` (works.selectors.reader_state) when it has one for it."""
+    state = context.get("reader_state")
+    if state is not None and state.work_id == work.pk:
+        return state.reading
     return reading_state(user, work)

@@ -13,11 +13,15 @@ from fichive.works.models import Work
 register = template.Library()
 
 
-@register.simple_tag
-def subscription_to_work(user: User, work: Work) -> int | None:
-    """The id of the logged-in user's subscription to `work`, or None."""
+@register.simple_tag(takes_context=True)
+def subscription_to_work(context: template.Context, user: User, work: Work) -> int | None:
+    """The id of the logged-in user's subscription to `work`, or None: from the page's
+    `reader_state` (works.selectors.reader_state) when it has one for this work."""
     if not getattr(user, "is_authenticated", False):
         return None
+    state = context.get("reader_state")
+    if state is not None and state.work_id == work.pk:
+        return state.subscription_id
     return selectors.subscription_to_work(user, work)
 
 
