@@ -152,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(run.ROOT / "src"))
     import django
 
+    from fichive.cli import DEFAULT_THREADS, DEFAULT_WORKERS
+
     django.setup()
     run.prepare_reader()
     pages = _pages(cfg)
@@ -172,8 +174,8 @@ def main(argv: list[str] | None = None) -> int:
                   flush=True)
     result: dict[str, Any] = {
         "database": "sqlite", "works": args.works, "corpus": corpus, "pages": pages,
-        "workers": int(os.environ.get("FICHIVE_WORKERS") or 2),
-        "threads": int(os.environ.get("FICHIVE_THREADS") or 1),
+        "workers": int(os.environ.get("FICHIVE_WORKERS") or DEFAULT_WORKERS),
+        "threads": int(os.environ.get("FICHIVE_THREADS") or DEFAULT_THREADS),
         "settings": {"duration_s": args.duration, "warmup_s": args.warmup,
                      "connections": args.connections},
         "load_average": [round(x, 2) for x in os.getloadavg()],
