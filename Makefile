@@ -53,6 +53,7 @@ bench: install
 	$(BIN)/python bench/security_costs.py --json bench/results/security.json
 	$(BIN)/python bench/pagecache.py --json bench/results/pagecache.json
 	$(BIN)/python bench/static_files.py --json bench/results/static.json
+	$(BIN)/python bench/logged_in.py --json bench/results/logged_in.json
 	$(BIN)/python bench/logged_in_listing.py --json bench/results/reader_listing.json
 	$(BIN)/python bench/disk.py --db $(BENCH_DB) --json bench/results/disk.json
 
