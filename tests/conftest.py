@@ -17,6 +17,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 
+from tests._environment import DATABASE
 from tests.factories import UserFactory, WorkFactory, user_with
 from tests.live_archive import LiveArchive, live_archive
 from tests.redis_server import SKIP_REASON, forget_prefix, key_prefix, redis_server
@@ -27,6 +28,42 @@ hypothesis_settings.register_profile("fixed", derandomize=True, database=None)
 hypothesis_settings.register_profile("explore")
 hypothesis_settings.load_profile(
     "explore" if os.environ.get("FICHIVE_HYPOTHESIS_EXPLORE") else "fixed")
+
+
+# `make test` runs each pass on two processes (pytest-xdist, `--dist loadfile`): each test file
+# runs whole on one worker, so a module's own fixtures (a migrated archive, a server) start
+# once. The files below share the served archive of `live_server_archive` (a session fixture):
+# they run on one worker too, so it starts once per run rather than once per worker.
+LIVE_ARCHIVE_FILES = ("tests/test_concurrent_counts.py", "tests/test_crash.py",
+                      "tests/stats/test_concurrent_stats.py")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class _Scheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return "live_server_archive" if path in LIVE_ARCHIVE_FILES else path
+
+    return _Scheduling(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        once = item.get_closest_marker("database_independent")
+        if once is not None and DATABASE == "postgres":
+            why = once.args[0] if once.args else "it uses no database"
+            item.add_marker(pytest.mark.skip(reason=f"run in the SQLite pass only: {why}"))
+        path = item.nodeid.split("::", 1)[0]
+        if "live_server_archive" in getattr(item, "fixturenames", ()) \
+                and path not in LIVE_ARCHIVE_FILES:
+            raise pytest.UsageError(
+                f"{path} uses live_server_archive: add it to LIVE_ARCHIVE_FILES in "
+                "tests/conftest.py, so that its tests share the one served archive")
 
 
 @pytest.fixture(autouse=True)

@@ -14,8 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.skipif(os.environ.get("FICHIVE_TEST_DB") == "postgres",
-                    reason="the harness makes archives of its own: run once, with the SQLite suite")
+@pytest.mark.database_independent("the harness makes SQLite archives of its own")
 def test_bench_runs_at_a_tiny_size_and_writes_results(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("FICHIVE_")}
     results = tmp_path / "results"
