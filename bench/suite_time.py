@@ -38,7 +38,7 @@ def _group(classname: str, file: str) -> str:
     return parts[0] if len(parts) > 1 else parts[0].removesuffix(".py")
 
 
-def run(db: str, workers: int, args: list[str]) -> dict[str, Any]:
+def run(db: str, workers: int, args: list[str], output: Path | None = None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="fichive-suite-time-") as temp:
         junit = Path(temp) / "junit.xml"
         command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
@@ -49,9 +49,11 @@ def run(db: str, workers: int, args: list[str]) -> dict[str, Any]:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         load_before = os.getloadavg()
         started = time.perf_counter()
-        done = subprocess.run([*command, *args], cwd=ROOT, env=env, check=False,  # noqa: S603
-                              capture_output=True, text=True)
+        with (output or Path(temp) / "pytest.out").open("w") as out:
+            done = subprocess.run([*command, *args], cwd=ROOT, env=env,  # noqa: S603
+                                  check=False, stdout=out, stderr=subprocess.STDOUT)
         wall = time.perf_counter() - started
+        printed = (output or Path(temp) / "pytest.out").read_text(errors="replace").strip()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         load_after = os.getloadavg()
         groups: dict[str, float] = defaultdict(float)
@@ -68,7 +70,7 @@ def run(db: str, workers: int, args: list[str]) -> dict[str, Any]:
                 groups[_group(case.get("classname", ""), file)] += seconds
                 files[file] += seconds
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    tail = done.stdout.strip().splitlines()[-1:] if done.stdout.strip() else []
+    tail = printed.splitlines()[-1:]
     return {
         "database": db, "workers": workers, "args": args, "returncode": done.returncode,
         "summary": tail[0] if tail else "", "tests": dict(counts),
@@ -90,9 +92,10 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2,
                         help="pytest-xdist workers, as `make test` (2); 0: one process")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--output", type=Path, help="pytest's own output goes to this file")
     parser.add_argument("pytest_args", nargs="*", help="after --: what to run (default: all)")
     args = parser.parse_args()
-    result = run(args.db, args.workers, args.pytest_args)
+    result = run(args.db, args.workers, args.pytest_args, args.output)
     report(result, args.json)
     return 0 if result["returncode"] in (0, 5) else 1
 
