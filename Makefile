@@ -30,13 +30,18 @@ run: setup
 
 # The whole suite on SQLite, then on PostgreSQL (FICHIVE_TEST_POSTGRES_URL, or a throwaway
 # server started from Debian's binaries; skipped with a message when neither exists).
+# Each pass runs on TEST_WORKERS processes (pytest-xdist; each has its own test database and
+# data dir; a test file runs whole on one of them, see tests/conftest.py); 0: one process.
+TEST_WORKERS ?= 2
+PYTEST_PARALLEL := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
+
 test: test-sqlite test-postgres
 
 test-sqlite: install-test
-	FICHIVE_TEST_DB=sqlite $(BIN)/python -m pytest $(PYTEST_ARGS)
+	FICHIVE_TEST_DB=sqlite $(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 test-postgres: install-test
-	FICHIVE_TEST_DB=postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
+	FICHIVE_TEST_DB=postgres $(BIN)/python -m pytest $(PYTEST_PARALLEL) $(PYTEST_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check src tests

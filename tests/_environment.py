@@ -8,6 +8,9 @@ Redis or replicas.
 throwaway server started here from Debian's binaries in a temp dir on a free local port and
 stopped at exit. Without binaries or URL the PostgreSQL run is skipped with a message saying
 what to install. The default (`sqlite`) uses a SQLite file in the data dir.
+
+Under pytest-xdist each worker has a data dir of its own and its own test database, on the one
+PostgreSQL server the main process found or started.
 """
 
 from __future__ import annotations
@@ -29,6 +32,17 @@ from tests.ports import free_port
 os.environ.setdefault("FICHIVE_DATA_DIR", tempfile.mkdtemp(prefix="fichive-test-"))
 
 DATABASE = os.environ.get("FICHIVE_TEST_DB", "sqlite").lower()
+
+# Under pytest-xdist (`-n 2`) each worker process runs its share of the tests against a test
+# database of its own (pytest-django names it after the worker) and gets a data dir of its own
+# under the run's (one per pass too): rate-limit counts, built downloads, mail and static
+# files name things by ids that the workers' databases hand out independently, so a shared
+# dir would mix them up.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+if WORKER:
+    _worker_dir = Path(os.environ["FICHIVE_DATA_DIR"]) / f"{DATABASE}-{WORKER}"
+    _worker_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.environ["FICHIVE_DATA_DIR"] = str(_worker_dir)
 _skip_reason = ""
 
 
@@ -85,6 +99,10 @@ def _start_postgres(bindir: Path) -> str:
 
 if DATABASE == "postgres":
     url = os.environ.get("FICHIVE_TEST_POSTGRES_URL", "")
+    if not url and WORKER:
+        # The main pytest process found (or started) the server before it started its
+        # workers, and they inherit its URL: one server for the run, not one per worker.
+        url = os.environ.get("FICHIVE_DATABASE_URL", "")
     if not url:
         bindir = _postgres_binaries()
         if bindir is None:

@@ -17,6 +17,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.utils import timezone
 from hypothesis import settings as hypothesis_settings
 
+from tests._environment import DATABASE
 from tests.factories import UserFactory, WorkFactory, user_with
 from tests.live_archive import LiveArchive, live_archive
 from tests.redis_server import SKIP_REASON, forget_prefix, key_prefix, redis_server
@@ -27,6 +28,68 @@ hypothesis_settings.register_profile("fixed", derandomize=True, database=None)
 hypothesis_settings.register_profile("explore")
 hypothesis_settings.load_profile(
     "explore" if os.environ.get("FICHIVE_HYPOTHESIS_EXPLORE") else "fixed")
+
+
+# `make test` runs each pass on two processes (pytest-xdist, `--dist loadfile`), scheduled
+# here: pytest-django orders the tests (those in a rolled-back transaction first, then those
+# that commit and flush the database after them, then those without a database), and each
+# worker must keep that order, or a test would meet a database that a flush has emptied of
+# what the migrations put in (the ratings, warnings and categories). So the unit of work is a
+# run of consecutive tests of one file in that order, handed out in that order (no reordering
+# by size): a module's own fixtures (a migrated archive, a server) start once per run of it,
+# as in one process. The files below share the served archive of `live_server_archive` (a
+# session fixture; tests without a database, so all in the last part): they go to one
+# worker together, so it starts once per pass rather than once per worker.
+LIVE_ARCHIVE_FILES = ("tests/test_concurrent_counts.py", "tests/test_crash.py",
+                      "tests/stats/test_concurrent_stats.py")
+
+
+def _work_units(collection: list[str]) -> dict[str, str]:
+    """Each test id's unit of work (see above), for tests in pytest-django's order."""
+    units: dict[str, str] = {}
+    run, previous = 0, ""
+    for nodeid in collection:
+        path = nodeid.split("::", 1)[0]
+        if path in LIVE_ARCHIVE_FILES:
+            units[nodeid] = "live_server_archive"
+            continue
+        if path != previous:
+            run, previous = run + 1, path
+        units[nodeid] = f"{path}#{run}"
+    return units
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    config.option.loadscopereorder = False  # keep pytest-django's order (see above)
+
+    class _Scheduling(LoadScopeScheduling):
+        units: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self.units is None:  # the collection is known by the first call
+                self.units = _work_units(self.collection or [])
+            return self.units[nodeid]
+
+    return _Scheduling(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        once = item.get_closest_marker("database_independent")
+        if once is not None and DATABASE == "postgres":
+            why = once.args[0] if once.args else "it uses no database"
+            item.add_marker(pytest.mark.skip(reason=f"run in the SQLite pass only: {why}"))
+        path = item.nodeid.split("::", 1)[0]
+        if "live_server_archive" in getattr(item, "fixturenames", ()) \
+                and path not in LIVE_ARCHIVE_FILES:
+            raise pytest.UsageError(
+                f"{path} uses live_server_archive: add it to LIVE_ARCHIVE_FILES in "
+                "tests/conftest.py, so that its tests share the one served archive")
 
 
 @pytest.fixture(autouse=True)

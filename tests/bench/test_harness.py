@@ -14,8 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.skipif(os.environ.get("FICHIVE_TEST_DB") == "postgres",
-                    reason="the harness makes archives of its own: run once, with the SQLite suite")
+@pytest.mark.database_independent("the harness makes SQLite archives of its own")
 def test_bench_runs_at_a_tiny_size_and_writes_results(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("FICHIVE_")}
     results = tmp_path / "results"
@@ -24,7 +23,7 @@ def test_bench_runs_at_a_tiny_size_and_writes_results(tmp_path):
          "--cache", str(tmp_path / "cache"), "--results", str(results), "--duration", "1",
          "--latency-duration", "1", "--warmup", "0", "--import-files", "2",
          "--import-words", "300", "--export-words", "2000", "--export-runs", "1",
-         "--search-variants", "3"],
+         "--search-variants", "3", "--fanout-subscribers", "30"],
         env=env, capture_output=True, text=True, timeout=400,
     )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
@@ -47,6 +46,7 @@ def test_bench_runs_at_a_tiny_size_and_writes_results(tmp_path):
     for extension in ("epub", "pdf", "html", "txt"):
         assert report["export"][extension]["bytes"] > 0
     assert report["export"]["words"] > 1000
+    assert report["fanout"]["delivered"] == 30 and report["fanout"]["busy_ms"] > 0
     assert report["worker_peak_rss_mb"]
     assert report["page_cache"] in {"redis", "off"}
     assert report["machine"]["cores"]

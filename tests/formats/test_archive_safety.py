@@ -284,6 +284,7 @@ _SMALL_ZIP = build.zip_bytes(
 )
 
 
+@pytest.mark.database_independent("the importer's parsing of bytes in memory, no database")
 @settings(max_examples=400, deadline=None)
 @given(st.data())
 def test_damaged_zips_never_raise_anything_else(data):

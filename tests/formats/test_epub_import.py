@@ -527,6 +527,7 @@ def test_exactly_500_chapters_are_fine():
     assert len(parse(build.minimal_epub(chapters)).chapters) == MAX_CHAPTERS
 
 
+@pytest.mark.database_independent("the importer's parsing of bytes in memory, no database")
 def test_a_chapter_over_2_mb_is_refused():
     huge = build.prose_html(MAX_CHAPTER_BYTES // 5)
     assert refused(build.minimal_epub([("One", "<p>Fine.</p>"), ("Two", huge)])) == (
@@ -534,6 +535,7 @@ def test_a_chapter_over_2_mb_is_refused():
     )
 
 
+@pytest.mark.database_independent("the importer's parsing of bytes in memory, no database")
 def test_a_fanficfare_chapter_over_2_mb_is_refused():
     huge = build.prose_html(MAX_CHAPTER_BYTES // 5)
     book = FanFicFareBook(chapters=[("Huge", huge)])
@@ -682,6 +684,7 @@ def _mutate(data: bytes, draw) -> bytes:
     return bytes(raw)
 
 
+@pytest.mark.database_independent("the importer's parsing of bytes in memory, no database")
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(sorted(_VALID)), st.data())
 def test_mutated_member_contents_never_raise_anything_else(kind, data):
@@ -693,6 +696,7 @@ def test_mutated_member_contents_never_raise_anything_else(kind, data):
     parses_or_fails_cleanly(build.zip_bytes(files))
 
 
+@pytest.mark.database_independent("the importer's parsing of bytes in memory, no database")
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(sorted(_VALID)), st.booleans(), st.data())
 def test_mutated_epub_bytes_never_raise_anything_else(kind, stored, data):
@@ -769,6 +773,7 @@ def _epubcheck(path: Path) -> str:
     return "" if result.returncode == 0 else result.stdout + result.stderr
 
 
+@pytest.mark.database_independent("epubcheck on EPUB files built in memory, no database")
 @pytest.mark.skipif(
     not (EPUBCHECK.exists() and shutil.which("java")), reason="epubcheck is not installed"
 )

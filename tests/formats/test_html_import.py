@@ -407,6 +407,7 @@ def test_empty_chapters_are_dropped():
     assert [c.title for c in work.chapters] == [""]
 
 
+@pytest.mark.database_independent("the importer's parsing of bytes in memory, no database")
 def test_too_many_chapters_are_refused():
     body = chaptered([f"Chapter {n}" for n in range(1, MAX_CHAPTERS + 2)])
 
@@ -580,6 +581,7 @@ def test_too_many_elements_are_refused():
         parse(b"<html><body>" + b"<b>x</b>" * (MAX_ELEMENTS + 1))
 
 
+@pytest.mark.database_independent("the importer's parsing of bytes in memory, no database")
 def test_five_megabyte_single_line_is_read():
     paragraph = " ".join(PROSE)
     data = ("<html><body>" + "".join(f"<p>{paragraph}</p>" for _ in range(3300))).encode()
@@ -590,6 +592,7 @@ def test_five_megabyte_single_line_is_read():
     assert work.chapters[0].html.count("<p>") == 3300
 
 
+@pytest.mark.database_independent("the importer's parsing of bytes in memory, no database")
 def test_five_megabyte_single_paragraph_is_read():
     data = ("<p>" + " ".join(PROSE) * 3400 + "</p>").encode()
     assert len(data) > 5_000_000
@@ -597,6 +600,7 @@ def test_five_megabyte_single_paragraph_is_read():
     assert parse(data).chapters[0].html.startswith("<p>The lighthouse")
 
 
+@pytest.mark.database_independent("the importer's parsing of bytes in memory, no database")
 def test_deep_nesting_does_not_crash():
     data = ("<div>" * 20000 + "<p>Deep.</p>" + "</div>" * 20000 + "<p>Shallow.</p>").encode()
 
@@ -605,12 +609,14 @@ def test_deep_nesting_does_not_crash():
     assert "Deep." in html and "Shallow." in html
 
 
+@pytest.mark.database_independent("the importer's parsing of bytes in memory, no database")
 def test_deep_inline_nesting_does_not_crash():
     data = ("<p>" + "<b>" * 50000 + "Bold." + "</b>" * 50000 + "</p>").encode()
 
     assert "Bold." in parse(data).chapters[0].html
 
 
+@pytest.mark.database_independent("the importer's parsing of bytes in memory, no database")
 def test_many_sibling_scripts_are_removed_in_linear_time():
     markup = "<html><body>" + "<p>x</p><script>y</script><!--c-->" * 20000
     soup = BeautifulSoup(markup, "lxml")
@@ -705,6 +711,7 @@ HTML_BITS = st.sampled_from(
 )
 
 
+@pytest.mark.database_independent("the importer's parsing of bytes in memory, no database")
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(st.one_of(HTML_BITS, st.text(max_size=8)), max_size=80),

@@ -710,6 +710,7 @@ def test_five_megabyte_single_line_is_one_paragraph():
     assert html_text.count("<p>") == 1
 
 
+@pytest.mark.database_independent("the importer's parsing of bytes in memory, no database")
 def test_five_megabyte_file_of_many_paragraphs_is_read():
     text = "The wind moved over the grass.\n\n" * 160_000
 
@@ -731,6 +732,7 @@ def test_random_bytes_raise_nothing_but_import_failed(data):
         assert work.title and work.chapters[0].html.startswith(("<p>", "<hr />"))
 
 
+@pytest.mark.database_independent("the importer's parsing of bytes in memory, no database")
 @settings(max_examples=300)
 @given(st.text(max_size=500), st.none() | st.text(max_size=30))
 def test_random_text_raises_nothing_but_import_failed(text, title):
@@ -759,6 +761,7 @@ def all_output_words(work: ParsedWork) -> set[str]:
     return set(words_in(work.notes + work.chapters[0].html + work.end_notes))
 
 
+@pytest.mark.database_independent("the importer's parsing of bytes in memory, no database")
 @settings(max_examples=200)
 @given(PARAGRAPHS, st.sampled_from(["\n\n", "\n", "\n\n\n", "\r\n\r\n"]))
 def test_no_words_are_lost(paras, separator):
@@ -767,6 +770,7 @@ def test_no_words_are_lost(paras, separator):
     assert set(words_in(" ".join(paras))) <= all_output_words(work)
 
 
+@pytest.mark.database_independent("the importer's parsing of bytes in memory, no database")
 @settings(max_examples=200)
 @given(PARAGRAPHS, SENTENCE)
 def test_no_words_are_lost_around_notes_and_a_title(paras, note):

@@ -164,6 +164,7 @@ _STORIES = build.zip_bytes(
 )
 
 
+@pytest.mark.database_independent("the importer's parsing of bytes in memory, no database")
 @settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_damaged_zips_never_raise_anything_else(data):

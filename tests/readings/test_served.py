@@ -21,6 +21,8 @@ from fichive.cli import gunicorn_argv
 from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+# The archive is a SQLite file of its own whichever database the suite runs on.
+pytestmark = pytest.mark.database_independent("its archive is a SQLite file of its own")
 
 
 @pytest.fixture(scope="module")

@@ -48,7 +48,6 @@ from fichive.tags.services import tag_validate_name
 from fichive.works.listing import PER_PAGE
 from fichive.works.models import NOTES_MAX, SUMMARY_MAX, TITLE_MAX
 from fichive.works.services import ChapterText, NewWork, WorkMeta, work_create, works_create
-from tests._environment import DATABASE
 from tests.browser.helpers import log_in
 from tests.browser.xss.vectors import VECTORS, joined, packed
 from tests.browser.xss.watch import watch
@@ -56,8 +55,8 @@ from tests.factories import UserFactory
 from tests.formats.epub_builders import FanFicFareBook, fanficfare_epub
 
 # Rendering doesn't depend on the database (see the module's docstring): SQLite's run is enough.
-pytestmark = pytest.mark.skipif(DATABASE == "postgres",
-                                reason="what a browser renders is the same on PostgreSQL")
+pytestmark = pytest.mark.database_independent(
+    "what a browser renders is the same on PostgreSQL")
 
 FANDOM = "Original Work"
 RATING = "General Audiences"

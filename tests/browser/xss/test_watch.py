@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests._environment import DATABASE
 from tests.browser.xss.vectors import VECTORS, load
 from tests.browser.xss.watch import watch
 
-pytestmark = pytest.mark.skipif(DATABASE == "postgres",
-                                reason="what a browser renders is the same on PostgreSQL")
+pytestmark = pytest.mark.database_independent(
+    "what a browser renders is the same on PostgreSQL")
 
 UNSAFE = """<!doctype html><html><head><title>Unsafe</title></head><body>
 <header id="header"><a href="/">Fichive</a></header>
