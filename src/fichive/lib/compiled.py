@@ -22,6 +22,8 @@ from django.db.models import QuerySet
 # one of these values stands for the user's id or the object's.
 _SOMEONE = -7_301_946_285
 _SOMETHING = -5_918_274_630
+# The largest id a 64-bit integer column holds.
+_LARGEST_ID = 2**63 - 1
 
 
 class _Built:
@@ -64,6 +66,8 @@ def user_object(shape: Hashable, user: Any, object_id: int,
     """The model instance `build(user, object_id)` finds, or None. On the first call for a
     shape, `build` gets a copy of `user` and an id no object has; after that it isn't
     called."""
+    if not -_LARGEST_ID <= object_id <= _LARGEST_ID:  # no such row, and no database takes it
+        return None
     built = _compiled(shape, user, lambda someone: build(someone, _SOMETHING))
     rows = built.model.objects.raw(built.sql, built.params_for(user.pk, object_id))
     return next(iter(rows), None)

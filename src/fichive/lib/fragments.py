@@ -94,6 +94,11 @@ def _forget(setting: str, **kwargs: object) -> None:
         fragments_clear()
 
 
+def fragments_on() -> bool:
+    """Whether fragments are kept at all (FICHIVE_FRAGMENT_CACHE_MB above 0)."""
+    return _fragments() is not None
+
+
 def fragments_clear() -> None:
     """Forget every kept fragment and datum (tests; otherwise left to the LRUs)."""
     if _store is not None:

@@ -147,8 +147,10 @@ def refusal(request: HttpRequest, *, status: int, title: str, heading: str, mess
                         "detail": message}),
             content_type="application/problem+json", status=status)
     else:
-        response = render(request, "error.html", {"heading": heading, "message": message},
-                          status=status)
+        # (`refusing`: the header leaves out what would query the database, which may be
+        # what is busy.)
+        response = render(request, "error.html", {"heading": heading, "message": message,
+                                                  "refusing": True}, status=status)
     response["Retry-After"] = str(retry_after)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -31,7 +31,7 @@ from fichive.comments.selectors import (
 from fichive.formats.exporters import download_links
 from fichive.gifts.services import gifts_set
 from fichive.lib.cache import cached_for_guests, work_version_known
-from fichive.lib.fragments import fragment, kept
+from fichive.lib.fragments import fragment, fragments_on, kept
 from fichive.lib.ratelimit import RateLimit, limited, wait_text
 from fichive.readings.tracking import read_counted
 from fichive.search.limits import SearchTooBroad, search_count
@@ -241,9 +241,12 @@ def _reuse_fragments(request: HttpRequest, context: dict, version: str | None) -
     if context["is_creator"] or work.state != Work.State.POSTED:
         return
     if version is None:
-        # The work exists and the viewer sees it: give it a version (if it has none) for
-        # the next request to keep its parts under; this one's may predate it.
-        work_version_known(work.pk, make=True)
+        # The work exists and a reader sees it: give it a version (if it has none) for the
+        # next request to keep its parts under; this one's may predate it. Not for a guest:
+        # the page cache gives the work a version when it keeps the page (made here, it
+        # would find the key taken and keep nothing).
+        if request.user.is_authenticated and fragments_on():
+            work_version_known(work.pk, make=True)
         return
     prefs = prefs_for(request)
     key = ("reading", work.pk, version, tuple(c.pk for c in context["chapters"]),
