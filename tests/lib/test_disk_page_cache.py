@@ -157,3 +157,30 @@ def test_two_workers_and_a_command_share_the_page_cache():
             f"Work.objects.filter(pk={kept['id']}).update(title='Retitled While Down')"))
         archive.start()
         assert "Retitled While Down" in _guest_get(archive.base, path)[2]
+
+
+def test_a_readers_pages_show_a_change_announced_by_another_process(settings, data_dir, author,
+                                                                    reader, client):
+    """What logged-in readers' pages reuse (each work's listing blurb, the reading page's
+    kept fragments) rides on the same shared versions: a freeform tag renamed behind the
+    services' back shows only once another process announces a change, on the listing and
+    on the work's page alike."""
+    from fichive.tags.models import Tag
+
+    settings.FICHIVE_FRAGMENT_CACHE_MB = 16
+    work = WorkFactory(author=author, title="Kept For Readers", freeforms=["Quiet Evenings"])
+    client.force_login(reader)
+    pages = ("/works", f"/works/{work.pk}")
+    for url in pages:
+        client.get(url)
+        assert "Quiet Evenings" in client.get(url).content.decode()
+
+    Tag.objects.filter(name="Quiet Evenings").update(name="Loud Mornings")  # no announcement
+    for url in pages:  # reused: nothing announced the change yet
+        assert "Quiet Evenings" in client.get(url).content.decode()
+
+    _elsewhere(data_dir, "content_changed(everything=True)")
+
+    for url in pages:
+        page = client.get(url).content.decode()
+        assert "Loud Mornings" in page and "Quiet Evenings" not in page
