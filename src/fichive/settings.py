@@ -489,6 +489,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Form fields and API bodies (not files): a long chapter with room to spare.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
+# Sessions live in the database; with the disk cache (never down, shared by every process)
+# a session is also kept there and read from it (a logged-in page then reads no session row).
+# Not with Redis: while Redis is unreachable, logged-in pages would fail with it.
+if not FICHIVE_REDIS_URL and FICHIVE_CACHE == "disk":
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("FICHIVE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -141,3 +141,23 @@ def test_a_banned_users_open_session_stops_working(reader, login, moderator):
     user_ban(actor=moderator, user=reader, reason="Abuse")
     assert "Log out (carol)" not in _page(session.get("/"))
     assert session.get("/works/new").status_code == 302  # to log in
+
+
+def test_banning_ends_sessions_the_disk_cache_keeps_too(settings, reader, login, moderator):
+    """With the disk cache, sessions are read from the cache (cached_db): a ban takes them out
+    of it as well as out of the database, so no copy of the session is left anywhere."""
+    from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+    from django.contrib.sessions.models import Session
+    from django.core.cache import caches
+
+    from fichive.moderation.services import user_ban
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    session = login(reader)
+    assert "Log out (carol)" in _page(session.get("/"))
+    key = session.cookies[settings.SESSION_COOKIE_NAME].value
+    assert caches[settings.SESSION_CACHE_ALIAS].get(KEY_PREFIX + key) is not None
+    user_ban(actor=moderator, user=reader, reason="Abuse")
+    assert caches[settings.SESSION_CACHE_ALIAS].get(KEY_PREFIX + key) is None
+    assert not Session.objects.filter(session_key=key).exists()
+    assert "Log out (carol)" not in _page(session.get("/"))

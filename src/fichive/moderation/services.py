@@ -310,14 +310,19 @@ def user_unsuspend(*, actor: User, user: User, reason: str,
 
 
 def _end_sessions(user: User) -> int:
-    """Delete the user's open sessions (the database session store); the log-in backend
-    refuses banned users anyway, so a session kept elsewhere stops working too."""
+    """Delete the user's open sessions (from the database, and from the cache when the
+    session engine keeps them there too); the log-in backend refuses banned users anyway,
+    so a session kept elsewhere stops working too."""
+    from importlib import import_module
+
+    from django.conf import settings
     from django.contrib.sessions.models import Session
 
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     ended = 0
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            session.delete()
+            store(session.session_key).delete()
             ended += 1
     return ended
 
