@@ -465,3 +465,13 @@ def test_each_feeds_page_links_it(guest, archive, page, feed):
 def test_pages_without_a_feed_link_none(guest, archive):
     for page in ("/works", "/works/search"):
         assert "application/atom+xml" not in guest.get(page).content.decode()
+
+
+def test_control_characters_in_a_search_are_left_out_of_its_feed(guest, archive):
+    """XML 1.0 can't carry most C0 controls: the search's words echoed in the feed's title
+    leave them out rather than failing the feed."""
+    response = guest.get("/works/search/feed.atom?q=lighthouses%1B%07")
+    assert response.status_code == 200
+    feed = _parsed(response)
+    assert not feed.bozo
+    assert "\x1b" not in feed.feed.title and "lighthouses" in feed.feed.title

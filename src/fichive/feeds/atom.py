@@ -16,6 +16,7 @@ everything else is escaped here.
 from __future__ import annotations
 
 import datetime
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -185,9 +186,22 @@ def entry_of(blurb: Blurb, published: datetime.date | None, *, absolute: str,
     }
 
 
+# What XML 1.0 refuses of the C0 controls (tab, line feed and carriage return are allowed).
+_NOT_IN_XML = re.compile(r"[\x00-\x08\x0B\x0C\x0E-\x1F]")
+
+
+def _xml_text(text: str) -> str:
+    return _NOT_IN_XML.sub("", text)
+
+
 def feed_render(*, title: str, link: str, feed_url: str, feed_id: str, subtitle: str,
                 entries: list[dict[str, Any]], empty_updated: datetime.datetime) -> bytes:
-    """The Atom document: `updated` is the newest entry's (`empty_updated` with none)."""
+    """The Atom document: `updated` is the newest entry's (`empty_updated` with none). Control
+    characters XML 1.0 can't carry (a search's words echoed in the title may hold them) are
+    left out of every text."""
+    title, subtitle = _xml_text(title), _xml_text(subtitle)
+    entries = [{name: _xml_text(value) if isinstance(value, str) else value
+                for name, value in entry.items()} for entry in entries]
     newest = max((entry["updateddate"] for entry in entries), default=None)
     feed = WorksFeed(title=title, link=link, description=subtitle, subtitle=subtitle,
                      feed_url=feed_url, feed_guid=feed_id, language=None,
