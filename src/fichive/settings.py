@@ -236,6 +236,8 @@ TEMPLATES = [
             ],
             # {% inline_style %}: a <style> element the page's CSP allows by its hash.
             "libraries": {"headers": "fichive.lib.headers"},
+            # {% url %} with its answers kept (lib/templateurls.py), in every template.
+            "builtins": ["fichive.lib.templateurls"],
         },
     }
 ]

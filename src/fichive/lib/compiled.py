@@ -83,3 +83,24 @@ def user_count(shape: Hashable, user: Any, build: Callable[[Any], QuerySet[Any]]
     with connections[router.db_for_read(user.__class__)].cursor() as cursor:
         cursor.execute(sql, built.params_for(user.pk))
         return int(cursor.fetchone()[0])
+
+
+def object_by_ids(shape: Hashable, model: Any, first_id: int, second_id: int,
+                  build: Callable[[int, int], QuerySet[Any]]) -> Any:
+    """The instance `build(first_id, second_id)` finds (e.g. a work's chapter by its id), or
+    None; the query is built by the ORM on the first call for a shape only, as above. Both
+    must be ids (64-bit columns): the stand-in values are out of a smaller column's range,
+    for which the ORM builds no SQL."""
+    if not all(-_LARGEST_ID <= i <= _LARGEST_ID for i in (first_id, second_id)):
+        return None
+    alias = router.db_for_read(model)
+    found = _built.get((alias, shape))
+    if found is None:
+        query = build(_SOMEONE, _SOMETHING)
+        sql, params = query.query.get_compiler(using=alias).as_sql()
+        found = _Built(query.model, sql, list(params))
+        with _lock:
+            _built[(alias, shape)] = found
+    rows = found.model.objects.db_manager(alias).raw(found.sql,
+                                                     found.params_for(first_id, second_id))
+    return next(iter(rows), None)

@@ -31,6 +31,17 @@ class ArchiveStaticFilesStorage(CompressedManifestStaticFilesStorage):
     manifest_strict = True
     _warned = False
 
+    def url(self, name: str | None, force: bool = False) -> str:
+        """The file's URL, worked out once per process (the manifest only changes with a
+        deploy, which restarts the server)."""
+        if force or not name:
+            return super().url(name, force)
+        kept = self.__dict__.setdefault("_kept_urls", {})
+        found = kept.get(name)
+        if found is None:
+            found = kept[name] = super().url(name)
+        return found
+
     def stored_name(self, name: str) -> str:
         try:
             return super().stored_name(name)

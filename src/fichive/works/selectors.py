@@ -46,7 +46,7 @@ from django.http import Http404
 
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.requests import Viewer
-from fichive.lib.compiled import user_object
+from fichive.lib.compiled import object_by_ids, user_object
 from fichive.lib.fragments import kept
 from fichive.tags.models import Tag
 from fichive.works.models import (
@@ -296,10 +296,14 @@ def work_for_editing(user: Viewer, work_id: int) -> Work:
 
 
 def chapter_of(work: Work, chapter_id: int) -> Chapter:
-    try:
-        return work.chapters.get(pk=chapter_id)
-    except Chapter.DoesNotExist:
-        raise Http404("No such chapter.") from None
+    """One of the work's chapters by its id (404 if not the work's); on every reading page,
+    so its SQL is built once per process (lib/compiled.py)."""
+    chapter = object_by_ids("chapter_of", Chapter, work.pk, chapter_id,
+                            lambda work_id, pk: Chapter.objects.filter(work_id=work_id, pk=pk))
+    if chapter is None:
+        raise Http404("No such chapter.")
+    chapter.work = work
+    return chapter
 
 
 def chapters_in_order(work: Work) -> list[Chapter]:
