@@ -4,8 +4,11 @@ set up on a fresh or given archive, migrated; milliseconds rounded and the JSON 
 from __future__ import annotations
 
 import json
+import math
 import os
+import statistics
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -39,3 +42,50 @@ def report(result: dict[str, Any], json_path: Path | None) -> None:
 
 def ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
+
+
+def corpus(works: int) -> dict[str, Any]:
+    """Generate `works` works into the archive unless it has some; its database and size."""
+    from django.db import connection
+
+    from fichive.demo.corpus import generate
+    from fichive.works.models import Work
+
+    if not Work.objects.exists():
+        print(generate(works=works).line(), file=sys.stderr)
+    return {"database": connection.vendor, "works": Work.objects.count()}
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def timed_gets(client: Any, url: str, *, runs: int, warmup: int) -> dict[str, Any]:
+    """GET `url` `warmup` times, then `runs` times timed: CPU (time.process_time) and wall time
+    per request as median and p95 in ms, and the queries one request makes (the median)."""
+    from django.db import connection
+
+    for _ in range(warmup):
+        status = client.get(url).status_code
+        assert status == 200, (url, status)  # noqa: S101 - a bench's own check
+    made = [0]
+
+    def count(execute, sql, params, many, context):  # noqa: ANN001, ANN202
+        made[0] += 1
+        return execute(sql, params, many, context)
+
+    cpu, wall, queries = [], [], []
+    with connection.execute_wrapper(count):
+        for _ in range(runs):
+            made[0] = 0
+            started_cpu, started = time.process_time(), time.perf_counter()
+            status = client.get(url).status_code
+            cpu.append(time.process_time() - started_cpu)
+            wall.append(time.perf_counter() - started)
+            queries.append(made[0])
+            assert status == 200, (url, status)  # noqa: S101
+    return {"cpu_median_ms": ms(statistics.median(cpu)), "cpu_p95_ms": ms(percentile(cpu, 0.95)),
+            "wall_median_ms": ms(statistics.median(wall)),
+            "wall_p95_ms": ms(percentile(wall, 0.95)),
+            "queries": int(statistics.median(queries))}

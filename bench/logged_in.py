@@ -15,16 +15,12 @@ on the same --data-dir.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import shutil
-import statistics
-import sys
 import tempfile
-import time
 from pathlib import Path
 
-from inprocess import django_setup, ms, report
+from inprocess import corpus, django_setup, report, timed_gets
 
 PREFIX = "loggedinbench_"
 
@@ -53,28 +49,17 @@ def main() -> int:
     os.environ.setdefault("FICHIVE_FRAGMENT_CACHE_MB", "16")
     try:
         django_setup(data_dir)
-        corpus = _corpus(args.works)
+        archive = corpus(args.works)
         reader, urls = _reader_state()
         if args.profile:
             _profile(reader, urls["reader: chapter page"], args.profile)
             return 0
-        result = {**corpus, **_measure(reader, urls, args.runs, args.warmup)}
+        result = {**archive, **_measure(reader, urls, args.runs, args.warmup)}
     finally:
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
     report(result, args.json)
     return 0
-
-
-def _corpus(works: int) -> dict:
-    from django.db import connection
-
-    from fichive.demo.corpus import generate
-    from fichive.works.models import Work
-
-    if not Work.objects.exists():
-        print(generate(works=works).line(), file=sys.stderr)
-    return {"database": connection.vendor, "works": Work.objects.count()}
 
 
 def _reader_state() -> tuple[object, dict[str, str]]:
@@ -128,11 +113,6 @@ def _reader_state() -> tuple[object, dict[str, str]]:
                     "guest: chapter page": f"/works/{work.pk}/chapters/{chapter.pk}"}
 
 
-def _percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
 def _client(reader: object) -> object:
     from django.test import Client
 
@@ -142,36 +122,13 @@ def _client(reader: object) -> object:
 
 
 def _measure(reader: object, urls: dict[str, str], runs: int, warmup: int) -> dict:
-    from django.db import connection
     from django.test import Client
 
     clients = {"reader": _client(reader), "guest": Client()}
     figures = {}
     for name, url in urls.items():
         client = clients[name.split(":")[0]]
-        for _ in range(warmup):
-            status = client.get(url).status_code
-            assert status == 200, (url, status)
-        queries: list[str] = []
-
-        def count(execute, sql, params, many, context, queries=queries):  # noqa: ANN001
-            queries.append(sql)
-            return execute(sql, params, many, context)
-
-        with connection.execute_wrapper(count):
-            client.get(url)
-        cpu, wall = [], []
-        for _ in range(runs):
-            started_cpu, started = time.process_time(), time.perf_counter()
-            status = client.get(url).status_code
-            cpu.append(time.process_time() - started_cpu)
-            wall.append(time.perf_counter() - started)
-            assert status == 200, (url, status)
-        figures[name] = {"cpu_median_ms": ms(statistics.median(cpu)),
-                         "cpu_p95_ms": ms(_percentile(cpu, 0.95)),
-                         "wall_median_ms": ms(statistics.median(wall)),
-                         "wall_p95_ms": ms(_percentile(wall, 0.95)),
-                         "queries": len(queries)}
+        figures[name] = timed_gets(client, url, runs=runs, warmup=warmup)
     return {"runs": runs, "figures": figures}
 
 

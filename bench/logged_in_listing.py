@@ -15,18 +15,15 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import math
 import os
 import pstats
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import quote
 
-from inprocess import django_setup, ms, report
+from inprocess import corpus, django_setup, report, timed_gets
 
 PREFIX = "readerlistingbench_"
 
@@ -57,29 +54,13 @@ def main() -> int:
     os.environ["FICHIVE_RATE_LIMITS"] = "off"
     try:
         django_setup(data_dir)
-        result = {**_corpus(args.works), **_measure(args.runs, args.warmup, args.profile)}
+        result = {**corpus(args.works), **_measure(args.runs, args.warmup, args.profile)}
     finally:
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
     if not args.profile:
         report(result, args.json)
     return 0
-
-
-def _corpus(works: int) -> dict:
-    from django.db import connection
-
-    from fichive.demo.corpus import generate
-    from fichive.works.models import Work
-
-    if not Work.objects.exists():
-        print(generate(works=works).line(), file=sys.stderr)
-    return {"database": connection.vendor, "works": Work.objects.count()}
-
-
-def _percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 def _reader(fandom_id: int):  # noqa: ANN202 - a User
@@ -120,7 +101,6 @@ def _reader(fandom_id: int):  # noqa: ANN202 - a User
 
 
 def _measure(runs: int, warmup: int, profile: str | None) -> dict:
-    from django.db import connection
     from django.test import Client
 
     from fichive.tags.models import Tag, tag_to_url
@@ -146,11 +126,6 @@ def _measure(runs: int, warmup: int, profile: str | None) -> dict:
     }
     guest, logged_in = Client(), Client()
     logged_in.force_login(reader)
-    queries = {"n": 0}
-
-    def count(execute, sql, params, many, context):  # noqa: ANN001, ANN202
-        queries["n"] += 1
-        return execute(sql, params, many, context)
 
     figures = {}
     for name, (who, url) in urls.items():
@@ -171,22 +146,7 @@ def _measure(runs: int, warmup: int, profile: str | None) -> dict:
             stats.sort_stats("cumulative").print_stats(60)
             stats.sort_stats("tottime").print_stats(30)
             continue
-        cpu, wall, counted = [], [], []
-        with connection.execute_wrapper(count):
-            for _ in range(runs):
-                queries["n"] = 0
-                started_cpu, started = time.process_time(), time.perf_counter()
-                status = client.get(url).status_code
-                cpu.append(time.process_time() - started_cpu)
-                wall.append(time.perf_counter() - started)
-                counted.append(queries["n"])
-                assert status == 200, (url, status)
-        figures[name] = {"url": url,
-                         "cpu_median_ms": ms(statistics.median(cpu)),
-                         "cpu_p95_ms": ms(_percentile(cpu, 0.95)),
-                         "wall_median_ms": ms(statistics.median(wall)),
-                         "wall_p95_ms": ms(_percentile(wall, 0.95)),
-                         "queries": int(statistics.median(counted))}
+        figures[name] = {"url": url, **timed_gets(client, url, runs=runs, warmup=0)}
         print(f"{name:32} cpu {figures[name]['cpu_median_ms']:6.2f} / "
               f"{figures[name]['cpu_p95_ms']:6.2f} ms  q={figures[name]['queries']}",
               file=sys.stderr, flush=True)

@@ -12,17 +12,13 @@ measures and never fails on a slow figure.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import shutil
-import statistics
-import sys
 import tempfile
-import time
 from pathlib import Path
 from urllib.parse import quote
 
-from inprocess import django_setup, ms, report
+from inprocess import corpus, django_setup, report, timed_gets
 
 PREFIX = "securitybench_"
 
@@ -48,28 +44,12 @@ def main() -> int:
     os.environ["FICHIVE_PAGE_CACHE"] = "off"
     try:
         django_setup(data_dir)
-        result = {**_corpus(args.works), **_measure(args.runs, args.warmup)}
+        result = {**corpus(args.works), **_measure(args.runs, args.warmup)}
     finally:
         if temp is not None:
             shutil.rmtree(temp, ignore_errors=True)
     report(result, args.json)
     return 0
-
-
-def _corpus(works: int) -> dict:
-    from django.db import connection
-
-    from fichive.demo.corpus import generate
-    from fichive.works.models import Work
-
-    if not Work.objects.exists():
-        print(generate(works=works).line(), file=sys.stderr)
-    return {"database": connection.vendor, "works": Work.objects.count()}
-
-
-def _percentile(samples: list[float], fraction: float) -> float:
-    ordered = sorted(samples)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 def _measure(runs: int, warmup: int) -> dict:
@@ -103,20 +83,7 @@ def _measure(runs: int, warmup: int) -> dict:
     figures = {}
     for name, (who, url) in urls.items():
         client = logged_in if who == "reader" else guest
-        for _ in range(warmup):
-            status = client.get(url).status_code
-            assert status == 200, (url, status)
-        cpu, wall = [], []
-        for _ in range(runs):
-            started_cpu, started = time.process_time(), time.perf_counter()
-            status = client.get(url).status_code
-            cpu.append(time.process_time() - started_cpu)
-            wall.append(time.perf_counter() - started)
-            assert status == 200, (url, status)
-        figures[name] = {"cpu_median_ms": ms(statistics.median(cpu)),
-                         "cpu_p95_ms": ms(_percentile(cpu, 0.95)),
-                         "wall_median_ms": ms(statistics.median(wall)),
-                         "wall_p95_ms": ms(_percentile(wall, 0.95))}
+        figures[name] = timed_gets(client, url, runs=runs, warmup=warmup)
     return {"runs": runs, "figures": figures}
 
 
