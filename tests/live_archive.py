@@ -385,6 +385,9 @@ class Storm:
         self.bookmarks: list[int] = []
         self.chapters: dict[int, list[int]] = defaultdict(list)
         self.summaries: dict[int, str] = {}
+        # Summaries of edits in flight when the server went (no answer): sent after the
+        # last acknowledged one, each may have been saved all the same.
+        self.unanswered_summaries: dict[int, set[str]] = defaultdict(set)
         self.new_works: list[int] = []
 
     def acknowledged(self, kind: str) -> int:
@@ -486,6 +489,9 @@ class Storm:
                 work_form(work["author"], title=work["title"], summary=summary)))
             if status == 302:
                 self.summaries[work["id"]] = summary
+                self.unanswered_summaries.pop(work["id"], None)
+            elif status == 0:
+                self.unanswered_summaries[work["id"]].add(summary)
 
     def _work(self, chooser: random.Random) -> None:
         author = chooser.choice(self.works)["author"]
