@@ -45,20 +45,27 @@ _built: dict[tuple[str, Hashable], _Built] = {}
 _lock = threading.Lock()
 
 
-def _compiled(shape: Hashable, user: Any, build: Callable[[Any], QuerySet[Any]]) -> _Built:
-    alias = router.db_for_read(user.__class__)
+def _kept_sql(alias: str, shape: Hashable, build: Callable[[], QuerySet[Any]]) -> _Built:
+    """The SQL of `build()` on `alias`, built by the ORM on the first call for a shape."""
     found = _built.get((alias, shape))
     if found is None:
-        someone = copy.copy(user)
-        someone.pk = someone.id = _SOMEONE
-        query = build(someone)
+        query = build()
         if router.db_for_read(query.model) != alias:
-            raise ValueError("the rows are read from another database than the user's")
+            raise ValueError("the rows are read from another database than the ids'")
         sql, params = query.query.get_compiler(using=alias).as_sql()
         found = _Built(query.model, sql, list(params))
         with _lock:
             _built[(alias, shape)] = found
     return found
+
+
+def _compiled(shape: Hashable, user: Any, build: Callable[[Any], QuerySet[Any]]) -> _Built:
+    def for_someone() -> QuerySet[Any]:
+        someone = copy.copy(user)
+        someone.pk = someone.id = _SOMEONE
+        return build(someone)
+
+    return _kept_sql(router.db_for_read(user.__class__), shape, for_someone)
 
 
 def user_object(shape: Hashable, user: Any, object_id: int,
@@ -94,13 +101,7 @@ def object_by_ids(shape: Hashable, model: Any, first_id: int, second_id: int,
     if not all(-_LARGEST_ID <= i <= _LARGEST_ID for i in (first_id, second_id)):
         return None
     alias = router.db_for_read(model)
-    found = _built.get((alias, shape))
-    if found is None:
-        query = build(_SOMEONE, _SOMETHING)
-        sql, params = query.query.get_compiler(using=alias).as_sql()
-        found = _Built(query.model, sql, list(params))
-        with _lock:
-            _built[(alias, shape)] = found
+    found = _kept_sql(alias, shape, lambda: build(_SOMEONE, _SOMETHING))
     rows = found.model.objects.db_manager(alias).raw(found.sql,
                                                      found.params_for(first_id, second_id))
     return next(iter(rows), None)
