@@ -30,6 +30,14 @@ from fichive.works.services import WorkMeta, work_update
 from tests.factories import UserFactory, WorkFactory
 from tests.works.listing_pages import page_html
 
+
+@pytest.fixture(autouse=True)
+def reuse_on(settings):
+    """Blurbs are kept only where every process shares the versions (lib/fragments.py's
+    switch, on by default with the disk cache; the tests' memory cache turns it off)."""
+    settings.FICHIVE_FRAGMENT_CACHE_MB = 16
+
+
 LISTINGS = ["/works", "/tags/Naruto/works"]
 
 

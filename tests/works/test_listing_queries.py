@@ -86,8 +86,9 @@ def empty_cache():
 
 
 def test_large_result_sets_reuse_their_sidebar_counts_across_pages_and_sorts(
-    client, author, monkeypatch, empty_cache, django_assert_num_queries
+    client, author, monkeypatch, empty_cache, django_assert_num_queries, settings
 ):
+    settings.FICHIVE_FRAGMENT_CACHE_MB = 16  # blurbs kept, as with the default disk cache
     monkeypatch.setattr(listing, "FACET_CACHE_FROM", 3)
     _works(author, 3)
     with django_assert_num_queries(4):

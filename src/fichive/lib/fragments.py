@@ -70,12 +70,40 @@ class _Fragments:
             self.size = 0
 
 
+class Kept:
+    """A bounded map in this process's memory, least recently used out first, of values kept
+    under a key while their stamp (what they were made from) stays the same."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.entries: OrderedDict[Any, tuple[Any, Any]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Any, stamp: Any) -> Any:
+        with self.lock:
+            entry = self.entries.get(key)
+            if entry is None or entry[0] != stamp:
+                return None
+            self.entries.move_to_end(key)
+            return entry[1]
+
+    def put(self, key: Any, stamp: Any, value: Any) -> None:
+        with self.lock:
+            self.entries[key] = (stamp, value)
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
 # At most this many kept data entries per process (a work's tags and creators: a few KB each).
 KEPT_ENTRIES = 2000
 
 _store: _Fragments | None = None
-_kept: OrderedDict[Hashable, Any] = OrderedDict()
-_kept_lock = threading.Lock()
+_kept = Kept(KEPT_ENTRIES)
 
 
 def _fragments() -> _Fragments | None:
@@ -103,8 +131,7 @@ def fragments_clear() -> None:
     """Forget every kept fragment and datum (tests; otherwise left to the LRUs)."""
     if _store is not None:
         _store.clear()
-    with _kept_lock:
-        _kept.clear()
+    _kept.clear()
 
 
 def kept(key: tuple[Hashable, ...] | None, make: Callable[[], Any]) -> Any:
@@ -112,16 +139,10 @@ def kept(key: tuple[Hashable, ...] | None, make: Callable[[], Any]) -> Any:
     What it returns is shared by every request and thread that asks: never change it."""
     if key is None or _fragments() is None:
         return make()
-    with _kept_lock:
-        found = _kept.get(key)
-        if found is not None:
-            _kept.move_to_end(key)
-            return found
-    found = make()
-    with _kept_lock:
-        _kept[key] = found
-        while len(_kept) > KEPT_ENTRIES:
-            _kept.popitem(last=False)
+    found = _kept.get(key, None)
+    if found is None:
+        found = make()
+        _kept.put(key, None, found)
     return found
 
 

@@ -7,8 +7,6 @@ in the key; the most recently used answers are kept, a bounded number per proces
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from django import template
@@ -16,11 +14,12 @@ from django.template.defaulttags import URLNode, url
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
 
+from fichive.lib.fragments import Kept
+
 register = template.Library()
 
 KEPT = 4096
-_kept: OrderedDict[tuple[Any, ...], str] = OrderedDict()
-_lock = threading.Lock()
+_kept = Kept(KEPT)
 
 
 def kept_reverse(view_name: str, args: list[Any], kwargs: dict[str, Any],
@@ -35,16 +34,10 @@ def kept_reverse(view_name: str, args: list[Any], kwargs: dict[str, Any],
         return reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
     if not all(type(value) in (str, int) for value in (*args, *kwargs.values())):
         return reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
-    with _lock:
-        found = _kept.get(key)
-        if found is not None:
-            _kept.move_to_end(key)
-            return found
-    found = reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
-    with _lock:
-        _kept[key] = found
-        while len(_kept) > KEPT:
-            _kept.popitem(last=False)
+    found = _kept.get(key, None)
+    if found is None:
+        found = reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
+        _kept.put(key, None, found)
     return found
 
 

@@ -7,7 +7,8 @@ and Django's template engine spent most of a page's CPU on them (about 2 ms a bl
 page. Everything a visitor typed is escaped; summaries are stored sanitized.
 
 What a blurb shows besides the work's own row (its tags, creators, gift recipients and
-series) and its HTML are kept in this process's memory (`Kept`, bounded) and used again
+series) and its HTML are kept in this process's memory (lib/fragments.Kept, bounded;
+only where fragments are, lib/fragments.fragments_on) and used again
 while the work's version (lib/cache.work_versions: a change to the work, its tags, creators,
 series or gifts, a kudos, comment or bookmark, and tag wrangling give it a new one) and the
 row just read are the same as when they were kept: the row (counts, title, state and the
@@ -20,8 +21,7 @@ from __future__ import annotations
 
 import datetime
 import html
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -40,6 +40,7 @@ from django.utils.translation import get_language
 
 from fichive.accounts.models import Pseud, User
 from fichive.lib.cache import work_versions
+from fichive.lib.fragments import Kept, fragments_on
 from fichive.tags.models import Tag, tag_to_url
 from fichive.works.languages import LANGUAGE_NAMES
 from fichive.works.models import Creatorship, Tagging, Work
@@ -99,35 +100,6 @@ class Blurb:
         return [name for kind, name in self.tags if kind == tag_type]
 
 
-class Kept:
-    """A bounded map in this process's memory, least recently used out first, of values kept
-    under a key while their stamp (what they were made from) stays the same."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.entries: OrderedDict[Any, tuple[Any, Any]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key: Any, stamp: Any) -> Any:
-        with self.lock:
-            entry = self.entries.get(key)
-            if entry is None or entry[0] != stamp:
-                return None
-            self.entries.move_to_end(key)
-            return entry[1]
-
-    def put(self, key: Any, stamp: Any, value: Any) -> None:
-        with self.lock:
-            self.entries[key] = (stamp, value)
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-
-
 # A few thousand works' tags and creators (a few hundred bytes each) and blurbs (about 2 KB
 # each, per viewer variant): a few MB a process at most.
 KEPT_WORKS = 4000
@@ -145,7 +117,9 @@ def blurbs_of(works: QuerySet[Work]) -> list[Blurb]:
     blurbs = [Blurb(*row) for row in rows]
     if not blurbs:
         return blurbs
-    versions = work_versions(b.id for b in blurbs)
+    # Kept only where every process shares the versions (as the reading pages' fragments):
+    # with each process's own memory cache, another worker's change wouldn't retire them.
+    versions = work_versions(b.id for b in blurbs) if fragments_on() else {}
     missing: dict[int, Blurb] = {}
     for blurb, row in zip(blurbs, rows, strict=True):
         version = versions.get(blurb.id)

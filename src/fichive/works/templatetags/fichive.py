@@ -11,6 +11,7 @@ from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
 
 from fichive.accounts.preferences import prefs_for
+from fichive.lib.fragments import Kept
 from fichive.tags.models import Tag
 from fichive.works import blurbs
 from fichive.works.blurbs import Blurb, blurb_html, blurb_of, escape, number
@@ -211,7 +212,7 @@ def listing_label(field: BoundField) -> SafeString:
 # The works listings' rendered sidebars, by page (path, query string, the tag types the
 # visitor hides, the script prefix), each kept while what it shows besides the query string
 # (the sidebar counts and the tags the filters name) is the same.
-_sidebars = blurbs.Kept(256)
+_sidebars = Kept(256)
 
 
 @register.simple_tag(takes_context=True)
