@@ -160,6 +160,7 @@ INSTALLED_APPS = [
     "fichive.works",
     "fichive.search",
     "fichive.formats",
+    "ninja",
     "fichive.api",
     "fichive.kudos",
     "fichive.comments",

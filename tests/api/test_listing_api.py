@@ -44,10 +44,11 @@ def test_the_listing_has_its_documented_shape(client, shelf):
     response = client.get("/api/v1/works")
 
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/json; charset=utf-8"
     data = response.json()
+    # v1's fields, kept, plus the cursor links.
     assert set(data) == {"total", "page", "pages", "per_page", "works", "facets", "notices",
-                         "hidden_by_saved_filters"}
+                         "hidden_by_saved_filters", "next", "previous"}
     assert (data["total"], data["page"], data["pages"], data["per_page"]) == (2, 1, 1, 20)
     assert all(set(work) == LISTED_WORK_KEYS for work in data["works"])
     assert list(data["facets"]) == FACET_TYPES
@@ -118,7 +119,9 @@ def test_an_unknown_tag_is_a_json_404(client, shelf):
     response = client.get("/api/v1/works?tag=Nothing Here")
 
     assert response.status_code == 404
-    assert response.json() == {"error": "No such tag."}
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json() == {"type": "about:blank", "title": "Not Found", "status": 404,
+                               "detail": "No such tag."}
 
 
 def test_unknown_tag_names_in_filters_are_notices(client, shelf):
@@ -136,12 +139,17 @@ def test_bad_parameters_are_a_400_with_every_message(client, shelf):
     response = client.get("/api/v1/works?sort=rating&words_from=many&page=0")
 
     assert response.status_code == 400
-    assert response.json() == {"errors": {
+    assert response["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert (problem["type"], problem["title"], problem["status"]) == (
+        "/api/v1/problems#validation", "Invalid request", 400)
+    assert problem["detail"].startswith("sort: “rating” is not a sort")
+    assert problem["errors"] == {
         "sort": ["“rating” is not a sort; choose one of relevance, updated, posted, title, "
                  "creator, words, hits, kudos, comments, bookmarks."],
         "words_from": ["Words from must be a whole number, like 1000."],
         "page": ["Pages are numbered from 1."],
-    }}
+    }
 
 
 def test_pages_of_twenty(client, author):

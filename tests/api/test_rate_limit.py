@@ -6,14 +6,14 @@ import json
 
 import pytest
 
-from fichive.api import views
+from fichive.api import v1
 from fichive.lib.ratelimit import RateLimit
 from tests.factories import WorkFactory
 
 
 @pytest.fixture
 def low_limit(monkeypatch):
-    monkeypatch.setattr(views, "API_REQUESTS", RateLimit("fichive:api", limit=3, window=60,
+    monkeypatch.setattr(v1, "API_REQUESTS", RateLimit("fichive:api", limit=3, window=60,
                                                          address_for_accounts=True))
 
 

@@ -38,7 +38,7 @@ def test_work_has_exactly_the_documented_fields(client, full_work):
     response = client.get(f"/api/v1/works/{full_work.pk}")
 
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/json; charset=utf-8"
     assert set(response.json()) == WORK_KEYS
 
 
@@ -118,8 +118,9 @@ def test_newly_posted_work_is_dated_today(client, author):
 
 def _assert_json_404(response, message: str) -> None:
     assert response.status_code == 404
-    assert response["Content-Type"] == "application/json"
-    assert response.json() == {"error": message}
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json() == {"type": "about:blank", "title": "Not Found", "status": 404,
+                               "detail": message}
 
 
 def test_missing_work_is_a_json_404(client, db):

@@ -41,6 +41,10 @@ class User(AbstractUser):
     is_wrangler = models.BooleanField(
         default=False, help_text="May wrangle tags: make them canonical, synonyms, sub tags."
     )
+    is_archivist = models.BooleanField(
+        default=False,
+        help_text="May import works for authors who aren't on the archive yet (AO3's "
+                  "archivist API, /api/v2/works); they can claim them by email.")
     claimed = models.BooleanField(
         default=True,
         help_text="False for accounts made for an imported archive's authors until they claim "

@@ -1,14 +1,9 @@
-"""URLs of the JSON API, version 1."""
+"""URLs of the JSON API: version 1 (django-ninja, api/v1.py), under the namespace "api"."""
 
 from django.urls import path
 
-from fichive.api import views
-
-app_name = "api"
+from fichive.api.v1 import api
 
 urlpatterns = [
-    path("api/v1/works", views.work_list, name="works"),
-    path("api/v1/works/<int:work_id>", views.work_detail, name="work"),
-    path("api/v1/works/<int:work_id>/chapters/<int:position>", views.chapter_detail,
-         name="chapter"),
+    path("api/v1/", api.urls),
 ]

@@ -104,7 +104,11 @@ class RateLimit:
     def hit(self, request: HttpRequest, *, message: str = "") -> None:
         """Count one action by this request's visitor, or raise RateLimited if they have
         reached the limit (nothing is counted then)."""
-        keys = self.keys_for_request(request)
+        self.hit_keys(self.keys_for_request(request), message=message)
+
+    def hit_keys(self, keys: list[str], *, message: str = "") -> None:
+        """Count one action against each of these counters, or raise RateLimited if one has
+        reached the limit (nothing is counted then)."""
         left = self.seconds_left(keys)
         if left:
             raise RateLimited(message or self.message(left), retry_after=left)
