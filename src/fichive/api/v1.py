@@ -222,6 +222,12 @@ def _too_many(request: HttpRequest, exc: RateLimited) -> HttpResponse:
 
 
 # The endpoint modules add their operations to `router` when imported.
-from fichive.api.endpoints import works  # noqa: E402,F401
+from fichive.api.endpoints import (  # noqa: E402,F401
+    catalog,
+    community,
+    me,
+    posting,
+    works,
+)
 
 api.add_router("", router)
