@@ -128,6 +128,23 @@ def cmd_reindex(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_recommendations(args: argparse.Namespace) -> int:
+    """`fichive recommendations rebuild`: compare every posted work with every other again
+    ("More like this"), with a progress bar; `refresh`: only the works marked stale."""
+    _django()
+    from fichive.recommendations.services import recommendations_rebuild, recommendations_refresh
+
+    if args.recommendations_command == "refresh":
+        taken = 0
+        while done := recommendations_refresh():
+            taken += done
+        print(f"Compared {taken} changed work{'' if taken == 1 else 's'} again.")
+        return 0
+    count, elapsed, console = _with_progress("Comparing works", recommendations_rebuild)
+    console.print(f"Compared {count} works in {elapsed:.1f} s.")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     _django()
     from fichive.demo.loader import demo_load
@@ -704,6 +721,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     reindex = sub.add_parser("reindex", help="rebuild the full-text search index")
     reindex.set_defaults(func=cmd_reindex)
+
+    recommendations = sub.add_parser("recommendations",
+                                     help="\"More like this\": compare works again")
+    actions = recommendations.add_subparsers(dest="recommendations_command", required=True,
+                                             metavar="ACTION")
+    actions.add_parser("rebuild", help="compare every posted work again (the whole archive)")
+    actions.add_parser("refresh", help="compare the works changed since (as the task does)")
+    recommendations.set_defaults(func=cmd_recommendations)
 
     gen = sub.add_parser("generate", help="fill an empty archive with generated works")
     gen.add_argument("--works", type=int, required=True, metavar="N", help="how many works")

@@ -178,6 +178,7 @@ INSTALLED_APPS = [
     "fichive.apppasswords",
     "fichive.opds",
     "fichive.feeds",
+    "fichive.recommendations",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -431,6 +432,10 @@ FICHIVE_PAGE_CACHE_NEW_PER_MINUTE = env_int("FICHIVE_PAGE_CACHE_NEW_PER_MINUTE",
 # cache above; 0 turns it off.
 FICHIVE_FRAGMENT_CACHE_MB = env_int(
     "FICHIVE_FRAGMENT_CACHE_MB", 16 if FICHIVE_REDIS_URL or FICHIVE_CACHE == "disk" else 0)
+# "More like this" on work pages (fichive/recommendations): works with rare tags, readers
+# and words in common, precomputed by a task. off hides it for everyone (each reader can
+# also turn it off in their preferences).
+FICHIVE_RECOMMENDATIONS = env_bool("FICHIVE_RECOMMENDATIONS", True)
 # Who may sign up (fichive/signups): "open" (anyone), "invite" (with an invitation code, from
 # the queue at /invite_requests or from a user) or "closed". Admins can override it at
 # /admin/signups. Every sign-up accepts the terms of service and confirms this minimum age.

@@ -209,6 +209,9 @@ class PreferenceForm(forms.Form):
     hide_work_skins = forms.BooleanField(
         required=False, label="Hide work skins",
         help_text="Show every work in the site's own style.")
+    show_more_like_this = forms.BooleanField(
+        required=False, label="Show “More like this” on work pages",
+        help_text="Similar works the archive finds from tags, readers and words in common.")
     history_enabled = forms.BooleanField(
         required=False, label="Keep my history",
         help_text="Record the works I read (History). Off pauses it.")
@@ -228,7 +231,8 @@ class PreferenceForm(forms.Form):
         ("Site skin", ("skin",)),
         ("Reading", ("font_size", "font_family", "line_width")),
         ("Dates and times", ("time_zone",)),
-        ("What to show", ("view_adult", "hide_warnings", "hide_freeform", "hide_work_skins")),
+        ("What to show", ("view_adult", "hide_warnings", "hide_freeform", "hide_work_skins",
+                          "show_more_like_this")),
         ("History", ("history_enabled",)),
         ("Email me about", ("email_comments", "email_replies", "email_subscriptions",
                             "email_moderation", "email_kudos", "email_creator_invitations")),

@@ -194,6 +194,8 @@ class Preference(models.Model):
         default=False, help_text="Hide additional tags (behind a \"Show tags\" control).")
     hide_work_skins = models.BooleanField(
         default=False, help_text="Hide work skins (show every work in the site's own style).")
+    show_more_like_this = models.BooleanField(
+        default=True, help_text="Show “More like this” (similar works) on work pages.")
 
     def __str__(self) -> str:
         return f"preferences of {self.user_id}"

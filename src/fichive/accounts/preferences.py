@@ -38,6 +38,7 @@ class ViewerPrefs:
     hide_warnings: bool = False
     hide_freeform: bool = False
     hide_work_skins: bool = False
+    show_more_like_this: bool = True
     history_enabled: bool = True
 
     @property

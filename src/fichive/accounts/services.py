@@ -411,7 +411,7 @@ PREFERENCE_FIELDS = ("history_enabled", "email_comments", "email_replies",
                      "email_subscriptions", "email_moderation", "email_kudos",
                      "email_creator_invitations", "skin", "font_size", "font_family",
                      "line_width", "time_zone", "view_adult", "hide_warnings",
-                     "hide_freeform", "hide_work_skins")
+                     "hide_freeform", "hide_work_skins", "show_more_like_this")
 # The reading settings' ranges: text size in percent, line width in characters.
 FONT_SIZE_RANGE = (80, 200)
 LINE_WIDTH_RANGE = (40, 120)

@@ -124,6 +124,12 @@ _READ_OF = "fichive.page_cache.read_of"
 # `cached_for_guests`: `meta` is the WSGI environ (or request.META), `work_id` the work read.
 guest_read = Signal(use_caching=True)
 
+# Sent by `content_changed` (inside the caller's transaction, before its versions change):
+# `work_ids` whose pages changed, `listings` False for a kudos, bookmark or comment count
+# alone, `everything` for tag wrangling. Receivers only note the change (recommendations
+# queue the works to be compared again, and retire the pages that list them).
+works_changed = Signal()
+
 
 def count_read_on(request: HttpRequest, work_id: int) -> None:
     """Mark the page being rendered as a read of the work: if it is stored for guests, each
@@ -177,8 +183,12 @@ def content_changed(*, work_ids: Iterable[int] = (), tag_ids: Iterable[int] = ()
     """
     if everything:
         keys = [GLOBAL]
+        works_changed.send(sender=None, work_ids=(), listings=True, everything=True)
     else:
         ids = set(work_ids)
+        if ids:
+            works_changed.send(sender=None, work_ids=sorted(ids), listings=listings,
+                               everything=False)
         # A kudos or comment (listings=False) retires only the work's own pages: listings'
         # blurb counts catch up when the listing next changes or its page ages out.
         keys = [LISTINGS] if ids and listings else []

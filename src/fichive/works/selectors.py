@@ -28,11 +28,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import connections, router
 from django.db.models import (
     Count,
+    Exists,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -243,16 +245,30 @@ def _seen_or_404(works: QuerySet[Work], user: Viewer, work_id: int) -> Work:
         raise Http404("No such work.") from None
 
 
+def _with_similar(works: QuerySet[Work], similar: bool) -> QuerySet[Work]:
+    """`works` with `has_similar_works`: whether "More like this" has a list for them, read
+    in the work's own query so a work with none costs its page no query
+    (recommendations.selectors.more_like_this)."""
+    if not similar:
+        return works
+    from fichive.recommendations.models import SimilarWork  # builds on works
+
+    return works.annotate(has_similar_works=Exists(
+        SimilarWork.objects.filter(work_id=OuterRef("pk"))))
+
+
 def work_for_reading(user: Viewer, work_id: int, *, version: str | None) -> Work:
     """work_for_viewer for the reading pages: the work's row read as that does (visibility
     decided by the database, each time, in SQL built once per kind of viewer:
     lib/compiled.py), its tags and creators (with_blurb_data, the same for every viewer)
     reused while the work's `version` (read before this) stays the same."""
     authenticated = user is not None and user.is_authenticated
+    similar = bool(settings.FICHIVE_RECOMMENDATIONS)
     shape = ("work_for_reading", authenticated,
-             authenticated and bool(getattr(user, "can_moderate", False)))
+             authenticated and bool(getattr(user, "can_moderate", False)), similar)
     work = user_object(shape, user if user is not None else AnonymousUser(), work_id,
-                       lambda someone, some_id: works_visible_to(someone).filter(pk=some_id))
+                       lambda someone, some_id: _with_similar(
+                           works_visible_to(someone).filter(pk=some_id), similar))
     if work is None:
         if restricted_for_guest(user, work_id):
             raise RestrictedWork("No such work.")

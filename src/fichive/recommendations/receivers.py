@@ -1,0 +1,30 @@
+"""Receivers: a change to a work's pages (lib/cache.works_changed) marks it to be compared
+again, once the change has committed; the comparing runs in a task, never in the request."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+
+from fichive.recommendations import services
+
+
+def on_works_changed(sender: Any, work_ids: Iterable[int], listings: bool, everything: bool,
+                     **kwargs: Any) -> None:
+    """A kudos, bookmark or comment (`listings` False) changes a work's readers; anything
+    else (text, tags, state, creators) its words too. Tag wrangling (`everything`) is left
+    to `fichive recommendations rebuild`."""
+    if everything or services.is_quiet() or not services.recommendations_on():
+        return
+    ids = list(work_ids)
+    if ids:
+        transaction.on_commit(lambda: services.works_mark_stale(work_ids=ids, text=listings))
+
+
+def connect() -> None:
+    """Connect the receivers (RecommendationsConfig.ready)."""
+    from fichive.lib.cache import works_changed
+
+    works_changed.connect(on_works_changed, dispatch_uid="fichive.recommendations.changed")
