@@ -126,8 +126,8 @@ class Index:
         self.by_tag: dict[int, list[int]] = defaultdict(list)
         self.by_reader: dict[int, list[int]] = defaultdict(list)
         for work_id, f in features.items():
-            tag_df.update(f.tags)
-            term_df.update(f.terms)
+            tag_df.update(f.tags.keys())
+            term_df.update(f.terms.keys())
             for tag_id in f.tags:
                 self.by_tag[tag_id].append(work_id)
             for reader in f.readers:

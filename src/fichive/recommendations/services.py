@@ -137,7 +137,7 @@ def archive_features() -> dict[int, Features]:
     posted = list(Work.objects.filter(state=Work.State.POSTED).values_list("pk", flat=True))
     tags: dict[int, dict[int, str]] = defaultdict(dict)
     for work_id, tag_id, name in (FilterTagging.objects.filter(
-            listed=True, tag__type__in=COMPARED_TAG_TYPES)
+            listed=True, tag__canonical=True, tag__type__in=COMPARED_TAG_TYPES)
             .values_list("work_id", "tag_id", "tag__name").iterator()):
         tags[work_id][tag_id] = name
     readers: dict[int, set[int]] = defaultdict(set)
