@@ -17,6 +17,7 @@ common, the shared words that weigh most.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
@@ -24,12 +25,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 # How much each signal counts (bench/recommendations_eval.py measured these).
-WEIGHTS = {"tags": 0.4, "readers": 0.45, "text": 0.15}
+WEIGHTS = {"tags": 0.3, "readers": 0.6, "text": 0.1}
 # Terms kept per work, and the share of works a term may be in and still count.
 TERMS_KEPT = 40
-COMMON_SHARE = 0.5
+COMMON_SHARE = 0.2
 # The words of a work's text read (title and summary come first).
 WORDS_READ = 3000
+# Readers in common count for shared / (shared + READER_SHRINK) of their cosine.
+READER_SHRINK = 1.0
 # Shared tags and words a reason names.
 REASON_TAGS = 4
 REASON_WORDS = 3
@@ -66,6 +69,14 @@ def term_counts(title: str, summary: str, text: str, *, words: int = WORDS_READ)
     counted = Counter(words_of(title) + words_of(summary))
     counted.update(words_of(text)[:words])
     return dict(counted)
+
+
+def _readers_score(shared: int, mine: int, theirs: int) -> float:
+    """Readers in common: their cosine, shrunk while they are few (one reader in common to
+    two works with one reader each is a coincidence more than a taste)."""
+    if not shared:
+        return 0.0
+    return shared / math.sqrt(mine * theirs) * shared / (shared + READER_SHRINK)
 
 
 @dataclass
@@ -159,38 +170,52 @@ class Index:
             return []
         allowed = None if among is None else set(among)
         tag_scores: dict[int, float] = defaultdict(float)
-        for tag_id in own.tags:
+        for tag_id in own.tags if self.weights["tags"] else ():
             weight = self.tag_idf[tag_id] ** 2
             for other in self.by_tag[tag_id]:
                 tag_scores[other] += weight
         reader_scores: Counter[int] = Counter()
-        for reader in own.readers:
+        for reader in own.readers if self.weights["readers"] else ():
             reader_scores.update(self.by_reader[reader])
         text_scores: dict[int, float] = defaultdict(float)
-        vector = self.vectors[work_id]
-        for term, weight in vector.items():
+        vectors = self.vectors
+        for term, weight in vectors[work_id].items() if self.weights["text"] else ():
             for other in self.by_term[term]:
-                text_scores[other] += weight * self.vectors[other][term]
-        candidates = set(tag_scores) | set(reader_scores) | set(text_scores)
-        candidates.discard(work_id)
+                text_scores[other] += weight * vectors[other][term]
+        w_tags, w_readers, w_text = (self.weights["tags"], self.weights["readers"],
+                                     self.weights["text"])
+        own_norm = self.tag_norm[work_id]
+        own_readers = len(own.readers)
+        norms = self.tag_norm
+        scores: dict[int, float] = {}
+        if w_tags:
+            for other, shared in tag_scores.items():
+                scores[other] = w_tags * shared / (own_norm * norms[other])
+        if w_readers:
+            features = self.features
+            for other, shared in reader_scores.items():
+                scores[other] = scores.get(other, 0.0) + w_readers * _readers_score(
+                    shared, own_readers, len(features[other].readers))
+        if w_text:
+            for other, shared in text_scores.items():
+                scores[other] = scores.get(other, 0.0) + w_text * min(shared, 1.0)
+        scores.pop(work_id, None)
         if allowed is not None:
-            candidates &= allowed
-        w = self.weights
+            scores = {other: score for other, score in scores.items() if other in allowed}
+        best = heapq.nlargest(limit, ((score, -other) for other, score in scores.items()
+                                      if score > 0))
         matches = []
-        for other in candidates:
+        for score, negative in best:
+            other = -negative
             f = self.features[other]
-            tags = tag_scores.get(other, 0.0) / (self.tag_norm[work_id] * self.tag_norm[other])
             shared = reader_scores.get(other, 0)
-            readers = (shared / math.sqrt(len(own.readers) * len(f.readers))) if shared else 0.0
-            text = min(text_scores.get(other, 0.0), 1.0)
-            score = w["tags"] * tags + w["readers"] * readers + w["text"] * text
-            if score > 0:
-                matches.append(Match(other, score, tags, readers, text, shared_readers=shared))
-        matches.sort(key=lambda m: (-m.score, m.work_id))
-        best = matches[:limit]
-        for match in best:
-            self._explain(work_id, match)
-        return best
+            matches.append(Match(
+                other, score,
+                tags=tag_scores.get(other, 0.0) / (own_norm * norms[other]),
+                readers=_readers_score(shared, own_readers, len(f.readers)),
+                text=min(text_scores.get(other, 0.0), 1.0), shared_readers=shared))
+            self._explain(work_id, matches[-1])
+        return matches
 
     def _explain(self, work_id: int, match: Match) -> None:
         own, other = self.features[work_id], self.features[match.work_id]
