@@ -44,6 +44,7 @@ from fichive.bookmarks.services import BookmarkData, bookmark_create
 from fichive.comments.services import comment_post
 from fichive.lib.tasks import run_pending_tasks
 from fichive.moderation.services import work_hide
+from fichive.recommendations.services import recommendations_rebuild
 from fichive.series.services import series_add_work, series_create
 from fichive.subscriptions.services import subscription_create
 from fichive.tags.models import Tag, tag_to_url
@@ -97,6 +98,9 @@ class Archive:
     clients: dict[str, Client] = field(default_factory=dict)
     # (viewer, url) → (status answer or None, body): pages read once for every state.
     pages: dict[tuple[str, str], tuple[str | None, str]] = field(default_factory=dict)
+    # A work like every state's (same fandom, words and bookmarker), whose "More like this"
+    # may list them.
+    lookout: int = 0
 
 
 def _run_tasks() -> None:
@@ -150,7 +154,13 @@ def _build() -> Archive:
             subscription_create(user=users[viewer], work=work)
         chapter_add(user=creator, work=work,
                     text=ChapterText(content="<p>The third night.</p>", title="Third"))
+    lookout = WorkFactory(author=bookworm, title="The Lookout", fandoms=[UNIVERSE],
+                          chapters=["<p>The first night.</p>", "<p>The second night.</p>"])
+    archive.lookout = lookout.pk
+    bookmark_create(user=bookworm, work=lookout, pseud=bookworm.default_pseud,
+                    data=BookmarkData())
     _run_tasks()
+    recommendations_rebuild()
     work_hide(actor=users["moderator"], work=archive.works["hidden"], reason="Spam links.")
     work_orphan(user=creator, work=archive.works["orphaned"], keep_pseud_name=False)
     user_block(user=creator, blocked=users["blocked"])
@@ -217,7 +227,7 @@ class Look:
             b=self.archive.bookmarks.get(state, 0), word=WORDS[state],
             comment=self.archive.comments.get(state, 0),
             trope=quote(tag_to_url(trope(state))), fandom=quote(tag_to_url(fandom(state))),
-            me=USERNAMES.get(self.viewer, "nobody"))
+            me=USERNAMES.get(self.viewer, "nobody"), lookout=self.archive.lookout)
 
 
 def _hidden_names(look: Look) -> list[str]:
@@ -310,6 +320,20 @@ def api_work(look: Look) -> str:
                                                    else "-")
 
 
+def more_like_this(look: Look) -> str:
+    """Y when "More like this" on another work's page lists the work (the section alone;
+    "Y!name" when it names a creator it must not show)."""
+    status, body = look.get("/works/{lookout}")
+    if status:
+        return status
+    found = re.search(r'<section class="more-like-this.*?</section>', body, re.S)
+    section = found.group(0) if found else ""
+    if title(look.state) not in section:
+        return "-"
+    leaked = [n for n in _hidden_names(look) if re.search(rf"\b{n}\b", section)]
+    return "Y!" + ",".join(leaked) if leaked else "Y"
+
+
 # surface → how to read it. The work's own pages, then listings and counts, tags, search,
 # API, downloads, feeds and OPDS, bookmarks, series, the creator's pages, stats, inbox.
 SURFACES: dict[str, Callable[[Look], str]] = {
@@ -353,6 +377,7 @@ SURFACES: dict[str, Callable[[Look], str]] = {
     "own inbox": shown("/users/{me}/inbox"),
     "own subscriptions": shown("/users/{me}/subscriptions"),
     "moderation page": shown("/moderation/works/{w}"),
+    "more like this": more_like_this,
 }
 
 
@@ -406,7 +431,8 @@ EXPECTED: dict[str, dict[str, str]] = {
                     for state, row in API_READING.items()},
     **{surface: LISTED for surface in (
         "all works", "home", "fandom works", "search", "API listing", "tag feed", "OPDS",
-        "OPDS 2", "OPDS search", "all bookmarks", "bookmarker's bookmarks")},
+        "OPDS 2", "OPDS search", "all bookmarks", "bookmarker's bookmarks",
+        "more like this")},
     "media count": COUNTED,
     "autocomplete uses": COUNTED,
     "creator's works": CREATORS_LISTING,

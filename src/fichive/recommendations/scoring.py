@@ -40,7 +40,7 @@ REASON_WORDS = 3
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _TAG = re.compile(r"<[^>]*>")
 # Everyday English words (and a few of fan fiction's): never a reason to read something.
-STOPWORDS = frozenset("""
+_EVERYDAY = """
 about above after again against all also and any are aren't because been before being below
 between both but can cannot could did does doing don't down during each few for from further
 had has have having her here hers herself him himself his how into its itself just let
@@ -52,7 +52,8 @@ know knew get got going went come came see saw look looked looking still even ev
 well yes yeah okay way thing things something nothing anything everything someone anyone
 time little made make around away again upon toward towards though through without within
 chapter chapters story work notes summary author fic fanfic fanfiction
-""".split())
+"""
+STOPWORDS = frozenset(_EVERYDAY.split())
 
 
 def words_of(text: str) -> list[str]:
