@@ -29,6 +29,11 @@ WEIGHTS = {"tags": 0.3, "readers": 0.6, "text": 0.1}
 # Terms kept per work, and the share of works a term may be in and still count.
 TERMS_KEPT = 40
 COMMON_SHARE = 0.2
+# Works a term is looked up in (those it weighs most in): the text signal is approximate
+# beyond them, and a work's comparison costs at most TERMS_KEPT times this.
+POSTINGS_KEPT = 300
+# A reader with more works than this (kudos on everything) says little about any of them.
+READER_WORKS_MAX = 2000
 # The words of a work's text read (title and summary come first).
 WORDS_READ = 3000
 # Readers in common count for shared / (shared + READER_SHRINK) of their cosine.
@@ -152,15 +157,19 @@ class Index:
         idf = {term: math.log(count / df) for term, df in term_df.items()
                if df <= common or count < 4}
         self.vectors: dict[int, dict[str, float]] = {}
-        self.by_term: dict[str, list[int]] = defaultdict(list)
+        by_term: dict[str, list[tuple[float, int]]] = defaultdict(list)
         for work_id, f in features.items():
             weighted = {term: (1 + math.log(n)) * idf[term] for term, n in f.terms.items()
                         if idf.get(term, 0) > 0}
             kept = dict(sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))[:TERMS_KEPT])
             norm = math.sqrt(sum(v * v for v in kept.values())) or 1.0
             self.vectors[work_id] = {term: v / norm for term, v in kept.items()}
-            for term in kept:
-                self.by_term[term].append(work_id)
+            for term, v in kept.items():
+                by_term[term].append((-v / norm, work_id))
+        # Each term's works, those it weighs most in first, at most POSTINGS_KEPT of them.
+        self.by_term: dict[str, list[tuple[int, float]]] = {
+            term: [(work_id, -negative) for negative, work_id in sorted(works)[:POSTINGS_KEPT]]
+            for term, works in by_term.items()}
 
     def similar(self, work_id: int, *, limit: int = 30,
                 among: Iterable[int] | None = None) -> list[Match]:
@@ -177,12 +186,14 @@ class Index:
                 tag_scores[other] += weight
         reader_scores: Counter[int] = Counter()
         for reader in own.readers if self.weights["readers"] else ():
-            reader_scores.update(self.by_reader[reader])
+            works = self.by_reader[reader]
+            if len(works) <= READER_WORKS_MAX:
+                reader_scores.update(works)
         text_scores: dict[int, float] = defaultdict(float)
         vectors = self.vectors
         for term, weight in vectors[work_id].items() if self.weights["text"] else ():
-            for other in self.by_term[term]:
-                text_scores[other] += weight * vectors[other][term]
+            for other, theirs in self.by_term[term]:
+                text_scores[other] += weight * theirs
         w_tags, w_readers, w_text = (self.weights["tags"], self.weights["readers"],
                                      self.weights["text"])
         own_norm = self.tag_norm[work_id]
