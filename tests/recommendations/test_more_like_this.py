@@ -124,10 +124,23 @@ def test_restricted_works_are_listed_for_logged_in_readers_only(client, archive,
     assert "Locked Match" in _titles(client, archive["source"])
 
 
+def _commit() -> None:
+    """Run what the test transaction's commit would (the on-commit callbacks), no task."""
+    from django.db import connection
+
+    pending, connection.run_on_commit = connection.run_on_commit, []
+    for _savepoints, callback, _robust in pending:
+        callback()
+
+
 def test_a_hidden_work_leaves_every_list_at_once_even_cached_guest_pages(
         client, archive, moderator, reader, run_tasks):
-    assert "Rare Match" in _titles(client, archive["source"])  # the guest's page is kept
+    run_tasks()  # what building the archive left to do
+    assert "Rare Match" in _titles(client, archive["source"])
+    assert "Rare Match" in _titles(client, archive["source"])  # from the guests' page cache
     work_hide(actor=moderator, work=archive["rare"], reason="Spam")
+    _commit()  # before the refresh task has run
+    assert "Rare Match" not in _titles(client, archive["source"])
     run_tasks()
     assert "Rare Match" not in _titles(client, archive["source"])
     client.force_login(moderator)
@@ -228,3 +241,21 @@ def test_a_work_with_no_similar_works_shows_nothing(client, author):
     alone = WorkFactory(author=author, title="Alone", fandoms=["Original Work"])
     recommendations_rebuild()
     assert "More like this" not in client.get(f"/works/{alone.pk}").content.decode()
+
+
+def test_changes_are_batched_into_one_waiting_task(archive, author, run_tasks):
+    from django_tasks_db.models import DBTaskResult
+
+    from fichive.recommendations.tasks import recommendations_refresh_task
+
+    run_tasks()
+    for n in range(4):
+        kudos_leave(work=archive["common"], user=UserFactory(username=f"batch{n}"))
+    _commit()  # the marks, and the task queued once for all of them
+    assert StaleWork.objects.filter(work=archive["common"]).count() == 1
+    waiting = DBTaskResult.objects.filter(
+        status="READY", task_path=recommendations_refresh_task.module_path)
+    assert waiting.count() == 1
+    run_tasks()
+    assert not StaleWork.objects.exists()
+    assert not waiting.exists()
