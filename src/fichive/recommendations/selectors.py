@@ -88,8 +88,16 @@ def more_like_this(user: Viewer, work: Work, *, shown: bool,
         return []
     if not getattr(work, "has_similar_works", True):
         return []
+    return list(kept(more_like_this_key(user, work, version=version),
+                     lambda: _listed_similar(user, work.pk)))
+
+
+def more_like_this_key(user: Viewer, work: Work, *,
+                       version: str | None) -> tuple[Any, ...] | None:
+    """What a viewer's list of works like `work` depends on, to keep it (and its HTML)
+    under: the work's version and what of the viewer filters it; None without a version."""
+    if version is None:
+        return None
     authenticated = user is not None and user.is_authenticated
-    key = None if version is None else (
-        "more-like-this", work.pk, version, authenticated, tuple(muted_ids(user)),
-        tuple(excluded_tag_ids(user)))
-    return list(kept(key, lambda: _listed_similar(user, work.pk)))
+    return ("more-like-this", work.pk, version, authenticated, tuple(muted_ids(user)),
+            tuple(excluded_tag_ids(user)))

@@ -34,7 +34,7 @@ from fichive.lib.cache import cached_for_guests, work_version_known
 from fichive.lib.fragments import fragment, fragments_on, kept
 from fichive.lib.ratelimit import RateLimit, limited, wait_text
 from fichive.readings.tracking import read_counted
-from fichive.recommendations.selectors import more_like_this
+from fichive.recommendations.views import more_like_this_html
 from fichive.search.limits import SearchTooBroad, search_count
 from fichive.series.selectors import series_ids_of_work, series_lines_of_work
 from fichive.series.services import work_series_set
@@ -224,8 +224,7 @@ def _reading_context(request: HttpRequest, work: Work, chapters: list[Chapter], 
         context["comments_shown"] = comments_count_shown(
             user=request.user, work=work, chapter=None, count=work.comments_count)
     context["reader_state"] = selectors.reader_state(request.user, work)
-    context["more_like_this"] = more_like_this(
-        request.user, work, shown=prefs_for(request).show_more_like_this, version=version)
+    context["more_like_this"] = more_like_this_html(request, work, version=version)
     if context["reader_state"] is not None:
         context["kudos_state"] = ("creator" if context["is_creator"] else
                                   "left" if context["reader_state"].kudos_left else "open")
