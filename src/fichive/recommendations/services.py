@@ -33,8 +33,9 @@ from fichive.works.models import Chapter, Creatorship, FilterTagging, Work
 
 # Similar works kept per work.
 KEPT = 30
-# Stale works compared in one batch.
+# Stale works compared in one batch; works whose lists `rebuild` writes together.
 BATCH = 500
+REBUILD_CHUNK = 500
 # The tag types a work is compared on (ratings, warnings and categories say little).
 COMPARED_TAG_TYPES = (Tag.Type.FANDOM, Tag.Type.RELATIONSHIP, Tag.Type.CHARACTER,
                       Tag.Type.FREEFORM)
@@ -163,13 +164,10 @@ def archive_features() -> dict[int, Features]:
             for work_id in posted}
 
 
-def _store(lists: dict[int, list[Match]], *, everything: bool = False) -> None:
-    """Replace these works' similar works with `lists` (`everything`: every work's)."""
+def _store(lists: dict[int, list[Match]]) -> None:
+    """Replace these works' similar works with `lists`."""
     with transaction.atomic():
-        if everything:
-            SimilarWork.objects.all().delete()
-        else:
-            SimilarWork.objects.filter(work_id__in=list(lists)).delete()
+        SimilarWork.objects.filter(work_id__in=list(lists)).delete()
         SimilarWork.objects.bulk_create(
             (SimilarWork(work_id=work_id, similar_id=m.work_id, rank=rank, score=m.score,
                          reasons=m.reasons())
@@ -227,13 +225,15 @@ def recommendations_rebuild(*, progress: Callable[[int, int], None] | None = Non
     profiles_update(work_ids=posted,
                     progress=None if progress is None else lambda done, _: progress(done, total))
     index = Index(archive_features())
-    lists: dict[int, list[Match]] = {}
-    for number, work_id in enumerate(posted, start=1):
-        lists[work_id] = index.similar(work_id, limit=KEPT)
-        if progress is not None and (number % 100 == 0 or number == len(posted)):
-            progress(len(posted) + number, total)
+    # Written a chunk at a time (memory stays bounded, and so does each transaction); a
+    # page read meanwhile shows a work's old list or its new one.
+    for start in range(0, len(posted), REBUILD_CHUNK):
+        chunk = posted[start:start + REBUILD_CHUNK]
+        _store({work_id: index.similar(work_id, limit=KEPT) for work_id in chunk})
+        if progress is not None:
+            progress(len(posted) + start + len(chunk), total)
     with transaction.atomic():
-        _store(lists, everything=True)
+        SimilarWork.objects.exclude(work__state=Work.State.POSTED).delete()
         if started is not None:
             StaleWork.objects.filter(marked_at__lte=started).delete()
     with quietly():
