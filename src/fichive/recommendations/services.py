@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from fichive.lib.cache import content_changed
@@ -64,7 +64,12 @@ def works_mark_stale(*, work_ids: Iterable[int], text: bool) -> int:
     retire the pages of the works that list them (the title and visibility they show).
     Called once the change has committed (receivers.py). Returns how many were marked."""
     ids = sorted(set(work_ids))
-    existing = set(Work.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    # A work that isn't posted and in no list (a draft) has nothing to compare.
+    existing = set(Work.objects.filter(pk__in=ids).filter(
+        Q(state=Work.State.POSTED)
+        | Q(pk__in=SimilarWork.objects.filter(work_id__in=ids).values("work_id"))
+        | Q(pk__in=SimilarWork.objects.filter(similar_id__in=ids).values("similar_id")))
+        .values_list("pk", flat=True))
     now = timezone.now()
     rows = [StaleWork(work_id=work_id, text=text, marked_at=now) for work_id in ids
             if work_id in existing]
