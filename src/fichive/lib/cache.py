@@ -124,10 +124,11 @@ _READ_OF = "fichive.page_cache.read_of"
 # `cached_for_guests`: `meta` is the WSGI environ (or request.META), `work_id` the work read.
 guest_read = Signal(use_caching=True)
 
-# Sent by `content_changed` (inside the caller's transaction, before its versions change):
-# `work_ids` whose pages changed, `listings` False for a kudos, bookmark or comment count
-# alone, `everything` for tag wrangling. Receivers only note the change (recommendations
-# queue the works to be compared again, and retire the pages that list them).
+# Sent by `content_changed` as it is called (inside the caller's transaction): `work_ids`
+# whose pages changed, `listings` False for a kudos, bookmark or comment count alone,
+# `everything` for tag wrangling. A receiver may return a function, called once the
+# transaction commits, after the versions' second change (recommendations queue the works
+# to be compared again, and retire the pages that list them).
 works_changed = Signal()
 
 
@@ -183,12 +184,10 @@ def content_changed(*, work_ids: Iterable[int] = (), tag_ids: Iterable[int] = ()
     """
     if everything:
         keys = [GLOBAL]
-        works_changed.send(sender=None, work_ids=(), listings=True, everything=True)
+        after = _told(work_ids=(), listings=True, everything=True)
     else:
         ids = set(work_ids)
-        if ids:
-            works_changed.send(sender=None, work_ids=sorted(ids), listings=listings,
-                               everything=False)
+        after = _told(work_ids=sorted(ids), listings=listings, everything=False) if ids else []
         # A kudos or comment (listings=False) retires only the work's own pages: listings'
         # blurb counts catch up when the listing next changes or its page ages out.
         keys = [LISTINGS] if ids and listings else []
@@ -197,7 +196,19 @@ def content_changed(*, work_ids: Iterable[int] = (), tag_ids: Iterable[int] = ()
         if not keys:
             return
     _bump(keys)
-    transaction.on_commit(lambda: _bump(keys))
+    transaction.on_commit(lambda: _committed(keys, after))
+
+
+def _told(**kwargs: Any) -> list[Callable[[], None]]:
+    """Tell works_changed's receivers; what they want done once the change commits."""
+    replies: list[Any] = [reply for _, reply in works_changed.send(sender=None, **kwargs)]
+    return [reply for reply in replies if callable(reply)]
+
+
+def _committed(keys: list[str], after: list[Callable[[], None]]) -> None:
+    _bump(keys)
+    for then in after:
+        then()
 
 
 def forget_disk_pages() -> None:

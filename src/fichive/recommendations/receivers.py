@@ -1,26 +1,28 @@
 """Receivers: a change to a work's pages (lib/cache.works_changed) marks it to be compared
-again, once the change has committed; the comparing runs in a task, never in the request."""
+again, once the change has committed (content_changed calls what the receiver returns); the
+comparing runs in a task, never in the request."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
-
-from django.db import transaction
 
 from fichive.recommendations import services
 
 
 def on_works_changed(sender: Any, work_ids: Iterable[int], listings: bool, everything: bool,
-                     **kwargs: Any) -> None:
+                     **kwargs: Any) -> Callable[[], None] | None:
     """A kudos, bookmark or comment (`listings` False) changes a work's readers; anything
     else (text, tags, state, creators) its words too. Tag wrangling (`everything`) is left
     to `fichive recommendations rebuild`."""
     if everything or services.is_quiet() or not services.recommendations_on():
-        return
+        return None
     ids = list(work_ids)
-    if ids:
-        transaction.on_commit(lambda: services.works_mark_stale(work_ids=ids, text=listings))
+
+    def mark() -> None:
+        services.works_mark_stale(work_ids=ids, text=listings)
+
+    return mark if ids else None
 
 
 def connect() -> None:
