@@ -259,3 +259,18 @@ def test_changes_are_batched_into_one_waiting_task(archive, author, run_tasks):
     run_tasks()
     assert not StaleWork.objects.exists()
     assert not waiting.exists()
+
+
+def test_a_deleted_work_leaves_cached_guest_pages_at_commit(client, archive, stranger,
+                                                            run_tasks):
+    from fichive.works.services import work_delete
+
+    run_tasks()
+    assert "Rare Match" in _titles(client, archive["source"])
+    assert "Rare Match" in _titles(client, archive["source"])  # from the guests' page cache
+    work_delete(user=stranger, work=archive["rare"])
+    _commit()
+    assert "Rare Match" not in _titles(client, archive["source"])
+    run_tasks()  # the works that listed it are compared again
+    assert not StaleWork.objects.exists()
+    assert len(_titles(client, archive["source"])) == 9  # every other work

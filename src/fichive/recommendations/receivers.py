@@ -18,9 +18,11 @@ def on_works_changed(sender: Any, work_ids: Iterable[int], listings: bool, every
     if everything or services.is_quiet() or not services.recommendations_on():
         return None
     ids = list(work_ids)
+    # Read now, before a deletion takes the rows with it.
+    listing = services.works_listing(ids) if ids and listings else set()
 
     def mark() -> None:
-        services.works_mark_stale(work_ids=ids, text=listings)
+        services.works_mark_stale(work_ids=ids, text=listings, listing=listing)
 
     return mark if ids else None
 

@@ -58,12 +58,22 @@ def is_quiet() -> bool:
     return _quiet.get()
 
 
-def works_mark_stale(*, work_ids: Iterable[int], text: bool) -> int:
+def works_listing(work_ids: Iterable[int]) -> set[int]:
+    """The works whose lists hold any of these."""
+    return set(SimilarWork.objects.filter(similar_id__in=list(work_ids))
+               .values_list("work_id", flat=True))
+
+
+def works_mark_stale(*, work_ids: Iterable[int], text: bool,
+                     listing: Iterable[int] | None = None) -> int:
     """Queue these works to be compared again (`text`: their words changed too, or may
     have), and the refresh task if none is waiting; when their text, tags or state changed,
-    retire the pages of the works that list them (the title and visibility they show).
-    Called once the change has committed (receivers.py). Returns how many were marked."""
+    retire the pages of the works that list them (`listing`, read before the change
+    committed: a deleted work's rows are gone by now), the title and visibility they show,
+    and compare those again when one of these works is gone. Called once the change has
+    committed (receivers.py). Returns how many were marked."""
     ids = sorted(set(work_ids))
+    listing = works_listing(ids) if listing is None else set(listing)
     # A work that isn't posted and in no list (a draft) has nothing to compare.
     existing = set(Work.objects.filter(pk__in=ids).filter(
         Q(state=Work.State.POSTED)
@@ -71,20 +81,20 @@ def works_mark_stale(*, work_ids: Iterable[int], text: bool) -> int:
         | Q(pk__in=SimilarWork.objects.filter(similar_id__in=ids).values("similar_id")))
         .values_list("pk", flat=True))
     now = timezone.now()
-    rows = [StaleWork(work_id=work_id, text=text, marked_at=now) for work_id in ids
-            if work_id in existing]
+    marked = [work_id for work_id in ids if work_id in existing]
+    if text and len(existing) < len(ids):  # deleted: the works that listed it lost one
+        marked = sorted(set(marked) | set(Work.objects.filter(pk__in=listing)
+                                          .values_list("pk", flat=True)))
+    rows = [StaleWork(work_id=work_id, text=text, marked_at=now) for work_id in marked]
     if rows:
         # A work marked again moves to the back of the queue (a batch under way drops only
         # the marks it took), and keeps `text` once it has it.
         StaleWork.objects.bulk_create(rows, update_conflicts=True, unique_fields=["work"],
                                       update_fields=["marked_at", "text"] if text
                                       else ["marked_at"])
-    if text and ids:
-        listing = set(SimilarWork.objects.filter(similar_id__in=ids)
-                      .values_list("work_id", flat=True))
-        if listing:
-            with quietly():
-                content_changed(work_ids=listing, listings=False)
+    if text and listing:
+        with quietly():
+            content_changed(work_ids=listing, listings=False)
     if rows:
         enqueue_refresh()
     return len(rows)
