@@ -4,10 +4,15 @@ comparing runs in a task, never in the request."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.db import transaction
+
 from fichive.recommendations import services
+
+logger = logging.getLogger("fichive.recommendations")
 
 
 def on_works_changed(sender: Any, work_ids: Iterable[int], listings: bool, everything: bool,
@@ -18,11 +23,17 @@ def on_works_changed(sender: Any, work_ids: Iterable[int], listings: bool, every
     if everything or services.is_quiet() or not services.recommendations_on():
         return None
     ids = list(work_ids)
-    # Read now, before a deletion takes the rows with it.
-    listing = services.works_listing(ids) if ids and listings else set()
+    # Inside the change's transaction, read now what lists these works, before a deletion
+    # takes the rows with it (outside one, the change has committed already).
+    listing = (services.works_listing(ids)
+               if ids and listings and transaction.get_connection().in_atomic_block else None)
 
     def mark() -> None:
-        services.works_mark_stale(work_ids=ids, text=listings, listing=listing)
+        # The change has committed: a failure here is logged, never the change's.
+        try:
+            services.works_mark_stale(work_ids=ids, text=listings, listing=listing)
+        except Exception:
+            logger.exception("Works %s couldn't be marked for \"More like this\"", ids)
 
     return mark if ids else None
 
