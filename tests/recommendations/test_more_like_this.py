@@ -274,3 +274,12 @@ def test_a_deleted_work_leaves_cached_guest_pages_at_commit(client, archive, str
     run_tasks()  # the works that listed it are compared again
     assert not StaleWork.objects.exists()
     assert len(_titles(client, archive["source"])) == 9  # every other work
+
+
+def test_the_refresh_command_compares_the_changed_works(client, archive, author, capsys):
+    from fichive.recommendations.services import works_mark_stale
+
+    works_mark_stale(work_ids=[archive["common"].pk, archive["rare"].pk], text=True)
+    assert cli.main(["recommendations", "refresh"]) == 0
+    assert "Compared 2 changed works again." in capsys.readouterr().out
+    assert not StaleWork.objects.exists()

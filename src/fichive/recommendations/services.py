@@ -73,6 +73,8 @@ def works_mark_stale(*, work_ids: Iterable[int], text: bool,
     and compare those again when one of these works is gone. Called once the change has
     committed (receivers.py). Returns how many were marked."""
     ids = sorted(set(work_ids))
+    if not text:
+        listing = set()  # readers changed: what other pages show of these works didn't
     listing = works_listing(ids) if listing is None else set(listing)
     # A work that isn't posted and in no list (a draft) has nothing to compare.
     existing = set(Work.objects.filter(pk__in=ids).filter(
