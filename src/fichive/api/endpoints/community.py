@@ -19,13 +19,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
-from ninja import Schema
+from ninja import Field, Schema
+from ninja.responses import Status
 
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.selectors import user_by_name
@@ -65,6 +66,8 @@ from fichive.works import selectors as work_selectors
 from fichive.works.models import Chapter, Work
 
 INBOX_PER_PAGE = 20  # as the inbox page
+# An id in a request body: a positive 64-bit integer (anything else is a 400 naming it).
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 GONE = "That message is gone."
 
 
@@ -96,6 +99,14 @@ def _as_the_forms_answer() -> Iterator[None]:
         raise PermissionDenied(" ".join(exc.messages)) from None
     except comment_services.RateLimited as exc:
         raise RateLimited(" ".join(exc.messages), retry_after=exc.retry_after) from None
+
+
+def _me(request: HttpRequest) -> User:
+    """The caller's account, for operations only an account may call (MINE, WRITE)."""
+    user = request.user
+    if not isinstance(user, User):  # (their auth= lets no guest through)
+        raise Refused(401, "This needs a personal access token.")
+    return user
 
 
 def _own_pseud(user: User, name: str | None) -> Pseud:
@@ -166,7 +177,7 @@ def kudos_list(request: HttpRequest, work_id: int, page: int | None = None,
              response={201: KudosLeft, **ERRORS, 409: Problem}, auth=WRITE,
              url_name="kudos-leave", tags=["kudos"],
              summary="Leave kudos on a work (once; not on your own)")
-def kudos_leave(request: HttpRequest, work_id: int) -> tuple[int, dict[str, Any]]:
+def kudos_leave(request: HttpRequest, work_id: int) -> Status[dict[str, Any]]:
     """409 if you already left kudos on it; 403 on your own work or a draft."""
     work = work_selectors.work_for_viewer(request.user, work_id)
     try:
@@ -176,7 +187,7 @@ def kudos_leave(request: HttpRequest, work_id: int) -> tuple[int, dict[str, Any]
         # As the work page's kudos button answers: 409 for a second press, else 403.
         raise Refused(409 if exc.code == "already" else 403, " ".join(exc.messages)) from None
     count = Work.objects.values_list("kudos_count", flat=True).get(pk=work.pk)
-    return 201, {"message": THANKS, "kudos_count": count}
+    return Status(201, {"message": THANKS, "kudos_count": count})
 
 
 # ------------------------------------------------------------------------------ comments
@@ -235,7 +246,7 @@ class CommentListing(Paging):
 
 class CommentIn(Schema):
     content: str
-    chapter_id: int | None = None
+    chapter_id: Id | None = None
     # One of your pseuds by name; your default pseud when left out.
     pseud: str | None = None
 
@@ -328,17 +339,17 @@ def comment_detail(request: HttpRequest, comment_id: int) -> dict[str, Any]:
     return _thread_json(request, comment, work)
 
 
-def _posted(request: HttpRequest, comment: Comment, work: Work) -> tuple[int, dict[str, Any]]:
+def _posted(request: HttpRequest, comment: Comment, work: Work) -> Status[dict[str, Any]]:
     fresh = (Comment.objects.select_related("pseud__user", "chapter")
              .get(pk=comment.pk))
-    return 201, _thread_json(request, fresh, work)
+    return Status(201, _thread_json(request, fresh, work))
 
 
 @router.post("/works/{int:work_id}/comments", response=answers(CommentOut, status=201),
              auth=WRITE, url_name="comment-post", tags=["comments"],
              summary="Comment on a work or one of its chapters")
 def comment_post(request: HttpRequest, work_id: int, body: CommentIn
-                 ) -> tuple[int, dict[str, Any]]:
+                 ) -> Status[dict[str, Any]]:
     """At most 10,000 characters of text with limited HTML; 3 comments (and replies) in 15
     minutes, then 429 with Retry-After. On a work whose creators approve comments first the
     comment's status is "pending"."""
@@ -351,7 +362,7 @@ def comment_post(request: HttpRequest, work_id: int, body: CommentIn
     with _as_the_forms_answer():
         comment = comment_services.comment_post(
             work=work, chapter=chapter, user=request.user,
-            pseud=_own_pseud(request.user, body.pseud), content=body.content,
+            pseud=_own_pseud(_me(request), body.pseud), content=body.content,
             address_hash=address_hash(request.META))
     return _posted(request, comment, work)
 
@@ -360,14 +371,14 @@ def comment_post(request: HttpRequest, work_id: int, body: CommentIn
              auth=WRITE, url_name="comment-reply", tags=["comments"],
              summary="Reply to a comment")
 def comment_reply(request: HttpRequest, comment_id: int, body: ReplyIn
-                  ) -> tuple[int, dict[str, Any]]:
+                  ) -> Status[dict[str, Any]]:
     """The same rules and limits as a comment; frozen threads, and held, hidden or deleted
     comments, take no replies."""
     parent, work, _ = comment_selectors.comment_with_work(request.user, comment_id)
     with _as_the_forms_answer():
         comment = comment_services.comment_post(
             work=work, chapter=parent.chapter, parent=parent, user=request.user,
-            pseud=_own_pseud(request.user, body.pseud), content=body.content,
+            pseud=_own_pseud(_me(request), body.pseud), content=body.content,
             address_hash=address_hash(request.META))
     return _posted(request, comment, work)
 
@@ -389,14 +400,14 @@ def comment_edit(request: HttpRequest, comment_id: int, body: CommentEdit) -> di
 @router.delete("/comments/{int:comment_id}", response={204: None, **ERRORS}, auth=WRITE,
                url_name="comment-delete", tags=["comments"],
                summary="Delete a comment (your own, or any on your work)")
-def comment_delete(request: HttpRequest, comment_id: int) -> tuple[int, None]:
+def comment_delete(request: HttpRequest, comment_id: int) -> Status[None]:
     """A comment with replies stays as "(Previous comment deleted.)"."""
     comment, _, _ = comment_selectors.comment_with_work(request.user, comment_id)
     if not comment_services.may_delete(user=request.user, comment=comment):
         raise PermissionDenied("Only the comment's author or the work's creators can delete "
                                "it.")
     comment_services.comment_delete(user=request.user, comment=comment)
-    return 204, None
+    return Status(204, None)
 
 
 # ------------------------------------------------------------------------------ bookmarks
@@ -568,7 +579,7 @@ def bookmark_detail(request: HttpRequest, bookmark_id: int) -> dict[str, Any]:
              response={201: BookmarkOut, **ERRORS, 409: Problem}, auth=WRITE,
              url_name="bookmark-create", tags=["bookmarks"], summary="Bookmark a work")
 def bookmark_create(request: HttpRequest, work_id: int, body: BookmarkIn
-                    ) -> tuple[int, dict[str, Any]]:
+                    ) -> Status[dict[str, Any]]:
     """Notes up to 5,000 characters (limited HTML), up to 75 tags of your own. 409 if you
     have already bookmarked the work (change that bookmark instead)."""
     work = work_selectors.works_listed_for(request.user).filter(pk=work_id).first()
@@ -582,15 +593,15 @@ def bookmark_create(request: HttpRequest, work_id: int, body: BookmarkIn
                                           private=body.private)
     with _as_the_forms_answer():
         bookmark = bookmark_services.bookmark_create(
-            user=request.user, work=work, pseud=_own_pseud(request.user, body.pseud),
+            user=_me(request), work=work, pseud=_own_pseud(_me(request), body.pseud),
             data=data)
-    return 201, _bookmark_json(request, bookmark.pk)
+    return Status(201, _bookmark_json(request, bookmark.pk))
 
 
 def _own_bookmark(request: HttpRequest, bookmark_id: int) -> Bookmark:
     """The caller's own bookmark (404 if they may not see it, 403 if it is someone
     else's)."""
-    return bookmark_selectors.bookmark_for_owner(request.user, bookmark_id)
+    return bookmark_selectors.bookmark_for_owner(_me(request), bookmark_id)
 
 
 @router.patch("/bookmarks/{int:bookmark_id}", response=answers(BookmarkOut), auth=WRITE,
@@ -607,9 +618,9 @@ def bookmark_edit(request: HttpRequest, bookmark_id: int, body: BookmarkChange
         tags=([t.name for t in bookmark.tags.all()] if body.tags is None else body.tags),
         rec=bookmark.rec if body.rec is None else body.rec,
         private=bookmark.private if body.private is None else body.private)
-    pseud = bookmark.pseud if body.pseud is None else _own_pseud(request.user, body.pseud)
+    pseud = bookmark.pseud if body.pseud is None else _own_pseud(_me(request), body.pseud)
     with _as_the_forms_answer():
-        bookmark_services.bookmark_update(user=request.user, bookmark=bookmark, pseud=pseud,
+        bookmark_services.bookmark_update(user=_me(request), bookmark=bookmark, pseud=pseud,
                                           data=data)
     return _bookmark_json(request, bookmark.pk)
 
@@ -617,10 +628,10 @@ def bookmark_edit(request: HttpRequest, bookmark_id: int, body: BookmarkChange
 @router.delete("/bookmarks/{int:bookmark_id}", response={204: None, **ERRORS}, auth=WRITE,
                url_name="bookmark-delete", tags=["bookmarks"],
                summary="Delete your own bookmark")
-def bookmark_delete(request: HttpRequest, bookmark_id: int) -> tuple[int, None]:
+def bookmark_delete(request: HttpRequest, bookmark_id: int) -> Status[None]:
     bookmark = _own_bookmark(request, bookmark_id)
-    bookmark_services.bookmark_delete(user=request.user, bookmark=bookmark)
-    return 204, None
+    bookmark_services.bookmark_delete(user=_me(request), bookmark=bookmark)
+    return Status(204, None)
 
 
 # ------------------------------------------------------------------------------ subscriptions
@@ -659,23 +670,23 @@ def subscriptions_list(request: HttpRequest, page: int | None = None,
                        cursor: str | None = None) -> dict[str, Any]:
     """50 a page, as your subscriptions page; only those to works, series and users you may
     still see."""
-    shown = _paged(request, subscription_selectors.subscriptions_of(request.user),
+    shown = _paged(request, subscription_selectors.subscriptions_of(_me(request)),
                    SUBSCRIPTIONS_PER_PAGE, page)
     return {**_paging(request, shown, SUBSCRIPTIONS_PER_PAGE),
             "subscriptions": [_subscription_json(s) for s in shown.object_list]}
 
 
-def _subscribe(request: HttpRequest, **target: Any) -> tuple[int, dict[str, Any]]:
-    subscription, created = subscription_services.subscription_create(user=request.user,
+def _subscribe(request: HttpRequest, **target: Any) -> Status[dict[str, Any]]:
+    subscription, created = subscription_services.subscription_create(user=_me(request),
                                                                       **target)
-    return (201 if created else 200), _subscription_json(subscription)
+    return Status(201 if created else 200, _subscription_json(subscription))
 
 
-def _unsubscribe(request: HttpRequest, found: int | None, missing: str) -> tuple[int, None]:
+def _unsubscribe(request: HttpRequest, found: int | None, missing: str) -> Status[None]:
     if found is None or subscription_services.subscription_delete(
-            user=request.user, subscription_id=found) is None:
+            user=_me(request), subscription_id=found) is None:
         raise Http404(missing)
-    return 204, None
+    return Status(204, None)
 
 
 SUBSCRIBED = {200: SubscriptionOut, 201: SubscriptionOut, **ERRORS}
@@ -684,7 +695,7 @@ SUBSCRIBED = {200: SubscriptionOut, 201: SubscriptionOut, **ERRORS}
 @router.post("/works/{int:work_id}/subscription", response=SUBSCRIBED, auth=WRITE,
              url_name="work-subscribe", tags=["subscriptions"],
              summary="Subscribe to a work's new chapters (201; 200 if you already were)")
-def work_subscribe(request: HttpRequest, work_id: int) -> tuple[int, dict[str, Any]]:
+def work_subscribe(request: HttpRequest, work_id: int) -> Status[dict[str, Any]]:
     work = work_selectors.work_for_viewer(request.user, work_id)
     return _subscribe(request, work=work)
 
@@ -692,48 +703,48 @@ def work_subscribe(request: HttpRequest, work_id: int) -> tuple[int, dict[str, A
 @router.delete("/works/{int:work_id}/subscription", response={204: None, **ERRORS},
                auth=WRITE, url_name="work-unsubscribe", tags=["subscriptions"],
                summary="Unsubscribe from a work")
-def work_unsubscribe(request: HttpRequest, work_id: int) -> tuple[int, None]:
+def work_unsubscribe(request: HttpRequest, work_id: int) -> Status[None]:
     work = work_selectors.work_for_viewer(request.user, work_id)
-    return _unsubscribe(request, subscription_selectors.subscription_to_work(request.user, work),
+    return _unsubscribe(request, subscription_selectors.subscription_to_work(_me(request), work),
                         "You aren't subscribed to that work.")
 
 
 @router.post("/users/{username}/subscription", response=SUBSCRIBED, auth=WRITE,
              url_name="user-subscribe", tags=["subscriptions"],
              summary="Subscribe to a creator's new works (201; 200 if you already were)")
-def user_subscribe(request: HttpRequest, username: str) -> tuple[int, dict[str, Any]]:
+def user_subscribe(request: HttpRequest, username: str) -> Status[dict[str, Any]]:
     return _subscribe(request, creator=user_by_name(username))
 
 
 @router.delete("/users/{username}/subscription", response={204: None, **ERRORS}, auth=WRITE,
                url_name="user-unsubscribe", tags=["subscriptions"],
                summary="Unsubscribe from a creator")
-def user_unsubscribe(request: HttpRequest, username: str) -> tuple[int, None]:
+def user_unsubscribe(request: HttpRequest, username: str) -> Status[None]:
     creator = user_by_name(username)
     return _unsubscribe(request, subscription_selectors.subscription_to_creator(
-        request.user, creator), f"You aren't subscribed to {creator.username}.")
+        _me(request), creator), f"You aren't subscribed to {creator.username}.")
 
 
 @router.post("/series/{int:series_id}/subscription", response=SUBSCRIBED, auth=WRITE,
              url_name="series-subscribe", tags=["subscriptions"],
              summary="Subscribe to a series' new parts (201; 200 if you already were)")
-def series_subscribe(request: HttpRequest, series_id: int) -> tuple[int, dict[str, Any]]:
+def series_subscribe(request: HttpRequest, series_id: int) -> Status[dict[str, Any]]:
     return _subscribe(request, series=series_for_viewer(request.user, series_id))
 
 
 @router.delete("/series/{int:series_id}/subscription", response={204: None, **ERRORS},
                auth=WRITE, url_name="series-unsubscribe", tags=["subscriptions"],
                summary="Unsubscribe from a series")
-def series_unsubscribe(request: HttpRequest, series_id: int) -> tuple[int, None]:
+def series_unsubscribe(request: HttpRequest, series_id: int) -> Status[None]:
     series = series_for_viewer(request.user, series_id)
     return _unsubscribe(request, subscription_selectors.subscription_to_series(
-        request.user, series), "You aren't subscribed to that series.")
+        _me(request), series), "You aren't subscribed to that series.")
 
 
 @router.delete("/me/subscriptions/{int:subscription_id}", response={204: None, **ERRORS},
                auth=WRITE, url_name="subscription-delete", tags=["subscriptions"],
                summary="Unsubscribe, by the subscription's id")
-def subscription_delete(request: HttpRequest, subscription_id: int) -> tuple[int, None]:
+def subscription_delete(request: HttpRequest, subscription_id: int) -> Status[None]:
     return _unsubscribe(request, subscription_id, "That subscription doesn't exist (perhaps "
                                                   "you already unsubscribed).")
 
@@ -763,7 +774,7 @@ class Marked(Schema):
 def marked_list(request: HttpRequest, page: int | None = None, cursor: str | None = None
                 ) -> dict[str, Any]:
     """20 a page, as the list's page; only works you may still see."""
-    readings = reading_selectors.readings_of(request.user, to_read=True).select_related(
+    readings = reading_selectors.readings_of(_me(request), to_read=True).select_related(
         "work").only("id", "work_id", "marked_at", "work_updated_seen", "work__modified_at")
     shown = _paged(request, readings, reading_selectors.PER_PAGE, page)
     rows: list[Reading] = list(shown.object_list)
@@ -780,17 +791,17 @@ def marked_list(request: HttpRequest, page: int | None = None, cursor: str | Non
              summary="Put a work on your Marked for Later list")
 def mark_for_later(request: HttpRequest, work_id: int) -> dict[str, Any]:
     work = work_selectors.work_for_viewer(request.user, work_id)
-    reading = reading_services.reading_mark_for_later(user=request.user, work=work)
+    reading = reading_services.reading_mark_for_later(user=_me(request), work=work)
     return {"work_id": work.pk, "marked_at": _when(reading.marked_at)}
 
 
 @router.delete("/works/{int:work_id}/mark-for-later", response={204: None, **ERRORS},
                auth=WRITE, url_name="mark-as-read", tags=["marked for later"],
                summary="Take a work off your Marked for Later list (its history stays)")
-def mark_as_read(request: HttpRequest, work_id: int) -> tuple[int, None]:
+def mark_as_read(request: HttpRequest, work_id: int) -> Status[None]:
     work = work_selectors.work_for_viewer(request.user, work_id)
-    reading_services.reading_mark_as_read(user=request.user, work=work)
-    return 204, None
+    reading_services.reading_mark_as_read(user=_me(request), work=work)
+    return Status(204, None)
 
 
 # ------------------------------------------------------------------------------ inbox
@@ -822,7 +833,7 @@ class InboxChange(Schema):
 
 
 class InboxBulk(Schema):
-    items: list[int]
+    items: list[Id]
     read: bool
 
 
@@ -844,7 +855,7 @@ def _item_json(request: HttpRequest, item: InboxItem) -> dict[str, Any]:
 
 
 def _own_item(request: HttpRequest, item_id: int) -> InboxItem:
-    item = inbox_selectors.inbox_page_items(request.user).filter(pk=item_id).first()
+    item = inbox_selectors.inbox_page_items(_me(request)).filter(pk=item_id).first()
     if item is None:
         raise Http404(GONE)
     return item
@@ -855,10 +866,10 @@ def _own_item(request: HttpRequest, item_id: int) -> InboxItem:
 def inbox_list(request: HttpRequest, show: Literal["all", "unread", "read"] = "all",
                page: int | None = None, cursor: str | None = None) -> dict[str, Any]:
     """20 a page, as your inbox page; `show` keeps only unread or read messages."""
-    shown = _paged(request, inbox_selectors.inbox_page_items(request.user, show=show),
+    shown = _paged(request, inbox_selectors.inbox_page_items(_me(request), show=show),
                    INBOX_PER_PAGE, page)
     return {**_paging(request, shown, INBOX_PER_PAGE),
-            "unread": inbox_selectors.inbox_unread_count(request.user),
+            "unread": inbox_selectors.inbox_unread_count(_me(request)),
             "items": [_item_json(request, item) for item in shown.object_list]}
 
 
@@ -866,17 +877,17 @@ def inbox_list(request: HttpRequest, show: Literal["all", "unread", "read"] = "a
               url_name="inbox-item", tags=["inbox"], summary="Mark a message read or unread")
 def inbox_item_mark(request: HttpRequest, item_id: int, body: InboxChange) -> dict[str, Any]:
     item = _own_item(request, item_id)
-    inbox_services.inbox_mark(user=request.user, item_ids=[item.pk], read=body.read)
+    inbox_services.inbox_mark(user=_me(request), item_ids=[item.pk], read=body.read)
     item.read = body.read
     return _item_json(request, item)
 
 
 @router.delete("/me/inbox/{int:item_id}", response={204: None, **ERRORS}, auth=WRITE,
                url_name="inbox-item-delete", tags=["inbox"], summary="Delete a message")
-def inbox_item_delete(request: HttpRequest, item_id: int) -> tuple[int, None]:
+def inbox_item_delete(request: HttpRequest, item_id: int) -> Status[None]:
     item = _own_item(request, item_id)
-    inbox_services.inbox_delete(user=request.user, item_ids=[item.pk])
-    return 204, None
+    inbox_services.inbox_delete(user=_me(request), item_ids=[item.pk])
+    return Status(204, None)
 
 
 @router.post("/me/inbox/mark", response=answers(InboxChanged), auth=WRITE,
@@ -887,12 +898,12 @@ def inbox_mark(request: HttpRequest, body: InboxBulk) -> dict[str, int]:
     if not body.items:
         raise ValidationError({"items": ["Select at least one message first."]})
     wanted = set(body.items)
-    found = set(inbox_selectors.inbox_items_for(request.user).filter(pk__in=wanted)
+    found = set(inbox_selectors.inbox_items_for(_me(request)).filter(pk__in=wanted)
                 .values_list("pk", flat=True))
     if found != wanted:
         raise ValidationError({"items": [
             "Some of the selected messages are gone; reload your inbox and try again."]})
-    changed = inbox_services.inbox_mark(user=request.user, item_ids=found, read=body.read)
+    changed = inbox_services.inbox_mark(user=_me(request), item_ids=found, read=body.read)
     return {"changed": changed}
 
 
@@ -900,12 +911,12 @@ def inbox_mark(request: HttpRequest, body: InboxBulk) -> dict[str, int]:
              auth=WRITE, url_name="inbox-reply", tags=["inbox"],
              summary="Reply to the comment a message is about")
 def inbox_reply(request: HttpRequest, item_id: int, body: InboxReply
-                ) -> tuple[int, dict[str, Any]]:
+                ) -> Status[dict[str, Any]]:
     """The comment rules and limits apply; the message is marked read."""
     item = _own_item(request, item_id)
     if item.comment_id is None:
         raise ValidationError("There is no comment to reply to in that message.")
     with _as_the_forms_answer():
-        comment = inbox_services.inbox_reply(user=request.user, item_id=item.pk,
+        comment = inbox_services.inbox_reply(user=_me(request), item_id=item.pk,
                                              content=body.content)
     return _posted(request, comment, item.work)
