@@ -353,6 +353,13 @@ SURFACES: dict[str, Callable[[Look], str]] = {
     "own inbox": shown("/users/{me}/inbox"),
     "own subscriptions": shown("/users/{me}/subscriptions"),
     "moderation page": shown("/moderation/works/{w}"),
+    "API comments": status("/api/v1/works/{w}/comments"),
+    "API comment": status("/api/v1/comments/{comment}"),
+    "API kudos": status("/api/v1/works/{w}/kudos"),
+    "API work's bookmarks": shown("/api/v1/works/{w}/bookmarks", names=True),
+    "API bookmark": shown("/api/v1/bookmarks/{b}", names=True),
+    "API own inbox": shown("/api/v1/me/inbox"),
+    "API own subscriptions": shown("/api/v1/me/subscriptions"),
 }
 
 
@@ -513,6 +520,21 @@ EXPECTED: dict[str, dict[str, str]] = {
     "moderation page": {state: f"in 403 403 403 403 {'404 404' if state == 'draft' else 'Y Y'}"
                                " 403 403" for state in STATES},
 }
+
+# The API's community reads follow the pages they mirror: 200 where the page shows the work
+# (404 where it would send a guest to log in), and 401 for a guest asking for their own.
+_API_STATUS = EXPECTED["API chapter"]
+EXPECTED.update({
+    "API comments": _API_STATUS,
+    "API kudos": _API_STATUS,
+    "API comment": {**_API_STATUS, "draft": "404 404 404 404 404 404 404 404 404"},
+    "API work's bookmarks": EXPECTED["work's bookmarks"],
+    "API bookmark": EXPECTED["bookmark"],
+    "API own inbox": {state: row.replace("in", "401", 1)
+                      for state, row in EXPECTED["own inbox"].items()},
+    "API own subscriptions": {state: row.replace("in", "401", 1)
+                              for state, row in EXPECTED["own subscriptions"].items()},
+})
 
 
 def _cells() -> Iterator[tuple[str, str]]:
