@@ -448,6 +448,69 @@ def test_deleting_your_own_comment_or_one_on_your_work(client, author, reader, s
     problem(client.delete(f"{API}/comments/{first.pk}", **bearer_for(reader)), 404)
 
 
+def test_creators_freeze_hide_and_approve_comments_on_their_work(client, author, reader,
+                                                                  stranger, say, bearer_for):
+    work = WorkFactory(author=author, moderated_comments=True)
+    held = say(work, reader, "Please approve")
+    url = f"/comments/{held.pk}"
+
+    approved = patch(client, url, {"status": "published"}, **bearer_for(author))
+    assert approved.status_code == 200 and approved.json()["status"] == "published"
+    assert client.get(f"{API}/works/{work.pk}/comments").json()["total"] == 1
+    hidden = patch(client, url, {"status": "hidden", "frozen": True}, **bearer_for(author))
+    assert hidden.json()["status"] == "hidden" and hidden.json()["frozen"] is True
+    assert client.get(f"{API}/works/{work.pk}/comments").json()["threads"] == []
+    assert Work.objects.get(pk=work.pk).comments_count == 0
+    shown = patch(client, url, {"status": "published", "frozen": False}, **bearer_for(author))
+    assert shown.json()["status"] == "published" and shown.json()["frozen"] is False
+
+
+def test_only_creators_moderate_and_a_refusal_changes_nothing(client, author, reader, work,
+                                                             say, bearer_for):
+    comment = say(work, reader, "Original")
+
+    for change in ({"frozen": True}, {"status": "hidden"}, {"status": "published"}):
+        refused = problem(patch(client, f"/comments/{comment.pk}", change,
+                                **bearer_for(reader)), 403)
+        assert refused["detail"].startswith("Only the work's creators can")
+    # The edit is the comment author's to make, the freeze only the creators': the edit,
+    # made first, is undone with the refused freeze.
+    mixed = problem(patch(client, f"/comments/{comment.pk}",
+                          {"content": "Changed", "frozen": True}, **bearer_for(reader)), 403)
+    assert mixed["detail"] == "Only the work's creators can freeze threads."
+    comment.refresh_from_db()
+    assert comment.content == "<p>Original</p>" and comment.frozen is False
+    assert comment.edited_at is None
+    empty = problem(patch(client, f"/comments/{comment.pk}", {}, **bearer_for(reader)), 400)
+    assert empty["errors"] == {"__all__": ["Give what to change: content, frozen or status."]}
+    wrong = problem(patch(client, f"/comments/{comment.pk}", {"status": "pending"},
+                          **bearer_for(author)), 400)
+    assert "status" in wrong["errors"]
+
+
+def test_a_refused_hide_names_the_status_field(client, author, reader, work, say,
+                                               bearer_for):
+    root = say(work, reader, "Root")
+    say(work, author, "Reply", parent=root)
+    from fichive.comments.services import comment_delete
+    comment_delete(user=reader, comment=root)
+
+    refused = problem(patch(client, f"/comments/{root.pk}", {"status": "hidden"},
+                            **bearer_for(author)), 400)
+    assert refused["errors"] == {"status": ["Only published comments can be hidden."]}
+
+
+def test_a_user_the_creator_blocks_cant_comment(client, author, reader, work, bearer_for):
+    from fichive.blocking.services import user_block
+    user_block(user=author, blocked=reader)
+
+    refused = problem(post(client, f"/works/{work.pk}/comments", {"content": "Hi"},
+                           **bearer_for(reader)), 400)
+    assert refused["detail"] == ("Sorry, you can't comment on this work: one of its creators "
+                                 "has blocked you.")
+    assert not Comment.objects.exists()
+
+
 # ---------------------------------------------------------------------------------- bookmarks
 
 
@@ -598,6 +661,24 @@ def test_bookmarks_of_series_name_the_series(client, author, reader):
 
     assert body["kind"] == "series" and body["work"] is None
     assert body["series"] == {"id": series.pk, "title": "The Long Tide"}
+
+
+def test_bookmarking_a_series_and_its_bookmarks(client, author, reader, stranger,
+                                               bearer_for):
+    work = WorkFactory(author=author)
+    series = series_create(user=author, title="Saga")
+    series_add_work(user=author, series=series, work=work)
+
+    made = post(client, f"/series/{series.pk}/bookmarks", {"notes": "All of it"},
+                **bearer_for(reader))
+    assert made.status_code == 201, made.content
+    assert made.json()["kind"] == "series" and made.json()["series"]["title"] == "Saga"
+    problem(post(client, f"/series/{series.pk}/bookmarks", {}, **bearer_for(reader)), 409)
+    listed = client.get(f"{API}/series/{series.pk}/bookmarks").json()
+    assert [b["id"] for b in listed["bookmarks"]] == [made.json()["id"]]
+    lonely = series_create(user=author, title="Empty")
+    problem(client.get(f"{API}/series/{lonely.pk}/bookmarks"), 404)
+    problem(post(client, f"/series/{lonely.pk}/bookmarks", {}, **bearer_for(stranger)), 404)
 
 
 # ---------------------------------------------------------------------------------- subscriptions
@@ -841,3 +922,49 @@ def test_user_factory_users_can_comment(client, author, work, bearer_for, no_rat
     someone = UserFactory(username="erin")
     assert post(client, f"/works/{work.pk}/comments", {"content": "Hi"},
                 **bearer_for(someone)).status_code == 201
+
+
+# ---------------------------------------------------------------------------------- query counts
+
+
+def _queries(client: Client, url: str, **headers: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(API + url, **headers)
+    assert response.status_code == 200, response.content
+    return len(queries)
+
+
+def test_listings_cost_the_same_queries_for_few_or_many_rows(client, author, reader, say,
+                                                             run_tasks, bearer_for):
+    """Each listing reads a fixed number of queries, whatever is on the page."""
+    work = WorkFactory(author=author, freeforms=["Fluff"])
+    works = [WorkFactory(author=author) for _ in range(6)]
+    headers = bearer_for(reader, "read")
+    urls = [f"/works/{work.pk}/comments", f"/works/{work.pk}/kudos",
+            f"/works/{work.pk}/bookmarks", "/users/carol/bookmarks", "/me/inbox",
+            "/me/subscriptions", "/me/marked-for-later"]
+
+    def add(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            someone = UserFactory(username=f"fan{i}")
+            root = say(work, someone, f"Thread {i}")
+            say(work, author, f"Reply {i}", parent=root)
+            kudos_leave(work=work, user=someone)
+            _bookmark(someone, work, tags=[f"Tag {i}"], notes="Yes")
+            _bookmark(reader, works[i], tags=["Mine"])
+            subscription_create(user=reader, work=works[i])
+            reading_mark_for_later(user=reader, work=works[i])
+            InboxItem.objects.create(user=reader, kind="chapter", work=works[i])
+
+    add(2, 0)
+    run_tasks()
+    client.get(f"{API}/me/inbox", **headers)  # (the token's last use is written once a minute)
+    few = [_queries(client, url, **headers) for url in urls]
+    add(4, 2)
+    run_tasks()
+    many = [_queries(client, url, **headers) for url in urls]
+
+    assert dict(zip(urls, many, strict=True)) == dict(zip(urls, few, strict=True))

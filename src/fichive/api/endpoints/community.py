@@ -23,6 +23,7 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Schema
@@ -256,8 +257,15 @@ class ReplyIn(Schema):
     pseud: str | None = None
 
 
-class CommentEdit(Schema):
-    content: str
+class CommentChange(Schema):
+    """What to change; what is left out stays as it is. `content`: your own comment's text.
+    For the work's creators: `frozen` (the comment and every reply below it take no new
+    replies, and can't be edited) and `status`: "hidden" hides a published comment,
+    "published" shows a hidden one again or approves one awaiting approval."""
+
+    content: str | None = None
+    frozen: bool | None = None
+    status: Literal["published", "hidden"] | None = None
 
 
 def _author(node: comment_selectors.Node) -> dict[str, Any]:
@@ -385,16 +393,43 @@ def comment_reply(request: HttpRequest, comment_id: int, body: ReplyIn
 
 @router.patch("/comments/{int:comment_id}", response=answers(CommentOut), auth=WRITE,
               url_name="comment-edit", tags=["comments"],
-              summary="Change your own comment's text")
-def comment_edit(request: HttpRequest, comment_id: int, body: CommentEdit) -> dict[str, Any]:
+              summary="Change your own comment's text; freeze, hide or approve one on your work")
+def comment_edit(request: HttpRequest, comment_id: int, body: CommentChange
+                 ) -> dict[str, Any]:
+    """All or nothing: when one change is refused, none is made."""
+    if body.content is None and body.frozen is None and body.status is None:
+        raise ValidationError({"__all__": ["Give what to change: content, frozen or status."]})
     comment, work, _ = comment_selectors.comment_with_work(request.user, comment_id)
-    if not comment_services.may_edit(user=request.user, comment=comment):
-        raise PermissionDenied("You can edit only your own comments, and not in a frozen "
-                               "thread.")
-    with _as_the_forms_answer():
-        comment_services.comment_edit(user=request.user, comment=comment,
-                                      content=body.content)
+    comment.work = work
+    with transaction.atomic(), _as_the_forms_answer():
+        if body.content is not None:
+            if not comment_services.may_edit(user=request.user, comment=comment):
+                raise PermissionDenied("You can edit only your own comments, and not in a "
+                                       "frozen thread.")
+            comment_services.comment_edit(user=request.user, comment=comment,
+                                          content=body.content)
+        if body.status is not None:
+            _comment_status(request, comment, body.status)
+        if body.frozen is not None and body.frozen != comment.frozen:
+            comment_services.comment_freeze(user=request.user, comment=comment,
+                                            frozen=body.frozen)
     return _thread_json(request, comment, work)
+
+
+def _comment_status(request: HttpRequest, comment: Comment, status: str) -> None:
+    """Hide, unhide or approve, through the comments' services (their refusals name
+    `status`)."""
+    if status == comment.status:
+        if not comment_services.is_work_creator(user=request.user, work=comment.work):
+            raise PermissionDenied("Only the work's creators can hide or approve comments.")
+        return
+    change = (comment_services.comment_hide if status == Comment.Status.HIDDEN else
+              comment_services.comment_approve if comment.status == Comment.Status.PENDING
+              else comment_services.comment_unhide)
+    try:
+        change(user=request.user, comment=comment)
+    except ValidationError as exc:
+        raise ValidationError({"status": exc.messages}) from None
 
 
 @router.delete("/comments/{int:comment_id}", response={204: None, **ERRORS}, auth=WRITE,
@@ -595,6 +630,38 @@ def bookmark_create(request: HttpRequest, work_id: int, body: BookmarkIn
         bookmark = bookmark_services.bookmark_create(
             user=_me(request), work=work, pseud=_own_pseud(_me(request), body.pseud),
             data=data)
+    return Status(201, _bookmark_json(request, bookmark.pk))
+
+
+@router.get("/series/{int:series_id}/bookmarks", response=answers(BookmarkListing),
+            auth=READ, url_name="bookmarks-of-series", tags=["bookmarks"],
+            summary="A series' bookmarks the caller may see", description=LISTING_DOC)
+def series_bookmarks(request: HttpRequest, series_id: int, page: int | None = None,
+                     cursor: str | None = None) -> Any:
+    series = series_for_viewer(request.user, series_id)
+    return _bookmark_listing(
+        request, bookmark_selectors.bookmarks_visible_to(request.user).filter(series=series),
+        page, cursor)
+
+
+@router.post("/series/{int:series_id}/bookmarks",
+             response={201: BookmarkOut, **ERRORS, 409: Problem}, auth=WRITE,
+             url_name="series-bookmark-create", tags=["bookmarks"],
+             summary="Bookmark a series")
+def series_bookmark_create(request: HttpRequest, series_id: int, body: BookmarkIn
+                           ) -> Status[dict[str, Any]]:
+    """As a work's bookmark; 409 if you have already bookmarked the series."""
+    me = _me(request)
+    series = series_for_viewer(me, series_id)
+    existing = bookmark_selectors.series_bookmarked_by(me, series.pk)
+    if existing is not None:
+        raise Refused(409, "You have already bookmarked this; edit that bookmark instead "
+                           f"(bookmark {existing}).")
+    data = bookmark_services.BookmarkData(notes=body.notes, tags=body.tags, rec=body.rec,
+                                          private=body.private)
+    with _as_the_forms_answer():
+        bookmark = bookmark_services.series_bookmark_create(
+            user=me, series=series, pseud=_own_pseud(me, body.pseud), data=data)
     return Status(201, _bookmark_json(request, bookmark.pk))
 
 
