@@ -681,6 +681,47 @@ def test_bookmarking_a_series_and_its_bookmarks(client, author, reader, stranger
     problem(post(client, f"/series/{lonely.pk}/bookmarks", {}, **bearer_for(stranger)), 404)
 
 
+def test_bookmarking_a_story_elsewhere(client, reader, stranger, bearer_for):
+    story = {"url": "https://example.org/stories/7", "title": "Far Shore",
+             "creator": "Someone Else", "fandoms": ["Original Work"],
+             "rating": "General Audiences", "notes": "Worth it", "tags": ["Elsewhere"]}
+
+    made = post(client, "/external-works", story, **bearer_for(reader))
+    assert made.status_code == 201, made.content
+    body = made.json()
+    assert body["kind"] == "external" and body["work"] is None
+    assert body["external_work"]["title"] == "Far Shore"
+    assert body["external_work"]["fandoms"] == ["Original Work"]
+    assert body["external_work"]["rating"] == "General Audiences"
+    again = problem(post(client, "/external-works", story, **bearer_for(reader)), 409)
+    assert again["detail"].startswith("You have already bookmarked this")
+    theirs = post(client, "/external-works", {**story, "title": "Ignored"},
+                  **bearer_for(stranger))
+    assert theirs.json()["external_work"]["id"] == body["external_work"]["id"]
+    listed = client.get(f"{API}/external-works/{body['external_work']['id']}/bookmarks")
+    assert len(listed.json()["bookmarks"]) == 2
+    problem(client.get(f"{API}/external-works/999999/bookmarks"), 404)
+
+
+def test_an_external_work_needs_an_address_a_title_and_a_creator(client, reader, bearer_for):
+    refused = problem(post(client, "/external-works", {"url": "ftp://example.org/x",
+                                                       "rating": "Sort of"},
+                           **bearer_for(reader)), 400)
+
+    assert refused["errors"]["title"] == ["An external work needs a title."]
+    assert refused["errors"]["creator"] == ["Say who wrote it."]
+    assert "url" in refused["errors"] and "rating" in refused["errors"]
+    assert not Bookmark.objects.exists()
+
+
+def test_a_suspended_user_cant_bookmark(client, author, suspended, work, bearer_for):
+    refused = problem(post(client, f"/works/{work.pk}/bookmarks", {},
+                           **bearer_for(suspended)), 403)
+
+    assert "suspended" in refused["detail"].lower()
+    assert not Bookmark.objects.exists()
+
+
 # ---------------------------------------------------------------------------------- subscriptions
 
 

@@ -40,7 +40,7 @@ from fichive.api.v1 import MINE, READ, WRITE, Refused, router
 from fichive.bookmarks import selectors as bookmark_selectors
 from fichive.bookmarks import services as bookmark_services
 from fichive.bookmarks.forms import BookmarkListingForm
-from fichive.bookmarks.models import Bookmark
+from fichive.bookmarks.models import Bookmark, ExternalWork
 from fichive.comments import selectors as comment_selectors
 from fichive.comments import services as comment_services
 from fichive.comments.models import Comment
@@ -186,7 +186,8 @@ def kudos_leave(request: HttpRequest, work_id: int) -> Status[dict[str, Any]]:
             kudos_services.kudos_leave(work=work, user=request.user)
     except ValidationError as exc:
         # As the work page's kudos button answers: 409 for a second press, else 403.
-        raise Refused(409 if exc.code == "already" else 403, " ".join(exc.messages)) from None
+        status = 409 if getattr(exc, "code", None) == "already" else 403
+        raise Refused(status, " ".join(exc.messages)) from None
     count = Work.objects.values_list("kudos_count", flat=True).get(pk=work.pk)
     return Status(201, {"message": THANKS, "kudos_count": count})
 
@@ -663,6 +664,58 @@ def series_bookmark_create(request: HttpRequest, series_id: int, body: BookmarkI
         bookmark = bookmark_services.series_bookmark_create(
             user=me, series=series, pseud=_own_pseud(me, body.pseud), data=data)
     return Status(201, _bookmark_json(request, bookmark.pk))
+
+
+class ExternalBookmarkIn(BookmarkIn):
+    """A story hosted elsewhere, and your bookmark of it. A second bookmark of the same
+    address (by anyone) shares its external work, as the first bookmarker described it."""
+
+    url: str = ""
+    title: str = ""
+    creator: str = ""
+    summary: str = ""
+    fandoms: list[str] = []
+    rating: str = ""
+
+
+@router.post("/external-works", response={201: BookmarkOut, **ERRORS, 409: Problem},
+             auth=WRITE, url_name="external-bookmark-create", tags=["bookmarks"],
+             summary="Bookmark a story hosted elsewhere (an external work)")
+def external_bookmark_create(request: HttpRequest, body: ExternalBookmarkIn
+                             ) -> Status[dict[str, Any]]:
+    """`url` (http or https), `title` and `creator` are needed; `summary` up to 1,250
+    characters; `rating` one of the archive's ratings. 409 if you have already bookmarked
+    that address."""
+    me = _me(request)
+    external = bookmark_services.ExternalWorkData(
+        title=body.title, creator=body.creator, url=body.url, summary=body.summary,
+        fandoms=body.fandoms, rating=body.rating)
+    data = bookmark_services.BookmarkData(notes=body.notes, tags=body.tags, rec=body.rec,
+                                          private=body.private)
+    try:
+        with _as_the_forms_answer():
+            bookmark = bookmark_services.external_work_bookmark_create(
+                user=me, external=external, pseud=_own_pseud(me, body.pseud), data=data)
+    except ValidationError as exc:
+        if getattr(exc, "code", None) == "duplicate":
+            raise Refused(409, " ".join(exc.messages)) from None
+        raise
+    return Status(201, _bookmark_json(request, bookmark.pk))
+
+
+@router.get("/external-works/{int:external_work_id}/bookmarks",
+            response=answers(BookmarkListing), auth=READ, url_name="bookmarks-of-external",
+            tags=["bookmarks"], summary="An external work's bookmarks the caller may see",
+            description=LISTING_DOC)
+def external_bookmarks(request: HttpRequest, external_work_id: int, page: int | None = None,
+                       cursor: str | None = None) -> Any:
+    external = ExternalWork.objects.filter(pk=external_work_id).first()
+    if external is None:
+        raise Http404("No such external work.")
+    return _bookmark_listing(
+        request,
+        bookmark_selectors.bookmarks_visible_to(request.user).filter(external_work=external),
+        page, cursor)
 
 
 def _own_bookmark(request: HttpRequest, bookmark_id: int) -> Bookmark:
