@@ -85,6 +85,12 @@ GET_PAGES = [
 PATHS = ["/tags/{}", "/tags/{}/works", "/users/{}", "/users/alice/pseuds/{}",
          "/api/v1/works/{}", "/api/v1/works/{work}/chapters/{}", "/opds/tags/{}/works",
          "/downloads/{work}/{}", "/media/{}/fandoms", "/tags/wrangling/{}"]
+# The API's community reads (the bookmark listings take the bookmark pages' filters).
+GET_PAGES += ["/api/v1/works/{work}/comments", "/api/v1/works/{work}/kudos",
+              "/api/v1/works/{work}/bookmarks", "/api/v1/users/alice/bookmarks",
+              "/api/v1/me/inbox", "/api/v1/me/subscriptions", "/api/v1/me/marked-for-later"]
+PATHS += ["/api/v1/comments/{}", "/api/v1/bookmarks/{}", "/api/v1/users/{}/bookmarks",
+          "/api/v1/works/{}/comments", "/api/v1/series/{}/bookmarks"]
 
 
 @pytest.fixture
