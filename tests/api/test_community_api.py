@@ -256,6 +256,19 @@ def test_an_anonymous_works_creators_comments_name_no_one(client, author, reader
     assert "alice" not in text
 
 
+def test_a_guests_comment_shows_their_name_never_their_address(client, author, work,
+                                                               no_rate_limit):
+    comment_post(work=work, guest_name="Wren", guest_email="wren@example.org",
+                 content="From a guest")
+
+    text = client.get(f"{API}/works/{work.pk}/comments").content.decode()
+
+    author_shown = json.loads(text)["threads"][0]["author"]
+    assert author_shown == {"name": "Wren", "pseud": None, "user": None, "guest": True,
+                            "anonymous_creator": False}
+    assert "wren@example.org" not in text
+
+
 def test_held_and_hidden_comments_show_only_to_creators_and_their_authors(
         client, author, reader, stranger, say, bearer_for):
     work = WorkFactory(author=author, moderated_comments=True)
@@ -895,6 +908,23 @@ def test_marking_inbox_items_read_and_unread(client, reader, work, reply_item, b
 
     assert client.delete(f"{API}/me/inbox/{other.pk}", **headers).status_code == 204
     assert not InboxItem.objects.filter(pk=other.pk).exists()
+
+
+def test_deleting_several_inbox_items_at_once(client, reader, stranger, work, bearer_for):
+    mine = [InboxItem.objects.create(user=reader, kind="chapter", work=work) for _ in range(3)]
+    theirs = InboxItem.objects.create(user=stranger, kind="chapter", work=work)
+    headers = bearer_for(reader)
+
+    refused = problem(post(client, "/me/inbox/delete",
+                           {"items": [mine[0].pk, theirs.pk]}, **headers), 400)
+    assert "items" in refused["errors"]
+    assert InboxItem.objects.count() == 4
+    too_many = problem(post(client, "/me/inbox/delete", {"items": list(range(1, 102))},
+                            **headers), 400)
+    assert "items" in too_many["errors"]
+    done = post(client, "/me/inbox/delete", {"items": [i.pk for i in mine[:2]]}, **headers)
+    assert done.json() == {"changed": 2}
+    assert set(InboxItem.objects.values_list("pk", flat=True)) == {mine[2].pk, theirs.pk}
 
 
 def test_replying_from_the_inbox(client, author, reader, reply_item, no_rate_limit,

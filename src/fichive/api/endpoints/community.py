@@ -952,8 +952,12 @@ class InboxChange(Schema):
     read: bool
 
 
-class InboxBulk(Schema):
-    items: list[Id]
+class InboxSelection(Schema):
+    # Message ids, as many as a page of the inbox shows and more (at most 100).
+    items: list[Id] = Field(..., max_length=100)
+
+
+class InboxBulk(InboxSelection):
     read: bool
 
 
@@ -1010,21 +1014,36 @@ def inbox_item_delete(request: HttpRequest, item_id: int) -> Status[None]:
     return Status(204, None)
 
 
-@router.post("/me/inbox/mark", response=answers(InboxChanged), auth=WRITE,
-             url_name="inbox-mark", tags=["inbox"],
-             summary="Mark several messages read or unread at once")
-def inbox_mark(request: HttpRequest, body: InboxBulk) -> dict[str, int]:
-    """All or nothing: if one of the messages is gone, none is changed."""
-    if not body.items:
+def _selected(request: HttpRequest, items: list[int]) -> set[int]:
+    """The caller's messages among `items`, all of them (else a 400 naming `items`)."""
+    if not items:
         raise ValidationError({"items": ["Select at least one message first."]})
-    wanted = set(body.items)
+    wanted = set(items)
     found = set(inbox_selectors.inbox_items_for(_me(request)).filter(pk__in=wanted)
                 .values_list("pk", flat=True))
     if found != wanted:
         raise ValidationError({"items": [
             "Some of the selected messages are gone; reload your inbox and try again."]})
-    changed = inbox_services.inbox_mark(user=_me(request), item_ids=found, read=body.read)
-    return {"changed": changed}
+    return found
+
+
+@router.post("/me/inbox/mark", response=answers(InboxChanged), auth=WRITE,
+             url_name="inbox-mark", tags=["inbox"],
+             summary="Mark several messages read or unread at once")
+def inbox_mark(request: HttpRequest, body: InboxBulk) -> dict[str, int]:
+    """Up to 100 messages; all or nothing: if one of them is gone, none is changed."""
+    found = _selected(request, body.items)
+    return {"changed": inbox_services.inbox_mark(user=_me(request), item_ids=found,
+                                                 read=body.read)}
+
+
+@router.post("/me/inbox/delete", response=answers(InboxChanged), auth=WRITE,
+             url_name="inbox-delete", tags=["inbox"],
+             summary="Delete several messages at once")
+def inbox_delete(request: HttpRequest, body: InboxSelection) -> dict[str, int]:
+    """Up to 100 messages; all or nothing, as marking them."""
+    found = _selected(request, body.items)
+    return {"changed": inbox_services.inbox_delete(user=_me(request), item_ids=found)}
 
 
 @router.post("/me/inbox/{int:item_id}/reply", response=answers(CommentOut, status=201),
