@@ -13,6 +13,10 @@ first, each with its `replies` nested up to five levels below it; `more_replies`
 thread continues deeper (GET /comments/{id} of that comment shows the rest). A comment the
 viewer may not see (deleted, held, hidden) appears only where replies they may see hang below
 it, with `visible` false, no author or text, and the page's `placeholder` sentence.
+
+Who may call what: reads of works' kudos, comments and bookmarks need no token; the caller's
+own lists under /me/ need a token with `read` (or a logged-in session); every write needs a
+token with `write`. Kudos can't be taken back on the site, so there is no DELETE for them.
 """
 
 from __future__ import annotations
