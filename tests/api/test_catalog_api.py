@@ -66,7 +66,8 @@ def test_a_series_lists_its_parts_in_order_as_the_works_endpoint_shows_them(clie
     assert response.status_code == 200
     data = response.json()
     assert set(data) == {"id", "title", "summary", "notes", "complete", "creators", "works",
-                         "words", "bookmarks", "begun", "updated", "parts"}
+                         "words", "bookmarks", "begun", "updated", "url", "parts"}
+    assert data["url"] == f"http://testserver/api/v1/series/{series.pk}"
     assert (data["id"], data["title"], data["summary"], data["notes"]) == (
         series.pk, "Lantern Cycle", "<p>Three nights.</p>", "<p>Read in order.</p>")
     assert data["creators"] == [{"pseud": "alice", "user": "alice", "byline": "alice"}]
@@ -419,7 +420,7 @@ def test_a_profile_says_what_the_profile_page_says(client, author):
     assert response.status_code == 200
     data = response.json()
     assert set(data) == {"username", "joined", "about_me", "pseuds", "works", "series",
-                         "bookmarks", "gifts", "works_url", "url"}
+                         "bookmarks", "gifts", "works_url", "series_url", "url"}
     assert data["username"] == "alice"
     assert data["joined"] == author.date_joined.date().isoformat()
     assert data["about_me"].startswith("<p>I write <em>at night</em>.</p>")
@@ -521,6 +522,32 @@ def test_a_muted_users_works_leave_the_muters_listings(client, author, reader, b
     assert client.get(f"{API}/users/alice/works").json()["total"] == 1
 
 
+def test_a_users_series_are_those_the_caller_may_see_counted_for_them(client, author,
+                                                                       bearer_for):
+    open_work = WorkFactory(author=author, chapters=["<p>one two</p>"])
+    locked = WorkFactory(author=author, restricted=True, chapters=["<p>three</p>"])
+    mixed = _series(author, open_work, locked, title="Mixed")
+    _series(author, WorkFactory(author=author, restricted=True), title="Members Only")
+    _series(author, WorkFactory(author=author, anonymous=True), title="Masked")
+    reader_headers = bearer_for(UserFactory(), "read")
+
+    guest = client.get(f"{API}/users/alice/series").json()
+    assert set(guest) == {"total", "page", "pages", "per_page", "next", "previous", "series"}
+    assert [s["title"] for s in guest["series"]] == ["Mixed"]
+    entry = guest["series"][0]
+    assert set(entry) == {"id", "title", "summary", "complete", "creators", "works", "words",
+                          "bookmarks", "updated", "url"}
+    assert (entry["id"], entry["works"], entry["words"]) == (mixed.pk, 1, 2)
+    assert entry["creators"] == [{"pseud": "alice", "user": "alice", "byline": "alice"}]
+    reader = client.get(f"{API}/users/alice/series", **reader_headers).json()
+    assert sorted(s["title"] for s in reader["series"]) == ["Members Only", "Mixed"]
+    assert {s["title"]: s["words"] for s in reader["series"]}["Mixed"] == 3
+    own = client.get(f"{API}/users/alice/series", **bearer_for(author, "read")).json()
+    assert sorted(s["title"] for s in own["series"]) == ["Masked", "Members Only", "Mixed"]
+    assert client.get(f"{API}/users/alice", **reader_headers).json()["series"] == 2
+    _problem(client.get(f"{API}/users/nobody_here/series"), 404, "No such user.")
+
+
 # ---------------------------------------------------------------------------------- pseuds
 
 
@@ -562,7 +589,8 @@ def test_the_schema_describes_the_catalog(client, db):
 
     for path in ("/api/v1/series/{series_id}", "/api/v1/tags/{name}", "/api/v1/tags",
                  "/api/v1/media", "/api/v1/media/{name}/fandoms", "/api/v1/users/{username}",
-                 "/api/v1/users/{username}/works", "/api/v1/users/{username}/pseuds/{pseud}",
+                 "/api/v1/users/{username}/works", "/api/v1/users/{username}/series",
+                 "/api/v1/users/{username}/pseuds/{pseud}",
                  "/api/v1/users/{username}/pseuds/{pseud}/works"):
         assert set(paths[path]) == {"get"}, path
     names = {p["name"] for p in paths["/api/v1/users/{username}/works"]["get"]["parameters"]}

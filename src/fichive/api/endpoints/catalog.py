@@ -38,13 +38,14 @@ from fichive.api.schemas import Paging, answers
 from fichive.api.v1 import READ, router
 from fichive.bookmarks.selectors import bookmarks_visible_to
 from fichive.search.limits import search_count
-from fichive.series.selectors import series_page_for_viewer
+from fichive.series.selectors import creators_of, series_listed_for, series_page_for_viewer
 from fichive.tags import selectors as tag_selectors
 from fichive.tags.models import MEDIA, Tag, tag_to_url
 from fichive.works import listing, selectors
 from fichive.works.models import Work
 
 TAGS_PER_PAGE = 30  # as the tag search page
+SERIES_PER_PAGE = 20  # as a user's series page
 TAG_SEARCH_WORDS = 8  # words of `q` searched for, as the tag search page
 PSEUD_RECENT_WORKS = 20  # as the pseud's page
 
@@ -134,19 +135,27 @@ class SeriesPartOut(Schema):
     work: WorkOut
 
 
-class SeriesOut(Schema):
+class SeriesSummary(Schema):
     id: int
     title: str
     summary: str
-    notes: str
     complete: bool
     creators: list[Creator] = Field(description="Empty when the byline reads Anonymous.")
     works: int = Field(description="The parts you may see.")
     words: int = Field(description="Their words.")
-    bookmarks: int
+    bookmarks: int = Field(description="Public bookmarks of the series.")
+    updated: str | None = Field(description="When the latest part you may see was updated.")
+    url: str
+
+
+class SeriesOut(SeriesSummary):
+    notes: str
     begun: str | None
-    updated: str | None
     parts: list[SeriesPartOut]
+
+
+class SeriesListing(Paging):
+    series: list[SeriesSummary]
 
 
 class PseudOut(Schema):
@@ -177,6 +186,7 @@ class UserOut(Schema):
     bookmarks: int
     gifts: int
     works_url: str
+    series_url: str
     url: str
 
 
@@ -353,6 +363,7 @@ def series_detail(request: HttpRequest, series_id: int) -> dict[str, Any]:
         "bookmarks": page.bookmarks,
         "begun": page.begun.isoformat() if page.begun else None,
         "updated": page.updated.isoformat() if page.updated else None,
+        "url": _url(request, "series-detail", series_id=series.pk),
         "parts": [{"part": part.number, "work": work_json(works[part.blurb.id], request)}
                   for part in page.parts if part.blurb.id in works],
     }
@@ -401,6 +412,7 @@ def user_detail(request: HttpRequest, username: str) -> dict[str, Any]:
         "bookmarks": counts.bookmarks,
         "gifts": counts.gifts,
         "works_url": _url(request, "user-works", username=owner.username),
+        "series_url": _url(request, "user-series", username=owner.username),
         "url": _url(request, "user-detail", username=owner.username),
     }
 
@@ -413,6 +425,38 @@ def user_works(request: HttpRequest, username: str, filters: Query[ListingFilter
     their anonymous works only when you are they."""
     owner = user_by_name(username)
     return listing_answer(request, selectors.works_listed_for(request.user, owner=owner))
+
+
+@router.get("/users/{username}/series", response=answers(SeriesListing), auth=READ,
+            url_name="user-series", tags=["users"], summary="A user's series")
+def user_series(request: HttpRequest, username: str, page: int | None = None,
+                cursor: str | None = None) -> dict[str, Any]:
+    """As /users/<name>/series: the series they are a creator of that you may see (one
+    part you may see at least; not one with an anonymous part of theirs, unless you are
+    they), latest changed first; counts are of the parts you may see."""
+    owner = user_by_name(username)
+    number = page_number(request, page)
+    shown = listing.page_of(Paginator(series_listed_for(request.user, owner=owner),
+                                      SERIES_PER_PAGE), number)
+    return {
+        "total": shown.paginator.count,
+        "page": shown.number,
+        "pages": shown.paginator.num_pages,
+        "per_page": SERIES_PER_PAGE,
+        **links(request, shown),
+        "series": [{
+            "id": series.pk,
+            "title": series.title,
+            "summary": series.summary,
+            "complete": series.complete,
+            "creators": _creators(creators_of(series)),
+            "works": series.shown_works,
+            "words": series.shown_words,
+            "bookmarks": series.public_bookmarks,
+            "updated": series.shown_updated.isoformat() if series.shown_updated else None,
+            "url": _url(request, "series-detail", series_id=series.pk),
+        } for series in shown.object_list],
+    }
 
 
 @router.get("/users/{username}/pseuds/{pseud}", response=answers(PseudDetail), auth=READ,
