@@ -597,3 +597,30 @@ def test_the_schema_describes_the_catalog(client, db):
     assert {"sort", "order", "include", "exclude", "rating", "warning", "category",
             "complete", "crossover", "words_from", "words_to", "updated_from", "updated_to",
             "language", "series", "q", "saved_filters", "page", "cursor"} <= names
+
+
+# ---------------------------------------------------------------------------- query counts
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_listings_cost_the_same_queries_for_one_item_or_many(client, author):
+    WorkFactory(author=author, freeforms=["Solo Lantern"])
+    _series(author, WorkFactory(author=author), title="Solo")
+    pseud_create(user=author, name="Night Owl")
+    urls = {"tags": f"{API}/tags?q=lantern", "series": f"{API}/users/alice/series",
+            "profile": f"{API}/users/alice", "media": f"{API}/media"}
+    for url in urls.values():
+        client.get(url)  # (first-use setup out of the way)
+    one = {name: _queries(client, url) for name, url in urls.items()}
+
+    WorkFactory(author=author, freeforms=[f"Lantern {i}" for i in range(5)])
+    for i in range(4):
+        _series(author, WorkFactory(author=author), title=f"More {i}")
+        pseud_create(user=author, name=f"Pseud {i}")
+
+    assert {name: _queries(client, url) for name, url in urls.items()} == one
