@@ -7,8 +7,9 @@ works they may see under them (tags.selectors), a user's works and counts withou
 anonymous works for anyone else (works.selectors, accounts.selectors.user_page_counts).
 
 Tag names are written in paths the way the site writes them (AO3's escapes: "*s*" for "/",
-"*a*" for "&", "*d*" for ".", "*q*" for "?", "*h*" for "#", "*x*" for "*"); every tag in
-an answer carries its `url`, so a client need not build one."""
+"*a*" for "&", "*d*" for ".", "*q*" for "?", "*h*" for "#"): a slash can't be sent any
+other way in a path segment. Every tag in an answer carries its `url`, so a client need not
+build one."""
 
 from __future__ import annotations
 
@@ -217,9 +218,10 @@ def _works_url(request: HttpRequest, tag: Tag) -> str:
 @router.get("/tags/{name}", response=answers(TagOut), auth=READ, url_name="tag-detail",
             tags=["tags"], summary="A tag: its type, wrangling and visible works count")
 def tag_detail(request: HttpRequest, name: str) -> dict[str, Any]:
-    """`name` as the site's tag URLs write it: "A/B" is `A*s*B`, "Q&A" `Q*a*A`, "Dr. Who"
-    `Dr*d* Who`, "Why?" `Why*q*`, "#1" `*h*1`, "*" `*x*` (other characters percent-encoded
-    as usual). Tags used only on works you may not see are a 404, as on the site."""
+    """`name` as the site's tag URLs write it: "A/B" is `A*s*B` (a percent-encoded slash
+    would be read as the end of the name), "Q&A" `Q*a*A`, "Dr. Who" `Dr*d* Who`, "Why?"
+    `Why*q*`, "#1" `*h*1`; other characters percent-encoded as usual. Each tag in an answer
+    has its `url`. Tags used only on works you may not see are a 404, as on the site."""
     tag = tag_selectors.tag_for_viewer(request.user, name)
     overview = tag_selectors.tag_overview(request.user, tag)
 
@@ -383,7 +385,7 @@ def _pseuds_json(request: HttpRequest, owner: User, pseuds: list[Pseud]) -> list
 
 def _pseud_json(request: HttpRequest, owner: User, pseud: Pseud, *, works: int
                 ) -> dict[str, Any]:
-    pseud.user = owner
+    pseud.user = owner  # (the byline reads the username: no query for it)
     return {
         "name": pseud.name,
         "byline": pseud.byline,
@@ -483,6 +485,8 @@ def pseud_detail(request: HttpRequest, username: str, pseud: str) -> dict[str, A
             summary="The works under one pseud, filtered and sorted like the listings")
 def pseud_works(request: HttpRequest, username: str, pseud: str,
                 filters: Query[ListingFilters]) -> Any:
+    """As /users/<name>/pseuds/<pseud>/works: the works under that pseud you may see, under
+    the listings' filters; its anonymous works only when you are its user."""
     owner = user_by_name(username)
     found = pseud_by_name(owner, pseud)
     return listing_answer(request, selectors.works_listed_for(request.user, pseud=found))
