@@ -416,3 +416,69 @@ def moderator_grant(*, actor: User | None, user: User) -> User:
 def moderator_revoke(*, actor: User | None, user: User) -> User:
     """Take the moderator role away; admins stay moderators by being admins."""
     return _moderator_change(actor=actor, user=user, moderator=False)
+
+
+# The actions a moderator can take, by name (the queue's buttons, the API's `action`).
+ACTIONS = ("hide", "unhide", "delete_comment", "delete_bookmark", "suspend", "unsuspend",
+           "ban", "unban", "resolve", "dismiss")
+
+
+def moderation_act(*, actor: User, action: str, reason: str, days: int | None = None,
+                   report: Report | None = None, work: Any = None,
+                   user: User | None = None) -> str:
+    """Take one moderator action on what `report` is about (or on `work` / `user` directly)
+    and say what was done ("“Title” is hidden."). ValidationError when the action doesn't
+    fit its target (hiding a report that isn't about a work …) or the service refuses;
+    PermissionDenied for non-moderators."""
+    from fichive.moderation.selectors import shown_work
+
+    _require_moderator(actor)
+    if action not in ACTIONS:
+        raise ValidationError({"action": [f"“{action}” is not an action; use one of "
+                                          f"{', '.join(ACTIONS)}."]})
+    if report is not None:
+        work = work or shown_work(report)
+        user = user or report.reported_user
+    if action in ("hide", "unhide"):
+        if work is None:
+            raise ValidationError("This report is not about a work.")
+        if action == "hide":
+            work_hide(actor=actor, work=work, reason=reason, report=report)
+            return f"“{work.title}” is hidden."
+        work_unhide(actor=actor, work=work, reason=reason, report=report)
+        return f"“{work.title}” is visible again."
+    if action == "delete_comment":
+        if report is None or report.comment is None:
+            raise ValidationError("There is no comment to delete.")
+        moderation_comment_delete(actor=actor, comment=report.comment, reason=reason,
+                                  report=report)
+        return "The comment was deleted."
+    if action == "delete_bookmark":
+        if report is None or report.bookmark is None:
+            raise ValidationError("There is no bookmark to delete.")
+        moderation_bookmark_delete(actor=actor, bookmark=report.bookmark, reason=reason,
+                                   report=report)
+        return "The bookmark was deleted."
+    if action in ("suspend", "unsuspend", "ban", "unban"):
+        if user is None:
+            raise ValidationError("This report is not about a user.")
+        if action == "suspend":
+            if days is None:
+                raise ValidationError({"days": ["Say for how many days to suspend."]})
+            user_suspend(actor=actor, user=user, days=days, reason=reason, report=report)
+            return f"{user.username} is suspended for {days} days."
+        if action == "unsuspend":
+            user_unsuspend(actor=actor, user=user, reason=reason, report=report)
+            return f"{user.username}'s suspension is lifted."
+        if action == "ban":
+            user_ban(actor=actor, user=user, reason=reason, report=report)
+            return f"{user.username} is banned."
+        user_unban(actor=actor, user=user, reason=reason, report=report)
+        return f"{user.username} is no longer banned."
+    if report is None:
+        raise ValidationError("There is no report to close.")
+    if action == "resolve":
+        report_resolve(actor=actor, report=report, reason=reason)
+        return "The report is resolved."
+    report_dismiss(actor=actor, report=report, reason=reason)
+    return "The report is dismissed."
