@@ -126,7 +126,7 @@ def report_create(*, user: Viewer, kind: str, target: Any, reason: str, descript
 # ------------------------------------------------------------------------------ actions
 
 
-def _require_moderator(actor: User) -> None:
+def require_moderator(actor: User) -> None:
     if not (actor.is_authenticated and actor.can_moderate):
         raise PermissionDenied("Only moderators can do that.")
 
@@ -192,7 +192,7 @@ def work_hide(*, actor: User, work: Any, reason: str, report: Report | None = No
     from fichive.inbox.models import InboxItem
     from fichive.works.models import Work
 
-    _require_moderator(actor)
+    require_moderator(actor)
     reason = _clean_reason(reason)
     work = Work.objects.select_for_update().get(pk=work.pk)
     if work.state != Work.State.POSTED:
@@ -214,7 +214,7 @@ def work_unhide(*, actor: User, work: Any, reason: str, report: Report | None = 
     from fichive.inbox.models import InboxItem
     from fichive.works.models import Work
 
-    _require_moderator(actor)
+    require_moderator(actor)
     reason = _clean_reason(reason)
     work = Work.objects.select_for_update().get(pk=work.pk)
     if not work.is_hidden:
@@ -236,7 +236,7 @@ def moderation_comment_delete(*, actor: User, comment: Any, reason: str,
     """Delete a comment through the comments app's service (threads keep a placeholder)."""
     from fichive.comments.services import comment_delete
 
-    _require_moderator(actor)
+    require_moderator(actor)
     reason = _clean_reason(reason)
     label = report_label(Report.Kind.COMMENT, comment)
     work_id = comment.work_id
@@ -252,7 +252,7 @@ def moderation_bookmark_delete(*, actor: User, bookmark: Any, reason: str,
     """Delete a bookmark through the bookmarks app's service."""
     from fichive.bookmarks.services import bookmark_delete
 
-    _require_moderator(actor)
+    require_moderator(actor)
     reason = _clean_reason(reason)
     label = report_label(Report.Kind.BOOKMARK, bookmark)
     owner = bookmark.user
@@ -275,7 +275,7 @@ def user_suspend(*, actor: User, user: User, days: int, reason: str,
                  report: Report | None = None) -> User:
     """Suspend a user for `days` days: they can read, but not post, comment, bookmark or
     report (accounts.services.ensure_may_post), and see the reason when they try."""
-    _require_moderator(actor)
+    require_moderator(actor)
     reason = _clean_reason(reason)
     if not isinstance(days, int) or not 1 <= days <= SUSPENSION_DAYS_MAX:
         raise ValidationError({"days": [
@@ -295,7 +295,7 @@ def user_suspend(*, actor: User, user: User, days: int, reason: str,
 def user_unsuspend(*, actor: User, user: User, reason: str,
                    report: Report | None = None) -> User:
     """Lift a suspension now."""
-    _require_moderator(actor)
+    require_moderator(actor)
     reason = _clean_reason(reason)
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_suspended:
@@ -330,7 +330,7 @@ def _end_sessions(user: User) -> int:
 @transaction.atomic
 def user_ban(*, actor: User, user: User, reason: str, report: Report | None = None) -> User:
     """Ban a user: they can't log in (the log-in form says why) and their sessions end."""
-    _require_moderator(actor)
+    require_moderator(actor)
     reason = _clean_reason(reason)
     _require_may_act_on(actor, user)
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -347,7 +347,7 @@ def user_ban(*, actor: User, user: User, reason: str, report: Report | None = No
 
 @transaction.atomic
 def user_unban(*, actor: User, user: User, reason: str, report: Report | None = None) -> User:
-    _require_moderator(actor)
+    require_moderator(actor)
     reason = _clean_reason(reason)
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.banned:
@@ -361,7 +361,7 @@ def user_unban(*, actor: User, user: User, reason: str, report: Report | None = 
 
 
 def _close(*, actor: User, report: Report, reason: str, status: str, action: str) -> Report:
-    _require_moderator(actor)
+    require_moderator(actor)
     reason = _clean_reason(reason)
     report = Report.objects.select_for_update().get(pk=report.pk)
     if not report.is_open:
@@ -432,7 +432,7 @@ def moderation_act(*, actor: User, action: str, reason: str, days: int | None = 
     PermissionDenied for non-moderators."""
     from fichive.moderation.selectors import shown_work
 
-    _require_moderator(actor)
+    require_moderator(actor)
     if action not in ACTIONS:
         raise ValidationError({"action": [f"“{action}” is not an action; use one of "
                                           f"{', '.join(ACTIONS)}."]})
