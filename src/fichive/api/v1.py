@@ -226,6 +226,7 @@ from fichive.api.endpoints import (  # noqa: E402,F401
     catalog,
     community,
     me,
+    moderation,
     posting,
     works,
 )

@@ -167,7 +167,7 @@ def work_detail(request: HttpRequest, work_id: int) -> dict[str, Any]:
     data = work_json(work, request)
     data["chapters"] = [
         {"id": c.pk, "position": c.position, "title": c.title, "words": c.word_count}
-        for c in work.chapters.only("id", "position", "title", "word_count")
+        for c in work.chapters.only("id", "work_id", "position", "title", "word_count")
     ]
     return data
 
