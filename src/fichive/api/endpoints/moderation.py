@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest
 from ninja import Schema, Status
@@ -97,6 +97,16 @@ class AuditLog(Paging):
     actions: list[LogEntry]
 
 
+def _moderator(request: HttpRequest) -> User:
+    """The caller, a moderator (PermissionDenied otherwise: a moderate token outlives the
+    role it was made with)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied("Only moderators can do that.")
+    services.require_moderator(user)
+    return user
+
+
 def _name(user: User | None) -> str | None:
     return user.username if user is not None else None
 
@@ -141,7 +151,7 @@ def _page(request: HttpRequest, rows: Any, page: int | None) -> Any:
             summary="The reports queue, newest first")
 def report_queue(request: HttpRequest, status: QueueStatus = "open", page: int | None = None,
                  cursor: str | None = None) -> dict[str, Any]:
-    services.require_moderator(request.user)
+    _moderator(request)
     shown = _page(request, selectors.reports_for_queue(status), page)
     return {"total": shown.paginator.count, "page": shown.number,
             "pages": shown.paginator.num_pages, "per_page": PER_PAGE, **links(request, shown),
@@ -152,7 +162,7 @@ def report_queue(request: HttpRequest, status: QueueStatus = "open", page: int |
             auth=MODERATE, url_name="moderation-report", tags=["moderation"],
             summary="One report")
 def report_detail(request: HttpRequest, report_id: int) -> dict[str, Any]:
-    services.require_moderator(request.user)
+    _moderator(request)
     return report_json(selectors.report_for_moderator(report_id))
 
 
@@ -160,10 +170,10 @@ def report_detail(request: HttpRequest, report_id: int) -> dict[str, Any]:
              auth=MODERATE, url_name="moderation-report-act", tags=["moderation"],
              summary="Act on what a report is about (hide, delete, suspend …) or close it")
 def report_act(request: HttpRequest, report_id: int, payload: ActionIn) -> dict[str, Any]:
-    services.require_moderator(request.user)
+    actor = _moderator(request)
     report = selectors.report_for_moderator(report_id)
     return {"message": services.moderation_act(
-        actor=request.user, action=payload.action, reason=payload.reason, days=payload.days,
+        actor=actor, action=payload.action, reason=payload.reason, days=payload.days,
         report=report)}
 
 
@@ -171,28 +181,28 @@ def report_act(request: HttpRequest, report_id: int, payload: ActionIn) -> dict[
              auth=MODERATE, url_name="moderation-work-act", tags=["moderation"],
              summary="Hide or unhide a work without a report")
 def work_act(request: HttpRequest, work_id: int, payload: ActionIn) -> dict[str, Any]:
-    services.require_moderator(request.user)
+    actor = _moderator(request)
     work = Work.objects.filter(pk=work_id).exclude(state=Work.State.DRAFT).first()
     if work is None:
         raise Http404("No such work.")
     if payload.action not in ("hide", "unhide"):
         raise ValidationError({"action": ["Hide or unhide a work here."]})
     return {"message": services.moderation_act(
-        actor=request.user, action=payload.action, reason=payload.reason, work=work)}
+        actor=actor, action=payload.action, reason=payload.reason, work=work)}
 
 
 @router.post("/moderation/users/{username}/actions", response=answers(ActionDone),
              auth=MODERATE, url_name="moderation-user-act", tags=["moderation"],
              summary="Suspend, lift a suspension, ban or unban a user without a report")
 def user_act(request: HttpRequest, username: str, payload: ActionIn) -> dict[str, Any]:
-    services.require_moderator(request.user)
+    actor = _moderator(request)
     target = User.objects.filter(username__iexact=username).first()
     if target is None:
         raise Http404("No such user.")
     if payload.action not in ("suspend", "unsuspend", "ban", "unban"):
         raise ValidationError({"action": ["Suspend, lift, ban or unban a user here."]})
     return {"message": services.moderation_act(
-        actor=request.user, action=payload.action, reason=payload.reason, days=payload.days,
+        actor=actor, action=payload.action, reason=payload.reason, days=payload.days,
         user=target)}
 
 
@@ -201,7 +211,7 @@ def user_act(request: HttpRequest, username: str, payload: ActionIn) -> dict[str
             summary="The audit log: every moderator action, newest first")
 def audit_log(request: HttpRequest, page: int | None = None,
               cursor: str | None = None) -> dict[str, Any]:
-    services.require_moderator(request.user)
+    _moderator(request)
     shown = _page(request, selectors.audit_log().select_related("target_user"), page)
     rows: list[ModerationAction] = list(shown.object_list)
     return {"total": shown.paginator.count, "page": shown.number,
