@@ -9,12 +9,13 @@ import json
 import re
 
 import pytest
+from django.test import Client
 
 from fichive.accounts.models import User
 from fichive.api.services import token_create
 from fichive.formats.models import ImportedAuthor
 from fichive.works.models import Work
-from tests.factories import PASSWORD, UserFactory, WorkFactory, user_with
+from tests.factories import PASSWORD, WorkFactory, user_with
 from tests.pages_server import Route, pages_server
 
 PAGE = """<html><head><meta charset="utf-8"><title>{title}</title></head><body>
@@ -293,6 +294,17 @@ def test_tokens_as_ao3_and_as_bearer_and_who_may(client, archivist, admin, autho
     # A session is never enough.
     client.force_login(archivist)
     assert post(client, "/api/v2/works", body, {}).status_code == 401
+
+
+def test_tools_need_no_csrf_token(server, archivist):
+    """A program posting with its token has no CSRF cookie: the token is the credential
+    (and a session never is, above)."""
+    tool = Client(enforce_csrf_checks=True)
+
+    response = post(tool, "/api/v2/works", {"works": [work_item(server, "/story/1.html")]},
+                    token_header(archivist))
+
+    assert response.status_code == 200 and response.json()["works"][0]["status"] == "created"
 
 
 def test_the_archivist_field_must_name_the_tokens_account(client, server, archivist):
