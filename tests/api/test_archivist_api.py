@@ -397,3 +397,28 @@ def test_pages_are_decoded_by_the_encoding_given_or_their_charset(client, archiv
     for work in Work.objects.all():
         assert work.title == "Луна"
         assert "Луна взошла над озером." in work.chapters.get().content
+
+
+def test_nul_characters_and_odd_values_never_break_it(client, archivist):
+    headers = token_header(archivist)
+    response = post(client, "/api/v2/works", {"works": [
+        {"title": "Nul\x00Title", "fandoms": "Fan\x00dom", "summary": "<p>a\x00b</p>",
+         "chapters": [{"content": "<p>Text\x00 here.</p>"}],
+         "chapter_urls": ["https://old.example/\x00story"],
+         "external_author_email": "nul@example.org", "external_author_name": "Nul\x00Name"},
+        {"chapter_urls": ["http://exa\x00mple.org/story"],
+         "external_author_email": "nul2@example.org", "fandoms": "X"},
+        {"chapter_urls": [123], "external_author_email": "n@example.org"},
+        {"chapter_urls": "https://old.example/only-one", "chapters": [{"content": 5}],
+         "external_author_email": "n@example.org"},
+    ]}, headers)
+
+    assert response.status_code == 400
+    statuses = [w["status"] for w in response.json()["works"]]
+    assert statuses == ["created"] + ["unprocessable_entity"] * 3
+    work = Work.objects.get()
+    assert work.title == "NulTitle" and work.source_url == "https://old.example/story"
+    search = post(client, "/api/v2/works/search", {"works": [{"original_urls": [
+        "https://old.example/\x00story", "x" * 5000, 7, None, {"url": ["a"]}]}]}, headers)
+    assert search.status_code == 200
+    assert {w["status"] for w in search.json()["works"]} == {"not_found"}

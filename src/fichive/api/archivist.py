@@ -71,8 +71,23 @@ def _name_list(value: Names) -> list[str]:
     return [" ".join(v.split()) for v in values if v and v.strip()]
 
 
+def _without_nul(value: Any) -> Any:
+    """NUL characters (junk in old archives' text; no database text can hold them) left
+    out of a string, or of the strings of a list."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
+
+
 class ChapterIn(BaseModel):
     model_config = ConfigDict(extra="ignore")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return _without_nul(value)
 
     content: str
     title: str = ""
@@ -108,6 +123,11 @@ class WorkIn(BaseModel):
     external_author_email: str | None = None
     external_coauthor_name: str | None = None
     external_coauthor_email: str | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        return _without_nul(value)
 
     @field_validator("chapter_urls", mode="before")
     @classmethod

@@ -178,7 +178,7 @@ def works_imported_from(url: str, *, viewer: User) -> list[Work]:
     external authors (whatever their state: they stand for the URL's story), and others the
     archivist can see (a story its author posted here themselves). Oldest first."""
     url = (url or "").strip()
-    if not url:
+    if not url or "\x00" in url or len(url) > URL_MAX:  # no work keeps such a URL
         return []
     candidates = Work.objects.filter(source_url=url)
     ids = set(archivist_imported(candidates).values_list("pk", flat=True))

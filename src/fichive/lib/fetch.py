@@ -106,8 +106,8 @@ def checked_addresses(host: str, port: int, *, resolve: Resolver = socket.getadd
     must be public unless the settings allow private addresses for this host name."""
     try:
         infos = resolve(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError) as exc:
-        raise FetchRefused(f"the host “{host}” wasn't found") from exc
+    except (OSError, UnicodeError, ValueError) as exc:
+        raise FetchRefused(f"the host “{host[:200]}” wasn't found") from exc
     found: list[tuple[int, str]] = []
     for family, _type, _proto, _name, sockaddr in infos:
         if family not in (socket.AF_INET, socket.AF_INET6):
