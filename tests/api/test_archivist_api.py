@@ -12,8 +12,10 @@ import pytest
 from django.test import Client
 
 from fichive.accounts.models import User
+from fichive.api import v1
 from fichive.api.services import token_create
 from fichive.formats.models import ImportedAuthor
+from fichive.lib.ratelimit import RateLimit
 from fichive.works.models import Work
 from tests.factories import PASSWORD, WorkFactory, user_with
 from tests.pages_server import Route, pages_server
@@ -422,3 +424,17 @@ def test_nul_characters_and_odd_values_never_break_it(client, archivist):
         "https://old.example/\x00story", "x" * 5000, 7, None, {"url": ["a"]}]}]}, headers)
     assert search.status_code == 200
     assert {w["status"] for w in search.json()["works"]} == {"not_found"}
+
+
+def test_the_apis_rate_limit_answers_429_in_ao3s_shape(client, archivist, monkeypatch):
+    monkeypatch.setattr(v1, "API_REQUESTS", RateLimit("fichive:api", limit=2, window=60,
+                                                         address_for_accounts=True))
+    headers = token_header(archivist)
+    for _ in range(2):
+        assert post(client, "/api/v2/works", {"works": []}, headers).status_code == 400
+
+    response = post(client, "/api/v2/works", {"works": []}, headers)
+
+    assert response.status_code == 429 and 0 < int(response["Retry-After"]) <= 60
+    assert response.json()["status"] == "too_many_requests"
+    assert response.json()["messages"][0].startswith("You have done that 2 times")

@@ -40,9 +40,9 @@ from pydantic import ValidationError as PydanticError
 
 from fichive.accounts.models import User
 from fichive.accounts.services import restriction_message
+from fichive.api import v1
 from fichive.api.models import ApiToken
 from fichive.api.services import token_check
-from fichive.api.v1 import API_REQUESTS
 from fichive.formats.archivist import (
     MAX_CHAPTERS,
     MAX_WORKS,
@@ -231,9 +231,10 @@ def _archivist(request: HttpRequest) -> tuple[User, ApiToken]:
     if restricted:
         raise _forbidden(restricted)
     request.user = user
-    keys = [*API_REQUESTS.keys_for_request(request), f"{API_REQUESTS.prefix}:token:{token.pk}"]
+    limit = v1.API_REQUESTS  # the API's one limit, per address, account and token
+    keys = [*limit.keys_for_request(request), f"{limit.prefix}:token:{token.pk}"]
     try:
-        API_REQUESTS.hit_keys(keys)
+        limit.hit_keys(keys)
     except RateLimited as exc:
         response = _answer("too_many_requests", [exc.message], http=429)
         response["Retry-After"] = str(exc.retry_after)
