@@ -18,6 +18,7 @@ from fichive.formats.models import ImportedAuthor
 from fichive.lib.ratelimit import RateLimit
 from fichive.works.models import Work
 from tests.factories import PASSWORD, WorkFactory, user_with
+from tests.formats.builders import ao3_html
 from tests.pages_server import Route, pages_server
 
 PAGE = """<html><head><meta charset="utf-8"><title>{title}</title></head><body>
@@ -438,3 +439,29 @@ def test_the_apis_rate_limit_answers_429_in_ao3s_shape(client, archivist, monkey
     assert response.status_code == 429 and 0 < int(response["Retry-After"]) <= 60
     assert response.json()["status"] == "too_many_requests"
     assert response.json()["messages"][0].startswith("You have done that 2 times")
+
+
+def test_tags_are_detected_on_ao3_pages_and_override_tags_decides_who_wins(
+        client, archivist, settings):
+    settings.IMPORT_ALLOW_PRIVATE_URLS = ["127.0.0.1"]
+    with pages_server() as server:
+        server.page("/ao3.html", ao3_html())
+        server.page("/ao3-again.html", ao3_html(title="Second Keeper"))
+        response = post(client, "/api/v2/works", {"works": [
+            {"chapter_urls": [server.url("/ao3.html")], "external_author_email": "a@b.org"},
+            {"chapter_urls": [server.url("/ao3-again.html")], "external_author_email": "a@b.org",
+             "fandoms": "Request Fandom", "characters": ["Request Character"],
+             "override_tags": False},
+        ]}, token_header(archivist))
+
+    assert [w["status"] for w in response.json()["works"]] == ["created", "created"]
+    detected, kept = Work.objects.order_by("pk")
+    names = {t.name for t in detected.tags.all()}
+    assert detected.title == "The Keeper of Gull Rock"
+    assert {"The Tidewater Chronicles", "Teen And Up Audiences", "Ilse Brandt",
+            "Lighthouses"} <= names
+    assert "lighthouse, a clock" in detected.summary
+    # override_tags false: what the page says wins over the request.
+    kept_names = {t.name for t in kept.tags.all()}
+    assert "The Tidewater Chronicles" in kept_names and "Request Fandom" not in kept_names
+    assert "Ilse Brandt" in kept_names and "Request Character" not in kept_names
