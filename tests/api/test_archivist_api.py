@@ -84,7 +84,7 @@ def test_a_batch_answers_per_work_and_the_good_one_is_created_unclaimed_and_clai
         client, server, archivist, mail_dir):
     headers = token_header(archivist)
     body = {"archivist": "opendoors", "send_claim_emails": True, "works": [
-        work_item(server, "/story/1.html", "/story/2.html", title="Moonrise"),
+        work_item(server, "/story/1.html", "/story/2.html", title="Moonrise & Tides"),
         work_item(server, "/missing.html", id=7, title="Lost"),
     ]}
 
@@ -110,7 +110,8 @@ def test_a_batch_answers_per_work_and_the_good_one_is_created_unclaimed_and_clai
     assert (account.claimed, account.email) == (False, "moon@example.org")
     assert work.source_url == server.url("/story/1.html")
     assert work.imported_creator == ""
-    assert [c.title for c in work.chapters.order_by("position")] == ["", "Tides"]
+    # Each page's own title names its chapter ("Chapter Two: Tides" gives "Tides").
+    assert [c.title for c in work.chapters.order_by("position")] == ["Moonrise", "Tides"]
     assert {t.name for t in work.tags.all()} >= {
         "Harry Potter - J. K. Rowling", "General Audiences", "No Archive Warnings Apply",
         "Luna Lovegood", "Fluff", "Moon"}
@@ -123,7 +124,8 @@ def test_a_batch_answers_per_work_and_the_good_one_is_created_unclaimed_and_clai
 
     # The author gets the mail naming the work, follows the link, and has the account.
     [mail] = _mails(mail_dir)
-    assert "To: moon@example.org" in mail and "opendoors" in mail and "Moonrise" in mail
+    assert "To: moon@example.org" in mail and "opendoors" in mail
+    assert "- Moonrise & Tides: http://testserver/works/" in mail
     link = re.search(r"http://testserver(/claim/\S+)", mail).group(1)
     client.post(link, {"username": "moonlit", "password1": PASSWORD, "password2": PASSWORD})
     account.refresh_from_db()
