@@ -414,13 +414,15 @@ def test_nul_characters_and_odd_values_never_break_it(client, archivist):
         {"chapter_urls": ["http://exa\x00mple.org/story"],
          "external_author_email": "nul2@example.org", "fandoms": "X"},
         {"chapter_urls": [123], "external_author_email": "n@example.org"},
+        {"chapters": [{"content": "<p>x</p>"}], "fandoms": "X",
+         "external_author_email": "n" * 250 + "@example.org"},
         {"chapter_urls": "https://old.example/only-one", "chapters": [{"content": 5}],
          "external_author_email": "n@example.org"},
     ]}, headers)
 
     assert response.status_code == 400
     statuses = [w["status"] for w in response.json()["works"]]
-    assert statuses == ["created"] + ["unprocessable_entity"] * 3
+    assert statuses == ["created"] + ["unprocessable_entity"] * 4
     work = Work.objects.get()
     assert work.title == "NulTitle" and work.source_url == "https://old.example/story"
     search = post(client, "/api/v2/works/search", {"works": [{"original_urls": [

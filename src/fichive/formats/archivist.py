@@ -301,6 +301,8 @@ def _inline(item: ExternalWork) -> list[ParsedWork]:
 
 
 def _email_ok(email: str) -> bool:
+    if len(email) > 254:  # User.email's length
+        return False
     try:
         validate_email(email)
     except ValidationError:

@@ -212,6 +212,11 @@ class _Deadline:
             raise self.refused()
         return left
 
+    def ran_out(self, exc: BaseException) -> bool:
+        """Whether `exc` came of the deadline: the connection shut at it, or a socket
+        timeout (each wait is given no more than the time left)."""
+        return self.passed or isinstance(exc, TimeoutError) or time.monotonic() >= self.ends
+
     def refused(self) -> FetchRefused:
         return FetchRefused(f"the page took longer than {self.seconds:g} seconds to load")
 
@@ -289,7 +294,7 @@ def _read_body(response: http.client.HTTPResponse, *, deadline: _Deadline,
         try:
             chunk = response.read1(_READ_SIZE)
         except (OSError, http.client.HTTPException) as exc:
-            if deadline.passed:
+            if deadline.ran_out(exc):
                 raise deadline.refused() from exc
             raise FetchRefused("the connection broke off while the page was loading") from exc
         if not chunk:
@@ -343,7 +348,7 @@ def fetch(url: str, *, accept: Iterable[str] = HTML_TYPES, max_bytes: int = MAX_
                     connection.endheaders()
                     response = connection.getresponse()
                 except (OSError, http.client.HTTPException, ValueError) as exc:
-                    if deadline.passed:
+                    if deadline.ran_out(exc):
                         raise deadline.refused() from exc
                     raise FetchRefused(f"“{target.host}” didn't answer properly "
                                        f"({type(exc).__name__})") from exc
