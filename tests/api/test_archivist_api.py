@@ -469,3 +469,16 @@ def test_tags_are_detected_on_ao3_pages_and_override_tags_decides_who_wins(
     kept_names = {t.name for t in kept.tags.all()}
     assert "The Tidewater Chronicles" in kept_names and "Request Fandom" not in kept_names
     assert "Ilse Brandt" in kept_names and "Request Character" not in kept_names
+
+
+def test_links_use_the_sites_address_when_set(client, archivist, settings, mail_dir):
+    settings.FICHIVE_SITE_URL = "https://fic.example.org"
+    response = post(client, "/api/v2/works", {"send_claim_emails": "true", "works": [{
+        "title": "Addressed", "fandoms": "Original Work", "external_author_email": "a@b.org",
+        "chapters": [{"content": "<p>Text.</p>"}]}]}, token_header(archivist))
+
+    work = Work.objects.get()
+    assert response.json()["works"][0]["archive_url"] == \
+        f"https://fic.example.org/works/{work.pk}"
+    [mail] = _mails(mail_dir)
+    assert "https://fic.example.org/claim/" in mail

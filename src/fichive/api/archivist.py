@@ -32,6 +32,7 @@ import json
 import re
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -53,6 +54,7 @@ from fichive.formats.archivist import (
     claim_emails_send,
     works_imported_from,
 )
+from fichive.inbox.mail import site_url
 from fichive.lib.ratelimit import RateLimited
 from fichive.works.models import Work
 
@@ -268,14 +270,22 @@ def _post_only(request: HttpRequest) -> None:
         raise _Refused(response)
 
 
+def _absolute(request: HttpRequest, path: str) -> str:
+    """An absolute URL on this archive, for answers and mail: at FICHIVE_SITE_URL when set
+    (as the archive's other mail links), else at the address the tool reached."""
+    if settings.FICHIVE_SITE_URL:
+        return site_url() + path
+    return request.build_absolute_uri(path)
+
+
 def _link(request: HttpRequest) -> Any:
-    return lambda work: request.build_absolute_uri(work.get_absolute_url())
+    return lambda work: _absolute(request, work.get_absolute_url())
 
 
 def _work_answer(outcome: Outcome, request: HttpRequest) -> dict[str, Any]:
     return {
         "status": outcome.status,
-        "archive_url": (request.build_absolute_uri(outcome.work.get_absolute_url())
+        "archive_url": (_absolute(request, outcome.work.get_absolute_url())
                         if outcome.work is not None else ""),
         "original_id": outcome.original_id,
         "original_url": outcome.original_url,
@@ -340,8 +350,8 @@ def works_create(request: HttpRequest) -> HttpResponse:
     if _yes(data.get("send_claim_emails")) and succeeded:
         notified, unsent = claim_emails_send(
             archivist=archivist, outcomes=succeeded, link=link,
-            link_for=lambda token: request.build_absolute_uri(
-                reverse("accounts:claim-account", args=[token])))
+            link_for=lambda token: _absolute(
+                request, reverse("accounts:claim-account", args=[token])))
         if notified:
             messages.append(f"Claim emails were sent to {', '.join(notified)}.")
         if unsent:
@@ -365,7 +375,7 @@ def _echo(value: Any) -> Any:
 
 
 def _search_result(work: Work, request: HttpRequest) -> dict[str, Any]:
-    url = request.build_absolute_uri(work.get_absolute_url())
+    url = _absolute(request, work.get_absolute_url())
     return {"archive_url": url, "created": work.created_at.isoformat(),
             "message": f"The work “{work.title}”, made on {work.created_at.date().isoformat()}, "
                        f"is at {url}."}
