@@ -31,12 +31,14 @@ from fichive.formats.importers.base import ParsedChapter, ParsedWork
 from fichive.formats.importers.html import decode_html, parse_html
 from fichive.formats.importers.text import chapter_heading_title, parse_text
 from fichive.formats.models import ImportedAuthor
-from fichive.formats.services import ImportOptions, save_parsed
+from fichive.formats.services import ImportOptions
+from fichive.formats.services import _work_from_parsed as work_from_parsed  # same app
 from fichive.lib.fetch import HTML_TYPES, TEXT_TYPES, FetchRefused, Page, fetch
 from fichive.tags.models import tag_key
 from fichive.works.languages import language_code
 from fichive.works.models import Work
 from fichive.works.selectors import works_visible_to
+from fichive.works.services import ChapterText, chapters_prepare, work_create
 
 logger = logging.getLogger("fichive.import")
 
@@ -339,6 +341,12 @@ def _request_errors(item: ExternalWork) -> Outcome | None:
     return outcome
 
 
+def _error_dict(exc: ValidationError) -> dict[str, list[str]]:
+    if hasattr(exc, "error_dict"):
+        return {name: list(messages) for name, messages in exc.message_dict.items()}
+    return {"__all__": list(exc.messages)}
+
+
 def _credited(item: ExternalWork) -> list[tuple[str, str]]:
     authors = [(item.external_author_name, item.external_author_email.strip())]
     if item.external_coauthor_email.strip():
@@ -376,16 +384,27 @@ def archivist_import(*, archivist: User, item: ExternalWork,
         if lang and not parsed.language:
             raise ImportFailed(f"language_code: “{lang[:20]}” is not a language this "
                                "archive knows.")
+        # Sanitized and counted before the transaction, as the file importer does: the
+        # write lock is held only to save.
+        prepared = chapters_prepare([
+            ChapterText(content=c.html, title=c.title, summary=c.summary, notes=c.notes,
+                        end_notes=c.end_notes, fmt="html") for c in parsed.chapters])
         with transaction.atomic():
             pseuds = [external_author_pseud(name=name, email=email)
                       for name, email in outcome.emails]
             options = ImportOptions(pseud=pseuds[0], co_creators=pseuds[1:],
                                     invite_co_creators=False, restricted=item.restricted,
                                     draft=not item.post_without_preview)
-            result = save_parsed(parsed, user=pseuds[0].user, options=options,
-                                 source_hash="", name=parsed.title)
-            if result.status != "created" or result.work is None:  # pragma: no cover
-                raise ImportFailed(result.reason or "the work wasn't saved")
+            meta, _chapters = work_from_parsed(parsed, user=pseuds[0].user, options=options,
+                                               source_hash="")
+            work = work_create(user=pseuds[0].user, meta=meta, chapters=prepared,
+                               post=item.post_without_preview, invite=False)
+    except ValidationError as exc:
+        outcome.status = "unprocessable_entity"
+        outcome.messages.append("This work wasn't imported: " + " ".join(
+            f"{name}: {message}" if name != "__all__" else message
+            for name, messages in _error_dict(exc).items() for message in messages))
+        return outcome
     except ImportFailed as exc:
         outcome.status = "unprocessable_entity"
         outcome.messages.append(f"This work wasn't imported: {exc.reason}")
@@ -396,8 +415,8 @@ def archivist_import(*, archivist: User, item: ExternalWork,
         outcome.messages.append(f"This work wasn't imported: an unexpected problem "
                                 f"({type(exc).__name__}); nothing was created for it.")
         return outcome
-    outcome.status, outcome.work = "created", result.work
-    outcome.messages.append(f"Created the work “{result.work.title}”: {link(result.work)}")
+    outcome.status, outcome.work = "created", work
+    outcome.messages.append(f"Created the work “{work.title}”: {link(work)}")
     return outcome
 
 
