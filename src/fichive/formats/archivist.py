@@ -1,8 +1,8 @@
 """Importing works for authors who aren't on the archive (AO3's archivist API, api/archivist.py):
 chapters fetched from their old addresses (lib/fetch.py) or sent inline, read by the HTML
-importer, and saved through the import services, credited to an unclaimed account made for
-the external author's email address, which its owner claims by email like an eFiction
-archive's authors (accounts.services claim_request, /claim).
+importer, and saved through the works services as the file importer saves them, credited to
+an unclaimed account made for the external author's email address, which its owner claims by
+email like an eFiction archive's authors (accounts.services claim_request, /claim).
 
 One account per external author email (ImportedAuthor with source "mailto:<email>"), a pseud
 on it for each name the author came under. A work is found rather than imported again when a
