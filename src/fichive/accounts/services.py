@@ -359,10 +359,15 @@ def claim_token_user(*, token: str) -> User | None:
     return User.objects.filter(pk=data["uid"], claimed=False, is_active=True).first()
 
 
-def claim_request(*, email: str, link_for: Callable[[str], str]) -> int:
+def claim_request(*, email: str, link_for: Callable[[str], str],
+                  template: str = "accounts/claim_email.txt",
+                  subject: str = "Claim your account on Fichive",
+                  context: dict[str, Any] | None = None) -> int:
     """Mail a claim link for every unclaimed account using `email` (one message); returns how
     many accounts matched. Callers must answer the same whatever it returns, so nobody learns
-    which addresses have accounts. `link_for(token)` makes the absolute URL of a token."""
+    which addresses have accounts. `link_for(token)` makes the absolute URL of a token; an
+    importer that invites authors (the archivist API) gives its own `template`, `subject`
+    and `context`."""
     email = (email or "").strip()
     if not email:
         return 0
@@ -370,11 +375,12 @@ def claim_request(*, email: str, link_for: Callable[[str], str]) -> int:
                  .order_by("username"))
     if not users:
         return 0
-    body = render_to_string("accounts/claim_email.txt", {
+    body = render_to_string(template, {
+        **(context or {}),
         "accounts": [(u.username, link_for(claim_token_make(user=u))) for u in users],
         "hours": settings.CLAIM_LINK_HOURS,
     })
-    send_mail("Claim your account on Fichive", body, None, [users[0].email])
+    send_mail(subject, body, None, [users[0].email])
     return len(users)
 
 
