@@ -293,6 +293,37 @@ def wrangler_revoke(*, actor: User | None, user: User) -> User:
     return _wrangler_change(actor=actor, user=user, wrangler=False)
 
 
+def _archivist_change(*, actor: User | None, user: User, archivist: bool) -> User:
+    if actor is not None and not actor.is_admin:
+        raise PermissionDenied("Only admins can grant or revoke the archivist role.")
+    if user.is_archivist == archivist:
+        return user
+    user.is_archivist = archivist
+    user.save(update_fields=["is_archivist"])
+    security_event("role_granted" if archivist else "role_revoked", user_id=user.pk,
+                   role="archivist", actor_id=actor.pk if actor else "command")
+    if not archivist:
+        # Tokens made with the archivist scope stop working with the role (they are
+        # checked against it on every request too), so none is left to surprise anyone.
+        from fichive.api.models import ApiToken
+
+        ApiToken.objects.filter(user=user, scopes__contains="archivist").delete()
+    return user
+
+
+@transaction.atomic
+def archivist_grant(*, actor: User | None, user: User) -> User:
+    """Let a user import works for authors who aren't on the archive (AO3's archivist API).
+    `actor` None is the command line."""
+    return _archivist_change(actor=actor, user=user, archivist=True)
+
+
+@transaction.atomic
+def archivist_revoke(*, actor: User | None, user: User) -> User:
+    """Take the archivist role away, and the user's archivist-scoped tokens with it."""
+    return _archivist_change(actor=actor, user=user, archivist=False)
+
+
 # Accounts made for an imported archive's authors, and claiming them by email.
 
 CLAIM_SALT = "fichive.accounts.claim"
