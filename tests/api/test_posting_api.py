@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 from django.utils.html import escape
 
+from fichive.blocking.services import user_block
 from fichive.gifts.models import Gift
 from fichive.lib.ratelimit import RateLimit
 from fichive.series.models import Series
@@ -138,3 +139,335 @@ def test_a_work_posted_through_the_api_reads_like_one_posted_through_the_form(
         return data
     assert api_read(api_work) == api_read(formed)
     assert "<script" not in api_read(api_work)["end_notes"]
+
+
+# ------------------------------------------------------------------- what is refused
+
+def problem(response, status: int = 400) -> dict:
+    assert response.status_code == status, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    return response.json()
+
+
+@pytest.mark.parametrize(("fields", "field", "message"), [
+    ({"rating": "Very Explicit"}, "rating", "Select a valid choice. Very Explicit is not one "
+                                            "of the available choices."),
+    ({"fandoms": []}, "fandoms", "A work needs at least one fandom."),
+    ({"warnings": []}, "warnings", "Choose at least one archive warning."),
+    ({"title": ""}, "title", "A work needs a title."),
+    ({"title": "x" * 256}, "title", "Ensure this value has at most 255 characters (it has "
+                                    "256)."),
+    ({"summary": "s" * 1251}, "summary", "The summary is 1,251 characters long; the most is "
+                                         "1,250."),
+    ({"fandoms": ["General Audiences"]}, "fandoms", "“General Audiences” is already a Rating "
+                                                   "tag, so it can't be used as a Fandom tag."),
+    ({"language": "xx"}, "language", "Select a valid choice. xx is not one of the available "
+                                     "choices."),
+    ({"expected_chapters": 0}, "expected_chapters", "Ensure this value is greater than or "
+                                                    "equal to 1."),
+    ({"pseuds": ["nobody"]}, "pseuds", "You have no pseud named “nobody”."),
+    ({"pseuds": []}, "pseuds", "Choose at least one of your pseuds."),
+    ({"co_creators": ["no_such_user"]}, "co_creators", "No such user or pseud: "
+                                                       "no_such_user."),
+    ({"freeforms": ["Fluff, Angst"]}, "freeforms", "“Fluff, Angst” has a comma in it: give "
+                                                   "each name as its own item of the list."),
+    ({"series": 999999}, "series", "Choose one of your own series for “Add to one of your "
+                                   "series”."),
+    ({"chapter": {"html": ""}}, "chapter.html", "The chapter has no text."),
+    ({"chapter": {}}, "chapter.html", "The chapter has no text."),
+    ({"chapter": {"html": "<p><script>alert(1)</script></p>"}}, "chapter.html", "The chapter has no text."),
+    ({"chapter": {"text": "   "}}, "chapter.text", "The chapter has no text."),
+    ({"chapter": {"html": STORY, "summary": "s" * 1251}}, "chapter.summary",
+     "The chapter summary is 1,251 characters long; the most is 1,250."),
+    ({"chapter": {"html": STORY, "text": "Also."}}, "chapter.html",
+     "Give the chapter's text once: as html, or as plain text in text."),
+])
+def test_what_the_form_refuses_is_refused_with_its_message_naming_the_field(
+        as_author, fields, field, message):
+    before = counts()
+
+    data = problem(post_work(as_author, **fields))
+
+    assert message in data["errors"][field], data
+    assert data["detail"].startswith(field)
+    assert counts() == before
+
+
+def test_tags_over_the_limit_are_refused_and_no_tag_is_created(as_author):
+    before = counts()
+
+    data = problem(post_work(as_author, freeforms=[f"Tag {n}" for n in range(75)]))
+
+    assert data["errors"]["freeforms"] == [
+        "A work can have at most 75 fandom, relationship, character and additional tags "
+        "together; this one has 76."]
+    assert counts() == before
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"title": 5}, "title"),
+    ({"fandoms": "Original Work"}, "fandoms"),
+    ({"restricted": "perhaps"}, "restricted"),
+    ({"expected_chapters": 10**40}, "expected_chapters"),
+    ({"series": 10**40}, "series"),
+    ({"format": "markdown"}, "format"),
+    ({"chapter": "Once upon a time"}, "chapter"),
+    ({"titel": "Typo"}, "titel"),
+])
+def test_wrong_types_and_unknown_fields_are_problems_naming_them(as_author, body, field):
+    data = problem(post_work(as_author, **body))
+
+    assert field in data["errors"], data
+
+
+def test_missing_fields_and_bodies_are_problems(as_author):
+    missing = problem(as_author("post", "/api/v1/works", {"title": "Only a title"}))
+    assert {"fandoms", "warnings", "chapter"} <= set(missing["errors"])
+    assert problem(as_author("post", "/api/v1/works", None))["status"] == 400
+
+
+def test_a_failing_gift_leaves_no_work_behind(as_author, author, reader):
+    user_block(user=reader, blocked=author)
+    before = counts()
+
+    data = problem(post_work(as_author, gifts=["carol"]))
+
+    assert "they have blocked you" in data["errors"]["gifts"][0]
+    assert counts() == before and not Gift.objects.exists()
+
+
+def test_a_too_long_new_series_title_leaves_no_work_behind(as_author):
+    before = counts()
+
+    data = problem(post_work(as_author, series_title="s" * 256))
+
+    assert "series_title" in data["errors"]
+    assert counts() == before and not Series.objects.exists()
+
+
+def test_a_suspended_user_is_refused_with_the_sites_message(client, suspended, bearer_for):
+    response = send(client, "post", "/api/v1/works", new_work(),
+                    bearer_for(suspended, "write"))
+
+    data = problem(response, 403)
+    assert "suspended" in data["detail"] and "Spamming comment threads" in data["detail"]
+    assert not Work.objects.exists()
+
+
+@pytest.fixture
+def low_limits(monkeypatch):
+    monkeypatch.setattr(views, "NEW_WORKS", RateLimit("fichive:works:new", limit=2,
+                                                      window=3600))
+    monkeypatch.setattr(views, "NEW_CHAPTERS", RateLimit("fichive:chapters:new", limit=2,
+                                                         window=3600))
+
+
+def test_new_works_share_the_posting_forms_limit(as_author, author, low_limits):
+    form = Client()
+    form.force_login(author)
+    assert form.post("/works/new", work_form(author, title="By the form")).status_code == 302
+    assert post_work(as_author, title="By the API", draft=True).status_code == 201
+
+    refused = post_work(as_author, title="Three")
+
+    data = problem(refused, 429)
+    assert 0 < int(refused["Retry-After"]) <= 3600
+    assert data["detail"].startswith("You have added 2 works in the last hour. Nothing was "
+                                     "saved: please wait")
+    assert not Work.objects.filter(title="Three").exists()
+    assert form.post("/works/new", work_form(author, title="Four")).status_code == 429
+
+
+def test_new_chapters_share_the_chapter_forms_limit(as_author, author, low_limits):
+    work = WorkFactory(author=author)
+    for number in (2, 3):
+        assert as_author("post", f"/api/v1/works/{work.pk}/chapters",
+                         {"html": STORY}).status_code == 201
+
+    data = problem(as_author("post", f"/api/v1/works/{work.pk}/chapters", {"html": STORY}),
+                   429)
+
+    assert data["detail"].startswith("You have added 2 chapters in the last hour.")
+    assert work.chapters.count() == 3
+
+
+# ------------------------------------------------------------------------ who may
+
+WRITES = [
+    ("post", "/api/v1/works", "new"),
+    ("patch", "/api/v1/works/{id}", {"title": "Mine now"}),
+    ("post", "/api/v1/works/{id}/post", None),
+    ("delete", "/api/v1/works/{id}", None),
+    ("post", "/api/v1/works/{id}/chapters", {"html": STORY}),
+    ("patch", "/api/v1/works/{id}/chapters/1", {"title": "Mine now"}),
+    ("delete", "/api/v1/works/{id}/chapters/1", None),
+]
+
+
+@pytest.mark.parametrize(("method", "url", "body"), WRITES)
+def test_writes_need_a_token_with_the_write_scope(client, author, bearer_for, method, url,
+                                                  body):
+    work = WorkFactory(author=author, chapters=[STORY, STORY])
+    url, body = url.format(id=work.pk), new_work() if body == "new" else body
+    before = counts()
+
+    assert problem(send(client, method, url, body, {}), 401)["status"] == 401
+    # A logged-in browser session doesn't write either (the API takes no CSRF token).
+    client.force_login(author)
+    assert send(client, method, url, body, {}).status_code == 401
+    read_only = problem(send(client, method, url, body, bearer_for(author, "read")), 403)
+    assert "“write” scope" in read_only["detail"]
+    assert counts() == before
+
+
+@pytest.mark.parametrize(("method", "url", "body"), WRITES[1:])
+def test_other_users_works_are_403_if_they_can_see_them_else_404(
+        client, author, reader, bearer_for, method, url, body):
+    posted = WorkFactory(author=author, title="Posted", chapters=[STORY, STORY])
+    draft = WorkFactory(author=author, title="Draft", chapters=[STORY, STORY], post=False)
+    headers = bearer_for(reader, "read", "write")
+
+    refused = problem(send(client, method, url.format(id=posted.pk), body, headers), 403)
+    assert refused["detail"] == "Only the work's creators can change it."
+    hidden = problem(send(client, method, url.format(id=draft.pk), body, headers), 404)
+    assert hidden["detail"] == "No such work."
+    missing = send(client, method, url.format(id=10**30), body, headers)
+    assert problem(missing, 404)["status"] == 404
+    assert set(Work.objects.values_list("title", flat=True)) == {"Posted", "Draft"}
+    assert Chapter.objects.count() == 4
+
+
+def test_a_co_creator_may_edit_the_work(client, author, co_author, bearer_for):
+    work = WorkFactory(author=author, creators=[author.default_pseud,
+                                                co_author.default_pseud])
+
+    response = send(client, "patch", f"/api/v1/works/{work.pk}", {"title": "Ours"},
+                    bearer_for(co_author, "write"))
+
+    assert response.status_code == 200, response.content
+    assert response.json()["title"] == "Ours"
+    assert [c["user"] for c in response.json()["creators"]] == ["alice", "bob"]
+
+
+# ------------------------------------------------------------------------ drafts
+
+def test_a_draft_is_seen_only_by_its_creator_until_posted(as_author, client, reader,
+                                                          bearer_for):
+    data = post_work(as_author, title="Not Yet", draft=True).json()
+    work_id = data["id"]
+    assert data["published"] is None
+
+    reader_token = bearer_for(reader, "read")
+    for who in ({}, reader_token):
+        assert client.get(f"/api/v1/works/{work_id}", **who).status_code == 404
+        assert client.get(f"/api/v1/works/{work_id}/chapters/1", **who).status_code == 404
+        assert work_id not in [w["id"] for w in client.get("/api/v1/works", **who).json()
+                               ["works"]]
+    assert Client().get(f"/works/{work_id}").status_code == 404
+    reading = Client()
+    reading.force_login(reader)
+    assert reading.get(f"/works/{work_id}").status_code == 404
+    assert as_author("get", f"/api/v1/works/{work_id}").json()["title"] == "Not Yet"
+
+    posted = as_author("post", f"/api/v1/works/{work_id}/post")
+
+    assert posted.status_code == 200, posted.content
+    assert posted.json()["published"] is not None
+    assert client.get(f"/api/v1/works/{work_id}").json()["title"] == "Not Yet"
+    assert Client().get(f"/works/{work_id}").status_code == 200
+    # Posting again changes nothing.
+    assert as_author("post", f"/api/v1/works/{work_id}/post").json() == posted.json()
+
+
+def test_a_chapter_added_to_a_draft_waits_for_the_work(as_author, author, client):
+    work = WorkFactory(author=author, post=False)
+
+    added = as_author("post", f"/api/v1/works/{work.pk}/chapters", {"html": STORY})
+
+    assert added.status_code == 201
+    assert Work.objects.get(pk=work.pk).state == Work.State.DRAFT
+    assert client.get(f"/api/v1/works/{work.pk}/chapters/2").status_code == 404
+
+
+# ---------------------------------------------------------------- everything else it takes
+
+def test_pseuds_co_creators_gifts_and_a_new_series(as_author, author, co_author, reader):
+    second = author.pseuds.create(name="Lantern")
+
+    data = post_work(as_author, pseuds=["Lantern", "alice"], co_creators=["bob"],
+                     gifts=["carol", "A Friend"], series_title="Harbour Tales").json()
+
+    # In the order of the user's pseuds, as the form's ticked boxes give them.
+    assert sorted(c["pseud"] for c in data["creators"]) == ["Lantern", "alice"]
+    work = Work.objects.get(pk=data["id"])
+    invitation = CreatorInvitation.objects.get(work=work)
+    assert invitation.pseud == co_author.default_pseud and invitation.invited_by == author
+    assert sorted(g.recipient_name for g in Gift.objects.filter(work=work)) == [
+        "A Friend", "carol"]
+    assert Gift.objects.get(work=work, pseud__isnull=False).pseud == reader.default_pseud
+    series = Series.objects.get()
+    assert data["series"] == [{"id": series.pk, "title": "Harbour Tales", "part": 1}]
+    assert second.pk in work.creatorships.values_list("pseud_id", flat=True)
+
+    # The next work joins that series by its id.
+    second_part = post_work(as_author, title="Part Two", series=series.pk).json()
+    assert second_part["series"] == [{"id": series.pk, "title": "Harbour Tales", "part": 2}]
+
+
+def test_someone_elses_series_is_refused(as_author, reader):
+    from fichive.series.services import series_create
+
+    theirs = series_create(user=reader, title="Carol's", pseuds=None)
+
+    data = problem(post_work(as_author, series=theirs.pk))
+
+    assert "series" in data["errors"]
+    assert not Work.objects.exists()
+
+
+def test_an_anonymous_work_never_names_its_creator(as_author, client, reader, bearer_for):
+    data = post_work(as_author, anonymous=True).json()
+
+    assert data["anonymous"] is True
+    for who in ({}, bearer_for(reader, "read")):
+        read = client.get(f"/api/v1/works/{data['id']}", **who).json()
+        assert read["creators"] == [] and "alice" not in json.dumps(read)
+    assert "alice" not in Client().get(f"/works/{data['id']}").content.decode()
+
+
+def test_a_restricted_work_is_hidden_from_guests(as_author, client, reader, bearer_for):
+    data = post_work(as_author, restricted=True).json()
+
+    assert data["restricted"] is True
+    assert client.get(f"/api/v1/works/{data['id']}").status_code == 404
+    assert client.get(f"/api/v1/works/{data['id']}",
+                      **bearer_for(reader, "read")).status_code == 200
+
+
+def test_plain_text_is_taken_as_the_form_takes_it(as_author):
+    data = post_work(as_author, summary="One line.\n\nAnother <b>bold</b> line.",
+                     format="text", chapter={"text": "First paragraph.\n\nSecond & last.",
+                                             "notes": "Plain *notes*"}).json()
+
+    assert data["summary"] == "<p>One line.</p>\n<p>Another &lt;b&gt;bold&lt;/b&gt; line.</p>"
+    chapter = as_author("get", f"/api/v1/works/{data['id']}/chapters/1").json()
+    assert chapter["html"] == "<p>First paragraph.</p>\n<p>Second &amp; last.</p>"
+    assert chapter["notes"] == "<p>Plain *notes*</p>"
+
+
+def test_html_is_sanitized_as_on_the_site(as_author):
+    data = post_work(as_author, notes='<p onclick="steal()">Hi <a href="javascript:x">there'
+                                      '</a></p>', chapter={
+        "html": '<p>Story</p><iframe src="https://example.com"></iframe><script>x</script>'}
+    ).json()
+
+    assert "onclick" not in data["notes"] and "javascript" not in data["notes"]
+    chapter = as_author("get", f"/api/v1/works/{data['id']}/chapters/1").json()
+    assert chapter["html"].startswith("<p>Story</p>")
+    assert "iframe" not in chapter["html"] and "script" not in chapter["html"]
+
+
+def test_complete_sets_the_expected_count(as_author):
+    data = post_work(as_author, complete=True).json()
+
+    assert data["expected_chapters"] == 1 and data["complete"] is True

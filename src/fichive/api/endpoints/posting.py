@@ -191,15 +191,15 @@ def _overlay(data: dict[str, Any], sent: dict[str, Any], *, user: User) -> None:
 
 
 def _chapter_data(chapter: dict[str, Any], *, initial: dict[str, Any] | None = None,
-                  fmt_if_unsent: str = "html") -> tuple[dict[str, Any], str]:
+                  prefix: str = "") -> tuple[dict[str, Any], str]:
     """ChapterForm data from the API's chapter fields (over `initial`, a chapter's own, when
     editing), and the name of the field its text came in (for errors)."""
     html, text = chapter.get("html"), chapter.get("text")
     if html is not None and text is not None:
-        raise ValidationError({"html": ["Give the chapter's text once: as html, or as plain "
-                                        "text in text."]})
+        raise ValidationError({prefix + "html": [
+            "Give the chapter's text once: as html, or as plain text in text."]})
     data = dict(initial or {"title": "", "summary": "", "notes": "", "end_notes": "",
-                            "content": "", "fmt": fmt_if_unsent})
+                            "content": "", "fmt": "html"})
     if html is not None or text is not None:
         fmt = "text" if text is not None else "html"
         data["content"] = text if text is not None else html
@@ -285,7 +285,7 @@ def work_create(request: HttpRequest, response: HttpResponse, payload: WorkIn
     _overlay(data, sent, user=user)
     form = WorkForm(data, user=user)
     _valid(form)
-    chapter_data, body = _chapter_data(sent["chapter"])
+    chapter_data, body = _chapter_data(sent["chapter"], prefix="chapter.")
     chapter_form = ChapterForm(chapter_data)
     _valid(chapter_form, prefix="chapter.", body=body)
     meta = form.to_meta()
@@ -328,6 +328,10 @@ def work_update(request: HttpRequest, work_id: int, payload: WorkPatch) -> dict[
     _valid(form)
     meta = form.to_meta()
     meta.complete = bool(payload.complete)
+    if not sent.keys() & {"pseuds", "co_creators"}:
+        # The byline as it is, in its order (the form would put the editor's names first).
+        meta.creators = [c.pseud for c in work.creatorships.order_by("position", "id")
+                         .select_related("pseud")]
     try:
         with transaction.atomic():
             services.work_update(user=user, work=work, meta=meta)
