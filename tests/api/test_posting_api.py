@@ -175,7 +175,8 @@ def problem(response, status: int = 400) -> dict:
                                    "series”."),
     ({"chapter": {"html": ""}}, "chapter.html", "The chapter has no text."),
     ({"chapter": {}}, "chapter.html", "The chapter has no text."),
-    ({"chapter": {"html": "<p><script>alert(1)</script></p>"}}, "chapter.html", "The chapter has no text."),
+    ({"chapter": {"html": "<p><script>alert(1)</script></p>"}}, "chapter.html",
+     "The chapter has no text."),
     ({"chapter": {"text": "   "}}, "chapter.text", "The chapter has no text."),
     ({"chapter": {"html": STORY, "summary": "s" * 1251}}, "chapter.summary",
      "The chapter summary is 1,251 characters long; the most is 1,250."),
@@ -280,7 +281,7 @@ def test_new_works_share_the_posting_forms_limit(as_author, author, low_limits):
 
 def test_new_chapters_share_the_chapter_forms_limit(as_author, author, low_limits):
     work = WorkFactory(author=author)
-    for number in (2, 3):
+    for _ in range(2):
         assert as_author("post", f"/api/v1/works/{work.pk}/chapters",
                          {"html": STORY}).status_code == 201
 
@@ -471,3 +472,172 @@ def test_complete_sets_the_expected_count(as_author):
     data = post_work(as_author, complete=True).json()
 
     assert data["expected_chapters"] == 1 and data["complete"] is True
+
+
+# --------------------------------------------------------------------------- editing
+
+def test_patch_changes_only_what_is_sent(as_author, author):
+    created = post_work(
+        as_author, title="Before", summary="<p>Kept <em>summary</em>.</p>",
+        notes="Kept notes.", freeforms=["Fluff"], characters=["Mara"], restricted=True,
+        expected_chapters=4, categories=["Gen"], gifts=["A Friend"],
+        series_title="Kept Series").json()
+    url = f"/api/v1/works/{created['id']}"
+
+    response = as_author("patch", url, {"title": "After", "freeforms": ["Angst", "Fluff"]})
+
+    assert response.status_code == 200, response.content
+    changed = response.json()
+    assert changed["title"] == "After" and changed["freeforms"] == ["Angst", "Fluff"]
+    unchanged = {k: v for k, v in created.items() if k not in ("title", "freeforms",
+                                                                "downloads", "updated")}
+    assert {k: changed[k] for k in unchanged} == unchanged
+    assert Gift.objects.get().recipient_name == "A Friend"
+    assert as_author("get", url).json() == changed
+
+
+def test_patch_of_a_plain_text_work_keeps_its_texts(as_author):
+    created = post_work(as_author, summary="One.\n\nTwo.", format="text",
+                        chapter={"text": "Story."}).json()
+    url = f"/api/v1/works/{created['id']}"
+
+    for body in ({"title": "Renamed"}, {"notes": "New <notes>", "format": "text"},
+                 {"end_notes": "<p>End</p>", "format": "html"}):
+        assert as_author("patch", url, body).status_code == 200
+
+    data = as_author("get", url).json()
+    assert data["summary"] == created["summary"]
+    assert data["notes"] == "<p>New &lt;notes&gt;</p>" and data["end_notes"] == "<p>End</p>"
+
+
+def test_patch_null_expected_chapters_means_unknown(as_author, author):
+    work = WorkFactory(author=author, chapters=[STORY, STORY], expected_chapters=5)
+
+    data = as_author("patch", f"/api/v1/works/{work.pk}", {"expected_chapters": None}).json()
+    assert data["expected_chapters"] is None
+    refused = problem(as_author("patch", f"/api/v1/works/{work.pk}", {"expected_chapters": 1}))
+    assert refused["errors"]["expected_chapters"] == [
+        "The work already has 2 chapters; expect at least that many."]
+
+
+def test_patch_is_checked_like_the_edit_form(as_author, author):
+    work = WorkFactory(author=author, title="Kept")
+
+    for body, field in [({"fandoms": []}, "fandoms"), ({"rating": "Loud"}, "rating"),
+                        ({"title": " "}, "title"), ({"leave_series": [1]}, "leave_series"),
+                        ({"title": None, "titel": "x"}, "titel")]:
+        assert field in problem(as_author("patch", f"/api/v1/works/{work.pk}",
+                                          body))["errors"]
+    assert Work.objects.get(pk=work.pk).title == "Kept"
+
+
+def test_patch_moves_a_work_between_series(as_author, author):
+    first = post_work(as_author, series_title="First").json()
+    url = f"/api/v1/works/{first['id']}"
+    series = Series.objects.get()
+
+    moved = as_author("patch", url, {"leave_series": [series.pk],
+                                     "series_title": "Second"}).json()
+
+    assert [s["title"] for s in moved["series"]] == ["Second"]
+
+
+def test_patch_of_a_draft_keeps_it_a_draft(as_author, author, client):
+    work = WorkFactory(author=author, post=False)
+
+    assert as_author("patch", f"/api/v1/works/{work.pk}", {"title": "Still"}).status_code == 200
+
+    assert Work.objects.get(pk=work.pk).state == Work.State.DRAFT
+    assert client.get(f"/api/v1/works/{work.pk}").status_code == 404
+
+
+# --------------------------------------------------------------------------- deleting
+
+def test_deleting_a_work_really_deletes_it(as_author, author, client):
+    data = post_work(as_author, freeforms=["Once Only"]).json()
+    tag = Tag.objects.get(name="Once Only")
+    assert tag.uses == 1
+
+    response = as_author("delete", f"/api/v1/works/{data['id']}")
+
+    assert response.status_code == 204 and response.content == b""
+    assert not Work.objects.exists() and not Chapter.objects.exists()
+    tag.refresh_from_db()
+    assert tag.uses == 0
+    assert client.get(f"/api/v1/works/{data['id']}").status_code == 404
+    assert Client().get(f"/works/{data['id']}").status_code == 404
+    assert as_author("delete", f"/api/v1/works/{data['id']}").status_code == 404
+
+
+# --------------------------------------------------------------------------- chapters
+
+def test_adding_a_chapter_answers_201_with_it_and_its_location(as_author, author, client):
+    work = WorkFactory(author=author)
+
+    response = as_author("post", f"/api/v1/works/{work.pk}/chapters", {
+        "title": "Storm", "html": STORY, "summary": "Rain.", "notes": "N", "end_notes": "E"})
+
+    assert response.status_code == 201, response.content
+    assert response["Location"] == f"http://testserver/api/v1/works/{work.pk}/chapters/2"
+    data = response.json()
+    assert data == {"position": 2, "title": "Storm", "summary": "<p>Rain.</p>",
+                    "notes": "<p>N</p>", "end_notes": "<p>E</p>", "html": STORY, "words": 11}
+    assert client.get(response["Location"]).json() == data
+    assert [c["title"] for c in client.get(f"/api/v1/works/{work.pk}").json()["chapters"]
+            ] == ["", "Storm"]
+
+
+def test_a_chapter_is_checked_like_the_chapter_form(as_author, author):
+    work = WorkFactory(author=author)
+    url = f"/api/v1/works/{work.pk}/chapters"
+
+    assert problem(as_author("post", url, {"title": "Empty"}))["errors"] == {
+        "html": ["The chapter has no text."]}
+    assert "title" in problem(as_author("post", url, {"html": STORY, "title": "t" * 256})
+                              )["errors"]
+    assert "notes" in problem(as_author("post", url, {"html": STORY, "notes": "n" * 5001})
+                              )["errors"]
+    assert "html" in problem(as_author("post", url, {"html": STORY, "text": "x"}))["errors"]
+    assert work.chapters.count() == 1
+
+
+def test_patching_a_chapter_changes_only_what_is_sent(as_author, author, client):
+    work = WorkFactory(author=author, chapters=[STORY, "<p>Second.</p>"])
+    url = f"/api/v1/works/{work.pk}/chapters/2"
+    as_author("patch", url, {"title": "Two", "notes": "<p>Note</p>"})
+
+    data = as_author("patch", url, {"summary": "Short."}).json()
+
+    assert data["title"] == "Two" and data["notes"] == "<p>Note</p>"
+    assert data["summary"] == "<p>Short.</p>" and data["html"] == "<p>Second.</p>"
+    as_author("patch", url, {"text": "Plain & simple."})
+    assert client.get(url).json()["html"] == "<p>Plain &amp; simple.</p>"
+    assert client.get(url).json()["notes"] == "<p>Note</p>"
+    assert problem(as_author("patch", url, {"html": ""}))["errors"] == {
+        "html": ["The chapter has no text."]}
+    assert problem(as_author("patch", f"/api/v1/works/{work.pk}/chapters/3", {}),
+                   404)["detail"] == "No such chapter."
+
+
+def test_deleting_a_chapter_but_never_the_only_one(as_author, author, client):
+    work = WorkFactory(author=author, chapters=[STORY, "<p>Second.</p>", "<p>Third.</p>"])
+
+    assert as_author("delete", f"/api/v1/works/{work.pk}/chapters/2").status_code == 204
+
+    assert [c.content for c in work.chapters.order_by("position")] == [STORY, "<p>Third.</p>"]
+    assert client.get(f"/api/v1/works/{work.pk}/chapters/2").json()["html"] == "<p>Third.</p>"
+    assert as_author("delete", f"/api/v1/works/{work.pk}/chapters/2").status_code == 204
+    only = problem(as_author("delete", f"/api/v1/works/{work.pk}/chapters/1"))
+    assert only["detail"] == "A work needs at least one chapter; delete the work instead."
+    assert work.chapters.count() == 1
+
+
+def test_the_schema_describes_the_posting_operations(client, db):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+
+    assert {"post", "get"} <= set(paths["/api/v1/works"])
+    assert {"get", "patch", "delete"} <= set(paths["/api/v1/works/{work_id}"])
+    assert "post" in paths["/api/v1/works/{work_id}/post"]
+    assert {"patch", "delete", "get"} <= set(paths["/api/v1/works/{work_id}/chapters/{position}"])
+    created = paths["/api/v1/works"]["post"]["responses"]
+    assert {"201", "400", "401", "403", "429"} <= set(created)
