@@ -525,6 +525,7 @@ def test_patch_is_checked_like_the_edit_form(as_author, author):
 
     for body, field in [({"fandoms": []}, "fandoms"), ({"rating": "Loud"}, "rating"),
                         ({"title": " "}, "title"), ({"leave_series": [1]}, "leave_series"),
+                        ({"leave_series": [10**40]}, "leave_series.0"),
                         ({"title": None, "titel": "x"}, "titel")]:
         assert field in problem(as_author("patch", f"/api/v1/works/{work.pk}",
                                           body))["errors"]

@@ -10,7 +10,7 @@ POST /works/{id}/post posts it."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -126,7 +126,7 @@ class WorkPatch(_WorkFields):
     title: str | None = None
     fandoms: list[str] | None = None
     warnings: list[str] | None = None
-    leave_series: list[int] | None = Field(None, description="Take the work out of these "
+    leave_series: list[Annotated[int, Field(ge=1, le=_INT_MAX)]] | None = Field(None, description="Take the work out of these "
                                                              "series (their ids).")
 
 
