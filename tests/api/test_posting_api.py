@@ -4,11 +4,13 @@ work posted through the API reads on the site exactly as one posted through the 
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django.utils.html import escape
 
 from fichive.blocking.services import user_block
@@ -95,50 +97,77 @@ def test_posting_a_work_answers_201_with_the_work_and_its_location(as_author, cl
 # ------------------------------------------------------------------- the form's twin
 
 def _page_without_ids(client: Client, work: Work) -> str:
-    """The whole work page as a guest reads it, with the ids in its links (the work's, its
-    chapters') and its download links' change stamps taken out."""
+    """The whole work page as `client` reads it, with the ids in its links (the work's, its
+    chapters'), its download links' change stamps and its forms' tokens taken out."""
     page = client.get(f"/works/{work.pk}?view_full_work=true").content.decode()
     assert escape(work.title) in page
     page = re.sub(r"(/(?:works|downloads|work|chapters)/)\d+", r"\1ID", page)
+    page = re.sub(r'(name="work_id" value=")\d+', r"\1ID", page)
+    page = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1", page)
     return re.sub(r"updated_at=\d+", "updated_at=T", page)
 
 
-def test_a_work_posted_through_the_api_reads_like_one_posted_through_the_form(
-        as_author, author, client):
-    fields = dict(
+TWINS = {
+    "html": dict(
         title="Salt & Lanterns", summary="Two keepers,\n\none <em>lighthouse</em>.",
         notes="For the harbour.", end_notes="<p>Thanks!</p><script>alert(1)</script>",
         rating="Teen And Up Audiences", warnings=["No Archive Warnings Apply"],
         categories=["F/F", "Gen"], fandoms=["Original Work", "Lighthouse Keepers"],
         relationships=["Mara/Ines"], characters=["Mara", "Ines"],
         freeforms=["Fluff", "Slow Burn"], language="en", expected_chapters=2,
-    )
-    chapter = {"title": "Arrival", "content": STORY + "<p onclick='x()'>Waves.</p>"}
+    ),
+    "plain text, restricted, anonymous": dict(
+        title="Tide Tables", summary="A <plain> summary.\n\nTwo paragraphs.",
+        notes="Notes & more.", rating="General Audiences",
+        warnings=["Creator Chose Not To Use Archive Warnings"], fandoms=["Original Work"],
+        freeforms=["Epistolary"], language="de", restricted=True, anonymous=True,
+        format="text",
+    ),
+}
+
+
+@pytest.mark.parametrize("twin", TWINS)
+def test_a_work_posted_through_the_api_reads_like_one_posted_through_the_form(
+        as_author, author, reader, twin):
+    fields = TWINS[twin]
+    text = fields.get("format") == "text"
+    content = ("First line.\n\nSecond <em>line</em> & more." if text
+               else STORY + "<p onclick='x()'>Waves.</p>")
     form = Client()
     form.force_login(author)
+    typed = {k: ", ".join(v) if k in ("fandoms", "relationships", "characters", "freeforms")
+             else v for k, v in fields.items() if k != "format"}
     by_form = form.post("/works/new", work_form(
-        author, **{k: ", ".join(v) if k in ("fandoms", "relationships", "characters",
-                                             "freeforms") else v for k, v in fields.items()},
-        **{"chapter-title": chapter["title"], "chapter-content": chapter["content"]}))
+        author, **typed, fmt="text" if text else "html",
+        **{"chapter-title": "Arrival", "chapter-content": content}))
     assert by_form.status_code == 302
     formed = Work.objects.get()
 
     by_api = as_author("post", "/api/v1/works", {
-        **fields, "chapter": {"title": chapter["title"], "html": chapter["content"]}})
+        **fields, "chapter": {"title": "Arrival", "text" if text else "html": content}})
     assert by_api.status_code == 201, by_api.content
     api_work = Work.objects.exclude(pk=formed.pk).get()
 
-    guest = Client()
-    assert _page_without_ids(guest, api_work) == _page_without_ids(guest, formed)
+    # Read by a guest, or by a logged-in reader where guests can't see it.
+    viewer = Client()
+    if fields.get("restricted"):
+        assert viewer.get(f"/api/v1/works/{api_work.pk}").status_code == 404
+        viewer.force_login(reader)
+    assert _page_without_ids(viewer, api_work) == _page_without_ids(viewer, formed)
+
     # And the API reads both the same, apart from ids and links.
     def api_read(work: Work) -> dict:
-        data = guest.get(f"/api/v1/works/{work.pk}").json()
+        data = viewer.get(f"/api/v1/works/{work.pk}").json()
         data.pop("id"), data.pop("downloads")
         for chapter in data["chapters"]:
             chapter.pop("id")
-        return data
+        chapter = viewer.get(f"/api/v1/works/{work.pk}/chapters/1").json()
+        return {**data, "chapter": chapter}
+
     assert api_read(api_work) == api_read(formed)
     assert "<script" not in api_read(api_work)["end_notes"]
+    if fields.get("anonymous"):
+        assert api_read(api_work)["creators"] == []
 
 
 # ------------------------------------------------------------------- what is refused
@@ -642,3 +671,43 @@ def test_the_schema_describes_the_posting_operations(client, db):
     assert {"patch", "delete", "get"} <= set(paths["/api/v1/works/{work_id}/chapters/{position}"])
     created = paths["/api/v1/works"]["post"]["responses"]
     assert {"201", "400", "401", "403", "429"} <= set(created)
+
+
+def test_a_work_hidden_by_a_moderator_stays_hidden_and_only_its_creator_edits_it(
+        as_author, author, reader, moderator, client, bearer_for):
+    from fichive.moderation.services import work_hide
+
+    work = WorkFactory(author=author, chapters=[STORY, STORY])
+    work_hide(actor=moderator, work=work, reason="Spam")
+    others = bearer_for(reader, "read", "write")
+
+    assert problem(send(client, "patch", f"/api/v1/works/{work.pk}", {"title": "X"}, others),
+                   404)
+    assert problem(send(client, "delete", f"/api/v1/works/{work.pk}", None, others), 404)
+    edited = as_author("patch", f"/api/v1/works/{work.pk}", {"title": "Fixed"})
+    assert edited.status_code == 200 and edited.json()["title"] == "Fixed"
+    # Posting it doesn't bring it back: only a moderator does.
+    assert as_author("post", f"/api/v1/works/{work.pk}/post").status_code == 200
+    assert Work.objects.get(pk=work.pk).state == Work.State.HIDDEN
+    assert client.get(f"/api/v1/works/{work.pk}").status_code == 404
+
+
+@pytest.mark.parametrize(("method", "url", "body"), [
+    ("patch", "/api/v1/works/{id}", {"title": "Mine now"}),
+    ("post", "/api/v1/works/{id}/chapters", {"html": STORY}),
+    ("patch", "/api/v1/works/{id}/chapters/1", {"title": "Mine now"}),
+])
+def test_a_suspended_author_cant_change_their_works(client, author, bearer_for, method,
+                                                    url, body):
+    from fichive.accounts.models import User
+
+    work = WorkFactory(author=author, title="Before")
+    User.objects.filter(pk=author.pk).update(
+        suspended_until=timezone.now() + datetime.timedelta(days=3),
+        suspension_reason="Spamming comment threads")
+
+    data = problem(send(client, method, url.format(id=work.pk), body,
+                        bearer_for(author, "write")), 403)
+
+    assert "suspended" in data["detail"] and "Spamming comment threads" in data["detail"]
+    assert Work.objects.get().title == "Before" and Chapter.objects.count() == 1

@@ -37,6 +37,7 @@ from fichive.works.models import Chapter, Work
 # The largest count or id the database's integer columns hold: past it, a 400, not a 500.
 _INT_MAX = 2**31 - 1
 _TEXTS = ("summary", "notes", "end_notes")
+_Id = Annotated[int, Field(ge=1, le=_INT_MAX)]
 
 
 class _Strict(Schema):
@@ -126,14 +127,13 @@ class WorkPatch(_WorkFields):
     title: str | None = None
     fandoms: list[str] | None = None
     warnings: list[str] | None = None
-    leave_series: list[Annotated[int, Field(ge=1, le=_INT_MAX)]] | None = Field(None, description="Take the work out of these "
+    leave_series: list[_Id] | None = Field(None, description="Take the work out of these "
                                                              "series (their ids).")
 
 
 # API field name -> the form's, where they differ; and back, for the errors.
 _TO_FORM = {"pseuds": "creators", "format": "fmt"}
 _FROM_FORM = {form: api for api, form in _TO_FORM.items()}
-_LISTS = ("categories", "warnings", "leave_series")
 _COMMA_LISTS = ("fandoms", "relationships", "characters", "freeforms", "co_creators", "gifts")
 
 
