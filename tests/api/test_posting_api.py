@@ -202,6 +202,10 @@ def problem(response, status: int = 400) -> dict:
                                                    "each name as its own item of the list."),
     ({"series": 999999}, "series", "Choose one of your own series for “Add to one of your "
                                    "series”."),
+    ({"title": "Nul\x00l"}, "title", "Null characters are not allowed."),
+    ({"fandoms": ["Nul\x00l"]}, "fandoms", "Null characters are not allowed."),
+    ({"chapter": {"html": "<p>Nul\x00l</p>"}}, "chapter.html",
+     "Null characters are not allowed."),
     ({"chapter": {"html": ""}}, "chapter.html", "The chapter has no text."),
     ({"chapter": {}}, "chapter.html", "The chapter has no text."),
     ({"chapter": {"html": "<p><script>alert(1)</script></p>"}}, "chapter.html",
@@ -264,6 +268,18 @@ def test_a_failing_gift_leaves_no_work_behind(as_author, author, reader):
 
     assert "they have blocked you" in data["errors"]["gifts"][0]
     assert counts() == before and not Gift.objects.exists()
+
+
+def test_inviting_a_co_creator_who_blocks_you_leaves_no_work_behind(as_author, author,
+                                                                     co_author):
+    user_block(user=co_author, blocked=author)
+    before = counts()
+
+    data = problem(post_work(as_author, co_creators=["bob"]))
+
+    assert data["errors"] == {"co_creators": [
+        "You can't invite bob to be a co-creator: they have blocked you."]}
+    assert counts() == before and not CreatorInvitation.objects.exists()
 
 
 def test_a_too_long_new_series_title_leaves_no_work_behind(as_author):
