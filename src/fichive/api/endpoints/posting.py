@@ -28,7 +28,7 @@ from fichive.formats.exporters.txt import html_to_plain
 from fichive.gifts.services import gifts_set
 from fichive.lib.ratelimit import RateLimit, RateLimited, wait_text
 from fichive.series.services import work_series_set
-from fichive.tags.models import DEFAULT_RATING
+from fichive.tags.models import CATEGORIES, DEFAULT_RATING, RATINGS, WARNINGS
 from fichive.works import selectors, services
 from fichive.works import views as work_views
 from fichive.works.forms import ChapterForm, WorkForm
@@ -38,6 +38,7 @@ from fichive.works.models import Chapter, Work
 _INT_MAX = 2**31 - 1
 _TEXTS = ("summary", "notes", "end_notes")
 _Id = Annotated[int, Field(ge=1, le=_INT_MAX)]
+_WARNINGS_HELP = f"At least one of: {', '.join(WARNINGS)}."
 
 
 class _Strict(Schema):
@@ -76,8 +77,9 @@ class _WorkFields(_Strict):
     summary: str | None = None
     notes: str | None = None
     end_notes: str | None = None
-    rating: str | None = None
-    categories: list[str] | None = None
+    rating: str | None = Field(None, description=f"One of: {', '.join(RATINGS)} (default "
+                                                 f"{DEFAULT_RATING}).")
+    categories: list[str] | None = Field(None, description=f"Any of: {', '.join(CATEGORIES)}.")
     relationships: list[str] | None = None
     characters: list[str] | None = None
     freeforms: list[str] | None = Field(None, description="Additional tags.")
@@ -115,7 +117,7 @@ class WorkIn(_WorkFields):
 
     title: str
     fandoms: list[str]
-    warnings: list[str]
+    warnings: list[str] = Field(description=_WARNINGS_HELP)
     chapter: ChapterIn
     draft: bool = False
 
@@ -126,7 +128,7 @@ class WorkPatch(_WorkFields):
 
     title: str | None = None
     fandoms: list[str] | None = None
-    warnings: list[str] | None = None
+    warnings: list[str] | None = Field(None, description=_WARNINGS_HELP)
     leave_series: list[_Id] | None = Field(None, description="Take the work out of these "
                                                              "series (their ids).")
 
