@@ -727,3 +727,40 @@ def test_a_suspended_author_cant_change_their_works(client, author, bearer_for, 
 
     assert "suspended" in data["detail"] and "Spamming comment threads" in data["detail"]
     assert Work.objects.get().title == "Before" and Chapter.objects.count() == 1
+
+
+# Who may edit a work in each state, by PATCH: its creators (after orphaning only the
+# co-creator who stayed); others who can see it 403; others who can't 404.
+EDITORS = ("creator", "cocreator", "reader", "moderator")
+MAY_EDIT = {
+    "posted": (200, 200, 403, 403),
+    "restricted": (200, 200, 403, 403),
+    "draft": (200, 200, 404, 404),
+    "hidden": (200, 200, 404, 403),
+    "anonymous": (200, 200, 403, 403),
+    "orphaned": (403, 200, 403, 403),
+}
+
+
+@pytest.mark.parametrize("state", MAY_EDIT)
+def test_who_may_edit_a_work_in_each_state(client, author, co_author, reader, moderator,
+                                           bearer_for, state):
+    from fichive.moderation.services import work_hide
+    from fichive.works.services import work_orphan
+
+    work = WorkFactory(author=author, title="Before",
+                       creators=[author.default_pseud, co_author.default_pseud],
+                       restricted=state == "restricted", anonymous=state == "anonymous",
+                       post=state != "draft")
+    if state == "hidden":
+        work_hide(actor=moderator, work=work, reason="Spam")
+    if state == "orphaned":
+        work_orphan(user=author, work=work, keep_pseud_name=False)
+    people = dict(zip(EDITORS, (author, co_author, reader, moderator), strict=True))
+
+    for who, expected in zip(EDITORS, MAY_EDIT[state], strict=True):
+        response = send(client, "patch", f"/api/v1/works/{work.pk}", {"title": f"By {who}"},
+                        bearer_for(people[who], "write"))
+        assert response.status_code == expected, (who, response.content)
+        title = Work.objects.get(pk=work.pk).title
+        assert (title == f"By {who}") == (expected == 200)
