@@ -1,0 +1,374 @@
+"""Reading a story for who is in it: paragraphs and scenes, each mention of a character
+(resolving names several characters share), who speaks, who is addressed, whose point of
+view a scene keeps, which pairs share paragraphs and scenes, and the romance and friendship
+words around them."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from fichive.lib.plaintext import is_separator
+from fichive.tags.suggestions.names import WORD, NameIndex, word_set
+
+_HTML = re.compile(r"<(?:p|br|div|hr|em|i|b|strong|span)\b[^>]*>|</(?:p|div)>", re.I)
+_BLOCKS = re.compile(r"\n[ \t]*\n+")
+_QUOTES_OPEN = "\"“«「『„"
+_QUOTES_CLOSE = "\"”»」』“"
+_HONORIFICS = frozenset(["kun", "chan", "san", "sama", "sensei", "senpai", "sempai", "dono",
+                         "nii", "nee", "niisan", "neesan", "shishou", "hime", "tan",
+                         "chin", "kouhai", "kohai", "bo"])
+SPEECH = word_set("""
+said says say asked asks replied replies answered answers whispered whispers shouted shouts
+yelled yells screamed screams muttered mutters murmured murmurs called calls snapped snaps
+added adds sighed sighs laughed laughs cried cries demanded demands told tells began begins
+continued continues agreed agrees admitted admits insisted insists repeated repeats hissed
+hisses growled growls grumbled grumbles exclaimed exclaims breathed breathes offered offers
+pointed points sniffed sniffs drawled drawls teased teases protested protests shrieked
+shrieks squealed squeals whined whines barked barks mumbled mumbles corrected corrects
+""")
+_MANNER = word_set("""
+practically quietly softly finally suddenly simply only just then again still firmly gently
+dryly drily coldly flatly loudly sharply mildly calmly slowly quickly eventually
+""")
+ROMANCE = word_set("""
+kiss kissed kisses kissing love loved loves lover lovers loving beloved darling sweetheart
+heart hearts blush blushed blushing flush flushed embrace embraced lips married marry
+marriage husband wife wedding date dating romance romantic flirt flirted flirting desire
+wanted longing pining pined tender tenderly caress caressed bed boyfriend girlfriend
+fiance fiancee courting courtship propose proposed proposal honeymoon crush adore adored
+""")
+FRIENDSHIP = word_set("""
+friend friends friendship buddy pal pals mate teammate teammates team comrade comrades
+partner rival rivals rivalry brother brothers sister sisters companion companions
+colleague colleagues together trust trusted loyal loyalty ally allies mentor student
+""")
+# Beyond this many characters in one paragraph, it is a list, not a scene between pairs.
+_PAIR_LIMIT = 6
+
+
+@dataclass
+class Mention:
+    character: int
+    paragraph: int
+    start: int
+    end: int
+    source: int | None  # the synonym tag the name came from, None for the canonical's own
+    speaker: bool = False
+    addressed: bool = False
+    quoted: bool = False
+    honorific: str = ""
+    family: bool = False  # "the Uchiha"
+
+
+@dataclass
+class PairStats:
+    paragraphs: int = 0
+    nearby: int = 0
+    scenes: int = 0
+    addresses: int = 0
+    romance: int = 0
+    friendship: int = 0
+    examples: list[tuple[int, int]] = field(default_factory=list)  # (paragraph, offset)
+
+
+@dataclass
+class Reading:
+    paragraphs: list[str]
+    scene_of: list[int]
+    mentions: list[Mention]
+    terms: Counter[int]  # term tag id → times named
+    term_examples: dict[int, tuple[int, int]]
+    fandom_names: Counter[int]
+    ambiguous: dict[str, list[int]]  # a name left unresolved → the characters it may mean
+    pairs: dict[tuple[int, int], PairStats]
+    pov_scenes: Counter[int]
+    scenes: int
+    words: int
+
+
+def paragraphs_of(text: str) -> list[str]:
+    """The story's paragraphs, from HTML or plain text: blank-line blocks, or lines when the
+    text has no blank lines."""
+    if _HTML.search(text):
+        from fichive.formats.exporters.txt import html_to_plain
+
+        text = html_to_plain(text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blocks = _BLOCKS.split(text) if _BLOCKS.search(text) else text.split("\n")
+    return [" ".join(b.split()) for b in blocks if b.strip()]
+
+
+def _quoted_at(paragraph: str, position: int) -> bool:
+    """Whether this position of a paragraph is inside quotation marks."""
+    before = paragraph[:position]
+    straight = before.count('"')
+    curly_open = before.count("“") + before.count("«") + before.count("「") + before.count("『")
+    curly_close = before.count("”") + before.count("»") + before.count("」") + before.count("』")
+    return straight % 2 == 1 or curly_open > curly_close
+
+
+def _next_char(paragraph: str, position: int) -> str:
+    rest = paragraph[position:position + 3].lstrip()
+    return rest[:1]
+
+
+def _prev_char(paragraph: str, position: int) -> str:
+    before = paragraph[max(0, position - 3):position].rstrip()
+    return before[-1:]
+
+
+class _Reader:
+    def __init__(self, index: NameIndex, fandom_hint: set[int]) -> None:
+        self.index = index
+        self.hint = fandom_hint
+        self.mentions: list[Mention] = []
+        self.unresolved: list[tuple[Mention, dict[int, int | None], str]] = []
+        self.terms: Counter[int] = Counter()
+        self.term_examples: dict[int, tuple[int, int]] = {}
+        self.fandom_names: Counter[int] = Counter()
+        self.cues: dict[int, tuple[int, int]] = {}  # paragraph → (romance, friendship) words
+
+    def read(self, number: int, paragraph: str) -> None:
+        index = self.index
+        tokens = [(m.group(), m.start(), m.end()) for m in WORD.finditer(paragraph)]
+        has_quote = any(q in paragraph for q in _QUOTES_OPEN)
+        lower = [t[0].lower() for t in tokens]
+        romance = sum(1 for w in lower if w in ROMANCE)
+        friendship = sum(1 for w in lower if w in FRIENDSHIP)
+        if romance or friendship:
+            self.cues[number] = (romance, friendship)
+        i = 0
+        count = len(tokens)
+        while i < count:
+            word = tokens[i][0]
+            if not word[0].isupper():
+                i += 1
+                continue
+            if word in index.term_first_words:
+                self._term(number, tokens, i)
+            if word not in index.first_words:
+                i += 1
+                continue
+            found = None
+            for length in range(min(index.longest, count - i), 0, -1):
+                key = tuple(t[0] for t in tokens[i:i + length])
+                alias = index.words.get(key)
+                if alias is not None:
+                    found = (alias, length)
+                    break
+            if found is None:
+                i += 1
+                continue
+            alias, length = found
+            start, end = tokens[i][1], tokens[i + length - 1][2]
+            mention = Mention(character=0, paragraph=number, start=start, end=end, source=None)
+            following = i + length
+            if (following < count and paragraph[end:end + 1] == "-"
+                    and tokens[following][0].lower() in _HONORIFICS):
+                mention.honorific = tokens[following][0].lower()
+                end = tokens[following][2]
+                following += 1
+            mention.family = i > 0 and tokens[i - 1][0] == "the" and length == 1
+            if has_quote:
+                mention.quoted = _quoted_at(paragraph, start)
+                after = lower[following] if following < count else ""
+                after2 = lower[following + 1] if following + 1 < count else ""
+                before = lower[i - 1] if i > 0 else ""
+                mention.speaker = not mention.quoted and (
+                    after in SPEECH or (after in _MANNER and after2 in SPEECH)
+                    or (before in SPEECH and _prev_char(paragraph, start) != "."))
+                mention.addressed = mention.quoted and (
+                    _prev_char(paragraph, start) in ("", ",", '"', "“", "!", "?", ".")
+                    and _next_char(paragraph, end) in (",", "!", "?", ".", '"', "”", "…")
+                    and after not in SPEECH)
+            if len(alias.characters) == 1:
+                ((mention.character, mention.source),) = alias.characters.items()
+                self.mentions.append(mention)
+            else:
+                self.unresolved.append((mention, alias.characters, " ".join(
+                    t[0] for t in tokens[i:i + length])))
+            i = following
+        if index.cjk_pattern is not None and any(c >= "\u3040" for c in paragraph):
+            for match in index.cjk_pattern.finditer(paragraph):
+                alias = index.cjk[match.group()]
+                mention = Mention(character=0, paragraph=number, start=match.start(),
+                                  end=match.end(), source=None,
+                                  quoted=_quoted_at(paragraph, match.start()))
+                if len(alias.characters) == 1:
+                    ((mention.character, mention.source),) = alias.characters.items()
+                    self.mentions.append(mention)
+                else:
+                    self.unresolved.append((mention, alias.characters, match.group()))
+
+    def _term(self, number: int, tokens: list[tuple[str, int, int]], i: int) -> None:
+        index = self.index
+        for length in range(min(4, len(tokens) - i), 0, -1):
+            key = tuple(t[0] for t in tokens[i:i + length])
+            term = index.terms.get(key)
+            if term is not None:
+                self.terms[term.id] += 1
+                self.term_examples.setdefault(term.id, (number, tokens[i][1]))
+            fandom = index.fandom_words.get(key)
+            if fandom is not None:
+                self.fandom_names[fandom] += 1
+
+    def resolve(self) -> dict[str, list[int]]:
+        """Give each shared name to the one character the rest of the story points at, or
+        leave it out (reported as ambiguous). First the fandom: the candidates of the fandom
+        the story's other names (and the hint) belong to. Among those (a family), "the
+        Uchiha" is the one named elsewhere, clearly most; a family name used on its own more
+        than once is the member the story names least otherwise
+        (in a story naming "Georgiana" often, "Darcy" said twice is her brother); else the
+        one named most, if clearly."""
+        named = Counter(m.character for m in self.mentions)
+        fandoms: Counter[int] = Counter()
+        for char_id, times in named.items():
+            for fandom in self.index.characters[char_id].fandom_ids:
+                fandoms[fandom] += times
+        for fandom in self.hint:
+            fandoms[fandom] += 1000
+        uses = Counter(shown for _, _, shown in self.unresolved)
+        ambiguous: dict[str, list[int]] = {}
+        for mention, candidates, shown in self.unresolved:
+            by_fandom = {c: max((fandoms[f] for f in self.index.characters[c].fandom_ids),
+                                default=0) for c in candidates}
+            top = max(by_fandom.values())
+            left = [c for c in candidates if by_fandom[c] == top] if top > 0 else list(
+                candidates)
+            chosen = left[0] if len(left) == 1 else None
+            if chosen is None:
+                ranked = sorted(left, key=lambda c: -named[c])
+                if not mention.family and uses[shown] >= 2:
+                    if named[ranked[-1]] < named[ranked[-2]]:
+                        chosen = ranked[-1]
+                elif named[ranked[0]] >= 2 * named[ranked[1]] + 1:
+                    chosen = ranked[0]
+            if chosen is None:
+                ambiguous.setdefault(shown, sorted(candidates))
+                continue
+            mention.character, mention.source = chosen, candidates[chosen]
+            self.mentions.append(mention)
+        self.mentions.sort(key=lambda m: (m.paragraph, m.start))
+        return ambiguous
+
+
+def read_story(text: str, index: NameIndex, *, fandom_hint: set[int] | None = None) -> Reading:
+    """Everything the suggestions need from the story, in one pass over its words."""
+    paragraphs = paragraphs_of(text)
+    reader = _Reader(index, fandom_hint or set())
+    scene_of: list[int] = []
+    scene = 0
+    words = 0
+    for number, paragraph in enumerate(paragraphs):
+        if len(paragraph) <= 40 and is_separator(paragraph):
+            scene += 1
+            scene_of.append(scene)
+            continue
+        scene_of.append(scene)
+        words += paragraph.count(" ") + 1
+        reader.read(number, paragraph)
+    ambiguous = reader.resolve()
+    by_paragraph: dict[int, list[Mention]] = defaultdict(list)
+    for mention in reader.mentions:
+        by_paragraph[mention.paragraph].append(mention)
+    pairs: dict[tuple[int, int], PairStats] = defaultdict(PairStats)
+    scene_cast: dict[int, Counter[int]] = defaultdict(Counter)
+    narration: dict[int, Counter[int]] = defaultdict(Counter)
+    casts: dict[int, set[int]] = {}
+    last_speaker: int | None = None
+    for number, mentions in sorted(by_paragraph.items()):
+        cast = {m.character for m in mentions}
+        scene_cast[scene_of[number]].update(m.character for m in mentions)
+        for m in mentions:
+            if not m.quoted:
+                narration[scene_of[number]][m.character] += 1
+        speakers = [m.character for m in mentions if m.speaker]
+        speaker = speakers[0] if speakers else None
+        for m in mentions:
+            if not m.addressed:
+                continue
+            by = speaker if speaker not in (None, m.character) else None
+            if by is None:
+                others = [o.character for o in mentions
+                          if not o.quoted and o.character != m.character]
+                by = others[0] if others else last_speaker
+            if by is not None and by != m.character:
+                pairs[_pair(by, m.character)].addresses += 1
+                cast.add(by)
+        if speaker is not None:
+            last_speaker = speaker
+        casts[number] = cast
+        first = {}
+        for m in mentions:
+            first.setdefault(m.character, m.start)
+        if 1 < len(cast) <= _PAIR_LIMIT:
+            romance, friendship = reader.cues.get(number, (0, 0))
+            for a, b in combinations(sorted(cast), 2):
+                stats = pairs[(a, b)]
+                stats.paragraphs += 1
+                stats.romance += romance
+                stats.friendship += friendship
+                if len(stats.examples) < 3 and (romance or friendship or not stats.examples):
+                    stats.examples.append((number, min(first.get(a, 0), first.get(b, 0))))
+    # Nearby: named in neighbouring paragraphs of one scene (a dialogue's turns), with the
+    # romance and friendship words of the paragraphs between.
+    for number, cast in casts.items():
+        following = casts.get(number + 1)
+        if not following or scene_of[number] != scene_of[number + 1]:
+            continue
+        romance = sum(reader.cues.get(n, (0, 0))[0] for n in (number, number + 1))
+        friendship = sum(reader.cues.get(n, (0, 0))[1] for n in (number, number + 1))
+        for a in cast:
+            for b in following:
+                if a == b or (a in following and b in cast):
+                    continue
+                stats = pairs[_pair(a, b)]
+                stats.nearby += 1
+                stats.romance += romance
+                stats.friendship += friendship
+    # A scene's two leads share its romance and friendship words.
+    scene_cues: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for number, (romance, friendship) in reader.cues.items():
+        scene_cues[scene_of[number]][0] += romance
+        scene_cues[scene_of[number]][1] += friendship
+    for scene_number, counts in scene_cast.items():
+        leads = [c for c, _ in counts.most_common(2)]
+        if len(leads) == 2 and scene_number in scene_cues:
+            stats = pairs[_pair(*leads)]
+            stats.romance += scene_cues[scene_number][0] // 2
+            stats.friendship += scene_cues[scene_number][1] // 2
+    for counts in scene_cast.values():
+        cast = set(counts)
+        if 1 < len(cast) <= _PAIR_LIMIT * 2:
+            for a, b in combinations(sorted(cast), 2):
+                pairs[(a, b)].scenes += 1
+    pov: Counter[int] = Counter()
+    for counts in narration.values():
+        (leader, times), *rest = counts.most_common(2) + [(0, 0)]
+        if times >= 2 and times > rest[0][1]:
+            pov[leader] += 1
+    return Reading(paragraphs=paragraphs, scene_of=scene_of, mentions=reader.mentions,
+                   terms=reader.terms, term_examples=reader.term_examples,
+                   fandom_names=reader.fandom_names, ambiguous=ambiguous, pairs=dict(pairs),
+                   pov_scenes=pov, scenes=scene + 1, words=words)
+
+
+def _pair(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def sentence_at(paragraph: str, offset: int, *, limit: int = 200) -> str:
+    """The sentence of a paragraph around an offset, shortened to `limit` characters."""
+    start = max(paragraph.rfind(". ", 0, offset), paragraph.rfind("? ", 0, offset),
+                paragraph.rfind("! ", 0, offset))
+    start = 0 if start < 0 else start + 2
+    ends = [e for e in (paragraph.find(". ", offset), paragraph.find("? ", offset),
+                        paragraph.find("! ", offset)) if e >= 0]
+    end = min(ends) + 1 if ends else len(paragraph)
+    sentence = paragraph[start:end].strip()
+    if len(sentence) > limit:
+        sentence = sentence[:limit - 1].rstrip() + "…"
+    return sentence
