@@ -500,6 +500,68 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return _backup_command(args, restoring=True)
 
 
+def cmd_suggest_tags(args: argparse.Namespace) -> int:
+    """Read story files (plain text or HTML) and print the tags their text suggests: the
+    archive's own tags a guest may know of, with confidence and evidence; --json for
+    scripts."""
+    _django()
+    import json
+
+    from fichive.tags.suggestions import ambiguous_names, suggest_tags
+
+    if not 0 <= args.threshold <= 1:
+        print("error: --threshold must be between 0 and 1", file=sys.stderr)
+        return 2
+    results = []
+    failed = 0
+    for path in _expand(args.paths):
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            print(f"{path}: error: can't read it ({exc.strerror or 'no such file'})",
+                  file=sys.stderr)
+            failed += 1
+            continue
+        if b"\x00" in raw[:4096]:
+            print(f"{path}: error: not a text or HTML file (save the story as .txt or .html)",
+                  file=sys.stderr)
+            failed += 1
+            continue
+        text = raw.decode("utf-8", errors="replace")
+        found = suggest_tags(text=text, viewer=None, fandom_hint=args.fandom,
+                             threshold=args.threshold)
+        results.append({"file": str(path),
+                        "suggestions": [s.as_json() for s in found],
+                        "ambiguous": ambiguous_names(text=text)})
+    if args.json:
+        print(json.dumps(results if len(results) != 1 else results[0], ensure_ascii=False,
+                         indent=2))
+        return 1 if failed else 0
+    for result in results:
+        print(f"{result['file']}:")
+        if not result["suggestions"]:
+            print("  no suggestions")
+        for s in result["suggestions"]:
+            print(f"  {s['type']:<12} {s['confidence']:.2f}  {s['name']}")
+            for line in s["evidence"][:3]:
+                print(f"      {line}")
+        for name, characters in result["ambiguous"].items():
+            print(f"  (“{name}” could be {' or '.join(characters)}: not suggested)")
+    return 1 if failed else 0
+
+
+def cmd_train_tag_model(args: argparse.Namespace) -> int:
+    """Train the additional-tags model on the works every visitor may see; kept in the data
+    dir for the tag suggestions."""
+    _django()
+    from fichive.tags.suggestions.model import model_path, train_from_archive
+
+    model, elapsed, console = _with_progress("Reading works", train_from_archive)
+    console.print(f"Trained on {model.works} public works in {elapsed:.1f} s: "
+                  f"{len(model.tags)} additional tags learnt; saved to {model_path()}.")
+    return 0
+
+
 def _tag_canonical(args: argparse.Namespace) -> str:
     from fichive.tags.selectors import tag_named
     from fichive.tags.services import tag_make_canonical
@@ -725,6 +787,19 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("--force", action="store_true",
                          help="replace an archive that already has accounts or works")
     restore.set_defaults(func=cmd_restore)
+
+    suggest = sub.add_parser("suggest-tags",
+                             help="suggest tags for story files from their text")
+    suggest.add_argument("paths", nargs="+", metavar="FILE")
+    suggest.add_argument("--json", action="store_true", help="print JSON")
+    suggest.add_argument("--threshold", type=float, default=0.5, metavar="C",
+                         help="lowest confidence shown, 0-1 (default 0.5)")
+    suggest.add_argument("--fandom", action="append", default=[],
+                         help="a fandom the story is in (settles names fandoms share)")
+    suggest.set_defaults(func=cmd_suggest_tags)
+    train = sub.add_parser("train-tag-model",
+                           help="train the additional-tags suggestion model on public works")
+    train.set_defaults(func=cmd_train_tag_model)
 
     _add_tag_parser(sub)
     _add_invitations_parser(sub)

@@ -82,10 +82,12 @@ def _characters(reading: Reading, index: NameIndex) -> tuple[dict[int, float],
                            + WEIGHT_SPEAKER * c["speaker"] + WEIGHT_ADDRESSED * c["addressed"]
                            + WEIGHT_POV_SCENE * reading.pov_scenes[char_id])
     top = max(scores.values(), default=0.0)
+    # A short text (the posting form's first paragraphs) names its cast fewer times.
+    scale = min(CHARACTER_SCALE, max(2.0, reading.words / 120))
     suggestions = []
     for char_id, score in scores.items():
         c = counts[char_id]
-        confidence = _saturate(score, CHARACTER_SCALE)
+        confidence = _saturate(score, scale)
         if top and score < 0.05 * top:  # a passing name in a long story
             confidence *= 0.5
         parts = [_plural(c["mention"], "mention")]
@@ -159,43 +161,48 @@ def _relationships(reading: Reading, index: NameIndex, scores: dict[int, float]
     return suggestions
 
 
-def _fandoms(reading: Reading, index: NameIndex, character_scores: dict[int, float],
+def _fandoms(reading: Reading, index: NameIndex, characters: list[Suggestion],
              hint: set[int]) -> tuple[list[Suggestion], list[Suggestion]]:
-    """Fandoms from their characters (each character's score shared among its fandoms) and
-    their place and term tags named in the text; and those terms as additional tags."""
+    """Fandoms from their characters (each character's confidence shared among its fandoms,
+    combined as independent evidence) and their place and term tags named in the text; and
+    those terms as additional tags."""
     scores: Counter[int] = Counter()
+    doubt: dict[int, float] = defaultdict(lambda: 1.0)
     why: dict[int, list[str]] = defaultdict(list)
-    for char_id, score in sorted(character_scores.items(), key=lambda kv: -kv[1]):
-        fandoms = index.characters[char_id].fandom_ids
+    for s in sorted(characters, key=lambda s: -s.confidence):
+        fandoms = index.characters[s.tag_id].fandom_ids
         for fandom in fandoms:
-            scores[fandom] += score / len(fandoms)
+            scores[fandom] += s.extra["score"] / len(fandoms)
+            doubt[fandom] *= 1 - s.confidence / len(fandoms)
             if len(why[fandom]) < 4:
-                why[fandom].append(f"{index.characters[char_id].name} ({score:g})")
+                why[fandom].append(f"{s.name} ({s.extra['score']:g})")
     terms = []
     term_by_fandom: dict[int, list[str]] = defaultdict(list)
     by_id = {term.id: term for term in index.terms.values()}
     for term_id, times in reading.terms.items():
         term = by_id[term_id]
+        confidence = _saturate(times, 2.0) * 0.9
         scores[term.fandom_id] += 2 * times
+        doubt[term.fandom_id] *= 1 - confidence
         term_by_fandom[term.fandom_id].append(f"{term.name} ({times})")
         if times >= TERM_MIN_TIMES:
             paragraph, offset = reading.term_examples[term_id]
             terms.append(Suggestion(
-                name=term.name, type=Tag.Type.FREEFORM,
-                confidence=_saturate(times, 3.0) * 0.9,
+                name=term.name, type=Tag.Type.FREEFORM, confidence=confidence,
                 evidence=[f"named {_plural(times, 'time')}; a term of "
                           f"{index.fandoms.get(term.fandom_id, 'its fandom')}",
                           sentence_at(reading.paragraphs[paragraph], offset)],
                 tag_id=term.id, key=tag_key(term.name)))
     for fandom, times in reading.fandom_names.items():
         scores[fandom] += times
+        doubt[fandom] *= 1 - _saturate(times, 3.0) * 0.5
     total = sum(scores.values())
     suggestions = []
     for fandom, score in scores.items():
         if fandom not in index.fandoms:
             continue
         share = score / total if total else 0.0
-        confidence = _saturate(score, 8.0) * min(1.0, 0.3 + share)
+        confidence = (1 - doubt[fandom]) * min(1.0, 0.3 + share)
         if fandom in hint:
             confidence = max(confidence, 0.99)
         evidence = []
@@ -227,31 +234,37 @@ def _additional(text: str) -> list[Suggestion]:
     return out
 
 
-def _visible(viewer: Viewer, suggestions: list[Suggestion], reading: Reading
-             ) -> list[Suggestion]:
-    """Only what this viewer may know of: suggested tags (canonical ones are public; others
-    are checked), and characters found only through a synonym the viewer may not know of are
-    dropped. Also drops tags that no longer exist or changed."""
+def _hidden_names(viewer: Viewer, reading: Reading) -> frozenset[int]:
+    """The synonyms this reading found names through that the viewer may not know of (used
+    only on works hidden from them): such a name must not shape what they are offered."""
     from fichive.tags.selectors import tags_visible_to
 
-    ids = {s.tag_id for s in suggestions}
     sources = {m.source for m in reading.mentions if m.source is not None}
-    rows = {row[0]: row for row in Tag.objects.filter(pk__in=ids | sources).values_list(
+    if not sources:
+        return frozenset()
+    known = set(tags_visible_to(viewer, Tag.objects.filter(pk__in=sources))
+                .values_list("id", flat=True))
+    return frozenset(sources - known)
+
+
+def _visible(viewer: Viewer, suggestions: list[Suggestion]) -> list[Suggestion]:
+    """Only tags this viewer may know of (canonical ones are public; others are checked, in
+    one query), as they are now (a tag merged or retyped since the index was built is
+    left out)."""
+    from fichive.tags.selectors import tags_visible_to
+
+    rows = {row[0]: row for row in Tag.objects.filter(
+        pk__in={s.tag_id for s in suggestions}).values_list(
         "id", "type", "canonical", "merger_id", "name")}
     unsure = [i for i, row in rows.items() if not row[2]]
     visible = set(tags_visible_to(viewer, Tag.objects.filter(pk__in=unsure))
                   .values_list("id", flat=True)) if unsure else set()
-    ok = {i for i, row in rows.items() if row[2] or i in visible}
-    seen_via: dict[int, bool] = defaultdict(bool)
-    for m in reading.mentions:
-        if m.source is None or m.source in ok:
-            seen_via[m.character] = True
     kept = []
     for s in suggestions:
         row = rows.get(s.tag_id)
-        if row is None or row[1] != s.type or s.tag_id not in ok or row[3] is not None:
+        if row is None or row[1] != s.type or row[3] is not None:
             continue
-        if s.type == Tag.Type.CHARACTER and not seen_via[s.tag_id]:
+        if not (row[2] or s.tag_id in visible):
             continue
         s.name = row[4]
         kept.append(s)
@@ -272,9 +285,12 @@ def suggest_tags(*, text: str, viewer: Viewer, fandom_hint: list[str] | str | No
     by_key = {tag_key(name): fid for fid, name in index.fandoms.items()}
     hint = {by_key[tag_key(h)] for h in hints if tag_key(h) in by_key}
     reading = read_story(text, index, fandom_hint=hint)
+    hidden = _hidden_names(viewer, reading)
+    if hidden:  # read again without those names (rare: a synonym only on hidden works)
+        reading = read_story(text, index, fandom_hint=hint, hidden_sources=hidden)
     scores, characters = _characters(reading, index)
     relationships = _relationships(reading, index, scores)
-    fandoms, terms = _fandoms(reading, index, scores, hint)
+    fandoms, terms = _fandoms(reading, index, characters, hint)
     additional: dict[int, Suggestion] = {}
     for s in terms + _additional(text):
         if s.tag_id not in additional or additional[s.tag_id].confidence < s.confidence:
@@ -283,7 +299,7 @@ def suggest_tags(*, text: str, viewer: Viewer, fandom_hint: list[str] | str | No
             additional[s.tag_id] = s
     everything = [s for s in fandoms + relationships + characters + list(additional.values())
                   if s.confidence >= threshold]
-    everything = _visible(viewer, everything, reading)
+    everything = _visible(viewer, everything)
     everything.sort(key=lambda s: (TYPES_ORDER.index(s.type), -s.confidence, s.name))
     return everything
 

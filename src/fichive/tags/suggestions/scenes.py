@@ -121,8 +121,10 @@ def _prev_char(paragraph: str, position: int) -> str:
 
 
 class _Reader:
-    def __init__(self, index: NameIndex, fandom_hint: set[int]) -> None:
+    def __init__(self, index: NameIndex, fandom_hint: set[int],
+                 hidden_sources: frozenset[int] = frozenset()) -> None:
         self.index = index
+        self.hidden = hidden_sources
         self.hint = fandom_hint
         self.mentions: list[Mention] = []
         self.unresolved: list[tuple[Mention, dict[int, int | None], str]] = []
@@ -163,6 +165,10 @@ class _Reader:
                 i += 1
                 continue
             alias, length = found
+            candidates = self._candidates(alias.characters)
+            if not candidates:
+                i += length
+                continue
             start, end = tokens[i][1], tokens[i + length - 1][2]
             mention = Mention(character=0, paragraph=number, start=start, end=end, source=None)
             following = i + length
@@ -184,24 +190,33 @@ class _Reader:
                     _prev_char(paragraph, start) in ("", ",", '"', "“", "!", "?", ".")
                     and _next_char(paragraph, end) in (",", "!", "?", ".", '"', "”", "…")
                     and after not in SPEECH)
-            if len(alias.characters) == 1:
-                ((mention.character, mention.source),) = alias.characters.items()
+            if len(candidates) == 1:
+                ((mention.character, mention.source),) = candidates.items()
                 self.mentions.append(mention)
             else:
-                self.unresolved.append((mention, alias.characters, " ".join(
+                self.unresolved.append((mention, candidates, " ".join(
                     t[0] for t in tokens[i:i + length])))
             i = following
         if index.cjk_pattern is not None and any(c >= "\u3040" for c in paragraph):
             for match in index.cjk_pattern.finditer(paragraph):
-                alias = index.cjk[match.group()]
+                candidates = self._candidates(index.cjk[match.group()].characters)
+                if not candidates:
+                    continue
                 mention = Mention(character=0, paragraph=number, start=match.start(),
                                   end=match.end(), source=None,
                                   quoted=_quoted_at(paragraph, match.start()))
-                if len(alias.characters) == 1:
-                    ((mention.character, mention.source),) = alias.characters.items()
+                if len(candidates) == 1:
+                    ((mention.character, mention.source),) = candidates.items()
                     self.mentions.append(mention)
                 else:
-                    self.unresolved.append((mention, alias.characters, match.group()))
+                    self.unresolved.append((mention, candidates, match.group()))
+
+    def _candidates(self, characters: dict[int, int | None]) -> dict[int, int | None]:
+        """The characters a name may mean, less those it names only through a synonym the
+        viewer may not know of."""
+        if not self.hidden:
+            return characters
+        return {c: source for c, source in characters.items() if source not in self.hidden}
 
     def _term(self, number: int, tokens: list[tuple[str, int, int]], i: int) -> None:
         index = self.index
@@ -255,10 +270,12 @@ class _Reader:
         return ambiguous
 
 
-def read_story(text: str, index: NameIndex, *, fandom_hint: set[int] | None = None) -> Reading:
-    """Everything the suggestions need from the story, in one pass over its words."""
+def read_story(text: str, index: NameIndex, *, fandom_hint: set[int] | None = None,
+               hidden_sources: frozenset[int] = frozenset()) -> Reading:
+    """Everything the suggestions need from the story, in one pass over its words; names
+    that come from the synonym tags in `hidden_sources` are not read."""
     paragraphs = paragraphs_of(text)
-    reader = _Reader(index, fandom_hint or set())
+    reader = _Reader(index, fandom_hint or set(), hidden_sources)
     scene_of: list[int] = []
     scene = 0
     words = 0
