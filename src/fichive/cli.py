@@ -512,7 +512,7 @@ def cmd_suggest_tags(args: argparse.Namespace) -> int:
     if not 0 <= args.threshold <= 1:
         print("error: --threshold must be between 0 and 1", file=sys.stderr)
         return 2
-    results = []
+    results: list[dict[str, Any]] = []
     failed = 0
     for path in _expand(args.paths):
         try:

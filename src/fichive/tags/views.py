@@ -7,13 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from fichive.accounts.permissions import wrangler_required
-from fichive.accounts.requests import AuthedRequest
+from fichive.accounts.requests import AuthedRequest, Viewer
 from fichive.tags import selectors
 from fichive.tags.forms import BulkWrangleForm, TagEditForm
 from fichive.tags.models import USER_TYPES, Tag, WranglingLog, tag_key, tag_to_url
@@ -60,14 +60,16 @@ def tag_edit(request: AuthedRequest, tag_name: str) -> HttpResponse:
 
 
 # The fields of the posting form each suggested type goes in.
-SUGGESTION_FIELDS = {Tag.Type.FANDOM: "fandoms", Tag.Type.RELATIONSHIP: "relationships",
-                     Tag.Type.CHARACTER: "characters", Tag.Type.FREEFORM: "freeforms"}
-SUGGESTION_LABELS = {Tag.Type.FANDOM: "Fandoms", Tag.Type.RELATIONSHIP: "Relationships",
-                     Tag.Type.CHARACTER: "Characters", Tag.Type.FREEFORM: "Additional Tags"}
+SUGGESTION_FIELDS: dict[str, str] = {
+    Tag.Type.FANDOM: "fandoms", Tag.Type.RELATIONSHIP: "relationships",
+    Tag.Type.CHARACTER: "characters", Tag.Type.FREEFORM: "freeforms"}
+SUGGESTION_LABELS: dict[str, str] = {
+    Tag.Type.FANDOM: "Fandoms", Tag.Type.RELATIONSHIP: "Relationships",
+    Tag.Type.CHARACTER: "Characters", Tag.Type.FREEFORM: "Additional Tags"}
 SUGGESTION_TEXT_MAX = 2_000_000
 
 
-def suggestions_context(viewer, data) -> dict:  # type: ignore[no-untyped-def]
+def suggestions_context(viewer: Viewer, data: QueryDict) -> dict:
     """What _suggestions.html shows for a posting form's data: the suggestions for its text
     (the chapter text, with its fandoms as the hint), those already in a field checked."""
     from fichive.tags.suggestions import suggest_tags
@@ -92,13 +94,13 @@ def suggestions_context(viewer, data) -> dict:  # type: ignore[no-untyped-def]
     return {"groups": list(groups.values())}
 
 
-def suggested_added(data) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def suggested_added(data: QueryDict) -> dict[str, str]:
     """The posting form's tag fields with the checked suggestions ("type:name") added (once,
     whatever the case), for the form without JavaScript."""
     fields = {field: data.get(field, "") or "" for field in SUGGESTION_FIELDS.values()}
     for value in data.getlist("suggested"):
         tag_type, _, name = value.partition(":")
-        field = SUGGESTION_FIELDS.get(tag_type)  # type: ignore[call-overload]
+        field = SUGGESTION_FIELDS.get(tag_type)
         name = " ".join(name.split())
         if field is None or not name:
             continue

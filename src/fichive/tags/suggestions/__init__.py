@@ -259,7 +259,7 @@ def _visible(viewer: Viewer, suggestions: list[Suggestion]) -> list[Suggestion]:
     unsure = [i for i, row in rows.items() if not row[2]]
     visible = set(tags_visible_to(viewer, Tag.objects.filter(pk__in=unsure))
                   .values_list("id", flat=True)) if unsure else set()
-    kept = []
+    kept: list[Suggestion] = []
     for s in suggestions:
         row = rows.get(s.tag_id)
         if row is None or row[1] != s.type or row[3] is not None:

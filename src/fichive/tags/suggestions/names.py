@@ -177,10 +177,10 @@ def build_index() -> NameIndex:
             plain = bare_name(name)
             if is_cjk(plain):
                 whole, alone = _cjk_forms(plain)
-                for form in whole:
-                    index.add(form, char_id, source, full=True)
-                for part in alone:
-                    index.add(part, char_id, source, full=False)
+                for cjk_form in whole:
+                    index.add(cjk_form, char_id, source, full=True)
+                for cjk_part in alone:
+                    index.add(cjk_part, char_id, source, full=False)
                 continue
             whole_words, alone_words = _name_forms(plain)
             for form in whole_words:
@@ -188,11 +188,11 @@ def build_index() -> NameIndex:
             for part in alone_words:
                 index.add((part,), char_id, source, full=False)
     # Family names: a part several characters of one fandom share ("Uchiha").
-    for key, alias in index.words.items():
-        if len(key) == 1 and not alias.full and len(alias.characters) > 1:
+    for words, alias in index.words.items():
+        if len(words) == 1 and not alias.full and len(alias.characters) > 1:
             for char_id in alias.characters:
                 character = index.characters[char_id]
-                character.families = character.families | {key[0]}
+                character.families = character.families | {words[0]}
     index.longest = max((len(k) for k in index.words), default=1)
     index.first_words = frozenset(k[0] for k in index.words)
     if index.cjk:

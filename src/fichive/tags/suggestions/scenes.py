@@ -318,7 +318,7 @@ def read_story(text: str, index: NameIndex, *, fandom_hint: set[int] | None = No
         if speaker is not None:
             last_speaker = speaker
         casts[number] = cast
-        first = {}
+        first: dict[int, int] = {}
         for m in mentions:
             first.setdefault(m.character, m.start)
         if 1 < len(cast) <= _PAIR_LIMIT:
