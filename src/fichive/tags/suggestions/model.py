@@ -33,15 +33,12 @@ well much any how here where which while also too upon did does don didn yes
 
 
 def words_of(text: str) -> set[str]:
-    """The features of a text: the distinct lowercased words of three letters or more."""
-    found: set[str] = set()
-    for seen, match in enumerate(WORD.finditer(text)):
-        if seen >= MAX_WORDS_PER_WORK:
-            break
-        word = match.group()
-        if len(word) >= 3:
-            found.add(word.lower())
-    return found - STOPWORDS
+    """The features of a text: the distinct lowercased words of three letters or more, of
+    its first MAX_WORDS_PER_WORK words."""
+    words = WORD.findall(text.lower())
+    if len(words) > MAX_WORDS_PER_WORK:
+        del words[MAX_WORDS_PER_WORK:]
+    return {w for w in set(words) if len(w) >= 3} - STOPWORDS
 
 
 @dataclass

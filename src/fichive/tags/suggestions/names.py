@@ -107,6 +107,7 @@ class NameIndex:
     fandoms: dict[int, str] = field(default_factory=dict)
     terms: dict[tuple[str, ...], Term] = field(default_factory=dict)
     term_first_words: frozenset[str] = frozenset()
+    triggers: frozenset[str] = frozenset()  # the words that may start a name or a term
     # A fandom's own name as words, as evidence for it ("Konoha" may be a fandom too).
     fandom_words: dict[tuple[str, ...], int] = field(default_factory=dict)
 
@@ -141,13 +142,50 @@ def _name_forms(name: str) -> tuple[list[tuple[str, ...]], list[str]]:
     return list(dict.fromkeys(forms)), parts
 
 
+def _script(char: str) -> str:
+    if "\u3040" <= char <= "\u309f":
+        return "hiragana"
+    if "\u30a0" <= char <= "\u30ff":
+        return "katakana"
+    return "other"
+
+
+def _script_runs(name: str) -> list[str]:
+    """A Japanese name written without a space, split where the script changes: "うちは" +
+    "サスケ", "春野" + "サクラ" (a Chinese name, all Han, stays whole)."""
+    runs: list[str] = []
+    for char in name:
+        if runs and _script(runs[-1][-1]) == _script(char):
+            runs[-1] += char
+        else:
+            runs.append(char)
+    return runs
+
+
 def _cjk_forms(name: str) -> tuple[list[str], list[str]]:
     """A CJK name written without spaces, and its parts of two characters or more."""
     parts = [p for p in _CJK_SEPARATORS.split(name.strip()) if p]
+    if len(parts) == 1 and 1 < len(_script_runs(parts[0])) <= 3:
+        parts = _script_runs(parts[0])
     whole = "".join(parts)
     forms = [whole] + (["".join(reversed(parts))] if len(parts) > 1 else [])
     alone = [p for p in parts if len(p) >= 2] if len(parts) > 1 else []
     return list(dict.fromkeys(forms)), alone
+
+
+def _index_name(index: NameIndex, plain: str, char_id: int, source: int | None) -> None:
+    if is_cjk(plain):
+        whole, alone = _cjk_forms(plain)
+        for cjk_form in whole:
+            index.add(cjk_form, char_id, source, full=True)
+        for cjk_part in alone:
+            index.add(cjk_part, char_id, source, full=False)
+        return
+    whole_words, alone_words = _name_forms(plain)
+    for form in whole_words:
+        index.add(form, char_id, source, full=True)
+    for part in alone_words:
+        index.add((part,), char_id, source, full=False)
 
 
 def build_index() -> NameIndex:
@@ -174,19 +212,9 @@ def build_index() -> NameIndex:
         if char_id not in index.characters:
             continue
         for name, source in forms:
-            plain = bare_name(name)
-            if is_cjk(plain):
-                whole, alone = _cjk_forms(plain)
-                for cjk_form in whole:
-                    index.add(cjk_form, char_id, source, full=True)
-                for cjk_part in alone:
-                    index.add(cjk_part, char_id, source, full=False)
-                continue
-            whole_words, alone_words = _name_forms(plain)
-            for form in whole_words:
-                index.add(form, char_id, source, full=True)
-            for part in alone_words:
-                index.add((part,), char_id, source, full=False)
+            # "Wei Ying | Wei Wuxian": each side of a bar is a name of its own.
+            for plain in (bare_name(n) for n in name.split(" | ") if n.strip()):
+                _index_name(index, plain, char_id, source)
     # Family names: a part several characters of one fandom share ("Uchiha").
     for words, alias in index.words.items():
         if len(words) == 1 and not alias.full and len(alias.characters) > 1:
@@ -246,6 +274,7 @@ def _index_terms(index: NameIndex, parents: dict[int, set[int]]) -> None:
         index.terms[words] = Term(tag_id, name, next(iter(fandoms)))
     index.term_first_words = frozenset(k[0] for k in index.terms) | frozenset(
         k[0] for k in index.fandom_words)
+    index.triggers = index.first_words | index.term_first_words
 
 
 # ------------------------------------------------------------------------- the kept index

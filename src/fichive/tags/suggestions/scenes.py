@@ -5,13 +5,14 @@ words around them."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 
 from fichive.lib.plaintext import is_separator
-from fichive.tags.suggestions.names import WORD, NameIndex, word_set
+from fichive.tags.suggestions.names import _CJK, WORD, NameIndex, word_set
 
 _HTML = re.compile(r"<(?:p|br|div|hr|em|i|b|strong|span)\b[^>]*>|</(?:p|div)>", re.I)
 _BLOCKS = re.compile(r"\n[ \t]*\n+")
@@ -45,6 +46,9 @@ friend friends friendship buddy pal pals mate teammate teammates team comrade co
 partner rival rivals rivalry brother brothers sister sisters companion companions
 colleague colleagues together trust trusted loyal loyalty ally allies mentor student
 """)
+# The same cues in Chinese and Japanese, found as substrings (no spaces between words).
+ROMANCE_CJK = ("喜欢你", "爱你", "我爱", "吻", "亲了", "心动", "好き", "愛して", "キス", "恋")
+FRIENDSHIP_CJK = ("朋友", "兄弟", "知己", "友達", "仲間", "親友", "ともだち")
 # Beyond this many characters in one paragraph, it is a list, not a scene between pairs.
 _PAIR_LIMIT = 6
 
@@ -120,6 +124,36 @@ def _prev_char(paragraph: str, position: int) -> str:
     return before[-1:]
 
 
+_ROMANCE_CASED = ROMANCE | {w.capitalize() for w in ROMANCE}
+_FRIENDSHIP_CASED = FRIENDSHIP | {w.capitalize() for w in FRIENDSHIP}
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole_word(word: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![^\W\d_])" + re.escape(word) + r"(?![^\W\d_])")
+
+
+class _Locator:
+    """Where words are in a paragraph, asked in the order they come: each is the next
+    occurrence of that whole word after the last one placed."""
+
+    def __init__(self, paragraph: str) -> None:
+        self.paragraph = paragraph
+        self.cursor = 0
+
+    def next(self, word: str) -> int:
+        found = _whole_word(word).search(self.paragraph, self.cursor)
+        if found is None:
+            return self.cursor
+        self.cursor = found.end()
+        return found.start()
+
+    def end_of(self, word: str, start: int) -> int:
+        """Where a name that starts at `start` and ends with `word` ends."""
+        found = _whole_word(word).search(self.paragraph, start)
+        return found.end() if found else start + len(word)
+
+
 class _Reader:
     def __init__(self, index: NameIndex, fandom_hint: set[int],
                  hidden_sources: frozenset[int] = frozenset()) -> None:
@@ -134,55 +168,68 @@ class _Reader:
         self.cues: dict[int, tuple[int, int]] = {}  # paragraph → (romance, friendship) words
 
     def read(self, number: int, paragraph: str) -> None:
+        """Find the names in one paragraph. The words are listed by one regular expression
+        (no match objects, no per-word Python work but a set lookup); only the few that can
+        start a name or a term are placed in the paragraph, in order (_Locator)."""
         index = self.index
-        tokens = [(m.group(), m.start(), m.end()) for m in WORD.finditer(paragraph)]
-        has_quote = any(q in paragraph for q in _QUOTES_OPEN)
-        lower = [t[0].lower() for t in tokens]
-        romance = sum(1 for w in lower if w in ROMANCE)
-        friendship = sum(1 for w in lower if w in FRIENDSHIP)
+        tokens = WORD.findall(paragraph)
+        romance = sum(map(_ROMANCE_CASED.__contains__, tokens))
+        friendship = sum(map(_FRIENDSHIP_CASED.__contains__, tokens))
+        if index.cjk_pattern is not None and _CJK.search(paragraph):
+            romance += sum(paragraph.count(cue) for cue in ROMANCE_CJK)
+            friendship += sum(paragraph.count(cue) for cue in FRIENDSHIP_CJK)
         if romance or friendship:
             self.cues[number] = (romance, friendship)
-        i = 0
+        triggers = index.triggers
+        candidates_at = [i for i, word in enumerate(tokens) if word in triggers]
+        if candidates_at:
+            self._read_latin(number, paragraph, tokens, candidates_at)
+        if index.cjk_pattern is not None and _CJK.search(paragraph):
+            self._read_cjk(number, paragraph)
+
+    def _read_latin(self, number: int, paragraph: str, tokens: list[str],
+                    candidates_at: list[int]) -> None:
+        index = self.index
+        has_quote = any(q in paragraph for q in _QUOTES_OPEN)
+        place = _Locator(paragraph)
         count = len(tokens)
-        while i < count:
-            word = tokens[i][0]
-            if not word[0].isupper():
-                i += 1
+        skip_to = 0
+        for i in candidates_at:
+            word = tokens[i]
+            start = place.next(word)
+            if i < skip_to:
                 continue
             if word in index.term_first_words:
-                self._term(number, tokens, i)
+                self._term(number, tokens, i, start)
             if word not in index.first_words:
-                i += 1
                 continue
             found = None
             for length in range(min(index.longest, count - i), 0, -1):
-                key = tuple(t[0] for t in tokens[i:i + length])
-                alias = index.words.get(key)
+                alias = index.words.get(tuple(tokens[i:i + length]))
                 if alias is not None:
                     found = (alias, length)
                     break
             if found is None:
-                i += 1
                 continue
             alias, length = found
+            skip_to = i + length
             candidates = self._candidates(alias.characters)
             if not candidates:
-                i += length
                 continue
-            start, end = tokens[i][1], tokens[i + length - 1][2]
+            end = place.end_of(tokens[i + length - 1], start)
             mention = Mention(character=0, paragraph=number, start=start, end=end, source=None)
             following = i + length
             if (following < count and paragraph[end:end + 1] == "-"
-                    and tokens[following][0].lower() in _HONORIFICS):
-                mention.honorific = tokens[following][0].lower()
-                end = tokens[following][2]
+                    and tokens[following].lower() in _HONORIFICS):
+                mention.honorific = tokens[following].lower()
+                end += 1 + len(tokens[following])
                 following += 1
-            mention.family = i > 0 and tokens[i - 1][0] == "the" and length == 1
+            mention.family = i > 0 and tokens[i - 1] == "the" and length == 1
             if has_quote:
                 mention.quoted = _quoted_at(paragraph, start)
-                after = lower[following] if following < count else ""
-                after2 = lower[following + 1] if following + 1 < count else ""
-                before = lower[i - 1] if i > 0 else ""
+                after = tokens[following].lower() if following < count else ""
+                after2 = tokens[following + 1].lower() if following + 1 < count else ""
+                before = tokens[i - 1].lower() if i > 0 else ""
                 mention.speaker = not mention.quoted and (
                     after in SPEECH or (after in _MANNER and after2 in SPEECH)
                     or (before in SPEECH and _prev_char(paragraph, start) != "."))
@@ -194,10 +241,10 @@ class _Reader:
                 ((mention.character, mention.source),) = candidates.items()
                 self.mentions.append(mention)
             else:
-                self.unresolved.append((mention, candidates, " ".join(
-                    t[0] for t in tokens[i:i + length])))
-            i = following
-        if index.cjk_pattern is not None and any(c >= "\u3040" for c in paragraph):
+                self.unresolved.append((mention, candidates, " ".join(tokens[i:i + length])))
+    def _read_cjk(self, number: int, paragraph: str) -> None:
+        index = self.index
+        if index.cjk_pattern is not None:
             for match in index.cjk_pattern.finditer(paragraph):
                 candidates = self._candidates(index.cjk[match.group()].characters)
                 if not candidates:
@@ -218,14 +265,14 @@ class _Reader:
             return characters
         return {c: source for c, source in characters.items() if source not in self.hidden}
 
-    def _term(self, number: int, tokens: list[tuple[str, int, int]], i: int) -> None:
+    def _term(self, number: int, tokens: list[str], i: int, start: int) -> None:
         index = self.index
         for length in range(min(4, len(tokens) - i), 0, -1):
-            key = tuple(t[0] for t in tokens[i:i + length])
+            key = tuple(tokens[i:i + length])
             term = index.terms.get(key)
             if term is not None:
                 self.terms[term.id] += 1
-                self.term_examples.setdefault(term.id, (number, tokens[i][1]))
+                self.term_examples.setdefault(term.id, (number, start))
             fandom = index.fandom_words.get(key)
             if fandom is not None:
                 self.fandom_names[fandom] += 1
@@ -233,11 +280,11 @@ class _Reader:
     def resolve(self) -> dict[str, list[int]]:
         """Give each shared name to the one character the rest of the story points at, or
         leave it out (reported as ambiguous). First the fandom: the candidates of the fandom
-        the story's other names (and the hint) belong to. Among those (a family), "the
-        Uchiha" is the one named elsewhere, clearly most; a family name used on its own more
-        than once is the member the story names least otherwise
-        (in a story naming "Georgiana" often, "Darcy" said twice is her brother); else the
-        one named most, if clearly."""
+        the story's other names (and the hint) belong to. Among those (a family: "Uchiha",
+        "the Uchiha", "Darcy"), the one the story names otherwise, at least three times,
+        while it never names the others; else no one: a family name is as often the member
+        named elsewhere ("Uchiha" for Sasuke) as the one who isn't (in a story naming
+        "Georgiana", "Darcy" is her brother)."""
         named = Counter(m.character for m in self.mentions)
         fandoms: Counter[int] = Counter()
         for char_id, times in named.items():
@@ -245,7 +292,6 @@ class _Reader:
                 fandoms[fandom] += times
         for fandom in self.hint:
             fandoms[fandom] += 1000
-        uses = Counter(shown for _, _, shown in self.unresolved)
         ambiguous: dict[str, list[int]] = {}
         for mention, candidates, shown in self.unresolved:
             by_fandom = {c: max((fandoms[f] for f in self.index.characters[c].fandom_ids),
@@ -256,10 +302,7 @@ class _Reader:
             chosen = left[0] if len(left) == 1 else None
             if chosen is None:
                 ranked = sorted(left, key=lambda c: -named[c])
-                if not mention.family and uses[shown] >= 2:
-                    if named[ranked[-1]] < named[ranked[-2]]:
-                        chosen = ranked[-1]
-                elif named[ranked[0]] >= 2 * named[ranked[1]] + 1:
+                if named[ranked[0]] >= 3 and not named[ranked[1]]:
                     chosen = ranked[0]
             if chosen is None:
                 ambiguous.setdefault(shown, sorted(candidates))
