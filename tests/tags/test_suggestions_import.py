@@ -156,7 +156,10 @@ def test_the_confirm_step_offers_no_tag_the_importer_may_not_know_of(naruto, aut
                                                                      login):
     WorkFactory(author=author, fandoms=["Naruto"], post=False,
                 relationships=["Haruno Sakura & Yamanaka Ino"])
-    text = STORY.replace("kissed her", "hugged her").replace("loved", "liked")
+    text = ("Old Friends\n\nSakura and Ino had been friends since the academy.\n\n"
+            "\"You're late,\" Ino said.\n\n\"You're early,\" said Sakura, and her best "
+            "friend laughed.\n\nThey walked to the market together, as friends do, Sakura "
+            "and Ino arguing about nothing.")
 
     html = _upload(login(reader), reader, content=text).content.decode()
 
