@@ -345,3 +345,16 @@ def test_without_javascript_the_form_comes_back_with_suggestions_then_adds_the_c
     html = added.content.decode()
     assert 'name="fandoms" value="Naruto"' in html
     assert 'value="Haruno Sakura"' in html
+
+
+def test_the_suggestions_view_is_rate_limited(naruto, login, author, monkeypatch):
+    from fichive.lib.ratelimit import RateLimit
+    from fichive.tags import views
+
+    monkeypatch.setattr(views, "SUGGESTIONS_LIMIT", RateLimit("tag-suggestions-test", 2, 3600))
+    client = login(author)
+    answers = [client.post("/tags/suggestions", {"content": ROMANCE}).content.decode()
+               for _ in range(3)]
+
+    assert all("Suggested tags" in a and "Naruto" in a for a in answers[:2])
+    assert "Please wait" in answers[2] and "Naruto" not in answers[2]

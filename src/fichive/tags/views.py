@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from fichive.accounts.permissions import wrangler_required
 from fichive.accounts.requests import AuthedRequest, Viewer
+from fichive.lib.ratelimit import RateLimit
 from fichive.tags import selectors
 from fichive.tags.forms import BulkWrangleForm, TagEditForm
 from fichive.tags.models import USER_TYPES, Tag, WranglingLog, tag_key, tag_to_url
@@ -67,9 +68,12 @@ SUGGESTION_LABELS: dict[str, str] = {
     Tag.Type.FANDOM: "Fandoms", Tag.Type.RELATIONSHIP: "Relationships",
     Tag.Type.CHARACTER: "Characters", Tag.Type.FREEFORM: "Additional Tags"}
 SUGGESTION_TEXT_MAX = 2_000_000
+# Each reading of a text costs up to a second of CPU: this many an hour per account.
+SUGGESTIONS_LIMIT = RateLimit("tag-suggestions", limit=300, window=60 * 60)
 
 
-def suggestions_context(viewer: Viewer, data: QueryDict) -> dict:
+def suggestions_context(viewer: Viewer, data: QueryDict,
+                        request: HttpRequest | None = None) -> dict:
     """What _suggestions.html shows for a posting form's data: the suggestions for its text
     (the chapter text, with its fandoms as the hint), those already in a field checked."""
     from fichive.tags.suggestions import suggest_tags
@@ -81,6 +85,12 @@ def suggestions_context(viewer: Viewer, data: QueryDict) -> dict:
     if len(text) > SUGGESTION_TEXT_MAX:
         return {"groups": [], "error": "The text is too long to read for suggestions "
                                         f"(at most {SUGGESTION_TEXT_MAX:,} characters)."}
+    if request is not None:
+        keys = SUGGESTIONS_LIMIT.keys_for_request(request)
+        wait = SUGGESTIONS_LIMIT.seconds_left(keys)
+        if wait:
+            return {"groups": [], "error": SUGGESTIONS_LIMIT.message(wait)}
+        SUGGESTIONS_LIMIT.record(keys)
     hint = [n.strip() for n in (data.get("fandoms", "") or "").split(",") if n.strip()]
     groups: dict[str, dict] = {}
     for s in suggest_tags(text=text, viewer=viewer, fandom_hint=hint):
@@ -119,7 +129,8 @@ def suggestions(request: AuthedRequest) -> HttpResponse:
         return HttpResponse("Post the work's text (the posting form's “Suggest tags”).",
                             status=405, content_type="text/plain; charset=utf-8")
     return render(request, "tags/_suggestions.html",
-                  {**suggestions_context(request.user, request.POST), "fragment": True})
+                  {**suggestions_context(request.user, request.POST, request),
+                   "fragment": True})
 
 
 @require_GET

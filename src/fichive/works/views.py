@@ -417,7 +417,7 @@ def _work_new_suggested(request: AuthedRequest) -> HttpResponse:
     return render(request, "works/work_form.html", {
         "form": WorkForm(initial=initial, user=request.user),
         "chapter_form": NewWorkChapterForm(initial=initial), "new": True,
-        "suggestions": suggestions_context(request.user, data),
+        "suggestions": suggestions_context(request.user, data, request),
     })
 
 
