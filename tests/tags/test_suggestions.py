@@ -305,7 +305,7 @@ def test_the_suggestions_view_answers_a_fragment_with_checkboxes(naruto, login, 
     client = login(author)
 
     response = client.post("/tags/suggestions",
-                           {"content": ROMANCE, "characters": "Yamanaka Ino"})
+                           {"chapter-content": ROMANCE, "characters": "Yamanaka Ino"})
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -327,8 +327,8 @@ def test_the_suggestions_view_needs_text_and_a_login(naruto, login, author):
 def test_without_javascript_the_form_comes_back_with_suggestions_then_adds_the_checked(
         naruto, login, author):
     client = login(author)
-    typed = {"title": "Flowers", "fandoms": "", "content": ROMANCE, "characters": "",
-             "rating": "General Audiences"}
+    typed = {"title": "Flowers", "fandoms": "", "chapter-content": ROMANCE,
+             "chapter-title": "One", "characters": "", "rating": "General Audiences"}
 
     page = client.post("/works/new", {**typed, "action": "suggest"})
 
@@ -336,6 +336,7 @@ def test_without_javascript_the_form_comes_back_with_suggestions_then_adds_the_c
     assert page.status_code == 200
     assert "Suggested tags" in html and 'value="fandom:Naruto"' in html
     assert "Ino had loved Sakura" in html  # the text typed is kept
+    assert 'name="chapter-title" value="One"' in html and 'value="Flowers"' in html
     assert not Tag.objects.filter(taggings__isnull=False).exists()
 
     added = client.post("/works/new", {**typed, "action": "add-suggested",

@@ -78,7 +78,8 @@ def suggestions_context(viewer: Viewer, data: QueryDict,
     (the chapter text, with its fandoms as the hint), those already in a field checked."""
     from fichive.tags.suggestions import suggest_tags
 
-    text = data.get("content", "") or ""
+    # The posting form's chapter text ("chapter-content"), or a plain "content".
+    text = data.get("chapter-content", "") or data.get("content", "") or ""
     if not text.strip():
         return {"groups": [], "error": "Type or paste the work's text first: the suggestions "
                                         "are read from it."}

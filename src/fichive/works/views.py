@@ -414,9 +414,12 @@ def _work_new_suggested(request: AuthedRequest) -> HttpResponse:
         for name, value in suggested_added(data).items():
             data[name] = value
     initial = {k: v if len(v) > 1 else v[0] for k, v in data.lists()}
+    chapter_form = NewWorkChapterForm()
+    chapter_initial = {name: initial.get(chapter_form.add_prefix(name), "")
+                       for name in chapter_form.fields}
     return render(request, "works/work_form.html", {
         "form": WorkForm(initial=initial, user=request.user),
-        "chapter_form": NewWorkChapterForm(initial=initial), "new": True,
+        "chapter_form": NewWorkChapterForm(initial=chapter_initial), "new": True,
         "suggestions": suggestions_context(request.user, data, request),
     })
 
