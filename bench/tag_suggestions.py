@@ -126,7 +126,8 @@ FRIEND_LINES = ["{a} and {b} had been friends for years, and teammates for longe
                 "{a} trusted {b} with everything; that was what friends were for."]
 
 
-def _planted_story(rng: random.Random, index, fandom_id: int, words: int) -> dict:
+def _planted_story(rng: random.Random, index, fandom_id: int, words: int,
+                   number: int = 0) -> dict:
     """Generated prose with a fandom's characters planted in it (see the module doc)."""
     from fichive.demo.prose import NAMES, english_sentence
     from fichive.tags.suggestions.names import _STAND_INS
@@ -182,7 +183,8 @@ def _planted_story(rng: random.Random, index, fandom_id: int, words: int) -> dic
     at = rng.randrange(len(paragraphs))
     paragraphs[at] += f" Somewhere, {index.characters[decoy].name.split(' (')[0]} was far away."
     truth_characters = {index.characters[c].name for c in cast[:2]}
-    return {"title": f"planted {fandom_id}", "text": "\n\n".join(paragraphs),
+    return {"title": f"planted {number} ({index.fandoms[fandom_id]})",
+            "text": "\n\n".join(paragraphs),
             "fandom": {index.fandoms[fandom_id]},
             "relationship": {relationship.name} if relationship else set(),
             "character": truth_characters, "freeform": None,
@@ -199,8 +201,8 @@ def _planted_set(count: int) -> list[dict]:
                if not name.startswith("Generated Saga")
                and sum(1 for c in index.characters.values() if fid in c.fandom_ids
                        and not _STAND_INS.search(c.name)) >= 2]
-    return [_planted_story(rng, index, rng.choice(fandoms), rng.randint(300, 1500))
-            for _ in range(count)]
+    return [_planted_story(rng, index, rng.choice(fandoms), rng.randint(300, 1500), number)
+            for number in range(count)]
 
 
 def _score(stories: list[dict], suggest, *, model_for=None) -> dict[str, dict]:
