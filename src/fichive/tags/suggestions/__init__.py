@@ -10,12 +10,16 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from fichive.accounts.requests import Viewer
 from fichive.tags.models import Tag, tag_key
 from fichive.tags.suggestions import model as tag_model
 from fichive.tags.suggestions.names import NameIndex, name_index
 from fichive.tags.suggestions.scenes import Reading, read_story, sentence_at
+
+if TYPE_CHECKING:
+    from fichive.works.models import Work
 
 DEFAULT_THRESHOLD = 0.5
 MAX_TEXT_CHARS = 5_000_000
@@ -304,6 +308,17 @@ def suggest_tags(*, text: str, viewer: Viewer, fandom_hint: list[str] | str | No
     return everything
 
 
+def suggest_tags_for_work(*, work: Work, viewer: Viewer,
+                          threshold: float = DEFAULT_THRESHOLD) -> list[Suggestion]:
+    """suggest_tags for a work's chapters, its own fandoms as the hint. The caller decides
+    that the viewer may read the work for this (e.g. formats.services.works_editable_by)."""
+    chapters = work.chapters.order_by("position").values_list("content", flat=True)
+    fandoms = list(work.taggings.filter(tag__type=Tag.Type.FANDOM)
+                   .values_list("tag__name", flat=True))
+    return suggest_tags(text="\n".join(chapters), viewer=viewer, fandom_hint=fandoms,
+                        threshold=threshold)
+
+
 def ambiguous_names(*, text: str, index: NameIndex | None = None) -> dict[str, list[str]]:
     """Names in the text several characters share and nothing settled (for the CLI's notes)."""
     index = index or name_index()
@@ -312,4 +327,5 @@ def ambiguous_names(*, text: str, index: NameIndex | None = None) -> dict[str, l
             for name, ids in reading.ambiguous.items()}
 
 
-__all__ = ["DEFAULT_THRESHOLD", "Suggestion", "ambiguous_names", "suggest_tags"]
+__all__ = ["DEFAULT_THRESHOLD", "Suggestion", "ambiguous_names", "suggest_tags",
+           "suggest_tags_for_work"]

@@ -1,4 +1,4 @@
-"""The additional-tags model: for each canonical additional tag enough public works carry, a
+"""The additional-tags model: for each additional tag enough public works carry, a
 small linear classifier over the words a story uses (Bernoulli naive Bayes on its most telling
 words), trained by `fichive train-tag-model` on the works every visitor may see and kept as
 JSON in the data dir."""
@@ -195,15 +195,17 @@ def load(path: Path | None = None) -> TagModel | None:
 def public_training_set(progress: Callable[[int, int], None] | None = None
                         ) -> tuple[list[tuple[set[str], set[int]]], dict[int, str]]:
     """Every work a guest may see (works.selectors: posted, not restricted, not hidden) as
-    its words and its canonical additional tags (a synonym counts as its canonical): so the
-    model knows no tag that only works hidden from some visitors carry."""
+    its words and its additional tags (a synonym counts as its canonical): so the model
+    knows no tag that only works hidden from some visitors carry. (A tag can still become
+    hidden after training, when its public works go; suggest_tags checks again.)"""
     from fichive.formats.exporters.txt import html_to_plain
     from fichive.tags.models import Tag
     from fichive.works.models import Chapter, Tagging
     from fichive.works.selectors import works_visible_to
 
     work_ids = list(works_visible_to(None).order_by("id").values_list("id", flat=True))
-    names = dict(Tag.objects.filter(type=Tag.Type.FREEFORM, canonical=True)
+    # Canonical and unwrangled additional tags (a synonym stands for its canonical).
+    names = dict(Tag.objects.filter(type=Tag.Type.FREEFORM, merger__isnull=True)
                  .values_list("id", "name"))
     tags: dict[int, set[int]] = {}
     documents: list[tuple[set[str], set[int]]] = []
