@@ -7,6 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from fichive.cli import main
 from fichive.tags.models import Tag
@@ -411,3 +414,15 @@ def test_the_train_command_reports_what_it_learnt(naruto, author, settings, tmp_
     out = capsys.readouterr().out
     assert "Trained on 6 public works" in out and "1 additional tags learnt" in out
     assert (tmp_path / "tag-model.json").exists()
+
+
+@hypothesis_settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400)
+       | st.lists(st.sampled_from(["Sasuke", "Sakura", "-kun", "\"", "“", "”", ",", " said",
+                                   "\n\n", "* * *", "<p>", "</p>", "うちはサスケ", "the",
+                                   "Uchiha", "kissed", " ", "."]), max_size=60).map("".join))
+def test_any_text_gives_suggestions_with_confidences_between_0_and_1(naruto, text):
+    for suggestion in suggest_tags(text=text, viewer=None, threshold=0):
+        assert 0 <= suggestion.confidence <= 1
+        assert suggestion.evidence
