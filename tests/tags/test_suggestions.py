@@ -426,3 +426,14 @@ def test_any_text_gives_suggestions_with_confidences_between_0_and_1(naruto, tex
     for suggestion in suggest_tags(text=text, viewer=None, threshold=0):
         assert 0 <= suggestion.confidence <= 1
         assert suggestion.evidence
+
+
+def test_the_evidence_counts_honorifics_and_family_references(naruto):
+    text = "\n\n".join(["\"Sasuke-kun!\" Sakura called.", "The Uchiha did not turn.",
+                        "\"Sasuke-kun, wait,\" Sakura said.", "Sasuke walked on."])
+
+    sasuke = next(s for s in suggest_tags(text=text, viewer=None, threshold=0)
+                  if s.name == "Uchiha Sasuke")
+
+    assert "2 times with an honorific" in sasuke.evidence[0]
+    assert "1 time by the family name" in sasuke.evidence[0]

@@ -99,6 +99,10 @@ def _characters(reading: Reading, index: NameIndex) -> tuple[dict[int, float],
             parts.append(f"speaks {_plural(c['speaker'], 'time')}")
         if c["addressed"]:
             parts.append(f"addressed {_plural(c['addressed'], 'time')}")
+        if c["honorific"]:
+            parts.append(f"{_plural(c['honorific'], 'time')} with an honorific")
+        if c["family"]:
+            parts.append(f"{_plural(c['family'], 'time')} by the family name (“the …”)")
         if reading.pov_scenes[char_id]:
             parts.append(f"point of view in {reading.pov_scenes[char_id]} of "
                          f"{_plural(reading.scenes, 'scene')}")

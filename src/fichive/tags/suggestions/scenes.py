@@ -224,7 +224,7 @@ class _Reader:
                 mention.honorific = tokens[following].lower()
                 end += 1 + len(tokens[following])
                 following += 1
-            mention.family = i > 0 and tokens[i - 1] == "the" and length == 1
+            mention.family = i > 0 and tokens[i - 1] in ("the", "The") and length == 1
             if has_quote:
                 mention.quoted = _quoted_at(paragraph, start)
                 after = tokens[following].lower() if following < count else ""
