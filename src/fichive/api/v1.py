@@ -228,6 +228,7 @@ from fichive.api.endpoints import (  # noqa: E402,F401
     me,
     moderation,
     posting,
+    suggestions,
     works,
 )
 
