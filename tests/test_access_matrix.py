@@ -310,6 +310,36 @@ def api_work(look: Look) -> str:
                                                    else "-")
 
 
+def api_listed_tag(look: Look) -> str:
+    """Y when the API's tag search lists the state's own tag, "-" when not."""
+    status, body = look.get(f"/api/v1/tags?q={SHARED}")
+    return status or ("Y" if trope(look.state) in [t["name"] for t in json.loads(body)["tags"]]
+                      else "-")
+
+
+def api_fandom_count(look: Look) -> str:
+    """The works count the API's fandom index gives the state's fandom."""
+    status, body = look.get(f"/api/v1{MEDIA}")
+    counts = {row["name"]: row["works"] for row in json.loads(body)["fandoms"]}
+    return status or str(counts.get(fandom(look.state), "absent"))
+
+
+def api_series(look: Look) -> str:
+    """Y when the API's series has the state's work as a part, "-" when not; "Y!name" when
+    it names the creators of its anonymous part."""
+    status, body = look.get("/api/v1/series/{s}")
+    if status:
+        return status
+    data = json.loads(body)
+    if title(look.state) not in [part["work"]["title"] for part in data["parts"]]:
+        return "-"
+    names = json.dumps(data["creators"]) + json.dumps([p["work"]["creators"]
+                                                        for p in data["parts"]])
+    leaked = [n for n in (_hidden_names(look) if look.state == "anonymous" else [])
+              if n in names]
+    return "Y!" + ",".join(leaked) if leaked else "Y"
+
+
 # surface → how to read it. The work's own pages, then listings and counts, tags, search,
 # API, downloads, feeds and OPDS, bookmarks, series, the creator's pages, stats, inbox.
 SURFACES: dict[str, Callable[[Look], str]] = {
@@ -336,6 +366,11 @@ SURFACES: dict[str, Callable[[Look], str]] = {
     "API work": api_work,
     "API chapter": status("/api/v1/works/{w}/chapters/2"),
     "API listing": api_listing,
+    "API tag": status("/api/v1/tags/{trope}"),
+    "API tag search": api_listed_tag,
+    "API fandom count": api_fandom_count,
+    "API series": api_series,
+    "API creator's works": shown(f"/api/v1/users/{CREATOR}/works"),
     "HTML download": shown("/downloads/{w}/story.html", names=True),
     "tag feed": shown(f"/tags/{UNIVERSE_URL}/feed.atom"),
     "creator's feed": shown(f"/users/{CREATOR}/works/feed.atom"),
@@ -415,8 +450,10 @@ EXPECTED: dict[str, dict[str, str]] = {
         "all works", "home", "fandom works", "search", "API listing", "tag feed", "OPDS",
         "OPDS 2", "OPDS search", "all bookmarks", "bookmarker's bookmarks")},
     "media count": COUNTED,
+    "API fandom count": COUNTED,
     "autocomplete uses": COUNTED,
     "creator's works": CREATORS_LISTING,
+    "API creator's works": CREATORS_LISTING,
     "creator's feed": CREATORS_LISTING,
     # The co-creator keeps the orphaned work.
     "co-creator's works": {**LISTED, "anonymous": "- - - Y - - - - -"},
@@ -520,6 +557,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     "moderation page": {state: f"in 403 403 403 403 {'404 404' if state == 'draft' else 'Y Y'}"
                                " 403 403" for state in STATES},
 }
+# The API's tag, tag search and series read as their pages do.
+EXPECTED.update({"API tag": EXPECTED["tag page"], "API tag search": EXPECTED["tag search"],
+                 "API series": EXPECTED["series"]})
 
 # The API's community reads follow the pages they mirror: 200 where the page shows the work
 # (404 where it would send a guest to log in), and 401 for a guest asking for their own.

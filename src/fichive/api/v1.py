@@ -226,7 +226,9 @@ from fichive.api.endpoints import (  # noqa: E402,F401
     catalog,
     community,
     me,
+    moderation,
     posting,
+    suggestions,
     works,
 )
 

@@ -9,6 +9,7 @@ app_name = "tags"
 
 urlpatterns = [
     path("tags/autocomplete", views.autocomplete, name="autocomplete"),
+    path("tags/suggestions", views.suggestions, name="suggestions"),
     path("tags/wrangling", views.wrangling_index, name="wrangling"),
     path("tags/wrangling/log", views.wrangling_log, name="wrangling-log"),
     path("tags/wrangling/<str:fandom>", views.wrangling_fandom, name="wrangling-fandom"),

@@ -376,6 +376,8 @@ def adult_always(request: HttpRequest, work_id: int) -> HttpResponse:
 @login_required
 def work_new(request: AuthedRequest) -> HttpResponse:
     """Post a new work: Post, Preview (saves a draft and shows it) or Save as draft."""
+    if request.method == "POST" and request.POST.get("action") in ("suggest", "add-suggested"):
+        return _work_new_suggested(request)
     form = WorkForm(request.POST or None, user=request.user)
     chapter_form = NewWorkChapterForm(request.POST or None)
     left, keys = _over(NEW_WORKS, request, form, "works")
@@ -399,6 +401,27 @@ def work_new(request: AuthedRequest) -> HttpResponse:
     return limited(render(request, "works/work_form.html",
                                     {"form": form, "chapter_form": chapter_form, "new": True}),
                              left)
+
+
+def _work_new_suggested(request: AuthedRequest) -> HttpResponse:
+    """The new-work form without JavaScript: "Suggest tags" shows it again as typed with the
+    tags its text suggests (tags.suggestions), "Add the checked tags" with the checked ones
+    added to their fields. Nothing is saved."""
+    from fichive.tags.views import suggested_added, suggestions_context
+
+    data = request.POST.copy()
+    if data.get("action") == "add-suggested":
+        for name, value in suggested_added(data).items():
+            data[name] = value
+    initial = {k: v if len(v) > 1 else v[0] for k, v in data.lists()}
+    chapter_form = NewWorkChapterForm()
+    chapter_initial = {name: initial.get(chapter_form.add_prefix(name), "")
+                       for name in chapter_form.fields}
+    return render(request, "works/work_form.html", {
+        "form": WorkForm(initial=initial, user=request.user),
+        "chapter_form": NewWorkChapterForm(initial=chapter_initial), "new": True,
+        "suggestions": suggestions_context(request.user, data, request),
+    })
 
 
 def _skin_notes(request: HttpRequest, form: WorkForm) -> None:
