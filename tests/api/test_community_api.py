@@ -1039,3 +1039,16 @@ def test_listings_cost_the_same_queries_for_few_or_many_rows(client, author, rea
     many = [_queries(client, url, **headers) for url in urls]
 
     assert dict(zip(urls, many, strict=True)) == dict(zip(urls, few, strict=True))
+
+
+def test_a_misspelt_field_is_an_error_naming_it(client, author, reader, work, bearer_for):
+    bookmark = _bookmark(reader, work)
+
+    refused = problem(patch(client, f"/bookmarks/{bookmark.pk}", {"privte": True},
+                            **bearer_for(reader)), 400)
+
+    assert "privte" in refused["errors"]
+    bookmark.refresh_from_db()
+    assert bookmark.private is False
+    problem(post(client, f"/works/{work.pk}/comments", {"content": "x", "chapter": 1},
+                 **bearer_for(reader)), 400)

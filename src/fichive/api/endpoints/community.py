@@ -32,6 +32,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Schema
 from ninja.responses import Status
+from pydantic import ConfigDict
 
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.selectors import user_by_name
@@ -132,6 +133,12 @@ def _works_json(request: HttpRequest, user: Any, ids: list[int]) -> dict[int, di
     works = work_selectors.with_series(work_selectors.with_blurb_data(
         work_selectors.works_visible_to(user).filter(pk__in=ids)))
     return {work.pk: work_json(work, request) for work in works}
+
+
+class _In(Schema):
+    # A misspelt field is an error naming it, rather than left out (a PATCH would keep the
+    # old value and answer 200).
+    model_config = ConfigDict(extra="forbid")
 
 
 class WorkRef(Schema):
@@ -250,19 +257,19 @@ class CommentListing(Paging):
     threads: list[CommentOut]
 
 
-class CommentIn(Schema):
+class CommentIn(_In):
     content: str
     chapter_id: Id | None = None
     # One of your pseuds by name; your default pseud when left out.
     pseud: str | None = None
 
 
-class ReplyIn(Schema):
+class ReplyIn(_In):
     content: str
     pseud: str | None = None
 
 
-class CommentChange(Schema):
+class CommentChange(_In):
     """What to change; what is left out stays as it is. `content`: your own comment's text.
     For the work's creators: `frozen` (the comment and every reply below it take no new
     replies, and can't be edited) and `status`: "hidden" hides a published comment,
@@ -488,7 +495,7 @@ class BookmarkListing(Paging):
     notices: list[str]
 
 
-class BookmarkIn(Schema):
+class BookmarkIn(_In):
     notes: str = ""
     # Your own tags for it (a new name makes a new additional tag).
     tags: list[str] = []
@@ -498,7 +505,7 @@ class BookmarkIn(Schema):
     pseud: str | None = None
 
 
-class BookmarkChange(Schema):
+class BookmarkChange(_In):
     """What to change; what is left out stays as it is."""
 
     notes: str | None = None
@@ -952,11 +959,11 @@ class InboxListing(Paging):
     items: list[InboxItemOut]
 
 
-class InboxChange(Schema):
+class InboxChange(_In):
     read: bool
 
 
-class InboxSelection(Schema):
+class InboxSelection(_In):
     # Message ids, as many as a page of the inbox shows and more (at most 100).
     items: list[Id] = Field(..., max_length=100)
 
@@ -969,7 +976,7 @@ class InboxChanged(Schema):
     changed: int
 
 
-class InboxReply(Schema):
+class InboxReply(_In):
     content: str
 
 
