@@ -226,8 +226,8 @@ class CommentOut(Schema):
     parent_id: int | None
     thread_id: int
     depth: int
-    # False: a placeholder kept for the replies below it (no author, text or dates).
-    visible: bool
+    visible: bool = Field(description="False: a placeholder kept for the replies below it "
+                                      "(no author, text or dates).")
     placeholder: str | None
     author: CommentAuthor | None
     html: str | None
@@ -239,8 +239,8 @@ class CommentOut(Schema):
     can_reply: bool
     can_edit: bool
     can_delete: bool
-    # The thread goes on deeper than this answer nests: GET /comments/{id} for the rest.
-    more_replies: bool
+    more_replies: bool = Field(description="The thread goes on deeper than this answer "
+                                           "nests: GET /comments/{id} of this one for the rest.")
     replies: list[CommentOut]
 
 
@@ -252,16 +252,16 @@ class CommentListing(Paging):
 
     work_id: int
     chapter_id: int | None
-    # Why the caller may not comment here ("" when they may).
-    refusal: str
+    refusal: str = Field(description="Why the caller may not comment here (\"\" when they "
+                                     "may).")
     threads: list[CommentOut]
 
 
 class CommentIn(_In):
     content: str
-    chapter_id: Id | None = None
-    # One of your pseuds by name; your default pseud when left out.
-    pseud: str | None = None
+    chapter_id: Id | None = Field(None, description="A chapter of the work to comment on.")
+    pseud: str | None = Field(None, description="One of your pseuds by name; your default "
+                                                "pseud when left out.")
 
 
 class ReplyIn(_In):
@@ -496,13 +496,13 @@ class BookmarkListing(Paging):
 
 
 class BookmarkIn(_In):
-    notes: str = ""
-    # Your own tags for it (a new name makes a new additional tag).
-    tags: list[str] = []
+    notes: str = Field("", description="Up to 5,000 characters; limited HTML.")
+    tags: list[str] = Field([], description="Your own tags for it, up to 75 (a new name makes "
+                                            "a new additional tag).")
     rec: bool = False
     private: bool = False
-    # One of your pseuds by name; your default pseud when left out.
-    pseud: str | None = None
+    pseud: str | None = Field(None, description="One of your pseuds by name; your default "
+                                                "pseud when left out.")
 
 
 class BookmarkChange(_In):
@@ -886,8 +886,8 @@ def subscription_delete(request: HttpRequest, subscription_id: int) -> Status[No
 class MarkedOut(Schema):
     work: WorkOut
     marked_at: str | None
-    # The work changed since you last visited it.
-    update_available: bool
+    update_available: bool = Field(description="The work changed since you last visited "
+                                               "it.")
 
 
 class MarkedListing(Paging):
@@ -941,13 +941,12 @@ def mark_as_read(request: HttpRequest, work_id: int) -> Status[None]:
 class InboxItemOut(Schema):
     id: int
     kind: str
-    # What kind of message it is, in words ("Reply to your comment" …).
-    label: str
+    label: str = Field(description="What kind of message it is, in words (\"Reply to your "
+                                   "comment\" …).")
     work: WorkRef
     chapter_id: int | None
     comment_id: int | None
-    # Where it leads on the site.
-    url: str
+    url: str = Field(description="Where it leads on the site.")
     actor_name: str
     summary: str
     read: bool
@@ -964,8 +963,7 @@ class InboxChange(_In):
 
 
 class InboxSelection(_In):
-    # Message ids, as many as a page of the inbox shows and more (at most 100).
-    items: list[Id] = Field(..., max_length=100)
+    items: list[Id] = Field(..., max_length=100, description="Message ids (at most 100).")
 
 
 class InboxBulk(InboxSelection):
