@@ -280,6 +280,7 @@ def test_held_and_hidden_comments_show_only_to_creators_and_their_authors(
     assert mine["status"] == "pending" and mine["html"] == held.content
     theirs = client.get(f"{API}/works/{work.pk}/comments", **bearer_for(author)).json()
     assert [t["status"] for t in theirs["threads"]] == ["pending"]
+    assert theirs["threads"][0]["can_moderate"] is True and mine["can_moderate"] is False
 
 
 def test_a_deleted_comment_with_replies_is_a_placeholder(client, author, reader, work, say):

@@ -239,6 +239,8 @@ class CommentOut(Schema):
     can_reply: bool
     can_edit: bool
     can_delete: bool
+    can_moderate: bool = Field(description="You are one of the work's creators: you may "
+                                           "freeze, hide or approve it (PATCH).")
     more_replies: bool = Field(description="The thread goes on deeper than this answer "
                                            "nests: GET /comments/{id} of this one for the rest.")
     replies: list[CommentOut]
@@ -314,6 +316,7 @@ def _comment_json(node: comment_selectors.Node, request: HttpRequest) -> dict[st
         "can_reply": node.can_reply,
         "can_edit": node.can_edit,
         "can_delete": node.can_delete,
+        "can_moderate": node.can_moderate,
         "more_replies": node.more,
         "replies": [_comment_json(child, request) for child in node.children],
     }
