@@ -11,6 +11,7 @@ page.
 from __future__ import annotations
 
 import copy
+import re
 import threading
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -105,3 +106,122 @@ def object_by_ids(shape: Hashable, model: Any, first_id: int, second_id: int,
     rows = found.model.objects.db_manager(alias).raw(found.sql,
                                                      found.params_for(first_id, second_id))
     return next(iter(rows), None)
+
+
+# Stand-ins for a kept statement's parameters (Slots): positive, within a 32-bit column's
+# range (the ORM builds no SQL for a value out of a column's range) and far above any constant
+# a query holds; a page's LIMIT and OFFSET, which the ORM writes into the SQL's text.
+_FIRST_SLOT = 1_900_000_001
+_LIMIT, _OFFSET = 1_987_654_321, 1_876_543_219
+_PLACEHOLDER = re.compile(r"%%|%s")
+_TEXT_SLOT = "\x1fslot-"
+
+
+class Slots:
+    """Stand-in values handed out by name while a statement is built (kept_statement): each
+    is a parameter of the SQL, bound to the real value at each run (Statement.bind)."""
+
+    def __init__(self) -> None:
+        self.named: dict[Any, tuple[str, int]] = {}
+
+    def _take(self, name: str, index: int, value: Any) -> Any:
+        self.named[value] = (name, index)
+        return value
+
+    def one(self, name: str) -> int:
+        """An integer parameter (an id, a number)."""
+        return self._take(name, 0, _FIRST_SLOT + len(self.named))
+
+    def many(self, name: str, size: int) -> list[int]:
+        """`size` integer parameters (an IN list); bind gives 1 to `size` values, the list
+        filled up with its last value (the same IN list)."""
+        return [self._take(name, i, _FIRST_SLOT + len(self.named)) for i in range(size)]
+
+    def text(self, name: str) -> str:
+        """A text parameter."""
+        return self._take(name, 0, f"{_TEXT_SLOT}{len(self.named)}")
+
+    @staticmethod
+    def page() -> slice:
+        """A slice of the query whose LIMIT and OFFSET are bound as `limit` and `offset`."""
+        return slice(_OFFSET, _OFFSET + _LIMIT)
+
+
+def padded_size(count: int) -> int:
+    """The IN list size a statement is kept for, for `count` values: the next power of two,
+    so that lists of any length share a few statements (Slots.many)."""
+    return 1 << max(0, count - 1).bit_length()
+
+
+class Statement:
+    """A statement built by the ORM with Slots in its parameters: `sql` and, for each
+    parameter, either a constant or the (name, index) of a slot."""
+
+    def __init__(self, model: Any, sql: str, params: list[Any], slots: Slots) -> None:
+        self.model, self.sql = model, sql
+        self.params: list[Any] = list(params)
+        self.slots: list[tuple[int, str, int]] = []
+        for position, value in enumerate(params):
+            if type(value) in (int, str) and value in slots.named:
+                self.slots.append((position, *slots.named[value]))
+            elif isinstance(value, str) and _TEXT_SLOT in value:
+                raise ValueError("a stand-in text is changed in the statement's parameters")
+        self._page_slots()
+        # A slot the statement doesn't use is fine (the statement doesn't depend on it), one
+        # written into its text isn't (that value would be kept with the SQL).
+        if any(str(value) in self.sql for value in slots.named):
+            raise ValueError("a stand-in value is written in the statement's SQL")
+
+    def _page_slots(self) -> None:
+        """LIMIT and OFFSET, written into the SQL by the ORM, made parameters."""
+        found = []
+        for name, value in (("limit", _LIMIT), ("offset", _OFFSET)):
+            text = f" {value}"
+            if self.sql.count(text) > 1:
+                raise ValueError("a page's stand-in LIMIT or OFFSET is found twice")
+            at = self.sql.find(text)
+            if at >= 0:
+                found.append((at, name, text))
+        for at, name, text in sorted(found, reverse=True):
+            position = sum(1 for m in _PLACEHOLDER.finditer(self.sql, 0, at)
+                           if m.group() == "%s")
+            self.sql = f"{self.sql[:at]} %s{self.sql[at + len(text):]}"
+            self.slots = [(p + 1 if p >= position else p, n, i) for p, n, i in self.slots]
+            self.params.insert(position, None)
+            self.slots.append((position, name, 0))
+
+    def bind(self, values: dict[str, Any]) -> list[Any]:
+        """The parameters with each slot's value (a list for Slots.many)."""
+        params = list(self.params)
+        for position, name, index in self.slots:
+            value = values[name]
+            if isinstance(value, list | tuple):
+                if not value:
+                    raise ValueError(f"no values for {name}")
+                value = value[min(index, len(value) - 1)]
+            params[position] = value
+        return params
+
+
+_statements: dict[tuple[str, Hashable], Statement] = {}
+# A process keeps at most this many statements (a few KB each); past it, it starts afresh.
+KEPT_STATEMENTS = 1000
+
+
+def kept_statement(alias: str, shape: Hashable,
+                   build: Callable[[Slots], QuerySet[Any]]) -> Statement:
+    """The SQL of `build(slots)` on `alias`, built by the ORM on the first call for a shape
+    and kept. `shape` must name everything that changes the SQL's text (which conditions
+    are there, how many values in each IN list, the sort); every value that differs between
+    calls of the same shape must come from `slots`."""
+    found = _statements.get((alias, shape))
+    if found is None:
+        slots = Slots()
+        query = build(slots)
+        sql, params = query.query.get_compiler(using=alias).as_sql()
+        found = Statement(query.model, sql, list(params), slots)
+        with _lock:
+            if len(_statements) >= KEPT_STATEMENTS:
+                _statements.clear()
+            _statements[(alias, shape)] = found
+    return found
