@@ -46,9 +46,9 @@ from fichive.search.limits import remembered_key, search_budget
 from fichive.search.query import MAX_QUERY_LENGTH, Query, QueryError, query_parse
 from fichive.search.selectors import RankedWorks, matches_of, scores_of, works_matching
 from fichive.tags.models import CATEGORIES, RATINGS, TAG_NAME_MAX, WARNINGS, Tag, tag_key
+from fichive.works.blurbs import blurbs_of
 from fichive.works.languages import LANGUAGES
 from fichive.works.models import FilterTagging, Work
-from fichive.works.blurbs import blurbs_of
 from fichive.works.selectors import (
     excluded_tag_ids,
     taggings_listed_for,
@@ -812,7 +812,8 @@ def listing_build(
     `works` is what the listing covers for this visitor (see selectors.works_listed_for);
     None (and no `taggings`) means every work listed for `viewer` (works_listed_for and
     taggings_listed_for of it), and lets a listing of blurbs (`fetch` blurbs.blurbs_of)
-    without a search or dates run from SQL kept per shape (works.listing_sql). `under` narrows it to the works found under a tag (a tag's works page). `taggings`, the
+    without a search or dates run from SQL kept per shape (works.listing_sql). `under`
+    narrows it to the works found under a tag (a tag's works page). `taggings`, the
     visitor's listed filter taggings (selectors.taggings_listed_for), may be given when
     `works` is every work listed for the visitor (not one creator's): listings under tags
     then count and page from the filter taggings (tagged_rows). `fetch` reads a page's works
