@@ -161,9 +161,15 @@ class Statement:
         self.model, self.sql = model, sql
         self.params: list[Any] = list(params)
         self.slots: list[tuple[int, str, int]] = []
+        # The ORM may hand a value on in a type of the driver's (psycopg's Int4 for an
+        # integer column): the bound value is given the same type (Statement.kinds).
+        self.kinds: dict[int, type] = {}
         for position, value in enumerate(params):
-            if type(value) in (int, str) and value in slots.named:
+            if isinstance(value, int | str) and not isinstance(value, bool) and (
+                    value in slots.named):
                 self.slots.append((position, *slots.named[value]))
+                if type(value) not in (int, str):
+                    self.kinds[position] = type(value)
             elif isinstance(value, str) and _TEXT_SLOT in value:
                 raise ValueError("a stand-in text is changed in the statement's parameters")
         self._page_slots()
@@ -187,6 +193,7 @@ class Statement:
                            if m.group() == "%s")
             self.sql = f"{self.sql[:at]} %s{self.sql[at + len(text):]}"
             self.slots = [(p + 1 if p >= position else p, n, i) for p, n, i in self.slots]
+            self.kinds = {p + 1 if p >= position else p: k for p, k in self.kinds.items()}
             self.params.insert(position, None)
             self.slots.append((position, name, 0))
 
@@ -199,7 +206,8 @@ class Statement:
                 if not value:
                     raise ValueError(f"no values for {name}")
                 value = value[min(index, len(value) - 1)]
-            params[position] = value
+            kind = self.kinds.get(position)
+            params[position] = value if kind is None else kind(value)
         return params
 
 
