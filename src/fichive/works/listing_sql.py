@@ -15,11 +15,12 @@ statement. Searches and date ranges take the ORM path (listing.kept_queries says
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import connections, router
+from django.db import connections, models, router
 from django.db.models import QuerySet
 
 from fichive.accounts.requests import Viewer
@@ -74,8 +75,11 @@ class KeptQueries:
         if self.authenticated:
             viewer = copy.copy(self.viewer)
             viewer.muted_ids = slots.many("muted", muted) if muted else []
-        filters = replace(self.filters, **{name: slots.one(name) if name in self.values
-                                           else None for name in _NUMBERS},
+        def number(name: str) -> int | None:
+            return slots.one(name) if name in self.values else None
+
+        filters = replace(self.filters, words_from=number("words_from"),
+                          words_to=number("words_to"), series=number("series"),
                           language=slots.text("language") if "language" in self.values
                           else "", include=(), exclude=(), q="", page=1)
         tags = ResolvedTags(
@@ -169,9 +173,12 @@ def _matching_ids(kept: KeptQueries, slots: Slots, viewer: Viewer, filters: Filt
     return _matching(kept, slots, viewer, filters, tags).values("pk")
 
 
-_BUILDS = {"rows": _rows, "rows-ids": _rows_ids, "matching": _matching,
-           "matching-ids": _matching_ids, "sorted-page": _sorted_page,
-           "tagged-page": _tagged_page, "works-of": _works_of}
+# The statements, by name: each builds its query on the stand-ins (and the details given).
+_BUILDS: dict[str, Callable[..., QuerySet[Any]]] = {
+    "rows": _rows, "rows-ids": _rows_ids, "matching": _matching,
+    "matching-ids": _matching_ids, "sorted-page": _sorted_page, "tagged-page": _tagged_page,
+    "works-of": _works_of,
+}
 
 
 class KeptTaggedWorks(TaggedWorks):
@@ -236,7 +243,9 @@ def _converters(connection: Any) -> list[tuple[int, list[Any], Any]]:
     if found is None:
         found = []
         for i, name in enumerate(FIELDS):
-            column = Work._meta.get_field(name).get_col(Work._meta.db_table)
+            field = Work._meta.get_field(name)
+            assert isinstance(field, models.Field)  # noqa: S101 - FIELDS are columns
+            column = field.get_col(Work._meta.db_table)
             converters = (connection.ops.get_db_converters(column)
                           + column.get_db_converters(connection))
             if converters:
