@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 _SOMEONE = -7_301_946_285
 _SOMETHING = -5_918_274_630
 # The largest id a 64-bit integer column holds.
-_LARGEST_ID = 2**63 - 1
+LARGEST_ID = _LARGEST_ID = 2**63 - 1
 
 
 class _Built:
@@ -157,8 +157,10 @@ class Statement:
     """A statement built by the ORM with Slots in its parameters: `sql` and, for each
     parameter, either a constant or the (name, index) of a slot."""
 
-    def __init__(self, model: Any, sql: str, params: list[Any], slots: Slots) -> None:
-        self.model, self.sql = model, sql
+    def __init__(self, compiler: Any, sql: str, params: list[Any], slots: Slots) -> None:
+        # The compiler that wrote the SQL knows what its columns are (converters, the models
+        # select_related reads): `rows` and `objects` read the results through it.
+        self.compiler, self.model, self.sql = compiler, compiler.query.model, sql
         self.params: list[Any] = list(params)
         self.slots: list[tuple[int, str, int]] = []
         # The ORM may hand a value on in a type of the driver's (psycopg's Int4 for an
@@ -197,6 +199,36 @@ class Statement:
             self.params.insert(position, None)
             self.slots.append((position, name, 0))
 
+    def _results(self, alias: str, values: dict[str, Any]) -> tuple[Any, Any]:
+        compiler = copy.copy(self.compiler)
+        compiler.connection = connections[alias]
+        with compiler.connection.cursor() as cursor:
+            cursor.execute(self.sql, self.bind(values))
+            return compiler, compiler.results_iter([cursor.fetchall()])
+
+    def rows(self, alias: str, values: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """The rows of a values_list() statement, as the ORM reads them (its converters:
+        dates and booleans on SQLite)."""
+        return [tuple(row) for row in self._results(alias, values)[1]]
+
+    def objects(self, alias: str, values: dict[str, Any]) -> list[Any]:
+        """The model instances of a statement, with what it select_related, as the ORM's
+        ModelIterable makes them."""
+        from django.db.models.query import get_related_populators
+
+        compiler, rows = self._results(alias, values)
+        select, klass_info = compiler.select, compiler.klass_info
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        names = [column[0].target.attname for column in select[start:end]]
+        populators = get_related_populators(klass_info, select, alias)
+        found = []
+        for row in rows:
+            instance = klass_info["model"].from_db(alias, names, row[start:end])
+            for populator in populators:
+                populator.populate(row, instance)
+            found.append(instance)
+        return found
+
     def bind(self, values: dict[str, Any]) -> list[Any]:
         """The parameters with each slot's value (a list for Slots.many)."""
         params = list(self.params)
@@ -225,9 +257,9 @@ def kept_statement(alias: str, shape: Hashable,
     found = _statements.get((alias, shape))
     if found is None:
         slots = Slots()
-        query = build(slots)
-        sql, params = query.query.get_compiler(using=alias).as_sql()
-        found = Statement(query.model, sql, list(params), slots)
+        compiler = build(slots).query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        found = Statement(compiler, sql, list(params), slots)
         with _lock:
             if len(_statements) >= KEPT_STATEMENTS:
                 _statements.clear()

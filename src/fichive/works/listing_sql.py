@@ -20,7 +20,7 @@ from dataclasses import replace
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db import connections, models, router
+from django.db import connections, router
 from django.db.models import QuerySet
 
 from fichive.accounts.requests import Viewer
@@ -110,14 +110,7 @@ class KeptQueries:
 
     def blurbs(self, what: str, *details: Any, **values: Any) -> list[Any]:
         """The blurbs (blurbs.blurbs_of) of the works a page statement reads."""
-        found = self.statement(what, *details)
-        connection = connections[self.alias]
-        with connection.cursor() as cursor:
-            cursor.execute(found.sql, found.bind({**self.values, **values}))
-            rows = cursor.fetchall()
-        converters = _converters(connection)
-        if converters:
-            rows = [tuple(_converted(row, converters, connection)) for row in rows]
+        rows = self.statement(what, *details).rows(self.alias, {**self.values, **values})
         return blurbs_from_rows(rows, self.alias)
 
     def sort(self) -> tuple[str, bool]:
@@ -231,35 +224,3 @@ class KeptSortedWorks(SortedWorks):
     def ids_sql(self) -> tuple[str, list[Any]]:
         """A SELECT of the matching works' ids (for facets_count)."""
         return self.kept.sql("matching-ids")
-
-
-_converter_lists: dict[str, list[tuple[int, list[Any], Any]]] = {}
-
-
-def _converters(connection: Any) -> list[tuple[int, list[Any], Any]]:
-    """What the ORM does to a blurb row's values as it reads them (dates, booleans on SQLite),
-    per column: the column's index, its converters and its expression."""
-    found = _converter_lists.get(connection.alias)
-    if found is None:
-        found = []
-        for i, name in enumerate(FIELDS):
-            field = Work._meta.get_field(name)
-            assert isinstance(field, models.Field)  # noqa: S101 - FIELDS are columns
-            column = field.get_col(Work._meta.db_table)
-            converters = (connection.ops.get_db_converters(column)
-                          + column.get_db_converters(connection))
-            if converters:
-                found.append((i, converters, column))
-        _converter_lists[connection.alias] = found
-    return found
-
-
-def _converted(row: tuple[Any, ...], converters: list[tuple[int, list[Any], Any]],
-               connection: Any) -> list[Any]:
-    values = list(row)
-    for i, functions, column in converters:
-        value = values[i]
-        for function in functions:
-            value = function(value, column, connection)
-        values[i] = value
-    return values
