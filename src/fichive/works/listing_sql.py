@@ -75,6 +75,7 @@ class KeptQueries:
         if self.authenticated:
             viewer = copy.copy(self.viewer)
             viewer.muted_ids = slots.many("muted", muted) if muted else []
+
         def number(name: str) -> int | None:
             return slots.one(name) if name in self.values else None
 
