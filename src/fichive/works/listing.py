@@ -216,7 +216,7 @@ def _date(label: str) -> forms.DateField:
 class ListingForm(forms.Form):
     """The filter set of every work listing, read from the query string."""
 
-    sort = FixedChoiceField(
+    sort: forms.ChoiceField = FixedChoiceField(  # (bookmarks' listing form has its own)
         required=False, label="Sort by", choices=list(SORT_LABELS.items()),
         error_messages={"invalid_choice": "“%(value)s” is not a sort; choose one of "
                         + ", ".join(SORTS) + "."},
