@@ -140,6 +140,30 @@ class FichiveAPI(NinjaAPI):
                 return not_modified
         return response
 
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> Any:
+        """ninja's schema, with error answers described as what they are (problem details,
+        application/problem+json, not application/json) and the token optional where it
+        is."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        # Operations anyone may call (auth=READ) take a token but don't need one: the empty
+        # requirement says so.
+        token_optional = {self.get_openapi_operation_id(operation)
+                          for router in self._get_bound_routers()
+                          for view in router.path_operations.values()
+                          for operation in view.operations
+                          if anyone in (operation.auth_callbacks or ())}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                if operation.get("operationId") in token_optional and operation.get("security"):
+                    operation["security"] = [*operation["security"], {}]
+                for status, answer in operation.get("responses", {}).items():
+                    content = answer.get("content") or {}
+                    if str(status)[:1] in ("4", "5") and "application/json" in content:
+                        answer["content"] = {
+                            "application/problem+json": content["application/json"]}
+        return schema
+
 
 api = FichiveAPI(
     title="Fichive API",
