@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
 from ninja import Schema
+from pydantic import WithJsonSchema
 
 from fichive.api.pagination import links, page_number
 from fichive.api.problems import invalid
@@ -17,6 +18,12 @@ from fichive.tags.models import Tag, tag_key
 from fichive.tags.selectors import tag_is_visible
 from fichive.works import listing, selectors
 from fichive.works.models import Work
+
+
+# Query parameters documented with the values they take, and checked by the listing's form
+# and pagination (whose messages name the field), not by the schema's validation.
+Sort = Annotated[str, WithJsonSchema({"type": "string", "enum": list(listing.SORT_LABELS)})]
+PageNumber = Annotated[int, WithJsonSchema({"type": "integer", "minimum": 1})]
 
 
 class Creator(Schema):
@@ -192,8 +199,8 @@ def chapter_detail(request: HttpRequest, work_id: int, position: int) -> dict[st
             tags=["works"], exclude_unset=True,
             summary="Works, filtered, sorted and searched like the listings")
 def work_list(request: HttpRequest, tag: str | None = None, q: str | None = None,
-              sort: str | None = None, page: int | None = None, cursor: str | None = None
-              ) -> Any:
+              sort: Sort | None = None, page: PageNumber | None = None,
+              cursor: str | None = None) -> Any:
     """Every query parameter of the site's works listings works here (see the listing's
     filter form: sort, q, rating, warnings, categories, complete, crossovers, words_from,
     words_to, date_from, date_to, language, include and exclude tags …); `tag` narrows it to
