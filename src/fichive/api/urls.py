@@ -1,9 +1,17 @@
-"""URLs of the JSON API: version 1 (django-ninja, api/v1.py), under the namespace "api"."""
+"""URLs of the JSON API: version 1 (django-ninja, api/v1.py) under the namespace "api", its
+answers to unknown addresses and methods as problem details, and the owner's personal access
+tokens page."""
 
-from django.urls import path
+from django.urls import path, re_path
 
+from fichive.api import views
 from fichive.api.v1 import api
 
 urlpatterns = [
-    path("api/v1/", api.urls),
+    path("api/v1/", views.answering_problems(api.urls)),
+    # After the operations: any other address under /api/v1/ is a 404 problem.
+    re_path(r"^api/v1/(?P<rest>.*)$", views.api_not_found),
+    path("users/<str:username>/api-tokens", views.tokens, name="api-tokens"),
+    path("users/<str:username>/api-tokens/<int:token_id>/revoke", views.revoke,
+         name="api-token-revoke"),
 ]
