@@ -236,7 +236,7 @@ def test_preferences_change_only_what_is_sent(client, bearer_for, reader):
     ({"skin": "purple"}, "skin", "Choose light, dark, or follow my device."),
     ({"font_family": "comic"}, "font_family", "Choose serif or sans-serif."),
     ({"font_size": "big"}, "font_size", ""),
-    ({"view_adult": None}, "view_adult", "null"),
+    ({"view_adult": None}, "view_adult", ""),
     ({"fontsize": 120}, "fontsize", ""),
 ])
 def test_bad_preferences_are_field_errors_and_change_nothing(client, bearer_for, reader, body,

@@ -11,10 +11,16 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Schema, Status
 from pydantic import ConfigDict
 
-from fichive.accounts.models import User
+from fichive.accounts.models import Preference, User
 from fichive.accounts.selectors import preferences_of, user_page_counts
-from fichive.accounts.services import PREFERENCE_FIELDS, preferences_update
-from fichive.api.endpoints.works import WorkOut, work_json
+from fichive.accounts.services import (
+    FONT_SIZE_RANGE,
+    LINE_WIDTH_RANGE,
+    PREFERENCE_FIELDS,
+    preferences_update,
+    time_zone_names,
+)
+from fichive.api.endpoints.works import PageNumber, WorkOut, work_json
 from fichive.api.pagination import links, page_number
 from fichive.api.schemas import ERRORS, Paging, answers
 from fichive.api.v1 import MINE, WRITE, router
@@ -129,7 +135,7 @@ def _when(value: Any) -> str | None:
 @router.get("/me/history", response=answers(HistoryListing), auth=MINE,
             url_name="me-history", tags=["me"],
             summary="Your reading history, latest visit first, as your History page shows it")
-def history(request: HttpRequest, page: int | None = None, cursor: str | None = None
+def history(request: HttpRequest, page: PageNumber | None = None, cursor: str | None = None
             ) -> dict[str, Any]:
     """The works you visited while logged in, of those you may still see: a work since
     deleted, hidden by a moderator or made a draft leaves it, as on the History page."""
@@ -173,15 +179,32 @@ def history_delete(request: HttpRequest, reading_id: int) -> Status[None]:
     return Status(204, None)
 
 
+def _choices(values: Any, description: str, **more: Any) -> Any:
+    """A string field documented with its allowed values (checked by preferences_update,
+    whose messages are the Preferences page's)."""
+    return Field(description=description, json_schema_extra={"enum": sorted(values)}, **more)
+
+
+def _whole(low: int, high: int, description: str, **more: Any) -> Any:
+    return Field(description=description, json_schema_extra={"minimum": low, "maximum": high},
+                 **more)
+
+
+_SKIN = "Site colours: light, dark or auto (follow the device)."
+_FONT = "serif or sans."
+_SIZE = "A work's text size in percent."
+_WIDTH = "The longest line of a work's text, in characters."
+_ZONE = "Dates and times are shown in it: an IANA time zone such as Europe/Berlin, or UTC."
+
+
 class PreferencesOut(Schema):
     """Every preference of your Preferences page."""
 
-    skin: str = Field(description="Site colours: light, dark or auto (follow the device).")
-    font_size: int = Field(description="A work's text size in percent (80 to 200).")
-    font_family: str = Field(description="serif or sans.")
-    line_width: int = Field(description="The longest line of a work's text, in characters "
-                                         "(40 to 120).")
-    time_zone: str = Field(description="An IANA time zone such as Europe/Berlin, or UTC.")
+    skin: str = _choices(Preference.Skin.values, _SKIN)
+    font_size: int = _whole(*FONT_SIZE_RANGE, _SIZE)
+    font_family: str = _choices(Preference.FontFamily.values, _FONT)
+    line_width: int = _whole(*LINE_WIDTH_RANGE, _WIDTH)
+    time_zone: str = Field(description=_ZONE)
     view_adult: bool
     hide_warnings: bool
     hide_freeform: bool
@@ -196,26 +219,27 @@ class PreferencesOut(Schema):
 
 
 class PreferencesPatch(Schema):
-    """The preferences to change; the rest stay as they are. An unknown name is an error."""
+    """The preferences to change; the rest stay as they are. An unknown name is an error.
+    (Each field's default None only means "not sent": null is refused.)"""
 
     model_config = ConfigDict(extra="forbid")
 
-    skin: str | None = None
-    font_size: int | None = None
-    font_family: str | None = None
-    line_width: int | None = None
-    time_zone: str | None = None
-    view_adult: bool | None = None
-    hide_warnings: bool | None = None
-    hide_freeform: bool | None = None
-    hide_work_skins: bool | None = None
-    history_enabled: bool | None = None
-    email_comments: bool | None = None
-    email_replies: bool | None = None
-    email_subscriptions: bool | None = None
-    email_moderation: bool | None = None
-    email_kudos: bool | None = None
-    email_creator_invitations: bool | None = None
+    skin: str = _choices(Preference.Skin.values, _SKIN, default=None)
+    font_size: int = _whole(*FONT_SIZE_RANGE, _SIZE, default=None)
+    font_family: str = _choices(Preference.FontFamily.values, _FONT, default=None)
+    line_width: int = _whole(*LINE_WIDTH_RANGE, _WIDTH, default=None)
+    time_zone: str = _choices(time_zone_names(), _ZONE, default=None)
+    view_adult: bool = Field(None)
+    hide_warnings: bool = Field(None)
+    hide_freeform: bool = Field(None)
+    hide_work_skins: bool = Field(None)
+    history_enabled: bool = Field(None)
+    email_comments: bool = Field(None)
+    email_replies: bool = Field(None)
+    email_subscriptions: bool = Field(None)
+    email_moderation: bool = Field(None)
+    email_kudos: bool = Field(None)
+    email_creator_invitations: bool = Field(None)
 
 
 def _preferences(user: User) -> dict[str, Any]:
