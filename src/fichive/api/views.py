@@ -8,6 +8,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -130,10 +131,17 @@ def _as_problems(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRes
     return wrapped
 
 
+# Swagger UI's stylesheet draws its icons as data: images; the docs page alone may show them
+# (scripts and styles stay the archive's own files, as everywhere).
+_DOCS_POLICY = csp_update({"img-src": ["data:"]})
+
+
 def answering_problems(urls: tuple[list[Any], str, str]) -> tuple[list[Any], str, str]:
-    """ninja's `api.urls` with every view wrapped by _as_problems."""
+    """ninja's `api.urls` with every view wrapped by _as_problems, and the docs page's
+    policy widened by _DOCS_POLICY."""
     patterns, app_name, namespace = urls
     for pattern in patterns:
         if isinstance(pattern, URLPattern):
-            pattern.callback = _as_problems(pattern.callback)
+            view = _as_problems(pattern.callback)
+            pattern.callback = _DOCS_POLICY(view) if pattern.name == "openapi-view" else view
     return patterns, app_name, namespace
