@@ -25,5 +25,6 @@ class TokenForm(forms.Form):
 
     def __init__(self, *args: Any, allowed: tuple[str, ...], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scopes"].choices = [(scope, f"{scope}: {SCOPE_HELP[scope]}")
-                                         for scope in allowed]
+        scopes = self.fields["scopes"]
+        assert isinstance(scopes, forms.MultipleChoiceField)
+        scopes.choices = [(scope, f"{scope}: {SCOPE_HELP[scope]}") for scope in allowed]

@@ -218,6 +218,11 @@ class PreferencesOut(Schema):
     email_creator_invitations: bool
 
 
+def _unsent() -> Any:
+    """Not required; left out means unchanged."""
+    return Field(None)
+
+
 class PreferencesPatch(Schema):
     """The preferences to change; the rest stay as they are. An unknown name is an error.
     (Each field's default None only means "not sent": null is refused.)"""
@@ -229,17 +234,17 @@ class PreferencesPatch(Schema):
     font_family: str = _choices(Preference.FontFamily.values, _FONT, default=None)
     line_width: int = _whole(*LINE_WIDTH_RANGE, _WIDTH, default=None)
     time_zone: str = _choices(time_zone_names(), _ZONE, default=None)
-    view_adult: bool = Field(None)
-    hide_warnings: bool = Field(None)
-    hide_freeform: bool = Field(None)
-    hide_work_skins: bool = Field(None)
-    history_enabled: bool = Field(None)
-    email_comments: bool = Field(None)
-    email_replies: bool = Field(None)
-    email_subscriptions: bool = Field(None)
-    email_moderation: bool = Field(None)
-    email_kudos: bool = Field(None)
-    email_creator_invitations: bool = Field(None)
+    view_adult: bool = _unsent()
+    hide_warnings: bool = _unsent()
+    hide_freeform: bool = _unsent()
+    hide_work_skins: bool = _unsent()
+    history_enabled: bool = _unsent()
+    email_comments: bool = _unsent()
+    email_replies: bool = _unsent()
+    email_subscriptions: bool = _unsent()
+    email_moderation: bool = _unsent()
+    email_kudos: bool = _unsent()
+    email_creator_invitations: bool = _unsent()
 
 
 def _preferences(user: User) -> dict[str, Any]:

@@ -19,7 +19,6 @@ from fichive.tags.selectors import tag_is_visible
 from fichive.works import listing, selectors
 from fichive.works.models import Work
 
-
 # Query parameters documented with the values they take, and checked by the listing's form
 # and pagination (whose messages name the field), not by the schema's validation.
 Sort = Annotated[str, WithJsonSchema({"type": "string", "enum": list(listing.SORT_LABELS)})]
