@@ -278,3 +278,18 @@ def test_preferences_are_the_callers_own(client, bearer_for, reader):
     data = client.get("/api/v1/me/preferences", **bearer_for(reader, "read")).json()
 
     assert data["font_size"] == 100
+
+
+def test_history_costs_the_same_queries_for_more_entries(client, bearer_for, author, reader,
+                                                         django_assert_max_num_queries):
+    headers = bearer_for(reader, "read")
+    visited(reader, WorkFactory(author=author, title="First"))
+    client.get("/api/v1/me/history", **headers)  # warm what a first request loads
+    with django_assert_max_num_queries(30) as one:
+        client.get("/api/v1/me/history", **headers)
+    for n in range(8):
+        visited(reader, WorkFactory(author=author, title=f"More {n}", anonymous=n % 2 == 0))
+
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        data = client.get("/api/v1/me/history", **headers).json()
+    assert data["total"] == 9

@@ -204,3 +204,21 @@ def _refused_for_a_rule_beyond_the_schema(context, failure, case, response):
     except ValueError:
         return True
     return not errors or not set(errors) <= RULES_BEYOND_THE_SCHEMA
+
+
+def test_a_bug_is_a_500_problem_and_logged(client, db, monkeypatch, caplog):
+    from fichive.api.endpoints import works
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(works.listing, "listing_build", broken)
+    client.raise_request_exception = False
+
+    response = client.get("/api/v1/works")
+
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["status"] == 500 and "a bug" not in response.content.decode()
+    logged = [r for r in caplog.records if r.name == "django.request"]
+    assert logged and logged[0].exc_info and "a bug" in str(logged[0].exc_info[1])

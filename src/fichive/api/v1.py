@@ -16,11 +16,14 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
+from django.utils.log import log_response
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -242,6 +245,20 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 def _too_many(request: HttpRequest, exc: RateLimited) -> HttpResponse:
     response = problems.problem(429, exc.message, retry_after=exc.retry_after)
     response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug: logged and signalled as Django does with any view's (the test client re-raises
+    it), answered as a problem instead of the site's HTML error page."""
+    if settings.DEBUG:
+        raise exc
+    got_request_exception.send(sender=None, request=request)
+    response = problems.problem(500, "Something went wrong on our side; it was logged. "
+                                     "Please try again later.")
+    log_response("Internal Server Error: %s", request.path, response=response,
+                 request=request, exception=exc)
     return response
 
 
