@@ -31,7 +31,7 @@ from fichive.readings.models import Reading
 from fichive.wsgi import application
 from tests.factories import WorkFactory
 
-MAX_EXAMPLES = 16
+MAX_EXAMPLES = 12
 
 SCHEMA = schemathesis.openapi.from_dict(api.get_openapi_schema())
 SCHEMA.app = application  # calls go to the Django app in process (WSGI), as from_wsgi does
@@ -97,28 +97,54 @@ def in_process():
     request_finished.connect(close_old_connections)
 
 
-def _headers(who: str, reader, bearer_for) -> dict[str, str]:
-    if who == "guest":
-        return {}
-    secret = bearer_for(reader, "read", "write")["HTTP_AUTHORIZATION"]
-    return {"Authorization": secret}
+# The token of the caller a test runs as (none for a guest): schemathesis sends it as the
+# schema's Bearer credentials, through the auth provider below.
+CALLER: dict[str, str] = {}
 
 
-@pytest.mark.parametrize("who", ["guest", "token"])
+@pytest.fixture(params=["guest", "token"])
+def caller(request, reader, bearer_for):
+    CALLER.clear()
+    if request.param == "token":
+        CALLER["token"] = bearer_for(reader, "read", "write")["HTTP_AUTHORIZATION"]
+    yield request.param
+    CALLER.clear()
+
+
+@SCHEMA.auth(refresh_interval=None)
+class _CallersToken:
+    def get(self, case, context):
+        return CALLER.get("token")
+
+    def set(self, case, data, context):
+        case.headers = {**(case.headers or {}), "Authorization": data}
+
+
 @pytest.mark.parametrize("operation", OPERATIONS)
-def test_every_operation_answers_as_its_schema_says(operation, who, archive, reader,
-                                                    bearer_for, in_process):
+def test_every_operation_answers_as_its_schema_says(operation, caller, archive, in_process):
     method, path = operation.split(" ", 1)
     target = SCHEMA[path][method]
-    headers = _headers(who, reader, bearer_for)
 
     @settings_for_ci
     @given(case=target.as_strategy(GenerationMode.POSITIVE)
            | target.as_strategy(GenerationMode.NEGATIVE))
     def run(case):
-        case.call_and_validate(app=in_process, headers=headers)
+        case.call_and_validate(app=in_process)
 
     run()
+
+
+def test_workflows_through_the_links_between_operations(caller, archive, in_process):
+    """Schemathesis' stateful mode: it follows the links it infers between operations (an id
+    in one answer used in another's path: a history entry then deleting it, a work then its
+    chapters), checking every answer on the way."""
+    class Workflow(SCHEMA.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case):
+            return {"app": in_process}
+
+    Workflow.run(settings=settings(
+        max_examples=MAX_EXAMPLES, stateful_step_count=6, deadline=None, derandomize=True,
+        database=None, suppress_health_check=list(HealthCheck)))
 
 
 settings_for_ci = settings(
