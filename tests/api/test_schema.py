@@ -248,3 +248,17 @@ def test_a_bug_is_a_500_problem_and_logged(client, db, monkeypatch, caplog):
     assert response.json()["status"] == 500 and "a bug" not in response.content.decode()
     logged = [r for r in caplog.records if r.name == "django.request"]
     assert logged and logged[0].exc_info and "a bug" in str(logged[0].exc_info[1])
+
+
+def test_head_answers_what_get_would_without_the_body(client, author):
+    work = WorkFactory(author=author, title="Heads Up")
+    got = client.get(f"/api/v1/works/{work.pk}")
+
+    head = client.head(f"/api/v1/works/{work.pk}")
+
+    assert head.status_code == 200 and head.content == b""
+    assert head["ETag"] == got["ETag"]
+    assert head["Content-Length"] == str(len(got.content))
+    assert client.head("/api/v1/works/999999").status_code == 404
+    assert client.head(f"/api/v1/works/{work.pk}", HTTP_IF_NONE_MATCH=got["ETag"]
+                       ).status_code == 304

@@ -122,6 +122,8 @@ def _as_problems(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRes
         if isinstance(response, HttpResponseNotAllowed):
             allow = response["Allow"]
             methods = sorted(m.strip() for m in allow.split(",") if m.strip())
+            if request.method == "HEAD" and "GET" in methods:
+                return _head(view, request, *args, **kwargs)
             answer = problems.problem(405, f"This address doesn't take {request.method}: it "
                                            f"takes {', '.join(methods)}.")
             answer["Allow"] = ", ".join(methods)
@@ -134,6 +136,21 @@ def _as_problems(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRes
 # Swagger UI's stylesheet draws its icons as data: images; the docs page alone may show them
 # (scripts and styles stay the archive's own files, as everywhere).
 _DOCS_POLICY = csp_update({"img-src": ["data:"]})
+
+
+def _head(view: Callable[..., HttpResponseBase], request: HttpRequest, *args: Any,
+          **kwargs: Any) -> HttpResponseBase:
+    """HEAD of an address that takes GET: the GET's status and headers (ETag, Content-Length
+    …), without the body."""
+    request.method = "GET"
+    try:
+        response = view(request, *args, **kwargs)
+    finally:
+        request.method = "HEAD"
+    if isinstance(response, HttpResponse):
+        response["Content-Length"] = str(len(response.content))
+        response.content = b""
+    return response
 
 
 def answering_problems(urls: tuple[list[Any], str, str]) -> tuple[list[Any], str, str]:
