@@ -293,3 +293,26 @@ def test_history_costs_the_same_queries_for_more_entries(client, bearer_for, aut
     with django_assert_max_num_queries(len(one.captured_queries)):
         data = client.get("/api/v1/me/history", **headers).json()
     assert data["total"] == 9
+
+
+def test_history_keeps_a_muted_users_work_as_the_history_page_does(client, bearer_for,
+                                                                   reader_client, author,
+                                                                   reader):
+    from fichive.blocking.services import user_mute
+
+    visited(reader, WorkFactory(author=author, title="By A Muted Author"))
+    user_mute(user=reader, muted=author)
+
+    data = client.get("/api/v1/me/history", **bearer_for(reader, "read")).json()
+
+    assert [r["work"]["title"] for r in data["readings"]] == ["By A Muted Author"]
+    assert "By A Muted Author" in reader_client.get("/users/carol/readings").content.decode()
+
+
+def test_history_lists_restricted_works_to_their_reader(client, bearer_for, author, reader):
+    visited(reader, WorkFactory(author=author, title="Members Only", restricted=True))
+
+    data = client.get("/api/v1/me/history", **bearer_for(reader, "read")).json()
+
+    assert [(r["work"]["title"], r["work"]["restricted"]) for r in data["readings"]] == [
+        ("Members Only", True)]
