@@ -208,3 +208,19 @@ def test_making_tokens_is_rate_limited(reader_client, reader, monkeypatch):
     assert 0 < int(response["Retry-After"]) <= 3600
     assert "You have made 2 API tokens in the last hour" in html(response)
     assert sorted(ApiToken.objects.values_list("name", flat=True)) == ["one", "two"]
+
+
+def test_a_wrong_token_is_a_security_event_and_counts_against_the_address(client, db, caplog,
+                                                                          monkeypatch):
+    from fichive.api import v1
+    from fichive.lib.ratelimit import RateLimit
+
+    caplog.set_level(logging.INFO, logger="fichive.security")
+    monkeypatch.setattr(v1, "API_REQUESTS", RateLimit(v1.API_REQUESTS.prefix, limit=2,
+                                                      window=60, address_for_accounts=True))
+    guess = bearer("fichive_" + "A" * 43)
+
+    assert [client.get("/api/v1/me", **guess).status_code for _ in range(3)] == [401, 401, 429]
+    lines = [r.getMessage() for r in caplog.records if r.name == "fichive.security"]
+    assert sum("event=api_token_failed" in line for line in lines) == 3
+    assert not any("AAAA" in line for line in lines)

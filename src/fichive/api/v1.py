@@ -33,6 +33,7 @@ from ninja.security import HttpBearer
 from fichive.api import problems
 from fichive.api.services import token_check
 from fichive.lib.ratelimit import RateLimit, RateLimited
+from fichive.lib.securitylog import security_event
 
 # Requests per address (and per account, for a logged-in reader), and per token: 120 a
 # minute. Past it the answer is 429 problem JSON with Retry-After.
@@ -67,6 +68,10 @@ class Bearer(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = token_check(token)
         if found is None:
+            # Counted against the address like any request (a flood of guesses gets 429s),
+            # and logged as app passwords' failures are.
+            security_event("api_token_failed", request=request)
+            _count(request)
             raise Refused(401, "That token isn't valid: it may be mistyped or revoked. "
                                "Make a new one in your account's settings.")
         user = found.user
