@@ -133,11 +133,6 @@ def _as_problems(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpRes
     return wrapped
 
 
-# Swagger UI's stylesheet draws its icons as data: images; the docs page alone may show them
-# (scripts and styles stay the archive's own files, as everywhere).
-_DOCS_POLICY = csp_update({"img-src": ["data:"]})
-
-
 def _head(view: Callable[..., HttpResponseBase], request: HttpRequest, *args: Any,
           **kwargs: Any) -> HttpResponseBase:
     """HEAD of an address that takes GET: the GET's status and headers (ETag, Content-Length
@@ -151,6 +146,11 @@ def _head(view: Callable[..., HttpResponseBase], request: HttpRequest, *args: An
         response["Content-Length"] = str(len(response.content))
         response.content = b""
     return response
+
+
+# Swagger UI's stylesheet draws its icons as data: images; the docs page alone may show them
+# (scripts and styles stay the archive's own files, as everywhere).
+_DOCS_POLICY = csp_update({"img-src": ["data:"]})
 
 
 def answering_problems(urls: tuple[list[Any], str, str]) -> tuple[list[Any], str, str]:
