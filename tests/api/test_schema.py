@@ -179,7 +179,8 @@ def _things_that_exist(context, path_parameters):
 
 
 @pytest.mark.parametrize("path", ["/api/v1/nope", "/api/v1/works/1/nope", "/api/v1/works/x",
-                                  "/api/v1/", "/api/v1/me/history/-1"])
+                                  "/api/v1/", "/api/v1/me/history/-1",
+                                  "/api/v1/works/a%0Ab%0D/chapters/1", "/api/v1/%0A"])
 def test_an_address_no_operation_has_is_a_404_problem(client, db, path):
     response = client.get(path)
 

@@ -9,8 +9,9 @@ from fichive.api.v1 import api
 
 urlpatterns = [
     path("api/v1/", views.answering_problems(api.urls)),
-    # After the operations: any other address under /api/v1/ is a 404 problem.
-    re_path(r"^api/v1/(?P<rest>.*)$", views.api_not_found),
+    # After the operations: any other address under /api/v1/ is a 404 problem (line breaks
+    # in it too).
+    re_path(r"^api/v1/(?P<rest>[\s\S]*)\Z", views.api_not_found),
     path("users/<str:username>/api-tokens", views.tokens, name="api-tokens"),
     path("users/<str:username>/api-tokens/<int:token_id>/revoke", views.revoke,
          name="api-token-revoke"),
