@@ -28,6 +28,7 @@ from fichive.comments.services import comment_post
 from fichive.kudos.services import kudos_leave
 from fichive.moderation.services import work_hide
 from fichive.readings.models import Reading
+from fichive.series.services import series_add_work, series_create
 from fichive.wsgi import application
 from tests.factories import WorkFactory
 
@@ -62,6 +63,9 @@ def archive(author, co_author, reader, moderator):
     comment = comment_post(work=public, user=reader, content="<p>Lovely.</p>")
     comment_post(work=public, parent=comment, user=author, content="<p>Thanks!</p>")
     kudos_leave(work=public, user=reader)
+    series = series_create(user=author, title="Tides")
+    for work in (public, restricted):
+        series_add_work(user=author, series=series, work=work)
     bookmark_create(user=reader, work=public, pseud=reader.default_pseud,
                     data=BookmarkData(notes="<p>Kept.</p>", tags=["Comfort"]))
     bookmark_create(user=reader, work=anonymous, pseud=reader.default_pseud,
@@ -78,8 +82,12 @@ def archive(author, co_author, reader, moderator):
         "comment_id": [comment.pk],
         "bookmark_id": list(Bookmark.objects.values_list("pk", flat=True)),
         "reading_id": [r.pk for r in readings],
+        "series_id": [series.pk],
+        "chapter_id": list(public.chapters.values_list("pk", flat=True)),
         "username": [author.username, reader.username],
+        "pseud": [author.default_pseud.name],
         "tag": ["Sea Stories", "Fluff"],
+        "name": ["Sea Stories", "Fluff"],
     })
     yield public
     KNOWN.clear()
