@@ -243,7 +243,8 @@ class ListingFilters(Schema):
                                             "language of /works/search.")
     saved_filters: _OnOff = Field(None, description="`off` leaves the reader's saved tag "
                                                     "exclusions out.")
-    page: int | None = Field(None, description="The page, from 1.")
+    page: Annotated[int | None, WithJsonSchema({"type": "integer", "minimum": 1})] = Field(
+        None, description="The page, from 1.")
     cursor: str | None = Field(None, description="A `next` or `previous` link's cursor.")
 
 
