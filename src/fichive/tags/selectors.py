@@ -472,3 +472,14 @@ def wrangling_type_counts(fandom: Tag, *, status: str) -> dict[str, int]:
     return dict(
         _bin_by_status(fandom, status=status).values_list("type").annotate(n=Count("id"))
     )
+
+
+def works_to_wrangle(viewer: Viewer) -> QuerySet:
+    """Works the viewer may see that carry a tag nobody has wrangled (a fandom, character,
+    relationship or additional tag neither canonical nor a synonym), newest first: the
+    wranglers' list where the story's own text suggests what those tags mean."""
+    from fichive.works.selectors import works_listed_for
+
+    unwrangled = Tagging.objects.filter(tag__canonical=False, tag__merger__isnull=True,
+                                        tag__type__in=USER_TYPES).values("work_id")
+    return works_listed_for(viewer).filter(pk__in=unwrangled).order_by("-published", "-id")

@@ -167,6 +167,42 @@ def wrangling_index(request: AuthedRequest) -> HttpResponse:
                   {"fandoms": selectors.wrangling_fandoms()})
 
 
+# Works a page of the wranglers' list shows, each read for suggestions (up to ~0.2 s each),
+# and the text of each read (its first chapters up to this many characters).
+WORKS_TO_WRANGLE_PER_PAGE = 10
+WRANGLE_TEXT_MAX = 300_000
+
+
+@wrangler_required
+def wrangling_works(request: AuthedRequest) -> HttpResponse:
+    """/tags/wrangling/unwrangled-works: works with unwrangled tags, each with those tags and
+    what its text suggests (tags.suggestions), so a wrangler can see what "sasuke" or "the
+    Nara" on a work stands for and make it a synonym of the canonical tag. Nothing is changed
+    here."""
+    from fichive.tags.suggestions import suggest_tags
+
+    page = Paginator(selectors.works_to_wrangle(request.user),
+                     WORKS_TO_WRANGLE_PER_PAGE).get_page(request.GET.get("page"))
+    rows = []
+    for work in page.object_list:
+        tags = list(Tag.objects.filter(taggings__work=work).order_by("type", "key").distinct())
+        unwrangled = [t for t in tags if t.type in USER_TYPES and not t.canonical
+                      and t.merger_id is None]
+        text, size = [], 0
+        for content in work.chapters.order_by("position").values_list("content", flat=True):
+            text.append(content[:WRANGLE_TEXT_MAX - size])
+            size += len(text[-1])
+            if size >= WRANGLE_TEXT_MAX:
+                break
+        present = {t.key for t in tags}
+        suggested = [s for s in suggest_tags(
+            text="\n".join(text), viewer=request.user,
+            fandom_hint=[t.name for t in tags if t.type == Tag.Type.FANDOM])
+            if tag_key(s.name) not in present]
+        rows.append({"work": work, "unwrangled": unwrangled, "suggested": suggested})
+    return render(request, "tags/wrangling_works.html", {"page": page, "rows": rows})
+
+
 def _choice(value: str | None, allowed) -> str | None:
     return value if value in allowed else None
 

@@ -20,9 +20,9 @@ from fichive.accounts.services import (
     preferences_update,
     time_zone_names,
 )
-from fichive.api.endpoints.works import PageNumber, WorkOut, work_json
+from fichive.api.endpoints.works import WorkOut, work_json
 from fichive.api.pagination import links, page_number
-from fichive.api.schemas import ERRORS, Paging, answers
+from fichive.api.schemas import ERRORS, PageNumber, Paging, answers
 from fichive.api.v1 import MINE, WRITE, router
 from fichive.inbox.selectors import inbox_unread_count
 from fichive.readings import selectors as readings

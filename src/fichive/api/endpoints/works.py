@@ -10,7 +10,7 @@ from pydantic import WithJsonSchema
 
 from fichive.api.pagination import links, page_number
 from fichive.api.problems import invalid
-from fichive.api.schemas import Paging, answers
+from fichive.api.schemas import PageNumber, Paging, answers
 from fichive.api.v1 import READ, router
 from fichive.formats.exporters import download_links
 from fichive.search.limits import SearchTooBroad, search_count
@@ -243,8 +243,7 @@ class ListingFilters(Schema):
                                             "language of /works/search.")
     saved_filters: _OnOff = Field(None, description="`off` leaves the reader's saved tag "
                                                     "exclusions out.")
-    page: Annotated[int | None, WithJsonSchema({"type": "integer", "minimum": 1})] = Field(
-        None, description="The page, from 1.")
+    page: PageNumber | None = Field(None, description="The page, from 1.")
     cursor: str | None = Field(None, description="A `next` or `previous` link's cursor.")
 
 
