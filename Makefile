@@ -61,6 +61,7 @@ bench: install
 	$(BIN)/python bench/logged_in.py --json bench/results/logged_in.json
 	$(BIN)/python bench/logged_in_listing.py --json bench/results/reader_listing.json
 	$(BIN)/python bench/disk.py --db $(BENCH_DB) --json bench/results/disk.json
+	$(BIN)/python bench/api.py --json bench/results/api.json
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

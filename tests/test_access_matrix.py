@@ -320,6 +320,36 @@ def api_work(look: Look) -> str:
                                                    else "-")
 
 
+def api_listed_tag(look: Look) -> str:
+    """Y when the API's tag search lists the state's own tag, "-" when not."""
+    status, body = look.get(f"/api/v1/tags?q={SHARED}")
+    return status or ("Y" if trope(look.state) in [t["name"] for t in json.loads(body)["tags"]]
+                      else "-")
+
+
+def api_fandom_count(look: Look) -> str:
+    """The works count the API's fandom index gives the state's fandom."""
+    status, body = look.get(f"/api/v1{MEDIA}")
+    counts = {row["name"]: row["works"] for row in json.loads(body)["fandoms"]}
+    return status or str(counts.get(fandom(look.state), "absent"))
+
+
+def api_series(look: Look) -> str:
+    """Y when the API's series has the state's work as a part, "-" when not; "Y!name" when
+    it names the creators of its anonymous part."""
+    status, body = look.get("/api/v1/series/{s}")
+    if status:
+        return status
+    data = json.loads(body)
+    if title(look.state) not in [part["work"]["title"] for part in data["parts"]]:
+        return "-"
+    names = json.dumps(data["creators"]) + json.dumps([p["work"]["creators"]
+                                                        for p in data["parts"]])
+    leaked = [n for n in (_hidden_names(look) if look.state == "anonymous" else [])
+              if n in names]
+    return "Y!" + ",".join(leaked) if leaked else "Y"
+
+
 def more_like_this(look: Look) -> str:
     """Y when "More like this" on another work's page lists the work (the section alone;
     "Y!name" when it names a creator it must not show)."""
@@ -360,6 +390,11 @@ SURFACES: dict[str, Callable[[Look], str]] = {
     "API work": api_work,
     "API chapter": status("/api/v1/works/{w}/chapters/2"),
     "API listing": api_listing,
+    "API tag": status("/api/v1/tags/{trope}"),
+    "API tag search": api_listed_tag,
+    "API fandom count": api_fandom_count,
+    "API series": api_series,
+    "API creator's works": shown(f"/api/v1/users/{CREATOR}/works"),
     "HTML download": shown("/downloads/{w}/story.html", names=True),
     "tag feed": shown(f"/tags/{UNIVERSE_URL}/feed.atom"),
     "creator's feed": shown(f"/users/{CREATOR}/works/feed.atom"),
@@ -377,6 +412,14 @@ SURFACES: dict[str, Callable[[Look], str]] = {
     "own inbox": shown("/users/{me}/inbox"),
     "own subscriptions": shown("/users/{me}/subscriptions"),
     "moderation page": shown("/moderation/works/{w}"),
+    "wranglers' works": shown("/tags/wrangling/unwrangled-works"),
+    "API comments": status("/api/v1/works/{w}/comments"),
+    "API comment": status("/api/v1/comments/{comment}"),
+    "API kudos": status("/api/v1/works/{w}/kudos"),
+    "API work's bookmarks": shown("/api/v1/works/{w}/bookmarks", names=True),
+    "API bookmark": shown("/api/v1/bookmarks/{b}", names=True),
+    "API own inbox": shown("/api/v1/me/inbox"),
+    "API own subscriptions": shown("/api/v1/me/subscriptions"),
     "more like this": more_like_this,
 }
 
@@ -434,8 +477,10 @@ EXPECTED: dict[str, dict[str, str]] = {
         "OPDS 2", "OPDS search", "all bookmarks", "bookmarker's bookmarks",
         "more like this")},
     "media count": COUNTED,
+    "API fandom count": COUNTED,
     "autocomplete uses": COUNTED,
     "creator's works": CREATORS_LISTING,
+    "API creator's works": CREATORS_LISTING,
     "creator's feed": CREATORS_LISTING,
     # The co-creator keeps the orphaned work.
     "co-creator's works": {**LISTED, "anonymous": "- - - Y - - - - -"},
@@ -538,7 +583,29 @@ EXPECTED: dict[str, dict[str, str]] = {
     # Moderators' page about a work: any posted or hidden work, to moderators and admins.
     "moderation page": {state: f"in 403 403 403 403 {'404 404' if state == 'draft' else 'Y Y'}"
                                " 403 403" for state in STATES},
+    # Wranglers' list of works with unwrangled tags (each state's work has its own): what
+    # the listings show wranglers and admins; nobody else may open it.
+    "wranglers' works": {state: f"in 403 403 403 {row.split()[4]} 403 {row.split()[6]} 403 403"
+                         for state, row in LISTED.items()},
 }
+# The API's tag, tag search and series read as their pages do.
+EXPECTED.update({"API tag": EXPECTED["tag page"], "API tag search": EXPECTED["tag search"],
+                 "API series": EXPECTED["series"]})
+
+# The API's community reads follow the pages they mirror: 200 where the page shows the work
+# (404 where it would send a guest to log in), and 401 for a guest asking for their own.
+_API_STATUS = EXPECTED["API chapter"]
+EXPECTED.update({
+    "API comments": _API_STATUS,
+    "API kudos": _API_STATUS,
+    "API comment": {**_API_STATUS, "draft": "404 404 404 404 404 404 404 404 404"},
+    "API work's bookmarks": EXPECTED["work's bookmarks"],
+    "API bookmark": EXPECTED["bookmark"],
+    "API own inbox": {state: row.replace("in", "401", 1)
+                      for state, row in EXPECTED["own inbox"].items()},
+    "API own subscriptions": {state: row.replace("in", "401", 1)
+                              for state, row in EXPECTED["own subscriptions"].items()},
+})
 
 
 def _cells() -> Iterator[tuple[str, str]]:

@@ -125,7 +125,7 @@ AUTHOR_PAGES = [
     "/users/alice/blocked", "/users/alice/muted", "/preferences/excluded-tags",
     "/users/carol/block", "/users/carol/mute", "/users/alice/invitations",
     "/users/alice/invitations/request", "/report/series/{series}",
-    "/report/bookmark/{bookmark}", "/users/alice/app-passwords",
+    "/report/bookmark/{bookmark}", "/users/alice/app-passwords", "/users/alice/api-tokens",
 ]
 ADMIN_PAGES = [
     "/moderation/", "/moderation/log", "/moderation/works/{work}", "/moderation/users/carol",

@@ -81,10 +81,20 @@ GET_PAGES = [
     "/users/alice/bookmarks", "/invite_requests/status", "/works/{work}",
     "/works/{work}/comments", "/works/{work}/navigate", "/users/carol/readings",
     "/users/carol/inbox", "/media", "/users/alice/series",
+    "/api/v1/tags", "/api/v1/media", "/api/v1/users/alice", "/api/v1/users/alice/works",
+    "/api/v1/users/alice/series", "/api/v1/users/alice/pseuds/alice/works",
 ]
 PATHS = ["/tags/{}", "/tags/{}/works", "/users/{}", "/users/alice/pseuds/{}",
          "/api/v1/works/{}", "/api/v1/works/{work}/chapters/{}", "/opds/tags/{}/works",
-         "/downloads/{work}/{}", "/media/{}/fandoms", "/tags/wrangling/{}"]
+         "/downloads/{work}/{}", "/media/{}/fandoms", "/tags/wrangling/{}",
+         "/api/v1/tags/{}", "/api/v1/series/{}", "/api/v1/users/{}",
+         "/api/v1/users/alice/pseuds/{}", "/api/v1/media/{}/fandoms"]
+# The API's community reads (the bookmark listings take the bookmark pages' filters).
+GET_PAGES += ["/api/v1/works/{work}/comments", "/api/v1/works/{work}/kudos",
+              "/api/v1/works/{work}/bookmarks", "/api/v1/users/alice/bookmarks",
+              "/api/v1/me/inbox", "/api/v1/me/subscriptions", "/api/v1/me/marked-for-later"]
+PATHS += ["/api/v1/comments/{}", "/api/v1/bookmarks/{}", "/api/v1/users/{}/bookmarks",
+          "/api/v1/works/{}/comments", "/api/v1/series/{}/bookmarks"]
 
 
 @pytest.fixture

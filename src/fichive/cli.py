@@ -322,11 +322,23 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     if created:
         console.print(f"Created the account “{user.username}” (it has no password yet).")
+    choose = None
+    if args.suggest_tags and args.accept_suggestions is None:
+        if not sys.stdin.isatty():
+            console.print("--suggest-tags asks about each story on a terminal; for a batch, "
+                          "give --accept-suggestions MIN_CONFIDENCE (e.g. 0.7).")
+            return 2
+        choose = _suggestions_prompt(console)
+    if args.accept_suggestions is not None and not 0 <= args.accept_suggestions <= 1:
+        console.print("--accept-suggestions takes a confidence between 0 and 1 (e.g. 0.7).")
+        return 2
     options = ImportOptions(title=args.title, fandoms=args.fandom, rating=args.rating,
                             pseud=user.default_pseud,
                             restricted=args.restricted, draft=args.draft,
                             split_chapters=args.split_chapters,
-                            on_duplicate=args.on_duplicate, allow_copy=args.allow_copy)
+                            on_duplicate=args.on_duplicate, allow_copy=args.allow_copy,
+                            accept_suggestions=args.accept_suggestions,
+                            choose_suggestions=choose)
     files = _expand(args.paths)
     counts = {"created": 0, "updated": 0, "skipped": 0, "failed": 0}
 
@@ -374,7 +386,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     # Files are imported a batch at a time, each batch in one transaction (a commit per work
     # costs a disk flush), its new works validated one by one and written together; lines
     # are printed once the batch has committed.
-    with Progress(console=console, transient=True, disable=not console.is_terminal) as bar:
+    with Progress(console=console, transient=True,
+                  disable=not console.is_terminal or choose is not None) as bar:
         task = bar.add_task("Importing", total=len(files))
         position = 0
         while position < len(files):
@@ -402,6 +415,37 @@ def cmd_import(args: argparse.Namespace) -> int:
     console.print(f"Imported {done} work{'s' if done != 1 else ''}"
                   f"{' (' + ', '.join(extra) + ')' if extra else ''}, {counts['failed']} failed.")
     return 1 if counts["failed"] else 0
+
+
+def _suggestions_prompt(console: Any) -> Callable[[str, list[Any]], list[Any]]:
+    """`fichive import --suggest-tags` on a terminal: each story's suggested tags, numbered,
+    and the author's choice of them (Enter: those at the default confidence or above)."""
+    from fichive.tags.suggestions import DEFAULT_THRESHOLD
+
+    def choose(title: str, found: list[Any]) -> list[Any]:
+        if not found:
+            console.print(f"“{title}”: no tags suggested.")
+            return []
+        console.print(f"“{title}”: tags its text suggests:")
+        for number, s in enumerate(found, 1):
+            mark = "*" if s.confidence >= DEFAULT_THRESHOLD else " "
+            console.print(f" {mark}{number:>3}. {s.type:<12} {s.confidence:.2f}  {s.name}"
+                          f"   ({s.evidence[0]})")
+        while True:
+            answer = input("Add which? Enter: the starred ones; numbers (1,3,4); "
+                           "all; none: ").strip().lower()
+            if not answer:
+                return [s for s in found if s.confidence >= DEFAULT_THRESHOLD]
+            if answer == "all":
+                return found
+            if answer == "none":
+                return []
+            picked = [p.strip() for p in answer.replace(" ", ",").split(",") if p.strip()]
+            if all(p.isdecimal() and 1 <= int(p) <= len(found) for p in picked):
+                return [found[int(p) - 1] for p in picked]
+            console.print(f"Answer with numbers from 1 to {len(found)}, “all” or “none”.")
+
+    return choose
 
 
 def cmd_import_efiction(args: argparse.Namespace) -> int:
@@ -515,6 +559,68 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     return _backup_command(args, restoring=True)
+
+
+def cmd_suggest_tags(args: argparse.Namespace) -> int:
+    """Read story files (plain text or HTML) and print the tags their text suggests: the
+    archive's own tags a guest may know of, with confidence and evidence; --json for
+    scripts."""
+    _django()
+    import json
+
+    from fichive.tags.suggestions import ambiguous_names, suggest_tags
+
+    if not 0 <= args.threshold <= 1:
+        print("error: --threshold must be between 0 and 1", file=sys.stderr)
+        return 2
+    results: list[dict[str, Any]] = []
+    failed = 0
+    for path in _expand(args.paths):
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            print(f"{path}: error: can't read it ({exc.strerror or 'no such file'})",
+                  file=sys.stderr)
+            failed += 1
+            continue
+        if b"\x00" in raw[:4096]:
+            print(f"{path}: error: not a text or HTML file (save the story as .txt or .html)",
+                  file=sys.stderr)
+            failed += 1
+            continue
+        text = raw.decode("utf-8", errors="replace")
+        found = suggest_tags(text=text, viewer=None, fandom_hint=args.fandom,
+                             threshold=args.threshold)
+        results.append({"file": str(path),
+                        "suggestions": [s.as_json() for s in found],
+                        "ambiguous": ambiguous_names(text=text)})
+    if args.json:
+        print(json.dumps(results if len(results) != 1 else results[0], ensure_ascii=False,
+                         indent=2))
+        return 1 if failed else 0
+    for result in results:
+        print(f"{result['file']}:")
+        if not result["suggestions"]:
+            print("  no suggestions")
+        for s in result["suggestions"]:
+            print(f"  {s['type']:<12} {s['confidence']:.2f}  {s['name']}")
+            for line in s["evidence"][:3]:
+                print(f"      {line}")
+        for name, characters in result["ambiguous"].items():
+            print(f"  (“{name}” could be {' or '.join(characters)}: not suggested)")
+    return 1 if failed else 0
+
+
+def cmd_train_tag_model(args: argparse.Namespace) -> int:
+    """Train the additional-tags model on the works every visitor may see; kept in the data
+    dir for the tag suggestions."""
+    _django()
+    from fichive.tags.suggestions.model import model_path, train_from_archive
+
+    model, elapsed, console = _with_progress("Reading works", train_from_archive)
+    console.print(f"Trained on {model.works} public works in {elapsed:.1f} s: "
+                  f"{len(model.tags)} additional tags learnt; saved to {model_path()}.")
+    return 0
 
 
 def _tag_canonical(args: argparse.Namespace) -> str:
@@ -717,6 +823,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--allow-copy", action="store_true",
                      help="import this archive's own downloads too (a copy of the work), "
                           "instead of refusing them")
+    imp.add_argument("--suggest-tags", action="store_true",
+                     help="read each story for tags (fandoms, characters, relationships, "
+                          "additional tags) and ask which to add (on a terminal)")
+    imp.add_argument("--accept-suggestions", type=float, default=None, metavar="MIN_CONFIDENCE",
+                     help="add the tags the text suggests with at least this confidence "
+                          "(0-1), without asking: for batches")
     imp.set_defaults(func=cmd_import)
 
     reindex = sub.add_parser("reindex", help="rebuild the full-text search index")
@@ -750,6 +862,19 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("--force", action="store_true",
                          help="replace an archive that already has accounts or works")
     restore.set_defaults(func=cmd_restore)
+
+    suggest = sub.add_parser("suggest-tags",
+                             help="suggest tags for story files from their text")
+    suggest.add_argument("paths", nargs="+", metavar="FILE")
+    suggest.add_argument("--json", action="store_true", help="print JSON")
+    suggest.add_argument("--threshold", type=float, default=0.5, metavar="C",
+                         help="lowest confidence shown, 0-1 (default 0.5)")
+    suggest.add_argument("--fandom", action="append", default=[],
+                         help="a fandom the story is in (settles names fandoms share)")
+    suggest.set_defaults(func=cmd_suggest_tags)
+    train = sub.add_parser("train-tag-model",
+                           help="train the additional-tags suggestion model on public works")
+    train.set_defaults(func=cmd_train_tag_model)
 
     _add_tag_parser(sub)
     _add_invitations_parser(sub)

@@ -497,6 +497,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Form fields and API bodies (not files): a long chapter with room to spare.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
+# Pages fetched for an import (the archivist API's chapter URLs, lib/fetch.py) never come
+# from private, loopback, link-local or otherwise non-public addresses, so an import can't
+# reach the archive's own network. FICHIVE_IMPORT_ALLOW_PRIVATE_URLS lifts that for the host
+# names listed (as written in the URLs, e.g. "oldarchive.lan,192.168.1.20"), or for every
+# host with "*" (or 1, true, on): for an archive moving a site on its own network.
+_ALLOW_PRIVATE = env_list("FICHIVE_IMPORT_ALLOW_PRIVATE_URLS")
+IMPORT_ALLOW_PRIVATE_URLS: list[str] = (
+    ["*"] if [v.lower() for v in _ALLOW_PRIVATE] in (["1"], ["true"], ["yes"], ["on"])
+    else [] if [v.lower() for v in _ALLOW_PRIVATE] in (["0"], ["false"], ["no"], ["off"])
+    else [v.lower() for v in _ALLOW_PRIVATE])
+
 # Sessions live in the database; with the disk cache (never down, shared by every process)
 # a session is also kept there and read from it (a logged-in page then reads no session row).
 # Not with Redis: while Redis is unreachable, logged-in pages would fail with it.

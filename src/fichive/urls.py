@@ -8,6 +8,7 @@ from fichive.works import views as works_views
 urlpatterns = [
     path("", works_views.home, name="home"),
     path("works/import", formats_views.import_work, name="import"),
+    path("works/import/confirm", formats_views.import_confirm, name="import-confirm"),
     path("", include("fichive.feeds.urls")),
     path("", include("fichive.search.urls")),
     path("", include("fichive.works.urls")),

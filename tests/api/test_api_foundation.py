@@ -156,3 +156,15 @@ def test_the_docs_page_loads_its_assets_from_the_archive(client, db):
     html = response.content.decode()
     assert "swagger-ui-bundle" in html
     assert "cdn" not in html.lower() and "https://" not in html
+
+
+def test_a_work_reads_in_the_same_queries_whatever_its_chapters(client, author,
+                                                                 django_assert_num_queries):
+    short = WorkFactory(author=author, chapters=["<p>One.</p>"])
+    long = WorkFactory(author=author, chapters=[f"<p>Part {n}.</p>" for n in range(30)])
+    client.get(f"/api/v1/works/{short.pk}")  # (the first request's one-offs)
+
+    with django_assert_num_queries(5):
+        assert client.get(f"/api/v1/works/{short.pk}").status_code == 200
+    with django_assert_num_queries(5):
+        assert len(client.get(f"/api/v1/works/{long.pk}").json()["chapters"]) == 30

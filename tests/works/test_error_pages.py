@@ -40,12 +40,12 @@ def test_403_is_the_sites_own_page_with_the_reason(reader_client, author):
     assert "Traceback" not in page
 
 
-def test_api_404_is_json(client, db):
+def test_api_404_is_problem_json(client, db):
     response = client.get("/api/v1/works/999999")
 
     assert response.status_code == 404
-    assert response["Content-Type"] == "application/json"
-    assert response.json() == {"error": "No such work."}
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"] == "No such work."
 
 
 def test_500_is_the_sites_own_page(rf, db):

@@ -293,6 +293,37 @@ def wrangler_revoke(*, actor: User | None, user: User) -> User:
     return _wrangler_change(actor=actor, user=user, wrangler=False)
 
 
+def _archivist_change(*, actor: User | None, user: User, archivist: bool) -> User:
+    if actor is not None and not actor.is_admin:
+        raise PermissionDenied("Only admins can grant or revoke the archivist role.")
+    if user.is_archivist == archivist:
+        return user
+    user.is_archivist = archivist
+    user.save(update_fields=["is_archivist"])
+    security_event("role_granted" if archivist else "role_revoked", user_id=user.pk,
+                   role="archivist", actor_id=actor.pk if actor else "command")
+    if not archivist:
+        # Tokens made with the archivist scope stop working with the role (they are
+        # checked against it on every request too), so none is left to surprise anyone.
+        from fichive.api.models import ApiToken
+
+        ApiToken.objects.filter(user=user, scopes__contains="archivist").delete()
+    return user
+
+
+@transaction.atomic
+def archivist_grant(*, actor: User | None, user: User) -> User:
+    """Let a user import works for authors who aren't on the archive (AO3's archivist API).
+    `actor` None is the command line."""
+    return _archivist_change(actor=actor, user=user, archivist=True)
+
+
+@transaction.atomic
+def archivist_revoke(*, actor: User | None, user: User) -> User:
+    """Take the archivist role away, and the user's archivist-scoped tokens with it."""
+    return _archivist_change(actor=actor, user=user, archivist=False)
+
+
 # Accounts made for an imported archive's authors, and claiming them by email.
 
 CLAIM_SALT = "fichive.accounts.claim"
@@ -359,10 +390,15 @@ def claim_token_user(*, token: str) -> User | None:
     return User.objects.filter(pk=data["uid"], claimed=False, is_active=True).first()
 
 
-def claim_request(*, email: str, link_for: Callable[[str], str]) -> int:
+def claim_request(*, email: str, link_for: Callable[[str], str],
+                  template: str = "accounts/claim_email.txt",
+                  subject: str = "Claim your account on Fichive",
+                  context: dict[str, Any] | None = None) -> int:
     """Mail a claim link for every unclaimed account using `email` (one message); returns how
     many accounts matched. Callers must answer the same whatever it returns, so nobody learns
-    which addresses have accounts. `link_for(token)` makes the absolute URL of a token."""
+    which addresses have accounts. `link_for(token)` makes the absolute URL of a token; an
+    importer that invites authors (the archivist API) gives its own `template`, `subject`
+    and `context`."""
     email = (email or "").strip()
     if not email:
         return 0
@@ -370,11 +406,12 @@ def claim_request(*, email: str, link_for: Callable[[str], str]) -> int:
                  .order_by("username"))
     if not users:
         return 0
-    body = render_to_string("accounts/claim_email.txt", {
+    body = render_to_string(template, {
+        **(context or {}),
         "accounts": [(u.username, link_for(claim_token_make(user=u))) for u in users],
         "hours": settings.CLAIM_LINK_HOURS,
     })
-    send_mail("Claim your account on Fichive", body, None, [users[0].email])
+    send_mail(subject, body, None, [users[0].email])
     return len(users)
 
 

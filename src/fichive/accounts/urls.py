@@ -1,5 +1,5 @@
 """URLs for sign-up, log-in and passwords (Django's auth views), claiming imported accounts,
-user pages, and the admins' wrangler role page."""
+user pages, and the admins' wrangler and archivist role pages."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
@@ -50,6 +50,7 @@ urlpatterns = [
     path("claim", views.claim, name="claim"),
     path("claim/<str:token>", views.claim_account, name="claim-account"),
     path("admin/wranglers", views.wranglers, name="wranglers"),
+    path("admin/archivists", views.archivists, name="archivists"),
     path("dashboard", views.my_dashboard, name="my-dashboard"),
     path("users/<str:username>", views.dashboard, name="dashboard"),
     path("users/<str:username>/pseuds", views.pseuds, name="pseuds"),

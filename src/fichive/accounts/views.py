@@ -1,6 +1,7 @@
 """Account pages: sign up, log in and passwords (Django's views with the archive's limits and
 notices), changing the email address, claiming an imported account, a user's dashboard,
-pseuds, preferences and the footer's site skin control, and the admins' wrangler role page."""
+pseuds, preferences and the footer's site skin control, and the admins' wrangler and archivist
+role pages."""
 
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import preferences_of, pseud_by_name, user_by_name
 from fichive.accounts.services import (
     account_claim,
+    archivist_grant,
+    archivist_revoke,
     claim_request,
     claim_token_user,
     email_change,
@@ -405,26 +408,43 @@ def profile_edit(request: AuthedRequest, username: str) -> HttpResponse:
         "intro": "Tell readers about yourself."}, status=400 if form.errors else 200)
 
 
-@admin_required
-def wranglers(request: AuthedRequest) -> HttpResponse:
-    """/admin/wranglers: who wrangles tags, and a form to grant or revoke the role."""
+def _role_page(request: AuthedRequest, *, template: str, holders: str, grant: Any,
+               revoke: Any, role: str, admins_keep: str) -> HttpResponse:
+    """An admin's page of one role: who holds it, and a form to grant or revoke it."""
     form = RoleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.cleaned_data["username"]
         if form.cleaned_data["action"] == "grant":
-            wrangler_grant(actor=request.user, user=user)
-            messages.success(request, f"{user.username} is a tag wrangler now.")
+            grant(actor=request.user, user=user)
+            messages.success(request, f"{user.username} is {role} now.")
         else:
-            wrangler_revoke(actor=request.user, user=user)
-            note = " (as an admin they still wrangle)" if user.is_admin else ""
-            messages.success(request, f"{user.username} is no longer a tag wrangler{note}.")
-        return redirect("accounts:wranglers")
-    return render(request, "accounts/wranglers.html", {
+            revoke(actor=request.user, user=user)
+            note = f" (as an admin they still {admins_keep})" if user.is_admin else ""
+            messages.success(request, f"{user.username} is no longer {role}{note}.")
+        return redirect(request.path)
+    return render(request, template, {
         "form": form,
-        "wranglers": User.objects.filter(is_wrangler=True).order_by("username"),
+        "holders": User.objects.filter(**{holders: True}).order_by("username"),
         "admins": User.objects.filter(Q(is_staff=True) | Q(is_superuser=True))
         .order_by("username"),
     })
+
+
+@admin_required
+def wranglers(request: AuthedRequest) -> HttpResponse:
+    """/admin/wranglers: who wrangles tags, and a form to grant or revoke the role."""
+    return _role_page(request, template="accounts/wranglers.html", holders="is_wrangler",
+                      grant=wrangler_grant, revoke=wrangler_revoke, role="a tag wrangler",
+                      admins_keep="wrangle")
+
+
+@admin_required
+def archivists(request: AuthedRequest) -> HttpResponse:
+    """/admin/archivists: who may import works for others (AO3's archivist API), and a form
+    to grant or revoke the role."""
+    return _role_page(request, template="accounts/archivists.html", holders="is_archivist",
+                      grant=archivist_grant, revoke=archivist_revoke, role="an archivist",
+                      admins_keep="import as archivists")
 
 
 def claim(request: HttpRequest) -> HttpResponse:

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from ninja import Schema
+from pydantic import WithJsonSchema
+
+# A page number as the schema documents it (pages start at 1; the listings check it).
+PageNumber = Annotated[int, WithJsonSchema({"type": "integer", "minimum": 1})]
 
 
 class Problem(Schema):

@@ -16,11 +16,14 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
+from django.utils.log import log_response
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -30,6 +33,7 @@ from ninja.security import HttpBearer
 from fichive.api import problems
 from fichive.api.services import token_check
 from fichive.lib.ratelimit import RateLimit, RateLimited
+from fichive.lib.securitylog import security_event
 
 # Requests per address (and per account, for a logged-in reader), and per token: 120 a
 # minute. Past it the answer is 429 problem JSON with Retry-After.
@@ -64,6 +68,10 @@ class Bearer(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = token_check(token)
         if found is None:
+            # Counted against the address like any request (a flood of guesses gets 429s),
+            # and logged as app passwords' failures are.
+            security_event("api_token_failed", request=request)
+            _count(request)
             raise Refused(401, "That token isn't valid: it may be mistyped or revoked. "
                                "Make a new one in your account's settings.")
         user = found.user
@@ -139,6 +147,30 @@ class FichiveAPI(NinjaAPI):
                     not_modified[header] = response[header]
                 return not_modified
         return response
+
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> Any:
+        """ninja's schema, with error answers described as what they are (problem details,
+        application/problem+json, not application/json) and the token optional where it
+        is."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        # Operations anyone may call (auth=READ) take a token but don't need one: the empty
+        # requirement says so.
+        token_optional = {self.get_openapi_operation_id(operation)
+                          for router in self._get_bound_routers()
+                          for view in router.path_operations.values()
+                          for operation in view.operations
+                          if anyone in (operation.auth_callbacks or ())}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                if operation.get("operationId") in token_optional and operation.get("security"):
+                    operation["security"] = [*operation["security"], {}]
+                for status, answer in operation.get("responses", {}).items():
+                    content = answer.get("content") or {}
+                    if str(status)[:1] in ("4", "5") and "application/json" in content:
+                        answer["content"] = {
+                            "application/problem+json": content["application/json"]}
+        return schema
 
 
 api = FichiveAPI(
@@ -221,12 +253,28 @@ def _too_many(request: HttpRequest, exc: RateLimited) -> HttpResponse:
     return response
 
 
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug: logged and signalled as Django does with any view's (the test client re-raises
+    it), answered as a problem instead of the site's HTML error page."""
+    if settings.DEBUG:
+        raise exc
+    got_request_exception.send(sender=None, request=request)
+    response = problems.problem(500, "Something went wrong on our side; it was logged. "
+                                     "Please try again later.")
+    log_response("Internal Server Error: %s", request.path, response=response,
+                 request=request, exception=exc)
+    return response
+
+
 # The endpoint modules add their operations to `router` when imported.
 from fichive.api.endpoints import (  # noqa: E402,F401
     catalog,
     community,
     me,
+    moderation,
     posting,
+    suggestions,
     works,
 )
 

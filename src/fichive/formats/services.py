@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,7 +28,7 @@ from fichive.formats.importers.html import parse_html
 from fichive.formats.importers.text import MAX_TEXT_BYTES, parse_text
 from fichive.formats.importers.zipped import iter_zip_texts
 from fichive.formats.own import own_download_of
-from fichive.tags.models import DEFAULT_RATING, DEFAULT_WARNING
+from fichive.tags.models import DEFAULT_RATING, DEFAULT_WARNING, tag_key
 from fichive.works.languages import language_code
 from fichive.works.models import Creatorship, Work
 from fichive.works.services import (
@@ -66,6 +67,11 @@ class ImportOptions:
     on_duplicate: str = "skip"
     # Import a download of a work on this archive anyway (a copy under the importer's name).
     allow_copy: bool = False
+    # Tags suggested by the story's text (tags.suggestions) to add: those at or above this
+    # confidence, or those `choose_suggestions` (the command line's prompt) picks from the
+    # story's title and suggestions. Neither: the text isn't read for tags.
+    accept_suggestions: float | None = None
+    choose_suggestions: Callable[[str, list[Any]], list[Any]] | None = None
 
 
 @dataclass
@@ -210,6 +216,8 @@ def find_duplicate(*, user: User, source_url: str, source_hash: str) -> Work | N
 def _work_from_parsed(parsed: ParsedWork, *, user: User, options: ImportOptions,
                       source_hash: str) -> tuple[WorkMeta, list[ChapterText]]:
     meta = _meta_from_parsed(parsed, user=user, options=options, source_hash=source_hash)
+    if options.accept_suggestions is not None or options.choose_suggestions is not None:
+        _add_suggested_tags(meta, parsed, user=user, options=options)
     if not meta.fandoms:
         raise ImportFailed("a work needs at least one fandom and the file names none",
                            field="fandoms")
@@ -219,6 +227,30 @@ def _work_from_parsed(parsed: ParsedWork, *, user: User, options: ImportOptions,
         for c in parsed.chapters
     ]
     return meta, chapters
+
+
+# The lowest confidence offered to the command line's prompt.
+OFFERED_CONFIDENCE = 0.3
+
+
+def _add_suggested_tags(meta: WorkMeta, parsed: ParsedWork, *, user: User,
+                        options: ImportOptions) -> None:
+    """Add to the work's tags those its text suggests (tags.suggestions, as the importer may
+    know of them) that the options accept; the file's own fandoms settle shared names."""
+    from fichive.tags.suggestions import suggest_tags
+
+    text = "\n".join(chapter.html for chapter in parsed.chapters)
+    lowest = (options.accept_suggestions if options.accept_suggestions is not None
+              else OFFERED_CONFIDENCE)
+    found = suggest_tags(text=text, viewer=user, fandom_hint=meta.fandoms, threshold=lowest)
+    if options.choose_suggestions is not None:
+        found = options.choose_suggestions(meta.title, found)
+    fields = {"fandom": meta.fandoms, "relationship": meta.relationships,
+              "character": meta.characters, "freeform": meta.freeforms}
+    for suggestion in found:
+        names = fields[suggestion.type]
+        if tag_key(suggestion.name) not in {tag_key(n) for n in names}:
+            names.append(suggestion.name)
 
 
 def place_in_series(work: Work, series: list[tuple[str, int]], *, user: User,

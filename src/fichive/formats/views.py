@@ -5,21 +5,25 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
 
 from fichive.accounts.requests import AuthedRequest
 from fichive.apppasswords.auth import basic_auth
 from fichive.formats import exporters
 from fichive.formats.downloads import DownloadsBusy, download_file
 from fichive.formats.forms import ImportForm
-from fichive.formats.services import ImportResult, works_import
+from fichive.formats.pending import pending_forget, pending_keep, pending_name, pending_read
+from fichive.formats.services import OFFERED_CONFIDENCE, ImportResult, works_import
 from fichive.lib.ranges import file_with_byte_range
 from fichive.lib.ratelimit import RateLimit, refusal
 from fichive.lib.uploads import upload_refused
+from fichive.tags.suggestions import DEFAULT_THRESHOLD
 from fichive.works import selectors
 from fichive.works.adult import adult_notice
 
@@ -55,6 +59,14 @@ def import_work(request: AuthedRequest) -> HttpResponse:
             result = results[0]
             if result.copy_of is not None:
                 form.add_error("file", format_html("{}: {}", upload.name, copies[0]))
+            elif result.status == "failed" and result.field == "fandoms" and (
+                    _readable_for_tags(upload.name)):
+                # No fandom: offer the tags the story's text suggests instead of refusing.
+                return _confirm_page(request, form=form, filename=upload.name,
+                                     token=pending_keep(user=request.user,
+                                                        filename=upload.name,
+                                                        data=_upload_bytes(upload)),
+                                     error=f"{upload.name}: {result.reason}.")
             elif result.status == "failed" and result.field in form.fields:
                 # Marked on the form field that fixes it, named by its label.
                 form.add_error(result.field, f"{upload.name}: {result.reason}. Fill in "
@@ -80,6 +92,93 @@ def import_work(request: AuthedRequest) -> HttpResponse:
             return render(request, "formats/import_results.html",
                           {"rows": rows, "filename": upload.name})
     return render(request, "formats/import.html", {"form": form})
+
+
+def _upload_bytes(upload: UploadedFile) -> bytes:
+    upload.seek(0)
+    return bytes(upload.read())
+
+
+def _readable_for_tags(filename: str) -> bool:
+    """A plain-text or HTML story (by its name): what the confirm step reads for tags."""
+    return filename.lower().rsplit(".", 1)[-1] in ("txt", "text", "htm", "html", "xhtml") or (
+        "." not in filename)
+
+
+_TYPE_LABELS = {"fandom": "Fandom", "relationship": "Relationship", "character": "Character",
+                "freeform": "Additional tag"}
+# The form fields the confirm step carries over (the file travels as a kept upload).
+_CARRIED = ("pseud", "title", "fandoms", "rating", "restricted", "draft", "split_chapters",
+            "on_duplicate")
+
+
+def _confirm_page(request: AuthedRequest, *, form: ImportForm, filename: str, token: str,
+                  chosen: set[str] | None = None, error: str = "",
+                  status: int = 200) -> HttpResponse:
+    """The import's confirm step: the file names no fandom, so the tags its text suggests
+    (tags.suggestions, as this user may know of them) are offered, the confident ones
+    checked, with a field for fandoms typed by hand."""
+    from fichive.tags.suggestions import suggest_tags
+
+    data = pending_read(user=request.user, token=token)
+    found = suggest_tags(text=data.decode("utf-8", errors="replace"), viewer=request.user,
+                         threshold=OFFERED_CONFIDENCE) if data is not None else []
+    rows = [{"value": f"{s.type}:{s.name}", "suggestion": s, "label": _TYPE_LABELS[s.type],
+             "percent": round(s.confidence * 100),
+             "checked": (f"{s.type}:{s.name}" in chosen) if chosen is not None
+             else s.confidence >= DEFAULT_THRESHOLD} for s in found]
+    carried = {name: form.data.get(name, "") for name in _CARRIED}
+    return render(request, "formats/import_confirm.html", {
+        "filename": filename, "token": token, "rows": rows, "carried": carried,
+        "error": error, "fandoms": form.data.get("fandoms", ""),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def import_confirm(request: AuthedRequest) -> HttpResponse:
+    """The confirm step's answer: import the kept file with the checked suggestions (and
+    any fandoms typed); back to the confirm step while it still has no fandom."""
+    token = request.POST.get("token", "")
+    data = pending_read(user=request.user, token=token)
+    if data is None:
+        messages.error(request, "That import has expired or was already done; upload the "
+                                "file again.")
+        return redirect("import")
+    keys = IMPORT_LIMIT.keys_for_request(request)
+    wait = IMPORT_LIMIT.seconds_left(keys)
+    if wait:
+        messages.error(request, IMPORT_LIMIT.message(wait))
+        return redirect("import")
+    IMPORT_LIMIT.record(keys)
+    filename = pending_name(token) or "story.txt"
+    upload = SimpleUploadedFile(filename, data)
+    form = ImportForm(request.POST, {"file": upload}, user=request.user)
+    chosen = set(request.POST.getlist("suggested"))
+    if not form.is_valid():
+        return _confirm_page(request, form=form, filename=filename, token=token,
+                             chosen=chosen, error=" ".join(
+                                 str(e) for errors in form.errors.values() for e in errors),
+                             status=400)
+    options = form.options()
+    options.choose_suggestions = lambda title, found: [
+        s for s in found if f"{s.type}:{s.name}" in chosen]
+    results = list(works_import(data=data, filename=filename, user=request.user,
+                                options=options))
+    result = results[0] if len(results) == 1 else None
+    if result is None or result.status == "failed" or result.work is None:
+        reason = result.reason if result is not None else "the file holds several stories"
+        if result is not None and result.field == "fandoms":
+            reason = "Check a suggested fandom or type one: a work needs at least one."
+        return _confirm_page(request, form=form, filename=filename, token=token,
+                             chosen=chosen, error=reason, status=400)
+    pending_forget(token)
+    verb = "Updated" if result.status == "updated" else "Imported"
+    draft = " as a draft" if result.work.is_draft else ""
+    messages.success(request, f"{verb} “{result.work.title}”{draft}.")
+    if result.work.is_draft:
+        return redirect("works:preview", work_id=result.work.pk)
+    return redirect(result.work)
 
 
 def _copies_shown(request: AuthedRequest, results: list[ImportResult]) -> dict[int, str]:

@@ -126,7 +126,7 @@ def report_create(*, user: Viewer, kind: str, target: Any, reason: str, descript
 # ------------------------------------------------------------------------------ actions
 
 
-def _require_moderator(actor: User) -> None:
+def require_moderator(actor: User) -> None:
     if not (actor.is_authenticated and actor.can_moderate):
         raise PermissionDenied("Only moderators can do that.")
 
@@ -192,7 +192,7 @@ def work_hide(*, actor: User, work: Any, reason: str, report: Report | None = No
     from fichive.inbox.models import InboxItem
     from fichive.works.models import Work
 
-    _require_moderator(actor)
+    require_moderator(actor)
     reason = _clean_reason(reason)
     work = Work.objects.select_for_update().get(pk=work.pk)
     if work.state != Work.State.POSTED:
@@ -214,7 +214,7 @@ def work_unhide(*, actor: User, work: Any, reason: str, report: Report | None = 
     from fichive.inbox.models import InboxItem
     from fichive.works.models import Work
 
-    _require_moderator(actor)
+    require_moderator(actor)
     reason = _clean_reason(reason)
     work = Work.objects.select_for_update().get(pk=work.pk)
     if not work.is_hidden:
@@ -236,7 +236,7 @@ def moderation_comment_delete(*, actor: User, comment: Any, reason: str,
     """Delete a comment through the comments app's service (threads keep a placeholder)."""
     from fichive.comments.services import comment_delete
 
-    _require_moderator(actor)
+    require_moderator(actor)
     reason = _clean_reason(reason)
     label = report_label(Report.Kind.COMMENT, comment)
     work_id = comment.work_id
@@ -252,7 +252,7 @@ def moderation_bookmark_delete(*, actor: User, bookmark: Any, reason: str,
     """Delete a bookmark through the bookmarks app's service."""
     from fichive.bookmarks.services import bookmark_delete
 
-    _require_moderator(actor)
+    require_moderator(actor)
     reason = _clean_reason(reason)
     label = report_label(Report.Kind.BOOKMARK, bookmark)
     owner = bookmark.user
@@ -275,7 +275,7 @@ def user_suspend(*, actor: User, user: User, days: int, reason: str,
                  report: Report | None = None) -> User:
     """Suspend a user for `days` days: they can read, but not post, comment, bookmark or
     report (accounts.services.ensure_may_post), and see the reason when they try."""
-    _require_moderator(actor)
+    require_moderator(actor)
     reason = _clean_reason(reason)
     if not isinstance(days, int) or not 1 <= days <= SUSPENSION_DAYS_MAX:
         raise ValidationError({"days": [
@@ -295,7 +295,7 @@ def user_suspend(*, actor: User, user: User, days: int, reason: str,
 def user_unsuspend(*, actor: User, user: User, reason: str,
                    report: Report | None = None) -> User:
     """Lift a suspension now."""
-    _require_moderator(actor)
+    require_moderator(actor)
     reason = _clean_reason(reason)
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.is_suspended:
@@ -330,7 +330,7 @@ def _end_sessions(user: User) -> int:
 @transaction.atomic
 def user_ban(*, actor: User, user: User, reason: str, report: Report | None = None) -> User:
     """Ban a user: they can't log in (the log-in form says why) and their sessions end."""
-    _require_moderator(actor)
+    require_moderator(actor)
     reason = _clean_reason(reason)
     _require_may_act_on(actor, user)
     user = User.objects.select_for_update().get(pk=user.pk)
@@ -347,7 +347,7 @@ def user_ban(*, actor: User, user: User, reason: str, report: Report | None = No
 
 @transaction.atomic
 def user_unban(*, actor: User, user: User, reason: str, report: Report | None = None) -> User:
-    _require_moderator(actor)
+    require_moderator(actor)
     reason = _clean_reason(reason)
     user = User.objects.select_for_update().get(pk=user.pk)
     if not user.banned:
@@ -361,7 +361,7 @@ def user_unban(*, actor: User, user: User, reason: str, report: Report | None = 
 
 
 def _close(*, actor: User, report: Report, reason: str, status: str, action: str) -> Report:
-    _require_moderator(actor)
+    require_moderator(actor)
     reason = _clean_reason(reason)
     report = Report.objects.select_for_update().get(pk=report.pk)
     if not report.is_open:
@@ -416,3 +416,69 @@ def moderator_grant(*, actor: User | None, user: User) -> User:
 def moderator_revoke(*, actor: User | None, user: User) -> User:
     """Take the moderator role away; admins stay moderators by being admins."""
     return _moderator_change(actor=actor, user=user, moderator=False)
+
+
+# The actions a moderator can take, by name (the queue's buttons, the API's `action`).
+ACTIONS = ("hide", "unhide", "delete_comment", "delete_bookmark", "suspend", "unsuspend",
+           "ban", "unban", "resolve", "dismiss")
+
+
+def moderation_act(*, actor: User, action: str, reason: str, days: int | None = None,
+                   report: Report | None = None, work: Any = None,
+                   user: User | None = None) -> str:
+    """Take one moderator action on what `report` is about (or on `work` / `user` directly)
+    and say what was done ("“Title” is hidden."). ValidationError when the action doesn't
+    fit its target (hiding a report that isn't about a work …) or the service refuses;
+    PermissionDenied for non-moderators."""
+    from fichive.moderation.selectors import shown_work
+
+    require_moderator(actor)
+    if action not in ACTIONS:
+        raise ValidationError({"action": [f"“{action}” is not an action; use one of "
+                                          f"{', '.join(ACTIONS)}."]})
+    if report is not None:
+        work = work or shown_work(report)
+        user = user or report.reported_user
+    if action in ("hide", "unhide"):
+        if work is None:
+            raise ValidationError("This report is not about a work.")
+        if action == "hide":
+            work_hide(actor=actor, work=work, reason=reason, report=report)
+            return f"“{work.title}” is hidden."
+        work_unhide(actor=actor, work=work, reason=reason, report=report)
+        return f"“{work.title}” is visible again."
+    if action == "delete_comment":
+        if report is None or report.comment is None:
+            raise ValidationError("There is no comment to delete.")
+        moderation_comment_delete(actor=actor, comment=report.comment, reason=reason,
+                                  report=report)
+        return "The comment was deleted."
+    if action == "delete_bookmark":
+        if report is None or report.bookmark is None:
+            raise ValidationError("There is no bookmark to delete.")
+        moderation_bookmark_delete(actor=actor, bookmark=report.bookmark, reason=reason,
+                                   report=report)
+        return "The bookmark was deleted."
+    if action in ("suspend", "unsuspend", "ban", "unban"):
+        if user is None:
+            raise ValidationError("This report is not about a user.")
+        if action == "suspend":
+            if days is None:
+                raise ValidationError({"days": ["Say for how many days to suspend."]})
+            user_suspend(actor=actor, user=user, days=days, reason=reason, report=report)
+            return f"{user.username} is suspended for {days} days."
+        if action == "unsuspend":
+            user_unsuspend(actor=actor, user=user, reason=reason, report=report)
+            return f"{user.username}'s suspension is lifted."
+        if action == "ban":
+            user_ban(actor=actor, user=user, reason=reason, report=report)
+            return f"{user.username} is banned."
+        user_unban(actor=actor, user=user, reason=reason, report=report)
+        return f"{user.username} is no longer banned."
+    if report is None:
+        raise ValidationError("There is no report to close.")
+    if action == "resolve":
+        report_resolve(actor=actor, report=report, reason=reason)
+        return "The report is resolved."
+    report_dismiss(actor=actor, report=report, reason=reason)
+    return "The report is dismissed."

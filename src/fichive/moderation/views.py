@@ -93,56 +93,13 @@ def queue(request: AuthedRequest) -> HttpResponse:
 
 def _act(request: AuthedRequest, form: ActionForm, *, report: Report | None = None,
          work: Work | None = None, user: User | None = None) -> str | None:
-    """Run the action the form asks for on what the report (or page) is about; the message
-    to flash, or None when the services refused (their errors go on the form)."""
+    """Run the action the form asks for (services.moderation_act); the message to flash, or
+    None when the services refused (their errors go on the form)."""
     data = form.cleaned_data
-    action, reason, actor = data["action"], data["reason"], request.user
-    if report is not None:
-        work = work or selectors.shown_work(report)
-        user = user or report.reported_user
     try:
-        if action in ("hide", "unhide"):
-            if work is None:
-                raise ValidationError("This report is not about a work.")
-            if action == "hide":
-                services.work_hide(actor=actor, work=work, reason=reason, report=report)
-                return f"“{work.title}” is hidden."
-            services.work_unhide(actor=actor, work=work, reason=reason, report=report)
-            return f"“{work.title}” is visible again."
-        if action == "delete_comment":
-            if report is None or report.comment is None:
-                raise ValidationError("There is no comment to delete.")
-            services.moderation_comment_delete(actor=actor, comment=report.comment,
-                                               reason=reason, report=report)
-            return "The comment was deleted."
-        if action == "delete_bookmark":
-            if report is None or report.bookmark is None:
-                raise ValidationError("There is no bookmark to delete.")
-            services.moderation_bookmark_delete(actor=actor, bookmark=report.bookmark,
-                                                reason=reason, report=report)
-            return "The bookmark was deleted."
-        if action in ("suspend", "unsuspend", "ban", "unban"):
-            if user is None:
-                raise ValidationError("This report is not about a user.")
-            if action == "suspend":
-                services.user_suspend(actor=actor, user=user, days=data["days"], reason=reason,
-                                      report=report)
-                return f"{user.username} is suspended for {data['days']} days."
-            if action == "unsuspend":
-                services.user_unsuspend(actor=actor, user=user, reason=reason, report=report)
-                return f"{user.username}'s suspension is lifted."
-            if action == "ban":
-                services.user_ban(actor=actor, user=user, reason=reason, report=report)
-                return f"{user.username} is banned."
-            services.user_unban(actor=actor, user=user, reason=reason, report=report)
-            return f"{user.username} is no longer banned."
-        if report is None:
-            raise ValidationError("There is no report to close.")
-        if action == "resolve":
-            services.report_resolve(actor=actor, report=report, reason=reason)
-            return "The report is resolved."
-        services.report_dismiss(actor=actor, report=report, reason=reason)
-        return "The report is dismissed."
+        return services.moderation_act(actor=request.user, action=data["action"],
+                                       reason=data["reason"], days=data.get("days"),
+                                       report=report, work=work, user=user)
     except ValidationError as exc:
         _form_errors(form, exc)
         return None

@@ -21,12 +21,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.db import router
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils.text import slugify
 
 from fichive.accounts.requests import Viewer
+from fichive.lib.compiled import kept_statement
 from fichive.tags.models import (
     FIXED_TYPES,
     MEDIA,
@@ -141,7 +143,11 @@ def tag_for_url(segment: str) -> Tag:
     (the wranglers' pages; every other page reads through tag_for_viewer)."""
     if "\x00" in segment:
         raise Http404("No such tag.")
-    tag = Tag.objects.select_related("merger").filter(key=tag_key(tag_from_url(segment))).first()
+    # On every tag's works page: its SQL is built once per process (lib/compiled.py).
+    alias = router.db_for_read(Tag)
+    statement = kept_statement(alias, "tag-for-url", lambda slots: (
+        Tag.objects.select_related("merger").filter(key=slots.text("key")).order_by("pk")[:1]))
+    tag = next(iter(statement.objects(alias, {"key": tag_key(tag_from_url(segment))})), None)
     if tag is None:
         raise Http404("No such tag.")
     return tag
@@ -466,3 +472,14 @@ def wrangling_type_counts(fandom: Tag, *, status: str) -> dict[str, int]:
     return dict(
         _bin_by_status(fandom, status=status).values_list("type").annotate(n=Count("id"))
     )
+
+
+def works_to_wrangle(viewer: Viewer) -> QuerySet:
+    """Works the viewer may see that carry a tag nobody has wrangled (a fandom, character,
+    relationship or additional tag neither canonical nor a synonym), newest first: the
+    wranglers' list where the story's own text suggests what those tags mean."""
+    from fichive.works.selectors import works_listed_for
+
+    unwrangled = Tagging.objects.filter(tag__canonical=False, tag__merger__isnull=True,
+                                        tag__type__in=USER_TYPES).values("work_id")
+    return works_listed_for(viewer).filter(pk__in=unwrangled).order_by("-published", "-id")

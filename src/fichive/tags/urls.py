@@ -9,8 +9,10 @@ app_name = "tags"
 
 urlpatterns = [
     path("tags/autocomplete", views.autocomplete, name="autocomplete"),
+    path("tags/suggestions", views.suggestions, name="suggestions"),
     path("tags/wrangling", views.wrangling_index, name="wrangling"),
     path("tags/wrangling/log", views.wrangling_log, name="wrangling-log"),
+    path("tags/wrangling/unwrangled-works", views.wrangling_works, name="wrangling-works"),
     path("tags/wrangling/<str:fandom>", views.wrangling_fandom, name="wrangling-fandom"),
     path("tags/<str:tag_name>", views.tag_detail, name="detail"),
     path("tags/<str:tag_name>/edit", views.tag_edit, name="edit"),

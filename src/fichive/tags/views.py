@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from fichive.accounts.permissions import wrangler_required
-from fichive.accounts.requests import AuthedRequest
+from fichive.accounts.requests import AuthedRequest, Viewer
+from fichive.lib.ratelimit import RateLimit
 from fichive.tags import selectors
 from fichive.tags.forms import BulkWrangleForm, TagEditForm
 from fichive.tags.models import USER_TYPES, Tag, WranglingLog, tag_key, tag_to_url
@@ -59,6 +60,80 @@ def tag_edit(request: AuthedRequest, tag_name: str) -> HttpResponse:
     })
 
 
+# The fields of the posting form each suggested type goes in.
+SUGGESTION_FIELDS: dict[str, str] = {
+    Tag.Type.FANDOM: "fandoms", Tag.Type.RELATIONSHIP: "relationships",
+    Tag.Type.CHARACTER: "characters", Tag.Type.FREEFORM: "freeforms"}
+SUGGESTION_LABELS: dict[str, str] = {
+    Tag.Type.FANDOM: "Fandoms", Tag.Type.RELATIONSHIP: "Relationships",
+    Tag.Type.CHARACTER: "Characters", Tag.Type.FREEFORM: "Additional Tags"}
+SUGGESTION_TEXT_MAX = 2_000_000
+# Each reading of a text costs up to a second of CPU: this many an hour per account.
+SUGGESTIONS_LIMIT = RateLimit("tag-suggestions", limit=300, window=60 * 60)
+
+
+def suggestions_context(viewer: Viewer, data: QueryDict,
+                        request: HttpRequest | None = None) -> dict:
+    """What _suggestions.html shows for a posting form's data: the suggestions for its text
+    (the chapter text, with its fandoms as the hint), those already in a field checked."""
+    from fichive.tags.suggestions import suggest_tags
+
+    # The posting form's chapter text ("chapter-content"), or a plain "content".
+    text = data.get("chapter-content", "") or data.get("content", "") or ""
+    if not text.strip():
+        return {"groups": [], "error": "Type or paste the work's text first: the suggestions "
+                                        "are read from it."}
+    if len(text) > SUGGESTION_TEXT_MAX:
+        return {"groups": [], "error": "The text is too long to read for suggestions "
+                                        f"(at most {SUGGESTION_TEXT_MAX:,} characters)."}
+    if request is not None:
+        keys = SUGGESTIONS_LIMIT.keys_for_request(request)
+        wait = SUGGESTIONS_LIMIT.seconds_left(keys)
+        if wait:
+            return {"groups": [], "error": SUGGESTIONS_LIMIT.message(wait)}
+        SUGGESTIONS_LIMIT.record(keys)
+    hint = [n.strip() for n in (data.get("fandoms", "") or "").split(",") if n.strip()]
+    groups: dict[str, dict] = {}
+    for s in suggest_tags(text=text, viewer=viewer, fandom_hint=hint):
+        field = SUGGESTION_FIELDS[s.type]
+        present = {tag_key(n) for n in (data.get(field, "") or "").split(",") if n.strip()}
+        group = groups.setdefault(s.type, {"type": s.type, "label": SUGGESTION_LABELS[s.type],
+                                           "field": f"id_{field}", "items": []})
+        group["items"].append({"name": s.name, "type": s.type, "evidence": s.evidence,
+                               "percent": round(s.confidence * 100),
+                               "checked": tag_key(s.name) in present})
+    return {"groups": list(groups.values())}
+
+
+def suggested_added(data: QueryDict) -> dict[str, str]:
+    """The posting form's tag fields with the checked suggestions ("type:name") added (once,
+    whatever the case), for the form without JavaScript."""
+    fields = {field: data.get(field, "") or "" for field in SUGGESTION_FIELDS.values()}
+    for value in data.getlist("suggested"):
+        tag_type, _, name = value.partition(":")
+        field = SUGGESTION_FIELDS.get(tag_type)
+        name = " ".join(name.split())
+        if field is None or not name:
+            continue
+        names = [n.strip() for n in fields[field].split(",") if n.strip()]
+        if tag_key(name) not in {tag_key(n) for n in names}:
+            names.append(name)
+        fields[field] = ", ".join(names)
+    return fields
+
+
+@login_required
+def suggestions(request: AuthedRequest) -> HttpResponse:
+    """POST /tags/suggestions: the posting form's data in, the suggested tags out as the
+    _suggestions.html fragment (the posting form's "Suggest tags" button, with JavaScript)."""
+    if request.method != "POST":
+        return HttpResponse("Post the work's text (the posting form's “Suggest tags”).",
+                            status=405, content_type="text/plain; charset=utf-8")
+    return render(request, "tags/_suggestions.html",
+                  {**suggestions_context(request.user, request.POST, request),
+                   "fragment": True})
+
+
 @require_GET
 def autocomplete(request: HttpRequest) -> JsonResponse:
     """/tags/autocomplete?type=fandom&term=nar (&canonical=1 for canonical tags only)."""
@@ -90,6 +165,42 @@ def media_fandoms(request: HttpRequest, category: str) -> HttpResponse:
 def wrangling_index(request: AuthedRequest) -> HttpResponse:
     return render(request, "tags/wrangling_index.html",
                   {"fandoms": selectors.wrangling_fandoms()})
+
+
+# Works a page of the wranglers' list shows, each read for suggestions (up to ~0.2 s each),
+# and the text of each read (its first chapters up to this many characters).
+WORKS_TO_WRANGLE_PER_PAGE = 10
+WRANGLE_TEXT_MAX = 300_000
+
+
+@wrangler_required
+def wrangling_works(request: AuthedRequest) -> HttpResponse:
+    """/tags/wrangling/unwrangled-works: works with unwrangled tags, each with those tags and
+    what its text suggests (tags.suggestions), so a wrangler can see what "sasuke" or "the
+    Nara" on a work stands for and make it a synonym of the canonical tag. Nothing is changed
+    here."""
+    from fichive.tags.suggestions import suggest_tags
+
+    page = Paginator(selectors.works_to_wrangle(request.user),
+                     WORKS_TO_WRANGLE_PER_PAGE).get_page(request.GET.get("page"))
+    rows = []
+    for work in page.object_list:
+        tags = list(Tag.objects.filter(taggings__work=work).order_by("type", "key").distinct())
+        unwrangled = [t for t in tags if t.type in USER_TYPES and not t.canonical
+                      and t.merger_id is None]
+        text, size = [], 0
+        for content in work.chapters.order_by("position").values_list("content", flat=True):
+            text.append(content[:WRANGLE_TEXT_MAX - size])
+            size += len(text[-1])
+            if size >= WRANGLE_TEXT_MAX:
+                break
+        present = {t.key for t in tags}
+        suggested = [s for s in suggest_tags(
+            text="\n".join(text), viewer=request.user,
+            fandom_hint=[t.name for t in tags if t.type == Tag.Type.FANDOM])
+            if tag_key(s.name) not in present]
+        rows.append({"work": work, "unwrangled": unwrangled, "suggested": suggested})
+    return render(request, "tags/wrangling_works.html", {"page": page, "rows": rows})
 
 
 def _choice(value: str | None, allowed) -> str | None:

@@ -113,7 +113,11 @@ def blurbs_of(works: QuerySet[Work]) -> list[Blurb]:
     works' fields, then their tags, creators, gift recipients and series together, as plain
     rows (no model instances). The second is left out when this process kept them for every
     work at its current version (see the top of this module)."""
-    rows = list(works.values_list(*FIELDS))
+    return blurbs_from_rows(list(works.values_list(*FIELDS)), works.db)
+
+
+def blurbs_from_rows(rows: list[tuple[Any, ...]], db: str) -> list[Blurb]:
+    """The blurbs of works read as rows of FIELDS (blurbs_of), from database `db`."""
     blurbs = [Blurb(*row) for row in rows]
     if not blurbs:
         return blurbs
@@ -134,7 +138,7 @@ def blurbs_of(works: QuerySet[Work]) -> list[Blurb]:
             (blurb.tags, blurb.creators, blurb.own_creators, blurb.gifts,
              blurb.series) = (list(part) for part in extras)
     if missing:
-        _extras_read(missing, works.db)
+        _extras_read(missing, db)
         for blurb in missing.values():
             if blurb.stamp is not None:
                 _kept_extras.put(blurb.id, blurb.stamp[0], (

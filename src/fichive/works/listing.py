@@ -27,6 +27,7 @@ Parameters (flat, repeatable where it makes sense, so a filtered listing is a pl
 
 from __future__ import annotations
 
+import copy
 import datetime
 import hashlib
 from collections.abc import Callable
@@ -46,13 +47,16 @@ from fichive.search.limits import remembered_key, search_budget
 from fichive.search.query import MAX_QUERY_LENGTH, Query, QueryError, query_parse
 from fichive.search.selectors import RankedWorks, matches_of, scores_of, works_matching
 from fichive.tags.models import CATEGORIES, RATINGS, TAG_NAME_MAX, WARNINGS, Tag, tag_key
+from fichive.works.blurbs import blurbs_of
 from fichive.works.languages import LANGUAGES
 from fichive.works.models import FilterTagging, Work
 from fichive.works.selectors import (
     excluded_tag_ids,
+    taggings_listed_for,
     with_blurb_data,
     with_gifts,
     with_series,
+    works_listed_for,
 )
 
 PER_PAGE = 20
@@ -164,6 +168,34 @@ class TagNamesField(forms.Field):
             )
 
 
+def _sharing_choices(field: forms.Field, memo: dict[int, Any]) -> Any:
+    """A copy of the field for one form, as Django's Field.__deepcopy__ makes it, but whose
+    widget shares the field's choices rather than copying (and checking) them again."""
+    result = copy.copy(field)
+    memo[id(field)] = result
+    result.widget = copy.copy(field.widget)
+    result.widget.attrs = field.widget.attrs.copy()
+    result.error_messages = field.error_messages.copy()
+    result.validators = field.validators[:]
+    return result
+
+
+class FixedChoiceField(forms.ChoiceField):
+    """A choice field whose choices never change (sorts, languages, …): every form shares
+    them rather than copying them, as Django's forms do each field for each form (a third
+    of a millisecond on every listing page)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FixedChoiceField:
+        return _sharing_choices(self, memo)
+
+
+class FixedMultipleChoiceField(forms.MultipleChoiceField):
+    """FixedChoiceField's choices, several of them at once."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FixedMultipleChoiceField:
+        return _sharing_choices(self, memo)
+
+
 def _whole_number(label: str) -> forms.IntegerField:
     return forms.IntegerField(
         required=False, min_value=0, label=label,
@@ -184,36 +216,36 @@ def _date(label: str) -> forms.DateField:
 class ListingForm(forms.Form):
     """The filter set of every work listing, read from the query string."""
 
-    sort = forms.ChoiceField(
+    sort: forms.ChoiceField = FixedChoiceField(  # (bookmarks' listing form has its own)
         required=False, label="Sort by", choices=list(SORT_LABELS.items()),
         error_messages={"invalid_choice": "“%(value)s” is not a sort; choose one of "
                         + ", ".join(SORTS) + "."},
     )
-    order = forms.ChoiceField(
+    order = FixedChoiceField(
         required=False, label="Direction", choices=ORDER_CHOICES,
         error_messages={"invalid_choice": "“%(value)s” is not a direction; use asc or desc."},
     )
     include = TagNamesField(required=False, label="Other tags to include")
     exclude = TagNamesField(required=False, label="Other tags to exclude")
-    rating = forms.MultipleChoiceField(
+    rating = FixedMultipleChoiceField(
         required=False, choices=[(r, r) for r in RATINGS],
         error_messages={"invalid_choice": "“%(value)s” is not a rating."},
     )
-    warning = forms.MultipleChoiceField(
+    warning = FixedMultipleChoiceField(
         required=False, choices=[(w, w) for w in WARNINGS],
         error_messages={"invalid_choice": "“%(value)s” is not an archive warning."},
     )
-    category = forms.MultipleChoiceField(
+    category = FixedMultipleChoiceField(
         required=False, choices=[(c, c) for c in CATEGORIES],
         error_messages={"invalid_choice": "“%(value)s” is not a category."},
     )
-    complete = forms.ChoiceField(
+    complete = FixedChoiceField(
         required=False, label="Completion status", choices=COMPLETE_CHOICES,
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": "“%(value)s” is not a completion filter; use all, "
                         "yes or no."},
     )
-    crossover = forms.ChoiceField(
+    crossover = FixedChoiceField(
         required=False, label="Crossovers", choices=CROSSOVER_CHOICES, widget=forms.RadioSelect,
         error_messages={"invalid_choice": "“%(value)s” is not a crossover filter; use "
                         "include, exclude or only."},
@@ -222,7 +254,7 @@ class ListingForm(forms.Form):
     words_to = _whole_number("Words to")
     updated_from = _date("Updated from")
     updated_to = _date("Updated to")
-    language = forms.ChoiceField(
+    language = FixedChoiceField(
         required=False, choices=[("", "Any language"), *LANGUAGES],
         error_messages={"invalid_choice": "“%(value)s” is not a language code the archive "
                         "knows."},
@@ -238,7 +270,7 @@ class ListingForm(forms.Form):
         error_messages={"max_length": "Keep the search within results to %(limit_value)d "
                         "characters."},
     )
-    saved_filters = forms.ChoiceField(
+    saved_filters = FixedChoiceField(
         required=False, choices=[("", "On"), ("on", "On"), ("off", "Off")],
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": "“%(value)s” is not a saved filters setting; use on "
@@ -527,10 +559,25 @@ class TaggedWorks:
         """What the cache keys of this listing's count, pages and facets stand for: the rows'
         exact query (filters and visibility) and the listings' version."""
         if self._digest is None:
-            sql, params = self.rows.query.sql_with_params()
+            sql, params = self._rows_sql()
             self._digest = hashlib.sha256(
                 repr((sql, params, self.version or listings_version())).encode()).hexdigest()
         return self._digest
+
+    def _rows_sql(self) -> tuple[str, Any]:
+        return self.rows.query.sql_with_params()
+
+    def _rows_count(self) -> int:
+        return self.rows.count()
+
+    def _page(self, index: slice) -> list[Any]:
+        """A page's works, their ids found by the rows' (or works') sort index."""
+        return self.fetch(works_sort(self.works.filter(pk__in=self.ids()[index]),
+                                     self.filters))
+
+    def _works_of(self, ids: list[int]) -> list[Any]:
+        """A page's works by their (kept) ids, read through the visitor's works."""
+        return self.fetch(works_sort(self.works.filter(pk__in=ids), self.filters))
 
     def _key(self, what: str, *details: Any) -> str:
         self.key()
@@ -544,7 +591,7 @@ class TaggedWorks:
         key = self._key("count")
         total = cache.get(key)
         if total is None:
-            total = self.rows.count()
+            total = self._rows_count()
             cache.set(key, total, FACET_CACHE_SECONDS)
         return total
 
@@ -567,9 +614,8 @@ class TaggedWorks:
                         index.stop)
         ids = cache.get(key)
         if ids is not None:
-            return self.fetch(works_sort(self.works.filter(pk__in=ids), self.filters))
-        works = self.fetch(works_sort(self.works.filter(pk__in=self.ids()[index]),
-                                      self.filters))
+            return self._works_of(ids) if ids else []
+        works = self._page(index)
         cache.set(key, [work.pk for work in works], FACET_CACHE_SECONDS)
         return works
 
@@ -589,19 +635,31 @@ class SortedWorks:
         """What the kept count and sidebar counts of this listing stand for: the works'
         exact query (filters and visibility, not the sort) and the listings' version."""
         if self._digest is None:
-            sql, params = self.works.order_by().query.sql_with_params()
+            sql, params = self._sql()
             self._digest = hashlib.sha256(
                 repr((sql, params, listings_version())).encode()).hexdigest()
         return self._digest
 
+    def _sql(self) -> tuple[str, Any]:
+        return self.works.order_by().query.sql_with_params()
+
+    def _empty(self) -> bool:
+        return self.works.query.is_empty()  # works.none(): no SQL
+
+    def _count_rows(self) -> int:
+        return self.works.count()
+
+    def _page(self, index: slice) -> list[Any]:
+        return self.fetch(self.works[index])
+
     def count(self) -> int:
-        if self._count is None and self.works.query.is_empty():  # works.none(): no SQL
+        if self._count is None and self._empty():
             self._count = 0
         if self._count is None:
             key = f"listing-count:{self.key()}"
             total = cache.get(key)
             if total is None:
-                total = self.works.count()
+                total = self._count_rows()
                 cache.set(key, total, FACET_CACHE_SECONDS)
             self._count = total
         return self._count
@@ -612,7 +670,7 @@ class SortedWorks:
     def __getitem__(self, index: slice) -> list[Any]:
         if not isinstance(index, slice):
             raise TypeError("SortedWorks only takes slices")
-        return self.fetch(self.works[index])
+        return self._page(index)
 
 
 def works_with_blurb_data(works: QuerySet[Work]) -> list[Work]:
@@ -658,9 +716,9 @@ SELECT type, name, n FROM ranked WHERE position <= %s ORDER BY type, position
 """
 
 
-def facets_count(works: QuerySet[Any], *, total: int = 0, version: str | None = None,
+def facets_count(works: QuerySet[Any] | None, *, total: int = 0, version: str | None = None,
                  key: str | None = None, matches: Callable[[], tuple[str, list[Any]] | None]
-                 | None = None) -> dict[str, list[Facet]]:
+                 | None = None, using: str | None = None) -> dict[str, list[Facet]]:
     """The ten canonical tags of each type found under the most of these works, with counts.
 
     One query, whatever the number of works: the database groups the matching works' filter
@@ -671,25 +729,30 @@ def facets_count(works: QuerySet[Any], *, total: int = 0, version: str | None = 
     fichive.lib.cache), so paging and re-sorting reuse them and any change to works or tags
     in between changes the key. `key` stands for the query and version in that key when the
     caller has one for them (TaggedWorks.key). `matches`, when it gives a SELECT of the
-    same works' ids (a search's ranking kept them, RankedWorks.matches_sql), is counted
-    over instead of `works`, so the text isn't searched a second time.
+    same works' ids (a search's ranking kept them, RankedWorks.matches_sql; a listing's kept
+    statement, KeptQueries), is counted over instead of `works`, so the text isn't searched
+    a second time; `works` may then be None, with `using` the database to count on.
     """
-    if works.model is FilterTagging:  # tagged_rows: one row per work
-        ids = works.order_by().values("work_id")
-    else:
-        ids = works.order_by().values("pk")
+
+    def ids() -> QuerySet[Any]:
+        assert works is not None  # noqa: S101 - matches and using stand for it otherwise
+        if works.model is FilterTagging:  # tagged_rows: one row per work
+            return works.order_by().values("work_id")
+        return works.order_by().values("pk")
+
     if total < FACET_CACHE_FROM:
         key = None
     else:
         if key is None:
-            key = repr((ids.query.sql_with_params(), version or listings_version()))
+            key = repr((ids().query.sql_with_params(), version or listings_version()))
         key = f"listing-facets:{hashlib.sha256(repr((key, total)).encode()).hexdigest()}"
         cached = cache.get(key)
         if cached is not None:
             return cached
-    ids_sql, ids_params = (matches and matches()) or ids.query.sql_with_params()
+    ids_sql, ids_params = (matches and matches()) or ids().query.sql_with_params()
     facets: dict[str, list[Facet]] = {tag_type: [] for tag_type, _ in FACET_TYPES}
-    with connections[works.db].cursor() as cursor:  # a replica, for a guest (db_router)
+    alias = using or works.db  # type: ignore[union-attr]
+    with connections[alias].cursor() as cursor:  # a replica, for a guest (db_router)
         sql = FACETS_SQL.format(works=ids_sql, filter_tagging=FilterTagging._meta.db_table,
                                 tag=Tag._meta.db_table)
         cursor.execute(sql, (*ids_params, FACET_SIZE))
@@ -769,14 +832,17 @@ class Listing:
 
 
 def listing_build(
-    *, works: QuerySet[Work], filters: Filters, under: Tag | None = None,
+    *, works: QuerySet[Work] | None = None, filters: Filters, under: Tag | None = None,
     taggings: QuerySet[FilterTagging] | None = None, fetch: Fetch = works_with_blurb_data,
     viewer: Viewer = None, facets: bool = True,
 ) -> Listing:
     """A page of the visitor's works under the filters, with the sidebar counts.
 
     `works` is what the listing covers for this visitor (see selectors.works_listed_for);
-    `under` narrows it to the works found under a tag (a tag's works page). `taggings`, the
+    None (and no `taggings`) means every work listed for `viewer` (works_listed_for and
+    taggings_listed_for of it), and lets a listing of blurbs (`fetch` blurbs.blurbs_of)
+    without a search or dates run from SQL kept per shape (works.listing_sql). `under`
+    narrows it to the works found under a tag (a tag's works page). `taggings`, the
     visitor's listed filter taggings (selectors.taggings_listed_for), may be given when
     `works` is every work listed for the visitor (not one creator's): listings under tags
     then count and page from the filter taggings (tagged_rows). `fetch` reads a page's works
@@ -792,6 +858,8 @@ def listing_build(
     search.limits.SearchTooBroad (and at once, for a while, when asked the same again).
     """
     if filters.query().has_text:
+        if works is None:
+            works, taggings = works_listed_for(viewer), taggings_listed_for(viewer)
         key = remembered_key(works.order_by().query.sql_with_params(), under and under.pk,
                              replace(filters, page=1), listings_version())
         with search_budget(works.db, key=key):
@@ -802,7 +870,7 @@ def listing_build(
 
 
 def _listing_build(
-    *, works: QuerySet[Work], filters: Filters, under: Tag | None,
+    *, works: QuerySet[Work] | None, filters: Filters, under: Tag | None,
     taggings: QuerySet[FilterTagging] | None, fetch: Fetch, viewer: Viewer, facets: bool,
 ) -> Listing:
     tags = tags_resolve(include=filters.include, exclude=filters.exclude, viewer=viewer)
@@ -812,16 +880,21 @@ def _listing_build(
     query = filters.query()
     if query.has_text:
         fetch = works_with_blurb_data
+    kept = works is None and fetch is blurbs_of and kept_path(filters, tags)
+    if works is None and not kept:
+        works, taggings = works_listed_for(viewer), taggings_listed_for(viewer)
     object_list: Any
     object_list, counted = _object_list(works=works, filters=filters, tags=tags, under=under,
-                                        taggings=taggings, fetch=fetch)
+                                        taggings=taggings, fetch=fetch, viewer=viewer)
     paginator = Paginator(object_list, PER_PAGE)
     page = page_of(paginator, filters.page)
+    matches = (object_list.matches_sql if isinstance(object_list, RankedWorks)
+               else getattr(object_list, "ids_sql", None))  # the kept statements'
     counts = (facets_count(counted, total=paginator.count,
                            key=object_list.key()
                            if isinstance(object_list, TaggedWorks | SortedWorks) else None,
-                           matches=object_list.matches_sql
-                           if isinstance(object_list, RankedWorks) else None)
+                           matches=matches, using=getattr(object_list, "kept", None)
+                           and object_list.kept.alias)
               if paginator.count and facets else {t: [] for t, _ in FACET_TYPES})
     if query.has_text:
         _mark_matches(list(page.object_list), query)
@@ -830,18 +903,38 @@ def _listing_build(
         # The same listing without them, counted as its own kept count (a reader without
         # saved exclusions shares it).
         unsaved, _ = _object_list(works=works, filters=filters, tags=tags.without_saved(),
-                                  under=under, taggings=taggings, fetch=fetch, ranked=False)
+                                  under=under, taggings=taggings, fetch=fetch, ranked=False,
+                                  viewer=viewer)
         hidden = max(0, unsaved.count() - paginator.count)  # a kept count
     return Listing(filters=filters, tags=tags, page=page, facets=counts,
                    hidden_by_saved=hidden, has_saved=bool(saved))
 
 
-def _object_list(*, works: QuerySet[Work], filters: Filters, tags: ResolvedTags,
+def kept_path(filters: Filters, tags: ResolvedTags) -> bool:
+    """Whether a listing of every work listed for a visitor, of blurbs, under these filters
+    runs from the statements kept per shape (works.listing_sql): not a search, nor dates
+    (their parameters differ between the databases), nor a tag that isn't known (no works,
+    and no SQL, on the ORM path)."""
+    return not (filters.q or filters.updated_from or filters.updated_to
+                or tags.unknown_include)
+
+
+def _object_list(*, works: QuerySet[Work] | None, filters: Filters, tags: ResolvedTags,
                  under: Tag | None, taggings: QuerySet[FilterTagging] | None, fetch: Fetch,
-                 ranked: bool = True) -> tuple[TaggedWorks | SortedWorks | RankedWorks,
-                                              QuerySet[Any]]:
+                 viewer: Viewer, ranked: bool = True,
+                 ) -> tuple[TaggedWorks | SortedWorks | RankedWorks, QuerySet[Any] | None]:
     """The paginator's object list for these filters and tags, and the query the sidebar
-    counts over. `ranked` False leaves a search unranked (when only its count is needed)."""
+    counts over. `ranked` False leaves a search unranked (when only its count is needed).
+    `works` None: every work listed for `viewer`, from the kept statements (kept_path; no
+    query for the sidebar: the object list's ids_sql)."""
+    if works is None:
+        from fichive.works.listing_sql import KeptQueries, KeptSortedWorks, KeptTaggedWorks
+
+        kept = KeptQueries(viewer, filters, tags, under)
+        if kept.tagged:
+            return KeptTaggedWorks(kept, version=tag_listings_version(
+                [t.pk for t in _required(tags, under)])), None
+        return KeptSortedWorks(kept), None
     rows = tagged_rows(taggings, filters, tags, under=under) if taggings is not None else None
     if rows is not None:  # (never with a search)
         # The works query is built only for a sort the filter taggings don't carry.

@@ -65,7 +65,8 @@ class Work(models.Model):
     comment_permission = models.CharField(
         max_length=8, choices=CommentPermission.choices, default=CommentPermission.EVERYONE)
     moderated_comments = models.BooleanField(default=False)
-    source_url = models.URLField(max_length=500, blank=True)
+    # Where an imported work came from (the archivist API finds earlier imports by it).
+    source_url = models.URLField(max_length=500, blank=True, db_index=True)
     # Posted anonymously: every surface but the creators' own shows "Anonymous" for them.
     anonymous = models.BooleanField(default=False)
     # An import by someone who is not the story's creator: the creator's name as the source

@@ -59,22 +59,21 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _listing_page(
-    request: HttpRequest, works: QuerySet[Work], *, heading: str, tag: Tag | None = None,
-    everything: bool = True, **context: Any,
+    request: HttpRequest, works: QuerySet[Work] | None, *, heading: str,
+    tag: Tag | None = None, **context: Any,
 ) -> HttpResponse:
-    """A filtered, sorted page of `works` (those found under `tag` when given): bad
-    parameters come back as messages on the page, with status 400. `everything` says
-    `works` is every work listed for the visitor (not one creator's)."""
+    """A filtered, sorted page of `works` (those found under `tag` when given), or of every
+    work listed for the visitor when None (listing_build then builds what it needs): bad
+    parameters come back as messages on the page, with status 400."""
     form = listing.ListingForm.from_query(request.GET)
     context.update(heading=heading, form=form, tag=tag)
     if not form.is_valid():
         return render(request, "works/index.html", context, status=400)
     if form.cleaned_data["q"]:
         search_count(request)
-    taggings = selectors.taggings_listed_for(request.user) if everything else None
     try:
         result = listing.listing_build(works=works, filters=form.filters(), under=tag,
-                                       taggings=taggings, fetch=blurbs_of, viewer=request.user)
+                                       fetch=blurbs_of, viewer=request.user)
     except SearchTooBroad as exc:
         form.add_error("q", exc.message)
         return render(request, "works/index.html", context, status=400)
@@ -84,14 +83,14 @@ def _listing_page(
 
 @cached_for_guests(params=listing.LISTING_PARAMS)
 def work_index(request: HttpRequest) -> HttpResponse:
-    return _listing_page(request, selectors.works_listed_for(request.user), heading="Works")
+    return _listing_page(request, None, heading="Works")
 
 
 def work_search(request: HttpRequest) -> HttpResponse:
     """/works/search?q=…: every work the visitor may see, searched (full text and fields)
     and filtered like any listing; Best Match first unless another sort is chosen."""
     searched = bool(request.GET.get("q", "").strip())
-    return _listing_page(request, selectors.works_listed_for(request.user),
+    return _listing_page(request, None,
                          heading="Search results" if searched else "Search works",
                          search=True, searched=searched)
 
@@ -102,15 +101,14 @@ def tag_works(request: HttpRequest, tag_name: str) -> HttpResponse:
     a synonym's URL lists its canonical tag's works."""
     tag = tag_for_viewer(request.user, tag_name)
     target = tag.merger or tag
-    return _listing_page(request, selectors.works_listed_for(request.user),
-                         heading=f"Works in {target.name}", tag=target)
+    return _listing_page(request, None, heading=f"Works in {target.name}", tag=target)
 
 
 @cached_for_guests(params=listing.LISTING_PARAMS)
 def user_works(request: HttpRequest, username: str) -> HttpResponse:
     owner = user_by_name(username)
     return _listing_page(request, selectors.works_listed_for(request.user, owner=owner),
-                         heading=f"Works by {owner.username}", everything=False, owner=owner,
+                         heading=f"Works by {owner.username}", owner=owner,
                          tab="works")
 
 
@@ -120,7 +118,7 @@ def pseud_works(request: HttpRequest, username: str, pseud_name: str) -> HttpRes
     owner = user_by_name(username)
     pseud = pseud_by_name(owner, pseud_name)
     return _listing_page(request, selectors.works_listed_for(request.user, pseud=pseud),
-                         heading=f"Works by {pseud.byline}", everything=False, owner=owner,
+                         heading=f"Works by {pseud.byline}", owner=owner,
                          pseud=pseud, tab="works")
 
 
@@ -378,6 +376,8 @@ def adult_always(request: HttpRequest, work_id: int) -> HttpResponse:
 @login_required
 def work_new(request: AuthedRequest) -> HttpResponse:
     """Post a new work: Post, Preview (saves a draft and shows it) or Save as draft."""
+    if request.method == "POST" and request.POST.get("action") in ("suggest", "add-suggested"):
+        return _work_new_suggested(request)
     form = WorkForm(request.POST or None, user=request.user)
     chapter_form = NewWorkChapterForm(request.POST or None)
     left, keys = _over(NEW_WORKS, request, form, "works")
@@ -401,6 +401,27 @@ def work_new(request: AuthedRequest) -> HttpResponse:
     return limited(render(request, "works/work_form.html",
                                     {"form": form, "chapter_form": chapter_form, "new": True}),
                              left)
+
+
+def _work_new_suggested(request: AuthedRequest) -> HttpResponse:
+    """The new-work form without JavaScript: "Suggest tags" shows it again as typed with the
+    tags its text suggests (tags.suggestions), "Add the checked tags" with the checked ones
+    added to their fields. Nothing is saved."""
+    from fichive.tags.views import suggested_added, suggestions_context
+
+    data = request.POST.copy()
+    if data.get("action") == "add-suggested":
+        for name, value in suggested_added(data).items():
+            data[name] = value
+    initial = {k: v if len(v) > 1 else v[0] for k, v in data.lists()}
+    chapter_form = NewWorkChapterForm()
+    chapter_initial = {name: initial.get(chapter_form.add_prefix(name), "")
+                       for name in chapter_form.fields}
+    return render(request, "works/work_form.html", {
+        "form": WorkForm(initial=initial, user=request.user),
+        "chapter_form": NewWorkChapterForm(initial=chapter_initial), "new": True,
+        "suggestions": suggestions_context(request.user, data, request),
+    })
 
 
 def _skin_notes(request: HttpRequest, form: WorkForm) -> None:

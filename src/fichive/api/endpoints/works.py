@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest
-from ninja import Schema
+from ninja import Field, Query, Schema
+from pydantic import WithJsonSchema
 
 from fichive.api.pagination import links, page_number
 from fichive.api.problems import invalid
-from fichive.api.schemas import Paging, answers
+from fichive.api.schemas import PageNumber, Paging, answers
 from fichive.api.v1 import READ, router
 from fichive.formats.exporters import download_links
 from fichive.search.limits import SearchTooBroad, search_count
-from fichive.tags.models import Tag, tag_key
+from fichive.tags.models import CATEGORIES, RATINGS, WARNINGS, Tag, tag_key
 from fichive.tags.selectors import tag_is_visible
 from fichive.works import listing, selectors
 from fichive.works.models import Work
@@ -166,7 +167,7 @@ def work_detail(request: HttpRequest, work_id: int) -> dict[str, Any]:
     data = work_json(work, request)
     data["chapters"] = [
         {"id": c.pk, "position": c.position, "title": c.title, "words": c.word_count}
-        for c in work.chapters.only("id", "position", "title", "word_count")
+        for c in work.chapters.only("id", "work_id", "position", "title", "word_count")
     ]
     return data
 
@@ -188,40 +189,86 @@ def chapter_detail(request: HttpRequest, work_id: int, position: int) -> dict[st
     }
 
 
-@router.get("/works", response=answers(WorkListing), auth=READ, url_name="works",
-            tags=["works"], exclude_unset=True,
-            summary="Works, filtered, sorted and searched like the listings")
-def work_list(request: HttpRequest, tag: str | None = None, q: str | None = None,
-              sort: str | None = None, page: int | None = None, cursor: str | None = None
-              ) -> Any:
-    """Every query parameter of the site's works listings works here (see the listing's
-    filter form: sort, q, rating, warnings, categories, complete, crossovers, words_from,
-    words_to, date_from, date_to, language, include and exclude tags …); `tag` narrows it to
-    one tag's works, as /tags/<name>/works does. Answers one page with the total, the
-    sidebar's tag counts, notices about tag names that match nothing, and how many works the
-    logged-in reader's saved tag exclusions hid."""
+def _enum(values: list[str]) -> dict[str, Any]:
+    return {"type": "string", "enum": values}
+
+
+# Query parameters taken as text, as the site's filter form takes them (it checks them, with
+# the pages' own messages), but documented in the OpenAPI schema as what they must be.
+_Sort = Annotated[str | None, WithJsonSchema(_enum(list(listing.SORTS)))]
+_Order = Annotated[str | None, WithJsonSchema(_enum(["asc", "desc"]))]
+_Ratings = Annotated[list[str] | None, WithJsonSchema({"type": "array",
+                                                       "items": _enum(RATINGS)})]
+_Warnings = Annotated[list[str] | None, WithJsonSchema({"type": "array",
+                                                        "items": _enum(WARNINGS)})]
+_Categories = Annotated[list[str] | None, WithJsonSchema({"type": "array",
+                                                          "items": _enum(CATEGORIES)})]
+_Complete = Annotated[str | None, WithJsonSchema(
+    _enum([c for c, _ in listing.COMPLETE_CHOICES]))]
+_Crossover = Annotated[str | None, WithJsonSchema(
+    _enum([c for c, _ in listing.CROSSOVER_CHOICES]))]
+_Count = Annotated[str | None, WithJsonSchema({"type": "integer", "minimum": 0})]
+_Id = Annotated[str | None, WithJsonSchema({"type": "integer", "minimum": 1})]
+_Day = Annotated[str | None, WithJsonSchema({"type": "string", "format": "date"})]
+_OnOff = Annotated[str | None, WithJsonSchema(_enum(["on", "off"]))]
+
+
+class ListingFilters(Schema):
+    """The filters of every works listing (the site's filter form, works.listing.ListingForm),
+    as query parameters with the same names; all optional. List parameters repeat
+    (`rating=Mature&rating=Explicit`); `include` and `exclude` also take comma-separated tag
+    names. Values are checked as the pages check them: a bad one is a 400 naming it."""
+
+    sort: _Sort = Field(None, description="The order: `updated` unless told, `relevance` "
+                                          "when `q` is given.")
+    order: _Order = Field(None, description="`asc` or `desc`; each sort has its usual "
+                                            "direction.")
+    include: list[str] | None = Field(None, description="Tags every work is found under.")
+    exclude: list[str] | None = Field(None, description="Tags no work is found under.")
+    rating: _Ratings = Field(None, description="Only works with one of these ratings.")
+    warning: _Warnings = Field(None, description="Only works with one of these warnings.")
+    category: _Categories = Field(None, description="Only works with one of these "
+                                                    "categories.")
+    complete: _Complete = Field(None, description="`yes`: complete works only; `no`: works "
+                                                  "in progress only.")
+    crossover: _Crossover = Field(None, description="Works in more than one fandom: "
+                                                    "include, exclude or only them.")
+    words_from: _Count = Field(None, description="At least this many words.")
+    words_to: _Count = Field(None, description="At most this many words.")
+    updated_from: _Day = Field(None, description="Updated on or after this day (YYYY-MM-DD).")
+    updated_to: _Day = Field(None, description="Updated on or before this day (YYYY-MM-DD).")
+    language: str | None = Field(None, description="A language code (`en`, `de` …).")
+    series: _Id = Field(None, description="Only the parts of this series (its id).")
+    q: str | None = Field(None, description="Search within the results, in the search "
+                                            "language of /works/search.")
+    saved_filters: _OnOff = Field(None, description="`off` leaves the reader's saved tag "
+                                                    "exclusions out.")
+    page: PageNumber | None = Field(None, description="The page, from 1.")
+    cursor: str | None = Field(None, description="A `next` or `previous` link's cursor.")
+
+
+class WorkFilters(ListingFilters):
+    tag: str | None = Field(None, description="Only the works found under this tag (its "
+                                              "synonyms and sub tags included).")
+
+
+def listing_answer(request: HttpRequest, works: Any, *, under: Tag | None = None,
+                   taggings: Any = None) -> Any:
+    """One page of `works` (a works_listed_for query) under the request's listing filters,
+    as WorkListing: what /api/v1/works and the other works listings answer."""
     query = request.GET.copy()
-    if cursor:
+    if query.get("cursor"):
         query["page"] = str(page_number(request))
     query.pop("cursor", None)
     form = listing.ListingForm.from_query(query)
     if not form.is_valid():
         return invalid({name: [str(m) for m in messages]
                         for name, messages in form.errors.items()})
-    under = None
-    if tag:
-        found = Tag.objects.select_related("merger").filter(key=tag_key(tag)).first()
-        if found is None or not tag_is_visible(request.user, found):
-            raise Http404("No such tag.")
-        under = found.merger or found
     if form.cleaned_data["q"]:
         search_count(request)
     try:
-        result = listing.listing_build(
-            works=selectors.works_listed_for(request.user), filters=form.filters(),
-            under=under, taggings=selectors.taggings_listed_for(request.user),
-            viewer=request.user,
-        )
+        result = listing.listing_build(works=works, filters=form.filters(), under=under,
+                                       taggings=taggings, viewer=request.user)
     except SearchTooBroad as exc:
         return invalid({"q": [exc.message]})
     shown = result.page
@@ -239,3 +286,21 @@ def work_list(request: HttpRequest, tag: str | None = None, q: str | None = None
         "notices": result.messages(),
         "hidden_by_saved_filters": result.hidden_by_saved,
     }
+
+
+@router.get("/works", response=answers(WorkListing), auth=READ, url_name="works",
+            tags=["works"], exclude_unset=True,
+            summary="Works, filtered, sorted and searched like the listings")
+def work_list(request: HttpRequest, filters: Query[WorkFilters]) -> Any:
+    """Every filter of the site's works listings works here, by the same names (see the
+    parameters); `tag` narrows it to one tag's works, as /tags/<name>/works does. Answers one
+    page with the total, the sidebar's tag counts, notices about tag names that match
+    nothing, and how many works the logged-in reader's saved tag exclusions hid."""
+    under = None
+    if filters.tag:
+        found = Tag.objects.select_related("merger").filter(key=tag_key(filters.tag)).first()
+        if found is None or not tag_is_visible(request.user, found):
+            raise Http404("No such tag.")
+        under = found.merger or found
+    return listing_answer(request, selectors.works_listed_for(request.user), under=under,
+                          taggings=selectors.taggings_listed_for(request.user))
