@@ -129,8 +129,8 @@ class Statement:
         return [tuple(row) for row in self._results(alias, values)[1]]
 
     def objects(self, alias: str, values: dict[str, Any]) -> list[Any]:
-        """The model instances of a statement, with what it select_related, as the ORM's
-        ModelIterable makes them."""
+        """The model instances of a statement, with what it select_related and its
+        annotations, as the ORM's ModelIterable makes them."""
         from django.db.models.query import (  # type: ignore[attr-defined]
             get_related_populators,
         )
@@ -140,11 +140,14 @@ class Statement:
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         names = [column[0].target.attname for column in select[start:end]]
         populators = get_related_populators(klass_info, select, alias)
+        annotations = compiler.annotation_col_map.items()
         found = []
         for row in rows:
             instance = klass_info["model"].from_db(alias, names, row[start:end])
             for populator in populators:
                 populator.populate(row, instance)
+            for name, column in annotations:
+                setattr(instance, name, row[column])
             found.append(instance)
         return found
 
