@@ -209,6 +209,7 @@ class PreferencesOut(Schema):
     hide_warnings: bool
     hide_freeform: bool
     hide_work_skins: bool
+    show_more_like_this: bool = Field(description="\"More like this\" on work pages.")
     history_enabled: bool
     email_comments: bool
     email_replies: bool
@@ -238,6 +239,7 @@ class PreferencesPatch(Schema):
     hide_warnings: bool = _unsent()
     hide_freeform: bool = _unsent()
     hide_work_skins: bool = _unsent()
+    show_more_like_this: bool = _unsent()
     history_enabled: bool = _unsent()
     email_comments: bool = _unsent()
     email_replies: bool = _unsent()
