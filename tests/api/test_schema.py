@@ -234,6 +234,11 @@ RULES_BEYOND_THE_SCHEMA = {"q"}
 # The works listings' filters: a range's end before its start; `include`/`exclude` values hold
 # comma-separated tag names, whose lengths and count are checked after splitting them.
 RULES_BEYOND_THE_SCHEMA |= {"words_to", "updated_to", "include", "exclude"}
+# Posting a work: pseuds must be the caller's own, co-creators and a series must exist (and
+# the series be theirs; a series or a new series' title, not both), a work skin must keep
+# something after filtering, and a chapter's text must keep some words after sanitizing.
+RULES_BEYOND_THE_SCHEMA |= {"pseuds", "co_creators", "series", "series_title", "work_skin",
+                            "chapter.html", "chapter.text"}
 
 
 @SCHEMA.hook("filter_failure")
