@@ -8,7 +8,6 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
-
 NUL_REFUSED = "This address holds a NUL character (%00), which nothing here accepts."
 
 

@@ -155,9 +155,11 @@ class _WorkFields(_Strict):
     restricted: bool | None = Field(None, description="Only registered users see it.")
     anonymous: bool | None = Field(None, description="Posted anonymously: everyone but its "
                                                      "creators sees “Anonymous”.")
-    expected_chapters: int | None = Field(
-        None, ge=1, le=_INT_MAX, description="Leave it out (or null) for a one-shot, or when "
-                                             "the count isn't known yet.")
+    # (at least 1: the form says so, with its message)
+    expected_chapters: Annotated[int | None, _doc(
+        {"type": "integer", "minimum": 1, "maximum": _INT_MAX})] = Field(
+        None, le=_INT_MAX, description="Leave it out (or null) for a one-shot, or when the "
+                                       "count isn't known yet.")
     complete: bool | None = Field(None, description="True: as many chapters expected as "
                                                     "there are.")
     pseuds: Annotated[list[str] | None, _doc(_names({"type": "string"}, min_items=1))] = Field(

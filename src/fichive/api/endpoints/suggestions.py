@@ -16,7 +16,6 @@ from fichive.formats.services import works_editable_by
 from fichive.tags.suggestions import DEFAULT_THRESHOLD, suggest_tags, suggest_tags_for_work
 from fichive.tags.views import SUGGESTION_TEXT_MAX, SUGGESTIONS_LIMIT
 
-
 # Text with something in it but white space (checked here, with the page's messages).
 _Text = Annotated[str, WithJsonSchema({
     "type": "string", "maxLength": SUGGESTION_TEXT_MAX,
