@@ -213,8 +213,10 @@ _Complete = Annotated[str | None, WithJsonSchema(
     _choice([c for c, _ in listing.COMPLETE_CHOICES]))]
 _Crossover = Annotated[str | None, WithJsonSchema(
     _choice([c for c, _ in listing.CROSSOVER_CHOICES]))]
-_Count = Annotated[str | None, WithJsonSchema({"type": "integer", "minimum": 0})]
-_Id = Annotated[str | None, WithJsonSchema({"type": "integer", "minimum": 1})]
+_Count = Annotated[str | None, WithJsonSchema({"type": "integer", "minimum": 0,
+                                               "maximum": listing.NUMBER_MAX})]
+_Id = Annotated[str | None, WithJsonSchema({"type": "integer", "minimum": 1,
+                                            "maximum": listing.NUMBER_MAX})]
 _Day = Annotated[str | None, WithJsonSchema({"type": "string", "format": "date"})]
 _OnOff = Annotated[str | None, WithJsonSchema(_choice(["on", "off"]))]
 _Language = Annotated[str | None, WithJsonSchema(_choice([code for code, _ in LANGUAGES]))]
