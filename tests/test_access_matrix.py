@@ -388,6 +388,7 @@ SURFACES: dict[str, Callable[[Look], str]] = {
     "own inbox": shown("/users/{me}/inbox"),
     "own subscriptions": shown("/users/{me}/subscriptions"),
     "moderation page": shown("/moderation/works/{w}"),
+    "wranglers' works": shown("/tags/wrangling/unwrangled-works"),
     "API comments": status("/api/v1/works/{w}/comments"),
     "API comment": status("/api/v1/comments/{comment}"),
     "API kudos": status("/api/v1/works/{w}/kudos"),
@@ -556,6 +557,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     # Moderators' page about a work: any posted or hidden work, to moderators and admins.
     "moderation page": {state: f"in 403 403 403 403 {'404 404' if state == 'draft' else 'Y Y'}"
                                " 403 403" for state in STATES},
+    # Wranglers' list of works with unwrangled tags (each state's work has its own): what
+    # the listings show wranglers and admins; nobody else may open it.
+    "wranglers' works": {state: f"in 403 403 403 {row.split()[4]} 403 {row.split()[6]} 403 403"
+                         for state, row in LISTED.items()},
 }
 # The API's tag, tag search and series read as their pages do.
 EXPECTED.update({"API tag": EXPECTED["tag page"], "API tag search": EXPECTED["tag search"],

@@ -6,10 +6,14 @@ their messages, limits and rate limit; scopes and other users' things are refuse
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
+from fichive.api.pagination import encode_cursor
+from fichive.api.v1 import api
 from fichive.blocking.services import user_mute
 from fichive.bookmarks.models import Bookmark
 from fichive.bookmarks.services import BookmarkData, bookmark_create
@@ -25,6 +29,7 @@ from fichive.readings.services import reading_mark_for_later
 from fichive.series.services import series_add_work, series_create
 from fichive.subscriptions.models import Subscription
 from fichive.subscriptions.services import subscription_create
+from fichive.tags.services import tag_validate_name
 from fichive.works.models import Work
 from tests.factories import UserFactory, WorkFactory
 
@@ -766,11 +771,12 @@ def test_subscribing_to_works_creators_and_series(client, author, reader, bearer
     assert not Subscription.objects.exists()
 
 
-def test_subscription_refusals(client, author, reader, stranger, bearer_for):
+def test_subscription_refusals_are_403_with_the_sites_messages(client, author, reader,
+                                                                stranger, bearer_for):
     work = WorkFactory(author=author)
-    own = problem(post(client, f"/works/{work.pk}/subscription", **bearer_for(author)), 400)
+    own = problem(post(client, f"/works/{work.pk}/subscription", **bearer_for(author)), 403)
     assert own["detail"] == "You can't subscribe to your own work."
-    self_ = problem(post(client, "/users/carol/subscription", **bearer_for(reader)), 400)
+    self_ = problem(post(client, "/users/carol/subscription", **bearer_for(reader)), 403)
     assert self_["detail"] == "You can't subscribe to yourself."
     restricted = WorkFactory(author=author, post=False)
     problem(post(client, f"/works/{restricted.pk}/subscription", **bearer_for(reader)), 404)
@@ -1053,3 +1059,71 @@ def test_a_misspelt_field_is_an_error_naming_it(client, author, reader, work, be
     assert bookmark.private is False
     problem(post(client, f"/works/{work.pk}/comments", {"content": "x", "chapter": 1},
                  **bearer_for(reader)), 400)
+
+
+# ---------------------------------------------------------------------------------- the schema
+
+
+def test_a_comment_change_needs_something_to_change_and_no_nulls(client, reader, work, say,
+                                                                  bearer_for):
+    comment = say(work, reader, "Kept")
+    headers = bearer_for(reader)
+
+    nothing = problem(patch(client, f"/comments/{comment.pk}", {}, **headers), 400)
+    assert nothing["errors"] == {"__all__": ["Give what to change: content, frozen or status."]}
+    for field in ("content", "frozen", "status"):
+        refused = problem(patch(client, f"/comments/{comment.pk}", {field: None}, **headers),
+                          400)
+        assert field in refused["errors"]
+    comment.refresh_from_db()
+    assert "Kept" in comment.content and comment.edited_at is None
+
+
+def test_a_page_below_one_is_refused_even_beside_a_cursor(client, reader, bearer_for):
+    headers = bearer_for(reader, "read")
+    cursor = encode_cursor({"page": 2})  # (as a next link carries)
+
+    for url in ("/me/inbox", "/me/subscriptions", "/me/marked-for-later"):
+        refused = problem(client.get(f"{API}{url}?page=-3&cursor={cursor}", **headers), 400)
+        assert refused["errors"] == {"page": ["Pages start at 1."]}
+        assert client.get(f"{API}{url}?cursor={cursor}", **headers).status_code == 200
+
+
+def test_the_schema_says_what_the_community_writes_take(client, db):
+    schema = client.get(f"{API}/openapi.json").json()
+    shapes = schema["components"]["schemas"]
+    paths = schema["paths"]
+
+    for path in ("/api/v1/me/inbox", "/api/v1/me/subscriptions", "/api/v1/me/marked-for-later",
+                 "/api/v1/works/{work_id}/comments", "/api/v1/works/{work_id}/kudos",
+                 "/api/v1/works/{work_id}/bookmarks", "/api/v1/users/{username}/bookmarks"):
+        page = next(p for p in paths[path]["get"]["parameters"] if p["name"] == "page")
+        assert {"type": "integer", "minimum": 1} in page["schema"]["anyOf"], path
+    assert shapes["CommentChange"]["minProperties"] == 1
+    assert {"type": "null"} not in shapes["CommentChange"]["properties"]["frozen"].get(
+        "anyOf", [])
+    for name in ("CommentIn", "ReplyIn", "InboxReply"):
+        assert shapes[name]["properties"]["content"]["minLength"] == 1
+    assert shapes["InboxSelection"]["properties"]["items"]["minItems"] == 1
+    external = shapes["ExternalBookmarkIn"]
+    assert set(external["required"]) == {"url", "title", "creator"}
+    assert "default" not in external["properties"]["title"]
+    assert external["properties"]["rating"]["enum"][0] == ""
+    tag = external["properties"]["tags"]["items"]
+    assert tag["maxLength"] == 150
+
+
+@pytest.mark.parametrize(("name", "ok"), [
+    ("Fluff", True), ("Found Family (Sort Of)", True), ("  padded  ", True), ("", False),
+    ("   ", False), ("\x01", False), ("a,b", False), ("50%", False), ("x=y", False),
+    ("a\u3000", True), ("\u3000", False), ("\x85", False),
+])
+def test_the_documented_tag_name_pattern_is_the_services_rule(name, ok):
+    try:
+        tag_validate_name(name)
+        valid = True
+    except ValidationError:
+        valid = False
+    assert valid is ok
+    documented = api.get_openapi_schema()["components"]["schemas"]["BookmarkIn"]
+    assert bool(re.search(documented["properties"]["tags"]["items"]["pattern"], name)) is ok

@@ -241,6 +241,15 @@ RULES_BEYOND_THE_SCHEMA |= {"pseuds", "co_creators", "series", "series_title", "
                             "chapter.html", "chapter.text"}
 
 
+# The community's and the caller's own things: a `pseud` must be one of the caller's own
+# (a name the schema can't list), message `items` must all be the caller's and a comment's
+# `chapter_id` one of the work's chapters (ids no schema knows), a comment's `content` must
+# say something once sanitized (HTML such as "<b></b>" is empty: the schema says only "a
+# character that isn't white space"), and an external work's `url` must be a web address
+# Django's URLValidator takes (the schema says only "http(s)://").
+RULES_BEYOND_THE_SCHEMA |= {"pseud", "items", "chapter_id", "content", "url"}
+
+
 @SCHEMA.hook("filter_failure")
 def _refused_for_a_rule_beyond_the_schema(context, failure, case, response):
     if isinstance(failure, AcceptedNegativeData) and _only_text_in_the_query_was_mutated(case):

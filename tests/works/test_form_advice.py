@@ -56,15 +56,17 @@ def test_posting_without_a_fandom_names_the_field(author, author_client):
     assert not Work.objects.exists()
 
 
-def test_import_without_a_fandom_marks_the_fandoms_field_without_command_line_advice(
-        author, author_client):
+def test_import_without_a_fandom_asks_for_one_without_command_line_advice(author,
+                                                                          author_client):
+    """A text file naming no fandom comes back to be confirmed (issue 23: the tags its text
+    suggests, or a fandom typed in), saying why, and with no command-line advice."""
     response = _import(author_client, author, "harbour.txt", STORY, "text/plain")
 
-    fandoms = _field(html(response), "fandoms")
-    assert "harbour.txt: a work needs at least one fandom and the file names none" in fandoms
-    assert "Fill in “Fandoms” and import again." in fandoms
-    assert "--fandom" not in html(response)
-    assert "command line" not in html(response)
+    page = html(response)
+    assert "The file names no fandom, and a work needs one." in page
+    assert '<input type="text" name="fandoms" id="id_fandoms"' in page
+    assert "--fandom" not in page
+    assert "command line" not in page
     assert not Work.objects.exists()
 
 

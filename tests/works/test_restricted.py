@@ -37,7 +37,7 @@ def test_restricted_work_sends_guests_to_log_in_and_is_a_404_in_the_api(restrict
         response = client.get(url)
         if url.startswith("/api/"):
             assert response.status_code == 404, url
-            assert response.json() == {"error": "No such work."}, url
+            assert response.json()["detail"] == "No such work.", url
         else:
             assert sent_to_log_in(response), url
 

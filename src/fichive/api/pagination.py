@@ -34,7 +34,11 @@ def decode_cursor(cursor: str) -> dict[str, Any]:
 
 
 def page_number(request: HttpRequest, page: int | None = None) -> int:
-    """The page a request asks for: its cursor's, else `page` (or ?page=), else 1."""
+    """The page a request asks for: its cursor's, else `page` (or ?page=), else 1. A `page`
+    below 1 is refused even beside a cursor (the cursor would win, but the request is
+    wrong)."""
+    if page is not None and page < 1:
+        raise ValidationError({"page": "Pages start at 1."})
     cursor = request.GET.get("cursor")
     if cursor:
         number = decode_cursor(cursor).get("page")

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
-from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.utils import timezone
 
 from fichive.accounts.models import User
 from fichive.api.models import ApiToken
+from fichive.lib.hashedsecrets import digest, matching
 
 # Scopes a token may carry: `read` (the caller's own private things: history, inbox, private
 # bookmarks, restricted works), `write` (post, comment, kudos, bookmark …) and `moderate`
@@ -30,15 +26,9 @@ SCOPE_HELP = {
 }
 # At most this many tokens per account.
 MAX_PER_USER = 20
-# last_used_at is written at most once in this many seconds per token.
-TOUCH_EVERY = 60
 PREFIX = "fichive_"
 LOOKUP_SIZE = 8
 SECRET_BYTES = 32
-
-
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def scopes_allowed(user: User) -> tuple[str, ...]:
@@ -89,7 +79,7 @@ def token_create(*, user: User, name: str, scopes: list[str] | tuple[str, ...]
         with transaction.atomic():
             row = ApiToken.objects.create(
                 user=user, name=name, scopes=" ".join(s for s in SCOPES if s in wanted),
-                lookup=body[:LOOKUP_SIZE], digest=_digest(secret))
+                lookup=body[:LOOKUP_SIZE], digest=digest(secret))
     except IntegrityError:
         raise taken from None
     return row, secret
@@ -108,25 +98,12 @@ def token_revoke(*, user: User, token_id: int) -> ApiToken:
 
 def token_check(secret: str) -> ApiToken | None:
     """The token whose secret this is (with its user), else None. Marks it used (at most
-    once every TOUCH_EVERY seconds)."""
+    once a minute)."""
     secret = secret.strip()
     if not secret.startswith(PREFIX) or len(secret) > 200:
         return None
     body = secret[len(PREFIX):]
     if len(body) < LOOKUP_SIZE:
         return None
-    digest = _digest(secret)
-    found = None
-    for row in ApiToken.objects.select_related("user").filter(lookup=body[:LOOKUP_SIZE]):
-        if hmac.compare_digest(row.digest, digest):
-            found = row
-    if found is None:
-        return None
-    now = timezone.now()
-    cutoff = now - timedelta(seconds=TOUCH_EVERY)
-    if found.last_used_at is None or found.last_used_at <= cutoff:
-        # A conditional update: of many requests at once, one writes.
-        ApiToken.objects.filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=cutoff),
-                                pk=found.pk).update(last_used_at=now)
-        found.last_used_at = now
-    return found
+    return matching(ApiToken.objects.select_related("user")
+                    .filter(lookup=body[:LOOKUP_SIZE]), secret)

@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
-from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.utils import timezone
 
 from fichive.accounts.models import User
 from fichive.apppasswords.models import AppPassword
+from fichive.lib.hashedsecrets import digest, matching
 
 # At most this many app passwords per account.
 MAX_PER_USER = 20
-# last_used_at is written at most once in this many seconds per password.
-TOUCH_EVERY = 60
 # Lower-case letters and digits without 0/o, 1/l/i: easy to read off a screen and to type on
 # an e-reader's keyboard. 31 symbols, 24 of them: about 119 bits.
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 GROUPS = 6
 GROUP_SIZE = 4
 LOOKUP_SIZE = 8
-
-
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def normalize(secret: str) -> str:
@@ -63,7 +53,7 @@ def app_password_create(*, user: User, name: str) -> tuple[AppPassword, str]:
     try:
         with transaction.atomic():
             row = AppPassword.objects.create(user=user, name=name, lookup=plain[:LOOKUP_SIZE],
-                                             digest=_digest(plain))
+                                             digest=digest(plain))
     except IntegrityError:
         raise ValidationError({"name": f"You already have an app password named “{name}”: "
                                        "choose another name."}) from None
@@ -84,23 +74,10 @@ def app_password_revoke(*, user: User, app_password_id: int) -> AppPassword:
 def app_password_check(*, username: str, secret: str) -> AppPassword | None:
     """The app password of the account `username` whose secret this is, else None (the
     account's own password never matches: only app passwords' digests are compared). Marks it
-    used (at most once every TOUCH_EVERY seconds)."""
+    used (at most once a minute)."""
     plain = normalize(secret)
     if len(plain) != GROUPS * GROUP_SIZE:
         return None
-    digest = _digest(plain)
-    found = None
-    for row in (AppPassword.objects.select_related("user")
-                .filter(lookup=plain[:LOOKUP_SIZE], user__username__iexact=username)):
-        if hmac.compare_digest(row.digest, digest):
-            found = row
-    if found is None:
-        return None
-    now = timezone.now()
-    cutoff = now - timedelta(seconds=TOUCH_EVERY)
-    if found.last_used_at is None or found.last_used_at <= cutoff:
-        # A conditional update: of many requests at once, one writes.
-        AppPassword.objects.filter(Q(last_used_at__isnull=True) | Q(last_used_at__lte=cutoff),
-                                   pk=found.pk).update(last_used_at=now)
-        found.last_used_at = now
-    return found
+    return matching(AppPassword.objects.select_related("user")
+                    .filter(lookup=plain[:LOOKUP_SIZE], user__username__iexact=username),
+                    plain)

@@ -86,16 +86,18 @@ SITE_CLASS_NAMES = _names(
     """actions afterword autocomplete autocomplete-list blurb bookmark bookmark-own brand
     bulk-actions button byline chapter chart choices commas comment comment-actions
     comment-form comments-hook comments-loaded comments-pagination comments-placeholder
-    comments-show count creator current danger date datetime download download-formats
-    draft-label edited error errors exclude external-label fandoms field filterable filters
-    filters-toggle flash found-in frozen-note has-error heading help help-table
-    hidden-comment hidden-label include index inline kudos kudos-givers kudos-message
+    comments-show confidence count creator current danger date datetime download
+    download-formats draft-label edited error errors evidence exclude external-label fandoms
+    field filterable filters filters-toggle flash found-in frozen-note has-error heading help
+    help-table hidden-comment hidden-label import-confirm include index inline kudos
+    kudos-givers kudos-message
     kudos-state landmark left letter letters link listing listing-filters media medium meta
     module next none notes notice number pagination parent part pending-comment
     placeholder-note posted preface preferences previous private range rec required
     required-note required-tags role search-box series skin-choice skip-link snippet spoiler
-    stats stats-years status submit summary symbol synonym tabs tag-links tag-meta tag-page
-    tag-status tags thread title totals user userstuff uses visually-hidden warnings work
+    stats stats-years status submit suggested summary symbol synonym tabs tag-links tag-meta
+    tag-page tag-status tag-suggestions tags thread title totals user userstuff uses
+    visually-hidden warnings work
     wrangling wrapper"""
 )
 USER_CLASS_PREFIX = "ws-"
@@ -104,7 +106,8 @@ USER_CLASS_PREFIX = "ws-"
 # column); `fichive resanitize` cleans rows with an older one again. Raise it whenever a change
 # here (tags, attributes, URL schemes, SITE_CLASS_NAMES) would clean stored HTML differently.
 #   1: AO3's allowlist.  2: the site's own class names renamed (SITE_CLASS_NAMES).
-SANITIZER_VERSION = 2
+#   3: the tag suggestions' and import confirmation's class names joined them.
+SANITIZER_VERSION = 3
 
 
 def current_sanitizer_version() -> int:

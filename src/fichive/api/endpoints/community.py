@@ -32,7 +32,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Field, Schema
 from ninja.responses import Status
-from pydantic import ConfigDict
+from pydantic import ConfigDict, WithJsonSchema
 
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.selectors import user_by_name
@@ -40,12 +40,20 @@ from fichive.accounts.services import AccountRestricted
 from fichive.api.endpoints.works import Creator, Facet, WorkOut, work_json
 from fichive.api.pagination import links, page_number
 from fichive.api.problems import invalid
-from fichive.api.schemas import ERRORS, Paging, Problem, answers
+from fichive.api.schemas import ERRORS, PageNumber, Paging, Problem, answers
 from fichive.api.v1 import MINE, READ, WRITE, Refused, router
 from fichive.bookmarks import selectors as bookmark_selectors
 from fichive.bookmarks import services as bookmark_services
 from fichive.bookmarks.forms import BookmarkListingForm
-from fichive.bookmarks.models import Bookmark, ExternalWork
+from fichive.bookmarks.models import (
+    EXTERNAL_CREATOR_MAX,
+    EXTERNAL_SUMMARY_MAX,
+    EXTERNAL_TITLE_MAX,
+    NOTES_MAX,
+    URL_MAX,
+    Bookmark,
+    ExternalWork,
+)
 from fichive.comments import selectors as comment_selectors
 from fichive.comments import services as comment_services
 from fichive.comments.models import Comment
@@ -67,6 +75,7 @@ from fichive.subscriptions import selectors as subscription_selectors
 from fichive.subscriptions import services as subscription_services
 from fichive.subscriptions.models import Subscription
 from fichive.subscriptions.views import PER_PAGE as SUBSCRIPTIONS_PER_PAGE
+from fichive.tags.models import RATINGS, TAG_NAME_MAX
 from fichive.works import listing
 from fichive.works import selectors as work_selectors
 from fichive.works.models import Chapter, Work
@@ -75,6 +84,33 @@ INBOX_PER_PAGE = 20  # as the inbox page
 # An id in a request body: a positive 64-bit integer (anything else is a 400 naming it).
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 GONE = "That message is gone."
+
+# What the schema says of text the services check (and refuse with their own messages, so
+# these types only document; pydantic checks the type alone). Text that says something has a
+# character that is neither white space (str.isspace) nor one the services drop before
+# looking (lib.text.one_line); a tag name (tags.services.tag_validate_name) also has none of
+# the characters tags can't use. (Ranges spelt out: `\s` differs between regex engines.)
+_BLANK = (r"\x00-\x20\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+          r"\ufffe\uffff")
+_SAYS_SOMETHING = rf"[^{_BLANK}]"
+_NOT_IN_TAGS = r",^*<>{}=`\\%，、"
+_TAG_NAME = {"type": "string", "maxLength": TAG_NAME_MAX,
+             "pattern": rf"^[^{_NOT_IN_TAGS}]*[^{_BLANK}{_NOT_IN_TAGS}][^{_NOT_IN_TAGS}]*$"}
+_Text = Annotated[str, WithJsonSchema({"type": "string", "minLength": 1,
+                                       "pattern": _SAYS_SOMETHING})]
+# (how many of them may differ is the service's to say: a name given twice counts once)
+_TagNames = Annotated[list[str], WithJsonSchema({"type": "array", "items": _TAG_NAME})]
+_Notes = Annotated[str, WithJsonSchema({"type": "string", "maxLength": NOTES_MAX})]
+
+
+def _needs(*names: str) -> Any:
+    """A body's json_schema_extra documenting `names` as required, where the service rather
+    than pydantic refuses them missing, with its own messages (they have a default "")."""
+    def extra(schema: dict[str, Any]) -> None:
+        schema["required"] = sorted({*schema.get("required", []), *names})
+        for name in names:
+            schema["properties"][name].pop("default", None)
+    return extra
 
 
 # ------------------------------------------------------------------------------ shared
@@ -175,7 +211,7 @@ class KudosLeft(Schema):
 
 @router.get("/works/{int:work_id}/kudos", response=answers(KudosListing), auth=READ,
             url_name="kudos-list", tags=["kudos"], summary="Who left kudos on a work")
-def kudos_list(request: HttpRequest, work_id: int, page: int | None = None,
+def kudos_list(request: HttpRequest, work_id: int, page: PageNumber | None = None,
                cursor: str | None = None) -> dict[str, Any]:
     work = work_selectors.work_for_viewer(request.user, work_id)
     shown = _paged(request, kudos_selectors.givers(work), KUDOS_PER_PAGE, page)
@@ -259,27 +295,39 @@ class CommentListing(Paging):
     threads: list[CommentOut]
 
 
+_COMMENT_TEXT = ("At most 10,000 characters of text, limited HTML; it must say something "
+                 "once sanitized.")
+
+
 class CommentIn(_In):
-    content: str
+    content: _Text = Field(description=_COMMENT_TEXT)
     chapter_id: Id | None = Field(None, description="A chapter of the work to comment on.")
     pseud: str | None = Field(None, description="One of your pseuds by name; your default "
                                                 "pseud when left out.")
 
 
 class ReplyIn(_In):
-    content: str
+    content: _Text = Field(description=_COMMENT_TEXT)
     pseud: str | None = None
 
 
-class CommentChange(_In):
-    """What to change; what is left out stays as it is. `content`: your own comment's text.
-    For the work's creators: `frozen` (the comment and every reply below it take no new
-    replies, and can't be edited) and `status`: "hidden" hides a published comment,
-    "published" shows a hidden one again or approves one awaiting approval."""
+def _unsent(description: str | None = None) -> Any:
+    """A field that may be left out (then unchanged), but not sent as null."""
+    return Field(None, description=description)
 
-    content: str | None = None
-    frozen: bool | None = None
-    status: Literal["published", "hidden"] | None = None
+
+class CommentChange(_In):
+    """What to change (at least one of them); what is left out stays as it is. `content`:
+    your own comment's text. For the work's creators: `frozen` (the comment and every reply
+    below it take no new replies, and can't be edited) and `status`: "hidden" hides a
+    published comment, "published" shows a hidden one again or approves one awaiting
+    approval. (Each field's default None only means "not sent": null is refused.)"""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
+
+    content: _Text = _unsent(_COMMENT_TEXT)
+    frozen: bool = _unsent()
+    status: Literal["published", "hidden"] = _unsent()
 
 
 def _author(node: comment_selectors.Node) -> dict[str, Any]:
@@ -335,7 +383,7 @@ def _thread_json(request: HttpRequest, comment: Comment, work: Work) -> dict[str
             url_name="comments-list", tags=["comments"],
             summary="A work's comment threads (or one chapter's), replies nested")
 def comments_list(request: HttpRequest, work_id: int, chapter_id: int | None = None,
-                  page: int | None = None, cursor: str | None = None) -> dict[str, Any]:
+                  page: PageNumber | None = None, cursor: str | None = None) -> dict[str, Any]:
     """Every comment on the work, or with `chapter_id` the chapter's (a one-shot's chapter
     has none of its own: its comments are the work's)."""
     work = work_selectors.work_for_viewer(request.user, work_id)
@@ -499,9 +547,9 @@ class BookmarkListing(Paging):
 
 
 class BookmarkIn(_In):
-    notes: str = Field("", description="Up to 5,000 characters; limited HTML.")
-    tags: list[str] = Field([], description="Your own tags for it, up to 75 (a new name makes "
-                                            "a new additional tag).")
+    notes: _Notes = Field("", description="Up to 5,000 characters; limited HTML.")
+    tags: _TagNames = Field([], description="Your own tags for it, up to 75 (a new name "
+                                            "makes a new additional tag).")
     rec: bool = False
     private: bool = False
     pseud: str | None = Field(None, description="One of your pseuds by name; your default "
@@ -511,8 +559,8 @@ class BookmarkIn(_In):
 class BookmarkChange(_In):
     """What to change; what is left out stays as it is."""
 
-    notes: str | None = None
-    tags: list[str] | None = None
+    notes: _Notes | None = None
+    tags: _TagNames | None = None
     rec: bool | None = None
     private: bool | None = None
     pseud: str | None = None
@@ -597,7 +645,7 @@ with_notes), 20 a page."""
 @router.get("/works/{int:work_id}/bookmarks", response=answers(BookmarkListing), auth=READ,
             url_name="bookmarks-of-work", tags=["bookmarks"],
             summary="A work's bookmarks the caller may see", description=LISTING_DOC)
-def work_bookmarks(request: HttpRequest, work_id: int, page: int | None = None,
+def work_bookmarks(request: HttpRequest, work_id: int, page: PageNumber | None = None,
                    cursor: str | None = None) -> Any:
     work = work_selectors.works_listed_for(request.user).filter(pk=work_id).first()
     if work is None:
@@ -611,7 +659,7 @@ def work_bookmarks(request: HttpRequest, work_id: int, page: int | None = None,
             url_name="bookmarks-of-user", tags=["bookmarks"],
             summary="A user's bookmarks: public ones, and their private ones for themselves",
             description=LISTING_DOC)
-def user_bookmarks(request: HttpRequest, username: str, page: int | None = None,
+def user_bookmarks(request: HttpRequest, username: str, page: PageNumber | None = None,
                    cursor: str | None = None) -> Any:
     owner = user_by_name(username)
     return _bookmark_listing(
@@ -651,7 +699,7 @@ def bookmark_create(request: HttpRequest, work_id: int, body: BookmarkIn
 @router.get("/series/{int:series_id}/bookmarks", response=answers(BookmarkListing),
             auth=READ, url_name="bookmarks-of-series", tags=["bookmarks"],
             summary="A series' bookmarks the caller may see", description=LISTING_DOC)
-def series_bookmarks(request: HttpRequest, series_id: int, page: int | None = None,
+def series_bookmarks(request: HttpRequest, series_id: int, page: PageNumber | None = None,
                      cursor: str | None = None) -> Any:
     series = series_for_viewer(request.user, series_id)
     return _bookmark_listing(
@@ -680,16 +728,32 @@ def series_bookmark_create(request: HttpRequest, series_id: int, body: BookmarkI
     return Status(201, _bookmark_json(request, bookmark.pk))
 
 
+_Url = Annotated[str, WithJsonSchema({"type": "string", "maxLength": URL_MAX,
+                                      "pattern": r"^\s*[Hh][Tt][Tt][Pp][Ss]?://"})]
+_Title = Annotated[str, WithJsonSchema({"type": "string", "minLength": 1,
+                                        "maxLength": EXTERNAL_TITLE_MAX,
+                                        "pattern": _SAYS_SOMETHING})]
+_Creator = Annotated[str, WithJsonSchema({"type": "string", "minLength": 1,
+                                          "maxLength": EXTERNAL_CREATOR_MAX,
+                                          "pattern": _SAYS_SOMETHING})]
+_Summary = Annotated[str, WithJsonSchema({"type": "string",
+                                          "maxLength": EXTERNAL_SUMMARY_MAX})]
+_Rating = Annotated[str, WithJsonSchema({"type": "string", "enum": ["", *RATINGS]})]
+
+
 class ExternalBookmarkIn(BookmarkIn):
     """A story hosted elsewhere, and your bookmark of it. A second bookmark of the same
     address (by anyone) shares its external work, as the first bookmarker described it."""
 
-    url: str = ""
-    title: str = ""
-    creator: str = ""
-    summary: str = ""
-    fandoms: list[str] = []
-    rating: str = ""
+    model_config = ConfigDict(extra="forbid",
+                              json_schema_extra=_needs("url", "title", "creator"))
+
+    url: _Url = Field("", description="Its web address (http or https).")
+    title: _Title = ""
+    creator: _Creator = ""
+    summary: _Summary = Field("", description="Up to 1,250 characters; limited HTML.")
+    fandoms: _TagNames = []
+    rating: _Rating = Field("", description="One of the archive's ratings, or none.")
 
 
 @router.post("/external-works", response={201: BookmarkOut, **ERRORS, 409: Problem},
@@ -721,7 +785,7 @@ def external_bookmark_create(request: HttpRequest, body: ExternalBookmarkIn
             response=answers(BookmarkListing), auth=READ, url_name="bookmarks-of-external",
             tags=["bookmarks"], summary="An external work's bookmarks the caller may see",
             description=LISTING_DOC)
-def external_bookmarks(request: HttpRequest, external_work_id: int, page: int | None = None,
+def external_bookmarks(request: HttpRequest, external_work_id: int, page: PageNumber | None = None,
                        cursor: str | None = None) -> Any:
     external = ExternalWork.objects.filter(pk=external_work_id).first()
     if external is None:
@@ -800,7 +864,7 @@ def _subscription_json(subscription: Subscription) -> dict[str, Any]:
 @router.get("/me/subscriptions", response=answers(SubscriptionListing), auth=MINE,
             url_name="subscriptions", tags=["subscriptions"],
             summary="Your subscriptions, newest first")
-def subscriptions_list(request: HttpRequest, page: int | None = None,
+def subscriptions_list(request: HttpRequest, page: PageNumber | None = None,
                        cursor: str | None = None) -> dict[str, Any]:
     """50 a page, as your subscriptions page; only those to works, series and users you may
     still see."""
@@ -811,8 +875,14 @@ def subscriptions_list(request: HttpRequest, page: int | None = None,
 
 
 def _subscribe(request: HttpRequest, **target: Any) -> Status[dict[str, Any]]:
-    subscription, created = subscription_services.subscription_create(user=_me(request),
-                                                                      **target)
+    """201 (200 if already subscribed); 403 with the service's message for what may not be
+    subscribed to (yourself, your own work or series), as kudos on your own work: the
+    request is well formed, the caller just may not do that."""
+    try:
+        subscription, created = subscription_services.subscription_create(user=_me(request),
+                                                                          **target)
+    except ValidationError as exc:
+        raise PermissionDenied(" ".join(exc.messages)) from None
     return Status(201 if created else 200, _subscription_json(subscription))
 
 
@@ -905,7 +975,7 @@ class Marked(Schema):
 @router.get("/me/marked-for-later", response=answers(MarkedListing), auth=MINE,
             url_name="marked-for-later", tags=["marked for later"],
             summary="Your Marked for Later list, latest marked first")
-def marked_list(request: HttpRequest, page: int | None = None, cursor: str | None = None
+def marked_list(request: HttpRequest, page: PageNumber | None = None, cursor: str | None = None
                 ) -> dict[str, Any]:
     """20 a page, as the list's page; only works you may still see."""
     readings = reading_selectors.readings_of(_me(request), to_read=True).select_related(
@@ -966,7 +1036,8 @@ class InboxChange(_In):
 
 
 class InboxSelection(_In):
-    items: list[Id] = Field(..., max_length=100, description="Message ids (at most 100).")
+    items: list[Id] = Field(..., max_length=100, description="Message ids (at most 100).",
+                            json_schema_extra={"minItems": 1})
 
 
 class InboxBulk(InboxSelection):
@@ -978,7 +1049,7 @@ class InboxChanged(Schema):
 
 
 class InboxReply(_In):
-    content: str
+    content: _Text = Field(description=_COMMENT_TEXT)
 
 
 def _item_json(request: HttpRequest, item: InboxItem) -> dict[str, Any]:
@@ -1000,7 +1071,7 @@ def _own_item(request: HttpRequest, item_id: int) -> InboxItem:
 @router.get("/me/inbox", response=answers(InboxListing), auth=MINE, url_name="inbox",
             tags=["inbox"], summary="Your inbox, newest first")
 def inbox_list(request: HttpRequest, show: Literal["all", "unread", "read"] = "all",
-               page: int | None = None, cursor: str | None = None) -> dict[str, Any]:
+               page: PageNumber | None = None, cursor: str | None = None) -> dict[str, Any]:
     """20 a page, as your inbox page; `show` keeps only unread or read messages."""
     shown = _paged(request, inbox_selectors.inbox_page_items(_me(request), show=show),
                    INBOX_PER_PAGE, page)
