@@ -69,7 +69,7 @@ def tag_suggestions(request: HttpRequest, payload: SuggestIn) -> dict[str, Any]:
                                         f"most {SUGGESTION_TEXT_MAX:,} characters)."]})
     work = None
     if payload.work_id is not None:
-        work = works_editable_by(request.user).filter(pk=payload.work_id).first()  # type: ignore[arg-type]
+        work = works_editable_by(request.user).filter(pk=payload.work_id).first()
         if work is None:
             raise Http404("No such work of yours.")
     SUGGESTIONS_LIMIT.hit(request)
