@@ -152,6 +152,21 @@ def test_bad_parameters_are_a_400_with_every_message(client, shelf):
     }
 
 
+@pytest.mark.parametrize("path", ["/api/v1/works", "/api/v1/users/{user}/works"])
+def test_numbers_past_the_databases_integers_are_a_400_not_a_500(client, shelf, author, path):
+    # (PostgreSQL's integer columns stop at 2,147,483,647: comparing past it failed there)
+    response = client.get(path.format(user=author.username)
+                          + "?words_from=6316366447994435&words_to=2147483648"
+                            "&series=99999999999")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "words_from": ["Words from can be at most 2,147,483,647."],
+        "words_to": ["Words to can be at most 2,147,483,647."],
+        "series": ["There is no series of that number."],
+    }
+
+
 def test_pages_of_twenty(client, author):
     for i in range(25):
         WorkFactory(author=author, title=f"Story {i:02d}")

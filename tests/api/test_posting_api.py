@@ -200,6 +200,11 @@ def problem(response, status: int = 400) -> dict:
                                                        "no_such_user."),
     ({"freeforms": ["Fluff, Angst"]}, "freeforms", "“Fluff, Angst” has a comma in it: give "
                                                    "each name as its own item of the list."),
+    ({"fandoms": ["Sea Stories", " \t"]}, "fandoms", "One of the names is blank: leave it "
+                                                    "out."),
+    ({"gifts": ["reader", ""]}, "gifts", "One of the names is blank: leave it out."),
+    ({"gifts": [f"Friend {n}" for n in range(21)]}, "gifts", "A work can be a gift to at most "
+                                                             "20 recipients (21 given)."),
     ({"series": 999999}, "series", "Choose one of your own series for “Add to one of your "
                                    "series”."),
     ({"title": "Nul\x00l"}, "title", "Null characters are not allowed."),

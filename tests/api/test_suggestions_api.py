@@ -67,7 +67,8 @@ def test_it_needs_an_account_and_one_of_text_or_work(client, reader, bearer_for)
     headers = bearer_for(reader, "read")
     neither = ask(client, {}, headers)
     assert neither.status_code == 400
-    assert "text" in neither.json()["errors"]
+    assert neither.json()["errors"] == {"text": ["Send the text, or a work_id."]}
+    assert ask(client, {"text": None}, headers).status_code == 400
     assert ask(client, {"text": STORY, "work_id": 1}, headers).status_code == 400
     assert ask(client, {"text": "   "}, headers).json()["errors"] == {
         "text": ["The text is empty: suggestions are read from it."]}

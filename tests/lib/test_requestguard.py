@@ -21,3 +21,14 @@ def test_a_nul_in_the_address_is_a_plain_400(client, url):
 
 def test_addresses_without_nul_are_untouched(client):
     assert client.get("/works?include=fluff").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/api/v1/works?include=%00", "/api/v1/tags/a%00b",
+                                 "/api/v1/users/x/works?exclude=%00"])
+def test_the_api_refuses_a_nul_with_problem_details(client, url):
+    response = client.get(url)
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["type"] == "/api/v1/problems#nul" and "NUL" in body["detail"]

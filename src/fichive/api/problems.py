@@ -14,6 +14,8 @@ from django.http import HttpResponse
 # The problem types that carry more than their status says; the rest are "about:blank".
 VALIDATION = "/api/v1/problems#validation"
 SCOPE = "/api/v1/problems#scope"
+# An address holding a NUL character (%00), refused before any operation (lib/requestguard.py).
+NUL = "/api/v1/problems#nul"
 
 
 def problem(status: int, detail: str, *, title: str | None = None, type_: str = "about:blank",

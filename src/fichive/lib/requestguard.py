@@ -8,9 +8,12 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
+NUL_REFUSED = "This address holds a NUL character (%00), which nothing here accepts."
+
 
 class RefuseNulMiddleware:
-    """Answer 400 with a plain message to a request whose path or query string holds NUL."""
+    """Answer 400 with a plain message to a request whose path or query string holds NUL
+    (problem details under /api/v1/, as every answer of the JSON API)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -19,7 +22,9 @@ class RefuseNulMiddleware:
         query = request.META.get("QUERY_STRING", "")
         # (a query string decodes to NUL only from "%00", or a raw NUL)
         if "\x00" in request.path or "%00" in query or "\x00" in query:
-            return HttpResponseBadRequest(
-                "This address holds a NUL character (%00), which nothing here accepts.",
-                content_type="text/plain; charset=utf-8")
+            if request.path.startswith("/api/v1/"):
+                from fichive.api import problems  # (the API's one shape of error)
+
+                return problems.problem(400, NUL_REFUSED, type_=problems.NUL)
+            return HttpResponseBadRequest(NUL_REFUSED, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

@@ -196,11 +196,17 @@ class FixedMultipleChoiceField(forms.MultipleChoiceField):
         return _sharing_choices(self, memo)
 
 
+# The largest number the database's integer columns hold (word counts, ids): a filter past it
+# is refused, not compared (PostgreSQL's ORM lookups can't take it).
+NUMBER_MAX = 2**31 - 1
+
+
 def _whole_number(label: str) -> forms.IntegerField:
     return forms.IntegerField(
-        required=False, min_value=0, label=label,
+        required=False, min_value=0, max_value=NUMBER_MAX, label=label,
         error_messages={"invalid": f"{label} must be a whole number, like 1000.",
-                        "min_value": f"{label} can't be negative."},
+                        "min_value": f"{label} can't be negative.",
+                        "max_value": f"{label} can be at most {NUMBER_MAX:,}."},
     )
 
 
@@ -260,9 +266,10 @@ class ListingForm(forms.Form):
                         "knows."},
     )
     series = forms.IntegerField(
-        required=False, min_value=1, widget=forms.HiddenInput,
+        required=False, min_value=1, max_value=NUMBER_MAX, widget=forms.HiddenInput,
         error_messages={"invalid": "The series must be given by its number, like 12.",
-                        "min_value": "Series are numbered from 1."},
+                        "min_value": "Series are numbered from 1.",
+                        "max_value": "There is no series of that number."},
     )
     q = forms.CharField(
         required=False, max_length=MAX_QUERY_LENGTH, label="Search within results",

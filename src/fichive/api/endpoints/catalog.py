@@ -13,7 +13,7 @@ build one."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
@@ -22,6 +22,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Schema
+from pydantic import WithJsonSchema
 
 from fichive.accounts.models import Pseud, User
 from fichive.accounts.selectors import pseud_by_name, user_by_name, user_page_counts
@@ -35,7 +36,7 @@ from fichive.api.endpoints.works import (
     work_json,
 )
 from fichive.api.pagination import links, page_number
-from fichive.api.schemas import Paging, answers
+from fichive.api.schemas import PageNumber, Paging, answers
 from fichive.api.v1 import READ, router
 from fichive.bookmarks.selectors import bookmarks_visible_to
 from fichive.search.limits import search_count
@@ -248,10 +249,20 @@ def tag_detail(request: HttpRequest, name: str) -> dict[str, Any]:
     }
 
 
+# Query parameters taken as text and checked here with the tag search page's messages, but
+# documented as what they must be: `q` with a word in it (not only white space), `type` one of
+# the tag types.
+_Words = Annotated[str, WithJsonSchema({
+    "type": "string", "pattern": r"[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029"
+                                 r"\u202f\u205f\u3000]"})]
+_TagType = Annotated[str | None, WithJsonSchema({"type": "string",
+                                                 "enum": list(Tag.Type.values)})]
+
+
 @router.get("/tags", response=answers(TagListing), auth=READ, url_name="tag-list",
             tags=["tags"], summary="Tags whose names have every word of `q`")
-def tag_list(request: HttpRequest, q: str, type: str | None = None,
-             canonical: bool | None = None, page: int | None = None,
+def tag_list(request: HttpRequest, q: _Words, type: _TagType = None,
+             canonical: bool | None = None, page: PageNumber | None = None,
              cursor: str | None = None) -> dict[str, Any]:
     """As the site's tag search: tags whose name has every word of `q` (in any case),
     canonical tags first, then by name; only tags you may know of. `type` narrows it to one

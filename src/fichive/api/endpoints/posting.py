@@ -17,7 +17,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Schema, Status
-from pydantic import ConfigDict
+from pydantic import ConfigDict, WithJsonSchema
 
 from fichive.accounts.models import User
 from fichive.accounts.services import AccountRestricted
@@ -25,14 +25,27 @@ from fichive.api.endpoints.works import ChapterOut, WorkDetail, chapter_detail, 
 from fichive.api.schemas import ERRORS, answers
 from fichive.api.v1 import WRITE, router
 from fichive.formats.exporters.txt import html_to_plain
+from fichive.gifts.models import MAX_NAME_LENGTH as GIFT_NAME_MAX
+from fichive.gifts.models import MAX_RECIPIENTS
 from fichive.gifts.services import gifts_set
+from fichive.lib.css import CSS_MAX
 from fichive.lib.ratelimit import RateLimit, RateLimited, wait_text
+from fichive.lib.text import one_line
 from fichive.series.services import work_series_set
-from fichive.tags.models import CATEGORIES, DEFAULT_RATING, RATINGS, WARNINGS
+from fichive.tags.models import CATEGORIES, DEFAULT_RATING, RATINGS, TAG_NAME_MAX, WARNINGS
 from fichive.works import selectors, services
 from fichive.works import views as work_views
 from fichive.works.forms import ChapterForm, WorkForm
-from fichive.works.models import Chapter, Work
+from fichive.works.languages import LANGUAGES
+from fichive.works.models import (
+    CHAPTER_MAX,
+    NOTES_MAX,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    USER_TAGS_MAX,
+    Chapter,
+    Work,
+)
 
 # The largest count or id the database's integer columns hold: past it, a 400, not a 500.
 _INT_MAX = 2**31 - 1
@@ -47,17 +60,69 @@ class _Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+# What the forms and services check, documented in the OpenAPI schema (the checks stay
+# theirs, with the site's messages): no NUL anywhere (forms refuse it), lengths, names with
+# something visible in them (white space and control characters are left out of titles and
+# names), tag names without the characters tags can't hold, the fixed choices.
+# (Lone surrogates, left out too, are no JSON text: no schema regex engine takes them.)
+_INVISIBLE = (r"\x00-\x20\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+              r"\ufffe\uffff")
+_NOT_IN_TAGS = r",^*<>{}=`\\%，、"
+_NO_NUL = r"^[^\x00]*$"
+
+
+def _visible(forbidden: str = "") -> str:
+    """A pattern: no NUL nor `forbidden`, and a visible character."""
+    return rf"^[^{forbidden}\x00]*[^{forbidden}{_INVISIBLE}][^{forbidden}\x00]*$"
+
+
+def _text(max_length: int, pattern: str = _NO_NUL) -> dict[str, Any]:
+    return {"type": "string", "maxLength": max_length, "pattern": pattern}
+
+
+def _names(item: dict[str, Any], **limits: int) -> dict[str, Any]:
+    return {"type": "array", "items": item, **{
+        {"min_items": "minItems", "max_items": "maxItems"}[k]: v for k, v in limits.items()}}
+
+
+def _choices(values: list[str]) -> dict[str, Any]:
+    return {"type": "string", "enum": values}
+
+
+def _or_null(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+_TAG = _text(TAG_NAME_MAX, _visible(_NOT_IN_TAGS))
+_TAGS = _names(_TAG, max_items=USER_TAGS_MAX)
+_FANDOMS = _names(_TAG, min_items=1, max_items=USER_TAGS_MAX)
+_WARNING_LIST = _names(_choices(WARNINGS), min_items=1)
+_TITLE = _text(TITLE_MAX, _visible())
+_Title = Annotated[str, WithJsonSchema(_TITLE)]
+_Fandoms = Annotated[list[str], WithJsonSchema(_FANDOMS)]
+_WarningList = Annotated[list[str], WithJsonSchema(_WARNING_LIST)]
+_ChapterText = Annotated[str, WithJsonSchema(_text(CHAPTER_MAX))]
+
+
+def _doc(schema: dict[str, Any]) -> Any:
+    """An optional field documented as `schema` (or null)."""
+    return WithJsonSchema(_or_null(schema))
+
+
 class ChapterIn(_Strict):
     """A chapter's text: `html` (sanitized as the site does; line breaks become paragraphs)
     or `text` (plain text: blank lines part paragraphs; its summary and notes are plain text
     too). Give one of them."""
 
-    title: str = ""
-    summary: str = ""
-    notes: str = ""
-    end_notes: str = ""
-    html: str | None = None
-    text: str | None = None
+    model_config = ConfigDict(json_schema_extra={
+        "oneOf": [{"required": ["html"]}, {"required": ["text"]}]})
+
+    title: Annotated[str, WithJsonSchema(_text(TITLE_MAX))] = ""
+    summary: Annotated[str, WithJsonSchema(_text(SUMMARY_MAX))] = ""
+    notes: Annotated[str, WithJsonSchema(_text(NOTES_MAX))] = ""
+    end_notes: Annotated[str, WithJsonSchema(_text(NOTES_MAX))] = ""
+    html: _ChapterText = None  # type: ignore[assignment]
+    text: _ChapterText = None  # type: ignore[assignment]
 
 
 class ChapterPatch(_Strict):
@@ -74,38 +139,49 @@ class ChapterPatch(_Strict):
 class _WorkFields(_Strict):
     """What posting and editing share; tags are lists of names, one tag an item."""
 
-    summary: str | None = None
-    notes: str | None = None
-    end_notes: str | None = None
-    rating: str | None = Field(None, description=f"One of: {', '.join(RATINGS)} (default "
-                                                 f"{DEFAULT_RATING}).")
-    categories: list[str] | None = Field(None, description=f"Any of: {', '.join(CATEGORIES)}.")
-    relationships: list[str] | None = None
-    characters: list[str] | None = None
-    freeforms: list[str] | None = Field(None, description="Additional tags.")
-    language: str | None = Field(None, description="A language code of the archive's, "
-                                                   "like en.")
+    summary: Annotated[str | None, _doc(_text(SUMMARY_MAX))] = None
+    notes: Annotated[str | None, _doc(_text(NOTES_MAX))] = None
+    end_notes: Annotated[str | None, _doc(_text(NOTES_MAX))] = None
+    rating: Annotated[str | None, _doc(_choices(RATINGS))] = Field(
+        None, description=f"One of: {', '.join(RATINGS)} (default {DEFAULT_RATING}).")
+    categories: Annotated[list[str] | None, _doc(_names(_choices(CATEGORIES)))] = Field(
+        None, description=f"Any of: {', '.join(CATEGORIES)}.")
+    relationships: Annotated[list[str] | None, _doc(_TAGS)] = None
+    characters: Annotated[list[str] | None, _doc(_TAGS)] = None
+    freeforms: Annotated[list[str] | None, _doc(_TAGS)] = Field(
+        None, description="Additional tags.")
+    language: Annotated[str | None, _doc(_choices([c for c, _ in LANGUAGES]))] = Field(
+        None, description="A language code of the archive's, like en.")
     restricted: bool | None = Field(None, description="Only registered users see it.")
     anonymous: bool | None = Field(None, description="Posted anonymously: everyone but its "
                                                      "creators sees “Anonymous”.")
-    expected_chapters: int | None = Field(
+    # (at least 1: the form says so, with its message)
+    expected_chapters: Annotated[int | None, _doc(
+        {"type": "integer", "minimum": 1, "maximum": _INT_MAX})] = Field(
         None, le=_INT_MAX, description="Leave it out (or null) for a one-shot, or when the "
                                        "count isn't known yet.")
     complete: bool | None = Field(None, description="True: as many chapters expected as "
                                                     "there are.")
-    pseuds: list[str] | None = Field(None, description="Names of your own pseuds to post "
-                                                       "as (default: your default pseud).")
-    co_creators: list[str] | None = Field(
+    pseuds: Annotated[list[str] | None, _doc(_names({"type": "string"}, min_items=1))] = Field(
+        None, description="Names of your own pseuds to post as (default: your default "
+                          "pseud).")
+    co_creators: Annotated[list[str] | None, _doc(_names(
+        {"type": "string", "pattern": _visible(",")}))] = Field(
         None, description="Other users, as “user” or “pseud (user)”: they are invited and "
                           "join once they accept.")
-    gifts: list[str] | None = Field(None, description="Recipients: “user”, “pseud (user)” "
-                                                      "or any other name.")
+    gifts: Annotated[list[str] | None, _doc(_names(_text(
+        GIFT_NAME_MAX, _visible(",")), max_items=MAX_RECIPIENTS))] = Field(
+        None, description="Recipients: “user”, “pseud (user)” or any other name.")
     series: int | None = Field(None, ge=1, le=_INT_MAX,
                                description="Add the work to one of your series (its id).")
-    series_title: str | None = Field(None, description="Or start a new series of that "
-                                                       "title.")
-    work_skin: str | None = Field(None, description="CSS for this work's text.")
-    comment_permission: str | None = Field(None, description="everyone, users or none.")
+    series_title: Annotated[str | None, _doc(_text(TITLE_MAX))] = Field(
+        None, description="Or start a new series of that title.")
+    work_skin: Annotated[str | None, _doc(_text(CSS_MAX))] = Field(
+        None, description="CSS for this work's text.")
+    comment_permission: Annotated[str | None, _doc(_choices(
+        ["", *Work.CommentPermission.values]))] = Field(
+        None, description="everyone, users or none (empty: as it is, everyone for a new "
+                          "work).")
     moderated_comments: bool | None = None
     format: Literal["html", "text"] | None = Field(
         None, description="The format of summary, notes and end_notes: html (the default) "
@@ -115,9 +191,9 @@ class _WorkFields(_Strict):
 class WorkIn(_WorkFields):
     """A new work and its first chapter; `draft: true` saves it unposted."""
 
-    title: str
-    fandoms: list[str]
-    warnings: list[str] = Field(description=_WARNINGS_HELP)
+    title: _Title
+    fandoms: _Fandoms
+    warnings: _WarningList = Field(description=_WARNINGS_HELP)
     chapter: ChapterIn
     draft: bool = False
 
@@ -126,9 +202,10 @@ class WorkPatch(_WorkFields):
     """The work's fields to change; those left out keep their values (a null too, but for
     expected_chapters, where null means the count isn't known)."""
 
-    title: str | None = None
-    fandoms: list[str] | None = None
-    warnings: list[str] | None = Field(None, description=_WARNINGS_HELP)
+    title: Annotated[str | None, _doc(_TITLE)] = None
+    fandoms: Annotated[list[str] | None, _doc(_FANDOMS)] = None
+    warnings: Annotated[list[str] | None, _doc(_WARNING_LIST)] = Field(
+        None, description=_WARNINGS_HELP)
     leave_series: list[_Id] | None = Field(None, description="Take the work out of these "
                                                              "series (their ids).")
 
@@ -183,6 +260,12 @@ def _overlay(data: dict[str, Any], sent: dict[str, Any], *, user: User) -> None:
                 raise ValidationError({name: [
                     f"“{commas[0]}” has a comma in it: give each name as its own item of "
                     "the list."]})
+            if any(not one_line(item) for item in value):
+                raise ValidationError({name: ["One of the names is blank: leave it out."]})
+            if name == "gifts" and len(value) > MAX_RECIPIENTS:
+                raise ValidationError({name: [
+                    f"A work can be a gift to at most {MAX_RECIPIENTS} recipients "
+                    f"({len(value)} given)."]})
             data[field] = ", ".join(value)
         elif name == "pseuds":
             data[field] = _pseud_ids(user, value)

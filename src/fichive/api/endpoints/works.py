@@ -17,6 +17,7 @@ from fichive.search.limits import SearchTooBroad, search_count
 from fichive.tags.models import CATEGORIES, RATINGS, WARNINGS, Tag, tag_key
 from fichive.tags.selectors import tag_is_visible
 from fichive.works import listing, selectors
+from fichive.works.languages import LANGUAGES
 from fichive.works.models import Work
 
 
@@ -193,10 +194,15 @@ def _enum(values: list[str]) -> dict[str, Any]:
     return {"type": "string", "enum": values}
 
 
+def _choice(values: list[str]) -> dict[str, Any]:
+    """One of `values`, or empty: what the filter form takes as its default."""
+    return _enum(["", *values])
+
+
 # Query parameters taken as text, as the site's filter form takes them (it checks them, with
 # the pages' own messages), but documented in the OpenAPI schema as what they must be.
-_Sort = Annotated[str | None, WithJsonSchema(_enum(list(listing.SORTS)))]
-_Order = Annotated[str | None, WithJsonSchema(_enum(["asc", "desc"]))]
+_Sort = Annotated[str | None, WithJsonSchema(_choice(list(listing.SORTS)))]
+_Order = Annotated[str | None, WithJsonSchema(_choice(["asc", "desc"]))]
 _Ratings = Annotated[list[str] | None, WithJsonSchema({"type": "array",
                                                        "items": _enum(RATINGS)})]
 _Warnings = Annotated[list[str] | None, WithJsonSchema({"type": "array",
@@ -204,13 +210,16 @@ _Warnings = Annotated[list[str] | None, WithJsonSchema({"type": "array",
 _Categories = Annotated[list[str] | None, WithJsonSchema({"type": "array",
                                                           "items": _enum(CATEGORIES)})]
 _Complete = Annotated[str | None, WithJsonSchema(
-    _enum([c for c, _ in listing.COMPLETE_CHOICES]))]
+    _choice([c for c, _ in listing.COMPLETE_CHOICES]))]
 _Crossover = Annotated[str | None, WithJsonSchema(
-    _enum([c for c, _ in listing.CROSSOVER_CHOICES]))]
-_Count = Annotated[str | None, WithJsonSchema({"type": "integer", "minimum": 0})]
-_Id = Annotated[str | None, WithJsonSchema({"type": "integer", "minimum": 1})]
+    _choice([c for c, _ in listing.CROSSOVER_CHOICES]))]
+_Count = Annotated[str | None, WithJsonSchema({"type": "integer", "minimum": 0,
+                                               "maximum": listing.NUMBER_MAX})]
+_Id = Annotated[str | None, WithJsonSchema({"type": "integer", "minimum": 1,
+                                            "maximum": listing.NUMBER_MAX})]
 _Day = Annotated[str | None, WithJsonSchema({"type": "string", "format": "date"})]
-_OnOff = Annotated[str | None, WithJsonSchema(_enum(["on", "off"]))]
+_OnOff = Annotated[str | None, WithJsonSchema(_choice(["on", "off"]))]
+_Language = Annotated[str | None, WithJsonSchema(_choice([code for code, _ in LANGUAGES]))]
 
 
 class ListingFilters(Schema):
@@ -237,7 +246,7 @@ class ListingFilters(Schema):
     words_to: _Count = Field(None, description="At most this many words.")
     updated_from: _Day = Field(None, description="Updated on or after this day (YYYY-MM-DD).")
     updated_to: _Day = Field(None, description="Updated on or before this day (YYYY-MM-DD).")
-    language: str | None = Field(None, description="A language code (`en`, `de` …).")
+    language: _Language = Field(None, description="A language code (`en`, `de` …).")
     series: _Id = Field(None, description="Only the parts of this series (its id).")
     q: str | None = Field(None, description="Search within the results, in the search "
                                             "language of /works/search.")
