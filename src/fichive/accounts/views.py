@@ -59,6 +59,7 @@ from fichive.accounts.services import (
     wrangler_revoke,
 )
 from fichive.blocking.selectors import is_blocked, is_muted
+from fichive.lib.formerrors import errors_on_form
 from fichive.lib.guestprefs import GUEST_COOKIE, GUEST_COOKIE_MAX_AGE, guest_cookie_value
 from fichive.lib.ratelimit import RateLimit, limited, wait_text
 from fichive.lib.securitylog import security_event
@@ -187,7 +188,7 @@ def email_edit(request: AuthedRequest, username: str) -> HttpResponse:
             email_change(user=owner, email=form.cleaned_data["email"],
                          password=form.cleaned_data["password"])
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_on_form(form, exc)
         else:
             EMAIL_CHANGES.record(keys)
             messages.success(request, "Your email address was changed.")
@@ -237,7 +238,7 @@ def signup(request: HttpRequest, code: str = "") -> HttpResponse:
                 accepted_terms=data["accept_terms"], age_confirmed=data["confirm_age"],
                 code=invitation.code if invitation else "")
         except ValidationError as exc:
-            _form_errors(form, exc, default=None)
+            errors_on_form(form, exc, default=None)
         else:
             SIGNUPS.record(keys)
             security_event("signup", request=request, user_id=user.pk)
@@ -289,20 +290,11 @@ def pseud_new(request: AuthedRequest, username: str) -> HttpResponse:
         try:
             pseud = pseud_create(user=owner, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc, default="name")
+            errors_on_form(form, exc, default="name")
         else:
             messages.success(request, f"Pseud “{pseud.name}” created.")
             return redirect("accounts:pseuds", username=owner.username)
     return render(request, "accounts/pseud_form.html", {"form": form, "owner": owner})
-
-
-def _form_errors(form: Any, exc: ValidationError, *, default: str | None = None) -> None:
-    """A service's ValidationError on the form's matching fields (the rest on `default`)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else default, errors)
-    else:
-        form.add_error(default, exc.messages)
 
 
 def _own_page(request: HttpRequest, owner: User, message: str) -> None:
@@ -347,7 +339,7 @@ def pseud_edit(request: AuthedRequest, username: str, pseud_name: str) -> HttpRe
                     pseud_make_default(user=owner, pseud=pseud)
         except ValidationError as exc:
             pseud.refresh_from_db()
-            _form_errors(form, exc, default="name")
+            errors_on_form(form, exc, default="name")
         else:
             messages.success(request, f"Pseud “{pseud.name}” updated.")
             return redirect("accounts:pseud", username=owner.username, pseud_name=pseud.name)
@@ -399,7 +391,7 @@ def profile_edit(request: AuthedRequest, username: str) -> HttpResponse:
         try:
             profile_update(user=owner, about_me=form.cleaned_data["about_me"])
         except ValidationError as exc:
-            _form_errors(form, exc, default="about_me")
+            errors_on_form(form, exc, default="about_me")
         else:
             messages.success(request, "Your profile was updated.")
             return redirect("accounts:profile", username=owner.username)
@@ -525,7 +517,7 @@ def preferences(request: AuthedRequest, username: str) -> HttpResponse:
         try:
             preferences_update(user=owner, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_on_form(form, exc)
         else:
             messages.success(request, "Your preferences were saved.")
             return redirect("accounts:preferences", username=owner.username)

@@ -27,6 +27,7 @@ from fichive.api import problems
 from fichive.api.forms import TokenForm
 from fichive.api.models import ApiToken
 from fichive.api.services import MAX_PER_USER, scopes_allowed, token_create, token_revoke
+from fichive.lib.formerrors import errors_on_form
 from fichive.lib.ratelimit import RateLimit, wait_text
 from fichive.lib.securitylog import security_event
 
@@ -58,13 +59,7 @@ def tokens(request: AuthedRequest, username: str) -> HttpResponse:
             created, secret = token_create(user=owner, name=form.cleaned_data["name"],
                                            scopes=form.cleaned_data["scopes"])
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-            else:
-                for error in exc.messages:
-                    form.add_error(None, error)
+            errors_on_form(form, exc)
         else:
             CREATES.record(keys)
             security_event("api_token_created", request=request, user_id=owner.pk,

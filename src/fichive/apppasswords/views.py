@@ -18,6 +18,7 @@ from fichive.apppasswords.auth import REALM
 from fichive.apppasswords.forms import AppPasswordForm
 from fichive.apppasswords.models import AppPassword
 from fichive.apppasswords.services import MAX_PER_USER, app_password_create, app_password_revoke
+from fichive.lib.formerrors import errors_on_form
 from fichive.lib.ratelimit import RateLimit, wait_text
 
 # App passwords made per account: 10 an hour.
@@ -46,13 +47,7 @@ def app_passwords(request: AuthedRequest, username: str) -> HttpResponse:
         try:
             created, secret = app_password_create(user=owner, name=form.cleaned_data["name"])
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-            else:
-                for error in exc.messages:
-                    form.add_error(None, error)
+            errors_on_form(form, exc)
         else:
             CREATES.record(keys)
             form = AppPasswordForm()

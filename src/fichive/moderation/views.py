@@ -4,8 +4,6 @@ role page."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -18,6 +16,7 @@ from fichive.accounts.models import User
 from fichive.accounts.permissions import admin_required, moderator_required
 from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.services import restriction_message
+from fichive.lib.formerrors import errors_on_form
 from fichive.lib.visitors import address_hash
 from fichive.moderation import selectors, services
 from fichive.moderation.forms import ActionForm, ReportForm
@@ -25,14 +24,6 @@ from fichive.moderation.models import Report
 from fichive.works.models import Work
 
 PAGE_SIZE = 25
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def report_new(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
@@ -56,7 +47,7 @@ def report_new(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
             form.add_error(None, exc.messages)
             status, retry_after = 429, exc.retry_after
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_on_form(form, exc)
         else:
             return render(request, "accounts/message.html", {
                 "heading": "Thank you for your report",
@@ -101,7 +92,7 @@ def _act(request: AuthedRequest, form: ActionForm, *, report: Report | None = No
                                        reason=data["reason"], days=data.get("days"),
                                        report=report, work=work, user=user)
     except ValidationError as exc:
-        _form_errors(form, exc)
+        errors_on_form(form, exc)
         return None
 
 

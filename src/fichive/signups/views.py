@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -16,6 +15,7 @@ from fichive.accounts.permissions import admin_required
 from fichive.accounts.requests import AuthedRequest
 from fichive.accounts.selectors import user_by_name
 from fichive.comments import ratelimit
+from fichive.lib.formerrors import errors_on_form
 from fichive.lib.ratelimit import wait_text
 from fichive.lib.visitors import address_hash
 from fichive.signups.forms import (
@@ -46,14 +46,6 @@ from fichive.signups.services import (
 )
 
 
-def _errors(form: Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def queue(request: HttpRequest) -> HttpResponse:
     """/invite_requests: join the queue by email (invitation mode)."""
     policy = signup_policy()
@@ -69,7 +61,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                     f"Too many requests from your address; try again in {wait_text(left)}."]})
             entry = invite_request_join(email=form.cleaned_data["email"])
         except ValidationError as exc:
-            _errors(form, exc)
+            errors_on_form(form, exc)
         else:
             ratelimit.record(limit_keys)
             place = queue_place(entry.email)
@@ -148,7 +140,7 @@ def admin(request: AuthedRequest) -> HttpResponse:
         if target is None:
             messages.error(request, " ".join(exc.messages))
             return redirect("signups:admin")
-        _errors(target, exc)
+        errors_on_form(target, exc)
     except OSError:  # the mail server refused or couldn't be reached
         invite_form.add_error("email", "The mail couldn't be sent; check the archive's "
                                        "mail settings and try again.")
@@ -181,7 +173,7 @@ def user_invitations(request: AuthedRequest, username: str) -> HttpResponse:
                 user=owner, invitation_id=form.cleaned_data["invitation"],
                 email=form.cleaned_data["email"])
         except ValidationError as exc:
-            _errors(form, exc)
+            errors_on_form(form, exc)
         except OSError:
             form.add_error(None, "The mail couldn't be sent just now; try again later.")
         else:
@@ -205,7 +197,7 @@ def invitation_request(request: AuthedRequest, username: str) -> HttpResponse:
         try:
             invitation_request_create(user=owner, **form.cleaned_data)
         except ValidationError as exc:
-            _errors(form, exc)
+            errors_on_form(form, exc)
         else:
             messages.success(request, "Your request was sent to the admins. Approved "
                                       "invitations appear on this page.")
