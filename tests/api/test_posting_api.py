@@ -678,7 +678,7 @@ def test_deleting_a_chapter_but_never_the_only_one(as_author, author, client):
     assert [c.content for c in work.chapters.order_by("position")] == [STORY, "<p>Third.</p>"]
     assert client.get(f"/api/v1/works/{work.pk}/chapters/2").json()["html"] == "<p>Third.</p>"
     assert as_author("delete", f"/api/v1/works/{work.pk}/chapters/2").status_code == 204
-    only = problem(as_author("delete", f"/api/v1/works/{work.pk}/chapters/1"))
+    only = problem(as_author("delete", f"/api/v1/works/{work.pk}/chapters/1"), 409)
     assert only["detail"] == "A work needs at least one chapter; delete the work instead."
     assert work.chapters.count() == 1
 

@@ -22,8 +22,8 @@ from pydantic import ConfigDict, WithJsonSchema
 from fichive.accounts.models import User
 from fichive.accounts.services import AccountRestricted
 from fichive.api.endpoints.works import ChapterOut, WorkDetail, chapter_detail, work_detail
-from fichive.api.schemas import ERRORS, answers
-from fichive.api.v1 import WRITE, router
+from fichive.api.schemas import ERRORS, Problem, answers
+from fichive.api.v1 import WRITE, Refused, router
 from fichive.formats.exporters.txt import html_to_plain
 from fichive.gifts.models import MAX_NAME_LENGTH as GIFT_NAME_MAX
 from fichive.gifts.models import MAX_RECIPIENTS
@@ -501,11 +501,16 @@ def chapter_update(request: HttpRequest, work_id: int, position: int,
     return chapter_detail(request, work.pk, chapter.position)
 
 
-@router.delete("/works/{int:work_id}/chapters/{int:position}", response={204: None, **ERRORS},
-               auth=WRITE, url_name="posting-chapter-delete", tags=["posting"],
-               summary="Delete a chapter of a work of yours (not its only one)")
+@router.delete("/works/{int:work_id}/chapters/{int:position}",
+               response={204: None, 409: Problem, **ERRORS}, auth=WRITE,
+               url_name="posting-chapter-delete", tags=["posting"],
+               summary="Delete a chapter of a work of yours (not its only one: 409)")
 def chapter_delete(request: HttpRequest, work_id: int, position: int) -> Status[None]:
+    """The only chapter of a work can't be deleted: that is a 409 (delete the work
+    instead), the state of the work, not the request, being what refuses it."""
     user: User = request.user  # type: ignore[assignment]
-    _, chapter = _chapter(request, work_id, position)
+    work, chapter = _chapter(request, work_id, position)
+    if work.chapter_count <= 1 and work.chapters.count() <= 1:
+        raise Refused(409, "A work needs at least one chapter; delete the work instead.")
     services.chapter_delete(user=user, chapter=chapter)
     return Status(204, None)
