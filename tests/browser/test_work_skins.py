@@ -69,5 +69,7 @@ def test_a_skin_colours_the_chat_inside_the_work_and_nothing_outside(browser, li
     expect(page).to_have_url(re.compile(r"style=disable"))
     assert colour(page, chat, "color") != "rgb(200, 0, 0)"
     page.get_by_role("link", name="Show creator’s style").click()
+    # (Once the page it goes to is there: its link offers to hide the style again.)
+    expect(page.get_by_role("link", name="Hide creator’s style")).to_be_visible()
     assert colour(page, chat, "color") == "rgb(200, 0, 0)"
     reader.close()
